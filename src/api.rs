@@ -1,0 +1,283 @@
+//! A facade over the engine for the CLI, the web page and the tests: run, sweep and
+//! describe a scenario, with results as plain serialisable data.
+
+use crate::engine::describe::describe;
+use crate::engine::knobs::Knob;
+use crate::engine::trace::EventKind;
+use crate::engine::{compile, Model, RunConfig, Scenario, SeededChooser, Sim, Violation};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What one run produced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunReport {
+    pub scenario: String,
+    pub variant: String,
+    pub seed: u64,
+    /// Number of trace events.
+    pub events: usize,
+    /// Hash of the whole trace as 16 hex digits; equal hashes mean identical runs.
+    pub trace_hash: String,
+    pub end_time_ms: u64,
+    pub violations: Vec<Violation>,
+    /// Violations per invariant (every declared invariant is listed, zeros included).
+    pub invariants: BTreeMap<String, usize>,
+    /// Request Campaign calls stopped by the per-person cap (a request loop).
+    pub capped_requests: u32,
+    /// One line for people: "20 alerts sent, 3 to no one".
+    pub outcome: String,
+}
+
+/// Runs `scenario` once with `config` and `seed`.
+pub fn run(scenario: &Scenario, config: &RunConfig, seed: u64) -> Result<RunReport, String> {
+    let model = compile(scenario, config)?;
+    run_model(&model, seed)
+}
+
+/// Runs an already compiled model (sweeps compile once).
+pub fn run_model(model: &Model, seed: u64) -> Result<RunReport, String> {
+    let mut sim = Sim::new(model);
+    let out = sim
+        .run(&mut SeededChooser::new(seed))
+        .map_err(|e| e.to_string())?;
+    let mut invariants: BTreeMap<String, usize> = model
+        .invariants
+        .iter()
+        .map(|i| (i.name().to_string(), 0))
+        .collect();
+    for v in &out.violations {
+        *invariants.entry(v.invariant.clone()).or_default() += 1;
+    }
+    Ok(RunReport {
+        scenario: model.scenario_id.clone(),
+        variant: model.variant.clone(),
+        seed,
+        events: out.events,
+        trace_hash: format!("{:016x}", out.trace_hash),
+        end_time_ms: out.end_time,
+        outcome: outcome_line(&sim),
+        violations: out.violations,
+        invariants,
+        capped_requests: out.capped_requests,
+    })
+}
+
+/// Counts what people care about: e-mails, alerts (and those sent to no one), violations.
+fn outcome_line(sim: &Sim) -> String {
+    let (mut emails, mut alerts, mut nobody) = (0, 0, 0);
+    for e in &sim.trace {
+        match &e.kind {
+            EventKind::EmailSent { .. } => emails += 1,
+            EventKind::AlertSent { recipient, .. } => {
+                alerts += 1;
+                nobody += recipient.is_empty() as usize;
+            }
+            _ => {}
+        }
+    }
+    let mut parts = Vec::new();
+    if emails > 0 {
+        parts.push(format!("{emails} emails sent"));
+    }
+    if alerts > 0 {
+        parts.push(format!("{alerts} alerts sent, {nobody} to no one"));
+    }
+    let v = sim.state.monitor.violations.len();
+    parts.push(match v {
+        0 => "no violations".to_string(),
+        1 => "1 violation".to_string(),
+        n => format!("{n} violations"),
+    });
+    parts.join("; ")
+}
+
+/// Many seeds of one scenario and variant.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SweepReport {
+    pub scenario: String,
+    pub variant: String,
+    pub first_seed: u64,
+    pub runs: u64,
+    pub violating_runs: u64,
+    pub violation_rate: f64,
+    /// Trace events over all runs.
+    pub events: u64,
+    /// Runs with at least one violation of each invariant.
+    pub invariants: BTreeMap<String, u64>,
+    /// The first seed that violated, to replay with `run --seed`.
+    pub first_violating_seed: Option<u64>,
+}
+
+/// Runs seeds `first_seed .. first_seed + runs`.
+pub fn sweep(
+    scenario: &Scenario,
+    config: &RunConfig,
+    first_seed: u64,
+    runs: u64,
+) -> Result<SweepReport, String> {
+    let model = compile(scenario, config)?;
+    let mut report = SweepReport {
+        scenario: model.scenario_id.clone(),
+        variant: model.variant.clone(),
+        first_seed,
+        runs,
+        violating_runs: 0,
+        violation_rate: 0.0,
+        events: 0,
+        invariants: model
+            .invariants
+            .iter()
+            .map(|i| (i.name().to_string(), 0))
+            .collect(),
+        first_violating_seed: None,
+    };
+    for seed in first_seed..first_seed.saturating_add(runs) {
+        let mut sim = Sim::new(&model);
+        let out = sim
+            .run(&mut SeededChooser::new(seed))
+            .map_err(|e| format!("seed {seed}: {e}"))?;
+        report.events += out.events as u64;
+        if !out.violations.is_empty() {
+            report.violating_runs += 1;
+            report.first_violating_seed.get_or_insert(seed);
+            let mut names: Vec<&str> = out
+                .violations
+                .iter()
+                .map(|v| v.invariant.as_str())
+                .collect();
+            names.sort();
+            names.dedup();
+            for n in names {
+                *report.invariants.entry(n.to_string()).or_default() += 1;
+            }
+        }
+    }
+    report.violation_rate = if runs == 0 {
+        0.0
+    } else {
+        report.violating_runs as f64 / runs as f64
+    };
+    Ok(report)
+}
+
+/// What a scenario offers: variants, knobs and invariants.
+#[derive(Debug, Clone, Serialize)]
+pub struct Description {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub race: String,
+    pub variants: Vec<VariantInfo>,
+    pub knobs: Vec<Knob>,
+    pub invariants: Vec<String>,
+    pub campaigns: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VariantInfo {
+    pub name: String,
+    pub description: String,
+}
+
+pub fn describe_scenario(s: &Scenario) -> Result<Description, String> {
+    let model = compile(s, &RunConfig::default())?;
+    Ok(Description {
+        id: s.id.clone(),
+        title: s.title.clone(),
+        summary: s.summary.clone(),
+        race: s.race.clone(),
+        variants: s
+            .variants
+            .iter()
+            .map(|v| VariantInfo {
+                name: v.name.clone(),
+                description: v.description.clone(),
+            })
+            .collect(),
+        knobs: s.knobs.clone(),
+        invariants: model
+            .invariants
+            .iter()
+            .map(|i| i.name().to_string())
+            .collect(),
+        campaigns: s.campaigns.iter().map(|c| c.name.clone()).collect(),
+    })
+}
+
+/// One trace line per event: `t=… person N | actor | what happened`.
+pub fn trace_lines(
+    scenario: &Scenario,
+    config: &RunConfig,
+    seed: u64,
+) -> Result<Vec<String>, String> {
+    let model = compile(scenario, config)?;
+    let mut sim = Sim::new(&model);
+    sim.run(&mut SeededChooser::new(seed))
+        .map_err(|e| e.to_string())?;
+    Ok(sim
+        .trace
+        .iter()
+        .map(|e| {
+            format!(
+                "#{:<5} {:>14}  {:<10} {:<28} {}{}",
+                e.id,
+                crate::engine::describe::fmt_ms(e.time),
+                e.person
+                    .map_or(String::new(), |p| format!("person {}", p + 1)),
+                crate::engine::describe::actor_name(&model, e.actor),
+                describe(&model, &sim.syms, e),
+                e.cause.map_or(String::new(), |c| format!("  (after #{c})"))
+            )
+        })
+        .collect())
+}
+
+/// What the minimal web page prints for one run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunSummary {
+    pub scenario: String,
+    pub variant: String,
+    pub seed: u64,
+    pub events: usize,
+    pub trace_hash: u64,
+    pub violations: Vec<String>,
+    pub outcome: String,
+}
+
+impl RunSummary {
+    /// The trace hash as 16 lowercase hex digits (the form the CLI prints).
+    pub fn trace_hash_hex(&self) -> String {
+        format!("{:016x}", self.trace_hash)
+    }
+}
+
+/// Runs built-in scenario `id`, variant `variant`, at default knobs with `seed`.
+pub fn run_builtin(id: &str, variant: &str, seed: u64) -> Result<RunSummary, String> {
+    let scenario =
+        crate::scenarios::builtin(id).ok_or_else(|| format!("no built-in scenario `{id}`"))?;
+    let config = RunConfig {
+        variant: Some(variant.to_string()),
+        ..RunConfig::default()
+    };
+    let r = run(&scenario, &config, seed)?;
+    Ok(RunSummary {
+        scenario: r.scenario,
+        variant: r.variant,
+        seed,
+        events: r.events,
+        trace_hash: u64::from_str_radix(&r.trace_hash, 16).unwrap_or(0),
+        violations: r
+            .violations
+            .iter()
+            .map(|v| {
+                format!(
+                    "{} at {}: {}",
+                    v.invariant,
+                    crate::engine::describe::fmt_ms(v.time_ms),
+                    v.message
+                )
+            })
+            .collect(),
+        outcome: r.outcome,
+    })
+}

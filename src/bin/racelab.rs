@@ -1,0 +1,204 @@
+//! `racelab`: the native command line over the Race Lab engine.
+//!
+//! Commands: `list`, `describe`, `run`, `sweep`. A scenario is a built-in id or a path to a
+//! scenario JSON file. Bad input prints what is wrong on stderr and exits with code 2.
+
+use racelab::api;
+use racelab::engine::knobs::parse_assignment;
+use racelab::engine::{RunConfig, Scenario};
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "\
+racelab: simulate marketing-automation races deterministically
+
+usage:
+  racelab list
+  racelab describe <scenario> [--json]
+  racelab run <scenario> [--variant V] [--seed N] [--set knob=value]... [--json] [--trace]
+  racelab sweep <scenario> [--variant V] --seeds N [--first-seed S] [--set knob=value]... [--json]
+
+<scenario> is a built-in id (see `racelab list`) or a path to a scenario JSON file.";
+
+/// Parsed options shared by the commands.
+#[derive(Default)]
+struct Options {
+    scenario: Option<String>,
+    variant: Option<String>,
+    seed: u64,
+    seeds: Option<u64>,
+    first_seed: u64,
+    knobs: Vec<(String, i64)>,
+    json: bool,
+    trace: bool,
+}
+
+fn parse_options(args: &[String]) -> Result<Options, String> {
+    let mut o = Options::default();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        let number = |name: &str, v: String| {
+            v.parse::<u64>()
+                .map_err(|_| format!("{name} `{v}` is not a whole number ≥ 0"))
+        };
+        match a.as_str() {
+            "--variant" => o.variant = Some(value("--variant")?),
+            "--seed" => o.seed = number("--seed", value("--seed")?)?,
+            "--seeds" => o.seeds = Some(number("--seeds", value("--seeds")?)?),
+            "--first-seed" => o.first_seed = number("--first-seed", value("--first-seed")?)?,
+            "--set" => o.knobs.push(parse_assignment(&value("--set")?)?),
+            "--json" => o.json = true,
+            "--trace" => o.trace = true,
+            s if s.starts_with("--") => return Err(format!("unknown option `{s}`")),
+            s if o.scenario.is_none() => o.scenario = Some(s.to_string()),
+            s => return Err(format!("unexpected argument `{s}`")),
+        }
+    }
+    Ok(o)
+}
+
+/// A built-in id, or else a path to a scenario JSON file.
+fn load_scenario(arg: &str) -> Result<Scenario, String> {
+    if let Some(s) = racelab::scenarios::builtin(arg) {
+        return Ok(s);
+    }
+    let text = std::fs::read_to_string(arg).map_err(|e| {
+        let ids: Vec<&str> = racelab::scenarios::ids().collect();
+        format!(
+            "`{arg}` is neither a built-in scenario ({}) nor a readable file: {e}",
+            ids.join(", ")
+        )
+    })?;
+    serde_json::from_str(&text).map_err(|e| format!("{arg}: not a valid scenario: {e}"))
+}
+
+fn config(o: &Options) -> RunConfig {
+    RunConfig {
+        variant: o.variant.clone(),
+        knobs: o.knobs.iter().cloned().collect(),
+    }
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string_pretty(v).expect("reports serialise")
+}
+
+fn run_command(command: &str, o: &Options) -> Result<String, String> {
+    let scenario = || -> Result<Scenario, String> {
+        load_scenario(o.scenario.as_deref().ok_or("missing <scenario>")?)
+    };
+    match command {
+        "list" => Ok(racelab::scenarios::all()
+            .iter()
+            .map(|s| format!("{:<22} {}", s.id, s.title))
+            .collect::<Vec<_>>()
+            .join("\n")),
+        "describe" => {
+            let d = api::describe_scenario(&scenario()?)?;
+            if o.json {
+                return Ok(to_json(&d));
+            }
+            let mut out = format!("{} — {}\n{}\n\nvariants:\n", d.id, d.title, d.summary);
+            for v in &d.variants {
+                out += &format!("  {:<12} {}\n", v.name, v.description);
+            }
+            out += "knobs:\n";
+            for k in &d.knobs {
+                out += &format!(
+                    "  {:<20} default {} {} (range {}..={}){}  {}\n",
+                    k.name,
+                    k.default,
+                    k.unit.label(),
+                    k.min,
+                    k.max,
+                    if k.main { " [main]" } else { "" },
+                    k.description
+                );
+            }
+            out += &format!("invariants: {}", d.invariants.join(", "));
+            Ok(out)
+        }
+        "run" => {
+            let s = scenario()?;
+            let r = api::run(&s, &config(o), o.seed)?;
+            if o.json {
+                return Ok(to_json(&r));
+            }
+            let mut out = String::new();
+            if o.trace {
+                out += &api::trace_lines(&s, &config(o), o.seed)?.join("\n");
+                out += "\n\n";
+            }
+            out += &format!(
+                "{} / {} / seed {}: {} events, trace {}\n{}",
+                r.scenario, r.variant, r.seed, r.events, r.trace_hash, r.outcome
+            );
+            for v in &r.violations {
+                out += &format!(
+                    "\n  VIOLATION {} at {}: {} (witness events {:?})",
+                    v.invariant,
+                    racelab::engine::describe::fmt_ms(v.time_ms),
+                    v.message,
+                    v.witness
+                );
+            }
+            Ok(out)
+        }
+        "sweep" => {
+            let s = scenario()?;
+            let seeds = o.seeds.ok_or("sweep needs --seeds N")?;
+            if seeds == 0 || seeds > 10_000_000 {
+                return Err("--seeds must be between 1 and 10,000,000".into());
+            }
+            let start = Instant::now();
+            let r = api::sweep(&s, &config(o), o.first_seed, seeds)?;
+            let elapsed_ms = start.elapsed().as_millis() as u64;
+            if o.json {
+                let mut v = serde_json::to_value(&r).expect("serialises");
+                v["elapsed_ms"] = elapsed_ms.into();
+                return Ok(serde_json::to_string_pretty(&v).expect("serialises"));
+            }
+            Ok(format!(
+                "{} / {}: {} of {} runs violated ({:.2}%), {} events in {} ms{}",
+                r.scenario,
+                r.variant,
+                r.violating_runs,
+                r.runs,
+                100.0 * r.violation_rate,
+                r.events,
+                elapsed_ms,
+                r.first_violating_seed
+                    .map_or(String::new(), |s| format!("; first violating seed {s}"))
+            ))
+        }
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(command) = args.first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    if command == "--help" || command == "-h" || command == "help" {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let result = parse_options(&args[1..]).and_then(|o| run_command(command, &o));
+    match result {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("racelab: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

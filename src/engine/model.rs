@@ -1,0 +1,275 @@
+//! The compiled, runnable form of a scenario: names resolved to indices, knobs applied,
+//! values interned. Built by [`super::compile`]; read (never changed) by the simulator.
+
+use super::dist::Dist;
+use super::knobs::KnobValues;
+use super::logic::Logic;
+use super::scenario::{FieldDef, FieldType, KvOp, RequestSource};
+use super::value::{Sym, Symbols, Test, Value};
+
+pub type FieldId = u16;
+pub type ListId = u16;
+pub type CampaignId = u16;
+pub type ProgramId = u16;
+pub type WebhookId = u16;
+pub type PersonId = u32;
+
+/// Hard limits of one run (documented in the README); exceeding one is an error.
+pub mod limits {
+    /// People in a scenario.
+    pub const MAX_PEOPLE: usize = 100_000;
+    /// Trace events in one run.
+    pub const MAX_EVENTS: usize = 5_000_000;
+    /// Smart campaigns in a scenario.
+    pub const MAX_CAMPAIGNS: usize = 200;
+    /// Steps in one flow.
+    pub const MAX_FLOW_STEPS: usize = 100;
+    /// How deep Execute Campaign may nest.
+    pub const MAX_EXECUTE_DEPTH: usize = 3;
+    /// The longest simulated horizon: 400 days.
+    pub const MAX_HORIZON_MS: u64 = 400 * 86_400_000;
+    /// The shortest batch recurrence: one minute.
+    pub const MIN_RECURRENCE_MS: u64 = 60_000;
+    /// Scripted events after expansion over people.
+    pub const MAX_SCRIPTED: usize = 1_000_000;
+}
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub scenario_id: String,
+    pub title: String,
+    pub variant: String,
+    pub knobs: KnobValues,
+    pub syms: Symbols,
+    pub fields: Vec<FieldDef>,
+    pub people: Vec<PersonInit>,
+    pub lists: Vec<String>,
+    pub programs: Vec<Program>,
+    pub campaigns: Vec<CampaignModel>,
+    pub webhooks: Vec<Webhook>,
+    pub crm: Option<Crm>,
+    pub queue: Queue,
+    pub script: Vec<Scripted>,
+    pub invariants: Vec<InvariantModel>,
+    pub horizon: u64,
+    /// The `email` field, if any: batch sends de-duplicate by it.
+    pub email_field: Option<FieldId>,
+}
+
+impl Model {
+    pub fn field_type(&self, f: FieldId) -> FieldType {
+        self.fields[f as usize].kind
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PersonInit {
+    pub exists: bool,
+    pub fields: Vec<Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Program {
+    pub name: String,
+    /// (status name, step number).
+    pub statuses: Vec<(String, u32)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum QueueKind {
+    Trigger = 0,
+    Batch = 1,
+}
+
+/// Priority class in the campaign queue (lower runs first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Priority {
+    High = 0,
+    Medium = 1,
+    Low = 2,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Qualification {
+    Once,
+    EveryTime,
+    EveryMs(u64),
+}
+
+#[derive(Debug, Clone)]
+pub struct CampaignModel {
+    pub name: String,
+    pub active: bool,
+    pub triggers: Vec<TriggerModel>,
+    pub filters: Vec<FilterModel>,
+    pub logic: Logic,
+    /// Batch campaigns: first run and recurrence.
+    pub schedule: Option<(u64, Option<u64>)>,
+    pub qualification: Qualification,
+    pub flow: Vec<StepModel>,
+}
+
+impl CampaignModel {
+    pub fn queue(&self) -> QueueKind {
+        if self.schedule.is_some() {
+            QueueKind::Batch
+        } else {
+            QueueKind::Trigger
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum TriggerModel {
+    PersonIsCreated,
+    FillsOutForm(Option<Sym>),
+    DataValueChanges {
+        field: FieldId,
+        new_value: Option<Test>,
+        previous_value: Option<Test>,
+    },
+    AddedToList(ListId),
+    RemovedFromList(ListId),
+    CampaignIsRequested(RequestSource),
+    ProgramStatusIsChanged {
+        program: ProgramId,
+        status: Option<u16>,
+    },
+    ScoreIsChanged(FieldId),
+}
+
+#[derive(Debug, Clone)]
+pub enum FilterModel {
+    Field(FieldId, Test),
+    MemberOfList(ListId, bool),
+    ProgramStatus(ProgramId, u16, bool),
+    MemberOfCampaign(CampaignId, bool),
+}
+
+/// A flow step with its queue priority in a trigger and in a batch campaign.
+#[derive(Debug, Clone)]
+pub struct StepModel {
+    pub action: ActionModel,
+    pub priority: Priority,
+}
+
+#[derive(Debug, Clone)]
+pub enum ActionModel {
+    ChangeDataValue(FieldId, Value),
+    ChangeScore(FieldId, i64),
+    AddToList(ListId),
+    RemoveFromList(ListId),
+    ChangeProgramStatus(ProgramId, u16),
+    RequestCampaign(CampaignId),
+    ExecuteCampaign(CampaignId),
+    Wait(Dist),
+    SendEmail(Sym),
+    SendAlert(Sym),
+    CallWebhook(WebhookId),
+    SyncPersonToCrm,
+    RemoveFromFlow,
+    DoNothing,
+    Choice {
+        branches: Vec<(Vec<FilterModel>, Logic, ActionModel)>,
+        default: Box<ActionModel>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    pub name: String,
+    pub latency: Dist,
+    pub failure_ppm: u32,
+    pub timeout_ms: u64,
+    pub service: ServiceModel,
+    /// (response attribute, field).
+    pub mappings: Vec<(Sym, FieldId)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum ServiceModel {
+    /// (attribute, value or copied field).
+    Respond(Vec<(Sym, Source)>),
+    KeyValue(KvOpModel),
+}
+
+#[derive(Debug, Clone)]
+pub enum Source {
+    Value(Value),
+    Field(FieldId),
+}
+
+#[derive(Debug, Clone)]
+pub enum KeyPart {
+    Text(String),
+    Person,
+    Field(FieldId),
+    ListEntry(ListId),
+}
+
+#[derive(Debug, Clone)]
+pub struct KvOpModel {
+    pub op: KvOp,
+    pub key: Vec<KeyPart>,
+    pub expected: Value,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone)]
+pub struct Crm {
+    pub push_latency: Dist,
+    pub sync_interval_ms: u64,
+    pub assignment_delay: Dist,
+    /// (conditions, owner, queue).
+    pub rules: Vec<(Vec<FilterModel>, Sym, Sym)>,
+    pub default_owner: Option<Sym>,
+    pub owner_field: FieldId,
+}
+
+#[derive(Debug, Clone)]
+pub struct Queue {
+    pub workers: [u32; 2],
+    pub step_time: Dist,
+    pub trigger_delay: Dist,
+    pub request_cap: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scripted {
+    pub label: String,
+    pub at: Dist,
+    /// 0-based people, or none.
+    pub people: Option<(PersonId, PersonId)>,
+    pub event: OutsideModel,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OutsideModel {
+    FillsOutForm(Sym),
+    AddToList(ListId),
+    ChangeDataValue(FieldId, Value),
+    RequestCampaign(CampaignId),
+    RunBatchCampaign(CampaignId),
+    AssignOwnerInCrm(Sym),
+}
+
+#[derive(Debug, Clone)]
+pub enum InvariantModel {
+    OneEmailPerEntry { list: ListId, email: Sym },
+    NoEntryLost { list: ListId, email: Sym },
+    AlertHasRecipient,
+    CrmSyncAfter { field: FieldId },
+    StageNeverRegresses { field: FieldId, order: Vec<Value> },
+}
+
+impl InvariantModel {
+    pub fn name(&self) -> &'static str {
+        match self {
+            InvariantModel::OneEmailPerEntry { .. } => "one-email-per-entry",
+            InvariantModel::NoEntryLost { .. } => "no-entry-lost",
+            InvariantModel::AlertHasRecipient => "alert-has-recipient",
+            InvariantModel::CrmSyncAfter { .. } => "crm-sync-after-enrichment",
+            InvariantModel::StageNeverRegresses { .. } => "stage-never-regresses",
+        }
+    }
+}

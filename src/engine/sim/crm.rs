@@ -1,0 +1,123 @@
+//! The CRM: "Sync Person to CRM" pushes, assignment rules that read the fields the record
+//! arrived with, and the background sync cycle that brings owners back (the CRM wins).
+
+use super::super::chooser::Chooser;
+use super::super::model::*;
+use super::super::trace::{Actor, EventId, EventKind};
+use super::super::value::{Sym, Value};
+use super::state::*;
+use super::Sim;
+
+impl Sim<'_> {
+    /// Pushes the person's current fields; they reach the CRM after the push latency.
+    pub(super) fn crm_push(
+        &mut self,
+        p: PersonId,
+        actor: Actor,
+        cause: Option<EventId>,
+        ch: &mut dyn Chooser,
+    ) {
+        let Some(crm) = &self.model.crm else { return };
+        let id = self.record(Some(p), actor, EventKind::CrmPushed, cause);
+        let d = crm.push_latency.draw(&self.model.knobs, ch);
+        let snapshot = self.state.people[p as usize].fields.clone();
+        self.state.schedule(
+            self.state.now + d,
+            Some(id),
+            Pending::CrmReceive {
+                person: p,
+                snapshot,
+            },
+        );
+    }
+
+    /// A record arrives. On first arrival the assignment rules route it.
+    pub(super) fn crm_receive(
+        &mut self,
+        p: PersonId,
+        snapshot: Vec<Value>,
+        cause: Option<EventId>,
+        ch: &mut dyn Chooser,
+    ) {
+        let Some(crm) = &self.model.crm else { return };
+        let created = !self.state.crm.records.contains_key(&p);
+        let id = self.record_with(
+            Some(p),
+            Actor::Crm,
+            EventKind::CrmReceived { created },
+            cause,
+            Some(&snapshot),
+        );
+        if !created {
+            return;
+        }
+        self.state.crm.records.insert(p, CrmRecord::default());
+        let rule = crm
+            .rules
+            .iter()
+            .find(|(when, _, _)| {
+                when.iter()
+                    .all(|f| self.filter_holds(p, f, Some(&snapshot)))
+            })
+            .map(|(_, owner, queue)| (*owner, *queue));
+        let routed = rule.or_else(|| crm.default_owner.map(|o| (o, o)));
+        if let Some((owner, queue)) = routed {
+            let d = crm.assignment_delay.draw(&self.model.knobs, ch);
+            self.state.schedule(
+                self.state.now + d,
+                Some(id),
+                Pending::CrmAssign {
+                    person: p,
+                    owner,
+                    queue,
+                },
+            );
+        }
+    }
+
+    /// The CRM sets the owner; it reaches the marketing database on the next sync cycle.
+    pub(super) fn crm_assign(
+        &mut self,
+        p: PersonId,
+        owner: Sym,
+        queue: Sym,
+        cause: Option<EventId>,
+    ) {
+        let record = self.state.crm.records.entry(p).or_default();
+        if record.owner == Some(owner) {
+            return;
+        }
+        record.owner = Some(owner);
+        let id = self.record(
+            Some(p),
+            Actor::Crm,
+            EventKind::OwnerAssigned { owner, queue },
+            cause,
+        );
+        self.state.crm.pending_writeback.insert(p, Some(id));
+    }
+
+    /// The background sync: CRM owners are written back (the CRM wins conflicts).
+    pub(super) fn crm_cycle(&mut self, ch: &mut dyn Chooser) {
+        let Some(crm) = &self.model.crm else { return };
+        self.state.schedule(
+            self.state.now + crm.sync_interval_ms,
+            None,
+            Pending::CrmCycle,
+        );
+        let pending = std::mem::take(&mut self.state.crm.pending_writeback);
+        for (p, cause) in pending {
+            let Some(owner) = self.state.crm.records.get(&p).and_then(|r| r.owner) else {
+                continue;
+            };
+            self.change_field(
+                p,
+                crm.owner_field,
+                Value::Text(owner),
+                Actor::Crm,
+                cause,
+                ch,
+            );
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! The simulator: an event-driven loop over simulated milliseconds.
+//!
+//! The agenda holds what will happen and when; equal-time items are ordered by the
+//! chooser; workers of the trigger and batch queues take ready flow steps by priority class,
+//! then arrival. Every change is recorded in the trace and shown to the invariant monitor.
+
+mod activity;
+mod crm;
+mod flow;
+pub mod state;
+mod webhook;
+
+use super::chooser::{Choice, Chooser};
+use super::invariants::Violation;
+use super::model::*;
+use super::trace::{trace_hash, Actor, EventId, EventKind, TraceEvent};
+use super::value::{Symbols, Value};
+pub use state::SimState;
+use state::*;
+
+/// Why a run could not finish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunError {
+    TooManyEvents(usize),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::TooManyEvents(n) => write!(
+                f,
+                "the run exceeded {n} events (the limit per run); lower the number of people, the horizon or the load"
+            ),
+        }
+    }
+}
+
+/// What a finished run reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOutcome {
+    pub events: usize,
+    pub end_time: u64,
+    pub trace_hash: u64,
+    pub violations: Vec<Violation>,
+    pub capped_requests: u32,
+}
+
+/// One run of a model: state, trace, and the text table (which may grow at run time).
+#[derive(Debug, Clone)]
+pub struct Sim<'m> {
+    pub model: &'m Model,
+    pub state: SimState,
+    pub trace: Vec<TraceEvent>,
+    pub syms: Symbols,
+    started: bool,
+    event_limit: usize,
+}
+
+impl<'m> Sim<'m> {
+    pub fn new(model: &'m Model) -> Self {
+        Sim {
+            model,
+            state: SimState::new(model),
+            trace: Vec::new(),
+            syms: model.syms.clone(),
+            started: false,
+            event_limit: limits::MAX_EVENTS,
+        }
+    }
+
+    /// Lowers the event limit (for tests of the limit itself).
+    pub fn with_event_limit(mut self, limit: usize) -> Self {
+        self.event_limit = limit;
+        self
+    }
+
+    /// Schedules the scripted events, batch campaigns and the CRM sync cycle.
+    fn start(&mut self, ch: &mut dyn Chooser) {
+        self.started = true;
+        let m = self.model;
+        for (i, s) in m.script.iter().enumerate() {
+            match s.people {
+                Some((a, b)) => {
+                    for p in a..=b {
+                        let t = s.at.draw(&m.knobs, ch);
+                        self.state.schedule(
+                            t,
+                            None,
+                            Pending::Scripted {
+                                index: i as u32,
+                                person: Some(p),
+                            },
+                        );
+                    }
+                }
+                None => {
+                    let t = s.at.draw(&m.knobs, ch);
+                    self.state.schedule(
+                        t,
+                        None,
+                        Pending::Scripted {
+                            index: i as u32,
+                            person: None,
+                        },
+                    );
+                }
+            }
+        }
+        for (i, c) in m.campaigns.iter().enumerate() {
+            if let (Some((at, _)), true) = (c.schedule, c.active) {
+                self.state.schedule(
+                    at,
+                    None,
+                    Pending::BatchRun {
+                        campaign: i as CampaignId,
+                        extra: false,
+                    },
+                );
+            }
+        }
+        if let Some(crm) = &m.crm {
+            let phase = ch.choose(&Choice::Uniform {
+                min: 0,
+                max: crm.sync_interval_ms - 1,
+            });
+            self.state.schedule(phase, None, Pending::CrmCycle);
+        }
+    }
+
+    /// Runs to the horizon (or until nothing is left to happen).
+    pub fn run(&mut self, ch: &mut dyn Chooser) -> Result<RunOutcome, RunError> {
+        while self.step(ch)? {}
+        Ok(self.finish())
+    }
+
+    /// Runs until simulated time `t` (inclusive); returns whether anything is left.
+    pub fn run_until(&mut self, t: u64, ch: &mut dyn Chooser) -> Result<bool, RunError> {
+        if !self.started {
+            self.start(ch);
+        }
+        loop {
+            match self.state.agenda.peek() {
+                Some(a) if a.time <= t && a.time <= self.model.horizon => {}
+                _ => return Ok(!self.is_done()),
+            }
+            self.step(ch)?;
+        }
+    }
+
+    /// Whether the run has nothing left to do before the horizon.
+    pub fn is_done(&self) -> bool {
+        self.started
+            && self
+                .state
+                .agenda
+                .peek()
+                .is_none_or(|a| a.time > self.model.horizon)
+    }
+
+    /// Processes the next agenda item; false when the run is over.
+    pub fn step(&mut self, ch: &mut dyn Chooser) -> Result<bool, RunError> {
+        if !self.started {
+            self.start(ch);
+        }
+        if self.is_done() {
+            return Ok(false);
+        }
+        let item = self.next_item(ch);
+        self.state.now = item.time;
+        self.process(item, ch);
+        self.dispatch(ch);
+        if self.trace.len() > self.event_limit {
+            return Err(RunError::TooManyEvents(self.event_limit));
+        }
+        Ok(true)
+    }
+
+    /// Pops the earliest item; among items at the same time, the chooser picks.
+    fn next_item(&mut self, ch: &mut dyn Chooser) -> Agendum {
+        let first = self.state.agenda.pop().expect("agenda checked non-empty");
+        if self
+            .state
+            .agenda
+            .peek()
+            .is_none_or(|a| a.time != first.time)
+        {
+            return first;
+        }
+        let mut tied = vec![first];
+        while self
+            .state
+            .agenda
+            .peek()
+            .is_some_and(|a| a.time == tied[0].time)
+        {
+            tied.push(self.state.agenda.pop().expect("peeked"));
+        }
+        let pick = ch.choose(&Choice::Ready {
+            n: tied.len() as u32,
+        }) as usize;
+        let chosen = tied.swap_remove(pick.min(tied.len() - 1));
+        for a in tied {
+            self.state.agenda.push(a);
+        }
+        chosen
+    }
+
+    fn process(&mut self, item: Agendum, ch: &mut dyn Chooser) {
+        let cause = item.cause;
+        match item.what {
+            Pending::Scripted { index, person } => self.outside_event(index as usize, person, ch),
+            Pending::BatchRun { campaign, extra } => self.batch_run(campaign, extra, cause, ch),
+            Pending::Enqueue(r) => self.enqueue_current(r),
+            Pending::StepDone(r, q) => {
+                self.state.queues[q as usize].busy -= 1;
+                self.step_done(r, ch);
+            }
+            Pending::WaitOver(r) => self.advance(r),
+            Pending::WebhookServe {
+                run,
+                webhook,
+                person,
+                call,
+            } => self.webhook_serve(run, webhook, person, call, cause),
+            Pending::WebhookReturn(r, call) => self.webhook_return(r, call, ch),
+            Pending::WebhookTimeout(r, call) => self.webhook_timeout(r, call),
+            Pending::CrmReceive { person, snapshot } => {
+                self.crm_receive(person, snapshot, cause, ch)
+            }
+            Pending::CrmAssign {
+                person,
+                owner,
+                queue,
+            } => self.crm_assign(person, owner, queue, cause),
+            Pending::CrmCycle => self.crm_cycle(ch),
+        }
+    }
+
+    /// Idle workers take ready steps: priority class first, then arrival.
+    fn dispatch(&mut self, ch: &mut dyn Chooser) {
+        for q in [QueueKind::Trigger, QueueKind::Batch] {
+            let workers = self.model.queue.workers[q as usize];
+            loop {
+                let queue = &mut self.state.queues[q as usize];
+                if queue.busy >= workers {
+                    break;
+                }
+                let Some((_, _, r)) = queue.ready.pop() else {
+                    break;
+                };
+                if self.state.runs.get(r).is_none() {
+                    continue;
+                }
+                queue.busy += 1;
+                let d = self.model.queue.step_time.draw(&self.model.knobs, ch);
+                let cause = self.state.runs.get(r).and_then(|x| x.cause);
+                self.state
+                    .schedule(self.state.now + d, cause, Pending::StepDone(r, q));
+            }
+        }
+    }
+
+    /// Records an event, shows it to the monitor, and returns its id.
+    fn record(
+        &mut self,
+        person: Option<PersonId>,
+        actor: Actor,
+        kind: EventKind,
+        cause: Option<EventId>,
+    ) -> EventId {
+        self.record_with(person, actor, kind, cause, None)
+    }
+
+    fn record_with(
+        &mut self,
+        person: Option<PersonId>,
+        actor: Actor,
+        kind: EventKind,
+        cause: Option<EventId>,
+        crm_snapshot: Option<&[Value]>,
+    ) -> EventId {
+        let ev = TraceEvent {
+            id: self.trace.len() as EventId,
+            time: self.state.now,
+            person,
+            actor,
+            kind,
+            cause,
+        };
+        let entries = person.map(|p| self.state.people[p as usize].list_entries.as_slice());
+        self.state
+            .monitor
+            .observe(self.model, &ev, entries, crm_snapshot);
+        let id = ev.id;
+        self.trace.push(ev);
+        id
+    }
+
+    fn finish(&mut self) -> RunOutcome {
+        let end = self.state.now;
+        self.state.monitor.finish(self.model, end);
+        RunOutcome {
+            events: self.trace.len(),
+            end_time: end,
+            trace_hash: trace_hash(&self.trace),
+            violations: self.state.monitor.violations.clone(),
+            capped_requests: self.state.capped_requests,
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! Simulation state: everything a run needs to continue, and nothing else (the trace is
+//! kept beside it). `Clone + Eq + Hash`, so a search can copy, compare and de-duplicate it.
+
+use super::super::invariants::Monitor;
+use super::super::model::*;
+use super::super::trace::EventId;
+use super::super::value::{Sym, Value};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::hash::{Hash, Hasher};
+
+/// A min-heap that can be compared and hashed (by its layout, which is deterministic
+/// for a given history of operations).
+#[derive(Debug, Clone)]
+pub struct MinHeap<T: Ord>(BinaryHeap<Reverse<T>>);
+
+impl<T: Ord> Default for MinHeap<T> {
+    fn default() -> Self {
+        MinHeap(BinaryHeap::new())
+    }
+}
+
+impl<T: Ord> MinHeap<T> {
+    pub fn push(&mut self, t: T) {
+        self.0.push(Reverse(t));
+    }
+    pub fn pop(&mut self) -> Option<T> {
+        self.0.pop().map(|r| r.0)
+    }
+    pub fn peek(&self) -> Option<&T> {
+        self.0.peek().map(|r| &r.0)
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// The items in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        self.0.iter().map(|r| &r.0)
+    }
+}
+
+impl<T: Ord> PartialEq for MinHeap<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.as_slice() == other.0.as_slice()
+    }
+}
+impl<T: Ord> Eq for MinHeap<T> {}
+impl<T: Ord + Hash> Hash for MinHeap<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.as_slice().hash(state)
+    }
+}
+
+/// A reference to a flow run that stays valid only while that run lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RunRef {
+    pub slot: u32,
+    pub id: u64,
+}
+
+/// Something that will happen at a simulated time.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Agendum {
+    pub time: u64,
+    pub seq: u64,
+    pub cause: Option<EventId>,
+    pub what: Pending,
+}
+
+impl Ord for Agendum {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.time, self.seq).cmp(&(other.time, other.seq))
+    }
+}
+impl PartialOrd for Agendum {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Pending {
+    /// Scripted event `index` for `person`.
+    Scripted {
+        index: u32,
+        person: Option<PersonId>,
+    },
+    /// A batch campaign starts (by schedule, or `extra` when run by hand: no recurrence).
+    BatchRun {
+        campaign: CampaignId,
+        extra: bool,
+    },
+    /// A trigger campaign's delay is over: the run's first step joins the queue.
+    Enqueue(RunRef),
+    /// A worker finished the run's current step: apply it.
+    StepDone(RunRef, QueueKind),
+    WaitOver(RunRef),
+    /// The webhook's service acts (halfway through the round trip).
+    WebhookServe {
+        run: RunRef,
+        webhook: WebhookId,
+        person: PersonId,
+        call: u64,
+    },
+    WebhookReturn(RunRef, u64),
+    WebhookTimeout(RunRef, u64),
+    CrmReceive {
+        person: PersonId,
+        snapshot: Vec<Value>,
+    },
+    CrmAssign {
+        person: PersonId,
+        owner: Sym,
+        queue: Sym,
+    },
+    CrmCycle,
+}
+
+/// Where a run's person stands with one campaign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Membership {
+    pub member: bool,
+    pub last_entry: u64,
+    pub in_flow: u16,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Person {
+    pub exists: bool,
+    pub fields: Vec<Value>,
+    pub in_list: Vec<bool>,
+    /// How many times the person has been added to each list (entry numbers start at 1).
+    pub list_entries: Vec<u32>,
+    pub status: Vec<Option<u16>>,
+    pub campaigns: Vec<Membership>,
+    pub requests: u32,
+}
+
+/// One person's pass through one campaign's flow.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FlowRun {
+    pub id: u64,
+    pub campaign: CampaignId,
+    pub person: PersonId,
+    pub pc: u16,
+    /// Callers of executed campaigns: (campaign, step to resume at).
+    pub callers: Vec<(CampaignId, u16)>,
+    pub queue: QueueKind,
+    /// The batch run this belongs to (for e-mail de-duplication).
+    pub batch: Option<u32>,
+    /// The webhook call the run waits for: (webhook, call number).
+    pub call: Option<(WebhookId, u64)>,
+    /// Its response, once the service has answered.
+    pub response: Option<Vec<(Sym, Value)>>,
+    pub cause: Option<EventId>,
+}
+
+/// Runs in reusable slots; a [`RunRef`] to a finished run no longer resolves.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Runs {
+    slots: Vec<Option<FlowRun>>,
+    free: Vec<u32>,
+    next_id: u64,
+}
+
+impl Runs {
+    pub fn insert(&mut self, mut run: FlowRun) -> RunRef {
+        self.next_id += 1;
+        run.id = self.next_id;
+        let slot = match self.free.pop() {
+            Some(s) => {
+                self.slots[s as usize] = Some(run);
+                s
+            }
+            None => {
+                self.slots.push(Some(run));
+                self.slots.len() as u32 - 1
+            }
+        };
+        RunRef {
+            slot,
+            id: self.next_id,
+        }
+    }
+    pub fn get(&self, r: RunRef) -> Option<&FlowRun> {
+        self.slots
+            .get(r.slot as usize)?
+            .as_ref()
+            .filter(|x| x.id == r.id)
+    }
+    pub fn get_mut(&mut self, r: RunRef) -> Option<&mut FlowRun> {
+        self.slots
+            .get_mut(r.slot as usize)?
+            .as_mut()
+            .filter(|x| x.id == r.id)
+    }
+    pub fn remove(&mut self, r: RunRef) -> Option<FlowRun> {
+        self.get(r)?;
+        self.free.push(r.slot);
+        self.slots[r.slot as usize].take()
+    }
+    /// Live runs (for the inspector).
+    pub fn iter(&self) -> impl Iterator<Item = &FlowRun> {
+        self.slots.iter().flatten()
+    }
+}
+
+/// One of the two campaign queues.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct WorkQueue {
+    pub busy: u32,
+    /// (priority class, arrival, run).
+    pub ready: MinHeap<(Priority, u64, RunRef)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum KvEntry {
+    Value(Value),
+    Stack(Vec<Value>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct CrmRecord {
+    pub owner: Option<Sym>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct CrmState {
+    pub records: BTreeMap<PersonId, CrmRecord>,
+    /// Owners assigned in the CRM and not yet synced back: person → the assignment event.
+    pub pending_writeback: BTreeMap<PersonId, Option<EventId>>,
+}
+
+/// The whole state of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SimState {
+    pub now: u64,
+    pub seq: u64,
+    pub agenda: MinHeap<Agendum>,
+    pub people: Vec<Person>,
+    pub queues: [WorkQueue; 2],
+    pub runs: Runs,
+    pub kv: BTreeMap<String, KvEntry>,
+    pub crm: CrmState,
+    /// Open batch runs: instance → (live runs, addresses already e-mailed).
+    pub batches: BTreeMap<u32, (u32, BTreeSet<Value>)>,
+    pub next_batch: u32,
+    pub monitor: Monitor,
+    /// Requests stopped by the per-person cap.
+    pub capped_requests: u32,
+}
+
+impl SimState {
+    pub fn new(model: &Model) -> Self {
+        let people = model
+            .people
+            .iter()
+            .map(|p| Person {
+                exists: p.exists,
+                fields: p.fields.clone(),
+                in_list: vec![false; model.lists.len()],
+                list_entries: vec![0; model.lists.len()],
+                status: vec![None; model.programs.len()],
+                campaigns: vec![Membership::default(); model.campaigns.len()],
+                requests: 0,
+            })
+            .collect();
+        SimState {
+            now: 0,
+            seq: 0,
+            agenda: MinHeap::default(),
+            people,
+            queues: Default::default(),
+            runs: Runs::default(),
+            kv: BTreeMap::new(),
+            crm: CrmState::default(),
+            batches: BTreeMap::new(),
+            next_batch: 0,
+            monitor: Monitor::new(model),
+            capped_requests: 0,
+        }
+    }
+
+    /// Puts `what` on the agenda at `time`.
+    pub fn schedule(&mut self, time: u64, cause: Option<EventId>, what: Pending) {
+        self.seq += 1;
+        self.agenda.push(Agendum {
+            time,
+            seq: self.seq,
+            cause,
+            what,
+        });
+    }
+}

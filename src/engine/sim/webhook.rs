@@ -1,0 +1,229 @@
+//! Call Webhook: the flow waits for the response (or the timeout); the service acts halfway
+//! through the round trip, so a timed-out call may still have changed the service's state.
+
+use super::super::chooser::{Choice, Chooser};
+use super::super::model::*;
+use super::super::scenario::KvOp;
+use super::super::trace::{Actor, EventId, EventKind};
+use super::super::value::Value;
+use super::state::*;
+use super::Sim;
+
+impl Sim<'_> {
+    pub(super) fn call_webhook(&mut self, r: RunRef, w: WebhookId, ch: &mut dyn Chooser) {
+        let hook = &self.model.webhooks[w as usize];
+        let run = self.state.runs.get(r).expect("live run");
+        let (p, c, cause) = (run.person, run.campaign, run.cause);
+        let id = self.record(
+            Some(p),
+            Actor::Campaign(c),
+            EventKind::WebhookCalled { webhook: w },
+            cause,
+        );
+        self.state.seq += 1;
+        let call = self.state.seq;
+        if let Some(run) = self.state.runs.get_mut(r) {
+            run.cause = Some(id);
+            run.call = Some((w, call));
+            run.response = None;
+        }
+        let latency = hook.latency.draw(&self.model.knobs, ch);
+        let fails = hook.failure_ppm > 0
+            && ch.choose(&Choice::Fail {
+                ppm: hook.failure_ppm,
+            }) == 1;
+        let now = self.state.now;
+        if !fails {
+            let serve = Pending::WebhookServe {
+                run: r,
+                webhook: w,
+                person: p,
+                call,
+            };
+            self.state.schedule(now + latency / 2, Some(id), serve);
+        }
+        if latency > hook.timeout_ms {
+            self.state.schedule(
+                now + hook.timeout_ms,
+                Some(id),
+                Pending::WebhookTimeout(r, call),
+            );
+        } else {
+            self.state
+                .schedule(now + latency, Some(id), Pending::WebhookReturn(r, call));
+        }
+    }
+
+    /// The run still waits for this call.
+    fn waiting_call(&self, r: RunRef, call: u64) -> Option<WebhookId> {
+        match self.state.runs.get(r)?.call {
+            Some((w, c)) if c == call => Some(w),
+            _ => None,
+        }
+    }
+
+    /// The service acts; its response waits in the run until the round trip completes.
+    pub(super) fn webhook_serve(
+        &mut self,
+        r: RunRef,
+        w: WebhookId,
+        p: PersonId,
+        call: u64,
+        cause: Option<EventId>,
+    ) {
+        let hook = &self.model.webhooks[w as usize];
+        let (ok, value, response) = match &hook.service {
+            ServiceModel::Respond(values) => {
+                let person = &self.state.people[p as usize];
+                let resp: Vec<_> = values
+                    .iter()
+                    .map(|(attr, src)| {
+                        let v = match src {
+                            Source::Value(v) => *v,
+                            Source::Field(f) => person.fields[*f as usize],
+                        };
+                        (*attr, v)
+                    })
+                    .collect();
+                (true, Value::Empty, resp)
+            }
+            ServiceModel::KeyValue(op) => {
+                let (ok, value) = self.kv_apply(op, p);
+                let ok_sym = self.syms.intern("ok");
+                let value_sym = self.syms.intern("value");
+                (
+                    ok,
+                    value,
+                    vec![(ok_sym, Value::Bool(ok)), (value_sym, value)],
+                )
+            }
+        };
+        self.record(
+            Some(p),
+            Actor::Webhook(w),
+            EventKind::WebhookServed {
+                webhook: w,
+                ok,
+                value,
+            },
+            cause,
+        );
+        if self.waiting_call(r, call).is_some() {
+            if let Some(run) = self.state.runs.get_mut(r) {
+                run.response = Some(response);
+            }
+        }
+    }
+
+    /// Applies a key-value operation atomically; returns (applied, value).
+    fn kv_apply(&mut self, op: &KvOpModel, p: PersonId) -> (bool, Value) {
+        let key = self.kv_key(&op.key, p);
+        let kv = &mut self.state.kv;
+        match &op.op {
+            KvOp::Get { .. } => match kv.get(&key) {
+                Some(KvEntry::Value(v)) => (true, *v),
+                _ => (false, Value::Empty),
+            },
+            KvOp::Set { .. } => {
+                kv.insert(key, KvEntry::Value(op.value));
+                (true, op.value)
+            }
+            KvOp::Cas { .. } => {
+                let current = match kv.get(&key) {
+                    Some(KvEntry::Value(v)) => *v,
+                    _ => Value::Empty,
+                };
+                if current == op.expected {
+                    kv.insert(key, KvEntry::Value(op.value));
+                    (true, op.value)
+                } else {
+                    (false, current)
+                }
+            }
+            KvOp::Push { .. } => {
+                match kv.entry(key).or_insert_with(|| KvEntry::Stack(Vec::new())) {
+                    KvEntry::Stack(s) => s.push(op.value),
+                    other => *other = KvEntry::Stack(vec![op.value]),
+                }
+                (true, op.value)
+            }
+            KvOp::Pop { .. } => match kv.get_mut(&key) {
+                Some(KvEntry::Stack(s)) => s.pop().map_or((false, Value::Empty), |v| (true, v)),
+                _ => (false, Value::Empty),
+            },
+        }
+    }
+
+    fn kv_key(&self, parts: &[KeyPart], p: PersonId) -> String {
+        let person = &self.state.people[p as usize];
+        let mut key = String::new();
+        for part in parts {
+            match part {
+                KeyPart::Text(t) => key.push_str(t),
+                KeyPart::Person => key.push_str(&(p + 1).to_string()),
+                KeyPart::Field(f) => key.push_str(&self.syms.show(person.fields[*f as usize])),
+                KeyPart::ListEntry(l) => {
+                    key.push_str(&person.list_entries[*l as usize].to_string())
+                }
+            }
+        }
+        key
+    }
+
+    /// The response arrives: map it into fields (a failed call has none), then go on.
+    pub(super) fn webhook_return(&mut self, r: RunRef, call: u64, ch: &mut dyn Chooser) {
+        let Some(w) = self.waiting_call(r, call) else {
+            return;
+        };
+        let run = self.state.runs.get_mut(r).expect("waiting run");
+        run.call = None;
+        let response = run.response.take();
+        let (p, cause) = (run.person, run.cause);
+        match response {
+            None => {
+                let id = self.record(
+                    Some(p),
+                    Actor::Webhook(w),
+                    EventKind::WebhookFailed { webhook: w },
+                    cause,
+                );
+                self.set_cause(r, id);
+            }
+            Some(values) => {
+                let id = self.record(
+                    Some(p),
+                    Actor::Webhook(w),
+                    EventKind::WebhookResponded { webhook: w },
+                    cause,
+                );
+                self.set_cause(r, id);
+                for (attr, field) in &self.model.webhooks[w as usize].mappings {
+                    if let Some((_, v)) = values.iter().find(|(a, _)| a == attr) {
+                        let v = self.syms.coerce(*v, self.model.field_type(*field));
+                        self.change_field(p, *field, v, Actor::Webhook(w), Some(id), ch);
+                    }
+                }
+            }
+        }
+        self.advance(r);
+    }
+
+    /// Marketo stops waiting: no mapping, the flow goes on; the service may still act.
+    pub(super) fn webhook_timeout(&mut self, r: RunRef, call: u64) {
+        let Some(w) = self.waiting_call(r, call) else {
+            return;
+        };
+        let run = self.state.runs.get_mut(r).expect("waiting run");
+        run.call = None;
+        run.response = None;
+        let (p, cause) = (run.person, run.cause);
+        let id = self.record(
+            Some(p),
+            Actor::Webhook(w),
+            EventKind::WebhookTimedOut { webhook: w },
+            cause,
+        );
+        self.set_cause(r, id);
+        self.advance(r);
+    }
+}

@@ -1,0 +1,801 @@
+//! A Marketo custom-object store (seed 001): records with a dedupe field, read by filter,
+//! written in batches with `action` and `dedupeBy`.
+//!
+//! Real-world behaviour modelled (Marketo custom objects REST endpoints):
+//! - `GET /rest/v1/customobjects/{apiName}.json?filterType=..&filterValues=..` reads the
+//!   records whose field equals one of the values ([`CustomObjectStore::read`]);
+//! - `POST /rest/v1/customobjects/{apiName}.json` writes with `action` = createOnly |
+//!   updateOnly | createOrUpdate and `dedupeBy` = dedupeFields | idField; each record comes
+//!   back created, updated or skipped ([`CustomObjectStore::write`]). createOnly on an
+//!   existing dedupe value is skipped as a duplicate: it is an insert-if-absent, the
+//!   closest real primitive to a claim;
+//! - at most 300 records per batch and about 1 MB of payload per call, else the whole call
+//!   fails. The payload is estimated as the sum of field-name and value lengths.
+//!
+//! Every record carries a stable `marketoGUID`-like id and a `version` the store bumps on
+//! every update. Real Marketo has **no** compare-and-swap, so a read-then-write from two
+//! overlapping job runs loses an update (race 5). [`CustomObjectStore::compare_and_set`]
+//! is the fix's primitive: it models a CAS-capable store behind a webhook (seed 004), not
+//! a Marketo endpoint.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Name of the id field used by `dedupeBy = idField` and by id filters.
+pub const GUID_FIELD: &str = "marketoGUID";
+
+/// One field value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum CoValue {
+    Text(String),
+    Number(i64),
+    Empty,
+}
+
+impl CoValue {
+    /// Length of the value as it would appear in a JSON payload (without quotes).
+    pub fn payload_len(&self) -> usize {
+        match self {
+            CoValue::Text(s) => s.len(),
+            CoValue::Number(n) => n.to_string().len(),
+            CoValue::Empty => 0,
+        }
+    }
+
+    /// A string that identifies the value in the dedupe index (text and numbers never clash).
+    fn index_key(&self) -> Option<String> {
+        match self {
+            CoValue::Text(s) if !s.is_empty() => Some(format!("t:{s}")),
+            CoValue::Number(n) => Some(format!("n:{n}")),
+            _ => None,
+        }
+    }
+}
+
+impl From<&str> for CoValue {
+    fn from(s: &str) -> Self {
+        CoValue::Text(s.to_string())
+    }
+}
+
+impl From<i64> for CoValue {
+    fn from(n: i64) -> Self {
+        CoValue::Number(n)
+    }
+}
+
+/// A record's fields by name.
+pub type Fields = BTreeMap<String, CoValue>;
+
+/// A stored record.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Record {
+    /// Stable id assigned at creation (`marketoGUID`).
+    pub guid: String,
+    /// 1 at creation, +1 on every update.
+    pub version: u64,
+    /// Field values, including the dedupe field; never contains [`GUID_FIELD`].
+    pub fields: Fields,
+}
+
+/// The write `action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WriteAction {
+    CreateOnly,
+    UpdateOnly,
+    CreateOrUpdate,
+}
+
+/// The write `dedupeBy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DedupeBy {
+    /// Match on the object's dedupe field.
+    DedupeFields,
+    /// Match on [`GUID_FIELD`]; cannot create records.
+    IdField,
+}
+
+/// Why one record of a write was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SkipReason {
+    /// createOnly and a record with this key exists.
+    Duplicate,
+    /// updateOnly (or idField) and no record has this key.
+    NotFound,
+    /// The record lacks the dedupe field (or the id, for idField).
+    MissingKey,
+}
+
+impl SkipReason {
+    pub fn message(self) -> &'static str {
+        match self {
+            SkipReason::Duplicate => "duplicate",
+            SkipReason::NotFound => "not found",
+            SkipReason::MissingKey => "missing dedupe field",
+        }
+    }
+}
+
+/// What happened to one record of a write, in input order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WriteStatus {
+    Created { guid: String, version: u64 },
+    Updated { guid: String, version: u64 },
+    Skipped(SkipReason),
+}
+
+/// Why a whole write call failed (nothing was written).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WriteError {
+    TooManyRecords {
+        count: usize,
+        max: usize,
+    },
+    PayloadTooLarge {
+        bytes: usize,
+        max: usize,
+    },
+    /// createOnly with dedupeBy idField: ids are assigned by the store.
+    CreateOnlyById,
+}
+
+/// Why a compare-and-set was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CasError {
+    /// No record has this dedupe value and the expected version was not 0.
+    NotFound,
+    /// The record's version is not the expected one (0 = "expected absent").
+    VersionMismatch { expected: u64, actual: u64 },
+    /// The dedupe value is empty.
+    MissingKey,
+}
+
+/// Batch limits. [`Default`] gives Marketo's numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CoLimits {
+    /// Records per write call (default 300).
+    pub max_batch_records: usize,
+    /// Estimated payload bytes per write call (default 1 MB = 1,048,576).
+    pub max_payload_bytes: usize,
+}
+
+impl Default for CoLimits {
+    fn default() -> Self {
+        CoLimits {
+            max_batch_records: 300,
+            max_payload_bytes: 1_048_576,
+        }
+    }
+}
+
+/// Running totals.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CoStats {
+    pub created: u64,
+    pub updated: u64,
+    pub skipped: u64,
+    pub rejected_calls: u64,
+    pub cas_ok: u64,
+    pub cas_conflicts: u64,
+}
+
+/// One custom object (`apiName`) and its records.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CustomObjectStore {
+    api_name: String,
+    dedupe_field: String,
+    limits: CoLimits,
+    /// Records by guid; guids sort in creation order.
+    records: BTreeMap<String, Record>,
+    /// Dedupe index: [`CoValue::index_key`] of the dedupe value -> guid.
+    by_dedupe: BTreeMap<String, String>,
+    next_seq: u64,
+    stats: CoStats,
+}
+
+/// Estimated payload of a batch: the sum of field-name and value lengths.
+pub fn payload_bytes(records: &[Fields]) -> usize {
+    records
+        .iter()
+        .flat_map(|r| r.iter())
+        .map(|(k, v)| k.len() + v.payload_len())
+        .sum()
+}
+
+impl CustomObjectStore {
+    pub fn new(api_name: &str, dedupe_field: &str, limits: CoLimits) -> Self {
+        CustomObjectStore {
+            api_name: api_name.to_string(),
+            dedupe_field: dedupe_field.to_string(),
+            limits,
+            records: BTreeMap::new(),
+            by_dedupe: BTreeMap::new(),
+            next_seq: 0,
+            stats: CoStats::default(),
+        }
+    }
+
+    pub fn api_name(&self) -> &str {
+        &self.api_name
+    }
+
+    pub fn dedupe_field(&self) -> &str {
+        &self.dedupe_field
+    }
+
+    pub fn stats(&self) -> &CoStats {
+        &self.stats
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The record with this dedupe value.
+    pub fn get(&self, dedupe_value: &CoValue) -> Option<&Record> {
+        let guid = self.by_dedupe.get(&dedupe_value.index_key()?)?;
+        self.records.get(guid)
+    }
+
+    /// Records whose `filter_field` equals one of `values` (`filterType`/`filterValues`).
+    /// Filtering on [`GUID_FIELD`] matches ids. Results follow the order of `values`,
+    /// each record at most once.
+    pub fn read(&self, filter_field: &str, values: &[CoValue]) -> Vec<Record> {
+        let mut out: Vec<Record> = Vec::new();
+        for value in values {
+            let matches: Vec<&Record> = if filter_field == GUID_FIELD {
+                match value {
+                    CoValue::Text(g) => self.records.get(g).into_iter().collect(),
+                    _ => Vec::new(),
+                }
+            } else {
+                self.records
+                    .values()
+                    .filter(|r| r.fields.get(filter_field) == Some(value))
+                    .collect()
+            };
+            for r in matches {
+                if !out.iter().any(|o| o.guid == r.guid) {
+                    out.push(r.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// Write a batch. The whole call fails if it breaks a limit; otherwise each record
+    /// gets a status, in input order. Updates merge the given fields into the record
+    /// (the dedupe field and the id are never changed) and bump its version.
+    pub fn write(
+        &mut self,
+        action: WriteAction,
+        dedupe_by: DedupeBy,
+        records: &[Fields],
+    ) -> Result<Vec<WriteStatus>, WriteError> {
+        let check = self.check_batch(action, dedupe_by, records);
+        if let Err(e) = check {
+            self.stats.rejected_calls += 1;
+            return Err(e);
+        }
+        Ok(records
+            .iter()
+            .map(|r| self.write_one(action, dedupe_by, r))
+            .collect())
+    }
+
+    /// Atomically merge `fields` into the record with this dedupe value if its version is
+    /// `expected_version`, bumping the version; `expected_version = 0` means "expected absent" and creates
+    /// the record (an insert-if-absent claim). Returns the new version.
+    pub fn compare_and_set(
+        &mut self,
+        dedupe_value: &CoValue,
+        expected_version: u64,
+        fields: Fields,
+    ) -> Result<u64, CasError> {
+        let key = dedupe_value.index_key().ok_or(CasError::MissingKey)?;
+        let actual = self.get(dedupe_value).map_or(0, |r| r.version);
+        let result = match (expected_version, actual) {
+            (e, a) if e != a && a == 0 => Err(CasError::NotFound),
+            (e, a) if e != a => Err(CasError::VersionMismatch {
+                expected: e,
+                actual: a,
+            }),
+            (0, _) => {
+                let mut fields = fields;
+                fields.insert(self.dedupe_field.clone(), dedupe_value.clone());
+                let (_, version) = self.create(key, fields);
+                Ok(version)
+            }
+            _ => {
+                let guid = self.by_dedupe[&key].clone();
+                Ok(self.update(&guid, fields))
+            }
+        };
+        match result {
+            Ok(_) => self.stats.cas_ok += 1,
+            Err(_) => self.stats.cas_conflicts += 1,
+        }
+        result
+    }
+
+    fn check_batch(
+        &self,
+        action: WriteAction,
+        dedupe_by: DedupeBy,
+        records: &[Fields],
+    ) -> Result<(), WriteError> {
+        if action == WriteAction::CreateOnly && dedupe_by == DedupeBy::IdField {
+            return Err(WriteError::CreateOnlyById);
+        }
+        if records.len() > self.limits.max_batch_records {
+            return Err(WriteError::TooManyRecords {
+                count: records.len(),
+                max: self.limits.max_batch_records,
+            });
+        }
+        let bytes = payload_bytes(records);
+        if bytes > self.limits.max_payload_bytes {
+            return Err(WriteError::PayloadTooLarge {
+                bytes,
+                max: self.limits.max_payload_bytes,
+            });
+        }
+        Ok(())
+    }
+
+    fn write_one(
+        &mut self,
+        action: WriteAction,
+        dedupe_by: DedupeBy,
+        input: &Fields,
+    ) -> WriteStatus {
+        let status = self.decide(action, dedupe_by, input);
+        match &status {
+            WriteStatus::Created { .. } => self.stats.created += 1,
+            WriteStatus::Updated { .. } => self.stats.updated += 1,
+            WriteStatus::Skipped(_) => self.stats.skipped += 1,
+        }
+        status
+    }
+
+    fn decide(&mut self, action: WriteAction, dedupe_by: DedupeBy, input: &Fields) -> WriteStatus {
+        let mut fields = input.clone();
+        let id = fields.remove(GUID_FIELD);
+        let (existing, key) = match dedupe_by {
+            DedupeBy::IdField => match id {
+                Some(CoValue::Text(g)) if !g.is_empty() => {
+                    (self.records.contains_key(&g).then_some(g), None)
+                }
+                _ => return WriteStatus::Skipped(SkipReason::MissingKey),
+            },
+            DedupeBy::DedupeFields => {
+                let Some(key) = fields.get(&self.dedupe_field).and_then(CoValue::index_key) else {
+                    return WriteStatus::Skipped(SkipReason::MissingKey);
+                };
+                (self.by_dedupe.get(&key).cloned(), Some(key))
+            }
+        };
+        match (action, existing, key) {
+            (WriteAction::CreateOnly, Some(_), _) => WriteStatus::Skipped(SkipReason::Duplicate),
+            (WriteAction::UpdateOnly, None, _) | (_, None, None) => {
+                WriteStatus::Skipped(SkipReason::NotFound)
+            }
+            (_, Some(guid), _) => {
+                let version = self.update(&guid, fields);
+                WriteStatus::Updated { guid, version }
+            }
+            (_, None, Some(key)) => {
+                let (guid, version) = self.create(key, fields);
+                WriteStatus::Created { guid, version }
+            }
+        }
+    }
+
+    fn create(&mut self, key: String, mut fields: Fields) -> (String, u64) {
+        fields.remove(GUID_FIELD);
+        let guid = format!("00000000-0000-4000-8000-{:012x}", self.next_seq);
+        self.next_seq += 1;
+        let record = Record {
+            guid: guid.clone(),
+            version: 1,
+            fields,
+        };
+        self.records.insert(guid.clone(), record);
+        self.by_dedupe.insert(key, guid.clone());
+        (guid, 1)
+    }
+
+    /// Merge `fields` into the record (never its dedupe field or id) and bump its version.
+    fn update(&mut self, guid: &str, mut fields: Fields) -> u64 {
+        fields.remove(GUID_FIELD);
+        fields.remove(&self.dedupe_field);
+        let record = self.records.get_mut(guid).expect("update of a known guid");
+        record.fields.extend(fields);
+        record.version += 1;
+        record.version
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> CustomObjectStore {
+        CustomObjectStore::new("customObjectSyncMetadata_c", "apiName", CoLimits::default())
+    }
+
+    fn rec(pairs: &[(&str, CoValue)]) -> Fields {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
+    fn checkpoint(api: &str, mark: i64) -> Fields {
+        rec(&[("apiName", api.into()), ("highWaterMark", mark.into())])
+    }
+
+    #[test]
+    fn defaults_are_300_records_and_1_mb() {
+        let l = CoLimits::default();
+        assert_eq!(l.max_batch_records, 300);
+        assert_eq!(l.max_payload_bytes, 1_048_576);
+    }
+
+    #[test]
+    fn create_or_update_creates_then_updates_and_bumps_version() {
+        let mut s = store();
+        let out = s
+            .write(
+                WriteAction::CreateOrUpdate,
+                DedupeBy::DedupeFields,
+                &[checkpoint("p", 10)],
+            )
+            .unwrap();
+        let WriteStatus::Created { guid, version } = out[0].clone() else {
+            panic!("expected created, got {out:?}");
+        };
+        assert_eq!(version, 1);
+        let out = s
+            .write(
+                WriteAction::CreateOrUpdate,
+                DedupeBy::DedupeFields,
+                &[checkpoint("p", 20)],
+            )
+            .unwrap();
+        assert_eq!(
+            out,
+            vec![WriteStatus::Updated {
+                guid: guid.clone(),
+                version: 2
+            }]
+        );
+        let r = s.get(&"p".into()).unwrap();
+        assert_eq!(r.guid, guid);
+        assert_eq!(r.version, 2);
+        assert_eq!(r.fields["highWaterMark"], CoValue::Number(20));
+        assert_eq!(s.len(), 1);
+    }
+
+    #[test]
+    fn create_only_on_existing_value_is_skipped_as_duplicate() {
+        let mut s = store();
+        let first = s
+            .write(
+                WriteAction::CreateOnly,
+                DedupeBy::DedupeFields,
+                &[checkpoint("claim", 1)],
+            )
+            .unwrap();
+        assert!(matches!(first[0], WriteStatus::Created { .. }));
+        let second = s
+            .write(
+                WriteAction::CreateOnly,
+                DedupeBy::DedupeFields,
+                &[checkpoint("claim", 2)],
+            )
+            .unwrap();
+        assert_eq!(second, vec![WriteStatus::Skipped(SkipReason::Duplicate)]);
+        assert_eq!(SkipReason::Duplicate.message(), "duplicate");
+        // The loser did not overwrite the winner's claim.
+        assert_eq!(
+            s.get(&"claim".into()).unwrap().fields["highWaterMark"],
+            1.into()
+        );
+        assert_eq!(s.get(&"claim".into()).unwrap().version, 1);
+    }
+
+    #[test]
+    fn update_only_on_missing_value_is_skipped_as_not_found() {
+        let mut s = store();
+        let out = s
+            .write(
+                WriteAction::UpdateOnly,
+                DedupeBy::DedupeFields,
+                &[checkpoint("nope", 1)],
+            )
+            .unwrap();
+        assert_eq!(out, vec![WriteStatus::Skipped(SkipReason::NotFound)]);
+        assert_eq!(SkipReason::NotFound.message(), "not found");
+        assert!(s.is_empty());
+    }
+
+    #[test]
+    fn statuses_follow_input_order_within_one_batch() {
+        let mut s = store();
+        let out = s
+            .write(
+                WriteAction::CreateOrUpdate,
+                DedupeBy::DedupeFields,
+                &[
+                    checkpoint("a", 1),
+                    rec(&[("highWaterMark", 1.into())]),
+                    checkpoint("a", 2),
+                    checkpoint("b", 3),
+                ],
+            )
+            .unwrap();
+        assert!(matches!(out[0], WriteStatus::Created { version: 1, .. }));
+        assert_eq!(out[1], WriteStatus::Skipped(SkipReason::MissingKey));
+        assert!(matches!(out[2], WriteStatus::Updated { version: 2, .. }));
+        assert!(matches!(out[3], WriteStatus::Created { version: 1, .. }));
+        assert_eq!(s.stats().created, 2);
+        assert_eq!(s.stats().updated, 1);
+        assert_eq!(s.stats().skipped, 1);
+    }
+
+    #[test]
+    fn update_merges_and_keeps_dedupe_field() {
+        let mut s = store();
+        s.write(
+            WriteAction::CreateOnly,
+            DedupeBy::DedupeFields,
+            &[rec(&[("apiName", "p".into()), ("file", "a.csv".into())])],
+        )
+        .unwrap();
+        s.write(
+            WriteAction::UpdateOnly,
+            DedupeBy::DedupeFields,
+            &[checkpoint("p", 5)],
+        )
+        .unwrap();
+        let r = s.get(&"p".into()).unwrap();
+        assert_eq!(r.fields["file"], "a.csv".into());
+        assert_eq!(r.fields["highWaterMark"], 5.into());
+        assert_eq!(r.fields["apiName"], "p".into());
+        assert!(!r.fields.contains_key(GUID_FIELD));
+    }
+
+    #[test]
+    fn id_field_updates_by_guid_and_never_creates() {
+        let mut s = store();
+        let out = s
+            .write(
+                WriteAction::CreateOnly,
+                DedupeBy::DedupeFields,
+                &[checkpoint("p", 1)],
+            )
+            .unwrap();
+        let WriteStatus::Created { guid, .. } = out[0].clone() else {
+            panic!()
+        };
+        let by_id = rec(&[
+            (GUID_FIELD, guid.as_str().into()),
+            ("highWaterMark", 9.into()),
+        ]);
+        let out = s
+            .write(WriteAction::UpdateOnly, DedupeBy::IdField, &[by_id])
+            .unwrap();
+        assert_eq!(out, vec![WriteStatus::Updated { guid, version: 2 }]);
+        let unknown = rec(&[(GUID_FIELD, "no-such-guid".into()), ("apiName", "q".into())]);
+        let out = s
+            .write(WriteAction::CreateOrUpdate, DedupeBy::IdField, &[unknown])
+            .unwrap();
+        assert_eq!(out, vec![WriteStatus::Skipped(SkipReason::NotFound)]);
+        let no_id = checkpoint("q", 1);
+        let out = s
+            .write(WriteAction::UpdateOnly, DedupeBy::IdField, &[no_id])
+            .unwrap();
+        assert_eq!(out, vec![WriteStatus::Skipped(SkipReason::MissingKey)]);
+        assert_eq!(
+            s.write(WriteAction::CreateOnly, DedupeBy::IdField, &[]),
+            Err(WriteError::CreateOnlyById)
+        );
+        assert_eq!(s.len(), 1);
+    }
+
+    #[test]
+    fn read_by_filter_follows_value_order_and_matches_ids() {
+        let mut s = store();
+        s.write(
+            WriteAction::CreateOrUpdate,
+            DedupeBy::DedupeFields,
+            &[checkpoint("a", 1), checkpoint("b", 1), checkpoint("c", 2)],
+        )
+        .unwrap();
+        let got = s.read("apiName", &["c".into(), "a".into(), "zz".into()]);
+        let names: Vec<_> = got.iter().map(|r| r.fields["apiName"].clone()).collect();
+        assert_eq!(names, vec!["c".into(), "a".into()]);
+        // A non-dedupe filter can match several records; each appears once.
+        let got = s.read("highWaterMark", &[1.into(), 1.into()]);
+        assert_eq!(got.len(), 2);
+        let guid = got[1].guid.clone();
+        let by_id = s.read(GUID_FIELD, &[guid.as_str().into()]);
+        assert_eq!(by_id.len(), 1);
+        assert_eq!(by_id[0].fields["apiName"], "b".into());
+    }
+
+    #[test]
+    fn text_and_number_dedupe_values_are_distinct() {
+        let mut s = CustomObjectStore::new("o", "k", CoLimits::default());
+        s.write(
+            WriteAction::CreateOnly,
+            DedupeBy::DedupeFields,
+            &[rec(&[("k", "7".into())]), rec(&[("k", 7.into())])],
+        )
+        .unwrap();
+        assert_eq!(s.len(), 2);
+    }
+
+    #[test]
+    fn too_many_records_fails_the_whole_call() {
+        let mut s = store();
+        let batch: Vec<Fields> = (0..301).map(|i| checkpoint(&format!("o{i}"), i)).collect();
+        assert_eq!(
+            s.write(WriteAction::CreateOrUpdate, DedupeBy::DedupeFields, &batch),
+            Err(WriteError::TooManyRecords {
+                count: 301,
+                max: 300
+            })
+        );
+        assert!(s.is_empty());
+        assert_eq!(s.stats().rejected_calls, 1);
+        assert!(s
+            .write(
+                WriteAction::CreateOrUpdate,
+                DedupeBy::DedupeFields,
+                &batch[..300]
+            )
+            .is_ok());
+        assert_eq!(s.len(), 300);
+    }
+
+    #[test]
+    fn payload_over_1_mb_fails_the_whole_call() {
+        assert_eq!(payload_bytes(&[checkpoint("ab", 123)]), 7 + 2 + 13 + 3);
+        let mut s = store();
+        let big = "x".repeat(600_000);
+        let batch = vec![
+            rec(&[("apiName", "a".into()), ("blob", big.as_str().into())]),
+            rec(&[("apiName", "b".into()), ("blob", big.as_str().into())]),
+        ];
+        let err = s
+            .write(WriteAction::CreateOrUpdate, DedupeBy::DedupeFields, &batch)
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            WriteError::PayloadTooLarge { max: 1_048_576, .. }
+        ));
+        assert!(s.is_empty());
+        assert!(s
+            .write(
+                WriteAction::CreateOrUpdate,
+                DedupeBy::DedupeFields,
+                &batch[..1]
+            )
+            .is_ok());
+    }
+
+    #[test]
+    fn read_then_write_from_two_runs_loses_an_update() {
+        // Race 5: two overlapping job runs read the same checkpoint, each writes its own.
+        let mut s = store();
+        s.write(
+            WriteAction::CreateOnly,
+            DedupeBy::DedupeFields,
+            &[checkpoint("p", 100)],
+        )
+        .unwrap();
+        let run_a = s.read("apiName", &["p".into()])[0].clone();
+        let run_b = s.read("apiName", &["p".into()])[0].clone();
+        assert_eq!(run_a.version, run_b.version);
+        s.write(
+            WriteAction::UpdateOnly,
+            DedupeBy::DedupeFields,
+            &[checkpoint("p", 200)],
+        )
+        .unwrap();
+        s.write(
+            WriteAction::UpdateOnly,
+            DedupeBy::DedupeFields,
+            &[checkpoint("p", 150)],
+        )
+        .unwrap();
+        // Both writes succeeded; the later, lower checkpoint wins.
+        assert_eq!(
+            s.get(&"p".into()).unwrap().fields["highWaterMark"],
+            150.into()
+        );
+    }
+
+    #[test]
+    fn compare_and_set_rejects_the_stale_writer() {
+        let mut s = store();
+        assert_eq!(
+            s.compare_and_set(&"p".into(), 0, rec(&[("highWaterMark", 100.into())])),
+            Ok(1)
+        );
+        let seen_a = s.get(&"p".into()).unwrap().version;
+        let seen_b = s.get(&"p".into()).unwrap().version;
+        assert_eq!(
+            s.compare_and_set(&"p".into(), seen_a, rec(&[("highWaterMark", 200.into())])),
+            Ok(2)
+        );
+        assert_eq!(
+            s.compare_and_set(&"p".into(), seen_b, rec(&[("highWaterMark", 150.into())])),
+            Err(CasError::VersionMismatch {
+                expected: 1,
+                actual: 2
+            })
+        );
+        let r = s.get(&"p".into()).unwrap();
+        assert_eq!(r.fields["highWaterMark"], 200.into());
+        assert_eq!(r.fields["apiName"], "p".into());
+        assert_eq!(s.stats().cas_ok, 2);
+        assert_eq!(s.stats().cas_conflicts, 1);
+    }
+
+    #[test]
+    fn compare_and_set_zero_is_insert_if_absent() {
+        let mut s = store();
+        assert_eq!(s.compare_and_set(&"k".into(), 0, Fields::new()), Ok(1));
+        assert_eq!(
+            s.compare_and_set(&"k".into(), 0, Fields::new()),
+            Err(CasError::VersionMismatch {
+                expected: 0,
+                actual: 1
+            })
+        );
+        assert_eq!(
+            s.compare_and_set(&"other".into(), 3, Fields::new()),
+            Err(CasError::NotFound)
+        );
+        assert_eq!(
+            s.compare_and_set(&CoValue::Empty, 0, Fields::new()),
+            Err(CasError::MissingKey)
+        );
+        assert_eq!(s.len(), 1);
+    }
+
+    #[test]
+    fn guids_are_stable_and_distinct() {
+        let mut s = store();
+        let out = s
+            .write(
+                WriteAction::CreateOnly,
+                DedupeBy::DedupeFields,
+                &[checkpoint("a", 1), checkpoint("b", 1)],
+            )
+            .unwrap();
+        let guids: Vec<String> = out
+            .iter()
+            .map(|o| match o {
+                WriteStatus::Created { guid, .. } => guid.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_ne!(guids[0], guids[1]);
+        assert_eq!(guids[0].len(), 36);
+        s.write(
+            WriteAction::UpdateOnly,
+            DedupeBy::DedupeFields,
+            &[checkpoint("a", 2)],
+        )
+        .unwrap();
+        assert_eq!(s.get(&"a".into()).unwrap().guid, guids[0]);
+    }
+}

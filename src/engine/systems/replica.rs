@@ -1,0 +1,234 @@
+//! A primary database with a lagging read replica (seed 002, race 7 "replica lag cascade").
+//!
+//! Real-world behaviour modelled: high-volume automation sends its reads to read replicas
+//! to spare the primary. Every write commits on the primary at once and reaches the
+//! replica some time later (replication lag), so a decision made on a replica read can use
+//! stale data, e.g. list membership from before the change that triggered the decision.
+//!
+//! Each write's lag is given by the caller (drawn through its chooser). Replication
+//! replays writes in commit order, so a write never becomes visible on the replica before
+//! an earlier one: its apply time is `max(now + lag, previous apply time)`.
+//!
+//! Versions are per key: 1 for the first write, +1 for each later one; 0 means "absent".
+//! [`ReplicatedStore::is_stale`] says whether a replica read would miss a newer primary
+//! version (the "no decision on stale data" invariant); the fixes read the primary or
+//! demand a minimum version ([`ReplicatedStore::read_replica_at_least`]).
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One committed version of a key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct VersionedValue<V> {
+    pub version: u64,
+    pub value: V,
+    /// Commit time on the primary.
+    pub written_at: u64,
+    /// Time the replica shows this version.
+    pub applied_at: u64,
+}
+
+/// The primary and one replica, as the history of every key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ReplicatedStore<V> {
+    /// Versions of each key, oldest first.
+    keys: BTreeMap<String, Vec<VersionedValue<V>>>,
+    /// Apply time of the latest write (replication is in commit order).
+    last_applied_at: u64,
+    writes: u64,
+}
+
+impl<V> Default for ReplicatedStore<V> {
+    fn default() -> Self {
+        ReplicatedStore {
+            keys: BTreeMap::new(),
+            last_applied_at: 0,
+            writes: 0,
+        }
+    }
+}
+
+impl<V> ReplicatedStore<V> {
+    pub fn new() -> Self {
+        ReplicatedStore::default()
+    }
+
+    /// Writes committed so far.
+    pub fn writes(&self) -> u64 {
+        self.writes
+    }
+
+    /// Commit `value` for `key` on the primary at `now`; the replica shows it `lag_ms`
+    /// later (or later still, after earlier writes). Returns the new version.
+    pub fn write(&mut self, now: u64, key: &str, value: V, lag_ms: u64) -> u64 {
+        let applied_at = now.saturating_add(lag_ms).max(self.last_applied_at);
+        self.last_applied_at = applied_at;
+        let history = self.keys.entry(key.to_string()).or_default();
+        let version = history.last().map_or(1, |v| v.version + 1);
+        history.push(VersionedValue {
+            version,
+            value,
+            written_at: now,
+            applied_at,
+        });
+        self.writes += 1;
+        version
+    }
+
+    /// The primary's current value and version.
+    pub fn read_primary(&self, key: &str) -> Option<(&V, u64)> {
+        self.keys.get(key)?.last().map(|v| (&v.value, v.version))
+    }
+
+    /// What the replica shows at `now`: the newest version applied by then.
+    pub fn read_replica(&self, now: u64, key: &str) -> Option<(&V, u64)> {
+        self.replica_entry(now, key).map(|v| (&v.value, v.version))
+    }
+
+    /// The replica's read if it has at least `min_version`, else `None` (the caller
+    /// retries later or reads the primary): the read-your-writes / version-check fix.
+    pub fn read_replica_at_least(
+        &self,
+        now: u64,
+        key: &str,
+        min_version: u64,
+    ) -> Option<(&V, u64)> {
+        if self.replica_version(now, key) < min_version {
+            return None;
+        }
+        self.read_replica(now, key)
+    }
+
+    /// The primary's version of `key` (0 if never written).
+    pub fn primary_version(&self, key: &str) -> u64 {
+        self.keys
+            .get(key)
+            .and_then(|h| h.last())
+            .map_or(0, |v| v.version)
+    }
+
+    /// The version the replica shows at `now` (0 if none yet).
+    pub fn replica_version(&self, now: u64, key: &str) -> u64 {
+        self.replica_entry(now, key).map_or(0, |v| v.version)
+    }
+
+    /// Whether a replica read of `key` at `now` would miss a newer primary version.
+    pub fn is_stale(&self, now: u64, key: &str) -> bool {
+        self.replica_version(now, key) < self.primary_version(key)
+    }
+
+    /// When the replica will show the primary's current version of `key`.
+    pub fn caught_up_at(&self, key: &str) -> Option<u64> {
+        self.keys.get(key)?.last().map(|v| v.applied_at)
+    }
+
+    /// The earliest time after `now` when some write reaches the replica.
+    pub fn next_apply_time(&self, now: u64) -> Option<u64> {
+        self.keys
+            .values()
+            .flatten()
+            .map(|v| v.applied_at)
+            .filter(|&t| t > now)
+            .min()
+    }
+
+    /// Keys ever written, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.keys.keys().map(String::as_str)
+    }
+
+    /// Drop versions no read at or after `now` can see: those older than the newest
+    /// version already applied. Assumes reads never go back before `now`.
+    pub fn compact(&mut self, now: u64) {
+        for history in self.keys.values_mut() {
+            if let Some(i) = history.iter().rposition(|v| v.applied_at <= now) {
+                history.drain(..i);
+            }
+        }
+    }
+
+    fn replica_entry(&self, now: u64, key: &str) -> Option<&VersionedValue<V>> {
+        self.keys
+            .get(key)?
+            .iter()
+            .rev()
+            .find(|v| v.applied_at <= now)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn primary_sees_writes_at_once_and_replica_after_the_lag() {
+        let mut db = ReplicatedStore::new();
+        assert_eq!(db.write(100, "lead:7:list:west", true, 500), 1);
+        assert_eq!(db.read_primary("lead:7:list:west"), Some((&true, 1)));
+        assert_eq!(db.read_replica(599, "lead:7:list:west"), None);
+        assert!(db.is_stale(599, "lead:7:list:west"));
+        assert_eq!(db.read_replica(600, "lead:7:list:west"), Some((&true, 1)));
+        assert!(!db.is_stale(600, "lead:7:list:west"));
+        assert_eq!(db.caught_up_at("lead:7:list:west"), Some(600));
+    }
+
+    #[test]
+    fn versions_count_per_key() {
+        let mut db = ReplicatedStore::new();
+        assert_eq!(db.write(0, "a", 1, 0), 1);
+        assert_eq!(db.write(0, "b", 1, 0), 1);
+        assert_eq!(db.write(1, "a", 2, 0), 2);
+        assert_eq!(db.primary_version("a"), 2);
+        assert_eq!(db.primary_version("b"), 1);
+        assert_eq!(db.primary_version("c"), 0);
+        assert_eq!(db.keys().collect::<Vec<_>>(), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn stale_read_returns_the_old_value_during_the_lag() {
+        // Race 7: the lead moves West -> East; a decision reads the replica too early.
+        let mut db = ReplicatedStore::new();
+        db.write(0, "region", "West", 0);
+        db.write(1_000, "region", "East", 2_000);
+        assert_eq!(db.read_replica(1_500, "region"), Some((&"West", 1)));
+        assert!(db.is_stale(1_500, "region"));
+        assert_eq!(db.read_primary("region"), Some((&"East", 2)));
+        assert_eq!(db.read_replica(3_000, "region"), Some((&"East", 2)));
+        assert!(!db.is_stale(3_000, "region"));
+        assert_eq!(db.writes(), 2);
+    }
+
+    #[test]
+    fn replication_applies_in_commit_order() {
+        let mut db = ReplicatedStore::new();
+        db.write(0, "x", 'a', 5_000);
+        // A later write with a short lag still waits for the earlier one.
+        db.write(10, "y", 'b', 10);
+        assert_eq!(db.caught_up_at("y"), Some(5_000));
+        assert_eq!(db.read_replica(100, "y"), None);
+        assert_eq!(db.next_apply_time(0), Some(5_000));
+        assert_eq!(db.next_apply_time(5_000), None);
+    }
+
+    #[test]
+    fn version_check_refuses_a_replica_that_is_behind() {
+        let mut db = ReplicatedStore::new();
+        db.write(0, "k", 10, 0);
+        let mine = db.write(100, "k", 20, 1_000);
+        assert_eq!(db.read_replica_at_least(200, "k", mine), None);
+        assert_eq!(db.read_replica_at_least(200, "k", 1), Some((&10, 1)));
+        assert_eq!(db.read_replica_at_least(1_100, "k", mine), Some((&20, 2)));
+    }
+
+    #[test]
+    fn compact_keeps_what_reads_can_still_see() {
+        let mut db = ReplicatedStore::new();
+        db.write(0, "k", 1, 0);
+        db.write(10, "k", 2, 0);
+        db.write(20, "k", 3, 100);
+        db.compact(50);
+        assert_eq!(db.read_replica(50, "k"), Some((&2, 2)));
+        assert_eq!(db.read_replica(120, "k"), Some((&3, 3)));
+        assert_eq!(db.keys["k"].len(), 2);
+    }
+}

@@ -1,0 +1,14 @@
+//! Race Lab: a deterministic simulator of Marketo-style smart campaigns and the systems
+//! around them (CRM, webhooks, key-value store, REST API, jobs, queues), built to make
+//! race conditions visible and to compare them with their fixes.
+//!
+//! - [`engine`]: the pure, deterministic simulator (no clocks, no global RNG, no web).
+//! - [`scenarios`]: the built-in scenarios as data plus lesson text.
+//! - [`api`]: a small facade used by the CLI, the web page and the tests.
+
+pub mod api;
+pub mod engine;
+pub mod scenarios;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

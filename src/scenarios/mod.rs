@@ -1,0 +1,53 @@
+//! The built-in scenarios: data (JSON files beside this module, which double as examples of
+//! the scenario format) plus their lesson text. Ids are stable: links and scripts use them.
+
+use crate::engine::Scenario;
+
+/// (id, JSON source) of every built-in scenario, in library order.
+const BUILT_IN: &[(&str, &str)] = &[
+    (
+        "alert-before-owner",
+        include_str!("alert-before-owner.json"),
+    ),
+    ("list-queue", include_str!("list-queue.json")),
+];
+
+/// The ids of the built-in scenarios.
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    BUILT_IN.iter().map(|(id, _)| *id)
+}
+
+/// Parses built-in scenario `id`, or `None` if there is no such scenario.
+pub fn builtin(id: &str) -> Option<Scenario> {
+    let (_, src) = BUILT_IN.iter().find(|(i, _)| *i == id)?;
+    Some(
+        serde_json::from_str(src)
+            .unwrap_or_else(|e| panic!("built-in scenario {id} is invalid: {e}")),
+    )
+}
+
+/// Every built-in scenario.
+pub fn all() -> Vec<Scenario> {
+    ids().filter_map(builtin).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_parses_validates_and_keeps_its_id() {
+        for id in ids() {
+            let s = builtin(id).unwrap();
+            assert_eq!(s.id, id);
+            crate::engine::validate(&s).unwrap_or_else(|e| panic!("{id}: {e}"));
+            assert!(s.variants.iter().any(|v| v.name == "naive"));
+            assert!(s.variants.iter().any(|v| v.name == "fixed"));
+            assert_eq!(
+                s.knobs.iter().filter(|k| k.main).count(),
+                1,
+                "{id}: one main knob"
+            );
+        }
+    }
+}
