@@ -8,6 +8,7 @@ use super::knobs::{check_knob, KnobValues, Param, ParamUse, Unit};
 use super::logic::Logic;
 use super::model::*;
 use super::scenario::*;
+use super::systems::{ResponseConfig, RestLimits, ScoringMode};
 use super::value::{Symbols, Test, Value};
 use std::collections::BTreeMap;
 
@@ -69,6 +70,33 @@ fn apply_variant(
             None => s.systems.webhooks.push(w.clone()),
         }
     }
+    let ctx = |what: &str, e: String| format!("variant `{name}`, {what}: {e}");
+    for patch in &v.jobs {
+        let job = patch
+            .get("name")
+            .and_then(Json::as_str)
+            .ok_or_else(|| format!("variant `{name}`: a job change needs the job's `name`"))?;
+        let what = format!("job `{job}`");
+        match s.systems.jobs.iter_mut().find(|x| x.name == job) {
+            Some(slot) => *slot = patched(Some(&*slot), patch).map_err(|e| ctx(&what, e))?,
+            None => s
+                .systems
+                .jobs
+                .push(patched(None, patch).map_err(|e| ctx(&what, e))?),
+        }
+    }
+    if let Some(patch) = &v.rest_api {
+        let base = s.systems.rest_api.clone().unwrap_or_default();
+        s.systems.rest_api = Some(patched(Some(&base), patch).map_err(|e| ctx("rest_api", e))?);
+    }
+    if let Some(patch) = &v.response_feed {
+        let feed = patched(s.systems.response_feed.as_ref(), patch);
+        s.systems.response_feed = Some(feed.map_err(|e| ctx("response_feed", e))?);
+    }
+    if let Some(patch) = &v.change_feed {
+        let feed = patched(s.systems.change_feed.as_ref(), patch);
+        s.systems.change_feed = Some(feed.map_err(|e| ctx("change_feed", e))?);
+    }
     for d in &v.deactivate {
         let c = s
             .campaigns
@@ -78,6 +106,47 @@ fn apply_variant(
         c.active = false;
     }
     Ok((s, name.to_string(), v.knobs.clone()))
+}
+
+/// `base` (if any) with a JSON merge patch (RFC 7386) applied: objects merge key by key,
+/// `null` removes a key, anything else replaces.
+fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(
+    base: Option<&T>,
+    patch: &Json,
+) -> Result<T, String> {
+    fn merge(target: &mut Json, patch: &Json) {
+        let Json::Object(p) = patch else {
+            *target = patch.clone();
+            return;
+        };
+        if !target.is_object() {
+            *target = Json::Object(Default::default());
+        }
+        let Json::Object(t) = target else { return };
+        for (k, v) in p {
+            if v.is_null() {
+                t.remove(k);
+            } else {
+                merge(t.entry(k.clone()).or_insert(Json::Null), v);
+            }
+        }
+    }
+    let mut value = match base {
+        Some(b) => serde_json::to_value(b).map_err(|e| e.to_string())?,
+        None => Json::Null,
+    };
+    merge(&mut value, patch);
+    serde_json::from_value(value).map_err(|e| e.to_string())
+}
+
+/// A text table that already holds the words the simulator uses at run time, so that runs
+/// rarely need their own copy.
+fn runtime_symbols() -> Symbols {
+    let mut syms = Symbols::default();
+    for word in ["ok", "value", "manual", "true", "false"] {
+        syms.intern(word);
+    }
+    syms
 }
 
 struct Compiler<'a> {
@@ -144,7 +213,7 @@ impl<'a> Compiler<'a> {
         Ok(Self {
             s,
             knobs,
-            syms: Symbols::default(),
+            syms: runtime_symbols(),
             fields: index_names("field", s.fields.iter().map(|f| f.name.as_str()))?,
             lists: index_names("list", s.lists.iter().map(|l| l.as_str()))?,
             campaigns: index_names("campaign", s.campaigns.iter().map(|c| c.name.as_str()))?,
@@ -193,6 +262,7 @@ impl<'a> Compiler<'a> {
         let queue = self
             .queue(&s.systems.queue)
             .map_err(|e| format!("queue: {e}"))?;
+        let integrations = self.integrations()?;
         let script = self.script(people.len())?;
         let invariants = s
             .invariants
@@ -221,6 +291,7 @@ impl<'a> Compiler<'a> {
             script,
             invariants,
             horizon,
+            integrations,
         })
     }
 
@@ -834,6 +905,289 @@ impl<'a> Compiler<'a> {
                     .collect::<Result<Vec<_>, _>>()?;
                 InvariantModel::StageNeverRegresses { field: f, order }
             }
+            Invariant::CheckpointMonotonic | Invariant::NoDuplicateImport => {
+                if self.s.systems.jobs.is_empty() {
+                    return Err("this invariant watches jobs: add `jobs` to systems".into());
+                }
+                match inv {
+                    Invariant::CheckpointMonotonic => InvariantModel::CheckpointMonotonic,
+                    _ => InvariantModel::NoDuplicateImport,
+                }
+            }
+            Invariant::NoResponseLost => {
+                if self.s.systems.response_feed.is_none() {
+                    return Err(
+                        "no_response_lost watches the response feed: add `response_feed` to systems"
+                            .into(),
+                    );
+                }
+                InvariantModel::NoResponseLost
+            }
+            Invariant::NoStaleDecision | Invariant::NoDuplicateAction => {
+                if self.s.systems.change_feed.is_none() {
+                    return Err(
+                        "this invariant watches change-feed consumers: add `change_feed` to systems"
+                            .into(),
+                    );
+                }
+                match inv {
+                    Invariant::NoStaleDecision => InvariantModel::NoStaleDecision,
+                    _ => InvariantModel::NoDuplicateAction,
+                }
+            }
+        })
+    }
+
+    // ---- integration systems -------------------------------------------------------
+
+    /// A probability: a percent knob, or a literal in parts per million.
+    fn ppm(&self, p: &Param, what: &str) -> Result<u32, String> {
+        let v = self.param(p, ParamUse::Ppm)?;
+        if !(0..=1_000_000).contains(&v) {
+            return Err(format!("{what}: {v} ppm is not between 0 and 100%"));
+        }
+        Ok(v as u32)
+    }
+
+    /// A count in `min..=max`.
+    fn count_in(&self, p: &Param, what: &str, min: i64, max: i64) -> Result<u32, String> {
+        let v = self.param(p, ParamUse::Count)?;
+        if !(min..=max).contains(&v) {
+            return Err(format!("{what} = {v}: must be {min} to {max}"));
+        }
+        Ok(v as u32)
+    }
+
+    /// A duration of at least `min` ms.
+    fn duration_min(&self, p: &Param, what: &str, min: u64) -> Result<u64, String> {
+        let v = self.duration(p).map_err(|e| format!("{what}: {e}"))?;
+        if v < min {
+            return Err(format!("{what} = {v} ms: must be at least {min} ms"));
+        }
+        Ok(v)
+    }
+
+    fn integrations(&mut self) -> Result<Integrations, String> {
+        let sys = &self.s.systems;
+        let mut out = Integrations::default();
+        if let Some(r) = &sys.rest_api {
+            out.rest = self.rest_api(r).map_err(|e| format!("rest_api: {e}"))?;
+        }
+        index_names("job", sys.jobs.iter().map(|j| j.name.as_str()))?;
+        for j in &sys.jobs {
+            let job = self
+                .job(j, &mut out)
+                .map_err(|e| format!("job `{}`: {e}", j.name))?;
+            out.jobs.push(job);
+        }
+        if let Some(f) = &sys.response_feed {
+            out.responses = Some(
+                self.response_feed(f)
+                    .map_err(|e| format!("response_feed: {e}"))?,
+            );
+        }
+        if let Some(f) = &sys.change_feed {
+            out.changes = Some(
+                self.change_feed(f)
+                    .map_err(|e| format!("change_feed: {e}"))?,
+            );
+        }
+        Ok(out)
+    }
+
+    fn rest_api(&self, r: &RestApiConfig) -> Result<RestModel, String> {
+        Ok(RestModel {
+            limits: RestLimits {
+                rate_limit: self.count_in(&r.rate_limit, "rate_limit", 1, 1_000_000)?,
+                rate_window_ms: self.duration_min(&r.rate_window, "rate_window", 1)?,
+                max_concurrent: self.count_in(&r.max_concurrent, "max_concurrent", 1, 10_000)?,
+                daily_quota: self.count_in(&r.daily_quota, "daily_quota", 1, 100_000_000)?,
+            },
+            latency: self.dist(&r.latency).map_err(|e| format!("latency: {e}"))?,
+        })
+    }
+
+    fn job(&self, j: &JobDef, out: &mut Integrations) -> Result<JobModel, String> {
+        let at = self
+            .duration(&j.schedule.at)
+            .map_err(|e| format!("schedule at: {e}"))?;
+        let every = match &j.schedule.every {
+            Some(e) => Some(self.duration_min(e, "schedule every", limits::MIN_RECURRENCE_MS)?),
+            None => None,
+        };
+        let c = &j.checkpoint;
+        for (what, v) in [
+            ("object", &c.object),
+            ("dedupe_field", &c.dedupe_field),
+            ("key", &c.key),
+            ("field", &c.field),
+        ] {
+            if v.trim().is_empty() {
+                return Err(format!("checkpoint {what} is empty"));
+            }
+        }
+        if c.field == c.dedupe_field {
+            return Err(format!(
+                "checkpoint field `{}` is the object's dedupe field",
+                c.field
+            ));
+        }
+        let record_every = self.duration_min(&j.source.record_every, "source record_every", 1)?;
+        let object = match out.objects.iter().position(|(o, _)| *o == c.object) {
+            Some(i) if out.objects[i].1 != c.dedupe_field => {
+                return Err(format!(
+                    "custom object `{}` has dedupe field `{}` in another job, `{}` here",
+                    c.object, out.objects[i].1, c.dedupe_field
+                ))
+            }
+            Some(i) => i,
+            None => {
+                out.objects.push((c.object.clone(), c.dedupe_field.clone()));
+                out.objects.len() - 1
+            }
+        } as u16;
+        let checkpoint = match out
+            .checkpoints
+            .iter()
+            .position(|x| x.object == object && x.key == c.key)
+        {
+            Some(i) => {
+                let x = &out.checkpoints[i];
+                if x.field != c.field || x.record_every != record_every {
+                    return Err(format!(
+                        "checkpoint `{}` is shared with another job that uses a different field or record_every",
+                        c.key
+                    ));
+                }
+                i
+            }
+            None => {
+                out.checkpoints.push(CheckpointModel {
+                    object,
+                    key: c.key.clone(),
+                    field: c.field.clone(),
+                    record_every,
+                });
+                out.checkpoints.len() - 1
+            }
+        } as u16;
+        Ok(JobModel {
+            name: j.name.clone(),
+            at,
+            every,
+            run_time: self
+                .dist(&j.run_time)
+                .map_err(|e| format!("run_time: {e}"))?,
+            cold_ppm: self.ppm(&j.cold_start, "cold_start")?,
+            checkpoint,
+            strategy: j.strategy,
+            backoff_ms: self.duration_min(&j.backoff_ms, "backoff_ms", 1)?,
+            max_backoff_ms: self.duration_min(&j.max_backoff_ms, "max_backoff_ms", 1)?,
+            max_attempts: self.count_in(&j.max_attempts, "max_attempts", 1, 100)?,
+        })
+    }
+
+    fn response_feed(&self, f: &ResponseFeedDef) -> Result<ResponseFeedModel, String> {
+        if f.name.trim().is_empty() || f.campaign.trim().is_empty() {
+            return Err("`name` and `campaign` must not be empty".into());
+        }
+        let batch_size = self.count_in(&f.batch_size, "batch_size", 1, 100_000)?;
+        let processor = ResponseConfig {
+            default_mode: ScoringMode::Synchronous,
+            sync_cpu_limit_ms: self.duration_min(&f.sync_cpu_limit, "sync_cpu_limit", 1)?,
+            async_cpu_limit_ms: self.duration_min(&f.async_cpu_limit, "async_cpu_limit", 1)?,
+            cpu_per_record_ms: self.duration_min(&f.cpu_per_record, "cpu_per_record", 0)?,
+            batch_size,
+            async_above_batch_size: f.async_above_batch_size,
+            async_users: match f.mode {
+                ResponseMode::UserAsync => [f.name.clone()].into(),
+                _ => Default::default(),
+            },
+            small_batch_threshold: self.count_in(&f.small_batch, "small_batch", 0, 100_000)?,
+            async_delay_ms: self.duration_min(&f.async_delay, "async_delay", 0)?,
+        };
+        Ok(ResponseFeedModel {
+            user: f.name.clone(),
+            campaign: f.campaign.clone(),
+            count: self.count_in(&f.count, "count", 1, 100_000)?,
+            window: self.dist(&f.window).map_err(|e| format!("window: {e}"))?,
+            batch_records: self.count_in(&f.batch_records, "batch_records", 1, 100_000)?,
+            mode: f.mode,
+            lock_wait_timeout_ms: self.duration_min(
+                &f.lock_wait_timeout,
+                "lock_wait_timeout",
+                0,
+            )?,
+            max_attempts: self.count_in(&f.max_attempts, "max_attempts", 1, 100)?,
+            backoff_ms: self.duration_min(&f.backoff_ms, "backoff_ms", 1)?,
+            max_backoff_ms: self.duration_min(&f.max_backoff_ms, "max_backoff_ms", 1)?,
+            processor,
+        })
+    }
+
+    fn change_feed(&mut self, f: &ChangeFeedDef) -> Result<ChangeFeedModel, String> {
+        if f.fields.is_empty() {
+            return Err("`fields` must name at least one published field".into());
+        }
+        let mut fields = Vec::new();
+        for name in &f.fields {
+            let id = self.field(name).map_err(|e| format!("fields: {e}"))?;
+            if fields.contains(&id) {
+                return Err(format!("fields: `{name}` is listed twice"));
+            }
+            fields.push(id);
+        }
+        let mut lists = Vec::new();
+        for (i, d) in f.lists.iter().enumerate() {
+            let ctx = |e: String| format!("lists entry {} (`{}`): {e}", i + 1, d.list);
+            let l = self.list(&d.list).map_err(ctx)?;
+            if lists.iter().any(|(x, _, _)| *x == l) {
+                return Err(ctx("the list is listed twice".into()));
+            }
+            let fs = self.filters(&d.when).map_err(ctx)?;
+            let logic = Logic::parse(d.logic.as_deref(), fs.len()).map_err(ctx)?;
+            lists.push((l, fs, logic));
+        }
+        let action = match &f.action {
+            Some(b) => {
+                let ctx = |e: String| format!("action: {e}");
+                let fs = self.filters(&b.when).map_err(ctx)?;
+                let logic = Logic::parse(b.logic.as_deref(), fs.len()).map_err(ctx)?;
+                let a = self.action(&b.then).map_err(ctx)?;
+                if !matches!(
+                    a,
+                    ActionModel::SendEmail(_)
+                        | ActionModel::SendAlert(_)
+                        | ActionModel::RequestCampaign(_)
+                ) {
+                    return Err(
+                        "action: `then` must be send_email, send_alert or request_campaign".into(),
+                    );
+                }
+                Some((fs, logic, a))
+            }
+            None => None,
+        };
+        Ok(ChangeFeedModel {
+            name: f.name.clone(),
+            fields,
+            replica_lag: self
+                .dist(&f.replica_lag)
+                .map_err(|e| format!("replica_lag: {e}"))?,
+            visibility_timeout_ms: self.duration_min(
+                &f.visibility_timeout,
+                "visibility_timeout",
+                1,
+            )?,
+            redelivery_ppm: self.ppm(&f.redelivery, "redelivery")?,
+            consumers: self.count_in(&f.consumers, "consumers", 1, 1_000)?,
+            processing_time: self
+                .dist(&f.processing_time)
+                .map_err(|e| format!("processing_time: {e}"))?,
+            version_check: f.version_check,
+            idempotent: f.idempotent,
+            lists,
+            action,
         })
     }
 }

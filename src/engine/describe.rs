@@ -1,7 +1,7 @@
 //! Human-readable text for trace events and actors, in the vocabulary of campaign builders.
 
 use super::model::Model;
-use super::trace::{Actor, EventKind, TraceEvent};
+use super::trace::{Actor, EventKind, JobOutcome, RestOp, TraceEvent};
 use super::value::Symbols;
 
 /// The swimlane name of an actor ("Campaign: Fast Track Alert", "CRM", "Webhook: Claim").
@@ -11,6 +11,32 @@ pub fn actor_name(model: &Model, actor: Actor) -> String {
         Actor::Campaign(c) => model.campaigns[c as usize].name.clone(),
         Actor::Crm => "CRM".to_string(),
         Actor::Webhook(w) => format!("Webhook: {}", model.webhooks[w as usize].name),
+        Actor::Job(j) => format!("Job: {}", model.integrations.jobs[j as usize].name),
+        Actor::Integration => format!(
+            "Integration: {}",
+            model
+                .integrations
+                .responses
+                .as_ref()
+                .map_or("", |r| r.user.as_str())
+        ),
+        Actor::CrmCampaign => format!(
+            "CRM campaign: {}",
+            model
+                .integrations
+                .responses
+                .as_ref()
+                .map_or("", |r| r.campaign.as_str())
+        ),
+        Actor::ChangeFeed => format!(
+            "Change feed: {}",
+            model
+                .integrations
+                .changes
+                .as_ref()
+                .map_or("", |c| c.name.as_str())
+        ),
+        Actor::Consumer(i) => format!("Consumer {}", i + 1),
     }
 }
 
@@ -97,6 +123,215 @@ pub fn describe(model: &Model, syms: &Symbols, ev: &TraceEvent) -> String {
             syms.text(*owner),
             syms.text(*queue)
         ),
+        _ => describe_integration(model, syms, &ev.kind),
+    }
+}
+
+/// Sentences for the integration systems' events (jobs, response feed, change feed).
+fn describe_integration(model: &Model, syms: &Symbols, kind: &EventKind) -> String {
+    use EventKind::*;
+    let cp = |c: u16| {
+        let c = &model.integrations.checkpoints[c as usize];
+        format!("{}.{}", c.key, c.field)
+    };
+    let mark = |m: Option<u64>| m.map_or("(none)".to_string(), fmt_ms);
+    match kind {
+        JobStarted {
+            invocation,
+            cold,
+            overlapping,
+        } => format!(
+            "run {} starts {}{}",
+            invocation + 1,
+            if *cold { "cold (no cache)" } else { "warm (cached mark)" },
+            match overlapping {
+                0 => String::new(),
+                n => format!(", while {n} earlier run(s) still go"),
+            }
+        ),
+        RestCalled { op } => format!("REST call: {}", rest_op(*op)),
+        RestRejected { op, code } => format!(
+            "REST call {} refused: error {code} ({})",
+            rest_op(*op),
+            match code {
+                606 => "rate limit",
+                615 => "too many concurrent calls",
+                607 => "daily quota",
+                _ => "error",
+            }
+        ),
+        Backoff { attempt, delay_ms } => {
+            format!("backs off {} before retry {attempt}", fmt_ms(*delay_ms))
+        }
+        MarkRead {
+            checkpoint,
+            mark: m,
+            version,
+            cached,
+        } => format!(
+            "{} {} = {} (version {version})",
+            if *cached { "uses its cached" } else { "reads" },
+            cp(*checkpoint),
+            mark(*m)
+        ),
+        ClaimResult {
+            mark: m, created, ..
+        } => format!(
+            "claim for mark {}: {}",
+            fmt_ms(*m),
+            if *created {
+                "created (this run imports)"
+            } else {
+                "skipped: duplicate (another run has it)"
+            }
+        ),
+        CasResult {
+            checkpoint,
+            expected,
+            ok,
+        } => format!(
+            "compare-and-set {} on version {expected}: {}",
+            cp(*checkpoint),
+            if *ok { "ok" } else { "conflict (changed since read)" }
+        ),
+        ImportStarted { from, to, .. } => format!(
+            "imports records with modstamps in ({}, {}]",
+            fmt_ms(*from),
+            fmt_ms(*to)
+        ),
+        RecordsImported {
+            from, to, count, ..
+        } => format!(
+            "imported {count} records with modstamps in ({}, {}]",
+            fmt_ms(*from),
+            fmt_ms(*to)
+        ),
+        MarkWritten {
+            checkpoint,
+            mark: m,
+            previous,
+        } => format!(
+            "writes {} = {} (was {})",
+            cp(*checkpoint),
+            fmt_ms(*m),
+            mark(*previous)
+        ),
+        JobFinished {
+            invocation,
+            outcome,
+        } => format!(
+            "run {} ends: {}",
+            invocation + 1,
+            match outcome {
+                JobOutcome::Imported => "imported",
+                JobOutcome::NothingToImport => "nothing to import",
+                JobOutcome::ClaimSkipped => "stopped (claim skipped)",
+                JobOutcome::CasConflict => "stopped (lost the compare-and-set)",
+                JobOutcome::GaveUp => "gave up after too many REST errors",
+            }
+        ),
+        ResponseInsert {
+            batch,
+            records,
+            attempt,
+        } => format!(
+            "inserts {records} response(s) (batch {}){}",
+            batch + 1,
+            if *attempt > 0 {
+                format!(", retry {attempt}")
+            } else {
+                String::new()
+            }
+        ),
+        LockGranted {
+            records,
+            wait_ms,
+            hold_ms,
+        } => format!(
+            "campaign lock granted after {} wait; held {} for {records} response(s)",
+            fmt_ms(*wait_ms),
+            fmt_ms(*hold_ms)
+        ),
+        LockTimedOut { records, waited_ms } => format!(
+            "UNABLE_TO_LOCK_ROW after waiting {} ({records} response(s))",
+            fmt_ms(*waited_ms)
+        ),
+        CpuLimitExceeded {
+            records,
+            cpu_ms,
+            limit_ms,
+        } => format!(
+            "CPU time limit exceeded: {records} responses need {} of a {} budget",
+            fmt_ms(*cpu_ms),
+            fmt_ms(*limit_ms)
+        ),
+        ResponsesDelayed {
+            records,
+            due_at,
+            pending,
+        } => format!(
+            "{records} response(s) delayed for merging ({pending} pending, due at {})",
+            fmt_ms(*due_at)
+        ),
+        ResponsesMerged { records, parts } => {
+            format!("merged batch due: {records} responses from {parts} inserts")
+        }
+        ResponsesAsync { records, chunks } => format!(
+            "{records} responses above the batch size: processed asynchronously in {chunks} chunk(s)"
+        ),
+        ResponsesProcessed { records } => format!("{records} response(s) processed"),
+        ResponsesLost { records } => format!("{records} response(s) LOST"),
+        ChangePublished { field, version, .. } => format!(
+            "{} change committed on the primary (version {version}) and queued",
+            model.fields[*field as usize].name
+        ),
+        ReplicaApplied { version } => format!("read replica now shows version {version}"),
+        MessageDelivered { message, delivery } => format!(
+            "receives message {}{}",
+            message + 1,
+            if *delivery > 1 {
+                format!(" (delivery {delivery}: a redelivery)")
+            } else {
+                String::new()
+            }
+        ),
+        ConsumerDecided {
+            field,
+            value,
+            version,
+            primary_version,
+            from_primary,
+            ..
+        } => format!(
+            "decides on {} = {} read from the {} (version {version}; primary {primary_version}){}",
+            model.fields[*field as usize].name,
+            syms.show(*value),
+            if *from_primary { "primary" } else { "replica" },
+            if version < primary_version { ": STALE" } else { "" }
+        ),
+        DuplicateSkipped { message } => {
+            format!("message {} already processed: skipped", message + 1)
+        }
+        ConsumerActed { message } => format!("acts on message {}", message + 1),
+        MessageAcked { message } => format!("acks message {}", message + 1),
+        AckLost {
+            message,
+            visible_at,
+        } => format!(
+            "ack of message {} lost: delivered again at {}",
+            message + 1,
+            fmt_ms(*visible_at)
+        ),
+        _ => String::new(),
+    }
+}
+
+fn rest_op(op: RestOp) -> &'static str {
+    match op {
+        RestOp::ReadMark => "GET checkpoint",
+        RestOp::Claim => "POST createOnly claim",
+        RestOp::WriteMark => "POST createOrUpdate checkpoint",
+        RestOp::CasMark => "compare-and-set checkpoint",
     }
 }
 

@@ -1,6 +1,7 @@
 //! Invariant checking as a run goes: the monitor sees every trace event and records a
 //! violation (invariant, person, time, message, witnessing events) the moment one occurs.
 
+use super::describe::fmt_ms;
 use super::model::*;
 use super::trace::{EventId, EventKind, TraceEvent};
 use super::value::Value;
@@ -28,7 +29,20 @@ pub struct Monitor {
     /// (invariant, person, entry) entries that got their e-mail.
     served: BTreeSet<(u16, PersonId, u32)>,
     watched_lists: Vec<ListId>,
+    /// Checkpoint → (last mark written, the event that wrote it).
+    marks: BTreeMap<u16, (u64, EventId)>,
+    /// (checkpoint, first record) → (last record, the import event); ranges as imported.
+    imports: BTreeMap<(u16, u64), (u64, EventId)>,
+    /// Responses processed and lost so far.
+    responses: (u64, u64),
+    /// Message → the consumer's first action on it.
+    acted: BTreeMap<u64, EventId>,
     pub violations: Vec<Violation>,
+}
+
+/// The declared invariant of this kind, if any.
+fn declared(model: &Model, kind: fn(&InvariantModel) -> bool) -> Option<&InvariantModel> {
+    model.invariants.iter().find(|i| kind(i))
 }
 
 impl Monitor {
@@ -170,12 +184,155 @@ impl Monitor {
                     }
                 }
             }
+            _ => self.observe_integration(model, ev),
+        }
+    }
+
+    /// Invariants of the integration systems: jobs, response feed, change feed.
+    fn observe_integration(&mut self, model: &Model, ev: &TraceEvent) {
+        match &ev.kind {
+            EventKind::MarkWritten {
+                checkpoint, mark, ..
+            } => {
+                let Some(inv) =
+                    declared(model, |i| matches!(i, InvariantModel::CheckpointMonotonic))
+                else {
+                    return;
+                };
+                if let Some(&(prev, at)) = self.marks.get(checkpoint) {
+                    if *mark < prev {
+                        let cp = &model.integrations.checkpoints[*checkpoint as usize];
+                        let msg = format!(
+                            "checkpoint {}.{} moved back from {} to {} (an overlapping run overwrote a newer mark)",
+                            cp.key,
+                            cp.field,
+                            fmt_ms(prev),
+                            fmt_ms(*mark)
+                        );
+                        self.violate(inv, ev, msg, vec![at]);
+                    }
+                }
+                self.marks.insert(*checkpoint, (*mark, ev.id));
+            }
+            EventKind::RecordsImported {
+                checkpoint,
+                from,
+                to,
+                count,
+            } if *count > 0 => {
+                let Some(inv) = declared(model, |i| matches!(i, InvariantModel::NoDuplicateImport))
+                else {
+                    return;
+                };
+                let cp = &model.integrations.checkpoints[*checkpoint as usize];
+                let (first, last) = (from / cp.record_every + 1, to / cp.record_every);
+                let earlier: Vec<(u64, u64, EventId)> = self
+                    .imports
+                    .range((*checkpoint, 0)..=(*checkpoint, last))
+                    .filter(|(_, (end, _))| *end >= first)
+                    .map(|((_, a), (b, id))| (*a.max(&first), *b.min(&last), *id))
+                    .collect();
+                if !earlier.is_empty() {
+                    // Records covered by the union of the earlier ranges.
+                    let mut spans: Vec<(u64, u64)> = earlier.iter().map(|e| (e.0, e.1)).collect();
+                    spans.sort_unstable();
+                    let (mut dup, mut covered) = (0, 0);
+                    for (a, b) in spans {
+                        let a = a.max(covered + 1);
+                        if b >= a {
+                            dup += b - a + 1;
+                            covered = b;
+                        }
+                    }
+                    let msg = format!(
+                        "{dup} record(s) of {} imported again (records {}..{} overlap earlier imports)",
+                        cp.key,
+                        earlier.iter().map(|e| e.0).min().unwrap_or(first),
+                        earlier.iter().map(|e| e.1).max().unwrap_or(last),
+                    );
+                    let witness = earlier.iter().map(|e| e.2).collect();
+                    self.violate(inv, ev, msg, witness);
+                }
+                let slot = self
+                    .imports
+                    .entry((*checkpoint, first))
+                    .or_insert((last, ev.id));
+                if slot.0 < last {
+                    *slot = (last, ev.id);
+                }
+            }
+            EventKind::ResponsesProcessed { records } => self.responses.0 += *records as u64,
+            EventKind::ResponsesLost { records } => {
+                self.responses.1 += *records as u64;
+                if let Some(inv) = declared(model, |i| matches!(i, InvariantModel::NoResponseLost))
+                {
+                    let msg = format!("{records} response(s) lost");
+                    self.violate(inv, ev, msg, ev.cause.into_iter().collect());
+                }
+            }
+            EventKind::ConsumerDecided {
+                field,
+                value,
+                version,
+                primary_version,
+                ..
+            } if version < primary_version => {
+                if let Some(inv) = declared(model, |i| matches!(i, InvariantModel::NoStaleDecision))
+                {
+                    let who = ev
+                        .person
+                        .map_or(String::new(), |p| format!("person {}", p + 1));
+                    let msg = format!(
+                        "{who}: decided on {} = {} from replica version {version} while the primary had version {primary_version}",
+                        model.fields[*field as usize].name,
+                        model.syms.show(*value)
+                    );
+                    self.violate(inv, ev, msg, ev.cause.into_iter().collect());
+                }
+            }
+            EventKind::ConsumerActed { message } => {
+                let Some(inv) = declared(model, |i| matches!(i, InvariantModel::NoDuplicateAction))
+                else {
+                    return;
+                };
+                match self.acted.get(message) {
+                    Some(&first) => {
+                        let msg = format!(
+                            "the action ran again for message {} (a redelivery)",
+                            message + 1
+                        );
+                        self.violate(inv, ev, msg, vec![first]);
+                    }
+                    None => {
+                        self.acted.insert(*message, ev.id);
+                    }
+                }
+            }
             _ => {}
         }
     }
 
     /// End-of-run checks: every watched entry that never got its e-mail.
     pub fn finish(&mut self, model: &Model, end_time: u64) {
+        if let (Some(inv), Some(feed)) = (
+            declared(model, |i| matches!(i, InvariantModel::NoResponseLost)),
+            &model.integrations.responses,
+        ) {
+            let (processed, lost) = self.responses;
+            let open = (feed.count as u64).saturating_sub(processed + lost);
+            if open > 0 {
+                self.violations.push(Violation {
+                    invariant: inv.name().to_string(),
+                    time_ms: end_time,
+                    person: None,
+                    message: format!(
+                        "{open} of {} responses were never processed by the end of the run",
+                        feed.count
+                    ),
+                    witness: Vec::new(),
+                });
+            }
+        }
         for (i, inv) in model.invariants.iter().enumerate() {
             let InvariantModel::NoEntryLost { list, email } = inv else {
                 continue;

@@ -4,7 +4,8 @@
 use super::dist::Dist;
 use super::knobs::KnobValues;
 use super::logic::Logic;
-use super::scenario::{FieldDef, FieldType, KvOp, RequestSource};
+use super::scenario::{FieldDef, FieldType, JobStrategy, KvOp, RequestSource, ResponseMode};
+use super::systems::{ResponseConfig, RestLimits};
 use super::value::{Sym, Symbols, Test, Value};
 
 pub type FieldId = u16;
@@ -54,6 +55,8 @@ pub struct Model {
     pub horizon: u64,
     /// The `email` field, if any: batch sends de-duplicate by it.
     pub email_field: Option<FieldId>,
+    /// Integration systems (absent or empty when the scenario does not use them).
+    pub integrations: Integrations,
 }
 
 impl Model {
@@ -260,6 +263,11 @@ pub enum InvariantModel {
     AlertHasRecipient,
     CrmSyncAfter { field: FieldId },
     StageNeverRegresses { field: FieldId, order: Vec<Value> },
+    CheckpointMonotonic,
+    NoDuplicateImport,
+    NoResponseLost,
+    NoStaleDecision,
+    NoDuplicateAction,
 }
 
 impl InvariantModel {
@@ -270,6 +278,96 @@ impl InvariantModel {
             InvariantModel::AlertHasRecipient => "alert-has-recipient",
             InvariantModel::CrmSyncAfter { .. } => "crm-sync-after-enrichment",
             InvariantModel::StageNeverRegresses { .. } => "stage-never-regresses",
+            InvariantModel::CheckpointMonotonic => "checkpoint-monotonic",
+            InvariantModel::NoDuplicateImport => "no-duplicate-import",
+            InvariantModel::NoResponseLost => "no-response-lost",
+            InvariantModel::NoStaleDecision => "no-stale-decision",
+            InvariantModel::NoDuplicateAction => "no-duplicate-action",
         }
     }
+}
+
+// ---- integration systems --------------------------------------------------------------
+
+/// The compiled integration systems.
+#[derive(Debug, Clone, Default)]
+pub struct Integrations {
+    pub rest: RestModel,
+    /// Custom objects the jobs use: (API name, dedupe field).
+    pub objects: Vec<(String, String)>,
+    pub checkpoints: Vec<CheckpointModel>,
+    pub jobs: Vec<JobModel>,
+    pub responses: Option<ResponseFeedModel>,
+    pub changes: Option<ChangeFeedModel>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RestModel {
+    pub limits: RestLimits,
+    pub latency: Dist,
+}
+
+impl Default for RestModel {
+    fn default() -> Self {
+        RestModel {
+            limits: RestLimits::default(),
+            latency: Dist::fixed_ms(200),
+        }
+    }
+}
+
+/// One checkpoint record: (object, key) shared by the jobs that name it.
+#[derive(Debug, Clone)]
+pub struct CheckpointModel {
+    pub object: u16,
+    pub key: String,
+    pub field: String,
+    /// Milliseconds between source records (record k has modstamp k × this).
+    pub record_every: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct JobModel {
+    pub name: String,
+    pub at: u64,
+    pub every: Option<u64>,
+    pub run_time: Dist,
+    pub cold_ppm: u32,
+    pub checkpoint: u16,
+    pub strategy: JobStrategy,
+    pub backoff_ms: u64,
+    pub max_backoff_ms: u64,
+    pub max_attempts: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResponseFeedModel {
+    pub user: String,
+    pub campaign: String,
+    pub count: u32,
+    pub window: Dist,
+    pub batch_records: u32,
+    pub mode: ResponseMode,
+    pub lock_wait_timeout_ms: u64,
+    pub max_attempts: u32,
+    pub backoff_ms: u64,
+    pub max_backoff_ms: u64,
+    /// The processor's settings (CPU costs and limits, batch size, user-based async).
+    pub processor: ResponseConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChangeFeedModel {
+    pub name: String,
+    /// Published fields; the replica stores these values per person, in this order.
+    pub fields: Vec<FieldId>,
+    pub replica_lag: Dist,
+    pub visibility_timeout_ms: u64,
+    pub redelivery_ppm: u32,
+    pub consumers: u32,
+    pub processing_time: Dist,
+    pub version_check: bool,
+    pub idempotent: bool,
+    pub lists: Vec<(ListId, Vec<FilterModel>, Logic)>,
+    pub action: Option<(Vec<FilterModel>, Logic, ActionModel)>,
 }

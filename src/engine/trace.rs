@@ -15,6 +15,43 @@ pub enum Actor {
     Campaign(CampaignId),
     Crm,
     Webhook(WebhookId),
+    /// A scheduled serverless job (index into the model's jobs).
+    Job(u16),
+    /// The integration inserting responses (the response feed).
+    Integration,
+    /// The CRM campaign record and its response processing.
+    CrmCampaign,
+    /// The change feed: primary store, replica and queue.
+    ChangeFeed,
+    /// A change-feed consumer worker.
+    Consumer(u16),
+}
+
+/// A checkpoint call a job makes through the REST API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RestOp {
+    /// GET the checkpoint record.
+    ReadMark,
+    /// createOnly a claim record keyed by the mark read.
+    Claim,
+    /// createOrUpdate the checkpoint with the new mark.
+    WriteMark,
+    /// Compare-and-set the mark on the version read.
+    CasMark,
+}
+
+/// How a job run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobOutcome {
+    Imported,
+    /// The mark was already at or past the run's start.
+    NothingToImport,
+    /// Another run had created the claim.
+    ClaimSkipped,
+    /// The compare-and-set lost to another run (re-read, then stopped).
+    CasConflict,
+    /// A REST call failed `max_attempts` times.
+    GaveUp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -114,6 +151,150 @@ pub enum EventKind {
         owner: Sym,
         queue: Sym,
     },
+    // ---- jobs (race 5) ----
+    /// An invocation starts; `overlapping` other runs of the job are still going.
+    JobStarted {
+        invocation: u32,
+        cold: bool,
+        overlapping: u32,
+    },
+    /// The REST API admitted a call.
+    RestCalled {
+        op: RestOp,
+    },
+    /// The REST API refused a call (606 rate, 615 concurrency, 607 daily quota).
+    RestRejected {
+        op: RestOp,
+        code: u16,
+    },
+    /// Exponential backoff before retry number `attempt`.
+    Backoff {
+        attempt: u32,
+        delay_ms: u64,
+    },
+    /// The checkpoint as read (`cached`: a warm instance's memory, no call made).
+    MarkRead {
+        checkpoint: u16,
+        mark: Option<u64>,
+        version: u64,
+        cached: bool,
+    },
+    ClaimResult {
+        checkpoint: u16,
+        mark: u64,
+        created: bool,
+    },
+    CasResult {
+        checkpoint: u16,
+        expected: u64,
+        ok: bool,
+    },
+    ImportStarted {
+        checkpoint: u16,
+        from: u64,
+        to: u64,
+    },
+    /// Source records with modstamps in (from, to] were imported.
+    RecordsImported {
+        checkpoint: u16,
+        from: u64,
+        to: u64,
+        count: u64,
+    },
+    /// The checkpoint now holds `mark`; `previous` is what it held before the write.
+    MarkWritten {
+        checkpoint: u16,
+        mark: u64,
+        previous: Option<u64>,
+    },
+    JobFinished {
+        invocation: u32,
+        outcome: JobOutcome,
+    },
+    // ---- response feed (race 6) ----
+    /// The integration inserts a batch of responses (attempt 0 is the first try).
+    ResponseInsert {
+        batch: u32,
+        records: u32,
+        attempt: u32,
+    },
+    LockGranted {
+        records: u32,
+        wait_ms: u64,
+        hold_ms: u64,
+    },
+    /// UNABLE_TO_LOCK_ROW: the lock wait ran past the timeout.
+    LockTimedOut {
+        records: u32,
+        waited_ms: u64,
+    },
+    CpuLimitExceeded {
+        records: u32,
+        cpu_ms: u64,
+        limit_ms: u64,
+    },
+    /// User-based async scoring held the batch; the merged batch is due at `due_at`.
+    ResponsesDelayed {
+        records: u32,
+        due_at: u64,
+        pending: u32,
+    },
+    ResponsesMerged {
+        records: u32,
+        parts: u32,
+    },
+    /// A batch above the batch size went asynchronous, in `chunks`.
+    ResponsesAsync {
+        records: u32,
+        chunks: u32,
+    },
+    ResponsesProcessed {
+        records: u32,
+    },
+    ResponsesLost {
+        records: u32,
+    },
+    // ---- change feed (race 7) ----
+    /// A change committed on the primary (person version `version`) and was queued.
+    ChangePublished {
+        field: FieldId,
+        version: u64,
+        message: u64,
+    },
+    /// The read replica now shows this version of the person.
+    ReplicaApplied {
+        version: u64,
+    },
+    MessageDelivered {
+        message: u64,
+        delivery: u32,
+    },
+    /// A consumer read the person (version `version`; the primary had `primary_version`)
+    /// and decided on `value` of `field`.
+    ConsumerDecided {
+        message: u64,
+        field: FieldId,
+        value: Value,
+        version: u64,
+        primary_version: u64,
+        from_primary: bool,
+    },
+    /// The idempotency log already held the message id.
+    DuplicateSkipped {
+        message: u64,
+    },
+    /// The consumer's per-message action ran.
+    ConsumerActed {
+        message: u64,
+    },
+    MessageAcked {
+        message: u64,
+    },
+    /// The ack was lost: the queue delivers the message again at `visible_at`.
+    AckLost {
+        message: u64,
+        visible_at: u64,
+    },
 }
 
 impl EventKind {
@@ -147,6 +328,34 @@ impl EventKind {
             CrmPushed => "crm-pushed",
             CrmReceived { .. } => "crm-received",
             OwnerAssigned { .. } => "owner-assigned",
+            JobStarted { .. } => "job-started",
+            RestCalled { .. } => "rest-called",
+            RestRejected { .. } => "rest-rejected",
+            Backoff { .. } => "backoff",
+            MarkRead { .. } => "mark-read",
+            ClaimResult { .. } => "claim-result",
+            CasResult { .. } => "cas-result",
+            ImportStarted { .. } => "import-started",
+            RecordsImported { .. } => "records-imported",
+            MarkWritten { .. } => "mark-written",
+            JobFinished { .. } => "job-finished",
+            ResponseInsert { .. } => "response-insert",
+            LockGranted { .. } => "lock-granted",
+            LockTimedOut { .. } => "unable-to-lock-row",
+            CpuLimitExceeded { .. } => "cpu-limit-exceeded",
+            ResponsesDelayed { .. } => "responses-delayed",
+            ResponsesMerged { .. } => "responses-merged",
+            ResponsesAsync { .. } => "responses-async",
+            ResponsesProcessed { .. } => "responses-processed",
+            ResponsesLost { .. } => "responses-lost",
+            ChangePublished { .. } => "change-published",
+            ReplicaApplied { .. } => "replica-applied",
+            MessageDelivered { .. } => "message-delivered",
+            ConsumerDecided { .. } => "consumer-decided",
+            DuplicateSkipped { .. } => "duplicate-skipped",
+            ConsumerActed { .. } => "consumer-acted",
+            MessageAcked { .. } => "message-acked",
+            AckLost { .. } => "ack-lost",
         }
     }
 }

@@ -22,6 +22,18 @@ impl Value {
         self == Value::Empty
     }
 
+    /// Whether the value already has the type of a `kind` field.
+    pub fn fits(self, kind: FieldType) -> bool {
+        matches!(
+            (self, kind),
+            (Value::Empty, _)
+                | (Value::Text(_), FieldType::Text)
+                | (Value::Number(_), FieldType::Number)
+                | (Value::Bool(_), FieldType::Bool)
+                | (Value::Time(_), FieldType::DateTime)
+        )
+    }
+
     fn as_number(self) -> Option<i64> {
         match self {
             Value::Number(n) => Some(n),

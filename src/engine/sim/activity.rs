@@ -110,7 +110,7 @@ impl Sim<'_> {
             }
             OutsideModel::RunBatchCampaign(c) => self.batch_run(c, true, None, ch),
             OutsideModel::AssignOwnerInCrm(owner) => {
-                let queue = self.syms.intern("manual");
+                let queue = self.intern("manual");
                 self.crm_assign(p, owner, queue, None)
             }
         }
@@ -319,6 +319,7 @@ impl Sim<'_> {
             EventKind::FieldChanged { field: f, old, new },
             cause,
         );
+        self.publish_if_watched(p, f, id, ch);
         self.activity(p, Activity::ValueChanged { field: f, old, new }, id, ch);
     }
 

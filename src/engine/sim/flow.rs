@@ -185,7 +185,7 @@ impl<'m> Sim<'m> {
         run.campaign = target;
         run.pc = 0;
         run.cause = Some(id);
-        self.enqueue_current(r);
+        self.settle(r);
         Next::Jumped
     }
 
@@ -195,6 +195,15 @@ impl<'m> Sim<'m> {
             return;
         };
         run.pc += 1;
+        self.settle(r);
+    }
+
+    /// Queues the run's current step; past the end of an executed campaign's flow it
+    /// returns to the caller, past the end of its own flow the run is over.
+    fn settle(&mut self, r: RunRef) {
+        let Some(run) = self.state.runs.get_mut(r) else {
+            return;
+        };
         while self.model.campaigns[run.campaign as usize].flow.len() <= run.pc as usize {
             match run.callers.pop() {
                 Some((c, pc)) => {

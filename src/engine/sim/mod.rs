@@ -5,18 +5,23 @@
 //! then arrival. Every change is recorded in the trace and shown to the invariant monitor.
 
 mod activity;
+pub mod changes;
 mod crm;
 mod flow;
+pub mod job;
+pub mod responses;
 pub mod state;
 mod webhook;
 
 use super::chooser::{Choice, Chooser};
 use super::invariants::Violation;
 use super::model::*;
+use super::scenario::FieldType;
 use super::trace::{trace_hash, Actor, EventId, EventKind, TraceEvent};
-use super::value::{Symbols, Value};
+use super::value::{Sym, Symbols, Value};
 pub use state::SimState;
 use state::*;
+use std::borrow::Cow;
 
 /// Why a run could not finish.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +56,8 @@ pub struct Sim<'m> {
     pub model: &'m Model,
     pub state: SimState,
     pub trace: Vec<TraceEvent>,
-    pub syms: Symbols,
+    /// The model's text table, copied only if the run needs to add text.
+    pub syms: Cow<'m, Symbols>,
     started: bool,
     event_limit: usize,
 }
@@ -62,7 +68,7 @@ impl<'m> Sim<'m> {
             model,
             state: SimState::new(model),
             trace: Vec::new(),
-            syms: model.syms.clone(),
+            syms: Cow::Borrowed(&model.syms),
             started: false,
             event_limit: limits::MAX_EVENTS,
         }
@@ -78,34 +84,22 @@ impl<'m> Sim<'m> {
     fn start(&mut self, ch: &mut dyn Chooser) {
         self.started = true;
         let m = self.model;
+        let mut calendar = Vec::new();
         for (i, s) in m.script.iter().enumerate() {
-            match s.people {
-                Some((a, b)) => {
-                    for p in a..=b {
-                        let t = s.at.draw(&m.knobs, ch);
-                        self.state.schedule(
-                            t,
-                            None,
-                            Pending::Scripted {
-                                index: i as u32,
-                                person: Some(p),
-                            },
-                        );
-                    }
-                }
-                None => {
-                    let t = s.at.draw(&m.knobs, ch);
-                    self.state.schedule(
-                        t,
-                        None,
-                        Pending::Scripted {
-                            index: i as u32,
-                            person: None,
-                        },
-                    );
-                }
+            let index = i as u32;
+            let people: Vec<Option<PersonId>> = match s.people {
+                Some((a, b)) => (a..=b).map(Some).collect(),
+                None => vec![None],
+            };
+            for person in people {
+                let t = s.at.draw(&m.knobs, ch);
+                calendar.push(
+                    self.state
+                        .agendum(t, None, Pending::Scripted { index, person }),
+                );
             }
         }
+        self.state.agenda.preload(calendar);
         for (i, c) in m.campaigns.iter().enumerate() {
             if let (Some((at, _)), true) = (c.schedule, c.active) {
                 self.state.schedule(
@@ -125,6 +119,8 @@ impl<'m> Sim<'m> {
             });
             self.state.schedule(phase, None, Pending::CrmCycle);
         }
+        self.start_jobs();
+        self.start_responses(ch);
     }
 
     /// Runs to the horizon (or until nothing is left to happen).
@@ -208,6 +204,9 @@ impl<'m> Sim<'m> {
     fn process(&mut self, item: Agendum, ch: &mut dyn Chooser) {
         let cause = item.cause;
         match item.what {
+            Pending::Job { job, step } => self.job_step(job, step, ch),
+            Pending::Response(step) => self.response_step(step, cause),
+            Pending::Change(step) => self.change_step(step, cause, ch),
             Pending::Scripted { index, person } => self.outside_event(index as usize, person, ch),
             Pending::BatchRun { campaign, extra } => self.batch_run(campaign, extra, cause, ch),
             Pending::Enqueue(r) => self.enqueue_current(r),
@@ -294,6 +293,23 @@ impl<'m> Sim<'m> {
         let id = ev.id;
         self.trace.push(ev);
         id
+    }
+
+    /// The id of `text`, adding it to this run's copy of the text table if it is new.
+    fn intern(&mut self, text: &str) -> Sym {
+        match self.syms.get(text) {
+            Some(id) => id,
+            None => self.syms.to_mut().intern(text),
+        }
+    }
+
+    /// Converts a value to a field's type (copying the text table only for new text).
+    fn coerce(&mut self, v: Value, kind: FieldType) -> Value {
+        if v.fits(kind) {
+            v
+        } else {
+            self.syms.to_mut().coerce(v, kind)
+        }
     }
 
     fn finish(&mut self) -> RunOutcome {

@@ -54,6 +54,65 @@ impl<T: Ord + Hash> Hash for MinHeap<T> {
     }
 }
 
+/// What will happen, in time order: a small heap for what the run schedules as it goes,
+/// plus a pre-sorted calendar of the scripted events drawn at the start (thousands of them
+/// for a large scenario; keeping them out of the heap keeps every heap operation cheap).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Agenda {
+    heap: MinHeap<Agendum>,
+    /// Sorted latest first, so the next item pops off the end.
+    calendar: Vec<Agendum>,
+}
+
+impl Agenda {
+    pub fn push(&mut self, a: Agendum) {
+        self.heap.push(a);
+    }
+
+    /// Adds many items at once (scripted events at the start of a run).
+    pub fn preload(&mut self, items: Vec<Agendum>) {
+        self.calendar.extend(items);
+        self.calendar.sort_unstable_by(|a, b| b.cmp(a));
+    }
+
+    pub fn peek(&self) -> Option<&Agendum> {
+        match (self.heap.peek(), self.calendar.last()) {
+            (Some(h), Some(c)) => Some(if c < h { c } else { h }),
+            (h, c) => h.or(c),
+        }
+    }
+
+    pub fn pop(&mut self) -> Option<Agendum> {
+        let from_calendar = match (self.heap.peek(), self.calendar.last()) {
+            (Some(h), Some(c)) => c < h,
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        if from_calendar {
+            self.calendar.pop()
+        } else {
+            self.heap.pop()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.heap.len() + self.calendar.len()
+    }
+
+    pub fn heap_len(&self) -> usize {
+        self.heap.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every pending item, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &Agendum> {
+        self.heap.iter().chain(self.calendar.iter())
+    }
+}
+
 /// A reference to a flow run that stays valid only while that run lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RunRef {
@@ -117,6 +176,15 @@ pub enum Pending {
         queue: Sym,
     },
     CrmCycle,
+    /// A scheduled job's next step.
+    Job {
+        job: u16,
+        step: super::job::JobStep,
+    },
+    /// The response feed's next step.
+    Response(super::responses::ResponseStep),
+    /// The change feed's next step.
+    Change(super::changes::ChangeStep),
 }
 
 /// Where a run's person stands with one campaign.
@@ -239,7 +307,7 @@ pub struct CrmState {
 pub struct SimState {
     pub now: u64,
     pub seq: u64,
-    pub agenda: MinHeap<Agendum>,
+    pub agenda: Agenda,
     pub people: Vec<Person>,
     pub queues: [WorkQueue; 2],
     pub runs: Runs,
@@ -251,6 +319,12 @@ pub struct SimState {
     pub monitor: Monitor,
     /// Requests stopped by the per-person cap.
     pub capped_requests: u32,
+    /// Scheduled jobs, the REST API gate and the custom objects.
+    pub jobs: super::job::JobsState,
+    /// The response feed's CRM side (if the scenario has one).
+    pub responses: Option<super::responses::ResponsesState>,
+    /// The change feed's stores, queue and consumers (if the scenario has one).
+    pub changes: Option<super::changes::ChangesState>,
 }
 
 impl SimState {
@@ -271,7 +345,7 @@ impl SimState {
         SimState {
             now: 0,
             seq: 0,
-            agenda: MinHeap::default(),
+            agenda: Agenda::default(),
             people,
             queues: Default::default(),
             runs: Runs::default(),
@@ -281,6 +355,20 @@ impl SimState {
             next_batch: 0,
             monitor: Monitor::new(model),
             capped_requests: 0,
+            jobs: super::job::JobsState::new(model),
+            responses: super::responses::ResponsesState::new(model),
+            changes: super::changes::ChangesState::new(model),
+        }
+    }
+
+    /// A new agenda item (not yet scheduled).
+    pub fn agendum(&mut self, time: u64, cause: Option<EventId>, what: Pending) -> Agendum {
+        self.seq += 1;
+        Agendum {
+            time,
+            seq: self.seq,
+            cause,
+            what,
         }
     }
 

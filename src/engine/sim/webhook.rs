@@ -89,8 +89,8 @@ impl Sim<'_> {
             }
             ServiceModel::KeyValue(op) => {
                 let (ok, value) = self.kv_apply(op, p);
-                let ok_sym = self.syms.intern("ok");
-                let value_sym = self.syms.intern("value");
+                let ok_sym = self.intern("ok");
+                let value_sym = self.intern("value");
                 (
                     ok,
                     value,
@@ -199,7 +199,7 @@ impl Sim<'_> {
                 self.set_cause(r, id);
                 for (attr, field) in &self.model.webhooks[w as usize].mappings {
                     if let Some((_, v)) = values.iter().find(|(a, _)| a == attr) {
-                        let v = self.syms.coerce(*v, self.model.field_type(*field));
+                        let v = self.coerce(*v, self.model.field_type(*field));
                         self.change_field(p, *field, v, Actor::Webhook(w), Some(id), ch);
                     }
                 }
