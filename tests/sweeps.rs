@@ -32,7 +32,11 @@ fn fixed_variants_never_violate_over_10000_seeds() {
 fn naive_variants_violate_in_at_least_5_percent_of_runs() {
     for id in racelab::scenarios::ids() {
         let r = rate(id, "naive", 2_000, &[]);
-        assert!(r.violation_rate >= 0.05, "{id}/naive: only {:.2}%", 100.0 * r.violation_rate);
+        assert!(
+            r.violation_rate >= 0.05,
+            "{id}/naive: only {:.2}%",
+            100.0 * r.violation_rate
+        );
     }
 }
 
@@ -40,13 +44,27 @@ fn naive_variants_violate_in_at_least_5_percent_of_runs() {
 fn a_longer_wait_lowers_the_alert_failure_rate() {
     let rates: Vec<f64> = [0, 3, 5, 7, 15]
         .iter()
-        .map(|w| rate("alert-before-owner", "naive", 1_000, &[("alert_wait_min", *w)]).violation_rate)
+        .map(|w| {
+            rate(
+                "alert-before-owner",
+                "naive",
+                1_000,
+                &[("alert_wait_min", *w)],
+            )
+            .violation_rate
+        })
         .collect();
     for pair in rates.windows(2) {
-        assert!(pair[1] <= pair[0], "rate must not rise with a longer wait: {rates:?}");
+        assert!(
+            pair[1] <= pair[0],
+            "rate must not rise with a longer wait: {rates:?}"
+        );
     }
     assert!(rates[0] > 0.9, "no wait: almost always wrong ({rates:?})");
-    assert!(rates[4] < 0.01, "a 15-minute wait almost always hides the race ({rates:?})");
+    assert!(
+        rates[4] < 0.01,
+        "a 15-minute wait almost always hides the race ({rates:?})"
+    );
 }
 
 #[test]
@@ -56,7 +74,10 @@ fn a_slower_trigger_queue_widens_the_list_queue_race() {
         .map(|d| rate("list-queue", "naive", 1_000, &[("trigger_delay_s", *d)]).violation_rate)
         .collect();
     for pair in rates.windows(2) {
-        assert!(pair[1] >= pair[0], "rate must grow with the trigger delay: {rates:?}");
+        assert!(
+            pair[1] >= pair[0],
+            "rate must grow with the trigger delay: {rates:?}"
+        );
     }
     assert!(rates[4] > rates[0] + 0.3, "{rates:?}");
 }

@@ -278,6 +278,10 @@ impl<'a> Compiler<'a> {
             title: s.title.clone(),
             variant,
             email_field: self.fields.get("email").copied(),
+            owner_field: crm
+                .as_ref()
+                .map(|c| c.owner_field)
+                .or_else(|| self.fields.get("owner").copied()),
             knobs: self.knobs,
             syms: self.syms,
             fields: s.fields.clone(),
@@ -423,7 +427,9 @@ impl<'a> Compiler<'a> {
                         }
                         other => (*other).clone(),
                     };
-                    fields[*f as usize] = self.value(*f, &j)?;
+                    fields[*f as usize] = self
+                        .value(*f, &j)
+                        .map_err(|e| format!("people group {}: {e}", gi + 1))?;
                 }
                 out.push(PersonInit {
                     exists: !g.unborn,

@@ -6,7 +6,7 @@ use super::model::*;
 use super::trace::{EventId, EventKind, TraceEvent};
 use super::value::Value;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Violation {
@@ -22,13 +22,12 @@ pub struct Violation {
 /// Invariant bookkeeping. Part of the simulation state.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Monitor {
-    /// (invariant, person, entry) → the first e-mail sent for that entry.
-    first_email: BTreeMap<(u16, PersonId, u32), EventId>,
-    /// (list, person, entry) → the event that added the person, for lists invariants watch.
-    entries: BTreeMap<(ListId, PersonId, u32), EventId>,
-    /// (invariant, person, entry) entries that got their e-mail.
-    served: BTreeSet<(u16, PersonId, u32)>,
-    watched_lists: Vec<ListId>,
+    /// The invariants that follow list entries (one e-mail per entry, no entry lost).
+    entry_invariants: Vec<u16>,
+    /// Per (entry invariant k, person p) at `k * people + p`: each entry into the watched
+    /// list, in order, as (the event that added the person, the first e-mail sent for it).
+    entry_log: Vec<Vec<(EventId, Option<EventId>)>>,
+    people: u32,
     /// Checkpoint → (last mark written, the event that wrote it).
     marks: BTreeMap<u16, (u64, EventId)>,
     /// (checkpoint, first record) → (last record, the import event); ranges as imported.
@@ -40,6 +39,12 @@ pub struct Monitor {
     pub violations: Vec<Violation>,
 }
 
+/// "person N" for the event's person (built only when a message is needed).
+fn who(ev: &TraceEvent) -> String {
+    ev.person
+        .map_or(String::new(), |p| format!("person {}", p + 1))
+}
+
 /// The declared invariant of this kind, if any.
 fn declared(model: &Model, kind: fn(&InvariantModel) -> bool) -> Option<&InvariantModel> {
     model.invariants.iter().find(|i| kind(i))
@@ -47,21 +52,32 @@ fn declared(model: &Model, kind: fn(&InvariantModel) -> bool) -> Option<&Invaria
 
 impl Monitor {
     pub fn new(model: &Model) -> Self {
-        let mut watched_lists: Vec<ListId> = model
+        let entry_invariants = model
             .invariants
             .iter()
-            .filter_map(|i| match i {
-                InvariantModel::OneEmailPerEntry { list, .. }
-                | InvariantModel::NoEntryLost { list, .. } => Some(*list),
-                _ => None,
+            .enumerate()
+            .filter(|(_, i)| {
+                matches!(
+                    i,
+                    InvariantModel::OneEmailPerEntry { .. } | InvariantModel::NoEntryLost { .. }
+                )
             })
+            .map(|(k, _)| k as u16)
             .collect();
-        watched_lists.sort();
-        watched_lists.dedup();
         Monitor {
-            watched_lists,
+            entry_invariants,
+            people: model.people.len() as u32,
             ..Default::default()
         }
+    }
+
+    /// The entry log of entry invariant number `k` (in `entry_invariants`) for person `p`.
+    fn log_mut(&mut self, k: usize, p: PersonId) -> &mut Vec<(EventId, Option<EventId>)> {
+        let at = k * self.people as usize + p as usize;
+        if self.entry_log.len() <= at {
+            self.entry_log.resize_with(at + 1, Vec::new);
+        }
+        &mut self.entry_log[at]
     }
 
     fn violate(
@@ -91,50 +107,50 @@ impl Monitor {
         list_entries: Option<&[u32]>,
         crm_snapshot: Option<&[Value]>,
     ) {
-        let who = ev
-            .person
-            .map_or(String::new(), |p| format!("person {}", p + 1));
         match &ev.kind {
-            EventKind::AddedToList { list, entry } => {
-                if let (Some(p), true) = (ev.person, self.watched_lists.contains(list)) {
-                    self.entries.insert((*list, p, *entry), ev.id);
+            EventKind::AddedToList { list, .. } => {
+                let Some(p) = ev.person else { return };
+                for k in 0..self.entry_invariants.len() {
+                    let watched = match &model.invariants[self.entry_invariants[k] as usize] {
+                        InvariantModel::OneEmailPerEntry { list: l, .. }
+                        | InvariantModel::NoEntryLost { list: l, .. } => l == list,
+                        _ => false,
+                    };
+                    if watched {
+                        self.log_mut(k, p).push((ev.id, None));
+                    }
                 }
             }
             EventKind::EmailSent { email } => {
                 let (Some(p), Some(entries)) = (ev.person, list_entries) else {
                     return;
                 };
-                for (i, inv) in model.invariants.iter().enumerate() {
-                    match inv {
-                        InvariantModel::OneEmailPerEntry { list, email: e } if e == email => {
-                            let entry = entries[*list as usize];
-                            if entry == 0 {
-                                continue;
-                            }
-                            let key = (i as u16, p, entry);
-                            if let Some(&first) = self.first_email.get(&key) {
-                                let added = self.entries.get(&(*list, p, entry)).copied();
-                                let msg = format!(
-                                    "{who} got \"{}\" twice for one entry in list \"{}\"",
-                                    model.syms.text(*email),
-                                    model.lists[*list as usize]
-                                );
-                                self.violate(
-                                    inv,
-                                    ev,
-                                    msg,
-                                    added.into_iter().chain([first]).collect(),
-                                );
-                            } else {
-                                self.first_email.insert(key, ev.id);
-                            }
+                for k in 0..self.entry_invariants.len() {
+                    let inv = &model.invariants[self.entry_invariants[k] as usize];
+                    let (InvariantModel::OneEmailPerEntry { list, email: e }
+                    | InvariantModel::NoEntryLost { list, email: e }) = inv
+                    else {
+                        continue;
+                    };
+                    let entry = entries[*list as usize] as usize;
+                    if e != email || entry == 0 {
+                        continue;
+                    }
+                    let Some(&mut (added, ref mut first)) = self.log_mut(k, p).get_mut(entry - 1)
+                    else {
+                        continue;
+                    };
+                    match (inv, *first) {
+                        (InvariantModel::OneEmailPerEntry { .. }, Some(first)) => {
+                            let msg = format!(
+                                "{} got \"{}\" twice for one entry in list \"{}\"",
+                                who(ev),
+                                model.syms.text(*email),
+                                model.lists[*list as usize]
+                            );
+                            self.violate(inv, ev, msg, vec![added, first]);
                         }
-                        InvariantModel::NoEntryLost { list, email: e } if e == email => {
-                            let entry = entries[*list as usize];
-                            if entry > 0 {
-                                self.served.insert((i as u16, p, entry));
-                            }
-                        }
+                        (_, None) => *first = Some(ev.id),
                         _ => {}
                     }
                 }
@@ -143,8 +159,9 @@ impl Monitor {
                 for inv in &model.invariants {
                     if let InvariantModel::AlertHasRecipient = inv {
                         let msg = format!(
-                            "alert \"{}\" about {who} was sent to no one (no owner yet)",
-                            model.syms.text(*alert)
+                            "alert \"{}\" about {} was sent to no one (no owner yet)",
+                            model.syms.text(*alert),
+                            who(ev)
                         );
                         self.violate(inv, ev, msg, ev.cause.into_iter().collect());
                     }
@@ -156,7 +173,8 @@ impl Monitor {
                     if let InvariantModel::CrmSyncAfter { field } = inv {
                         if snapshot[*field as usize].is_empty() {
                             let msg = format!(
-                                "{who} reached the CRM before \"{}\" was filled (routed on incomplete data)",
+                                "{} reached the CRM before \"{}\" was filled (routed on incomplete data)",
+                                who(ev),
                                 model.fields[*field as usize].name
                             );
                             self.violate(inv, ev, msg, ev.cause.into_iter().collect());
@@ -172,7 +190,8 @@ impl Monitor {
                             if let (Some(a), Some(b)) = (rank(old), rank(new)) {
                                 if b < a {
                                     let msg = format!(
-                                        "{who}: \"{}\" went back from {} to {}",
+                                        "{}: \"{}\" went back from {} to {}",
+                                        who(ev),
                                         model.fields[*field as usize].name,
                                         model.syms.show(*old),
                                         model.syms.show(*new)
@@ -279,11 +298,9 @@ impl Monitor {
             } if version < primary_version => {
                 if let Some(inv) = declared(model, |i| matches!(i, InvariantModel::NoStaleDecision))
                 {
-                    let who = ev
-                        .person
-                        .map_or(String::new(), |p| format!("person {}", p + 1));
                     let msg = format!(
-                        "{who}: decided on {} = {} from replica version {version} while the primary had version {primary_version}",
+                        "{}: decided on {} = {} from replica version {version} while the primary had version {primary_version}",
+                        who(ev),
                         model.fields[*field as usize].name,
                         model.syms.show(*value)
                     );
@@ -333,29 +350,36 @@ impl Monitor {
                 });
             }
         }
-        for (i, inv) in model.invariants.iter().enumerate() {
+        for k in 0..self.entry_invariants.len() {
+            let inv = &model.invariants[self.entry_invariants[k] as usize];
             let InvariantModel::NoEntryLost { list, email } = inv else {
                 continue;
             };
-            let lost: Vec<((ListId, PersonId, u32), EventId)> = self
-                .entries
-                .range((*list, 0, 0)..=(*list, PersonId::MAX, u32::MAX))
-                .filter(|((_, p, entry), _)| !self.served.contains(&(i as u16, *p, *entry)))
-                .map(|(k, v)| (*k, *v))
-                .collect();
-            for ((_, p, entry), added) in lost {
-                self.violations.push(Violation {
-                    invariant: inv.name().to_string(),
-                    time_ms: end_time,
-                    person: Some(p + 1),
-                    message: format!(
-                        "entry {entry} of person {} in list \"{}\" never got \"{}\"",
-                        p + 1,
-                        model.lists[*list as usize],
-                        model.syms.text(*email)
-                    ),
-                    witness: vec![added],
-                });
+            for p in 0..self.people {
+                let at = k * self.people as usize + p as usize;
+                let Some(log) = self.entry_log.get(at) else {
+                    break;
+                };
+                let lost: Vec<(usize, EventId)> = log
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (_, email))| email.is_none())
+                    .map(|(n, (added, _))| (n + 1, *added))
+                    .collect();
+                for (entry, added) in lost {
+                    self.violations.push(Violation {
+                        invariant: inv.name().to_string(),
+                        time_ms: end_time,
+                        person: Some(p + 1),
+                        message: format!(
+                            "entry {entry} of person {} in list \"{}\" never got \"{}\"",
+                            p + 1,
+                            model.lists[*list as usize],
+                            model.syms.text(*email)
+                        ),
+                        witness: vec![added],
+                    });
+                }
             }
         }
     }

@@ -55,6 +55,8 @@ pub struct Model {
     pub horizon: u64,
     /// The `email` field, if any: batch sends de-duplicate by it.
     pub email_field: Option<FieldId>,
+    /// Who receives Send Alert: the CRM's owner field, else a field named `owner`.
+    pub owner_field: Option<FieldId>,
     /// Integration systems (absent or empty when the scenario does not use them).
     pub integrations: Integrations,
 }

@@ -111,8 +111,8 @@ impl<'m> Sim<'m> {
             }
             ActionModel::SendEmail(email) => self.send_email(r, p, *email, actor, cause),
             ActionModel::SendAlert(alert) => {
-                let recipient = self.model.crm.as_ref().map_or(Value::Empty, |crm| {
-                    self.state.people[p as usize].fields[crm.owner_field as usize]
+                let recipient = self.model.owner_field.map_or(Value::Empty, |f| {
+                    self.state.people[p as usize].fields[f as usize]
                 });
                 self.record(
                     Some(p),

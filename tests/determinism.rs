@@ -1,0 +1,191 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! Determinism: a run is a pure function of scenario, variant, knobs and the chooser's
+//! answers. Same seed ⇒ same trace; a recorded run replays; a cloned simulation continues
+//! identically; stopping and resuming changes nothing.
+
+mod common;
+
+use racelab::engine::sim::SimState;
+use racelab::engine::trace::trace_hash;
+use racelab::engine::{compile, Model, Recorder, RunConfig, ScriptedChooser, SeededChooser, Sim};
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+/// Both built-in scenarios in both variants; knobs turned so that runs are busy.
+fn configs() -> Vec<(&'static str, RunConfig)> {
+    let mut out = Vec::new();
+    for id in ["alert-before-owner", "list-queue"] {
+        for variant in ["naive", "fixed"] {
+            let knobs = [("people".to_string(), 30)].into_iter().collect();
+            out.push((
+                id,
+                RunConfig {
+                    variant: Some(variant.to_string()),
+                    knobs,
+                },
+            ));
+        }
+    }
+    out
+}
+
+fn model(id: &str, config: &RunConfig) -> Model {
+    let s = racelab::scenarios::builtin(id).expect("built-in scenario");
+    compile(&s, config).expect("compiles")
+}
+
+fn std_hash(state: &SimState) -> u64 {
+    let mut h = DefaultHasher::new();
+    state.hash(&mut h);
+    h.finish()
+}
+
+#[test]
+fn same_inputs_give_the_same_trace_and_hash() {
+    for (id, config) in configs() {
+        let m = model(id, &config);
+        let mut a = Sim::new(&m);
+        let mut b = Sim::new(&m);
+        let out_a = a.run(&mut SeededChooser::new(7)).unwrap();
+        let out_b = b.run(&mut SeededChooser::new(7)).unwrap();
+        assert!(a.trace.len() > 50, "{id}: a busy run");
+        assert_eq!(a.trace, b.trace, "{id} {:?}", config.variant);
+        assert_eq!(out_a, out_b);
+        assert_eq!(out_a.trace_hash, trace_hash(&a.trace));
+        assert_eq!(a.state, b.state);
+        // The facade gives the same run.
+        let s = racelab::scenarios::builtin(id).unwrap();
+        let report = racelab::api::run(&s, &config, 7).unwrap();
+        assert_eq!(report.trace_hash, format!("{:016x}", out_a.trace_hash));
+        assert_eq!(report.events, a.trace.len());
+        assert_eq!(report, racelab::api::run(&s, &config, 7).unwrap());
+        // As does the summary the web page shows.
+        let variant = config.variant.as_deref().unwrap();
+        let summary = racelab::api::run_builtin(id, variant, 7).unwrap();
+        let defaults = racelab::api::run(
+            &s,
+            &RunConfig {
+                knobs: Default::default(),
+                ..config.clone()
+            },
+            7,
+        )
+        .unwrap();
+        assert_eq!(summary.trace_hash_hex(), defaults.trace_hash);
+    }
+}
+
+#[test]
+fn different_seeds_give_different_runs() {
+    for (id, config) in configs() {
+        let s = racelab::scenarios::builtin(id).unwrap();
+        let hashes: std::collections::BTreeSet<String> = (1..=5)
+            .map(|seed| racelab::api::run(&s, &config, seed).unwrap().trace_hash)
+            .collect();
+        assert_eq!(
+            hashes.len(),
+            5,
+            "{id} {:?}: five seeds, five runs",
+            config.variant
+        );
+    }
+}
+
+#[test]
+fn knobs_change_the_run() {
+    let s = racelab::scenarios::builtin("list-queue").unwrap();
+    let mut config = RunConfig {
+        variant: Some("naive".into()),
+        ..RunConfig::default()
+    };
+    let base = racelab::api::run(&s, &config, 3).unwrap();
+    config.knobs.insert("trigger_delay_s".into(), 600);
+    let slower = racelab::api::run(&s, &config, 3).unwrap();
+    assert_ne!(base.trace_hash, slower.trace_hash);
+}
+
+#[test]
+fn a_recorded_run_replays_through_a_scripted_chooser() {
+    for (id, config) in configs() {
+        let m = model(id, &config);
+        let mut rec = Recorder::new(SeededChooser::new(11));
+        let mut first = Sim::new(&m);
+        let out = first.run(&mut rec).unwrap();
+        assert!(!rec.log.is_empty(), "{id}: the run made choices");
+        let mut replay = ScriptedChooser::new(rec.answers());
+        let mut second = Sim::new(&m);
+        let out2 = second.run(&mut replay).unwrap();
+        assert_eq!(first.trace, second.trace, "{id} {:?}", config.variant);
+        assert_eq!(out, out2);
+        assert!(replay.exhausted(), "every recorded answer was used");
+        assert_eq!(replay.clamped, 0);
+    }
+}
+
+#[test]
+fn a_cloned_simulation_continues_identically() {
+    for (id, config) in configs() {
+        let m = model(id, &config);
+        let mut a = Sim::new(&m);
+        let mut ch_a = SeededChooser::new(5);
+        for _ in 0..200 {
+            assert!(
+                a.step(&mut ch_a).unwrap(),
+                "{id}: still running after 200 steps"
+            );
+        }
+        let mut b = a.clone();
+        let mut ch_b = ch_a.clone();
+        assert_eq!(a.state, b.state);
+        assert_eq!(std_hash(&a.state), std_hash(&b.state));
+        let out_a = a.run(&mut ch_a).unwrap();
+        let out_b = b.run(&mut ch_b).unwrap();
+        assert_eq!(a.trace, b.trace, "{id} {:?}", config.variant);
+        assert_eq!(out_a, out_b);
+        assert_eq!(a.state, b.state);
+        assert_eq!(std_hash(&a.state), std_hash(&b.state));
+        // And both equal a run that was never cloned.
+        let mut c = Sim::new(&m);
+        c.run(&mut SeededChooser::new(5)).unwrap();
+        assert_eq!(c.trace, a.trace);
+        assert_eq!(c.state, a.state);
+    }
+}
+
+#[test]
+fn states_differ_when_runs_differ() {
+    let (id, config) = &configs()[2];
+    let m = model(id, config);
+    let mut a = Sim::new(&m);
+    let mut b = Sim::new(&m);
+    a.run(&mut SeededChooser::new(1)).unwrap();
+    b.run(&mut SeededChooser::new(2)).unwrap();
+    assert_ne!(a.state, b.state);
+    assert_ne!(std_hash(&a.state), std_hash(&b.state));
+}
+
+#[test]
+fn stopping_and_resuming_equals_one_uninterrupted_run() {
+    for (id, config) in configs() {
+        let m = model(id, &config);
+        let mut whole = Sim::new(&m);
+        let out = whole.run(&mut SeededChooser::new(9)).unwrap();
+        let mut parts = Sim::new(&m);
+        let mut ch = SeededChooser::new(9);
+        // Stop halfway through the trace, then resume in uneven slices.
+        let half = whole.trace[whole.trace.len() / 2].time;
+        let left = parts.run_until(half, &mut ch).unwrap();
+        assert!(left, "{id}: something is left after the first half");
+        assert!(parts.trace.iter().all(|e| e.time <= half));
+        assert!(parts.trace.len() < whole.trace.len());
+        let mut t = half;
+        while parts.run_until(t, &mut ch).unwrap() {
+            t += m.horizon / 7;
+        }
+        assert!(parts.is_done());
+        let out2 = parts.run(&mut ch).unwrap();
+        assert_eq!(whole.trace, parts.trace, "{id} {:?}", config.variant);
+        assert_eq!(out, out2);
+        assert_eq!(whole.state, parts.state);
+    }
+}
