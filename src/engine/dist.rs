@@ -26,9 +26,77 @@ pub enum Dist {
     Empirical(Vec<Param>),
 }
 
+/// A distribution with its knobs resolved to milliseconds (what a compiled model holds,
+/// so that a draw never looks a knob up by name).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Delay {
+    Fixed(u64),
+    Uniform { min: u64, max: u64 },
+    Exponential { mean: u64, cap: u64 },
+    Empirical(Vec<u64>),
+}
+
+impl Delay {
+    /// Draws a delay in milliseconds. A fixed delay asks the chooser nothing.
+    pub fn draw(&self, chooser: &mut dyn Chooser) -> u64 {
+        let v = match self {
+            Delay::Fixed(v) => *v,
+            Delay::Uniform { min, max } if min == max => *min,
+            Delay::Uniform { min, max } => chooser.choose(&Choice::Uniform {
+                min: *min,
+                max: *max,
+            }),
+            Delay::Exponential { mean: 0, .. } => 0,
+            Delay::Exponential { mean, cap } => chooser.choose(&Choice::Exponential {
+                mean: *mean,
+                cap: *cap,
+            }),
+            Delay::Empirical(values) => match values.len() {
+                0 => 0,
+                1 => values[0],
+                n => {
+                    let i = chooser.choose(&Choice::Pick { n: n as u32 }) as usize;
+                    values[i.min(n - 1)]
+                }
+            },
+        };
+        v.min(MAX_DELAY_MS)
+    }
+
+    /// A representative value (the fixed value, the largest listed or uniform value, or the
+    /// mean): what decides a Wait step's queue priority.
+    pub fn nominal_ms(&self) -> u64 {
+        match self {
+            Delay::Fixed(v) => *v,
+            Delay::Uniform { max, .. } => *max,
+            Delay::Exponential { mean, .. } => *mean,
+            Delay::Empirical(v) => v.iter().copied().max().unwrap_or(0),
+        }
+    }
+}
+
 impl Dist {
     pub fn fixed_ms(ms: i64) -> Self {
         Dist::Fixed(Param::Literal(ms))
+    }
+
+    /// Resolves every parameter with `knobs`.
+    pub fn resolve(&self, knobs: &KnobValues) -> Delay {
+        match self {
+            Dist::Fixed(p) => Delay::Fixed(knobs.ms(p)),
+            Dist::Uniform { min, max } => {
+                let (a, b) = (knobs.ms(min), knobs.ms(max));
+                Delay::Uniform {
+                    min: a.min(b),
+                    max: a.max(b),
+                }
+            }
+            Dist::Exponential { mean, cap } => Delay::Exponential {
+                mean: knobs.ms(mean),
+                cap: cap.as_ref().map_or(MAX_DELAY_MS, |c| knobs.ms(c)),
+            },
+            Dist::Empirical(v) => Delay::Empirical(v.iter().map(|p| knobs.ms(p)).collect()),
+        }
     }
 
     /// Every parameter, for validation.
@@ -39,39 +107,5 @@ impl Dist {
             Dist::Exponential { mean, cap } => std::iter::once(mean).chain(cap.iter()).collect(),
             Dist::Empirical(v) => v.iter().collect(),
         }
-    }
-
-    /// Draws a delay in milliseconds. A fixed delay asks the chooser nothing.
-    pub fn draw(&self, knobs: &KnobValues, chooser: &mut dyn Chooser) -> u64 {
-        let v = match self {
-            Dist::Fixed(p) => knobs.ms(p),
-            Dist::Uniform { min, max } => {
-                let (a, b) = (knobs.ms(min), knobs.ms(max));
-                let (a, b) = (a.min(b), a.max(b));
-                if a == b {
-                    a
-                } else {
-                    chooser.choose(&Choice::Uniform { min: a, max: b })
-                }
-            }
-            Dist::Exponential { mean, cap } => {
-                let mean = knobs.ms(mean);
-                let cap = cap.as_ref().map_or(MAX_DELAY_MS, |c| knobs.ms(c));
-                if mean == 0 {
-                    0
-                } else {
-                    chooser.choose(&Choice::Exponential { mean, cap })
-                }
-            }
-            Dist::Empirical(values) => match values.len() {
-                0 => 0,
-                1 => knobs.ms(&values[0]),
-                n => {
-                    let i = chooser.choose(&Choice::Pick { n: n as u32 }) as usize;
-                    knobs.ms(&values[i.min(n - 1)])
-                }
-            },
-        };
-        v.min(MAX_DELAY_MS)
     }
 }

@@ -1,7 +1,7 @@
 //! The compiled, runnable form of a scenario: names resolved to indices, knobs applied,
 //! values interned. Built by [`super::compile`]; read (never changed) by the simulator.
 
-use super::dist::Dist;
+use super::dist::Delay;
 use super::knobs::KnobValues;
 use super::logic::Logic;
 use super::scenario::{FieldDef, FieldType, JobStrategy, KvOp, RequestSource, ResponseMode};
@@ -167,7 +167,7 @@ pub enum ActionModel {
     ChangeProgramStatus(ProgramId, u16),
     RequestCampaign(CampaignId),
     ExecuteCampaign(CampaignId),
-    Wait(Dist),
+    Wait(Delay),
     SendEmail(Sym),
     SendAlert(Sym),
     CallWebhook(WebhookId),
@@ -183,7 +183,7 @@ pub enum ActionModel {
 #[derive(Debug, Clone)]
 pub struct Webhook {
     pub name: String,
-    pub latency: Dist,
+    pub latency: Delay,
     pub failure_ppm: u32,
     pub timeout_ms: u64,
     pub service: ServiceModel,
@@ -206,7 +206,7 @@ pub enum Source {
 
 #[derive(Debug, Clone)]
 pub enum KeyPart {
-    Text(String),
+    Text(Sym),
     Person,
     Field(FieldId),
     ListEntry(ListId),
@@ -222,9 +222,9 @@ pub struct KvOpModel {
 
 #[derive(Debug, Clone)]
 pub struct Crm {
-    pub push_latency: Dist,
+    pub push_latency: Delay,
     pub sync_interval_ms: u64,
-    pub assignment_delay: Dist,
+    pub assignment_delay: Delay,
     /// (conditions, owner, queue).
     pub rules: Vec<(Vec<FilterModel>, Sym, Sym)>,
     pub default_owner: Option<Sym>,
@@ -234,15 +234,15 @@ pub struct Crm {
 #[derive(Debug, Clone)]
 pub struct Queue {
     pub workers: [u32; 2],
-    pub step_time: Dist,
-    pub trigger_delay: Dist,
+    pub step_time: Delay,
+    pub trigger_delay: Delay,
     pub request_cap: u32,
 }
 
 #[derive(Debug, Clone)]
 pub struct Scripted {
     pub label: String,
-    pub at: Dist,
+    pub at: Delay,
     /// 0-based people, or none.
     pub people: Option<(PersonId, PersonId)>,
     pub event: OutsideModel,
@@ -306,14 +306,14 @@ pub struct Integrations {
 #[derive(Debug, Clone)]
 pub struct RestModel {
     pub limits: RestLimits,
-    pub latency: Dist,
+    pub latency: Delay,
 }
 
 impl Default for RestModel {
     fn default() -> Self {
         RestModel {
             limits: RestLimits::default(),
-            latency: Dist::fixed_ms(200),
+            latency: Delay::Fixed(200),
         }
     }
 }
@@ -333,7 +333,7 @@ pub struct JobModel {
     pub name: String,
     pub at: u64,
     pub every: Option<u64>,
-    pub run_time: Dist,
+    pub run_time: Delay,
     pub cold_ppm: u32,
     pub checkpoint: u16,
     pub strategy: JobStrategy,
@@ -347,7 +347,7 @@ pub struct ResponseFeedModel {
     pub user: String,
     pub campaign: String,
     pub count: u32,
-    pub window: Dist,
+    pub window: Delay,
     pub batch_records: u32,
     pub mode: ResponseMode,
     pub lock_wait_timeout_ms: u64,
@@ -363,11 +363,11 @@ pub struct ChangeFeedModel {
     pub name: String,
     /// Published fields; the replica stores these values per person, in this order.
     pub fields: Vec<FieldId>,
-    pub replica_lag: Dist,
+    pub replica_lag: Delay,
     pub visibility_timeout_ms: u64,
     pub redelivery_ppm: u32,
     pub consumers: u32,
-    pub processing_time: Dist,
+    pub processing_time: Delay,
     pub version_check: bool,
     pub idempotent: bool,
     pub lists: Vec<(ListId, Vec<FilterModel>, Logic)>,

@@ -44,10 +44,30 @@ impl Value {
 }
 
 /// Interned text, shared by a compiled model and the runs made from it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Symbols {
     texts: Vec<String>,
     index: BTreeMap<String, Sym>,
+}
+
+/// Words the simulator itself writes (webhook response attributes, the owner queue of a
+/// manual assignment): every text table starts with them, so their ids are fixed.
+pub const RUNTIME_WORDS: [&str; 5] = ["ok", "value", "manual", "true", "false"];
+pub const SYM_OK: Sym = 0;
+pub const SYM_VALUE: Sym = 1;
+pub const SYM_MANUAL: Sym = 2;
+
+impl Default for Symbols {
+    fn default() -> Self {
+        let mut syms = Symbols {
+            texts: Vec::new(),
+            index: BTreeMap::new(),
+        };
+        for word in RUNTIME_WORDS {
+            syms.intern(word);
+        }
+        syms
+    }
 }
 
 impl Symbols {

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 use racelab::engine::model::{CampaignId, FieldId, ListId, ProgramId};
+use racelab::engine::sim::state::KvEntry;
 use racelab::engine::sim::SimState;
 use racelab::engine::trace::{Actor, EventKind, TraceEvent};
 use racelab::engine::value::{Symbols, Value};
@@ -66,6 +67,17 @@ pub struct Done {
     pub out: RunOutcome,
 }
 
+impl Done {
+    /// The key-value store's contents by key text (e.g. `claim:1:1`).
+    pub fn kv(&self) -> std::collections::BTreeMap<String, KvEntry> {
+        self.state
+            .kv
+            .iter()
+            .map(|(k, v)| (k.text(&self.syms), v.clone()))
+            .collect()
+    }
+}
+
 /// Runs `s` (no variant) to the end with a seeded chooser.
 pub fn run(s: &Scenario, seed: u64) -> Done {
     run_with(s, &mut SeededChooser::new(seed))
@@ -108,6 +120,16 @@ pub fn on_form(name: &str, flow: Json) -> Json {
         "qualification": "every_time",
         "flow": flow
     })
+}
+
+/// The `fields` of a scenario: one text field per name.
+pub fn text_fields(names: &[&str]) -> Json {
+    Json::Array(
+        names
+            .iter()
+            .map(|n| json!({ "name": n, "type": "text" }))
+            .collect(),
+    )
 }
 
 /// A scripted form fill of form `form` by person `person` (1-based) at `at` ms.

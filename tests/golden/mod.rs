@@ -5,6 +5,6 @@
 
 /// (scenario, variant, seed, trace hash).
 pub const GOLDEN_RUNS: &[(&str, &str, u64, &str)] = &[
-    ("alert-before-owner", "naive", 1, "6c3ec7984530a25b"),
-    ("list-queue", "fixed", 7, "1c338ba7706f600a"),
+    ("alert-before-owner", "naive", 1, "b44495ffc48f0863"),
+    ("list-queue", "fixed", 7, "68ee0241f9a37de8"),
 ];

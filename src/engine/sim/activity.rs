@@ -5,7 +5,7 @@ use super::super::chooser::Chooser;
 use super::super::model::*;
 use super::super::scenario::RequestSource;
 use super::super::trace::{Actor, EventId, EventKind};
-use super::super::value::{Sym, Value};
+use super::super::value::{Sym, Value, SYM_MANUAL};
 use super::state::*;
 use super::Sim;
 
@@ -110,7 +110,7 @@ impl Sim<'_> {
             }
             OutsideModel::RunBatchCampaign(c) => self.batch_run(c, true, None, ch),
             OutsideModel::AssignOwnerInCrm(owner) => {
-                let queue = self.intern("manual");
+                let queue = SYM_MANUAL;
                 self.crm_assign(p, owner, queue, None)
             }
         }
@@ -215,7 +215,7 @@ impl Sim<'_> {
         }
         match queue {
             QueueKind::Trigger => {
-                let d = self.model.queue.trigger_delay.draw(&self.model.knobs, ch);
+                let d = self.model.queue.trigger_delay.draw(ch);
                 self.state
                     .schedule(now + d, Some(id), Pending::Enqueue(run));
             }

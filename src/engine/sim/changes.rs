@@ -126,7 +126,7 @@ impl Sim<'_> {
             .iter()
             .map(|&x| person.fields[x as usize])
             .collect();
-        let lag = feed.replica_lag.draw(&model.knobs, ch);
+        let lag = feed.replica_lag.draw(ch);
         let now = self.state.now;
         let st = self.changes();
         let version = st.store.write(now, &key(p), values, lag);
@@ -201,10 +201,7 @@ impl Sim<'_> {
                 kind,
                 cause,
             );
-            let t = self
-                .change_feed()
-                .processing_time
-                .draw(&self.model.knobs, ch);
+            let t = self.change_feed().processing_time.draw(ch);
             let step = ChangeStep::Process {
                 worker: w as u16,
                 message: d.id,

@@ -19,7 +19,7 @@ impl Sim<'_> {
     ) {
         let Some(crm) = &self.model.crm else { return };
         let id = self.record(Some(p), actor, EventKind::CrmPushed, cause);
-        let d = crm.push_latency.draw(&self.model.knobs, ch);
+        let d = crm.push_latency.draw(ch);
         let snapshot = self.state.people[p as usize].fields.clone();
         self.state.schedule(
             self.state.now + d,
@@ -62,7 +62,7 @@ impl Sim<'_> {
             .map(|(_, owner, queue)| (*owner, *queue));
         let routed = rule.or_else(|| crm.default_owner.map(|o| (o, o)));
         if let Some((owner, queue)) = routed {
-            let d = crm.assignment_delay.draw(&self.model.knobs, ch);
+            let d = crm.assignment_delay.draw(ch);
             self.state.schedule(
                 self.state.now + d,
                 Some(id),

@@ -103,7 +103,7 @@ impl<'m> Sim<'m> {
             }
             ActionModel::ExecuteCampaign(t) => return self.execute(r, *t, cause),
             ActionModel::Wait(d) => {
-                let until = now + d.draw(&self.model.knobs, ch);
+                let until = now + d.draw(ch);
                 let id = self.record(Some(p), actor, EventKind::WaitStarted { until }, cause);
                 self.state.schedule(until, Some(id), Pending::WaitOver(r));
                 self.set_cause(r, id);

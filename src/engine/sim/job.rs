@@ -207,12 +207,7 @@ impl Sim<'_> {
         match self.state.jobs.rest.begin_call(now) {
             Ok(ticket) => {
                 self.job_record(j, run, EventKind::RestCalled { op });
-                let latency = self
-                    .model
-                    .integrations
-                    .rest
-                    .latency
-                    .draw(&self.model.knobs, ch);
+                let latency = self.model.integrations.rest.latency.draw(ch);
                 self.job_schedule(j, now + latency, JobStep::Answer { run, op, ticket });
             }
             Err(e) => {
@@ -395,7 +390,7 @@ impl Sim<'_> {
             to: r.start,
         };
         self.job_record(j, run, kind);
-        let d = m.run_time.draw(&self.model.knobs, ch);
+        let d = m.run_time.draw(ch);
         self.job_schedule(j, self.state.now + d, JobStep::ImportDone { run });
     }
 

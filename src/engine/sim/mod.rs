@@ -18,7 +18,7 @@ use super::invariants::Violation;
 use super::model::*;
 use super::scenario::FieldType;
 use super::trace::{trace_hash, Actor, EventId, EventKind, TraceEvent};
-use super::value::{Sym, Symbols, Value};
+use super::value::{Symbols, Value};
 pub use state::SimState;
 use state::*;
 use std::borrow::Cow;
@@ -67,7 +67,8 @@ impl<'m> Sim<'m> {
         Sim {
             model,
             state: SimState::new(model),
-            trace: Vec::new(),
+            // Most scenarios record a handful of events per person.
+            trace: Vec::with_capacity(1024 + model.people.len() * 8),
             syms: Cow::Borrowed(&model.syms),
             started: false,
             event_limit: limits::MAX_EVENTS,
@@ -92,7 +93,7 @@ impl<'m> Sim<'m> {
                 None => vec![None],
             };
             for person in people {
-                let t = s.at.draw(&m.knobs, ch);
+                let t = s.at.draw(ch);
                 calendar.push(
                     self.state
                         .agendum(t, None, Pending::Scripted { index, person }),
@@ -251,7 +252,7 @@ impl<'m> Sim<'m> {
                     continue;
                 }
                 queue.busy += 1;
-                let d = self.model.queue.step_time.draw(&self.model.knobs, ch);
+                let d = self.model.queue.step_time.draw(ch);
                 let cause = self.state.runs.get(r).and_then(|x| x.cause);
                 self.state
                     .schedule(self.state.now + d, cause, Pending::StepDone(r, q));
@@ -293,14 +294,6 @@ impl<'m> Sim<'m> {
         let id = ev.id;
         self.trace.push(ev);
         id
-    }
-
-    /// The id of `text`, adding it to this run's copy of the text table if it is new.
-    fn intern(&mut self, text: &str) -> Sym {
-        match self.syms.get(text) {
-            Some(id) => id,
-            None => self.syms.to_mut().intern(text),
-        }
     }
 
     /// Converts a value to a field's type (copying the text table only for new text).

@@ -95,9 +95,7 @@ impl Sim<'_> {
         let Some(feed) = self.model.integrations.responses.as_ref() else {
             return;
         };
-        let mut times: Vec<u64> = (0..feed.count)
-            .map(|_| feed.window.draw(&self.model.knobs, ch))
-            .collect();
+        let mut times: Vec<u64> = (0..feed.count).map(|_| feed.window.draw(ch)).collect();
         times.sort_unstable();
         for (b, chunk) in times.chunks(feed.batch_records as usize).enumerate() {
             let step = ResponseStep::Insert {

@@ -4,7 +4,7 @@
 use super::super::invariants::Monitor;
 use super::super::model::*;
 use super::super::trace::EventId;
-use super::super::value::{Sym, Value};
+use super::super::value::{Sym, Symbols, Value};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::hash::{Hash, Hasher};
@@ -71,8 +71,25 @@ impl Agenda {
 
     /// Adds many items at once (scripted events at the start of a run).
     pub fn preload(&mut self, items: Vec<Agendum>) {
-        self.calendar.extend(items);
-        self.calendar.sort_unstable_by(|a, b| b.cmp(a));
+        // Sort small (time, seq, index) keys rather than whole items, then move each item once.
+        let mut keys: Vec<(u64, u64, usize)> = items
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.time, a.seq, i))
+            .collect();
+        keys.sort_unstable_by(|a, b| b.cmp(a));
+        let mut slots: Vec<Option<Agendum>> = items.into_iter().map(Some).collect();
+        let mut sorted: Vec<Agendum> = keys
+            .iter()
+            .filter_map(|&(_, _, i)| slots[i].take())
+            .collect();
+        if self.calendar.is_empty() {
+            self.calendar = sorted;
+        } else {
+            sorted.append(&mut self.calendar);
+            sorted.sort_unstable_by(|a, b| b.cmp(a));
+            self.calendar = sorted;
+        }
     }
 
     pub fn peek(&self) -> Option<&Agendum> {
@@ -284,6 +301,45 @@ pub struct WorkQueue {
     pub ready: MinHeap<(Priority, u64, RunRef)>,
 }
 
+/// A key-value store key: up to [`KvKey::MAX_PARTS`] parts (text, a person, a field's
+/// value, a list entry number), compared without allocating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KvKey {
+    parts: [Value; KvKey::MAX_PARTS],
+    len: u8,
+}
+
+impl KvKey {
+    pub const MAX_PARTS: usize = 6;
+
+    pub fn new(values: impl IntoIterator<Item = Value>) -> Self {
+        let mut key = KvKey {
+            parts: [Value::Empty; KvKey::MAX_PARTS],
+            len: 0,
+        };
+        for v in values.into_iter().take(Self::MAX_PARTS) {
+            key.parts[key.len as usize] = v;
+            key.len += 1;
+        }
+        key
+    }
+
+    pub fn parts(&self) -> &[Value] {
+        &self.parts[..self.len as usize]
+    }
+
+    /// The key as written in the scenario's template, e.g. `claim:3:1`.
+    pub fn text(&self, syms: &Symbols) -> String {
+        self.parts()
+            .iter()
+            .map(|v| match v {
+                Value::Empty => String::new(),
+                other => syms.show(*other),
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KvEntry {
     Value(Value),
@@ -311,7 +367,7 @@ pub struct SimState {
     pub people: Vec<Person>,
     pub queues: [WorkQueue; 2],
     pub runs: Runs,
-    pub kv: BTreeMap<String, KvEntry>,
+    pub kv: BTreeMap<KvKey, KvEntry>,
     pub crm: CrmState,
     /// Open batch runs: instance → (live runs, addresses already e-mailed).
     pub batches: BTreeMap<u32, (u32, BTreeSet<Value>)>,

@@ -5,7 +5,7 @@ use super::super::chooser::{Choice, Chooser};
 use super::super::model::*;
 use super::super::scenario::KvOp;
 use super::super::trace::{Actor, EventId, EventKind};
-use super::super::value::Value;
+use super::super::value::{Value, SYM_OK, SYM_VALUE};
 use super::state::*;
 use super::Sim;
 
@@ -27,7 +27,7 @@ impl Sim<'_> {
             run.call = Some((w, call));
             run.response = None;
         }
-        let latency = hook.latency.draw(&self.model.knobs, ch);
+        let latency = hook.latency.draw(ch);
         let fails = hook.failure_ppm > 0
             && ch.choose(&Choice::Fail {
                 ppm: hook.failure_ppm,
@@ -89,8 +89,8 @@ impl Sim<'_> {
             }
             ServiceModel::KeyValue(op) => {
                 let (ok, value) = self.kv_apply(op, p);
-                let ok_sym = self.intern("ok");
-                let value_sym = self.intern("value");
+                let ok_sym = SYM_OK;
+                let value_sym = SYM_VALUE;
                 (
                     ok,
                     value,
@@ -154,20 +154,14 @@ impl Sim<'_> {
         }
     }
 
-    fn kv_key(&self, parts: &[KeyPart], p: PersonId) -> String {
+    fn kv_key(&self, parts: &[KeyPart], p: PersonId) -> KvKey {
         let person = &self.state.people[p as usize];
-        let mut key = String::new();
-        for part in parts {
-            match part {
-                KeyPart::Text(t) => key.push_str(t),
-                KeyPart::Person => key.push_str(&(p + 1).to_string()),
-                KeyPart::Field(f) => key.push_str(&self.syms.show(person.fields[*f as usize])),
-                KeyPart::ListEntry(l) => {
-                    key.push_str(&person.list_entries[*l as usize].to_string())
-                }
-            }
-        }
-        key
+        KvKey::new(parts.iter().map(|part| match part {
+            KeyPart::Text(t) => Value::Text(*t),
+            KeyPart::Person => Value::Number(p as i64 + 1),
+            KeyPart::Field(f) => person.fields[*f as usize],
+            KeyPart::ListEntry(l) => Value::Number(person.list_entries[*l as usize] as i64),
+        }))
     }
 
     /// The response arrives: map it into fields (a failed call has none), then go on.

@@ -1,0 +1,318 @@
+//! Programs and smart campaigns: schedules, triggers, filters, flow steps with their queue
+//! priority, and the check that Execute Campaign forms no loop.
+
+use super::{index_names, unknown, Compiler};
+use crate::engine::knobs::ParamUse;
+use crate::engine::logic::Logic;
+use crate::engine::model::{
+    self, limits, ActionModel, CampaignId, CampaignModel, FilterModel, Priority, Program,
+    QueueKind, StepModel, TriggerModel,
+};
+use crate::engine::scenario::{self, Action, Campaign, Filter, Trigger};
+
+impl Compiler<'_> {
+    pub(super) fn programs(&self) -> Result<Vec<Program>, String> {
+        self.s
+            .programs
+            .iter()
+            .map(|p| {
+                if p.statuses.is_empty() {
+                    return Err(format!("program `{}` has no statuses", p.name));
+                }
+                index_names("status", p.statuses.iter().map(|s| s.name.as_str()))
+                    .map_err(|e| format!("program `{}`: {e}", p.name))?;
+                Ok(Program {
+                    name: p.name.clone(),
+                    statuses: p
+                        .statuses
+                        .iter()
+                        .map(|s| (s.name.clone(), s.step))
+                        .collect(),
+                })
+            })
+            .collect()
+    }
+
+    pub(super) fn campaign(&mut self, c: &Campaign) -> Result<CampaignModel, String> {
+        let schedule = match &c.schedule {
+            Some(sch) => {
+                if !c.smart_list.triggers.is_empty() {
+                    return Err("a batch campaign (with a schedule) cannot have triggers".into());
+                }
+                let at = self.duration(&sch.at)?;
+                let every = match &sch.every {
+                    Some(e) => {
+                        let e = self.duration(e)?;
+                        if e < limits::MIN_RECURRENCE_MS {
+                            return Err(format!("recurs every {e} ms: the minimum is one minute"));
+                        }
+                        Some(e)
+                    }
+                    None => None,
+                };
+                Some((at, every))
+            }
+            None => None,
+        };
+        if c.flow.len() > limits::MAX_FLOW_STEPS {
+            return Err(format!(
+                "{} flow steps: at most {}",
+                c.flow.len(),
+                limits::MAX_FLOW_STEPS
+            ));
+        }
+        let triggers = c
+            .smart_list
+            .triggers
+            .iter()
+            .map(|t| self.trigger(t))
+            .collect::<Result<Vec<_>, _>>()?;
+        let filters = self.filters(&c.smart_list.filters)?;
+        let logic = Logic::parse(c.smart_list.logic.as_deref(), filters.len())?;
+        let qualification = match &c.qualification {
+            scenario::Qualification::Once => model::Qualification::Once,
+            scenario::Qualification::EveryTime => model::Qualification::EveryTime,
+            scenario::Qualification::OnceEvery(p) => {
+                model::Qualification::EveryMs(self.duration(p)?)
+            }
+        };
+        let queue = if schedule.is_some() {
+            QueueKind::Batch
+        } else {
+            QueueKind::Trigger
+        };
+        let flow = c
+            .flow
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let action = self
+                    .action(a)
+                    .map_err(|e| format!("flow step {}: {e}", i + 1))?;
+                let priority = self.priority(&action, queue);
+                Ok(StepModel { action, priority })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(CampaignModel {
+            name: c.name.clone(),
+            active: c.active,
+            triggers,
+            filters,
+            logic,
+            schedule,
+            qualification,
+            flow,
+        })
+    }
+
+    fn priority(&self, a: &ActionModel, queue: QueueKind) -> Priority {
+        use ActionModel as A;
+        match a {
+            A::SendEmail(_) if queue == QueueKind::Trigger => Priority::High,
+            A::SendAlert(_) => Priority::High,
+            A::ChangeDataValue(..) | A::ChangeScore(..) | A::CallWebhook(_) => Priority::Low,
+            A::Wait(d) if d.nominal_ms() > 5 * 60_000 => Priority::Low,
+            A::Choice { default, .. } => self.priority(default, queue),
+            _ => Priority::Medium,
+        }
+    }
+
+    fn trigger(&mut self, t: &Trigger) -> Result<TriggerModel, String> {
+        Ok(match t {
+            Trigger::PersonIsCreated => TriggerModel::PersonIsCreated,
+            Trigger::FillsOutForm { form } => {
+                TriggerModel::FillsOutForm(form.as_deref().map(|f| self.syms.intern(f)))
+            }
+            Trigger::DataValueChanges {
+                field,
+                new_value,
+                previous_value,
+            } => {
+                let f = self.field(field)?;
+                TriggerModel::DataValueChanges {
+                    field: f,
+                    new_value: new_value.as_ref().map(|t| self.test(f, t)).transpose()?,
+                    previous_value: previous_value
+                        .as_ref()
+                        .map(|t| self.test(f, t))
+                        .transpose()?,
+                }
+            }
+            Trigger::AddedToList(l) => TriggerModel::AddedToList(self.list(l)?),
+            Trigger::RemovedFromList(l) => TriggerModel::RemovedFromList(self.list(l)?),
+            Trigger::CampaignIsRequested { source } => TriggerModel::CampaignIsRequested(*source),
+            Trigger::ProgramStatusIsChanged {
+                program,
+                new_status,
+            } => {
+                let p = self.program(program)?;
+                TriggerModel::ProgramStatusIsChanged {
+                    program: p,
+                    status: new_status
+                        .as_deref()
+                        .map(|s| self.status(p, s))
+                        .transpose()?,
+                }
+            }
+            Trigger::ScoreIsChanged(f) => TriggerModel::ScoreIsChanged(self.number_field(f)?),
+        })
+    }
+
+    pub(super) fn filters(&mut self, fs: &[Filter]) -> Result<Vec<FilterModel>, String> {
+        fs.iter()
+            .enumerate()
+            .map(|(i, f)| self.filter(f).map_err(|e| format!("filter {}: {e}", i + 1)))
+            .collect()
+    }
+
+    fn filter(&mut self, f: &Filter) -> Result<FilterModel, String> {
+        Ok(match f {
+            Filter::Field { field, test } => {
+                let id = self.field(field)?;
+                FilterModel::Field(id, self.test(id, test)?)
+            }
+            Filter::MemberOfList { list, member } => {
+                FilterModel::MemberOfList(self.list(list)?, *member)
+            }
+            Filter::ProgramStatus {
+                program,
+                status,
+                is,
+            } => {
+                let p = self.program(program)?;
+                FilterModel::ProgramStatus(p, self.status(p, status)?, *is)
+            }
+            Filter::MemberOfCampaign { campaign, member } => {
+                FilterModel::MemberOfCampaign(self.campaign_id(campaign)?, *member)
+            }
+        })
+    }
+
+    pub(super) fn action(&mut self, a: &Action) -> Result<ActionModel, String> {
+        use ActionModel as M;
+        Ok(match a {
+            Action::ChangeDataValue { field, value } => {
+                let f = self.field(field)?;
+                M::ChangeDataValue(f, self.value(f, value)?)
+            }
+            Action::ChangeScore { field, change } => {
+                let f = self.number_field(field)?;
+                M::ChangeScore(f, self.param(change, ParamUse::Count)?)
+            }
+            Action::AddToList(l) => M::AddToList(self.list(l)?),
+            Action::RemoveFromList(l) => M::RemoveFromList(self.list(l)?),
+            Action::ChangeProgramStatus { program, status } => {
+                let p = self.program(program)?;
+                M::ChangeProgramStatus(p, self.status(p, status)?)
+            }
+            Action::RequestCampaign(c) => M::RequestCampaign(self.campaign_id(c)?),
+            Action::ExecuteCampaign(c) => M::ExecuteCampaign(self.campaign_id(c)?),
+            Action::Wait(d) => M::Wait(self.dist(d)?),
+            Action::SendEmail(e) => M::SendEmail(self.syms.intern(e)),
+            Action::SendAlert(e) => M::SendAlert(self.syms.intern(e)),
+            Action::CallWebhook(w) => M::CallWebhook(
+                self.webhooks
+                    .get(w.as_str())
+                    .copied()
+                    .ok_or_else(|| unknown("webhook", w, &self.webhooks))?,
+            ),
+            Action::SyncPersonToCrm => {
+                if self.s.systems.crm.is_none() {
+                    return Err("Sync Person to CRM needs a `crm` in systems".into());
+                }
+                M::SyncPersonToCrm
+            }
+            Action::RemoveFromFlow => M::RemoveFromFlow,
+            Action::DoNothing => M::DoNothing,
+            Action::Choice { branches, default } => {
+                if branches.is_empty() {
+                    return Err("a choice needs at least one branch".into());
+                }
+                let mut out = Vec::new();
+                for (i, b) in branches.iter().enumerate() {
+                    let fs = self
+                        .filters(&b.when)
+                        .map_err(|e| format!("choice {}: {e}", i + 1))?;
+                    let logic = Logic::parse(b.logic.as_deref(), fs.len())?;
+                    if matches!(b.then, Action::Choice { .. }) {
+                        return Err("a choice cannot contain another choice".into());
+                    }
+                    out.push((fs, logic, self.action(&b.then)?));
+                }
+                M::Choice {
+                    branches: out,
+                    default: Box::new(self.action(default)?),
+                }
+            }
+        })
+    }
+}
+
+/// Execute Campaign: no cycles, at most [`limits::MAX_EXECUTE_DEPTH`] deep, and executed
+/// flows contain no Wait and no webhook.
+pub(super) fn check_execute_graph(campaigns: &[CampaignModel]) -> Result<(), String> {
+    fn executes(a: &ActionModel, out: &mut Vec<CampaignId>) {
+        match a {
+            ActionModel::ExecuteCampaign(c) => out.push(*c),
+            ActionModel::Choice { branches, default } => {
+                branches.iter().for_each(|(_, _, b)| executes(b, out));
+                executes(default, out);
+            }
+            _ => {}
+        }
+    }
+    fn waits(a: &ActionModel) -> bool {
+        match a {
+            ActionModel::Wait(_) | ActionModel::CallWebhook(_) => true,
+            ActionModel::Choice { branches, default } => {
+                branches.iter().any(|(_, _, b)| waits(b)) || waits(default)
+            }
+            _ => false,
+        }
+    }
+    let callees: Vec<Vec<CampaignId>> = campaigns
+        .iter()
+        .map(|c| {
+            let mut v = Vec::new();
+            c.flow.iter().for_each(|s| executes(&s.action, &mut v));
+            v
+        })
+        .collect();
+    for (i, c) in campaigns.iter().enumerate() {
+        // Depth-first over execute edges, tracking the path.
+        let mut stack: Vec<(CampaignId, usize)> = vec![(i as CampaignId, 0)];
+        let mut path: Vec<CampaignId> = Vec::new();
+        while let Some((node, depth)) = stack.pop() {
+            path.truncate(depth);
+            if path.contains(&node) {
+                return Err(format!(
+                    "campaign `{}`: Execute Campaign forms a loop through `{}`",
+                    c.name, campaigns[node as usize].name
+                ));
+            }
+            path.push(node);
+            if depth > limits::MAX_EXECUTE_DEPTH {
+                return Err(format!(
+                    "campaign `{}`: Execute Campaign nests deeper than {}",
+                    c.name,
+                    limits::MAX_EXECUTE_DEPTH
+                ));
+            }
+            for &callee in &callees[node as usize] {
+                stack.push((callee, depth + 1));
+            }
+        }
+    }
+    for targets in &callees {
+        for &t in targets {
+            let target = &campaigns[t as usize];
+            if target.flow.iter().any(|s| waits(&s.action)) {
+                return Err(format!(
+                    "campaign `{}` is executed in series, so it cannot contain a Wait or a webhook",
+                    target.name
+                ));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,239 @@
+//! The integration systems: the REST API limits, scheduled import jobs and their
+//! checkpoints, the response feed into a CRM campaign, and the change feed's consumers.
+
+use super::{index_names, Compiler};
+use crate::engine::logic::Logic;
+use crate::engine::model::{
+    limits, ActionModel, ChangeFeedModel, CheckpointModel, Integrations, JobModel,
+    ResponseFeedModel, RestModel,
+};
+use crate::engine::scenario::{
+    ChangeFeedDef, JobDef, ResponseFeedDef, ResponseMode, RestApiConfig,
+};
+use crate::engine::systems::{ResponseConfig, RestLimits, ScoringMode};
+
+impl Compiler<'_> {
+    pub(super) fn integrations(&mut self) -> Result<Integrations, String> {
+        let sys = &self.s.systems;
+        let mut out = Integrations::default();
+        if let Some(r) = &sys.rest_api {
+            out.rest = self.rest_api(r).map_err(|e| format!("rest_api: {e}"))?;
+        }
+        index_names("job", sys.jobs.iter().map(|j| j.name.as_str()))?;
+        for j in &sys.jobs {
+            let job = self
+                .job(j, &mut out)
+                .map_err(|e| format!("job `{}`: {e}", j.name))?;
+            out.jobs.push(job);
+        }
+        if let Some(f) = &sys.response_feed {
+            out.responses = Some(
+                self.response_feed(f)
+                    .map_err(|e| format!("response_feed: {e}"))?,
+            );
+        }
+        if let Some(f) = &sys.change_feed {
+            out.changes = Some(
+                self.change_feed(f)
+                    .map_err(|e| format!("change_feed: {e}"))?,
+            );
+        }
+        Ok(out)
+    }
+
+    fn rest_api(&self, r: &RestApiConfig) -> Result<RestModel, String> {
+        Ok(RestModel {
+            limits: RestLimits {
+                rate_limit: self.count_in(&r.rate_limit, "rate_limit", 1, 1_000_000)?,
+                rate_window_ms: self.duration_min(&r.rate_window, "rate_window", 1)?,
+                max_concurrent: self.count_in(&r.max_concurrent, "max_concurrent", 1, 10_000)?,
+                daily_quota: self.count_in(&r.daily_quota, "daily_quota", 1, 100_000_000)?,
+            },
+            latency: self.dist(&r.latency).map_err(|e| format!("latency: {e}"))?,
+        })
+    }
+
+    fn job(&self, j: &JobDef, out: &mut Integrations) -> Result<JobModel, String> {
+        let at = self
+            .duration(&j.schedule.at)
+            .map_err(|e| format!("schedule at: {e}"))?;
+        let every = match &j.schedule.every {
+            Some(e) => Some(self.duration_min(e, "schedule every", limits::MIN_RECURRENCE_MS)?),
+            None => None,
+        };
+        let c = &j.checkpoint;
+        for (what, v) in [
+            ("object", &c.object),
+            ("dedupe_field", &c.dedupe_field),
+            ("key", &c.key),
+            ("field", &c.field),
+        ] {
+            if v.trim().is_empty() {
+                return Err(format!("checkpoint {what} is empty"));
+            }
+        }
+        if c.field == c.dedupe_field {
+            return Err(format!(
+                "checkpoint field `{}` is the object's dedupe field",
+                c.field
+            ));
+        }
+        let record_every = self.duration_min(&j.source.record_every, "source record_every", 1)?;
+        let object = match out.objects.iter().position(|(o, _)| *o == c.object) {
+            Some(i) if out.objects[i].1 != c.dedupe_field => {
+                return Err(format!(
+                    "custom object `{}` has dedupe field `{}` in another job, `{}` here",
+                    c.object, out.objects[i].1, c.dedupe_field
+                ))
+            }
+            Some(i) => i,
+            None => {
+                out.objects.push((c.object.clone(), c.dedupe_field.clone()));
+                out.objects.len() - 1
+            }
+        } as u16;
+        let checkpoint = match out
+            .checkpoints
+            .iter()
+            .position(|x| x.object == object && x.key == c.key)
+        {
+            Some(i) => {
+                let x = &out.checkpoints[i];
+                if x.field != c.field || x.record_every != record_every {
+                    return Err(format!(
+                        "checkpoint `{}` is shared with another job that uses a different field or record_every",
+                        c.key
+                    ));
+                }
+                i
+            }
+            None => {
+                out.checkpoints.push(CheckpointModel {
+                    object,
+                    key: c.key.clone(),
+                    field: c.field.clone(),
+                    record_every,
+                });
+                out.checkpoints.len() - 1
+            }
+        } as u16;
+        Ok(JobModel {
+            name: j.name.clone(),
+            at,
+            every,
+            run_time: self
+                .dist(&j.run_time)
+                .map_err(|e| format!("run_time: {e}"))?,
+            cold_ppm: self.ppm(&j.cold_start, "cold_start")?,
+            checkpoint,
+            strategy: j.strategy,
+            backoff_ms: self.duration_min(&j.backoff_ms, "backoff_ms", 1)?,
+            max_backoff_ms: self.duration_min(&j.max_backoff_ms, "max_backoff_ms", 1)?,
+            max_attempts: self.count_in(&j.max_attempts, "max_attempts", 1, 100)?,
+        })
+    }
+
+    fn response_feed(&self, f: &ResponseFeedDef) -> Result<ResponseFeedModel, String> {
+        if f.name.trim().is_empty() || f.campaign.trim().is_empty() {
+            return Err("`name` and `campaign` must not be empty".into());
+        }
+        let batch_size = self.count_in(&f.batch_size, "batch_size", 1, 100_000)?;
+        let processor = ResponseConfig {
+            default_mode: ScoringMode::Synchronous,
+            sync_cpu_limit_ms: self.duration_min(&f.sync_cpu_limit, "sync_cpu_limit", 1)?,
+            async_cpu_limit_ms: self.duration_min(&f.async_cpu_limit, "async_cpu_limit", 1)?,
+            cpu_per_record_ms: self.duration_min(&f.cpu_per_record, "cpu_per_record", 0)?,
+            batch_size,
+            async_above_batch_size: f.async_above_batch_size,
+            async_users: match f.mode {
+                ResponseMode::UserAsync => [f.name.clone()].into(),
+                _ => Default::default(),
+            },
+            small_batch_threshold: self.count_in(&f.small_batch, "small_batch", 0, 100_000)?,
+            async_delay_ms: self.duration_min(&f.async_delay, "async_delay", 0)?,
+        };
+        Ok(ResponseFeedModel {
+            user: f.name.clone(),
+            campaign: f.campaign.clone(),
+            count: self.count_in(&f.count, "count", 1, 100_000)?,
+            window: self.dist(&f.window).map_err(|e| format!("window: {e}"))?,
+            batch_records: self.count_in(&f.batch_records, "batch_records", 1, 100_000)?,
+            mode: f.mode,
+            lock_wait_timeout_ms: self.duration_min(
+                &f.lock_wait_timeout,
+                "lock_wait_timeout",
+                0,
+            )?,
+            max_attempts: self.count_in(&f.max_attempts, "max_attempts", 1, 100)?,
+            backoff_ms: self.duration_min(&f.backoff_ms, "backoff_ms", 1)?,
+            max_backoff_ms: self.duration_min(&f.max_backoff_ms, "max_backoff_ms", 1)?,
+            processor,
+        })
+    }
+
+    fn change_feed(&mut self, f: &ChangeFeedDef) -> Result<ChangeFeedModel, String> {
+        if f.fields.is_empty() {
+            return Err("`fields` must name at least one published field".into());
+        }
+        let mut fields = Vec::new();
+        for name in &f.fields {
+            let id = self.field(name).map_err(|e| format!("fields: {e}"))?;
+            if fields.contains(&id) {
+                return Err(format!("fields: `{name}` is listed twice"));
+            }
+            fields.push(id);
+        }
+        let mut lists = Vec::new();
+        for (i, d) in f.lists.iter().enumerate() {
+            let ctx = |e: String| format!("lists entry {} (`{}`): {e}", i + 1, d.list);
+            let l = self.list(&d.list).map_err(ctx)?;
+            if lists.iter().any(|(x, _, _)| *x == l) {
+                return Err(ctx("the list is listed twice".into()));
+            }
+            let fs = self.filters(&d.when).map_err(ctx)?;
+            let logic = Logic::parse(d.logic.as_deref(), fs.len()).map_err(ctx)?;
+            lists.push((l, fs, logic));
+        }
+        let action = match &f.action {
+            Some(b) => {
+                let ctx = |e: String| format!("action: {e}");
+                let fs = self.filters(&b.when).map_err(ctx)?;
+                let logic = Logic::parse(b.logic.as_deref(), fs.len()).map_err(ctx)?;
+                let a = self.action(&b.then).map_err(ctx)?;
+                if !matches!(
+                    a,
+                    ActionModel::SendEmail(_)
+                        | ActionModel::SendAlert(_)
+                        | ActionModel::RequestCampaign(_)
+                ) {
+                    return Err(
+                        "action: `then` must be send_email, send_alert or request_campaign".into(),
+                    );
+                }
+                Some((fs, logic, a))
+            }
+            None => None,
+        };
+        Ok(ChangeFeedModel {
+            name: f.name.clone(),
+            fields,
+            replica_lag: self
+                .dist(&f.replica_lag)
+                .map_err(|e| format!("replica_lag: {e}"))?,
+            visibility_timeout_ms: self.duration_min(
+                &f.visibility_timeout,
+                "visibility_timeout",
+                1,
+            )?,
+            redelivery_ppm: self.ppm(&f.redelivery, "redelivery")?,
+            consumers: self.count_in(&f.consumers, "consumers", 1, 1_000)?,
+            processing_time: self
+                .dist(&f.processing_time)
+                .map_err(|e| format!("processing_time: {e}"))?,
+            version_check: f.version_check,
+            idempotent: f.idempotent,
+            lists,
+            action,
+        })
+    }
+}

@@ -1,0 +1,389 @@
+//! Validation and compilation: a scenario, a variant and knob overrides become a [`Model`].
+//!
+//! Every check a user can fail gives a message that says what is wrong and where, e.g.
+//! `campaign "Send Alert", flow step 2: unknown list "Awaiting Owner"`.
+//!
+//! This file holds the entry points, variant application and the compiler's name lookups;
+//! each part of a scenario compiles in its own file: `numbers` (knob-or-literal values and
+//! distributions), `campaigns` (programs, campaigns, triggers, filters, flow steps, the
+//! Execute Campaign graph), `systems` (webhooks, key-value service, CRM, queue),
+//! `integrations` (REST API, jobs, response feed, change feed) and `script` (people,
+//! scripted events, invariants).
+
+mod campaigns;
+mod integrations;
+mod numbers;
+mod script;
+mod systems;
+
+use super::knobs::{check_knob, KnobValues};
+use super::model::*;
+use super::scenario::*;
+use super::value::{Symbols, Test, Value};
+use campaigns::check_execute_graph;
+use std::collections::BTreeMap;
+
+/// What to compile: a variant name (or none for the scenario as written) and knob values.
+#[derive(Debug, Clone, Default)]
+pub struct RunConfig {
+    pub variant: Option<String>,
+    pub knobs: BTreeMap<String, i64>,
+}
+
+/// Applies `variant` to `scenario` and compiles the result.
+pub fn compile(scenario: &Scenario, config: &RunConfig) -> Result<Model, String> {
+    let (applied, variant_name, variant_knobs) =
+        apply_variant(scenario, config.variant.as_deref())?;
+    let mut overrides = variant_knobs;
+    overrides.extend(config.knobs.iter().map(|(k, v)| (k.clone(), *v)));
+    let knobs = KnobValues::resolve(&applied.knobs, &overrides)?;
+    Compiler::new(&applied, knobs)?.finish(variant_name)
+}
+
+/// Checks a scenario and every one of its variants at default knobs.
+pub fn validate(scenario: &Scenario) -> Result<(), String> {
+    compile(scenario, &RunConfig::default())?;
+    for v in &scenario.variants {
+        let cfg = RunConfig {
+            variant: Some(v.name.clone()),
+            ..RunConfig::default()
+        };
+        compile(scenario, &cfg).map_err(|e| format!("variant `{}`: {e}", v.name))?;
+    }
+    Ok(())
+}
+
+fn apply_variant(
+    scenario: &Scenario,
+    variant: Option<&str>,
+) -> Result<(Scenario, String, BTreeMap<String, i64>), String> {
+    let mut s = scenario.clone();
+    let Some(name) = variant else {
+        return Ok((s, "base".to_string(), BTreeMap::new()));
+    };
+    let v = scenario
+        .variants
+        .iter()
+        .find(|v| v.name == name)
+        .ok_or_else(|| {
+            let names: Vec<&str> = scenario.variants.iter().map(|v| v.name.as_str()).collect();
+            format!("unknown variant `{name}` (variants: {})", names.join(", "))
+        })?;
+    for c in &v.campaigns {
+        match s.campaigns.iter_mut().find(|x| x.name == c.name) {
+            Some(slot) => *slot = c.clone(),
+            None => s.campaigns.push(c.clone()),
+        }
+    }
+    for w in &v.webhooks {
+        match s.systems.webhooks.iter_mut().find(|x| x.name == w.name) {
+            Some(slot) => *slot = w.clone(),
+            None => s.systems.webhooks.push(w.clone()),
+        }
+    }
+    let ctx = |what: &str, e: String| format!("variant `{name}`, {what}: {e}");
+    for patch in &v.jobs {
+        let job = patch
+            .get("name")
+            .and_then(Json::as_str)
+            .ok_or_else(|| format!("variant `{name}`: a job change needs the job's `name`"))?;
+        let what = format!("job `{job}`");
+        match s.systems.jobs.iter_mut().find(|x| x.name == job) {
+            Some(slot) => *slot = patched(Some(&*slot), patch).map_err(|e| ctx(&what, e))?,
+            None => s
+                .systems
+                .jobs
+                .push(patched(None, patch).map_err(|e| ctx(&what, e))?),
+        }
+    }
+    if let Some(patch) = &v.rest_api {
+        let base = s.systems.rest_api.clone().unwrap_or_default();
+        s.systems.rest_api = Some(patched(Some(&base), patch).map_err(|e| ctx("rest_api", e))?);
+    }
+    if let Some(patch) = &v.response_feed {
+        let feed = patched(s.systems.response_feed.as_ref(), patch);
+        s.systems.response_feed = Some(feed.map_err(|e| ctx("response_feed", e))?);
+    }
+    if let Some(patch) = &v.change_feed {
+        let feed = patched(s.systems.change_feed.as_ref(), patch);
+        s.systems.change_feed = Some(feed.map_err(|e| ctx("change_feed", e))?);
+    }
+    for d in &v.deactivate {
+        let c = s
+            .campaigns
+            .iter_mut()
+            .find(|c| &c.name == d)
+            .ok_or_else(|| format!("variant `{name}` deactivates unknown campaign `{d}`"))?;
+        c.active = false;
+    }
+    Ok((s, name.to_string(), v.knobs.clone()))
+}
+
+/// `base` (if any) with a JSON merge patch (RFC 7386) applied: objects merge key by key,
+/// `null` removes a key, anything else replaces.
+fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(
+    base: Option<&T>,
+    patch: &Json,
+) -> Result<T, String> {
+    fn merge(target: &mut Json, patch: &Json) {
+        let Json::Object(p) = patch else {
+            *target = patch.clone();
+            return;
+        };
+        if !target.is_object() {
+            *target = Json::Object(Default::default());
+        }
+        let Json::Object(t) = target else { return };
+        for (k, v) in p {
+            if v.is_null() {
+                t.remove(k);
+            } else {
+                merge(t.entry(k.clone()).or_insert(Json::Null), v);
+            }
+        }
+    }
+    let mut value = match base {
+        Some(b) => serde_json::to_value(b).map_err(|e| e.to_string())?,
+        None => Json::Null,
+    };
+    merge(&mut value, patch);
+    serde_json::from_value(value).map_err(|e| e.to_string())
+}
+
+/// The text table of a scenario: the simulator's own words first (fixed ids), then every
+/// text in the scenario in sorted order. Ids therefore depend only on the scenario's content,
+/// never on the order the compiler happens to visit it in, and neither do trace hashes.
+fn canonical_symbols(s: &Scenario) -> Symbols {
+    fn collect<'j>(j: &'j Json, out: &mut std::collections::BTreeSet<&'j str>) {
+        match j {
+            Json::String(t) => {
+                out.insert(t);
+                // The literal pieces of a template such as "claim:{person}:{field:x}".
+                if t.contains('{') {
+                    for piece in t.split(['{', '}']).step_by(2) {
+                        out.insert(piece);
+                    }
+                }
+            }
+            Json::Array(items) => items.iter().for_each(|x| collect(x, out)),
+            Json::Object(map) => map.iter().for_each(|(k, v)| {
+                out.insert(k);
+                collect(v, out);
+            }),
+            _ => {}
+        }
+    }
+    let mut syms = Symbols::default();
+    if let Ok(json) = serde_json::to_value(s) {
+        let mut texts = std::collections::BTreeSet::new();
+        collect(&json, &mut texts);
+        for t in texts {
+            syms.intern(t);
+        }
+    }
+    syms
+}
+
+struct Compiler<'a> {
+    s: &'a Scenario,
+    knobs: KnobValues,
+    syms: Symbols,
+    fields: BTreeMap<&'a str, FieldId>,
+    lists: BTreeMap<&'a str, ListId>,
+    campaigns: BTreeMap<&'a str, CampaignId>,
+    programs: BTreeMap<&'a str, ProgramId>,
+    webhooks: BTreeMap<&'a str, WebhookId>,
+}
+
+fn index_names<'a>(
+    what: &str,
+    names: impl Iterator<Item = &'a str>,
+) -> Result<BTreeMap<&'a str, u16>, String> {
+    let mut map = BTreeMap::new();
+    for (i, n) in names.enumerate() {
+        if n.trim().is_empty() {
+            return Err(format!("a {what} has an empty name"));
+        }
+        if map.insert(n, i as u16).is_some() {
+            return Err(format!("two {what}s are named `{n}`"));
+        }
+    }
+    Ok(map)
+}
+
+fn unknown(what: &str, name: &str, known: &BTreeMap<&str, u16>) -> String {
+    let names: Vec<&str> = known.keys().copied().collect();
+    if names.is_empty() {
+        format!("unknown {what} `{name}` (the scenario declares none)")
+    } else {
+        format!("unknown {what} `{name}` (known: {})", names.join(", "))
+    }
+}
+
+impl<'a> Compiler<'a> {
+    fn new(s: &'a Scenario, knobs: KnobValues) -> Result<Self, String> {
+        if s.id.is_empty()
+            || !s
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(format!(
+                "scenario id `{}` must be lowercase letters, digits and dashes",
+                s.id
+            ));
+        }
+        for k in &s.knobs {
+            check_knob(k)?;
+        }
+        index_names("knob", s.knobs.iter().map(|k| k.name.as_str()))?;
+        index_names("variant", s.variants.iter().map(|v| v.name.as_str()))?;
+        if s.campaigns.len() > limits::MAX_CAMPAIGNS {
+            return Err(format!(
+                "{} campaigns: at most {} are allowed",
+                s.campaigns.len(),
+                limits::MAX_CAMPAIGNS
+            ));
+        }
+        Ok(Self {
+            s,
+            knobs,
+            syms: canonical_symbols(s),
+            fields: index_names("field", s.fields.iter().map(|f| f.name.as_str()))?,
+            lists: index_names("list", s.lists.iter().map(|l| l.as_str()))?,
+            campaigns: index_names("campaign", s.campaigns.iter().map(|c| c.name.as_str()))?,
+            programs: index_names("program", s.programs.iter().map(|p| p.name.as_str()))?,
+            webhooks: index_names(
+                "webhook",
+                s.systems.webhooks.iter().map(|w| w.name.as_str()),
+            )?,
+        })
+    }
+
+    fn finish(mut self, variant: String) -> Result<Model, String> {
+        let s = self.s;
+        let horizon = self
+            .duration(&s.horizon)
+            .map_err(|e| format!("horizon: {e}"))?;
+        if horizon == 0 || horizon > limits::MAX_HORIZON_MS {
+            return Err(format!(
+                "horizon {horizon} ms must be between 1 ms and 400 days"
+            ));
+        }
+        let people = self.people()?;
+        let programs = self.programs()?;
+        let campaigns = s
+            .campaigns
+            .iter()
+            .map(|c| {
+                self.campaign(c)
+                    .map_err(|e| format!("campaign `{}`: {e}", c.name))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        check_execute_graph(&campaigns)?;
+        let webhooks = s
+            .systems
+            .webhooks
+            .iter()
+            .map(|w| {
+                self.webhook(w)
+                    .map_err(|e| format!("webhook `{}`: {e}", w.name))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let crm = match &s.systems.crm {
+            Some(c) => Some(self.crm(c).map_err(|e| format!("crm: {e}"))?),
+            None => None,
+        };
+        let queue = self
+            .queue(&s.systems.queue)
+            .map_err(|e| format!("queue: {e}"))?;
+        let integrations = self.integrations()?;
+        let script = self.script(people.len())?;
+        let invariants = s
+            .invariants
+            .iter()
+            .enumerate()
+            .map(|(i, inv)| {
+                self.invariant(inv)
+                    .map_err(|e| format!("invariant {}: {e}", i + 1))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Model {
+            scenario_id: s.id.clone(),
+            title: s.title.clone(),
+            variant,
+            email_field: self.fields.get("email").copied(),
+            owner_field: crm
+                .as_ref()
+                .map(|c| c.owner_field)
+                .or_else(|| self.fields.get("owner").copied()),
+            knobs: self.knobs,
+            syms: self.syms,
+            fields: s.fields.clone(),
+            people,
+            lists: s.lists.clone(),
+            programs,
+            campaigns,
+            webhooks,
+            crm,
+            queue,
+            script,
+            invariants,
+            horizon,
+            integrations,
+        })
+    }
+
+    // ---- names -------------------------------------------------------------------
+
+    fn field(&self, n: &str) -> Result<FieldId, String> {
+        self.fields
+            .get(n)
+            .copied()
+            .ok_or_else(|| unknown("field", n, &self.fields))
+    }
+    fn list(&self, n: &str) -> Result<ListId, String> {
+        self.lists
+            .get(n)
+            .copied()
+            .ok_or_else(|| unknown("list", n, &self.lists))
+    }
+    fn campaign_id(&self, n: &str) -> Result<CampaignId, String> {
+        self.campaigns
+            .get(n)
+            .copied()
+            .ok_or_else(|| unknown("campaign", n, &self.campaigns))
+    }
+    fn program(&self, n: &str) -> Result<ProgramId, String> {
+        self.programs
+            .get(n)
+            .copied()
+            .ok_or_else(|| unknown("program", n, &self.programs))
+    }
+    fn status(&self, program: ProgramId, status: &str) -> Result<u16, String> {
+        let p = &self.s.programs[program as usize];
+        p.statuses
+            .iter()
+            .position(|st| st.name == status)
+            .map(|i| i as u16)
+            .ok_or_else(|| format!("program `{}` has no status `{status}`", p.name))
+    }
+    fn value(&mut self, field: FieldId, j: &Json) -> Result<Value, String> {
+        let f = &self.s.fields[field as usize];
+        self.syms
+            .from_json(j, f.kind)
+            .map_err(|e| format!("field `{}`: {e}", f.name))
+    }
+    fn test(&mut self, field: FieldId, t: &FieldTest) -> Result<Test, String> {
+        let f = &self.s.fields[field as usize];
+        Test::compile(t, f.kind, &mut self.syms).map_err(|e| format!("field `{}`: {e}", f.name))
+    }
+
+    fn number_field(&self, name: &str) -> Result<FieldId, String> {
+        let f = self.field(name)?;
+        if self.s.fields[f as usize].kind != FieldType::Number {
+            return Err(format!("field `{name}` is not a number field"));
+        }
+        Ok(f)
+    }
+}

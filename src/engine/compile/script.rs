@@ -1,0 +1,178 @@
+//! People, scripted outside events and invariants.
+
+use super::Compiler;
+use crate::engine::knobs::ParamUse;
+use crate::engine::model::{limits, InvariantModel, OutsideModel, PersonInit, Scripted};
+use crate::engine::scenario::{Invariant, Json, OutsideEvent, PeopleSelector};
+use crate::engine::value::Value;
+
+impl Compiler<'_> {
+    pub(super) fn people(&mut self) -> Result<Vec<PersonInit>, String> {
+        let mut out = Vec::new();
+        for (gi, g) in self.s.people.iter().enumerate() {
+            let count = self
+                .param(&g.count, ParamUse::Count)
+                .map_err(|e| format!("people group {}: {e}", gi + 1))?;
+            if count < 0 || out.len() + count as usize > limits::MAX_PEOPLE {
+                return Err(format!(
+                    "too many people: at most {} per scenario",
+                    limits::MAX_PEOPLE
+                ));
+            }
+            let mut template = Vec::new();
+            for (name, j) in &g.fields {
+                let f = self
+                    .field(name)
+                    .map_err(|e| format!("people group {}: {e}", gi + 1))?;
+                template.push((f, j));
+            }
+            for _ in 0..count {
+                let n = out.len() + 1;
+                let mut fields = vec![Value::Empty; self.s.fields.len()];
+                for (f, j) in &template {
+                    let j = match j {
+                        Json::String(t) if t.contains("{n}") => {
+                            Json::String(t.replace("{n}", &n.to_string()))
+                        }
+                        other => (*other).clone(),
+                    };
+                    fields[*f as usize] = self
+                        .value(*f, &j)
+                        .map_err(|e| format!("people group {}: {e}", gi + 1))?;
+                }
+                out.push(PersonInit {
+                    exists: !g.unborn,
+                    fields,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    pub(super) fn script(&mut self, people: usize) -> Result<Vec<Scripted>, String> {
+        let mut out = Vec::new();
+        let mut expanded = 0usize;
+        for (i, e) in self.s.script.iter().enumerate() {
+            let ctx = |m: String| format!("scripted event {} ({}): {m}", i + 1, e.label);
+            let range = match e.people {
+                PeopleSelector::All if people == 0 => None,
+                PeopleSelector::All => Some((0, people as u32 - 1)),
+                PeopleSelector::One(n) => Some((n.wrapping_sub(1), n.wrapping_sub(1))),
+                PeopleSelector::Range { first, last } => {
+                    Some((first.wrapping_sub(1), last.wrapping_sub(1)))
+                }
+                PeopleSelector::None => None,
+            };
+            if let Some((a, b)) = range {
+                if a > b || b as usize >= people {
+                    return Err(ctx(format!(
+                        "people {}..{} do not exist (the scenario has {people})",
+                        a.wrapping_add(1),
+                        b.wrapping_add(1)
+                    )));
+                }
+                expanded += (b - a + 1) as usize;
+            } else {
+                expanded += 1;
+            }
+            let event = match &e.event {
+                OutsideEvent::FillsOutForm(f) => OutsideModel::FillsOutForm(self.syms.intern(f)),
+                OutsideEvent::AddToList(l) => OutsideModel::AddToList(self.list(l).map_err(ctx)?),
+                OutsideEvent::ChangeDataValue { field, value } => {
+                    let f = self.field(field).map_err(ctx)?;
+                    OutsideModel::ChangeDataValue(f, self.value(f, value).map_err(ctx)?)
+                }
+                OutsideEvent::RequestCampaign(c) => {
+                    OutsideModel::RequestCampaign(self.campaign_id(c).map_err(ctx)?)
+                }
+                OutsideEvent::RunBatchCampaign(c) => {
+                    let id = self.campaign_id(c).map_err(ctx)?;
+                    if self.s.campaigns[id as usize].schedule.is_none() {
+                        return Err(ctx(format!("`{c}` is not a batch campaign")));
+                    }
+                    OutsideModel::RunBatchCampaign(id)
+                }
+                OutsideEvent::AssignOwnerInCrm(o) => {
+                    if self.s.systems.crm.is_none() {
+                        return Err(ctx(
+                            "assigning an owner in the CRM needs a `crm` in systems".into(),
+                        ));
+                    }
+                    OutsideModel::AssignOwnerInCrm(self.syms.intern(o))
+                }
+            };
+            let needs_person = !matches!(event, OutsideModel::RunBatchCampaign(_));
+            if needs_person && range.is_none() {
+                return Err(ctx("this event needs people".into()));
+            }
+            out.push(Scripted {
+                label: e.label.clone(),
+                at: self.dist(&e.at).map_err(ctx)?,
+                people: if needs_person { range } else { None },
+                event,
+            });
+        }
+        if expanded > limits::MAX_SCRIPTED {
+            return Err(format!(
+                "{expanded} scripted events: at most {}",
+                limits::MAX_SCRIPTED
+            ));
+        }
+        Ok(out)
+    }
+
+    pub(super) fn invariant(&mut self, inv: &Invariant) -> Result<InvariantModel, String> {
+        Ok(match inv {
+            Invariant::OneEmailPerEntry { list, email } => InvariantModel::OneEmailPerEntry {
+                list: self.list(list)?,
+                email: self.syms.intern(email),
+            },
+            Invariant::NoEntryLost { list, email } => InvariantModel::NoEntryLost {
+                list: self.list(list)?,
+                email: self.syms.intern(email),
+            },
+            Invariant::AlertHasRecipient => InvariantModel::AlertHasRecipient,
+            Invariant::CrmSyncAfter { field } => InvariantModel::CrmSyncAfter {
+                field: self.field(field)?,
+            },
+            Invariant::StageNeverRegresses { field, order } => {
+                let f = self.field(field)?;
+                let order = order
+                    .iter()
+                    .map(|s| self.value(f, &Json::String(s.clone())))
+                    .collect::<Result<Vec<_>, _>>()?;
+                InvariantModel::StageNeverRegresses { field: f, order }
+            }
+            Invariant::CheckpointMonotonic | Invariant::NoDuplicateImport => {
+                if self.s.systems.jobs.is_empty() {
+                    return Err("this invariant watches jobs: add `jobs` to systems".into());
+                }
+                match inv {
+                    Invariant::CheckpointMonotonic => InvariantModel::CheckpointMonotonic,
+                    _ => InvariantModel::NoDuplicateImport,
+                }
+            }
+            Invariant::NoResponseLost => {
+                if self.s.systems.response_feed.is_none() {
+                    return Err(
+                        "no_response_lost watches the response feed: add `response_feed` to systems"
+                            .into(),
+                    );
+                }
+                InvariantModel::NoResponseLost
+            }
+            Invariant::NoStaleDecision | Invariant::NoDuplicateAction => {
+                if self.s.systems.change_feed.is_none() {
+                    return Err(
+                        "this invariant watches change-feed consumers: add `change_feed` to systems"
+                            .into(),
+                    );
+                }
+                match inv {
+                    Invariant::NoStaleDecision => InvariantModel::NoStaleDecision,
+                    _ => InvariantModel::NoDuplicateAction,
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,151 @@
+//! The systems around the campaign engine: webhooks and the key-value service behind them,
+//! the CRM and the campaign queue.
+
+use super::Compiler;
+use crate::engine::knobs::{Param, ParamUse};
+use crate::engine::model::{Crm, KeyPart, KvOpModel, Queue, ServiceModel, Source, Webhook};
+use crate::engine::scenario::{CrmConfig, FieldType, Json, KvOp, QueueConfig, Service, WebhookDef};
+use crate::engine::sim::state::KvKey;
+use crate::engine::value::Value;
+
+impl Compiler<'_> {
+    pub(super) fn webhook(&mut self, w: &WebhookDef) -> Result<Webhook, String> {
+        let failure_ppm = self.param(&w.failure, ParamUse::Ppm)?;
+        if !(0..=1_000_000).contains(&failure_ppm) {
+            return Err(format!(
+                "failure probability {failure_ppm} ppm is not between 0 and 100%"
+            ));
+        }
+        let service = match &w.service {
+            Service::Respond(values) => {
+                let mut out = Vec::new();
+                for (attr, j) in values {
+                    let src = match j.get("from_field").and_then(|v| v.as_str()) {
+                        Some(f) => Source::Field(self.field(f)?),
+                        None => Source::Value(self.json_value(j)?),
+                    };
+                    out.push((self.syms.intern(attr), src));
+                }
+                ServiceModel::Respond(out)
+            }
+            Service::KeyValue(op) => ServiceModel::KeyValue(self.kv(op)?),
+        };
+        let mut mappings = Vec::new();
+        for (attr, field) in &w.response_mappings {
+            mappings.push((self.syms.intern(attr), self.field(field)?));
+        }
+        Ok(Webhook {
+            name: w.name.clone(),
+            latency: self.dist(&w.latency)?,
+            failure_ppm: failure_ppm as u32,
+            timeout_ms: self.duration(&w.timeout)?,
+            service,
+            mappings,
+        })
+    }
+
+    /// A literal whose type follows JSON (text, number, bool, null).
+    fn json_value(&mut self, j: &Json) -> Result<Value, String> {
+        let kind = match j {
+            Json::Number(_) => FieldType::Number,
+            Json::Bool(_) => FieldType::Bool,
+            _ => FieldType::Text,
+        };
+        self.syms.from_json(j, kind)
+    }
+
+    fn kv(&mut self, op: &KvOp) -> Result<KvOpModel, String> {
+        let (key, expected, value) = match op {
+            KvOp::Get { key } | KvOp::Pop { key } => (key, &Json::Null, &Json::Null),
+            KvOp::Set { key, value } | KvOp::Push { key, value } => (key, &Json::Null, value),
+            KvOp::Cas { key, expected, new } => (key, expected, new),
+        };
+        Ok(KvOpModel {
+            op: op.clone(),
+            key: self.key_template(key)?,
+            expected: self.json_value(expected)?,
+            value: self.json_value(value)?,
+        })
+    }
+
+    fn key_template(&mut self, t: &str) -> Result<Vec<KeyPart>, String> {
+        let mut parts = Vec::new();
+        let mut rest = t;
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                parts.push(KeyPart::Text(self.syms.intern(&rest[..open])));
+            }
+            let close = rest[open..]
+                .find('}')
+                .ok_or_else(|| format!("key `{t}`: missing `}}`"))?
+                + open;
+            let inner = &rest[open + 1..close];
+            parts.push(match inner.split_once(':') {
+                None if inner == "person" => KeyPart::Person,
+                Some(("field", f)) => KeyPart::Field(self.field(f)?),
+                Some(("list_entry", l)) => KeyPart::ListEntry(self.list(l)?),
+                _ => return Err(format!("key `{t}`: unknown placeholder `{{{inner}}}`")),
+            });
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(KeyPart::Text(self.syms.intern(rest)));
+        }
+        if parts.len() > KvKey::MAX_PARTS {
+            return Err(format!(
+                "key `{t}` has {} parts: at most {} (text and placeholders)",
+                parts.len(),
+                KvKey::MAX_PARTS
+            ));
+        }
+        Ok(parts)
+    }
+
+    pub(super) fn crm(&mut self, c: &CrmConfig) -> Result<Crm, String> {
+        let owner_field = self.field(&c.owner_field)?;
+        if self.s.fields[owner_field as usize].kind != FieldType::Text {
+            return Err(format!(
+                "owner field `{}` must be a text field",
+                c.owner_field
+            ));
+        }
+        let sync_interval_ms = self.duration(&c.sync_interval)?;
+        if sync_interval_ms < 1_000 {
+            return Err("the sync interval must be at least one second".into());
+        }
+        let mut rules = Vec::new();
+        for (i, r) in c.assignment_rules.iter().enumerate() {
+            let fs = self
+                .filters(&r.when)
+                .map_err(|e| format!("assignment rule {}: {e}", i + 1))?;
+            rules.push((fs, self.syms.intern(&r.owner), self.syms.intern(&r.queue)));
+        }
+        Ok(Crm {
+            push_latency: self.dist(&c.push_latency)?,
+            sync_interval_ms,
+            assignment_delay: self.dist(&c.assignment_delay)?,
+            rules,
+            default_owner: c.default_owner.as_deref().map(|o| self.syms.intern(o)),
+            owner_field,
+        })
+    }
+
+    pub(super) fn queue(&self, q: &QueueConfig) -> Result<Queue, String> {
+        let count = |p: &Param, what: &str| -> Result<u32, String> {
+            let v = self.param(p, ParamUse::Count)?;
+            if !(1..=1000).contains(&v) {
+                return Err(format!("{what} = {v}: must be 1 to 1000"));
+            }
+            Ok(v as u32)
+        };
+        Ok(Queue {
+            workers: [
+                count(&q.trigger_workers, "trigger workers")?,
+                count(&q.batch_workers, "batch workers")?,
+            ],
+            step_time: self.dist(&q.step_time)?,
+            trigger_delay: self.dist(&q.trigger_delay)?,
+            request_cap: count(&q.request_cap, "request cap")?,
+        })
+    }
+}

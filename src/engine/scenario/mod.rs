@@ -1,0 +1,154 @@
+//! The scenario format: serde data (JSON on disk) describing people, lists, programs,
+//! smart campaigns, the systems around them, knobs, scripted events, invariants and variants.
+//!
+//! Everything here refers to other things by name; [`super::compile`] resolves the names,
+//! checks limits and turns a scenario plus a variant and knob values into a runnable model.
+//!
+//! This file holds the scenario itself, its fields, people and variants; the other parts
+//! live in topic files and are re-exported here: `campaign` (programs, smart campaigns,
+//! triggers, filters, flow steps), `systems` (queue, CRM, webhooks, key-value service),
+//! `integrations` (REST API, jobs, response feed, change feed) and `script` (scripted
+//! outside events, invariants).
+
+mod campaign;
+mod integrations;
+mod script;
+mod systems;
+
+pub use campaign::{
+    Action, Branch, Campaign, FieldTest, Filter, ProgramDef, Qualification, RequestSource,
+    Schedule, SmartList, StatusDef, Trigger,
+};
+pub use integrations::{
+    ChangeFeedDef, CheckpointDef, DynamicList, JobDef, JobStrategy, RecordSource, ResponseFeedDef,
+    ResponseMode, RestApiConfig,
+};
+pub use script::{Invariant, OutsideEvent, PeopleSelector, ScriptedEvent};
+pub use systems::{AssignmentRule, CrmConfig, KvOp, QueueConfig, Service, Systems, WebhookDef};
+
+use super::knobs::{Knob, Param};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A JSON scalar as written in a scenario: text, number, bool or null (empty).
+pub type Json = serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Stable id (lowercase words joined by dashes).
+    pub id: String,
+    pub title: String,
+    /// One line for a library card.
+    #[serde(default)]
+    pub summary: String,
+    /// Which race of the source documents this reproduces (e.g. "alert before owner").
+    #[serde(default)]
+    pub race: String,
+    /// The lesson, in plain words, for marketing-operations people.
+    #[serde(default)]
+    pub lesson: String,
+    #[serde(default)]
+    pub fields: Vec<FieldDef>,
+    #[serde(default)]
+    pub people: Vec<PeopleGroup>,
+    #[serde(default)]
+    pub lists: Vec<String>,
+    #[serde(default)]
+    pub programs: Vec<ProgramDef>,
+    #[serde(default)]
+    pub campaigns: Vec<Campaign>,
+    #[serde(default)]
+    pub systems: Systems,
+    #[serde(default)]
+    pub knobs: Vec<Knob>,
+    /// Events from outside the engine: form fills, list adds by API, CRM changes.
+    #[serde(default)]
+    pub script: Vec<ScriptedEvent>,
+    #[serde(default)]
+    pub invariants: Vec<Invariant>,
+    #[serde(default)]
+    pub variants: Vec<Variant>,
+    /// Simulated time after which the run stops (ms, or a knob).
+    pub horizon: Param,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    Text,
+    Number,
+    Bool,
+    /// Milliseconds of simulated time.
+    DateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: FieldType,
+}
+
+/// `count` people with the same initial field values. A field value may contain `{n}`,
+/// replaced by the person's number (1-based), e.g. `"person{n}@example.com"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeopleGroup {
+    #[serde(default = "one")]
+    pub count: Param,
+    #[serde(default)]
+    pub fields: BTreeMap<String, Json>,
+    /// People who do not exist yet: a scripted form fill creates them.
+    #[serde(default)]
+    pub unborn: bool,
+}
+
+/// A named set of changes to the scenario (e.g. `naive`, `fixed`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Campaigns added, or replacing the campaign of the same name.
+    #[serde(default)]
+    pub campaigns: Vec<Campaign>,
+    /// Campaigns switched off in this variant.
+    #[serde(default)]
+    pub deactivate: Vec<String>,
+    /// Webhooks added, or replacing the webhook of the same name.
+    #[serde(default)]
+    pub webhooks: Vec<WebhookDef>,
+    /// Knob defaults for this variant.
+    #[serde(default)]
+    pub knobs: BTreeMap<String, i64>,
+    /// Job changes: each entry is merged (JSON merge patch: only the keys given change)
+    /// into the job of the same `name`, or added as a new job.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub jobs: Vec<Json>,
+    /// Merged into `systems.rest_api` (JSON merge patch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rest_api: Option<Json>,
+    /// Merged into `systems.response_feed` (JSON merge patch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_feed: Option<Json>,
+    /// Merged into `systems.change_feed` (JSON merge patch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_feed: Option<Json>,
+}
+
+// ---- serde defaults used by more than one file --------------------------------------
+
+fn one() -> Param {
+    Param::Literal(1)
+}
+
+fn zero() -> Param {
+    Param::Literal(0)
+}
+
+fn thirty_seconds() -> Param {
+    Param::Literal(30_000)
+}

@@ -1,0 +1,76 @@
+//! Scripted events from outside the engine, and the invariants a run is checked against.
+
+use super::Json;
+use crate::engine::dist::Dist;
+use serde::{Deserialize, Serialize};
+
+/// An event from outside: `at` (a delay distribution from t=0), for `people`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptedEvent {
+    /// A short label shown in the UI ("form fill by person 3").
+    #[serde(default)]
+    pub label: String,
+    pub at: Dist,
+    #[serde(default)]
+    pub people: PeopleSelector,
+    pub event: OutsideEvent,
+}
+
+/// Which people a scripted event applies to (1-based person numbers).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeopleSelector {
+    #[default]
+    All,
+    One(u32),
+    Range {
+        first: u32,
+        last: u32,
+    },
+    /// No person: the event is about a campaign or system.
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum OutsideEvent {
+    /// Fills out a form; creates the person first if they do not exist yet.
+    FillsOutForm(String),
+    /// An API or list import adds the person to a static list.
+    AddToList(String),
+    /// A field changes from outside (an import, a sales rep, an API call).
+    ChangeDataValue { field: String, value: Json },
+    /// The web service API requests a campaign for the person.
+    RequestCampaign(String),
+    /// A batch campaign runs now (in addition to its schedule).
+    RunBatchCampaign(String),
+    /// A sales rep assigns an owner in the CRM (arrives on a later sync).
+    AssignOwnerInCrm(String),
+}
+
+/// A property that must hold throughout the run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Invariant {
+    /// At most one `email` per person per entry into `list` (a queue entry).
+    OneEmailPerEntry { list: String, email: String },
+    /// Every entry into `list` gets its `email` by the end of the run.
+    NoEntryLost { list: String, email: String },
+    /// An alert has a recipient (the person has an owner when it is sent).
+    AlertHasRecipient,
+    /// The CRM only receives a person once `field` is filled (enrichment completed).
+    CrmSyncAfter { field: String },
+    /// `field` moves only forward through `order`.
+    StageNeverRegresses { field: String, order: Vec<String> },
+    /// A job never writes a checkpoint lower than the one written before.
+    CheckpointMonotonic,
+    /// No source record is imported twice.
+    NoDuplicateImport,
+    /// Every response of the response feed is processed.
+    NoResponseLost,
+    /// No consumer decides on a replica read older than the primary.
+    NoStaleDecision,
+    /// A consumer's action runs at most once per message.
+    NoDuplicateAction,
+}
