@@ -80,7 +80,8 @@ impl Monitor {
         &mut self.entry_log[at]
     }
 
-    fn violate(
+    /// Records a violation of `inv` witnessed by `ev` (and `witness` before it).
+    pub fn violate(
         &mut self,
         inv: &InvariantModel,
         ev: &TraceEvent,

@@ -60,6 +60,13 @@ pub struct Knob {
     /// The knob the scenario's lesson is about.
     #[serde(default)]
     pub main: bool,
+    /// For the main knob: a value at which the race variant almost never fails (the lesson
+    /// that waits and luck only hide a race).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hides_race_at: Option<i64>,
+    /// For the main knob: the settings a sweep shows by default (at least five, ascending).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sweep: Vec<i64>,
 }
 
 /// A number in a scenario: a literal or a knob's name.
@@ -162,6 +169,20 @@ pub fn check_knob(k: &Knob) -> Result<(), String> {
         return Err(format!(
             "knob `{}`: default {} outside {}..={}",
             k.name, k.default, k.min, k.max
+        ));
+    }
+    if let Some(v) = k.hides_race_at {
+        if v < k.min || v > k.max {
+            return Err(format!(
+                "knob `{}`: hides_race_at {v} outside {}..={}",
+                k.name, k.min, k.max
+            ));
+        }
+    }
+    if let Some(v) = k.sweep.iter().find(|v| **v < k.min || **v > k.max) {
+        return Err(format!(
+            "knob `{}`: sweep value {v} outside {}..={}",
+            k.name, k.min, k.max
         ));
     }
     if k.min < 0 {

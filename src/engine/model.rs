@@ -55,6 +55,8 @@ pub struct Model {
     pub horizon: u64,
     /// The `email` field, if any: batch sends de-duplicate by it.
     pub email_field: Option<FieldId>,
+    /// Whether any `email_only_when` invariant is declared (checked on every send).
+    pub checks_email_conditions: bool,
     /// Who receives Send Alert: the CRM's owner field, else a field named `owner`.
     pub owner_field: Option<FieldId>,
     /// Integration systems (absent or empty when the scenario does not use them).
@@ -185,6 +187,7 @@ pub struct Webhook {
     pub name: String,
     pub latency: Delay,
     pub failure_ppm: u32,
+    pub response_loss_ppm: u32,
     pub timeout_ms: u64,
     pub service: ServiceModel,
     /// (response attribute, field).
@@ -215,6 +218,8 @@ pub enum KeyPart {
 #[derive(Debug, Clone)]
 pub struct KvOpModel {
     pub op: KvOp,
+    /// For a claim: how long the lease lasts.
+    pub lease_ms: u64,
     pub key: Vec<KeyPart>,
     pub expected: Value,
     pub value: Value,
@@ -260,16 +265,33 @@ pub enum OutsideModel {
 
 #[derive(Debug, Clone)]
 pub enum InvariantModel {
-    OneEmailPerEntry { list: ListId, email: Sym },
-    NoEntryLost { list: ListId, email: Sym },
+    OneEmailPerEntry {
+        list: ListId,
+        email: Sym,
+    },
+    NoEntryLost {
+        list: ListId,
+        email: Sym,
+    },
     AlertHasRecipient,
-    CrmSyncAfter { field: FieldId },
-    StageNeverRegresses { field: FieldId, order: Vec<Value> },
+    CrmSyncAfter {
+        field: FieldId,
+    },
+    StageNeverRegresses {
+        field: FieldId,
+        order: Vec<Value>,
+    },
     CheckpointMonotonic,
     NoDuplicateImport,
     NoResponseLost,
     NoStaleDecision,
     NoDuplicateAction,
+    EmailOnlyWhen {
+        email: Sym,
+        when: Vec<FilterModel>,
+        logic: Logic,
+    },
+    EveryoneReachesCrm,
 }
 
 impl InvariantModel {
@@ -285,6 +307,8 @@ impl InvariantModel {
             InvariantModel::NoResponseLost => "no-response-lost",
             InvariantModel::NoStaleDecision => "no-stale-decision",
             InvariantModel::NoDuplicateAction => "no-duplicate-action",
+            InvariantModel::EmailOnlyWhen { .. } => "email-only-when",
+            InvariantModel::EveryoneReachesCrm => "everyone-reaches-crm",
         }
     }
 }

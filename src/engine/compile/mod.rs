@@ -313,6 +313,9 @@ impl<'a> Compiler<'a> {
             title: s.title.clone(),
             variant,
             email_field: self.fields.get("email").copied(),
+            checks_email_conditions: invariants
+                .iter()
+                .any(|i| matches!(i, InvariantModel::EmailOnlyWhen { .. })),
             owner_field: crm
                 .as_ref()
                 .map(|c| c.owner_field)

@@ -132,6 +132,20 @@ impl Compiler<'_> {
                 email: self.syms.intern(email),
             },
             Invariant::AlertHasRecipient => InvariantModel::AlertHasRecipient,
+            Invariant::EmailOnlyWhen { email, when, logic } => {
+                let when = self.filters(when)?;
+                InvariantModel::EmailOnlyWhen {
+                    email: self.syms.intern(email),
+                    logic: crate::engine::logic::Logic::parse(logic.as_deref(), when.len())?,
+                    when,
+                }
+            }
+            Invariant::EveryoneReachesCrm => {
+                if self.s.systems.crm.is_none() {
+                    return Err("everyone_reaches_crm needs a `crm` in systems".into());
+                }
+                InvariantModel::EveryoneReachesCrm
+            }
             Invariant::CrmSyncAfter { field } => InvariantModel::CrmSyncAfter {
                 field: self.field(field)?,
             },

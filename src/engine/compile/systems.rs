@@ -10,12 +10,8 @@ use crate::engine::value::Value;
 
 impl Compiler<'_> {
     pub(super) fn webhook(&mut self, w: &WebhookDef) -> Result<Webhook, String> {
-        let failure_ppm = self.param(&w.failure, ParamUse::Ppm)?;
-        if !(0..=1_000_000).contains(&failure_ppm) {
-            return Err(format!(
-                "failure probability {failure_ppm} ppm is not between 0 and 100%"
-            ));
-        }
+        let failure_ppm = self.ppm(&w.failure, "failure probability")?;
+        let response_loss_ppm = self.ppm(&w.response_loss, "response loss")?;
         let service = match &w.service {
             Service::Respond(values) => {
                 let mut out = Vec::new();
@@ -37,7 +33,8 @@ impl Compiler<'_> {
         Ok(Webhook {
             name: w.name.clone(),
             latency: self.dist(&w.latency)?,
-            failure_ppm: failure_ppm as u32,
+            failure_ppm,
+            response_loss_ppm,
             timeout_ms: self.duration(&w.timeout)?,
             service,
             mappings,
@@ -59,9 +56,15 @@ impl Compiler<'_> {
             KvOp::Get { key } | KvOp::Pop { key } => (key, &Json::Null, &Json::Null),
             KvOp::Set { key, value } | KvOp::Push { key, value } => (key, &Json::Null, value),
             KvOp::Cas { key, expected, new } => (key, expected, new),
+            KvOp::Claim { key, .. } => (key, &Json::Null, &Json::Null),
+        };
+        let lease_ms = match op {
+            KvOp::Claim { lease, .. } => self.duration(lease)?,
+            _ => 0,
         };
         Ok(KvOpModel {
             op: op.clone(),
+            lease_ms,
             key: self.key_template(key)?,
             expected: self.json_value(expected)?,
             value: self.json_value(value)?,

@@ -48,6 +48,9 @@ pub struct Scenario {
     /// The lesson, in plain words, for marketing-operations people.
     #[serde(default)]
     pub lesson: String,
+    /// A control case: no variant may violate at any knob setting.
+    #[serde(default)]
+    pub control: bool,
     #[serde(default)]
     pub fields: Vec<FieldDef>,
     #[serde(default)]
@@ -105,6 +108,15 @@ pub struct PeopleGroup {
     pub unborn: bool,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VariantRole {
+    Race,
+    Fix,
+    #[default]
+    Other,
+}
+
 /// A named set of changes to the scenario (e.g. `naive`, `fixed`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -112,6 +124,11 @@ pub struct Variant {
     pub name: String,
     #[serde(default)]
     pub description: String,
+    /// What the variant is for: `race` (what people build first: it must show the race),
+    /// `fix` (a recommended fix: it must never violate), or `other` (a partial fix, a
+    /// failure mode to demonstrate).
+    #[serde(default)]
+    pub role: VariantRole,
     /// Campaigns added, or replacing the campaign of the same name.
     #[serde(default)]
     pub campaigns: Vec<Campaign>,

@@ -73,4 +73,15 @@ pub enum Invariant {
     NoStaleDecision,
     /// A consumer's action runs at most once per message.
     NoDuplicateAction,
+    /// `email` goes only to people who meet `when` at the moment it is sent (e.g. the upgrade
+    /// offer only to people who have not upgraded).
+    EmailOnlyWhen {
+        email: String,
+        when: Vec<super::Filter>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        logic: Option<String>,
+    },
+    /// By the end of the run every person who exists has reached the CRM (nobody is left
+    /// unprocessed, e.g. when an enrichment webhook failed).
+    EveryoneReachesCrm,
 }

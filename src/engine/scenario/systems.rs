@@ -109,6 +109,10 @@ pub struct WebhookDef {
     /// Probability (percent knob, or ppm literal) that the call fails.
     #[serde(default = "zero")]
     pub failure: Param,
+    /// Probability that the service acts but its response is lost on the way back (the
+    /// caller crashed, the connection dropped): the flow sees a failure.
+    #[serde(default = "zero")]
+    pub response_loss: Param,
     /// Marketo gives up after 30 s: no response mapping, the flow goes on.
     #[serde(default = "thirty_seconds")]
     pub timeout: Param,
@@ -153,5 +157,12 @@ pub enum KvOp {
     /// At-most-once: removes and returns the top of the stack at `key`.
     Pop {
         key: String,
+    },
+    /// Takes a lease on `key` for `lease` (a duration): succeeds when the key is free or its
+    /// previous lease has run out (a crashed holder's claim expires); fails while another
+    /// lease holds or once the key has been `set` (e.g. to "done").
+    Claim {
+        key: String,
+        lease: Param,
     },
 }

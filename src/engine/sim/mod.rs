@@ -6,6 +6,7 @@
 
 mod activity;
 pub mod changes;
+mod checks;
 mod crm;
 mod flow;
 pub mod job;
@@ -216,12 +217,7 @@ impl<'m> Sim<'m> {
                 self.step_done(r, ch);
             }
             Pending::WaitOver(r) => self.advance(r),
-            Pending::WebhookServe {
-                run,
-                webhook,
-                person,
-                call,
-            } => self.webhook_serve(run, webhook, person, call, cause),
+            Pending::WebhookServe(call) => self.webhook_serve(call, cause),
             Pending::WebhookReturn(r, call) => self.webhook_return(r, call, ch),
             Pending::WebhookTimeout(r, call) => self.webhook_timeout(r, call),
             Pending::CrmReceive { person, snapshot } => {
@@ -292,7 +288,11 @@ impl<'m> Sim<'m> {
             .monitor
             .observe(self.model, &ev, entries, crm_snapshot);
         let id = ev.id;
+        let email = matches!(ev.kind, EventKind::EmailSent { .. });
         self.trace.push(ev);
+        if email && self.model.checks_email_conditions {
+            self.check_email_only_when(id);
+        }
         id
     }
 
@@ -308,6 +308,7 @@ impl<'m> Sim<'m> {
     fn finish(&mut self) -> RunOutcome {
         let end = self.state.now;
         self.state.monitor.finish(self.model, end);
+        self.check_everyone_reached_crm(end);
         RunOutcome {
             events: self.trace.len(),
             end_time: end,

@@ -175,12 +175,7 @@ pub enum Pending {
     StepDone(RunRef, QueueKind),
     WaitOver(RunRef),
     /// The webhook's service acts (halfway through the round trip).
-    WebhookServe {
-        run: RunRef,
-        webhook: WebhookId,
-        person: PersonId,
-        call: u64,
-    },
+    WebhookServe(WebhookCall),
     WebhookReturn(RunRef, u64),
     WebhookTimeout(RunRef, u64),
     CrmReceive {
@@ -202,6 +197,18 @@ pub enum Pending {
     Response(super::responses::ResponseStep),
     /// The change feed's next step.
     Change(super::changes::ChangeStep),
+}
+
+/// A webhook call on its way to the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WebhookCall {
+    pub run: RunRef,
+    pub webhook: WebhookId,
+    pub person: PersonId,
+    /// The call's number (a run that gave up waiting ignores a late answer).
+    pub call: u64,
+    /// False when the answer is lost on the way back (the service still acts).
+    pub deliver: bool,
 }
 
 /// Where a run's person stands with one campaign.
@@ -343,6 +350,8 @@ impl KvKey {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KvEntry {
     Value(Value),
+    /// A claim's lease, held until this time.
+    Lease(u64),
     Stack(Vec<Value>),
 }
 

@@ -32,14 +32,21 @@ impl Sim<'_> {
             && ch.choose(&Choice::Fail {
                 ppm: hook.failure_ppm,
             }) == 1;
+        // The service acts, but its answer never reaches the caller.
+        let deliver = fails
+            || hook.response_loss_ppm == 0
+            || ch.choose(&Choice::Fail {
+                ppm: hook.response_loss_ppm,
+            }) == 0;
         let now = self.state.now;
         if !fails {
-            let serve = Pending::WebhookServe {
+            let serve = Pending::WebhookServe(WebhookCall {
                 run: r,
                 webhook: w,
                 person: p,
                 call,
-            };
+                deliver,
+            });
             self.state.schedule(now + latency / 2, Some(id), serve);
         }
         if latency > hook.timeout_ms {
@@ -63,14 +70,8 @@ impl Sim<'_> {
     }
 
     /// The service acts; its response waits in the run until the round trip completes.
-    pub(super) fn webhook_serve(
-        &mut self,
-        r: RunRef,
-        w: WebhookId,
-        p: PersonId,
-        call: u64,
-        cause: Option<EventId>,
-    ) {
+    pub(super) fn webhook_serve(&mut self, c: WebhookCall, cause: Option<EventId>) {
+        let (r, w, p) = (c.run, c.webhook, c.person);
         let hook = &self.model.webhooks[w as usize];
         let (ok, value, response) = match &hook.service {
             ServiceModel::Respond(values) => {
@@ -108,7 +109,7 @@ impl Sim<'_> {
             },
             cause,
         );
-        if self.waiting_call(r, call).is_some() {
+        if c.deliver && self.waiting_call(r, c.call).is_some() {
             if let Some(run) = self.state.runs.get_mut(r) {
                 run.response = Some(response);
             }
@@ -151,6 +152,17 @@ impl Sim<'_> {
                 Some(KvEntry::Stack(s)) => s.pop().map_or((false, Value::Empty), |v| (true, v)),
                 _ => (false, Value::Empty),
             },
+            KvOp::Claim { .. } => {
+                let now = self.state.now;
+                match kv.get(&key) {
+                    None => {}
+                    Some(KvEntry::Lease(until)) if *until <= now => {}
+                    Some(KvEntry::Value(v)) => return (false, *v),
+                    Some(_) => return (false, Value::Empty),
+                }
+                kv.insert(key, KvEntry::Lease(now + op.lease_ms));
+                (true, Value::Empty)
+            }
         }
     }
 
