@@ -3,6 +3,7 @@
 
 use crate::engine::describe::describe;
 use crate::engine::knobs::Knob;
+use crate::engine::scenario::VariantRole;
 use crate::engine::trace::EventKind;
 use crate::engine::{compile, Model, RunConfig, Scenario, SeededChooser, Sim, Violation};
 use serde::Serialize;
@@ -177,6 +178,8 @@ pub struct Description {
 pub struct VariantInfo {
     pub name: String,
     pub description: String,
+    /// race, fix or other.
+    pub role: VariantRole,
 }
 
 pub fn describe_scenario(s: &Scenario) -> Result<Description, String> {
@@ -192,6 +195,7 @@ pub fn describe_scenario(s: &Scenario) -> Result<Description, String> {
             .map(|v| VariantInfo {
                 name: v.name.clone(),
                 description: v.description.clone(),
+                role: v.role,
             })
             .collect(),
         knobs: s.knobs.clone(),

@@ -67,7 +67,21 @@ fn describe_json_has_variants_knobs_and_invariants() {
     let variants: Vec<&str> = (d["variants"].as_array().unwrap().iter())
         .map(|v| v["name"].as_str().unwrap())
         .collect();
-    assert_eq!(variants, vec!["naive", "fixed"]);
+    let declared: Vec<String> = racelab::scenarios::builtin("list-queue")
+        .unwrap()
+        .variants
+        .iter()
+        .map(|v| v.name.clone())
+        .collect();
+    assert_eq!(variants, declared);
+    assert!(variants.contains(&"naive") && variants.contains(&"fixed"));
+    let roles: Vec<&str> = (d["variants"].as_array().unwrap().iter())
+        .map(|v| v["role"].as_str().unwrap())
+        .collect();
+    assert!(
+        roles.contains(&"race") && roles.contains(&"fix"),
+        "{roles:?}"
+    );
     let knobs = d["knobs"].as_array().unwrap();
     assert!(!knobs.is_empty());
     for k in knobs {
@@ -81,7 +95,10 @@ fn describe_json_has_variants_knobs_and_invariants() {
         .find(|k| k["name"] == "trigger_delay_s")
         .unwrap();
     assert_eq!(delay["unit"], "seconds");
-    assert_eq!(d["invariants"], json!(["one-email-per-entry"]));
+    assert_eq!(
+        d["invariants"],
+        json!(["one-email-per-entry", "no-entry-lost"])
+    );
     // The human form names the same things.
     let text = ok(&["describe", "list-queue"]);
     assert!(text.contains("naive") && text.contains("trigger_delay_s"));

@@ -5,6 +5,6 @@
 
 /// (scenario, variant, seed, trace hash).
 pub const GOLDEN_RUNS: &[(&str, &str, u64, &str)] = &[
-    ("alert-before-owner", "naive", 1, "b44495ffc48f0863"),
-    ("list-queue", "fixed", 7, "68ee0241f9a37de8"),
+    ("alert-before-owner", "naive", 1, "610dd4895d369efd"),
+    ("list-queue", "fixed", 7, "320626a7235372d1"),
 ];
