@@ -17,6 +17,7 @@ usage:
   racelab describe <scenario> [--json]
   racelab run <scenario> [--variant V] [--seed N] [--set knob=value]... [--json] [--trace]
   racelab sweep <scenario> [--variant V] --seeds N [--first-seed S] [--set knob=value]... [--json]
+  racelab table [--seeds N]     (markdown: every built-in scenario and variant, violation rate)
 
 <scenario> is a built-in id (see `racelab list`) or a path to a scenario JSON file.";
 
@@ -176,8 +177,38 @@ fn run_command(command: &str, o: &Options) -> Result<String, String> {
                     .map_or(String::new(), |s| format!("; first violating seed {s}"))
             ))
         }
+        "table" => table(o.seeds.unwrap_or(10_000)),
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     }
+}
+
+/// The README's table: every built-in scenario and variant at default knobs.
+fn table(seeds: u64) -> Result<String, String> {
+    if seeds == 0 || seeds > 1_000_000 {
+        return Err("--seeds must be between 1 and 1,000,000".into());
+    }
+    let mut out = format!(
+        "| scenario | variant | role | violating runs ({seeds} seeds) | rate |\n| --- | --- | --- | --- | --- |\n"
+    );
+    for s in racelab::scenarios::all() {
+        for v in &s.variants {
+            let config = RunConfig {
+                variant: Some(v.name.clone()),
+                ..RunConfig::default()
+            };
+            let r = api::sweep(&s, &config, 0, seeds)?;
+            let role = serde_json::to_value(v.role).expect("serialises");
+            out += &format!(
+                "| `{}` | `{}` | {} | {} | {:.2}% |\n",
+                s.id,
+                v.name,
+                role.as_str().unwrap_or(""),
+                r.violating_runs,
+                100.0 * r.violation_rate
+            );
+        }
+    }
+    Ok(out.trim_end().to_string())
 }
 
 fn main() -> ExitCode {
