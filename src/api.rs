@@ -208,12 +208,41 @@ pub fn describe_scenario(s: &Scenario) -> Result<Description, String> {
     })
 }
 
-/// One trace line per event: `t=… person N | actor | what happened`.
-pub fn trace_lines(
-    scenario: &Scenario,
-    config: &RunConfig,
-    seed: u64,
-) -> Result<Vec<String>, String> {
+/// One trace event as data: what every front end shows for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TraceRow {
+    pub id: u32,
+    pub time_ms: u64,
+    /// 1-based person number.
+    pub person: Option<u32>,
+    /// The swimlane: a campaign's name or a system ("CRM", "Webhook: …", "Job: …").
+    pub lane: String,
+    /// A stable kind name, e.g. `email-sent`.
+    pub kind: &'static str,
+    /// One sentence in the vocabulary of campaign builders.
+    pub details: String,
+    /// The event that caused this one.
+    pub cause: Option<u32>,
+}
+
+impl TraceRow {
+    /// `#12     4 min 3.2 s  person 3   Fast Track Alert   alert … sent  (after #9)`.
+    pub fn line(&self) -> String {
+        format!(
+            "#{:<5} {:>14}  {:<10} {:<28} {}{}",
+            self.id,
+            crate::engine::describe::fmt_ms(self.time_ms),
+            self.person.map_or(String::new(), |p| format!("person {p}")),
+            self.lane,
+            self.details,
+            self.cause
+                .map_or(String::new(), |c| format!("  (after #{c})"))
+        )
+    }
+}
+
+/// Every event of one run, as data.
+pub fn trace(scenario: &Scenario, config: &RunConfig, seed: u64) -> Result<Vec<TraceRow>, String> {
     let model = compile(scenario, config)?;
     let mut sim = Sim::new(&model);
     sim.run(&mut SeededChooser::new(seed))
@@ -221,17 +250,14 @@ pub fn trace_lines(
     Ok(sim
         .trace
         .iter()
-        .map(|e| {
-            format!(
-                "#{:<5} {:>14}  {:<10} {:<28} {}{}",
-                e.id,
-                crate::engine::describe::fmt_ms(e.time),
-                e.person
-                    .map_or(String::new(), |p| format!("person {}", p + 1)),
-                crate::engine::describe::actor_name(&model, e.actor),
-                describe(&model, &sim.syms, e),
-                e.cause.map_or(String::new(), |c| format!("  (after #{c})"))
-            )
+        .map(|e| TraceRow {
+            id: e.id,
+            time_ms: e.time,
+            person: e.person.map(|p| p + 1),
+            lane: crate::engine::describe::actor_name(&model, e.actor),
+            kind: e.kind.name(),
+            details: describe(&model, &sim.syms, e),
+            cause: e.cause,
         })
         .collect())
 }

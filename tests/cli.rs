@@ -343,3 +343,41 @@ fn help_prints_the_usage_and_succeeds() {
         assert!(out.contains(&format!("racelab {command}")), "{out}");
     }
 }
+
+#[test]
+fn run_json_with_trace_lists_every_event_with_its_cause() {
+    let r = ok_json(&[
+        "run",
+        "alert-before-owner",
+        "--variant",
+        "naive",
+        "--seed",
+        "2",
+        "--json",
+        "--trace",
+    ]);
+    let trace = r["trace"].as_array().expect("a trace array");
+    assert_eq!(trace.len() as u64, r["events"].as_u64().unwrap());
+    for (i, e) in trace.iter().enumerate() {
+        assert_eq!(e["id"], i as u64);
+        assert!(
+            e["time_ms"].is_u64() && e["lane"].is_string() && e["kind"].is_string(),
+            "{e}"
+        );
+        assert!(!e["details"].as_str().unwrap().is_empty(), "{e}");
+        if let Some(c) = e["cause"].as_u64() {
+            assert!((c as usize) < i, "a cause comes before its effect: {e}");
+        }
+    }
+    // Every violation's witnesses are events of the trace, and the alert sent to no one is one.
+    for v in r["violations"].as_array().unwrap() {
+        let last = v["witness"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .as_u64()
+            .unwrap();
+        assert_eq!(trace[last as usize]["kind"], "alert-sent");
+    }
+}

@@ -16,6 +16,7 @@ usage:
   racelab list
   racelab describe <scenario> [--json]
   racelab run <scenario> [--variant V] [--seed N] [--set knob=value]... [--json] [--trace]
+                (--trace lists every event; with --json as a `trace` array)
   racelab sweep <scenario> [--variant V] --seeds N [--first-seed S] [--set knob=value]... [--json]
   racelab table [--seeds N]     (markdown: every built-in scenario and variant, violation rate)
 
@@ -128,11 +129,21 @@ fn run_command(command: &str, o: &Options) -> Result<String, String> {
             let s = scenario()?;
             let r = api::run(&s, &config(o), o.seed)?;
             if o.json {
-                return Ok(to_json(&r));
+                let mut v = serde_json::to_value(&r).expect("serialises");
+                if o.trace {
+                    v["trace"] = serde_json::to_value(api::trace(&s, &config(o), o.seed)?)
+                        .expect("serialises");
+                }
+                return Ok(serde_json::to_string_pretty(&v).expect("serialises"));
             }
             let mut out = String::new();
             if o.trace {
-                out += &api::trace_lines(&s, &config(o), o.seed)?.join("\n");
+                let rows = api::trace(&s, &config(o), o.seed)?;
+                out += &rows
+                    .iter()
+                    .map(api::TraceRow::line)
+                    .collect::<Vec<_>>()
+                    .join("\n");
                 out += "\n\n";
             }
             out += &format!(
