@@ -57,6 +57,20 @@ fn webhook_response_mappings_write_fields_and_fire_data_value_changes() {
 }
 
 #[test]
+fn a_webhook_with_no_latency_still_answers() {
+    let mut j = enrich_scenario(json!(0), json!([]));
+    j["systems"]["webhooks"][0]["latency"] = json!({ "fixed": 0 });
+    let s = scenario(j);
+    for seed in 0..20 {
+        let d = run(&s, seed);
+        assert!(d.events("webhook-failed").is_empty(), "seed {seed}");
+        assert_eq!(d.times("webhook-served", 1), vec![100], "seed {seed}");
+        assert_eq!(d.times("webhook-responded", 1), vec![100], "seed {seed}");
+        assert_eq!(d.changes(1, "company"), vec![(100, "Acme".to_string())]);
+    }
+}
+
+#[test]
 fn a_failed_webhook_maps_nothing_and_the_flow_goes_on() {
     let percent =
         json!([{ "name": "fail", "unit": "percent", "default": 100, "min": 0, "max": 100 }]);

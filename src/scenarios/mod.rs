@@ -9,7 +9,23 @@ const BUILT_IN: &[(&str, &str)] = &[
         "alert-before-owner",
         include_str!("alert-before-owner.json"),
     ),
+    (
+        "sync-before-enrichment",
+        include_str!("sync-before-enrichment.json"),
+    ),
+    (
+        "lifecycle-overwrite",
+        include_str!("lifecycle-overwrite.json"),
+    ),
     ("list-queue", include_str!("list-queue.json")),
+    ("job-checkpoint", include_str!("job-checkpoint.json")),
+    ("lock-storm", include_str!("lock-storm.json")),
+    ("replica-cascade", include_str!("replica-cascade.json")),
+    (
+        "form-autoresponder",
+        include_str!("form-autoresponder.json"),
+    ),
+    ("free-trial", include_str!("free-trial.json")),
 ];
 
 /// The ids of the built-in scenarios.

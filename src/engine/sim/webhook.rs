@@ -40,14 +40,21 @@ impl Sim<'_> {
             }) == 0;
         let now = self.state.now;
         if !fails {
-            let serve = Pending::WebhookServe(WebhookCall {
+            let serve = WebhookCall {
                 run: r,
                 webhook: w,
                 person: p,
                 call,
                 deliver,
-            });
-            self.state.schedule(now + latency / 2, Some(id), serve);
+            };
+            if latency == 0 {
+                // An instant round trip: the service acts before the response is read (on
+                // the agenda both would fall at the same millisecond, in either order).
+                self.webhook_serve(serve, Some(id));
+            } else {
+                let serve = Pending::WebhookServe(serve);
+                self.state.schedule(now + latency / 2, Some(id), serve);
+            }
         }
         if latency > hook.timeout_ms {
             self.state.schedule(
