@@ -235,7 +235,9 @@ fn main() -> ExitCode {
     let result = parse_options(&args[1..]).and_then(|o| run_command(command, &o));
     match result {
         Ok(out) => {
-            println!("{out}");
+            // A closed pipe (`racelab run … --trace | head`) is not an error worth a panic.
+            use std::io::Write;
+            let _ = writeln!(std::io::stdout(), "{out}");
             ExitCode::SUCCESS
         }
         Err(e) => {

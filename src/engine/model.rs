@@ -292,6 +292,9 @@ pub enum InvariantModel {
         logic: Logic,
     },
     EveryoneReachesCrm,
+    OneAlertPerPerson {
+        alert: Sym,
+    },
 }
 
 impl InvariantModel {
@@ -309,6 +312,7 @@ impl InvariantModel {
             InvariantModel::NoDuplicateAction => "no-duplicate-action",
             InvariantModel::EmailOnlyWhen { .. } => "email-only-when",
             InvariantModel::EveryoneReachesCrm => "everyone-reaches-crm",
+            InvariantModel::OneAlertPerPerson { .. } => "one-alert-per-person",
         }
     }
 }

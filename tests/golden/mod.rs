@@ -5,6 +5,6 @@
 
 /// (scenario, variant, seed, trace hash).
 pub const GOLDEN_RUNS: &[(&str, &str, u64, &str)] = &[
-    ("alert-before-owner", "naive", 1, "610dd4895d369efd"),
+    ("alert-before-owner", "naive", 1, "f2ce41246dcff0e1"),
     ("list-queue", "fixed", 7, "320626a7235372d1"),
 ];

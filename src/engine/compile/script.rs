@@ -140,6 +140,9 @@ impl Compiler<'_> {
                     when,
                 }
             }
+            Invariant::OneAlertPerPerson { alert } => InvariantModel::OneAlertPerPerson {
+                alert: self.syms.intern(alert),
+            },
             Invariant::EveryoneReachesCrm => {
                 if self.s.systems.crm.is_none() {
                     return Err("everyone_reaches_crm needs a `crm` in systems".into());

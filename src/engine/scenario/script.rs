@@ -84,4 +84,7 @@ pub enum Invariant {
     /// By the end of the run every person who exists has reached the CRM (nobody is left
     /// unprocessed, e.g. when an enrichment webhook failed).
     EveryoneReachesCrm,
+    /// By the end of the run every person who exists got `alert` exactly once (none missed,
+    /// none doubled).
+    OneAlertPerPerson { alert: String },
 }

@@ -61,4 +61,43 @@ impl Sim<'_> {
             }
         }
     }
+
+    /// At the end: every person who exists got each `one_alert_per_person` alert once.
+    pub(super) fn check_one_alert_per_person(&mut self, end: u64) {
+        let model: &Model = self.model;
+        for inv in &model.invariants {
+            let InvariantModel::OneAlertPerPerson { alert } = inv else {
+                continue;
+            };
+            let mut sent: Vec<Vec<EventId>> = vec![Vec::new(); self.state.people.len()];
+            for e in &self.trace {
+                if let (EventKind::AlertSent { alert: a, .. }, Some(p)) = (&e.kind, e.person) {
+                    if a == alert {
+                        sent[p as usize].push(e.id);
+                    }
+                }
+            }
+            for (p, person) in self.state.people.iter().enumerate() {
+                let alerts = &sent[p];
+                if !person.exists || alerts.len() == 1 {
+                    continue;
+                }
+                let what = if alerts.is_empty() {
+                    "never got"
+                } else {
+                    "got more than one"
+                };
+                self.state
+                    .monitor
+                    .violations
+                    .push(super::super::invariants::Violation {
+                        invariant: inv.name().to_string(),
+                        time_ms: end,
+                        person: Some(p as u32 + 1),
+                        message: format!("person {} {what} \"{}\"", p + 1, model.syms.text(*alert)),
+                        witness: alerts.clone(),
+                    });
+            }
+        }
+    }
 }

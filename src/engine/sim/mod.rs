@@ -309,6 +309,7 @@ impl<'m> Sim<'m> {
         let end = self.state.now;
         self.state.monitor.finish(self.model, end);
         self.check_everyone_reached_crm(end);
+        self.check_one_alert_per_person(end);
         RunOutcome {
             events: self.trace.len(),
             end_time: end,
