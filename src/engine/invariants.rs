@@ -80,6 +80,25 @@ impl Monitor {
         &mut self.entry_log[at]
     }
 
+    /// Records a violation of `inv` found at `time_ms` (end-of-run checks have no single
+    /// violating event). `person` is 0-based.
+    pub fn report(
+        &mut self,
+        inv: &InvariantModel,
+        time_ms: u64,
+        person: Option<PersonId>,
+        message: String,
+        witness: Vec<EventId>,
+    ) {
+        self.violations.push(Violation {
+            invariant: inv.name().to_string(),
+            time_ms,
+            person: person.map(|p| p + 1),
+            message,
+            witness,
+        });
+    }
+
     /// Records a violation of `inv` witnessed by `ev` (and `witness` before it).
     pub fn violate(
         &mut self,
@@ -90,13 +109,7 @@ impl Monitor {
     ) {
         witness.push(ev.id);
         witness.dedup();
-        self.violations.push(Violation {
-            invariant: inv.name().to_string(),
-            time_ms: ev.time,
-            person: ev.person.map(|p| p + 1),
-            message,
-            witness,
-        });
+        self.report(inv, ev.time, ev.person, message, witness);
     }
 
     /// Checks `ev`. `entries` are the person's list entry counts; `crm_snapshot` the fields a
@@ -339,16 +352,11 @@ impl Monitor {
             let (processed, lost) = self.responses;
             let open = (feed.count as u64).saturating_sub(processed + lost);
             if open > 0 {
-                self.violations.push(Violation {
-                    invariant: inv.name().to_string(),
-                    time_ms: end_time,
-                    person: None,
-                    message: format!(
-                        "{open} of {} responses were never processed by the end of the run",
-                        feed.count
-                    ),
-                    witness: Vec::new(),
-                });
+                let message = format!(
+                    "{open} of {} responses were never processed by the end of the run",
+                    feed.count
+                );
+                self.report(inv, end_time, None, message, Vec::new());
             }
         }
         for k in 0..self.entry_invariants.len() {
@@ -368,18 +376,13 @@ impl Monitor {
                     .map(|(n, (added, _))| (n + 1, *added))
                     .collect();
                 for (entry, added) in lost {
-                    self.violations.push(Violation {
-                        invariant: inv.name().to_string(),
-                        time_ms: end_time,
-                        person: Some(p + 1),
-                        message: format!(
-                            "entry {entry} of person {} in list \"{}\" never got \"{}\"",
-                            p + 1,
-                            model.lists[*list as usize],
-                            model.syms.text(*email)
-                        ),
-                        witness: vec![added],
-                    });
+                    let message = format!(
+                        "entry {entry} of person {} in list \"{}\" never got \"{}\"",
+                        p + 1,
+                        model.lists[*list as usize],
+                        model.syms.text(*email)
+                    );
+                    self.report(inv, end_time, Some(p), message, vec![added]);
                 }
             }
         }
