@@ -48,16 +48,10 @@ impl Sim<'_> {
         for (p, person) in self.state.people.iter().enumerate() {
             let p = p as PersonId;
             if person.exists && !self.state.crm.records.contains_key(&p) {
+                let message = format!("person {} never reached the CRM", p + 1);
                 self.state
                     .monitor
-                    .violations
-                    .push(super::super::invariants::Violation {
-                        invariant: inv.name().to_string(),
-                        time_ms: end,
-                        person: Some(p + 1),
-                        message: format!("person {} never reached the CRM", p + 1),
-                        witness: Vec::new(),
-                    });
+                    .report(inv, end, Some(p), message, Vec::new());
             }
         }
     }
@@ -87,16 +81,11 @@ impl Sim<'_> {
                 } else {
                     "got more than one"
                 };
+                let message = format!("person {} {what} \"{}\"", p + 1, model.syms.text(*alert));
+                let witness = alerts.clone();
                 self.state
                     .monitor
-                    .violations
-                    .push(super::super::invariants::Violation {
-                        invariant: inv.name().to_string(),
-                        time_ms: end,
-                        person: Some(p as u32 + 1),
-                        message: format!("person {} {what} \"{}\"", p + 1, model.syms.text(*alert)),
-                        witness: alerts.clone(),
-                    });
+                    .report(inv, end, Some(p as PersonId), message, witness);
             }
         }
     }

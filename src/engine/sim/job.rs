@@ -314,12 +314,7 @@ impl Sim<'_> {
                     _ => 0,
                 };
                 let mark = r.start;
-                let kind = EventKind::MarkWritten {
-                    checkpoint,
-                    mark,
-                    previous,
-                };
-                self.job_record(j, run, kind);
+                self.record_mark_written(j, run, checkpoint, mark, previous);
                 self.job_end(j, run, JobOutcome::Imported, Some((mark, version)));
             }
             RestOp::CasMark => {
@@ -339,13 +334,7 @@ impl Sim<'_> {
                 );
                 match out {
                     Ok(version) => {
-                        let mark = r.start;
-                        let kind = EventKind::MarkWritten {
-                            checkpoint,
-                            mark,
-                            previous,
-                        };
-                        self.job_record(j, run, kind);
+                        self.record_mark_written(j, run, checkpoint, r.start, previous);
                         if let Some(x) = self.state.jobs.jobs[j as usize].runs.get_mut(&run) {
                             x.version = version;
                         }
@@ -360,6 +349,23 @@ impl Sim<'_> {
                 }
             }
         }
+    }
+
+    /// The checkpoint now holds `mark` (it held `previous`).
+    fn record_mark_written(
+        &mut self,
+        j: u16,
+        run: u64,
+        checkpoint: u16,
+        mark: u64,
+        previous: Option<u64>,
+    ) {
+        let kind = EventKind::MarkWritten {
+            checkpoint,
+            mark,
+            previous,
+        };
+        self.job_record(j, run, kind);
     }
 
     /// The run knows the mark: import what is newer, guarded as the strategy says.
