@@ -5,10 +5,12 @@
 //! - [`engine`]: the pure, deterministic simulator (no clocks, no global RNG, no web).
 //! - [`scenarios`]: the built-in scenarios as data plus lesson text.
 //! - [`api`]: a small facade used by the CLI, the web page and the tests.
+//! - [`spec`]: the run a user set up (scenario, variant, knobs, seed, injections, view).
 
 pub mod api;
 pub mod engine;
 pub mod scenarios;
+pub mod spec;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

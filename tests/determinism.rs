@@ -22,6 +22,7 @@ fn configs() -> Vec<(&'static str, RunConfig)> {
                 RunConfig {
                     variant: Some(variant.to_string()),
                     knobs,
+                    ..RunConfig::default()
                 },
             ));
         }

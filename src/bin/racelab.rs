@@ -83,6 +83,7 @@ fn config(o: &Options) -> RunConfig {
     RunConfig {
         variant: o.variant.clone(),
         knobs: o.knobs.iter().cloned().collect(),
+        ..RunConfig::default()
     }
 }
 

@@ -28,6 +28,8 @@ use std::collections::BTreeMap;
 pub struct RunConfig {
     pub variant: Option<String>,
     pub knobs: BTreeMap<String, i64>,
+    /// Outside events added to this run at fixed times, after the scenario's own script.
+    pub injections: Vec<Injection>,
 }
 
 /// Applies `variant` to `scenario` and compiles the result.
@@ -37,6 +39,10 @@ pub fn compile(scenario: &Scenario, config: &RunConfig) -> Result<Model, String>
     let mut overrides = variant_knobs;
     overrides.extend(config.knobs.iter().map(|(k, v)| (k.clone(), *v)));
     let knobs = KnobValues::resolve(&applied.knobs, &overrides)?;
+    let mut applied = applied;
+    applied
+        .script
+        .extend(config.injections.iter().map(Injection::to_scripted));
     Compiler::new(&applied, knobs)?.finish(variant_name)
 }
 

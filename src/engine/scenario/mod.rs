@@ -23,7 +23,7 @@ pub use integrations::{
     ChangeFeedDef, CheckpointDef, DynamicList, JobDef, JobStrategy, RecordSource, ResponseFeedDef,
     ResponseMode, RestApiConfig,
 };
-pub use script::{Invariant, OutsideEvent, PeopleSelector, ScriptedEvent};
+pub use script::{Injection, Invariant, OutsideEvent, PeopleSelector, ScriptedEvent};
 pub use systems::{AssignmentRule, CrmConfig, KvOp, QueueConfig, Service, Systems, WebhookDef};
 
 use super::knobs::{Knob, Param};

@@ -17,6 +17,30 @@ pub struct ScriptedEvent {
     pub event: OutsideEvent,
 }
 
+/// An outside event a user adds to one run at a fixed time (the app's "inject" control).
+/// Injections are part of the run's set-up, like knobs: a share link carries them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Injection {
+    /// Simulated time of the event, in milliseconds from the start of the run.
+    pub at_ms: u64,
+    #[serde(default)]
+    pub people: PeopleSelector,
+    pub event: OutsideEvent,
+}
+
+impl Injection {
+    /// The injection as a scripted event of the scenario (labelled "injected: …").
+    pub fn to_scripted(&self) -> ScriptedEvent {
+        ScriptedEvent {
+            label: format!("injected at {} ms", self.at_ms),
+            at: Dist::Fixed(crate::engine::knobs::Param::Literal(self.at_ms as i64)),
+            people: self.people.clone(),
+            event: self.event.clone(),
+        }
+    }
+}
+
 /// Which people a scripted event applies to (1-based person numbers).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
