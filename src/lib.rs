@@ -6,8 +6,10 @@
 //! - [`scenarios`]: the built-in scenarios as data plus lesson text.
 //! - [`api`]: a small facade used by the CLI, the web page and the tests.
 //! - [`spec`]: the run a user set up (scenario, variant, knobs, seed, injections, view).
+//! - [`codec`]: share links, one run spec in a URL fragment (versioned, compressed, checked).
 
 pub mod api;
+pub mod codec;
 pub mod engine;
 pub mod scenarios;
 pub mod spec;

@@ -33,6 +33,11 @@ pub fn ids() -> impl Iterator<Item = &'static str> {
     BUILT_IN.iter().map(|(id, _)| *id)
 }
 
+/// The JSON text of built-in scenario `id` (what "Export" downloads).
+pub fn source(id: &str) -> Option<&'static str> {
+    BUILT_IN.iter().find(|(i, _)| *i == id).map(|(_, src)| *src)
+}
+
 /// Parses built-in scenario `id`, or `None` if there is no such scenario.
 pub fn builtin(id: &str) -> Option<Scenario> {
     let (_, src) = BUILT_IN.iter().find(|(i, _)| *i == id)?;
