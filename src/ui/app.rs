@@ -51,6 +51,7 @@ pub fn race_lab() -> Html {
     use_autosave(&app);
     use_playback(&app);
     use_keyboard(&app);
+    use_link_changes(&app);
 
     let view = &app.spec.view;
     let body = match view.tab {
@@ -126,6 +127,36 @@ fn use_playback(app: &App) {
             Interval::new(period, move || handle.dispatch(Action::Step(1)))
         });
         move || drop(timer)
+    });
+}
+
+/// Opens a link pasted into the address bar of an open tab (a `hashchange`, no reload).
+#[hook]
+fn use_link_changes(app: &App) {
+    let handle = app.clone();
+    use_effect_with((), move |_| {
+        let listener = Closure::<dyn Fn()>::new(move || {
+            let Some(code) = web::fragment() else { return };
+            handle.dispatch(match crate::codec::decode(&code) {
+                Ok(spec) => Action::Load(spec),
+                Err(e) => {
+                    web::clear_fragment();
+                    Action::Fail(format!("This link could not be opened: {e}"))
+                }
+            });
+        });
+        let win = web_sys::window();
+        if let Some(w) = &win {
+            let _ = w.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(w) = win {
+                let _ = w.remove_event_listener_with_callback(
+                    "hashchange",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+        }
     });
 }
 

@@ -130,7 +130,10 @@ impl AppState {
                     self.notice = Some("Scenario imported.".into());
                 }
             }
-            Action::Load(spec) => self.load(spec),
+            Action::Load(spec) => {
+                self.notice = None;
+                self.load(spec);
+            }
             Action::Fail(msg) => {
                 self.notice = Some(msg);
                 self.spec.view.tab = Tab::Library;
