@@ -147,7 +147,8 @@ fn use_link_changes(app: &App) {
         });
         let win = web_sys::window();
         if let Some(w) = &win {
-            let _ = w.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+            let _ =
+                w.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
         }
         move || {
             if let Some(w) = win {

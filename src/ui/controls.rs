@@ -188,7 +188,7 @@ pub fn playback(props: &AppProps) -> Html {
     html! {
         <div class="playback" role="toolbar" aria-label="Playback">
             <button id="rewind" onclick={send(|| Action::Rewind)} title="Back to the start">
-                { "⏮ Reset" }
+                { "Reset" }
             </button>
             <button id="step-back" onclick={send(|| Action::Step(-1))} title="Previous event (←)">
                 { "◀ Step" }

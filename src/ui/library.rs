@@ -6,39 +6,14 @@ use yew::prelude::*;
 use super::app::AppProps;
 use super::state::Action;
 
-/// What a card shows.
-#[derive(Clone, PartialEq)]
-struct Card {
-    id: &'static str,
-    title: String,
-    summary: String,
-    race: String,
-    control: bool,
-}
-
-fn cards() -> Vec<Card> {
-    crate::scenarios::ids()
-        .filter_map(|id| {
-            let s = crate::scenarios::builtin(id)?;
-            Some(Card {
-                id,
-                title: s.title,
-                summary: s.summary,
-                race: s.race,
-                control: s.control,
-            })
-        })
-        .collect()
-}
-
 #[function_component(Library)]
 pub fn library(props: &AppProps) -> Html {
-    let cards = use_memo((), |_| cards());
+    let cards = use_memo((), |_| crate::scenarios::cards());
     let current = props.app.loaded.as_ref().map(|l| l.scenario.id.clone());
     let items = cards.iter().map(|c| {
         let onclick = {
             let app = props.app.clone();
-            let id = c.id.to_string();
+            let id = c.id.clone();
             Callback::from(move |_| app.dispatch(Action::OpenBuiltin(id.clone())))
         };
         let race = if c.control {
@@ -48,7 +23,7 @@ pub fn library(props: &AppProps) -> Html {
         };
         let class = classes!(
             "card",
-            (current.as_deref() == Some(c.id)).then_some("current")
+            (current.as_deref() == Some(c.id.as_str())).then_some("current")
         );
         html! {
             <li>

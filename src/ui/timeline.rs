@@ -324,7 +324,7 @@ fn axis(g: &Geometry, height: f64) -> Html {
                     <line x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1={format!("{AXIS}")}
                         y2={format!("{height:.0}")} stroke="#dde2ea" />
                     <text x={format!("{x:.1}")} y="16" font-size="10" text-anchor="middle"
-                        fill="#5b6478">{ fmt_time(t) }</text>
+                        fill="#5b6478">{ tick_label(t, step) }</text>
                 </g>
             }
         });
@@ -337,17 +337,34 @@ fn axis(g: &Geometry, height: f64) -> Html {
     }
 }
 
-/// A round step (1, 2 or 5 times a power of ten, in ms) close to `target`.
-fn nice_step(target: u64) -> u64 {
-    let mut p = 1u64;
-    loop {
-        for m in [1, 2, 5] {
-            if p * m >= target.max(1) {
-                return p * m;
-            }
-        }
-        p *= 10;
+/// An axis label precise enough for ticks `step` ms apart: `1 h 5 min`, `3 min 20 s`,
+/// `12.5 s`, `340 ms`.
+fn tick_label(t: u64, step: u64) -> String {
+    let (h, m, s, ms) = (t / 3_600_000, t / 60_000 % 60, t / 1000 % 60, t % 1000);
+    match step {
+        _ if step >= 60_000 && h > 0 => format!("{h} h {m} min"),
+        _ if step >= 60_000 => format!("{m} min"),
+        _ if step >= 1000 && h > 0 => format!("{h}:{m:02}:{s:02}"),
+        _ if step >= 1000 && m > 0 => format!("{m} min {s} s"),
+        _ if step >= 1000 => format!("{s} s"),
+        _ if t >= 60_000 => format!("{}:{m:02}:{s:02}.{ms:03}", h),
+        _ if t >= 1000 => format!("{s}.{ms:03} s"),
+        _ => format!("{ms} ms"),
     }
+}
+
+/// A round time step (ms, seconds, minutes, hours or days) at least `target` ms.
+fn nice_step(target: u64) -> u64 {
+    const STEPS: [u64; 27] = [
+        1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000,
+        120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000,
+        21_600_000, 43_200_000, 86_400_000,
+    ];
+    STEPS
+        .iter()
+        .copied()
+        .find(|&s| s >= target.max(1))
+        .unwrap_or_else(|| target.div_ceil(86_400_000) * 86_400_000)
 }
 
 fn tooltip(x: f64, y: f64, height: f64, row: &crate::api::TraceRow) -> Html {
