@@ -84,7 +84,12 @@ pub fn variant_picker(props: &PickerProps) -> Html {
     html! {
         <div class="field">
             <label for={props.id.clone()}>{ props.label.clone() }</label>
-            <select id={props.id.clone()} {onchange}>{ for options }</select>
+            <select id={props.id.clone()} {onchange}>
+                if props.compare {
+                    <option value="" selected={current.is_empty()}>{ "(none)" }</option>
+                }
+                { for options }
+            </select>
             <p class="hint">{ description }</p>
         </div>
     }

@@ -19,6 +19,7 @@ pub mod header;
 pub mod inject;
 pub mod library;
 pub mod panels;
+pub mod pool;
 pub mod reader;
 pub mod state;
 pub mod sweep;

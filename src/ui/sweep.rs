@@ -10,8 +10,11 @@ use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
 use super::app::{App, AppProps};
+use super::pool::{OnResult, Pool, Unit};
 use super::web;
-use crate::engine::{RunConfig, Scenario};
+use crate::engine::Scenario;
+use crate::spec::RunSpec;
+use crate::sweep_work::request;
 
 /// How long one chunk of sweep work may hold the main thread.
 pub const CHUNK_MS: f64 = 12.0;
@@ -48,6 +51,8 @@ pub struct Progress {
     pub running: bool,
     pub cancelled: bool,
     pub elapsed_ms: f64,
+    /// Where the work runs: "main thread" or "N workers".
+    pub runner: String,
 }
 
 impl Progress {
@@ -59,39 +64,54 @@ impl Progress {
     }
 }
 
-/// The work of one sweep, advanced chunk by chunk.
+/// Seeds per worker request (a worker answers one in a few tens of milliseconds).
+const UNIT_SEEDS: u64 = 250;
+
+/// The work of one sweep: advanced chunk by chunk on the main thread, or by a worker pool.
 struct Job {
+    /// The set-up the sweep started from (seed = first seed).
+    spec: RunSpec,
     scenario: Rc<Scenario>,
-    base: RunConfig,
-    first_seed: u64,
     progress: Progress,
     started: f64,
+    pool: Option<Pool>,
 }
 
 impl Job {
-    /// Runs seeds until `CHUNK_MS` has passed or the sweep is done; false when done.
+    /// The run configuration of point `p` (its variant and knob value over the set-up's).
+    fn point_spec(&self, p: &Point) -> RunSpec {
+        let mut spec = self.spec.clone();
+        spec.variant = p.variant.clone();
+        if let (Some(k), Some(v)) = (&self.progress.knob, p.knob_value) {
+            spec.knobs.insert(k.clone(), v);
+        }
+        spec
+    }
+
+    /// Runs seeds on the main thread until `CHUNK_MS` has passed or the sweep is done; false
+    /// when done.
     fn chunk(&mut self) -> bool {
         let until = web::now_ms() + CHUNK_MS;
         let seeds = self.progress.seeds;
-        let knob = self.progress.knob.clone();
         let mut batch = 8u64;
         while web::now_ms() < until {
-            let Some(p) = self
+            let Some(i) = self
                 .progress
                 .points
-                .iter_mut()
-                .find(|p| p.runs < seeds && p.error.is_none())
+                .iter()
+                .position(|p| p.runs < seeds && p.error.is_none())
             else {
-                self.progress.running = false;
                 break;
             };
-            let mut config = self.base.clone();
-            config.variant = Some(p.variant.clone());
-            if let (Some(k), Some(v)) = (&knob, p.knob_value) {
-                config.knobs.insert(k.clone(), v);
-            }
+            let p = &self.progress.points[i];
             let n = batch.min(seeds - p.runs);
-            match crate::api::sweep(&self.scenario, &config, self.first_seed + p.runs, n) {
+            let first = self.spec.seed + p.runs;
+            let result = self
+                .point_spec(p)
+                .resolve()
+                .and_then(|(_, config)| crate::api::sweep(&self.scenario, &config, first, n));
+            let p = &mut self.progress.points[i];
+            match result {
                 Ok(r) => {
                     p.runs += n;
                     p.violating += r.violating_runs;
@@ -100,6 +120,12 @@ impl Job {
             }
             batch = (batch * 2).min(256);
         }
+        self.update()
+    }
+
+    /// Records the elapsed time; false when every point is done (or failed).
+    fn update(&mut self) -> bool {
+        let seeds = self.progress.seeds;
         self.progress.elapsed_ms = web::now_ms() - self.started;
         self.progress.running = self
             .progress
@@ -107,6 +133,86 @@ impl Job {
             .iter()
             .any(|p| p.runs < seeds && p.error.is_none());
         self.progress.running
+    }
+
+    /// The worker requests for every point, in point order.
+    fn units(&self) -> Vec<Unit> {
+        let seeds = self.progress.seeds;
+        let mut out = Vec::new();
+        for (i, p) in self.progress.points.iter().enumerate() {
+            let spec = self.point_spec(p);
+            for k in (0..seeds).step_by(UNIT_SEEDS as usize) {
+                let n = UNIT_SEEDS.min(seeds - k);
+                out.push(Unit {
+                    point: i,
+                    request: request(&spec, spec.seed + k, n),
+                });
+            }
+        }
+        out
+    }
+}
+
+type SharedJob = Rc<RefCell<Option<Job>>>;
+
+/// Starts `job` on `threads` workers (0: the main thread), falling back to the main thread
+/// when workers cannot run here.
+fn launch(job: SharedJob, progress: UseStateHandle<Progress>, threads: u32) {
+    if threads > 0 {
+        let units = job.borrow().as_ref().map(Job::units).unwrap_or_default();
+        let on_result: OnResult = {
+            let (job, progress) = (job.clone(), progress.clone());
+            Rc::new(move |point, result| worker_result(&job, &progress, point, result))
+        };
+        match Pool::start(threads, units, on_result) {
+            Ok(pool) => {
+                if let Some(j) = job.borrow_mut().as_mut() {
+                    j.pool = Some(pool);
+                    j.progress.runner =
+                        format!("{threads} worker{}", if threads == 1 { "" } else { "s" });
+                    progress.set(j.progress.clone());
+                }
+                return;
+            }
+            Err(why) => {
+                if let Some(j) = job.borrow_mut().as_mut() {
+                    j.progress.runner = format!("main thread ({why})");
+                }
+            }
+        }
+    }
+    pump(job, progress);
+}
+
+/// Adds one worker answer to the sweep; ends the sweep when it was the last one.
+fn worker_result(
+    job: &SharedJob,
+    progress: &UseStateHandle<Progress>,
+    point: usize,
+    result: Result<crate::sweep_work::Counts, String>,
+) {
+    let mut slot = job.borrow_mut();
+    let Some(j) = slot.as_mut() else { return };
+    match (j.progress.points.get_mut(point), result) {
+        (Some(p), Ok(c)) => {
+            p.runs += c.runs;
+            p.violating += c.violating;
+        }
+        (Some(p), Err(e)) => p.error = Some(e),
+        (None, Err(e)) => j
+            .progress
+            .points
+            .iter_mut()
+            .for_each(|p| p.error = Some(e.clone())),
+        (None, Ok(_)) => {}
+    }
+    let more = j.update();
+    progress.set(j.progress.clone());
+    if !more {
+        // The pool owns the closure running now: let it go after this call returns.
+        if let Some(pool) = slot.take().and_then(|j| j.pool) {
+            Timeout::new(0, move || drop(pool)).forget();
+        }
     }
 }
 
@@ -116,6 +222,12 @@ pub fn sweep(props: &AppProps) -> Html {
     let progress = use_state(Progress::default);
     let job = use_mut_ref(|| None::<Job>);
     let seeds = use_state(|| 1000u64);
+    let threads = use_state(super::pool::cores);
+    {
+        // Leaving the Sweep tab cancels a running sweep (and stops its workers).
+        let job = job.clone();
+        use_effect_with((), move |_| move || drop(job.borrow_mut().take()));
+    }
     let knob = use_state(|| {
         app.loaded.as_ref().and_then(|l| {
             l.scenario
@@ -133,12 +245,13 @@ pub fn sweep(props: &AppProps) -> Html {
         .collect();
 
     let start = {
-        let (app, progress, job, seeds, knob) = (
+        let (app, progress, job, seeds, knob, threads) = (
             app.clone(),
             progress.clone(),
             job.clone(),
             *seeds,
             (*knob).clone(),
+            *threads,
         );
         let scenario = loaded.scenario.clone();
         let variants = variants.clone();
@@ -172,20 +285,17 @@ pub fn sweep(props: &AppProps) -> Html {
                 running: true,
                 cancelled: false,
                 elapsed_ms: 0.0,
+                runner: "main thread".into(),
             };
             *job.borrow_mut() = Some(Job {
+                spec: app.spec.clone(),
                 scenario: scenario.clone(),
-                base: RunConfig {
-                    variant: None,
-                    knobs: app.spec.knobs.clone(),
-                    injections: app.spec.injections.clone(),
-                },
-                first_seed: app.spec.seed,
                 progress: p.clone(),
                 started: web::now_ms(),
+                pool: None,
             });
             progress.set(p);
-            pump(job.clone(), progress.clone());
+            launch(job.clone(), progress.clone(), threads);
         })
     };
     let cancel = {
@@ -215,6 +325,14 @@ pub fn sweep(props: &AppProps) -> Html {
             }
         })
     };
+    let set_threads = {
+        let threads = threads.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                threads.set(s.value().parse().unwrap_or(0));
+            }
+        })
+    };
     let set_knob = {
         let knob = knob.clone();
         Callback::from(move |e: Event| {
@@ -239,6 +357,12 @@ pub fn sweep(props: &AppProps) -> Html {
                 <select id="sweep-knob" onchange={set_knob}>
                     <option value="" selected={knob.is_none()}>{ "(none: seeds only)" }</option>
                     { for knob_options }
+                </select>
+                <label for="sweep-threads">{ "Run on" }</label>
+                <select id="sweep-threads" onchange={set_threads}>
+                    { for (0..=super::pool::cores()).map(|n| html! {
+                        <option value={n.to_string()} selected={n == *threads}>{ threads_label(n) }</option>
+                    }) }
                 </select>
                 <button id="sweep-start" onclick={start} disabled={p.running}>{ "Run sweep" }</button>
                 <button id="sweep-cancel" onclick={cancel} disabled={!p.running}>{ "Cancel" }</button>
@@ -279,6 +403,14 @@ fn pump(job: Rc<RefCell<Option<Job>>>, progress: UseStateHandle<Progress>) {
     .forget();
 }
 
+fn threads_label(n: u32) -> String {
+    match n {
+        0 => "main thread (in chunks)".into(),
+        1 => "1 worker".into(),
+        n => format!("{n} workers"),
+    }
+}
+
 fn status(p: &Progress) -> String {
     let runs = p.done();
     let rate = if p.elapsed_ms > 0.0 {
@@ -294,9 +426,10 @@ fn status(p: &Progress) -> String {
         "done"
     };
     format!(
-        "{state}: {runs} of {} runs in {:.1} s ({rate:.0} runs/s)",
+        "{state}: {runs} of {} runs in {:.2} s ({rate:.0} runs/s) on {}",
         p.total(),
-        p.elapsed_ms / 1000.0
+        p.elapsed_ms / 1000.0,
+        p.runner
     )
 }
 

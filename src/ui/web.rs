@@ -125,3 +125,21 @@ pub fn now_ms() -> f64 {
 pub fn outer_html(id: &str) -> Option<String> {
     Some(window()?.document()?.get_element_by_id(id)?.outer_html())
 }
+
+/// The app's own wasm-bindgen module and wasm file (from the boot script's data attributes),
+/// which the sweep workers load too.
+pub fn app_files() -> Option<(String, String)> {
+    let tag = window()?
+        .document()?
+        .query_selector("script[data-js][data-wasm]")
+        .ok()??;
+    Some((
+        tag.get_attribute("data-js")?,
+        tag.get_attribute("data-wasm")?,
+    ))
+}
+
+/// Percent-encodes `text` for a URL query value.
+pub fn query_encode(text: &str) -> String {
+    percent_encode(text)
+}

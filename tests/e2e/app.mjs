@@ -188,6 +188,7 @@ try {
   await page.fill("#sweep-seeds", "1000");
   await page.press("#sweep-seeds", "Tab");
   await page.selectOption("#sweep-knob", "");
+  await page.selectOption("#sweep-threads", "0"); // the main-thread path is the one that could block
   // Watch the main thread: the longest gap between timer ticks while the sweep runs.
   await page.evaluate(() => {
     window.__gap = 0;
@@ -216,6 +217,30 @@ try {
   await page.click("#sweep-start");
   await page.click("#sweep-cancel");
   await page.waitForFunction(() => /cancelled/.test(document.querySelector("#sweep-status")?.textContent));
+
+  step = "sweep speed: 10,000 seeds of a 50-person scenario, workers vs one";
+  await page.click("#tab-run");
+  await page.fill("#knob-people", "50");
+  await page.press("#knob-people", "Tab");
+  await page.waitForFunction(() => document.querySelector("#knob-people")?.value === "50");
+  await page.click("#tab-compare");
+  await page.selectOption("#compare-variant-b", "");
+  await page.click("#tab-sweep");
+  await page.fill("#sweep-seeds", "10000");
+  await page.press("#sweep-seeds", "Tab");
+  await page.selectOption("#sweep-knob", "");
+  const threads = await page.$$eval("#sweep-threads option", (os) => os.map((o) => o.value));
+  figures.browser_cores = Number(threads[threads.length - 1]);
+  for (const t of [threads[threads.length - 1], "1", "0"]) {
+    await page.selectOption("#sweep-threads", t);
+    await page.click("#sweep-start");
+    await page.waitForSelector("#sweep-status[data-done='true']", { timeout: 120_000 });
+    const status = await text(page, "#sweep-status");
+    check(/done: 10000 of 10000 runs/.test(status), `10,000 runs on ${t} (${status})`);
+    figures[`sweep_10000_seeds_50_people_ms_on_${t === "0" ? "main_thread" : t + "_workers"}`] =
+      Number(await attr(page, "#sweep-status", "data-elapsed-ms"));
+  }
+  await shot(page, "sweep-workers");
 
   step = "presentation mode";
   await page.click("#tab-run");
