@@ -318,3 +318,25 @@ async fn presentation_mode_toggles_and_is_part_of_the_view() {
     app.click("#presentation").await;
     app.shows(".app.presentation").await;
 }
+
+#[wasm_bindgen_test]
+async fn the_inspector_shows_the_selected_person_at_the_playhead() {
+    let mut spec = RunSpec::builtin("list-queue");
+    spec.view.tab = Tab::Run;
+    spec.view.person = Some(3);
+    let app = mount(Some(&racelab::codec::encode(&spec))).await;
+    app.shows("#inspector dl.fields").await;
+    let at_start = app.text("#inspector");
+    app.click("#step").await;
+    for _ in 0..40 {
+        app.click("#step").await;
+    }
+    eventually("the inspector follows the playhead", || {
+        app.text("#inspector") != at_start
+    })
+    .await;
+    let select = app
+        .get("#inspect-person")
+        .unchecked_into::<HtmlSelectElement>();
+    assert_eq!(select.value(), "3");
+}

@@ -83,7 +83,7 @@ pub fn inspector(props: &AppProps) -> Html {
                 knobs: knobs.clone(),
                 injections: injections.clone(),
             };
-            super::api_shim::inspect_at(s, &config, *seed, schedule, *t, *person)
+            crate::api::inspect_at(s, &config, *seed, schedule, *t, *person)
         },
     );
     let Ok(run) = app.run.as_ref() else {
@@ -128,8 +128,13 @@ pub fn inspector(props: &AppProps) -> Html {
                     </dl>
                     <h3>{ "Lists" }</h3>
                     { items(&p.lists, "in no static list") }
-                    <h3>{ "Programs and flows" }</h3>
-                    { items(&p.programs, "no program status, in no flow") }
+                    if !p.exists {
+                        <p class="hint">{ "This person does not exist yet at this moment." }</p>
+                    }
+                    <h3>{ "Program statuses" }</h3>
+                    { items(&p.programs, "no program status") }
+                    <h3>{ "Campaigns" }</h3>
+                    { items(&p.campaigns, "in no campaign's flow") }
                 }
                 { for snap.systems.iter().map(|s| html! {
                     <>

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::api_shim::{self as api, RunView};
+use crate::api::{self, RunView};
 use crate::engine::knobs::Knob;
 use crate::engine::scenario::Injection;
 use crate::engine::Scenario;

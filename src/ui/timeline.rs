@@ -8,10 +8,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::api_shim::RunView;
 use super::app::AppProps;
 use super::fmt_time;
 use super::state::Action;
+use crate::api::RunView;
 
 /// The SVG's coordinate width; it scales to the page.
 const WIDTH: f64 = 1000.0;
