@@ -145,6 +145,7 @@ impl AppState {
                 }
             }
             Action::Variant(v) => {
+                self.fit();
                 self.spec.variant = v;
                 self.spec.schedule.clear();
                 self.rerun();
@@ -169,6 +170,7 @@ impl AppState {
                         self.spec.knobs.insert(name, value);
                     }
                     self.notice = None;
+                    self.fit();
                     self.rerun();
                 }
                 None => self.notice = Some(format!("This scenario has no knob `{name}`.")),
@@ -178,10 +180,12 @@ impl AppState {
                 self.rerun();
             }
             Action::Seed(seed) => {
+                self.fit();
                 self.spec.seed = seed;
                 self.rerun();
             }
             Action::NewSeed => {
+                self.fit();
                 let next =
                     crate::engine::rng::SplitMix64::new(self.spec.seed).next_u64() % 1_000_000;
                 self.spec.seed = next;
@@ -215,7 +219,10 @@ impl AppState {
             Action::Speed(i) => self.speed = i.min(SPEEDS.len() - 1),
             Action::Seek(t) => self.spec.view.playhead_ms = t.min(self.end_time()),
             Action::Step(dir) => match self.next_time(dir) {
-                Some(t) => self.spec.view.playhead_ms = t,
+                Some(t) => {
+                    self.spec.view.playhead_ms = t;
+                    self.follow_playhead();
+                }
                 None => self.playing = false,
             },
             Action::Rewind => {
@@ -240,6 +247,24 @@ impl AppState {
             }
             Action::Presentation(on) => self.spec.view.presentation = on,
             Action::Notice(n) => self.notice = n,
+        }
+    }
+
+    /// Shows the whole run again (after a change that makes a different run).
+    fn fit(&mut self) {
+        self.spec.view.window_start_ms = 0;
+        self.spec.view.window_end_ms = 0;
+        self.spec.view.event = None;
+    }
+
+    /// Moves a zoomed-in window along when a step takes the playhead out of it.
+    fn follow_playhead(&mut self) {
+        let v = &mut self.spec.view;
+        let (a, b, t) = (v.window_start_ms, v.window_end_ms, v.playhead_ms);
+        if b > a && (t < a || t > b) {
+            let span = b - a;
+            v.window_start_ms = t.saturating_sub(span / 10);
+            v.window_end_ms = v.window_start_ms + span;
         }
     }
 

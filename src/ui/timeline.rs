@@ -114,11 +114,13 @@ pub fn timeline(props: &TimelineProps) -> Html {
         let i = run.lanes.iter().position(|l| l.name == name).unwrap_or(0);
         AXIS + LANE * i as f64 + LANE / 2.0
     };
+    // Where event `id` is drawn, if it is inside the window.
     let pos = |id: u32| {
         run.rows
             .get(id as usize)
             .filter(|r| r.id == id)
             .or_else(|| run.rows.iter().find(|r| r.id == id))
+            .filter(|r| g.visible(r.time_ms))
             .map(|r| (g.x(r.time_ms), lane_y(&r.lane)))
     };
 
