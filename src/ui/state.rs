@@ -122,6 +122,16 @@ impl AppState {
                 self.load(spec);
             }
             Action::Import(json) => {
+                let checked =
+                    load_scenario(&ScenarioSource::Custom(json.clone())).and_then(|(s, _)| {
+                        crate::engine::validate(&s)
+                            .map_err(|e| format!("This scenario is not valid: {e}"))
+                    });
+                if let Err(e) = checked {
+                    // A bad file leaves the current work as it is.
+                    self.notice = Some(format!("Import failed. {e}"));
+                    return;
+                }
                 let mut spec = RunSpec::builtin("");
                 spec.scenario = ScenarioSource::Custom(json);
                 spec.view.tab = Tab::Run;

@@ -175,6 +175,37 @@ try {
   check(restored.hash === before.hash && restored.seed === "42",
     `the autosave restores the run (${JSON.stringify(restored)})`);
 
+  step = "export and import";
+  const download = async (sel) => {
+    const [dl] = await Promise.all([page.waitForEvent("download"), page.click(sel)]);
+    return { name: dl.suggestedFilename(), text: await readFile(await dl.path(), "utf8") };
+  };
+  const exported = await download("#export-json");
+  const scenario = JSON.parse(exported.text);
+  check(exported.name === "list-queue.json" && scenario.id === "list-queue",
+    `Export JSON gives the scenario (${exported.name})`);
+  const svg = await download("#export-svg");
+  check(svg.name.endsWith(".svg") && svg.text.startsWith("<svg") && svg.text.includes("xmlns"),
+    `Export SVG gives a standalone SVG (${svg.text.slice(0, 40)})`);
+  scenario.id = "my-list-queue";
+  scenario.title = "My <b>imported</b> queue";
+  await page.setInputFiles("#import-json", {
+    name: "mine.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(scenario)),
+  });
+  await page.waitForFunction(() => /imported/.test(document.querySelector("#scenario-title")?.textContent));
+  check((await text(page, "#scenario-title")) === "My <b>imported</b> queue",
+    "an imported scenario's text is shown as text, not HTML");
+  check((await page.$("#scenario-title b")) === null, "no HTML from an imported file");
+  await page.setInputFiles("#import-json", {
+    name: "bad.json", mimeType: "application/json", buffer: Buffer.from("{ not json"),
+  });
+  await page.waitForSelector("#notice");
+  check(/Import failed. The scenario could not be read/.test(await text(page, "#notice")), "a bad file gives a clear message");
+  check((await text(page, "#scenario-title")) === "My <b>imported</b> queue", "a bad file leaves the work as it was");
+  await page.click("#card-list-queue").catch(() => {});
+  await page.goto(BASE + "#" + link.split("#")[1], { waitUntil: "load" });
+  await page.waitForSelector("#violations");
+
   step = "compare";
   await page.click("#tab-compare");
   await page.selectOption("#compare-variant-a", "naive");
