@@ -7,11 +7,14 @@
 //! words) and `inject` (the outside events a user can add to a run).
 
 mod inspect;
+mod reader;
 mod view;
-#[allow(dead_code)] // the campaign reader uses the rest (next commit)
 mod words;
 
 pub use inspect::{inspect_at, inspect_model_at, PersonSnapshot, Snapshot, SystemSnapshot};
+pub use reader::{
+    campaign_views, campaign_views_for, CampaignView, FlowStepView, SystemView, Views,
+};
 pub use view::{lanes, run_model_view, run_view, LaneInfo, LaneKind, RunView, ViolationView};
 
 use crate::engine::knobs::Knob;

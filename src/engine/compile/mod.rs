@@ -46,6 +46,12 @@ pub fn compile(scenario: &Scenario, config: &RunConfig) -> Result<Model, String>
     Compiler::new(&applied, knobs)?.finish(variant_name)
 }
 
+/// The scenario as `variant` changes it (campaigns replaced, added or switched off, systems
+/// patched), before compilation: what a reader of the variant's campaigns sees.
+pub fn variant_applied(scenario: &Scenario, variant: Option<&str>) -> Result<Scenario, String> {
+    apply_variant(scenario, variant).map(|(s, _, _)| s)
+}
+
 /// Checks a scenario and every one of its variants at default knobs.
 pub fn validate(scenario: &Scenario) -> Result<(), String> {
     compile(scenario, &RunConfig::default())?;
