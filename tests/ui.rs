@@ -340,3 +340,21 @@ async fn the_inspector_shows_the_selected_person_at_the_playhead() {
         .unchecked_into::<HtmlSelectElement>();
     assert_eq!(select.value(), "3");
 }
+
+#[wasm_bindgen_test]
+async fn the_reader_shows_each_variants_campaigns_in_marketo_words() {
+    let app = mount_spec("alert-before-owner", Tab::Run).await;
+    app.shows("#campaigns .campaign").await;
+    let naive = app.text("#campaigns");
+    assert!(
+        naive.contains("Smart List") && naive.contains("Flow"),
+        "{naive}"
+    );
+    assert!(app.count("#campaigns ol.flow li") > 0);
+    assert!(!app.text("#lesson").is_empty());
+    app.change("#variant", "fixed").await;
+    eventually("the fixed variant's campaigns are shown", || {
+        app.text("#campaigns") != naive
+    })
+    .await;
+}

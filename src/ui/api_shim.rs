@@ -10,35 +10,3 @@ pub struct InjectOption {
 pub fn inject_options(_s: &Scenario, _v: &str) -> Result<Vec<InjectOption>, String> {
     Ok(vec![])
 }
-#[derive(Debug, Clone, PartialEq)]
-pub struct FlowStepView {
-    pub text: String,
-    pub choices: Vec<String>,
-}
-#[derive(Debug, Clone, PartialEq)]
-pub struct CampaignView {
-    pub name: String,
-    pub program: String,
-    pub kind: String,
-    pub qualification: String,
-    pub triggers: Vec<String>,
-    pub filters: Vec<String>,
-    pub logic: Option<String>,
-    pub flow: Vec<FlowStepView>,
-}
-#[derive(Debug, Clone, PartialEq)]
-pub struct SystemView {
-    pub name: String,
-    pub lines: Vec<String>,
-}
-#[derive(Debug, Clone, PartialEq)]
-pub struct Views {
-    pub campaigns: Vec<CampaignView>,
-    pub systems: Vec<SystemView>,
-}
-pub fn campaign_views(_s: &Scenario, _v: &str) -> Result<Views, String> {
-    Ok(Views {
-        campaigns: vec![],
-        systems: vec![],
-    })
-}
