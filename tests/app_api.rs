@@ -516,3 +516,115 @@ fn reader_covers_every_scenario_and_names_systems_like_lanes() {
         }
     }
 }
+
+// ---- inject menu ---------------------------------------------------------------------
+
+#[test]
+fn inject_options_exist_for_every_scenario_and_each_one_runs() {
+    use racelab::engine::scenario::{Injection, PeopleSelector};
+    for (s, v) in every_variant() {
+        let options = api::inject_options(&s, &v).unwrap();
+        assert!(!options.is_empty(), "{}/{v}", s.id);
+        let mut labels: Vec<&str> = options.iter().map(|o| o.label.as_str()).collect();
+        labels.sort_unstable();
+        labels.dedup();
+        assert_eq!(
+            labels.len(),
+            options.len(),
+            "{}/{v}: duplicate labels",
+            s.id
+        );
+        let horizon = racelab::engine::compile(&s, &config(&v)).unwrap().horizon;
+        for o in &options {
+            assert_eq!(o.needs_person, o.event.needs_person(), "{}", o.label);
+            let mut c = config(&v);
+            c.injections.push(Injection {
+                at_ms: horizon / 3,
+                people: if o.needs_person {
+                    PeopleSelector::One(1)
+                } else {
+                    PeopleSelector::None
+                },
+                event: o.event.clone(),
+            });
+            let view = api::run_view(&s, &c, 3, &[])
+                .unwrap_or_else(|e| panic!("{}/{v}: {}: {e}", s.id, o.label));
+            assert_eq!(view.lanes.first().map(|l| l.kind), Some(LaneKind::Outside));
+        }
+    }
+}
+
+#[test]
+fn inject_options_name_what_the_scenario_has() {
+    use racelab::engine::scenario::OutsideEvent;
+    let find = |id: &str, v: &str, label: &str| -> api::InjectOption {
+        api::inject_options(&builtin(id), v)
+            .unwrap()
+            .into_iter()
+            .find(|o| o.label == label)
+            .unwrap_or_else(|| panic!("{id}/{v}: no option `{label}`"))
+    };
+    let o = find("sync-before-enrichment", "naive", "Form fill: Contact Us");
+    assert_eq!(o.event, OutsideEvent::FillsOutForm("Contact Us".into()));
+    assert!(o.needs_person);
+    let o = find(
+        "sync-before-enrichment",
+        "wait",
+        "Extra delay on one webhook call: Enrichment (+3 min)",
+    );
+    assert_eq!(
+        o.event,
+        OutsideEvent::DelayWebhook {
+            webhook: "Enrichment".into(),
+            extra_ms: 180_000
+        }
+    );
+    find(
+        "alert-before-owner",
+        "naive",
+        "Owner assigned in the CRM: Alice Martin",
+    );
+    let o = find(
+        "list-queue",
+        "naive",
+        "Batch campaign runs now: Drain Queue (hourly)",
+    );
+    assert!(!o.needs_person);
+    find(
+        "list-queue",
+        "naive",
+        "Added to list by an import: Work Queue",
+    );
+    let o = find(
+        "job-checkpoint",
+        "naive",
+        "Job fires now: Implemented Product import",
+    );
+    assert_eq!(
+        (o.event, o.needs_person),
+        (
+            OutsideEvent::RunJobNow("Implemented Product import".into()),
+            false
+        )
+    );
+    find("replica-cascade", "naive", "Change event arrives: region");
+    find(
+        "replica-cascade",
+        "naive",
+        "Change event delivered again (a duplicate)",
+    );
+    let o = find("lock-storm", "naive", "Burst of responses arrives: 200");
+    assert_eq!(o.event, OutsideEvent::ResponsesArrive { count: 200 });
+    // A variant's own campaigns bring their own options.
+    find(
+        "alert-before-owner",
+        "fixed",
+        "Added to list by an import: Awaiting Owner",
+    );
+    assert!(api::inject_options(&builtin("alert-before-owner"), "naive")
+        .unwrap()
+        .iter()
+        .all(|o| !o.label.contains("Awaiting Owner")));
+    let e = api::inject_options(&builtin("list-queue"), "nope").unwrap_err();
+    assert!(e.contains("unknown variant `nope`"), "{e}");
+}

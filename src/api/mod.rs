@@ -6,11 +6,13 @@
 //! state of people and systems at a moment), `reader` (campaigns and systems in Marketo
 //! words) and `inject` (the outside events a user can add to a run).
 
+mod inject;
 mod inspect;
 mod reader;
 mod view;
 mod words;
 
+pub use inject::{inject_options, InjectOption};
 pub use inspect::{inspect_at, inspect_model_at, PersonSnapshot, Snapshot, SystemSnapshot};
 pub use reader::{
     campaign_views, campaign_views_for, CampaignView, FlowStepView, SystemView, Views,
