@@ -358,3 +358,33 @@ async fn the_reader_shows_each_variants_campaigns_in_marketo_words() {
     })
     .await;
 }
+
+#[wasm_bindgen_test]
+async fn an_injected_event_becomes_part_of_the_run() {
+    let app = mount_spec("alert-before-owner", Tab::Run).await;
+    app.shows("#inject-event").await;
+    let options = app.count("#inject-event option");
+    assert!(options > 0, "the scenario offers events to inject");
+    let hash = app.attr("#violations", "data-trace-hash");
+    app.change("#inject-at", "90").await;
+    app.click("#inject-add").await;
+    app.shows("#injections li").await;
+    assert!(
+        app.text("#injections").contains("1 min 30.0 s"),
+        "{}",
+        app.text("#injections")
+    );
+    eventually("the injection changes the run", || {
+        app.attr("#violations", "data-trace-hash") != hash
+    })
+    .await;
+    app.click("#injections li button").await;
+    eventually("removing it restores the run", || {
+        app.attr("#violations", "data-trace-hash") == hash
+    })
+    .await;
+    app.change("#inject-at", "soon").await;
+    app.click("#inject-add").await;
+    app.shows("#notice").await;
+    assert!(app.text("#notice").contains("not a time"));
+}
