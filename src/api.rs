@@ -2,6 +2,7 @@
 //! describe a scenario, with results as plain serialisable data.
 
 use crate::engine::describe::describe;
+use crate::engine::explore::ScheduleChooser;
 use crate::engine::knobs::Knob;
 use crate::engine::scenario::VariantRole;
 use crate::engine::trace::EventKind;
@@ -37,9 +38,15 @@ pub fn run(scenario: &Scenario, config: &RunConfig, seed: u64) -> Result<RunRepo
 
 /// Runs an already compiled model (sweeps compile once).
 pub fn run_model(model: &Model, seed: u64) -> Result<RunReport, String> {
+    run_model_schedule(model, seed, &[])
+}
+
+/// Runs `model` along `schedule` (the answers at its first decisions), then `seed`; an
+/// empty schedule is the seeded run (see [`ScheduleChooser`]).
+pub fn run_model_schedule(model: &Model, seed: u64, schedule: &[u32]) -> Result<RunReport, String> {
     let mut sim = Sim::new(model);
     let out = sim
-        .run(&mut SeededChooser::new(seed))
+        .run(&mut ScheduleChooser::new(schedule.to_vec(), seed))
         .map_err(|e| e.to_string())?;
     let mut invariants: BTreeMap<String, usize> = model
         .invariants
@@ -244,8 +251,17 @@ impl TraceRow {
 /// Every event of one run, as data.
 pub fn trace(scenario: &Scenario, config: &RunConfig, seed: u64) -> Result<Vec<TraceRow>, String> {
     let model = compile(scenario, config)?;
-    let mut sim = Sim::new(&model);
-    sim.run(&mut SeededChooser::new(seed))
+    trace_model_schedule(&model, seed, &[])
+}
+
+/// Every event of a run of `model` along `schedule`, then `seed`.
+pub fn trace_model_schedule(
+    model: &Model,
+    seed: u64,
+    schedule: &[u32],
+) -> Result<Vec<TraceRow>, String> {
+    let mut sim = Sim::new(model);
+    sim.run(&mut ScheduleChooser::new(schedule.to_vec(), seed))
         .map_err(|e| e.to_string())?;
     Ok(sim
         .trace
@@ -254,9 +270,9 @@ pub fn trace(scenario: &Scenario, config: &RunConfig, seed: u64) -> Result<Vec<T
             id: e.id,
             time_ms: e.time,
             person: e.person.map(|p| p + 1),
-            lane: crate::engine::describe::actor_name(&model, e.actor),
+            lane: crate::engine::describe::actor_name(model, e.actor),
             kind: e.kind.name(),
-            details: describe(&model, &sim.syms, e),
+            details: describe(model, &sim.syms, e),
             cause: e.cause,
         })
         .collect())

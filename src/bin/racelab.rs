@@ -1,9 +1,11 @@
 //! `racelab`: the native command line over the Race Lab engine.
 //!
-//! Commands: `list`, `describe`, `run`, `sweep`. A scenario is a built-in id or a path to a
-//! scenario JSON file. Bad input prints what is wrong on stderr and exits with code 2.
+//! Commands: `list`, `describe`, `run`, `sweep`, `explore`, `table`. A scenario is a built-in
+//! id or a path to a scenario JSON file. Bad input prints what is wrong on stderr and exits
+//! with code 2.
 
 use racelab::api;
+use racelab::engine::explore::{format_schedule, parse_schedule};
 use racelab::engine::knobs::parse_assignment;
 use racelab::engine::{RunConfig, Scenario};
 use std::process::ExitCode;
@@ -16,15 +18,26 @@ usage:
   racelab list
   racelab describe <scenario> [--json]
   racelab run <scenario> [--variant V] [--seed N] [--set knob=value]... [--json] [--trace]
-                (--trace lists every event; with --json as a `trace` array)
+                [--schedule 0,1,0,2]
+                (--trace lists every event; with --json as a `trace` array; --schedule gives
+                 the answers at the first decisions, then the seed decides: what `explore`
+                 prints for a violating schedule)
   racelab sweep <scenario> [--variant V] --seeds N [--first-seed S] [--set knob=value]... [--json]
+  racelab explore <scenario> [--variant V] [--set knob=value]... [--max-decisions N]
+                [--max-states N] [--no-reduction] [--json]
+                (every schedule: orderings of ready work, representative delays, failures)
+  racelab explore <scenario> --sample random|pct [--runs N] [--seed S] [--pct-depth D] ...
+                (N seeded schedules, random or PCT-style; default 1000 runs, depth 3)
   racelab table [--seeds N]     (markdown: every built-in scenario and variant, violation rate)
 
 <scenario> is a built-in id (see `racelab list`) or a path to a scenario JSON file.";
 
+#[path = "racelab/explore.rs"]
+mod explore;
+
 /// Parsed options shared by the commands.
 #[derive(Default)]
-struct Options {
+pub(crate) struct Options {
     scenario: Option<String>,
     variant: Option<String>,
     seed: u64,
@@ -33,6 +46,15 @@ struct Options {
     knobs: Vec<(String, i64)>,
     json: bool,
     trace: bool,
+    schedule: Option<Vec<u32>>,
+    max_decisions: Option<u64>,
+    max_states: Option<u64>,
+    no_reduction: bool,
+    no_dedup: bool,
+    sample: Option<String>,
+    runs: Option<u64>,
+    pct_depth: Option<u64>,
+    seed_given: bool,
 }
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
@@ -50,7 +72,20 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         };
         match a.as_str() {
             "--variant" => o.variant = Some(value("--variant")?),
-            "--seed" => o.seed = number("--seed", value("--seed")?)?,
+            "--seed" => {
+                o.seed = number("--seed", value("--seed")?)?;
+                o.seed_given = true;
+            }
+            "--schedule" => o.schedule = Some(parse_schedule(&value("--schedule")?)?),
+            "--max-decisions" => {
+                o.max_decisions = Some(number("--max-decisions", value("--max-decisions")?)?)
+            }
+            "--max-states" => o.max_states = Some(number("--max-states", value("--max-states")?)?),
+            "--no-reduction" => o.no_reduction = true,
+            "--no-dedup" => o.no_dedup = true,
+            "--sample" => o.sample = Some(value("--sample")?),
+            "--runs" => o.runs = Some(number("--runs", value("--runs")?)?),
+            "--pct-depth" => o.pct_depth = Some(number("--pct-depth", value("--pct-depth")?)?),
             "--seeds" => o.seeds = Some(number("--seeds", value("--seeds")?)?),
             "--first-seed" => o.first_seed = number("--first-seed", value("--first-seed")?)?,
             "--set" => o.knobs.push(parse_assignment(&value("--set")?)?),
@@ -128,18 +163,23 @@ fn run_command(command: &str, o: &Options) -> Result<String, String> {
         }
         "run" => {
             let s = scenario()?;
-            let r = api::run(&s, &config(o), o.seed)?;
+            let model = racelab::engine::compile(&s, &config(o))?;
+            let schedule = o.schedule.clone().unwrap_or_default();
+            let r = api::run_model_schedule(&model, o.seed, &schedule)?;
+            let rows = || api::trace_model_schedule(&model, o.seed, &schedule);
             if o.json {
                 let mut v = serde_json::to_value(&r).expect("serialises");
+                if o.schedule.is_some() {
+                    v["schedule"] = serde_json::to_value(&schedule).expect("serialises");
+                }
                 if o.trace {
-                    v["trace"] = serde_json::to_value(api::trace(&s, &config(o), o.seed)?)
-                        .expect("serialises");
+                    v["trace"] = serde_json::to_value(rows()?).expect("serialises");
                 }
                 return Ok(serde_json::to_string_pretty(&v).expect("serialises"));
             }
             let mut out = String::new();
             if o.trace {
-                let rows = api::trace(&s, &config(o), o.seed)?;
+                let rows = rows()?;
                 out += &rows
                     .iter()
                     .map(api::TraceRow::line)
@@ -147,9 +187,13 @@ fn run_command(command: &str, o: &Options) -> Result<String, String> {
                     .join("\n");
                 out += "\n\n";
             }
+            let schedule_note = match &o.schedule {
+                Some(s) => format!(" / schedule {}", format_schedule(s)),
+                None => String::new(),
+            };
             out += &format!(
-                "{} / {} / seed {}: {} events, trace {}\n{}",
-                r.scenario, r.variant, r.seed, r.events, r.trace_hash, r.outcome
+                "{} / {} / seed {}{}: {} events, trace {}\n{}",
+                r.scenario, r.variant, r.seed, schedule_note, r.events, r.trace_hash, r.outcome
             );
             for v in &r.violations {
                 out += &format!(
@@ -189,6 +233,7 @@ fn run_command(command: &str, o: &Options) -> Result<String, String> {
                     .map_or(String::new(), |s| format!("; first violating seed {s}"))
             ))
         }
+        "explore" => explore::command(&scenario()?, &config(o), o),
         "table" => table(o.seeds.unwrap_or(10_000)),
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     }

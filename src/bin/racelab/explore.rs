@@ -1,0 +1,265 @@
+//! `racelab explore`: the exhaustive search (or a sample) of one scenario's schedules, with
+//! the shortest violating schedule, its trace, and how to replay it.
+
+use super::Options;
+use racelab::api;
+use racelab::engine::describe::fmt_ms;
+use racelab::engine::explore::{
+    self, format_schedule, ExploreConfig, ExploreReport, SampleConfig, SampleReport, Strategy,
+};
+use racelab::engine::{compile, Model, RunConfig, Scenario, Violation};
+use std::time::Instant;
+
+/// The limits of the command-line bounds.
+const MAX_RUNS: u64 = 10_000_000;
+const MAX_STATES: u64 = 100_000_000;
+
+pub fn command(scenario: &Scenario, config: &RunConfig, o: &Options) -> Result<String, String> {
+    let model = compile(scenario, config)?;
+    match &o.sample {
+        Some(name) => sampled(&model, name, o),
+        None => {
+            if o.runs.is_some() || o.pct_depth.is_some() || o.seed_given {
+                return Err(
+                    "--runs, --seed and --pct-depth go with --sample random|pct".to_string()
+                );
+            }
+            exhaustive(&model, o)
+        }
+    }
+}
+
+/// The command that replays `schedule` (for people to copy).
+fn replay_line(model: &Model, o: &Options, schedule: &[u32], seed: Option<u64>) -> String {
+    let mut line = format!(
+        "racelab run {} --variant {}",
+        o.scenario.as_deref().unwrap_or(&model.scenario_id),
+        model.variant
+    );
+    for (k, v) in &o.knobs {
+        line += &format!(" --set {k}={v}");
+    }
+    if let Some(seed) = seed {
+        line += &format!(" --seed {seed}");
+    }
+    line + &format!(" --schedule {} --trace", format_schedule(schedule))
+}
+
+fn violation_lines(violations: &[Violation]) -> String {
+    violations
+        .iter()
+        .map(|v| {
+            format!(
+                "\n    VIOLATION {} at {}: {}",
+                v.invariant,
+                fmt_ms(v.time_ms),
+                v.message
+            )
+        })
+        .collect()
+}
+
+fn trace_text(model: &Model, schedule: &[u32]) -> Result<String, String> {
+    Ok(api::trace_model_schedule(model, 0, schedule)?
+        .iter()
+        .map(|r| format!("    {}", r.line()))
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
+fn bounded(name: &str, v: Option<u64>, default: u64, max: u64) -> Result<u64, String> {
+    match v {
+        None => Ok(default),
+        Some(n) if (1..=max).contains(&n) => Ok(n),
+        Some(n) => Err(format!("{name} must be between 1 and {max} (got {n})")),
+    }
+}
+
+fn exhaustive(model: &Model, o: &Options) -> Result<String, String> {
+    let defaults = ExploreConfig::default();
+    let config = ExploreConfig {
+        max_decisions: bounded(
+            "--max-decisions",
+            o.max_decisions,
+            defaults.max_decisions as u64,
+            1_000_000,
+        )? as usize,
+        max_states: bounded(
+            "--max-states",
+            o.max_states,
+            defaults.max_states as u64,
+            MAX_STATES,
+        )? as usize,
+        reduction: !o.no_reduction,
+        dedup: !o.no_dedup,
+    };
+    let start = Instant::now();
+    let r = explore::explore(model, &config)?;
+    let elapsed = start.elapsed().as_secs_f64();
+    let per_s = r.states as f64 / elapsed.max(1e-9);
+    if o.json {
+        let mut v = serde_json::to_value(&r).expect("serialises");
+        v["elapsed_ms"] = ((elapsed * 1000.0).round() as u64).into();
+        v["states_per_s"] = (per_s.round() as u64).into();
+        v["truncated"] = r.truncated().into();
+        if let Some(c) = &r.shortest {
+            v["shortest"]["decisions"] = c.schedule.len().into();
+            v["shortest"]["replay"] = replay_line(model, o, &c.schedule, None).into();
+            v["shortest"]["trace"] =
+                serde_json::to_value(api::trace_model_schedule(model, 0, &c.schedule)?)
+                    .expect("serialises");
+        }
+        return Ok(serde_json::to_string_pretty(&v).expect("serialises"));
+    }
+    exhaustive_text(model, o, &r, elapsed, per_s)
+}
+
+fn exhaustive_text(
+    model: &Model,
+    o: &Options,
+    r: &ExploreReport,
+    elapsed: f64,
+    per_s: f64,
+) -> Result<String, String> {
+    let mut out = format!(
+        "{} / {}: exhaustive search{}\n",
+        r.scenario,
+        r.variant,
+        match (r.reduction, r.dedup) {
+            (true, true) => "",
+            (false, true) => " without the reduction",
+            (true, false) => " without de-duplication",
+            (false, false) => " without the reduction or de-duplication",
+        }
+    );
+    out += &format!("  schedules explored:     {}\n", r.schedules);
+    out += &format!("  distinct states:        {}\n", r.states);
+    out += &format!("  distinct end states:    {}\n", r.end_states);
+    out += &format!("  violating end states:   {}\n", r.violating_end_states);
+    out += &format!(
+        "  decision points:        {} visited, {} met again, {} branches cut by the reduction\n",
+        r.visits, r.revisits, r.pruned
+    );
+    out += &format!(
+        "  elapsed:                {:.3} s ({:.0} states/s, {} steps)\n",
+        elapsed, per_s, r.steps
+    );
+    if r.truncated_by_decisions {
+        out += "  search cut short by --max-decisions (raise it): some schedule needs more decisions\n";
+    }
+    if r.truncated_by_states {
+        out += "  search cut short by --max-states (raise it): not every state was explored\n";
+    }
+    match &r.shortest {
+        None if r.truncated() => out += "  no violating schedule found within the bounds\n",
+        None => out += "  no schedule violates an invariant\n",
+        Some(c) => {
+            out += &format!(
+                "  shortest violating schedule: {} decisions{}\n    {}\n",
+                c.schedule.len(),
+                if r.truncated() {
+                    " (the fewest found)"
+                } else {
+                    " (none has fewer)"
+                },
+                format_schedule(&c.schedule)
+            );
+            out += &format!("  its violations:{}\n", violation_lines(&c.violations));
+            out += &format!(
+                "  replay: {}\n  its trace ({} events, trace {}):\n{}\n",
+                replay_line(model, o, &c.schedule, None),
+                c.events,
+                c.trace_hash,
+                trace_text(model, &c.schedule)?
+            );
+        }
+    }
+    Ok(out.trim_end().to_string())
+}
+
+fn sampled(model: &Model, name: &str, o: &Options) -> Result<String, String> {
+    if o.max_decisions.is_some() || o.max_states.is_some() || o.no_reduction || o.no_dedup {
+        return Err(
+            "--max-decisions, --max-states, --no-reduction and --no-dedup are for the exhaustive search (without --sample)"
+                .to_string(),
+        );
+    }
+    let depth = bounded("--pct-depth", o.pct_depth, 3, 100)? as u32;
+    let strategy = Strategy::parse(name, depth)?;
+    if o.pct_depth.is_some() && strategy == Strategy::Random {
+        return Err("--pct-depth goes with --sample pct".to_string());
+    }
+    let config = SampleConfig {
+        strategy,
+        runs: bounded("--runs", o.runs, 1000, MAX_RUNS)?,
+        seed: o.seed,
+    };
+    let start = Instant::now();
+    let r = explore::sample(model, &config)?;
+    let elapsed = start.elapsed().as_secs_f64();
+    let runs_per_s = r.runs as f64 / elapsed.max(1e-9);
+    if o.json {
+        let mut v = serde_json::to_value(&r).expect("serialises");
+        v["elapsed_ms"] = ((elapsed * 1000.0).round() as u64).into();
+        v["runs_per_s"] = (runs_per_s.round() as u64).into();
+        if let Some(f) = &r.shortest {
+            v["shortest"]["replay"] = replay_line(model, o, &f.schedule, None).into();
+        }
+        return Ok(serde_json::to_string_pretty(&v).expect("serialises"));
+    }
+    sampled_text(model, o, &r, elapsed, runs_per_s)
+}
+
+fn sampled_text(
+    model: &Model,
+    o: &Options,
+    r: &SampleReport,
+    elapsed: f64,
+    runs_per_s: f64,
+) -> Result<String, String> {
+    let mut out = format!(
+        "{} / {}: {} sampled schedules, strategy {}, seed {}\n",
+        r.scenario,
+        r.variant,
+        r.runs,
+        r.strategy.name(),
+        r.seed
+    );
+    out += &format!(
+        "  violating runs:         {} of {} ({:.2}%)\n",
+        r.violating_runs,
+        r.runs,
+        100.0 * r.violating_runs as f64 / r.runs.max(1) as f64
+    );
+    out += &format!(
+        "  elapsed:                {:.3} s ({:.0} runs/s, {} decisions, {} events)\n",
+        elapsed, runs_per_s, r.decisions, r.events
+    );
+    let (Some(first), Some(short)) = (&r.first, &r.shortest) else {
+        out += "  no sampled schedule violates an invariant";
+        return Ok(out);
+    };
+    out += &format!(
+        "  first violating run:    run {} (run seed {}), {} decisions\n",
+        first.run,
+        first.run_seed,
+        first.schedule.len()
+    );
+    out += &format!(
+        "  shortest violating run: run {} (run seed {}), {} decisions\n    {}\n",
+        short.run,
+        short.run_seed,
+        short.schedule.len(),
+        format_schedule(&short.schedule)
+    );
+    out += &format!("  its violations:{}\n", violation_lines(&short.violations));
+    out += &format!(
+        "  replay: {}\n    (or sample again: --sample {} --seed {} --runs {})\n",
+        replay_line(model, o, &short.schedule, None),
+        o.sample.as_deref().unwrap_or("random"),
+        r.seed,
+        short.run + 1
+    );
+    out += &format!("  its trace:\n{}", trace_text(model, &short.schedule)?);
+    Ok(out)
+}
