@@ -10,6 +10,7 @@ fn main() {
         let config = RunConfig {
             variant: Some(variant.to_string()),
             knobs: [("people".to_string(), 10_000)].into_iter().collect(),
+            ..RunConfig::default()
         };
         let model = compile(&scenario, &config).expect("compiles");
         // Warm up once, then measure several seeds.

@@ -14,6 +14,7 @@ fn rate(s: &Scenario, variant: &str, knobs: &[(String, i64)]) -> (f64, Option<u6
     let config = RunConfig {
         variant: Some(variant.to_string()),
         knobs: knobs.iter().cloned().collect(),
+        ..RunConfig::default()
     };
     let r = sweep(s, &config, 0, SEEDS).unwrap_or_else(|e| panic!("{}/{variant}: {e}", s.id));
     (r.violation_rate, r.first_violating_seed)

@@ -10,6 +10,7 @@ fn rate(id: &str, variant: &str, seeds: u64, knobs: &[(&str, i64)]) -> SweepRepo
     let config = RunConfig {
         variant: Some(variant.to_string()),
         knobs: knobs.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        ..RunConfig::default()
     };
     sweep(&scenario, &config, 0, seeds).expect("sweeps")
 }

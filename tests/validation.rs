@@ -51,6 +51,7 @@ fn compile_with(j: Json, variant: Option<&str>, knobs: &[(&str, i64)]) -> Result
     let config = RunConfig {
         variant: variant.map(str::to_string),
         knobs: knobs.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        ..RunConfig::default()
     };
     compile(&scenario(j), &config).map(|_| ())
 }

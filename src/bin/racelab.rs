@@ -20,8 +20,8 @@ usage:
   racelab run <scenario> [--variant V] [--seed N] [--set knob=value]... [--json] [--trace]
                 [--schedule 0,1,0,2]
                 (--trace lists every event; with --json as a `trace` array; --schedule gives
-                 the answers at the first decisions, then the seed decides: what `explore`
-                 prints for a violating schedule)
+                 the answers at the first decisions (chooser calls), then the seed decides:
+                 what `explore` prints for a violating schedule)
   racelab sweep <scenario> [--variant V] --seeds N [--first-seed S] [--set knob=value]... [--json]
   racelab explore <scenario> [--variant V] [--set knob=value]... [--max-decisions N]
                 [--max-states N] [--no-reduction] [--json]
@@ -163,23 +163,21 @@ fn run_command(command: &str, o: &Options) -> Result<String, String> {
         }
         "run" => {
             let s = scenario()?;
-            let model = racelab::engine::compile(&s, &config(o))?;
-            let schedule = o.schedule.clone().unwrap_or_default();
-            let r = api::run_model_schedule(&model, o.seed, &schedule)?;
-            let rows = || api::trace_model_schedule(&model, o.seed, &schedule);
+            if let Some(schedule) = &o.schedule {
+                return run_scheduled(&s, o, schedule);
+            }
+            let r = api::run(&s, &config(o), o.seed)?;
             if o.json {
                 let mut v = serde_json::to_value(&r).expect("serialises");
-                if o.schedule.is_some() {
-                    v["schedule"] = serde_json::to_value(&schedule).expect("serialises");
-                }
                 if o.trace {
-                    v["trace"] = serde_json::to_value(rows()?).expect("serialises");
+                    v["trace"] = serde_json::to_value(api::trace(&s, &config(o), o.seed)?)
+                        .expect("serialises");
                 }
                 return Ok(serde_json::to_string_pretty(&v).expect("serialises"));
             }
             let mut out = String::new();
             if o.trace {
-                let rows = rows()?;
+                let rows = api::trace(&s, &config(o), o.seed)?;
                 out += &rows
                     .iter()
                     .map(api::TraceRow::line)
@@ -187,13 +185,9 @@ fn run_command(command: &str, o: &Options) -> Result<String, String> {
                     .join("\n");
                 out += "\n\n";
             }
-            let schedule_note = match &o.schedule {
-                Some(s) => format!(" / schedule {}", format_schedule(s)),
-                None => String::new(),
-            };
             out += &format!(
-                "{} / {} / seed {}{}: {} events, trace {}\n{}",
-                r.scenario, r.variant, r.seed, schedule_note, r.events, r.trace_hash, r.outcome
+                "{} / {} / seed {}: {} events, trace {}\n{}",
+                r.scenario, r.variant, r.seed, r.events, r.trace_hash, r.outcome
             );
             for v in &r.violations {
                 out += &format!(
@@ -237,6 +231,81 @@ fn run_command(command: &str, o: &Options) -> Result<String, String> {
         "table" => table(o.seeds.unwrap_or(10_000)),
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     }
+}
+
+/// `run --schedule`: the schedule's answers at the first chooser calls, then the seed (as the
+/// app replays a schedule, and as `explore` prints a violating one).
+fn run_scheduled(s: &Scenario, o: &Options, schedule: &[u32]) -> Result<String, String> {
+    let model = racelab::engine::compile(s, &config(o))?;
+    let v = api::run_model_view(&model, o.seed, schedule)?;
+    let events = v.rows.len();
+    if o.json {
+        let violations: Vec<serde_json::Value> = v
+            .violations
+            .iter()
+            .map(|x| {
+                serde_json::json!({
+                    "invariant": x.invariant,
+                    "time_ms": x.time_ms,
+                    "person": x.person,
+                    "message": x.message,
+                    "witness": x.witness,
+                })
+            })
+            .collect();
+        let mut j = serde_json::json!({
+            "scenario": model.scenario_id,
+            "variant": model.variant,
+            "seed": o.seed,
+            "schedule": schedule,
+            "clamped": v.clamped,
+            "events": events,
+            "trace_hash": v.trace_hash,
+            "end_time_ms": v.end_time_ms,
+            "violations": violations,
+            "outcome": v.outcome,
+        });
+        if o.trace {
+            j["trace"] = serde_json::to_value(&v.rows).expect("serialises");
+        }
+        return Ok(serde_json::to_string_pretty(&j).expect("serialises"));
+    }
+    let mut out = String::new();
+    if o.trace {
+        out += &v
+            .rows
+            .iter()
+            .map(api::TraceRow::line)
+            .collect::<Vec<_>>()
+            .join("\n");
+        out += "\n\n";
+    }
+    out += &format!(
+        "{} / {} / seed {} / schedule {}: {} events, trace {}\n{}",
+        model.scenario_id,
+        model.variant,
+        o.seed,
+        format_schedule(schedule),
+        events,
+        v.trace_hash,
+        v.outcome
+    );
+    if v.clamped > 0 {
+        out += &format!(
+            "\n  ({} answers of the schedule did not fit their decision and were clamped)",
+            v.clamped
+        );
+    }
+    for x in &v.violations {
+        out += &format!(
+            "\n  VIOLATION {} at {}: {} (witness events {:?})",
+            x.invariant,
+            racelab::engine::describe::fmt_ms(x.time_ms),
+            x.message,
+            x.witness
+        );
+    }
+    Ok(out)
 }
 
 /// The README's table: every built-in scenario and variant at default knobs.

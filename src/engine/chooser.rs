@@ -132,12 +132,70 @@ impl Chooser for ScriptedChooser {
             return answer;
         }
         self.clamped += 1;
-        match *choice {
-            Choice::Ready { n } | Choice::Pick { n } => n.saturating_sub(1) as u64,
-            Choice::Uniform { min, max } => answer.clamp(min, max),
-            Choice::Exponential { cap, .. } => cap,
-            Choice::Fail { .. } => 1,
+        clamp_answer(choice, answer)
+    }
+}
+
+/// The accepted answer nearest to `answer`: the last option, the range's nearest end, a
+/// failure for any answer above 1.
+pub fn clamp_answer(choice: &Choice, answer: u64) -> u64 {
+    if choice.accepts(answer) {
+        return answer;
+    }
+    match *choice {
+        Choice::Ready { n } | Choice::Pick { n } => n.saturating_sub(1) as u64,
+        Choice::Uniform { min, max } => answer.clamp(min, max),
+        Choice::Exponential { cap, .. } => cap,
+        Choice::Fail { .. } => 1,
+    }
+}
+
+/// Follows a hand-picked schedule at the first decisions, then the seed: "you are the
+/// scheduler". The seeded generator is drawn at every decision, the replayed ones included,
+/// so a schedule that repeats the seeded run's own first answers gives exactly the seeded
+/// run, and changing one answer changes only what follows from it. An empty schedule is the
+/// seeded run itself. Answers a choice cannot take are clamped (and counted).
+#[derive(Debug, Clone)]
+pub struct ReplayThenSeed {
+    answers: Vec<u64>,
+    next: usize,
+    seeded: SeededChooser,
+    /// How many scheduled answers did not fit their choice and were clamped.
+    pub clamped: usize,
+}
+
+impl ReplayThenSeed {
+    pub fn new(answers: Vec<u64>, seed: u64) -> Self {
+        Self {
+            answers,
+            next: 0,
+            seeded: SeededChooser::new(seed),
+            clamped: 0,
         }
+    }
+
+    /// How many scheduled answers have been used so far.
+    pub fn replayed(&self) -> usize {
+        self.next
+    }
+
+    /// Whether every scheduled answer has been used.
+    pub fn exhausted(&self) -> bool {
+        self.next >= self.answers.len()
+    }
+}
+
+impl Chooser for ReplayThenSeed {
+    fn choose(&mut self, choice: &Choice) -> u64 {
+        let seeded = self.seeded.choose(choice);
+        let Some(&answer) = self.answers.get(self.next) else {
+            return seeded;
+        };
+        self.next += 1;
+        if !choice.accepts(answer) {
+            self.clamped += 1;
+        }
+        clamp_answer(choice, answer)
     }
 }
 
@@ -237,6 +295,36 @@ mod tests {
         assert_eq!(first, second);
         assert!(replay.exhausted());
         assert_eq!(replay.clamped, 0);
+    }
+
+    #[test]
+    fn replay_then_seed_follows_the_schedule_then_the_seed() {
+        let chs = [
+            Choice::Ready { n: 4 },
+            Choice::Uniform { min: 0, max: 999 },
+            Choice::Fail { ppm: 300_000 },
+        ];
+        let seeded: Vec<u64> = {
+            let mut c = SeededChooser::new(11);
+            (0..30).map(|i| c.choose(&chs[i % 3])).collect()
+        };
+        // No schedule: the seeded run.
+        let mut c = ReplayThenSeed::new(Vec::new(), 11);
+        let none: Vec<u64> = (0..30).map(|i| c.choose(&chs[i % 3])).collect();
+        assert_eq!(none, seeded);
+        // The seeded run's own first answers: still the seeded run.
+        let mut c = ReplayThenSeed::new(seeded[..7].to_vec(), 11);
+        let same: Vec<u64> = (0..30).map(|i| c.choose(&chs[i % 3])).collect();
+        assert_eq!(same, seeded);
+        assert!(c.exhausted());
+        // A different first answer changes that answer only (the seed stays in step).
+        let first = (seeded[0] + 1) % 4;
+        let mut c = ReplayThenSeed::new(vec![first, 5000], 11);
+        let forked: Vec<u64> = (0..30).map(|i| c.choose(&chs[i % 3])).collect();
+        assert_eq!(forked[0], first);
+        assert_eq!(forked[1], 999, "clamped to the range");
+        assert_eq!(c.clamped, 1);
+        assert_eq!(forked[2..], seeded[2..]);
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub struct Monitor {
     responses: (u64, u64),
     /// Message → the consumer's first action on it.
     acted: BTreeMap<u64, EventId>,
+    /// Responses injected into the response feed beyond its configured count.
+    pub extra_responses: u64,
     pub violations: Vec<Violation>,
 }
 
@@ -350,11 +352,11 @@ impl Monitor {
             &model.integrations.responses,
         ) {
             let (processed, lost) = self.responses;
-            let open = (feed.count as u64).saturating_sub(processed + lost);
+            let total = feed.count as u64 + self.extra_responses;
+            let open = total.saturating_sub(processed + lost);
             if open > 0 {
                 let message = format!(
-                    "{open} of {} responses were never processed by the end of the run",
-                    feed.count
+                    "{open} of {total} responses were never processed by the end of the run"
                 );
                 self.report(inv, end_time, None, message, Vec::new());
             }

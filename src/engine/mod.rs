@@ -22,7 +22,7 @@ pub mod systems;
 pub mod trace;
 pub mod value;
 
-pub use chooser::{Choice, Chooser, Recorder, ScriptedChooser, SeededChooser};
+pub use chooser::{Choice, Chooser, Recorder, ReplayThenSeed, ScriptedChooser, SeededChooser};
 pub use compile::{compile, validate, RunConfig};
 pub use invariants::Violation;
 pub use model::Model;

@@ -33,6 +33,32 @@ pub fn ids() -> impl Iterator<Item = &'static str> {
     BUILT_IN.iter().map(|(id, _)| *id)
 }
 
+/// The JSON text of built-in scenario `id` (what "Export" downloads).
+pub fn source(id: &str) -> Option<&'static str> {
+    BUILT_IN.iter().find(|(i, _)| *i == id).map(|(_, src)| *src)
+}
+
+/// What a library card shows of a scenario (read without parsing the whole scenario).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct CardInfo {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub race: String,
+    #[serde(default)]
+    pub control: bool,
+}
+
+/// The card of every built-in scenario, in library order.
+pub fn cards() -> Vec<CardInfo> {
+    BUILT_IN
+        .iter()
+        .filter_map(|(_, src)| serde_json::from_str(src).ok())
+        .collect()
+}
+
 /// Parses built-in scenario `id`, or `None` if there is no such scenario.
 pub fn builtin(id: &str) -> Option<Scenario> {
     let (_, src) = BUILT_IN.iter().find(|(i, _)| *i == id)?;

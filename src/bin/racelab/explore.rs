@@ -60,7 +60,8 @@ fn violation_lines(violations: &[Violation]) -> String {
 }
 
 fn trace_text(model: &Model, schedule: &[u32]) -> Result<String, String> {
-    Ok(api::trace_model_schedule(model, 0, schedule)?
+    Ok(api::run_model_view(model, 0, schedule)?
+        .rows
         .iter()
         .map(|r| format!("    {}", r.line()))
         .collect::<Vec<_>>()
@@ -103,10 +104,10 @@ fn exhaustive(model: &Model, o: &Options) -> Result<String, String> {
         v["states_per_s"] = (per_s.round() as u64).into();
         v["truncated"] = r.truncated().into();
         if let Some(c) = &r.shortest {
-            v["shortest"]["decisions"] = c.schedule.len().into();
+            v["shortest"]["decision_count"] = c.decisions.len().into();
             v["shortest"]["replay"] = replay_line(model, o, &c.schedule, None).into();
             v["shortest"]["trace"] =
-                serde_json::to_value(api::trace_model_schedule(model, 0, &c.schedule)?)
+                serde_json::to_value(api::run_model_view(model, 0, &c.schedule)?.rows)
                     .expect("serialises");
         }
         return Ok(serde_json::to_string_pretty(&v).expect("serialises"));
@@ -155,13 +156,14 @@ fn exhaustive_text(
         None => out += "  no schedule violates an invariant\n",
         Some(c) => {
             out += &format!(
-                "  shortest violating schedule: {} decisions{}\n    {}\n",
-                c.schedule.len(),
+                "  shortest violating schedule: {} decisions{}, {} answers:\n    {}\n",
+                c.decisions.len(),
                 if r.truncated() {
                     " (the fewest found)"
                 } else {
                     " (none has fewer)"
                 },
+                c.schedule.len(),
                 format_schedule(&c.schedule)
             );
             out += &format!("  its violations:{}\n", violation_lines(&c.violations));
@@ -243,12 +245,13 @@ fn sampled_text(
         "  first violating run:    run {} (run seed {}), {} decisions\n",
         first.run,
         first.run_seed,
-        first.schedule.len()
+        first.decisions.len()
     );
     out += &format!(
-        "  shortest violating run: run {} (run seed {}), {} decisions\n    {}\n",
+        "  shortest violating run: run {} (run seed {}), {} decisions, {} answers:\n    {}\n",
         short.run,
         short.run_seed,
+        short.decisions.len(),
         short.schedule.len(),
         format_schedule(&short.schedule)
     );

@@ -12,7 +12,9 @@
 //! - [`explore`]: exhaustive, depth first, with state de-duplication and a partial-order
 //!   reduction ([`exhaustive`], [`independence`]), under bounds.
 //! - [`sample`]: random schedules or a PCT-style scheduler, seeded.
-//! - [`ScheduleChooser`]: replays a schedule (answers at the first decisions, then a seed).
+//! - [`to_schedule`] writes a found path as a schedule that
+//!   [`ReplayThenSeed`](super::chooser::ReplayThenSeed) replays (answers at the first
+//!   chooser calls, then a seed): what share links and `racelab run --schedule` carry.
 //!
 //! Pure: no clocks (the caller measures elapsed time), no threads, no global state.
 
@@ -24,8 +26,11 @@ pub mod state_key;
 
 pub use exhaustive::{ExploreConfig, ExploreReport};
 pub use sample::{sample, Finding, SampleConfig, SampleReport, Strategy};
-pub use schedule::{format_schedule, is_decision, parse_schedule, ScheduleChooser};
+pub use schedule::{
+    format_schedule, is_decision, option_at, option_count, parse_schedule, to_schedule,
+};
 
+use super::chooser::ReplayThenSeed;
 use super::invariants::Violation;
 use super::model::Model;
 use super::sim::{RunError, RunOutcome, Sim};
@@ -52,7 +57,11 @@ pub fn verdict(violations: &[Violation]) -> Verdict {
 /// A violating schedule and what it does when replayed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Counterexample {
-    /// The answer at each decision (replay with [`ScheduleChooser`]).
+    /// The explorer's form: the answer at each decision, as an index among that decision's
+    /// representative answers. Its length is the number of decisions.
+    pub decisions: Vec<u32>,
+    /// The same run as a schedule: the answer at every chooser call up to the last
+    /// decision; [`ReplayThenSeed`] replays it exactly with any seed.
     pub schedule: Vec<u32>,
     /// Events in the replayed run.
     pub events: usize,
@@ -61,21 +70,24 @@ pub struct Counterexample {
     pub violations: Vec<Violation>,
 }
 
-/// Runs `model` along `schedule` (then `seed`): the run and its outcome.
+/// Runs `model` along `schedule` (then `seed`), as share links and `run --schedule` do.
 pub fn replay<'m>(
     model: &'m Model,
     schedule: &[u32],
     seed: u64,
 ) -> Result<(Sim<'m>, RunOutcome), RunError> {
     let mut sim = Sim::new(model);
-    let out = sim.run(&mut ScheduleChooser::new(schedule.to_vec(), seed))?;
+    let answers = schedule.iter().map(|&a| a as u64).collect();
+    let out = sim.run(&mut ReplayThenSeed::new(answers, seed))?;
     Ok((sim, out))
 }
 
-/// Replays `schedule` and describes it.
-pub fn counterexample(model: &Model, schedule: Vec<u32>) -> Result<Counterexample, RunError> {
-    let (_, out) = replay(model, &schedule, 0)?;
+/// Writes the run that takes `decisions` as a schedule and replays it.
+pub fn counterexample(model: &Model, decisions: Vec<u32>) -> Result<Counterexample, String> {
+    let schedule = to_schedule(model, &decisions)?;
+    let (_, out) = replay(model, &schedule, 0).map_err(|e| e.to_string())?;
     Ok(Counterexample {
+        decisions,
         schedule,
         events: out.events,
         trace_hash: format!("{:016x}", out.trace_hash),
@@ -90,7 +102,7 @@ pub fn explore(model: &Model, config: &ExploreConfig) -> Result<ExploreReport, S
     search.run().map_err(|e| e.to_string())?;
     let mut report = search.report;
     report.shortest = match search.best {
-        Some(schedule) => Some(counterexample(model, schedule).map_err(|e| e.to_string())?),
+        Some(decisions) => Some(counterexample(model, decisions)?),
         None => None,
     };
     Ok(report)

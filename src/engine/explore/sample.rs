@@ -9,8 +9,8 @@
 //!   a race runs first. Other decisions (delays, failures) are random as above.
 //!
 //! Run `i` of a sample with seed `s` uses its own generator seeded with `s + i`, so one run
-//! can be reproduced alone; every finding also keeps its full schedule, which replays with
-//! [`super::ScheduleChooser`] (`racelab run --schedule`).
+//! can be reproduced alone; every finding also carries its schedule, which replays with
+//! [`ReplayThenSeed`](super::super::chooser::ReplayThenSeed) (`racelab run --schedule`).
 
 use super::super::chooser::{Choice, Chooser};
 use super::super::invariants::Violation;
@@ -68,7 +68,9 @@ pub struct Finding {
     pub run: u64,
     /// The seed of its own generator (`seed + run`).
     pub run_seed: u64,
-    /// Every decision's answer: replays exactly.
+    /// The answer at each decision, as an index among its representative answers.
+    pub decisions: Vec<u32>,
+    /// The same run as a schedule (see [`super::to_schedule`]): replays exactly.
     pub schedule: Vec<u32>,
     pub violations: Vec<Violation>,
 }
@@ -191,7 +193,7 @@ fn tied<'a>(sim: &'a Sim) -> Vec<&'a Agendum> {
     v
 }
 
-/// One sampled run: (schedule, violations, events, tie decisions).
+/// One sampled run: (decisions, violations, events, tie decisions).
 type Sampled = (Vec<u32>, Vec<Violation>, usize, u64);
 
 fn one_run(
@@ -277,23 +279,27 @@ pub fn sample(model: &Model, config: &SampleConfig) -> Result<SampleReport, Stri
         let finding = Finding {
             run,
             run_seed,
-            schedule,
+            decisions: schedule,
+            schedule: Vec::new(),
             violations,
         };
         if report
             .shortest
             .as_ref()
-            .is_none_or(|s| finding.schedule.len() < s.schedule.len())
+            .is_none_or(|s| finding.decisions.len() < s.decisions.len())
         {
             report.shortest = Some(finding.clone());
         }
         report.first.get_or_insert(finding);
     }
+    for f in report.first.iter_mut().chain(report.shortest.iter_mut()) {
+        f.schedule = super::to_schedule(model, &f.decisions)?;
+    }
     Ok(report)
 }
 
-/// Reproduces sampled run `run_seed` alone: its schedule (what [`sample`] recorded).
-pub fn sampled_schedule(
+/// Reproduces sampled run `run_seed` alone: its decisions (what [`sample`] recorded).
+pub fn sampled_decisions(
     model: &Model,
     strategy: Strategy,
     sample_seed: u64,

@@ -1,16 +1,21 @@
 //! Decisions and schedules: the vocabulary shared by the exhaustive and the sampled search.
 //!
-//! A *decision* is a chooser call whose choice has more than one answer in
-//! [`Choice::finite_answers`]: a tie between ready items, a delay with distinct
+//! A *decision* (for the explorer) is a chooser call whose choice has more than one answer
+//! in [`Choice::finite_answers`]: a tie between ready items, a delay with distinct
 //! representative values, a failure that may or may not happen. A call with a single
 //! representative answer (a delay whose mean is 0, a failure that is certain or impossible)
-//! is not a decision: it has only one answer and the seeded chooser gives that same answer.
+//! is not a decision: the seeded chooser gives that same answer. The explorer names each
+//! answer by its index among the representative answers.
 //!
-//! A *schedule* lists, in order, the answer to each decision as an index into that
-//! decision's `finite_answers()`. [`ScheduleChooser`] replays it: the listed answers at the
-//! first decisions, then the seed for everything after. An empty schedule is the seeded run.
+//! A *schedule* is what [`ReplayThenSeed`](super::super::chooser::ReplayThenSeed) replays
+//! and what a share link and `racelab run --schedule` carry: the answer value at every
+//! chooser call in order, then the seed for everything after. [`to_schedule`] turns the
+//! explorer's decisions into one, ending at the last decision (the calls after it have one
+//! answer, which the seed gives too).
 
-use super::super::chooser::{first_answer, Choice, Chooser, SeededChooser};
+use super::super::chooser::{first_answer, Choice, Chooser};
+use super::super::model::Model;
+use super::super::sim::{RunError, Sim};
 
 /// The representative answers of `choice` (what the explorer tries).
 pub fn options(choice: &Choice) -> Vec<u64> {
@@ -76,58 +81,6 @@ pub(crate) fn only_answer(choice: &Choice) -> u64 {
     }
 }
 
-/// Replays a schedule: answer `schedule[i]` (an index into `finite_answers()`) at the i-th
-/// decision, the only answer at calls that are not decisions, and once the schedule is used
-/// up, every call goes to `SeededChooser::new(seed)`. An index past the last answer is
-/// clamped to the last answer and counted in [`ScheduleChooser::clamped`].
-#[derive(Debug, Clone)]
-pub struct ScheduleChooser {
-    schedule: Vec<u32>,
-    next: usize,
-    seeded: SeededChooser,
-    /// Answers that did not fit their decision.
-    pub clamped: usize,
-}
-
-impl ScheduleChooser {
-    pub fn new(schedule: Vec<u32>, seed: u64) -> Self {
-        ScheduleChooser {
-            schedule,
-            next: 0,
-            seeded: SeededChooser::new(seed),
-            clamped: 0,
-        }
-    }
-
-    /// How many schedule answers were used so far.
-    pub fn used(&self) -> usize {
-        self.next
-    }
-
-    /// Whether every answer of the schedule was used.
-    pub fn exhausted(&self) -> bool {
-        self.next >= self.schedule.len()
-    }
-}
-
-impl Chooser for ScheduleChooser {
-    fn choose(&mut self, choice: &Choice) -> u64 {
-        if self.exhausted() {
-            return self.seeded.choose(choice);
-        }
-        let n = option_count(choice);
-        if n <= 1 {
-            return only_answer(choice);
-        }
-        let i = self.schedule[self.next] as usize;
-        self.next += 1;
-        if i >= n {
-            self.clamped += 1;
-        }
-        option_at(choice, i.min(n - 1))
-    }
-}
-
 /// Answers decisions from a fixed prefix of indexes, then with index 0 ("the first option"),
 /// recording every decision as (index, number of options): how the explorer runs one step
 /// along one branch and learns which decisions the step asked.
@@ -136,13 +89,27 @@ pub(crate) struct PrefixChooser<'a> {
     prefix: &'a [u32],
     /// (answer index, number of options) for each decision, in order.
     pub taken: Vec<(u32, u32)>,
+    /// With `record`: the answer value of every call, and how many calls there were up to
+    /// the last decision.
+    record: bool,
+    pub values: Vec<u64>,
+    pub through_last_decision: usize,
 }
 
 impl<'a> PrefixChooser<'a> {
     pub fn new(prefix: &'a [u32]) -> Self {
         PrefixChooser {
             prefix,
-            taken: Vec::new(),
+            ..Default::default()
+        }
+    }
+
+    /// Also records the answer value of every call (to write a schedule).
+    pub fn recording(prefix: &'a [u32]) -> Self {
+        PrefixChooser {
+            prefix,
+            record: true,
+            ..Default::default()
         }
     }
 }
@@ -150,14 +117,39 @@ impl<'a> PrefixChooser<'a> {
 impl Chooser for PrefixChooser<'_> {
     fn choose(&mut self, choice: &Choice) -> u64 {
         let n = option_count(choice);
-        if n <= 1 {
-            return only_answer(choice);
+        let answer = if n <= 1 {
+            only_answer(choice)
+        } else {
+            let i = self.prefix.get(self.taken.len()).copied().unwrap_or(0);
+            let i = i.min(n as u32 - 1);
+            self.taken.push((i, n as u32));
+            option_at(choice, i as usize)
+        };
+        if self.record {
+            self.values.push(answer);
+            if n > 1 {
+                self.through_last_decision = self.values.len();
+            }
         }
-        let i = self.prefix.get(self.taken.len()).copied().unwrap_or(0);
-        let i = i.min(n as u32 - 1);
-        self.taken.push((i, n as u32));
-        option_at(choice, i as usize)
+        answer
     }
+}
+
+/// The schedule (answer values at every chooser call, up to the last decision) of the run
+/// that takes `decisions` (indexes among representative answers, then the first answer).
+/// Fails if an answer does not fit a schedule's 32 bits (a delay over 49 days).
+pub fn to_schedule(model: &Model, decisions: &[u32]) -> Result<Vec<u32>, String> {
+    let mut sim = Sim::new(model);
+    let mut ch = PrefixChooser::recording(decisions);
+    sim.run(&mut ch).map_err(|e: RunError| e.to_string())?;
+    ch.values[..ch.through_last_decision]
+        .iter()
+        .map(|&v| {
+            u32::try_from(v).map_err(|_| {
+                format!("an answer of {v} (a delay over 49 days) does not fit in a schedule")
+            })
+        })
+        .collect()
 }
 
 /// Parses `0,1,0,2` (spaces allowed; an empty text is the empty schedule).
@@ -190,37 +182,6 @@ pub fn format_schedule(schedule: &[u32]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn empty_schedule_is_the_seeded_chooser() {
-        let choices = [
-            Choice::Ready { n: 3 },
-            Choice::Exponential {
-                mean: 100,
-                cap: 1000,
-            },
-            Choice::Fail { ppm: 0 },
-            Choice::Uniform { min: 5, max: 9 },
-        ];
-        let mut a = ScheduleChooser::new(Vec::new(), 4);
-        let mut b = SeededChooser::new(4);
-        for i in 0..100 {
-            let c = choices[i % choices.len()];
-            assert_eq!(a.choose(&c), b.choose(&c));
-        }
-    }
-
-    #[test]
-    fn schedule_indexes_finite_answers_and_skips_single_answers() {
-        let mut s = ScheduleChooser::new(vec![2, 1, 7], 0);
-        assert_eq!(s.choose(&Choice::Fail { ppm: 1_000_000 }), 1);
-        assert_eq!(s.choose(&Choice::Ready { n: 3 }), 2);
-        assert_eq!(s.choose(&Choice::Exponential { mean: 0, cap: 9 }), 0);
-        assert_eq!(s.choose(&Choice::Uniform { min: 0, max: 10 }), 5);
-        assert_eq!(s.choose(&Choice::Pick { n: 2 }), 1);
-        assert_eq!(s.clamped, 1);
-        assert!(s.exhausted());
-    }
 
     #[test]
     fn options_without_allocation_match_finite_answers() {

@@ -367,6 +367,14 @@ pub struct CrmState {
     pub pending_writeback: BTreeMap<PersonId, Option<EventId>>,
 }
 
+/// What injected outside events left to happen later (see `OutsideEvent`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Injected {
+    /// (person, webhook) → the extra time the person's next call of the webhook takes, and
+    /// the event that injected it.
+    pub webhook_delays: BTreeMap<(PersonId, WebhookId), (u64, Option<EventId>)>,
+}
+
 /// The whole state of a run.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SimState {
@@ -390,6 +398,8 @@ pub struct SimState {
     pub responses: Option<super::responses::ResponsesState>,
     /// The change feed's stores, queue and consumers (if the scenario has one).
     pub changes: Option<super::changes::ChangesState>,
+    /// Pending effects of injected events.
+    pub injected: Injected,
 }
 
 impl SimState {
@@ -423,6 +433,7 @@ impl SimState {
             jobs: super::job::JobsState::new(model),
             responses: super::responses::ResponsesState::new(model),
             changes: super::changes::ChangesState::new(model),
+            injected: Injected::default(),
         }
     }
 

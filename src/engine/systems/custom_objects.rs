@@ -235,6 +235,11 @@ impl CustomObjectStore {
         self.records.is_empty()
     }
 
+    /// Every record, in guid order.
+    pub fn records(&self) -> impl Iterator<Item = &Record> {
+        self.records.values()
+    }
+
     /// The record with this dedupe value.
     pub fn get(&self, dedupe_value: &CoValue) -> Option<&Record> {
         let guid = self.by_dedupe.get(&dedupe_value.index_key()?)?;

@@ -157,6 +157,11 @@ impl<P: Clone> MessageQueue<P> {
         self.messages.get(&id)
     }
 
+    /// Every unacked message (visible or in flight), in id order.
+    pub fn messages(&self) -> impl Iterator<Item = &Message<P>> {
+        self.messages.values()
+    }
+
     /// Unacked messages (visible or in flight).
     pub fn len(&self) -> usize {
         self.messages.len()

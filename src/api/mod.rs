@@ -1,8 +1,19 @@
 //! A facade over the engine for the CLI, the web page and the tests: run, sweep and
 //! describe a scenario, with results as plain serialisable data.
+//!
+//! What the browser app needs beyond that lives in topic files, re-exported here: `view`
+//! (one run for the timeline: rows, lanes, violations, outcome, decisions), `inspect` (the
+//! state of people and systems at a moment), `reader` (campaigns and systems in Marketo
+//! words) and `inject` (the outside events a user can add to a run).
 
-use crate::engine::describe::describe;
-use crate::engine::explore::ScheduleChooser;
+mod inspect;
+mod view;
+#[allow(dead_code)] // the campaign reader uses the rest (next commit)
+mod words;
+
+pub use inspect::{inspect_at, inspect_model_at, PersonSnapshot, Snapshot, SystemSnapshot};
+pub use view::{lanes, run_model_view, run_view, LaneInfo, LaneKind, RunView, ViolationView};
+
 use crate::engine::knobs::Knob;
 use crate::engine::scenario::VariantRole;
 use crate::engine::trace::EventKind;
@@ -38,15 +49,9 @@ pub fn run(scenario: &Scenario, config: &RunConfig, seed: u64) -> Result<RunRepo
 
 /// Runs an already compiled model (sweeps compile once).
 pub fn run_model(model: &Model, seed: u64) -> Result<RunReport, String> {
-    run_model_schedule(model, seed, &[])
-}
-
-/// Runs `model` along `schedule` (the answers at its first decisions), then `seed`; an
-/// empty schedule is the seeded run (see [`ScheduleChooser`]).
-pub fn run_model_schedule(model: &Model, seed: u64, schedule: &[u32]) -> Result<RunReport, String> {
     let mut sim = Sim::new(model);
     let out = sim
-        .run(&mut ScheduleChooser::new(schedule.to_vec(), seed))
+        .run(&mut SeededChooser::new(seed))
         .map_err(|e| e.to_string())?;
     let mut invariants: BTreeMap<String, usize> = model
         .invariants
@@ -251,31 +256,10 @@ impl TraceRow {
 /// Every event of one run, as data.
 pub fn trace(scenario: &Scenario, config: &RunConfig, seed: u64) -> Result<Vec<TraceRow>, String> {
     let model = compile(scenario, config)?;
-    trace_model_schedule(&model, seed, &[])
-}
-
-/// Every event of a run of `model` along `schedule`, then `seed`.
-pub fn trace_model_schedule(
-    model: &Model,
-    seed: u64,
-    schedule: &[u32],
-) -> Result<Vec<TraceRow>, String> {
-    let mut sim = Sim::new(model);
-    sim.run(&mut ScheduleChooser::new(schedule.to_vec(), seed))
+    let mut sim = Sim::new(&model);
+    sim.run(&mut SeededChooser::new(seed))
         .map_err(|e| e.to_string())?;
-    Ok(sim
-        .trace
-        .iter()
-        .map(|e| TraceRow {
-            id: e.id,
-            time_ms: e.time,
-            person: e.person.map(|p| p + 1),
-            lane: crate::engine::describe::actor_name(model, e.actor),
-            kind: e.kind.name(),
-            details: describe(model, &sim.syms, e),
-            cause: e.cause,
-        })
-        .collect())
+    Ok(view::rows(&model, &sim))
 }
 
 /// What the minimal web page prints for one run.

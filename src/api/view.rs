@@ -1,0 +1,431 @@
+//! One run as the browser app's timeline shows it: every trace row, the swimlanes, the
+//! violations, an outcome line that names people, and the decisions the run made (so a
+//! schedule can be replayed or forked by hand).
+
+use super::words;
+use super::TraceRow;
+use crate::engine::chooser::{Choice, Recorder, ReplayThenSeed};
+use crate::engine::describe::{actor_name, describe};
+use crate::engine::model::*;
+use crate::engine::trace::{Actor, EventKind};
+use crate::engine::value::Sym;
+use crate::engine::{compile, Model, RunConfig, Scenario, Sim};
+use std::collections::BTreeMap;
+
+/// What a swimlane stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LaneKind {
+    /// The outside world: form fills, API calls, imports, sales reps, injected events.
+    Outside,
+    /// A smart campaign.
+    Campaign,
+    /// A system around the campaigns: CRM, webhook, job, feed, consumer.
+    System,
+}
+
+/// One swimlane of the timeline; `name` is exactly the `lane` of its trace rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaneInfo {
+    pub name: String,
+    pub kind: LaneKind,
+}
+
+/// Every swimlane a run of `model` can put an event in, in a stable order: the outside
+/// world (when anything is scripted or injected), the campaigns that can run (in scenario
+/// order), then the systems (CRM, webhooks, jobs, response feed, change feed, consumers).
+pub fn lanes(model: &Model) -> Vec<LaneInfo> {
+    let mut actors = Vec::new();
+    if !model.script.is_empty() {
+        actors.push((Actor::Outside, LaneKind::Outside));
+    }
+    for c in runnable_campaigns(model) {
+        actors.push((Actor::Campaign(c), LaneKind::Campaign));
+    }
+    if model.crm.is_some() {
+        actors.push((Actor::Crm, LaneKind::System));
+    }
+    for w in used_webhooks(model) {
+        actors.push((Actor::Webhook(w), LaneKind::System));
+    }
+    for j in 0..model.integrations.jobs.len() {
+        actors.push((Actor::Job(j as u16), LaneKind::System));
+    }
+    if model.integrations.responses.is_some() {
+        actors.push((Actor::Integration, LaneKind::System));
+        actors.push((Actor::CrmCampaign, LaneKind::System));
+    }
+    if let Some(feed) = &model.integrations.changes {
+        actors.push((Actor::ChangeFeed, LaneKind::System));
+        for i in 0..feed.consumers {
+            actors.push((Actor::Consumer(i as u16), LaneKind::System));
+        }
+    }
+    let mut out: Vec<LaneInfo> = Vec::with_capacity(actors.len());
+    for (actor, kind) in actors {
+        let name = actor_name(model, actor);
+        if !out.iter().any(|l| l.name == name) {
+            out.push(LaneInfo { name, kind });
+        }
+    }
+    out
+}
+
+/// Every action of a flow step, choices included.
+fn actions<'a>(a: &'a ActionModel, out: &mut Vec<&'a ActionModel>) {
+    if let ActionModel::Choice { branches, default } = a {
+        branches.iter().for_each(|(_, _, b)| actions(b, out));
+        actions(default, out);
+    } else {
+        out.push(a);
+    }
+}
+
+/// The campaigns whose steps can run: the active ones, and those some flow runs by Execute
+/// Campaign (their steps run in their own lane even when the campaign is not active).
+pub(super) fn runnable_campaigns(model: &Model) -> Vec<CampaignId> {
+    let mut all = Vec::new();
+    for c in &model.campaigns {
+        c.flow.iter().for_each(|s| actions(&s.action, &mut all));
+    }
+    (0..model.campaigns.len() as CampaignId)
+        .filter(|&c| {
+            model.campaigns[c as usize].active
+                || all
+                    .iter()
+                    .any(|a| matches!(a, ActionModel::ExecuteCampaign(t) if *t == c))
+        })
+        .collect()
+}
+
+/// The webhooks some runnable campaign calls, in scenario order.
+pub(super) fn used_webhooks(model: &Model) -> Vec<WebhookId> {
+    let mut all = Vec::new();
+    for c in runnable_campaigns(model) {
+        for s in &model.campaigns[c as usize].flow {
+            actions(&s.action, &mut all);
+        }
+    }
+    (0..model.webhooks.len() as WebhookId)
+        .filter(|&w| {
+            all.iter()
+                .any(|a| matches!(a, ActionModel::CallWebhook(x) if *x == w))
+        })
+        .collect()
+}
+
+/// A broken invariant, as the timeline marks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViolationView {
+    pub invariant: String,
+    pub message: String,
+    pub time_ms: u64,
+    /// 1-based person number.
+    pub person: Option<u32>,
+    /// Trace event ids that show the violation, the violating event last.
+    pub witness: Vec<u32>,
+}
+
+/// Everything the timeline needs about one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunView {
+    pub rows: Vec<TraceRow>,
+    pub violations: Vec<ViolationView>,
+    /// One line naming what went wrong and for whom ("2 alerts to person 3"), or that
+    /// everything held ("1 \"New fast-track lead\" alert each").
+    pub outcome: String,
+    /// 16 hex digits; equal hashes mean identical runs.
+    pub trace_hash: String,
+    pub end_time_ms: u64,
+    /// People in the scenario (1-based numbers run 1..=people).
+    pub people: u32,
+    pub lanes: Vec<LaneInfo>,
+    /// Every decision of the run, in order, with the answer it got: the first ones follow
+    /// the schedule given, the rest the seed. Feeding the answers back as a schedule
+    /// replays the run; changing one forks it there.
+    pub decisions: Vec<(Choice, u64)>,
+    /// Scheduled answers that did not fit their decision and were clamped to the nearest
+    /// answer it takes.
+    pub clamped: usize,
+}
+
+/// Runs `scenario` with `config`, following `schedule` at the first decisions and `seed`
+/// after that (an empty schedule is exactly the seeded run of [`super::run`]).
+pub fn run_view(
+    scenario: &Scenario,
+    config: &RunConfig,
+    seed: u64,
+    schedule: &[u32],
+) -> Result<RunView, String> {
+    let model = compile(scenario, config)?;
+    run_model_view(&model, seed, schedule)
+}
+
+/// [`run_view`] of an already compiled model.
+pub fn run_model_view(model: &Model, seed: u64, schedule: &[u32]) -> Result<RunView, String> {
+    let answers = schedule.iter().map(|&a| a as u64).collect();
+    let mut chooser = Recorder::new(ReplayThenSeed::new(answers, seed));
+    let mut sim = Sim::new(model);
+    let out = sim.run(&mut chooser).map_err(|e| e.to_string())?;
+    Ok(RunView {
+        rows: rows(model, &sim),
+        violations: out
+            .violations
+            .iter()
+            .map(|v| ViolationView {
+                invariant: v.invariant.clone(),
+                message: v.message.clone(),
+                time_ms: v.time_ms,
+                person: v.person,
+                witness: v.witness.clone(),
+            })
+            .collect(),
+        outcome: outcome(model, &sim),
+        trace_hash: format!("{:016x}", out.trace_hash),
+        end_time_ms: out.end_time,
+        people: model.people.len() as u32,
+        lanes: lanes(model),
+        clamped: chooser.inner.clamped,
+        decisions: chooser.log,
+    })
+}
+
+/// The trace of a run as rows.
+pub(super) fn rows(model: &Model, sim: &Sim) -> Vec<TraceRow> {
+    sim.trace
+        .iter()
+        .map(|e| TraceRow {
+            id: e.id,
+            time_ms: e.time,
+            person: e.person.map(|p| p + 1),
+            lane: actor_name(model, e.actor),
+            kind: e.kind.name(),
+            details: describe(model, &sim.syms, e),
+            cause: e.cause,
+        })
+        .collect()
+}
+
+/// Per person, how many of one e-mail or alert they got.
+type PerPerson = BTreeMap<PersonId, u32>;
+
+/// The outcome line: what the scenario's invariants care about, person by person, then the
+/// number of violations.
+fn outcome(model: &Model, sim: &Sim) -> String {
+    let syms = &sim.syms;
+    let mut emails: BTreeMap<Sym, PerPerson> = BTreeMap::new();
+    let mut alerts: BTreeMap<Sym, PerPerson> = BTreeMap::new();
+    let mut nobody: Vec<u32> = Vec::new();
+    let (mut sent_emails, mut sent_alerts) = (0usize, 0usize);
+    let (mut processed, mut lost) = (0u64, 0u64);
+    for e in &sim.trace {
+        match (&e.kind, e.person) {
+            (EventKind::EmailSent { email }, Some(p)) => {
+                sent_emails += 1;
+                *emails.entry(*email).or_default().entry(p).or_default() += 1;
+            }
+            (EventKind::AlertSent { alert, recipient }, p) => {
+                sent_alerts += 1;
+                if let Some(p) = p {
+                    *alerts.entry(*alert).or_default().entry(p).or_default() += 1;
+                    if recipient.is_empty() {
+                        nobody.push(p + 1);
+                    }
+                }
+            }
+            (EventKind::ResponsesProcessed { records }, _) => processed += *records as u64,
+            (EventKind::ResponsesLost { records }, _) => lost += *records as u64,
+            _ => {}
+        }
+    }
+    nobody.sort_unstable();
+    nobody.dedup();
+    let violations = &sim.state.monitor.violations;
+    let violators = |name: &str| -> Vec<u32> {
+        let mut ps: Vec<u32> = violations
+            .iter()
+            .filter(|v| v.invariant == name)
+            .filter_map(|v| v.person)
+            .collect();
+        ps.sort_unstable();
+        ps.dedup();
+        ps
+    };
+    let count = |name: &str| violations.iter().filter(|v| v.invariant == name).count();
+    let mut parts: Vec<String> = Vec::new();
+    if sent_emails > 0 {
+        parts.push(plural(sent_emails, "email", "emails") + " sent");
+    }
+    if sent_alerts > 0 {
+        parts.push(plural(sent_alerts, "alert", "alerts") + " sent");
+    }
+    for inv in &model.invariants {
+        let name = inv.name();
+        let part = match inv {
+            InvariantModel::OneEmailPerEntry { list, email } => {
+                let ps = violators(name);
+                if ps.is_empty() {
+                    format!(
+                        "at most 1 \"{}\" per entry in \"{}\"",
+                        syms.text(*email),
+                        words::list(model, *list)
+                    )
+                } else {
+                    format!(
+                        "\"{}\" twice for one queue entry: {}",
+                        syms.text(*email),
+                        words::people(&ps)
+                    )
+                }
+            }
+            InvariantModel::NoEntryLost { email, .. } => {
+                let ps = violators(name);
+                if ps.is_empty() {
+                    continue;
+                }
+                format!(
+                    "a queue entry never got \"{}\": {}",
+                    syms.text(*email),
+                    words::people(&ps)
+                )
+            }
+            InvariantModel::OneAlertPerPerson { alert } => {
+                let got = alerts.get(alert);
+                per_person(sim, got, syms.text(*alert), "alert")
+            }
+            InvariantModel::AlertHasRecipient => {
+                if nobody.is_empty() {
+                    continue;
+                }
+                format!("{} to no one ({})", nobody.len(), words::people(&nobody))
+            }
+            InvariantModel::CrmSyncAfter { field } => {
+                let ps = violators(name);
+                if ps.is_empty() {
+                    continue;
+                }
+                format!(
+                    "reached the CRM before {} was filled: {}",
+                    words::field(model, *field),
+                    words::people(&ps)
+                )
+            }
+            InvariantModel::EveryoneReachesCrm => {
+                let ps = violators(name);
+                if ps.is_empty() {
+                    continue;
+                }
+                format!("never reached the CRM: {}", words::people(&ps))
+            }
+            InvariantModel::StageNeverRegresses { field, .. } => {
+                let ps = violators(name);
+                if ps.is_empty() {
+                    continue;
+                }
+                format!(
+                    "{} went backwards for {}",
+                    words::field(model, *field),
+                    words::people(&ps)
+                )
+            }
+            InvariantModel::EmailOnlyWhen { email, .. } => {
+                let ps = violators(name);
+                if ps.is_empty() {
+                    continue;
+                }
+                format!(
+                    "\"{}\" sent without its conditions to {}",
+                    syms.text(*email),
+                    words::people(&ps)
+                )
+            }
+            InvariantModel::CheckpointMonotonic => match count(name) {
+                0 => continue,
+                n => format!("checkpoint moved back {}", plural(n, "time", "times")),
+            },
+            InvariantModel::NoDuplicateImport => match count(name) {
+                0 => "no record imported twice".to_string(),
+                n => format!("records imported twice by {}", plural(n, "run", "runs")),
+            },
+            InvariantModel::NoResponseLost => {
+                let total = model.integrations.responses.as_ref().map_or(0, |f| f.count) as u64
+                    + sim.state.monitor.extra_responses;
+                let open = total.saturating_sub(processed + lost);
+                match (lost, open) {
+                    (0, 0) => format!("all {total} responses processed"),
+                    (l, 0) => format!("{l} of {total} responses lost"),
+                    (l, o) => format!("{l} of {total} responses lost, {o} never processed"),
+                }
+            }
+            InvariantModel::NoStaleDecision => {
+                let ps = violators(name);
+                if ps.is_empty() {
+                    continue;
+                }
+                format!("decided on stale data for {}", words::people(&ps))
+            }
+            InvariantModel::NoDuplicateAction => {
+                let ps = violators(name);
+                if ps.is_empty() {
+                    "each message acted on once".to_string()
+                } else {
+                    format!("action ran twice for {}", words::people(&ps))
+                }
+            }
+        };
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
+    }
+    if model.invariants.is_empty() {
+        for (email, got) in &emails {
+            parts.push(per_person(sim, Some(got), syms.text(*email), "email"));
+        }
+    }
+    parts.push(match violations.len() {
+        0 => "no violations".to_string(),
+        1 => "1 violation".to_string(),
+        n => format!("{n} violations"),
+    });
+    parts.join("; ")
+}
+
+/// `1 "X" alert each`, or who got it twice and who never got it.
+fn per_person(sim: &Sim, got: Option<&PerPerson>, name: &str, what: &str) -> String {
+    let mut doubled: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    let mut missing: Vec<u32> = Vec::new();
+    for (p, person) in sim.state.people.iter().enumerate() {
+        let n = got
+            .and_then(|g| g.get(&(p as PersonId)))
+            .copied()
+            .unwrap_or(0);
+        match n {
+            0 if person.exists => missing.push(p as u32 + 1),
+            0 | 1 => {}
+            n => doubled.entry(n).or_default().push(p as u32 + 1),
+        }
+    }
+    let mut out: Vec<String> = doubled
+        .iter()
+        .rev()
+        .map(|(n, ps)| format!("{n} \"{name}\" {what}s to {}", words::people(ps)))
+        .collect();
+    if !missing.is_empty() {
+        out.push(format!(
+            "no \"{name}\" {what} for {}",
+            words::people(&missing)
+        ));
+    }
+    if out.is_empty() {
+        format!("1 \"{name}\" {what} each")
+    } else {
+        out.join(", ")
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}

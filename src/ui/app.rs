@@ -1,0 +1,205 @@
+//! The root component: restores the run from a link or the autosave, keeps the URL and the
+//! autosave up to date, drives playback and keyboard shortcuts, and lays out the tabs.
+
+use gloo_timers::callback::Interval;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::state::{Action, AppState, SPEEDS};
+use super::{compare, controls, header, library, panels, reader, sweep, timeline, web};
+use crate::spec::Tab;
+
+/// The app's state handle, passed to every component that reads or changes it.
+pub type App = UseReducerHandle<AppState>;
+
+/// Props of components that work on the whole app state.
+#[derive(Properties, PartialEq, Clone)]
+pub struct AppProps {
+    pub app: App,
+}
+
+/// Where the app starts: the link in the URL, else the autosave, else the library. A link or
+/// autosave that cannot be read gives the library with a message saying why.
+pub fn initial_state() -> AppState {
+    if let Some(code) = web::fragment() {
+        return match crate::codec::decode(&code) {
+            Ok(spec) => AppState::from_spec(spec),
+            Err(e) => {
+                web::clear_fragment();
+                failed(format!("This link could not be opened: {e}"))
+            }
+        };
+    }
+    match web::load_saved().map(|s| crate::codec::decode(&s)) {
+        Some(Ok(spec)) => AppState::from_spec(spec),
+        Some(Err(e)) => failed(format!("Your saved work could not be restored: {e}")),
+        None => AppState::default(),
+    }
+}
+
+fn failed(message: String) -> AppState {
+    AppState {
+        notice: Some(message),
+        ..AppState::default()
+    }
+}
+
+#[function_component(RaceLab)]
+pub fn race_lab() -> Html {
+    let app = use_reducer(initial_state);
+    use_autosave(&app);
+    use_playback(&app);
+    use_keyboard(&app);
+    use_link_changes(&app);
+
+    let view = &app.spec.view;
+    let body = match view.tab {
+        Tab::Library => html! { <library::Library app={app.clone()} /> },
+        Tab::Run => html! {
+            <div class="run-layout">
+                <aside class="side">
+                    <controls::Controls app={app.clone()} />
+                    <reader::Reader app={app.clone()} />
+                </aside>
+                <section class="stage">
+                    <controls::Playback app={app.clone()} />
+                    <timeline::MainTimeline app={app.clone()} />
+                    <div class="panels">
+                        <panels::Violations app={app.clone()} />
+                        <panels::Inspector app={app.clone()} />
+                    </div>
+                </section>
+            </div>
+        },
+        Tab::Compare => html! { <compare::Compare app={app.clone()} /> },
+        Tab::Sweep => html! { <sweep::Sweep app={app.clone()} /> },
+        Tab::Explore => html! { <library::Library app={app.clone()} /> },
+    };
+    let class = classes!("app", view.presentation.then_some("presentation"));
+    html! {
+        <div {class}>
+            <header::Header app={app.clone()} />
+            { notice(&app) }
+            <main id="main">{ body }</main>
+        </div>
+    }
+}
+
+fn notice(app: &App) -> Html {
+    let Some(text) = app.notice.clone() else {
+        return html! {};
+    };
+    let close = {
+        let app = app.clone();
+        Callback::from(move |_| app.dispatch(Action::Notice(None)))
+    };
+    html! {
+        <div class="notice" id="notice" role="alert">
+            <span>{ text }</span>
+            <button onclick={close} aria-label="Dismiss message">{ "×" }</button>
+        </div>
+    }
+}
+
+/// Saves the set-up to localStorage and mirrors it in the URL fragment (not while playing).
+#[hook]
+fn use_autosave(app: &App) {
+    let spec = app.spec.clone();
+    let idle = !app.playing && app.loaded.is_some();
+    use_effect_with((spec, idle), |(spec, idle)| {
+        if *idle {
+            let code = crate::codec::encode(spec);
+            web::save(&code);
+            web::set_fragment(&code);
+        }
+    });
+}
+
+/// Steps the playhead while playing, at the chosen speed.
+#[hook]
+fn use_playback(app: &App) {
+    let deps = (app.playing, app.speed);
+    let handle = app.clone();
+    use_effect_with(deps, move |&(playing, speed)| {
+        let timer = playing.then(|| {
+            let period = 1000 / SPEEDS[speed].max(1);
+            Interval::new(period, move || handle.dispatch(Action::Step(1)))
+        });
+        move || drop(timer)
+    });
+}
+
+/// Opens a link pasted into the address bar of an open tab (a `hashchange`, no reload).
+#[hook]
+fn use_link_changes(app: &App) {
+    let handle = app.clone();
+    use_effect_with((), move |_| {
+        let listener = Closure::<dyn Fn()>::new(move || {
+            let Some(code) = web::fragment() else { return };
+            handle.dispatch(match crate::codec::decode(&code) {
+                Ok(spec) => Action::Load(spec),
+                Err(e) => {
+                    web::clear_fragment();
+                    Action::Fail(format!("This link could not be opened: {e}"))
+                }
+            });
+        });
+        let win = web_sys::window();
+        if let Some(w) = &win {
+            let _ =
+                w.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(w) = win {
+                let _ = w.remove_event_listener_with_callback(
+                    "hashchange",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+        }
+    });
+}
+
+/// Space plays or pauses, the arrow keys step one event, outside of text fields and buttons.
+#[hook]
+fn use_keyboard(app: &App) {
+    let handle = app.clone();
+    use_effect_with((), move |_| {
+        let listener =
+            Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+                let tag = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .map(|el| el.tag_name())
+                    .unwrap_or_default();
+                if matches!(
+                    tag.as_str(),
+                    "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON" | "A"
+                ) {
+                    return;
+                }
+                let action = match e.key().as_str() {
+                    " " => Action::TogglePlay,
+                    "ArrowRight" => Action::Step(1),
+                    "ArrowLeft" => Action::Step(-1),
+                    _ => return,
+                };
+                e.prevent_default();
+                handle.dispatch(action);
+            });
+        let doc = web_sys::window().and_then(|w| w.document());
+        if let Some(d) = &doc {
+            let _ =
+                d.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(d) = doc {
+                let _ = d.remove_event_listener_with_callback(
+                    "keydown",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+        }
+    });
+}

@@ -1,0 +1,134 @@
+//! The top bar: tabs, the open scenario's title, the presentation toggle, and the share,
+//! export and import actions.
+
+use yew::prelude::*;
+
+use super::app::AppProps;
+use super::state::Action;
+use super::web;
+use crate::spec::Tab;
+
+const TABS: [(Tab, &str); 5] = [
+    (Tab::Library, "Library"),
+    (Tab::Run, "Run"),
+    (Tab::Compare, "Compare"),
+    (Tab::Sweep, "Sweep"),
+    (Tab::Explore, "Explore"),
+];
+
+#[function_component(Header)]
+pub fn header(props: &AppProps) -> Html {
+    let app = &props.app;
+    let current = app.spec.view.tab;
+    let open = app.loaded.is_some();
+    let tabs = TABS.iter().map(|&(tab, label)| {
+        let onclick = {
+            let app = app.clone();
+            Callback::from(move |_| app.dispatch(Action::Tab(tab)))
+        };
+        let disabled = tab != Tab::Library && !open;
+        html! {
+            <button role="tab" id={format!("tab-{}", label.to_lowercase())}
+                aria-selected={(tab == current).to_string()} {disabled} {onclick}>
+                { label }
+            </button>
+        }
+    });
+    let title = app
+        .loaded
+        .as_ref()
+        .map(|l| l.scenario.title.clone())
+        .unwrap_or_default();
+    let toggle = {
+        let app = app.clone();
+        let on = app.spec.view.presentation;
+        Callback::from(move |_| app.dispatch(Action::Presentation(!on)))
+    };
+    html! {
+        <header class="top">
+            <span class="brand">{ "Race Lab" }</span>
+            <nav role="tablist" aria-label="Views">{ for tabs }</nav>
+            <span class="title" id="scenario-title">{ title }</span>
+            <label class="toggle">
+                <input type="checkbox" id="presentation" checked={app.spec.view.presentation}
+                    onchange={toggle} />
+                { "Presentation" }
+            </label>
+            if open { <Share app={app.clone()} /> }
+            <Import app={app.clone()} />
+        </header>
+    }
+}
+
+/// "Copy link" (shown in a field too), "Export JSON" and "Export SVG".
+#[function_component(Share)]
+fn share(props: &AppProps) -> Html {
+    let app = &props.app;
+    let link = use_state(String::new);
+    let copy = {
+        let (app, link) = (app.clone(), link.clone());
+        Callback::from(move |_| {
+            let code = crate::codec::encode(&app.spec);
+            let url = format!("{}#{code}", web::base_url());
+            web::copy_to_clipboard(&url);
+            link.set(url);
+        })
+    };
+    let export_json = {
+        let app = app.clone();
+        Callback::from(move |_| {
+            if let Some(l) = &app.loaded {
+                web::download(
+                    &format!("{}.json", l.scenario.id),
+                    "application/json",
+                    &l.source,
+                );
+            }
+        })
+    };
+    let export_svg = {
+        let app = app.clone();
+        Callback::from(move |_| match web::outer_html("timeline-svg") {
+            Some(svg) => web::download("race-lab-timeline.svg", "image/svg+xml", &svg),
+            None => app.dispatch(Action::Notice(Some(
+                "Open the Run tab to export its timeline.".into(),
+            ))),
+        })
+    };
+    html! {
+        <div class="share">
+            <button id="copy-link" onclick={copy}>{ "Copy link" }</button>
+            if !link.is_empty() {
+                <input id="share-link" class="link" readonly=true aria-label="Share link"
+                    value={(*link).clone()} />
+            }
+            <button id="export-json" onclick={export_json}>{ "Export JSON" }</button>
+            <button id="export-svg" onclick={export_svg}>{ "Export SVG" }</button>
+        </div>
+    }
+}
+
+/// "Import JSON": opens a scenario file.
+#[function_component(Import)]
+fn import(props: &AppProps) -> Html {
+    let onchange = {
+        let app = props.app.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
+                return;
+            };
+            let app = app.clone();
+            web::read_file(&input, move |text| match text {
+                Ok(json) => app.dispatch(Action::Import(json)),
+                Err(e) => app.dispatch(Action::Notice(Some(format!("Import failed: {e}")))),
+            });
+            input.set_value("");
+        })
+    };
+    html! {
+        <label class="import button">
+            { "Import JSON" }
+            <input type="file" id="import-json" accept=".json,application/json" {onchange} />
+        </label>
+    }
+}

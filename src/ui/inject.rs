@@ -1,0 +1,140 @@
+//! Inject concurrent outside events into the run: pick one of the events the scenario offers
+//! (the engine lists them), a time (the playhead or typed in) and a person; the injection
+//! becomes part of the run's set-up and of its share link.
+
+use yew::prelude::*;
+
+use super::app::AppProps;
+use super::fmt_time;
+use super::state::Action;
+use crate::engine::scenario::{Injection, PeopleSelector};
+
+#[function_component(Inject)]
+pub fn inject(props: &AppProps) -> Html {
+    let app = &props.app;
+    let choice = use_state(|| 0usize);
+    let time_s = use_state(|| None::<String>);
+    let person = use_state(|| 1u32);
+    let scenario = app.loaded.as_ref().map(|l| l.scenario.clone());
+    let options = use_memo((scenario, app.spec.variant.clone()), |(s, v)| {
+        s.as_ref()
+            .and_then(|s| super::api_shim::inject_options(s, v).ok())
+            .unwrap_or_default()
+    });
+    let people = app.run.as_ref().map_or(1, |r| r.people.max(1));
+    let playhead = app.spec.view.playhead_ms;
+    let at_text = (*time_s)
+        .clone()
+        .unwrap_or_else(|| format!("{}", playhead as f64 / 1000.0));
+
+    let pick = {
+        let choice = choice.clone();
+        Callback::from(move |e: Event| {
+            if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                choice.set(sel.selected_index().max(0) as usize);
+            }
+        })
+    };
+    let set_time = {
+        let time_s = time_s.clone();
+        Callback::from(move |e: Event| {
+            if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                time_s.set(Some(i.value()));
+            }
+        })
+    };
+    let at_playhead = {
+        let time_s = time_s.clone();
+        Callback::from(move |_| time_s.set(None))
+    };
+    let set_person = {
+        let person = person.clone();
+        Callback::from(move |e: Event| {
+            if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                person.set(i.value().trim().parse().unwrap_or(1));
+            }
+        })
+    };
+    let add = {
+        let (app, options, choice, person) = (app.clone(), options.clone(), *choice, *person);
+        let at_text = at_text.clone();
+        Callback::from(move |_| {
+            let Some(opt) = options.get(choice) else {
+                return;
+            };
+            let at_ms = match at_text.trim().parse::<f64>() {
+                Ok(s) if s.is_finite() && (0.0..=1e9).contains(&s) => (s * 1000.0).round() as u64,
+                _ => {
+                    return app.dispatch(Action::Notice(Some(format!(
+                        "Inject at: \u{201c}{at_text}\u{201d} is not a time in seconds (0 to 1,000,000,000)."
+                    ))))
+                }
+            };
+            if opt.needs_person && (person == 0 || person > people) {
+                return app.dispatch(Action::Notice(Some(format!(
+                    "Person {person} does not exist: this run has people 1 to {people}."
+                ))));
+            }
+            app.dispatch(Action::Inject(Injection {
+                at_ms,
+                people: if opt.needs_person {
+                    PeopleSelector::One(person)
+                } else {
+                    PeopleSelector::None
+                },
+                event: opt.event.clone(),
+            }));
+        })
+    };
+
+    let needs_person = options.get(*choice).is_some_and(|o| o.needs_person);
+    let list = app.spec.injections.iter().enumerate().map(|(i, inj)| {
+        let remove = {
+            let app = app.clone();
+            Callback::from(move |_| app.dispatch(Action::RemoveInjection(i)))
+        };
+        let who = match inj.people {
+            PeopleSelector::One(p) => format!(", person {p}"),
+            _ => String::new(),
+        };
+        let label = options
+            .iter()
+            .find(|o| o.event == inj.event)
+            .map_or_else(|| format!("{:?}", inj.event), |o| o.label.clone());
+        html! {
+            <li>
+                { format!("{label} at {}{who}", fmt_time(inj.at_ms)) }
+                <button onclick={remove} aria-label={format!("Remove injection {}", i + 1)}>{ "×" }</button>
+            </li>
+        }
+    });
+    html! {
+        <fieldset class="inject">
+            <legend>{ "Inject an event" }</legend>
+            if options.is_empty() {
+                <p class="hint">{ "This scenario offers no events to inject." }</p>
+            } else {
+                <div class="field">
+                    <label for="inject-event">{ "Event" }</label>
+                    <select id="inject-event" onchange={pick}>
+                        { for options.iter().enumerate().map(|(i, o)| html! {
+                            <option selected={i == *choice}>{ o.label.clone() }</option>
+                        }) }
+                    </select>
+                </div>
+                <div class="field row">
+                    <label for="inject-at">{ "At (s)" }</label>
+                    <input id="inject-at" class="num" value={at_text} onchange={set_time} />
+                    <button onclick={at_playhead} title="Use the playhead's time">{ "Playhead" }</button>
+                    if needs_person {
+                        <label for="inject-person">{ "Person" }</label>
+                        <input id="inject-person" class="num" type="number" min="1"
+                            max={people.to_string()} value={person.to_string()} onchange={set_person} />
+                    }
+                </div>
+                <button id="inject-add" onclick={add}>{ "Inject" }</button>
+            }
+            <ul class="injections" id="injections">{ for list }</ul>
+        </fieldset>
+    }
+}

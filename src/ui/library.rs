@@ -1,0 +1,48 @@
+//! The scenario library: one card per built-in scenario (title, one-line summary, which race
+//! of the source documents it reproduces). A card opens the scenario in the Run tab.
+
+use yew::prelude::*;
+
+use super::app::AppProps;
+use super::state::Action;
+
+#[function_component(Library)]
+pub fn library(props: &AppProps) -> Html {
+    let cards = use_memo((), |_| crate::scenarios::cards());
+    let current = props.app.loaded.as_ref().map(|l| l.scenario.id.clone());
+    let items = cards.iter().map(|c| {
+        let onclick = {
+            let app = props.app.clone();
+            let id = c.id.clone();
+            Callback::from(move |_| app.dispatch(Action::OpenBuiltin(id.clone())))
+        };
+        let race = if c.control {
+            "Control: no race".to_string()
+        } else {
+            format!("Race: {}", c.race)
+        };
+        let class = classes!(
+            "card",
+            (current.as_deref() == Some(c.id.as_str())).then_some("current")
+        );
+        html! {
+            <li>
+                <button {class} id={format!("card-{}", c.id)} {onclick}>
+                    <span class="card-title">{ c.title.clone() }</span>
+                    <span class="card-summary">{ c.summary.clone() }</span>
+                    <span class="card-race">{ race }</span>
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <section class="library" aria-labelledby="library-heading">
+            <h1 id="library-heading">{ "Scenario library" }</h1>
+            <p class="lead">
+                { "Each scenario is a set of smart campaigns with a race in it, a fix, and a lesson. \
+                   Pick one to watch the race happen." }
+            </p>
+            <ul class="cards">{ for items }</ul>
+        </section>
+    }
+}

@@ -1,0 +1,172 @@
+//! The panels under the timeline: the violations of the run (a click jumps to the witnessing
+//! events) and the inspector (the selected event, and at the playhead the selected person's
+//! fields, lists and programs and what sits in each queue and system).
+
+use yew::prelude::*;
+
+use super::app::AppProps;
+use super::fmt_time;
+use super::state::Action;
+
+#[function_component(Violations)]
+pub fn violations(props: &AppProps) -> Html {
+    let app = &props.app;
+    let Ok(run) = app.run.as_ref() else {
+        return html! {};
+    };
+    let items = run.violations.iter().enumerate().map(|(i, v)| {
+        let jump = {
+            let app = app.clone();
+            let (first, last) = (
+                v.witness
+                    .iter()
+                    .filter_map(|id| run.rows.iter().find(|r| r.id == *id))
+                    .map(|r| r.time_ms)
+                    .min(),
+                v.witness.last().copied(),
+            );
+            let t = v.time_ms;
+            Callback::from(move |_| {
+                let from = first.unwrap_or(t).min(t);
+                let pad = ((t - from) / 5).max(2_000);
+                app.dispatch(Action::Window(from.saturating_sub(pad), t + pad));
+                app.dispatch(Action::SelectEvent(last));
+            })
+        };
+        let who = v.person.map_or(String::new(), |p| format!(" · person {p}"));
+        html! {
+            <li>
+                <button class="violation" id={format!("violation-{i}")} onclick={jump}>
+                    <span class="vmark" aria-hidden="true">{ "▲" }</span>
+                    <strong>{ v.invariant.clone() }</strong>
+                    { format!(" at {}{who}: {}", fmt_time(v.time_ms), v.message) }
+                </button>
+            </li>
+        }
+    });
+    let count = run.violations.len();
+    html! {
+        <section class="panel violations-panel" id="violations" aria-label="Violations"
+            data-count={count.to_string()} data-trace-hash={run.trace_hash.clone()}>
+            <h2>{ format!("Violations ({count})") }</h2>
+            <p class="outcome" id="outcome">{ run.outcome.clone() }</p>
+            if count == 0 {
+                <p class="clean" id="no-violations">{ "No invariant was violated in this run." }</p>
+            } else {
+                <ol class="vlist">{ for items }</ol>
+            }
+        </section>
+    }
+}
+
+#[function_component(Inspector)]
+pub fn inspector(props: &AppProps) -> Html {
+    let app = &props.app;
+    let spec = &app.spec;
+    let scenario = app.loaded.as_ref().map(|l| l.scenario.clone());
+    let deps = (
+        scenario,
+        spec.variant.clone(),
+        spec.knobs.clone(),
+        spec.injections.clone(),
+        spec.seed,
+        spec.schedule.clone(),
+        spec.view.playhead_ms,
+        spec.view.person,
+    );
+    let snapshot = use_memo(
+        deps,
+        |(s, variant, knobs, injections, seed, schedule, t, person)| {
+            let s = s.as_ref().ok_or_else(String::new)?;
+            let config = crate::engine::RunConfig {
+                variant: Some(variant.clone()),
+                knobs: knobs.clone(),
+                injections: injections.clone(),
+            };
+            crate::api::inspect_at(s, &config, *seed, schedule, *t, *person)
+        },
+    );
+    let Ok(run) = app.run.as_ref() else {
+        return html! {};
+    };
+    let pick = {
+        let app = app.clone();
+        Callback::from(move |e: Event| {
+            if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                app.dispatch(Action::Person(sel.value().parse().ok()));
+            }
+        })
+    };
+    let person = spec.view.person;
+    let people = (1..=run.people).map(|p| {
+        html! { <option value={p.to_string()} selected={person == Some(p)}>{ format!("person {p}") }</option> }
+    });
+    let selected = spec
+        .view
+        .event
+        .and_then(|id| run.rows.iter().find(|r| r.id == id))
+        .map(|r| {
+            let cause = r.cause.map(|c| {
+                let app = app.clone();
+                let go = Callback::from(move |_| app.dispatch(Action::SelectEvent(Some(c))));
+                html! { <button class="link-button" onclick={go}>{ format!("caused by #{c}") }</button> }
+            });
+            html! {
+                <div class="event-detail" id="selected-event">
+                    <strong>{ format!("#{} · {} · {}", r.id, fmt_time(r.time_ms), r.lane) }</strong>
+                    <p>{ r.details.clone() }</p>
+                    { for cause }
+                </div>
+            }
+        });
+    let body = match snapshot.as_ref() {
+        Ok(snap) => html! {
+            <>
+                if let Some(p) = &snap.person {
+                    <dl class="fields">
+                        { for p.fields.iter().map(|(k, v)| html! { <><dt>{ k.clone() }</dt><dd>{ v.clone() }</dd></> }) }
+                    </dl>
+                    <h3>{ "Lists" }</h3>
+                    { items(&p.lists, "in no static list") }
+                    if !p.exists {
+                        <p class="hint">{ "This person does not exist yet at this moment." }</p>
+                    }
+                    <h3>{ "Program statuses" }</h3>
+                    { items(&p.programs, "no program status") }
+                    <h3>{ "Campaigns" }</h3>
+                    { items(&p.campaigns, "in no campaign's flow") }
+                }
+                { for snap.systems.iter().map(|s| html! {
+                    <>
+                        <h3>{ s.name.clone() }</h3>
+                        { items(&s.items, "empty") }
+                    </>
+                }) }
+            </>
+        },
+        Err(e) if e.is_empty() => html! {},
+        Err(e) => html! { <p class="error">{ e.clone() }</p> },
+    };
+    html! {
+        <section class="panel inspector" id="inspector" aria-label="Inspector">
+            <h2>{ format!("At {}", fmt_time(spec.view.playhead_ms)) }</h2>
+            { for selected }
+            <div class="field">
+                <label for="inspect-person">{ "Person" }</label>
+                <select id="inspect-person" onchange={pick}>
+                    <option value="" selected={person.is_none()}>{ "(none)" }</option>
+                    { for people }
+                </select>
+            </div>
+            { body }
+        </section>
+    }
+}
+
+fn items(list: &[String], empty: &str) -> Html {
+    if list.is_empty() {
+        html! { <p class="hint">{ empty.to_string() }</p> }
+    } else {
+        html! { <ul>{ for list.iter().map(|i| html! { <li>{ i.clone() }</li> }) }</ul> }
+    }
+}

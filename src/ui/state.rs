@@ -1,0 +1,389 @@
+//! The app's state and its reducer: every user action is an [`Action`]; components only draw
+//! [`AppState`] and dispatch actions. Runs are computed here by asking the engine (through
+//! [`crate::api`]) whenever something that changes the run changes, so components never decide
+//! domain facts.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::api::{self, RunView};
+use crate::engine::knobs::Knob;
+use crate::engine::scenario::Injection;
+use crate::engine::Scenario;
+use crate::spec::{RunSpec, ScenarioSource, Tab};
+
+/// Playback speeds offered, in trace events per second.
+pub const SPEEDS: [u32; 6] = [1, 2, 5, 10, 25, 100];
+
+/// The scenario currently open, parsed once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    pub scenario: Rc<Scenario>,
+    /// The JSON text the scenario came from (exported as is).
+    pub source: Rc<str>,
+}
+
+/// A run of one variant, or why it could not run.
+pub type RunResult = Result<Rc<RunView>, String>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppState {
+    pub spec: RunSpec,
+    pub loaded: Option<Loaded>,
+    /// The run of `spec.variant`.
+    pub run: RunResult,
+    /// The run of `spec.compare` (same seed, knobs and injections).
+    pub compare_run: Option<RunResult>,
+    pub playing: bool,
+    /// Index into [`SPEEDS`].
+    pub speed: usize,
+    /// A message for the user (a bad link, a refused knob value, an import error).
+    pub notice: Option<String>,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState {
+            spec: RunSpec::builtin("alert-before-owner"),
+            loaded: None,
+            run: Err("no scenario open".into()),
+            compare_run: None,
+            playing: false,
+            speed: 2,
+            notice: None,
+        }
+    }
+}
+
+pub enum Action {
+    /// Opens a built-in scenario with a fresh set-up.
+    OpenBuiltin(String),
+    /// Opens a scenario from imported JSON text.
+    Import(String),
+    /// Replaces the whole set-up (a link or the autosaved state).
+    Load(RunSpec),
+    /// Shows the library with a message (e.g. a link that could not be read).
+    Fail(String),
+    Tab(Tab),
+    Variant(String),
+    Compare(Option<String>),
+    Knob(String, i64),
+    ResetKnobs,
+    Seed(u64),
+    /// A new seed derived from the current one (deterministic, so tests can predict it).
+    NewSeed,
+    Inject(Injection),
+    RemoveInjection(usize),
+    /// Drops a hand-picked schedule (back to the seed deciding everything).
+    ClearSchedule,
+    SetSchedule(Vec<u32>),
+    TogglePlay,
+    Pause,
+    Speed(usize),
+    /// Moves the playhead to a time.
+    Seek(u64),
+    /// Moves the playhead to the next (+1) or previous (-1) event time.
+    Step(i32),
+    /// Back to the start (playhead 0, paused).
+    Rewind,
+    Person(Option<u32>),
+    SelectEvent(Option<u32>),
+    Window(u64, u64),
+    Presentation(bool),
+    Notice(Option<String>),
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        s.apply(action);
+        Rc::new(s)
+    }
+}
+
+impl AppState {
+    /// A state opened on `spec` (used at start-up and by tests).
+    pub fn from_spec(spec: RunSpec) -> Self {
+        let mut s = AppState::default();
+        s.apply(Action::Load(spec));
+        s
+    }
+
+    fn apply(&mut self, action: Action) {
+        match action {
+            Action::OpenBuiltin(id) => {
+                self.notice = None;
+                let mut spec = RunSpec::builtin(&id);
+                spec.view.tab = Tab::Run;
+                self.load(spec);
+            }
+            Action::Import(json) => {
+                let checked =
+                    load_scenario(&ScenarioSource::Custom(json.clone())).and_then(|(s, _)| {
+                        crate::engine::validate(&s)
+                            .map_err(|e| format!("This scenario is not valid: {e}"))
+                    });
+                if let Err(e) = checked {
+                    // A bad file leaves the current work as it is.
+                    self.notice = Some(format!("Import failed. {e}"));
+                    return;
+                }
+                let mut spec = RunSpec::builtin("");
+                spec.scenario = ScenarioSource::Custom(json);
+                spec.view.tab = Tab::Run;
+                self.load(spec);
+                if self.loaded.is_some() {
+                    self.notice = Some("Scenario imported.".into());
+                }
+            }
+            Action::Load(spec) => {
+                self.notice = None;
+                self.load(spec);
+            }
+            Action::Fail(msg) => {
+                self.notice = Some(msg);
+                self.spec.view.tab = Tab::Library;
+                self.playing = false;
+            }
+            Action::Tab(t) => {
+                if t == Tab::Library || self.loaded.is_some() {
+                    self.spec.view.tab = t;
+                }
+            }
+            Action::Variant(v) => {
+                self.fit();
+                self.spec.variant = v;
+                self.spec.schedule.clear();
+                self.rerun();
+            }
+            Action::Compare(v) => {
+                self.spec.compare = v;
+                self.rerun();
+            }
+            Action::Knob(name, value) => match self.knob(&name) {
+                Some(k) if value < k.min || value > k.max => {
+                    self.notice = Some(format!(
+                        "{name} must be between {} and {} {}; {value} was not applied.",
+                        k.min,
+                        k.max,
+                        k.unit.label()
+                    ));
+                }
+                Some(k) => {
+                    if value == k.default {
+                        self.spec.knobs.remove(&name);
+                    } else {
+                        self.spec.knobs.insert(name, value);
+                    }
+                    self.notice = None;
+                    self.fit();
+                    self.rerun();
+                }
+                None => self.notice = Some(format!("This scenario has no knob `{name}`.")),
+            },
+            Action::ResetKnobs => {
+                self.spec.knobs = BTreeMap::new();
+                self.rerun();
+            }
+            Action::Seed(seed) => {
+                self.fit();
+                self.spec.seed = seed;
+                self.rerun();
+            }
+            Action::NewSeed => {
+                self.fit();
+                let next =
+                    crate::engine::rng::SplitMix64::new(self.spec.seed).next_u64() % 1_000_000;
+                self.spec.seed = next;
+                self.rerun();
+            }
+            Action::Inject(inj) => {
+                self.spec.injections.push(inj);
+                self.rerun();
+            }
+            Action::RemoveInjection(i) => {
+                if i < self.spec.injections.len() {
+                    self.spec.injections.remove(i);
+                    self.rerun();
+                }
+            }
+            Action::ClearSchedule => {
+                self.spec.schedule.clear();
+                self.rerun();
+            }
+            Action::SetSchedule(schedule) => {
+                self.spec.schedule = schedule;
+                self.rerun();
+            }
+            Action::TogglePlay => {
+                if !self.playing && self.next_time(1).is_none() {
+                    self.spec.view.playhead_ms = 0;
+                }
+                self.playing = !self.playing && self.run.is_ok();
+            }
+            Action::Pause => self.playing = false,
+            Action::Speed(i) => self.speed = i.min(SPEEDS.len() - 1),
+            Action::Seek(t) => self.spec.view.playhead_ms = t.min(self.end_time()),
+            Action::Step(dir) => match self.next_time(dir) {
+                Some(t) => {
+                    self.spec.view.playhead_ms = t;
+                    self.follow_playhead();
+                }
+                None => self.playing = false,
+            },
+            Action::Rewind => {
+                self.playing = false;
+                self.spec.view.playhead_ms = 0;
+            }
+            Action::Person(p) => self.spec.view.person = p,
+            Action::SelectEvent(e) => {
+                self.spec.view.event = e;
+                if let (Some(id), Ok(run)) = (e, &self.run) {
+                    if let Some(row) = run.rows.iter().find(|r| r.id == id) {
+                        self.spec.view.playhead_ms = row.time_ms;
+                        if row.person.is_some() {
+                            self.spec.view.person = row.person;
+                        }
+                    }
+                }
+            }
+            Action::Window(a, b) => {
+                self.spec.view.window_start_ms = a;
+                self.spec.view.window_end_ms = b;
+            }
+            Action::Presentation(on) => self.spec.view.presentation = on,
+            Action::Notice(n) => self.notice = n,
+        }
+    }
+
+    /// Shows the whole run again (after a change that makes a different run).
+    fn fit(&mut self) {
+        self.spec.view.window_start_ms = 0;
+        self.spec.view.window_end_ms = 0;
+        self.spec.view.event = None;
+    }
+
+    /// Moves a zoomed-in window along when a step takes the playhead out of it.
+    fn follow_playhead(&mut self) {
+        let v = &mut self.spec.view;
+        let (a, b, t) = (v.window_start_ms, v.window_end_ms, v.playhead_ms);
+        if b > a && (t < a || t > b) {
+            let span = b - a;
+            v.window_start_ms = t.saturating_sub(span / 10);
+            v.window_end_ms = v.window_start_ms + span;
+        }
+    }
+
+    /// Opens `spec`: parses its scenario, checks its variant and knobs, runs it.
+    fn load(&mut self, spec: RunSpec) {
+        self.playing = false;
+        let (scenario, source) = match load_scenario(&spec.scenario) {
+            Ok(x) => x,
+            Err(e) => return self.apply(Action::Fail(e)),
+        };
+        if let Err(e) = crate::engine::validate(&scenario) {
+            return self.apply(Action::Fail(format!("This scenario is not valid: {e}")));
+        }
+        let mut spec = spec;
+        if !scenario.variants.iter().any(|v| v.name == spec.variant) {
+            spec.variant = scenario
+                .variants
+                .first()
+                .map_or_else(String::new, |v| v.name.clone());
+        }
+        if let Some(c) = &spec.compare {
+            if !scenario.variants.iter().any(|v| &v.name == c) {
+                spec.compare = None;
+            }
+        }
+        self.loaded = Some(Loaded {
+            scenario: Rc::new(scenario),
+            source,
+        });
+        self.spec = spec;
+        self.rerun();
+    }
+
+    /// Recomputes the runs after a change to anything that shapes them.
+    fn rerun(&mut self) {
+        self.playing = false;
+        let Some(loaded) = &self.loaded else { return };
+        let run_of = |variant: &str, schedule: &[u32]| -> RunResult {
+            let config = crate::engine::RunConfig {
+                variant: Some(variant.to_string()),
+                knobs: self.spec.knobs.clone(),
+                injections: self.spec.injections.clone(),
+            };
+            api::run_view(&loaded.scenario, &config, self.spec.seed, schedule).map(Rc::new)
+        };
+        self.run = run_of(&self.spec.variant, &self.spec.schedule);
+        self.compare_run = self.spec.compare.as_deref().map(|v| run_of(v, &[]));
+        let end = self.end_time();
+        if self.spec.view.playhead_ms > end {
+            self.spec.view.playhead_ms = end;
+        }
+    }
+
+    pub fn knob(&self, name: &str) -> Option<&Knob> {
+        self.loaded
+            .as_ref()?
+            .scenario
+            .knobs
+            .iter()
+            .find(|k| k.name == name)
+    }
+
+    /// The value a knob has in this set-up (override or default).
+    pub fn knob_value(&self, k: &Knob) -> i64 {
+        self.spec.knobs.get(&k.name).copied().unwrap_or(k.default)
+    }
+
+    /// The value of the knob called `name` (0 if there is none).
+    pub fn knob_value_by_name(&self, name: &str) -> i64 {
+        self.knob(name).map_or(0, |k| self.knob_value(k))
+    }
+
+    /// The end of the run (0 if it failed).
+    pub fn end_time(&self) -> u64 {
+        let main = self.run.as_ref().map_or(0, |r| r.end_time_ms);
+        let other = self
+            .compare_run
+            .as_ref()
+            .and_then(|r| r.as_ref().ok().map(|r| r.end_time_ms))
+            .unwrap_or(0);
+        main.max(other)
+    }
+
+    /// The time of the next event after the playhead (`dir` > 0) or the last one before it.
+    fn next_time(&self, dir: i32) -> Option<u64> {
+        let run = self.run.as_ref().ok()?;
+        let t = self.spec.view.playhead_ms;
+        if dir > 0 {
+            run.rows.iter().map(|r| r.time_ms).find(|&x| x > t)
+        } else {
+            run.rows.iter().rev().map(|r| r.time_ms).find(|&x| x < t)
+        }
+    }
+}
+
+/// Parses the scenario a spec names.
+fn load_scenario(source: &ScenarioSource) -> Result<(Scenario, Rc<str>), String> {
+    match source {
+        ScenarioSource::Builtin(id) => {
+            let text = crate::scenarios::source(id)
+                .ok_or_else(|| format!("There is no built-in scenario \u{201c}{id}\u{201d}."))?;
+            let s = crate::scenarios::builtin(id)
+                .ok_or_else(|| format!("There is no built-in scenario \u{201c}{id}\u{201d}."))?;
+            Ok((s, Rc::from(text)))
+        }
+        ScenarioSource::Custom(json) => {
+            let s: Scenario = serde_json::from_str(json)
+                .map_err(|e| format!("The scenario could not be read: {e}"))?;
+            Ok((s, Rc::from(json.as_str())))
+        }
+    }
+}

@@ -1,0 +1,542 @@
+//! Sweeps: many seeds of the chosen variants, or one knob over its sweep settings, with the
+//! violation rate drawn as an SVG chart. The work runs in short chunks between browser frames
+//! (each chunk stops after [`CHUNK_MS`]), so the page stays responsive, shows progress and can
+//! be cancelled.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use yew::prelude::*;
+
+use super::app::{App, AppProps};
+use super::pool::{OnResult, Pool, Unit};
+use super::web;
+use crate::engine::Scenario;
+use crate::spec::RunSpec;
+use crate::sweep_work::request;
+
+/// How long one chunk of sweep work may hold the main thread.
+pub const CHUNK_MS: f64 = 12.0;
+/// Most seeds per point.
+pub const MAX_SEEDS: u64 = 100_000;
+
+/// One point of a sweep: a variant at one knob value (or the plain set-up).
+#[derive(Clone, PartialEq, Debug)]
+pub struct Point {
+    pub variant: String,
+    pub knob_value: Option<i64>,
+    pub runs: u64,
+    pub violating: u64,
+    pub error: Option<String>,
+}
+
+impl Point {
+    pub fn rate(&self) -> f64 {
+        if self.runs == 0 {
+            0.0
+        } else {
+            self.violating as f64 / self.runs as f64
+        }
+    }
+}
+
+/// A sweep in progress or finished.
+#[derive(Clone, PartialEq, Debug, Default)]
+pub struct Progress {
+    pub points: Vec<Point>,
+    /// Seeds per point.
+    pub seeds: u64,
+    pub knob: Option<String>,
+    pub running: bool,
+    pub cancelled: bool,
+    pub elapsed_ms: f64,
+    /// Where the work runs: "main thread" or "N workers".
+    pub runner: String,
+}
+
+impl Progress {
+    pub fn done(&self) -> u64 {
+        self.points.iter().map(|p| p.runs).sum()
+    }
+    pub fn total(&self) -> u64 {
+        self.seeds * self.points.len() as u64
+    }
+}
+
+/// Seeds per worker request (a worker answers one in a few tens of milliseconds).
+const UNIT_SEEDS: u64 = 250;
+
+/// The work of one sweep: advanced chunk by chunk on the main thread, or by a worker pool.
+struct Job {
+    /// The set-up the sweep started from (seed = first seed).
+    spec: RunSpec,
+    scenario: Rc<Scenario>,
+    progress: Progress,
+    started: f64,
+    pool: Option<Pool>,
+}
+
+impl Job {
+    /// The run configuration of point `p` (its variant and knob value over the set-up's).
+    fn point_spec(&self, p: &Point) -> RunSpec {
+        let mut spec = self.spec.clone();
+        spec.variant = p.variant.clone();
+        if let (Some(k), Some(v)) = (&self.progress.knob, p.knob_value) {
+            spec.knobs.insert(k.clone(), v);
+        }
+        spec
+    }
+
+    /// Runs seeds on the main thread until `CHUNK_MS` has passed or the sweep is done; false
+    /// when done.
+    fn chunk(&mut self) -> bool {
+        let until = web::now_ms() + CHUNK_MS;
+        let seeds = self.progress.seeds;
+        let mut batch = 8u64;
+        while web::now_ms() < until {
+            let Some(i) = self
+                .progress
+                .points
+                .iter()
+                .position(|p| p.runs < seeds && p.error.is_none())
+            else {
+                break;
+            };
+            let p = &self.progress.points[i];
+            let n = batch.min(seeds - p.runs);
+            let first = self.spec.seed + p.runs;
+            let result = self
+                .point_spec(p)
+                .resolve()
+                .and_then(|(_, config)| crate::api::sweep(&self.scenario, &config, first, n));
+            let p = &mut self.progress.points[i];
+            match result {
+                Ok(r) => {
+                    p.runs += n;
+                    p.violating += r.violating_runs;
+                }
+                Err(e) => p.error = Some(e),
+            }
+            batch = (batch * 2).min(256);
+        }
+        self.update()
+    }
+
+    /// Records the elapsed time; false when every point is done (or failed).
+    fn update(&mut self) -> bool {
+        let seeds = self.progress.seeds;
+        self.progress.elapsed_ms = web::now_ms() - self.started;
+        self.progress.running = self
+            .progress
+            .points
+            .iter()
+            .any(|p| p.runs < seeds && p.error.is_none());
+        self.progress.running
+    }
+
+    /// The worker requests for every point, in point order.
+    fn units(&self) -> Vec<Unit> {
+        let seeds = self.progress.seeds;
+        let mut out = Vec::new();
+        for (i, p) in self.progress.points.iter().enumerate() {
+            let spec = self.point_spec(p);
+            for k in (0..seeds).step_by(UNIT_SEEDS as usize) {
+                let n = UNIT_SEEDS.min(seeds - k);
+                out.push(Unit {
+                    point: i,
+                    request: request(&spec, spec.seed + k, n),
+                });
+            }
+        }
+        out
+    }
+}
+
+type SharedJob = Rc<RefCell<Option<Job>>>;
+
+/// Starts `job` on `threads` workers (0: the main thread), falling back to the main thread
+/// when workers cannot run here.
+fn launch(job: SharedJob, progress: UseStateHandle<Progress>, threads: u32) {
+    if threads > 0 {
+        let units = job.borrow().as_ref().map(Job::units).unwrap_or_default();
+        let on_result: OnResult = {
+            let (job, progress) = (job.clone(), progress.clone());
+            Rc::new(move |point, result| worker_result(&job, &progress, point, result))
+        };
+        match Pool::start(threads, units, on_result) {
+            Ok(pool) => {
+                if let Some(j) = job.borrow_mut().as_mut() {
+                    j.pool = Some(pool);
+                    j.progress.runner =
+                        format!("{threads} worker{}", if threads == 1 { "" } else { "s" });
+                    progress.set(j.progress.clone());
+                }
+                return;
+            }
+            Err(why) => {
+                if let Some(j) = job.borrow_mut().as_mut() {
+                    j.progress.runner = format!("main thread ({why})");
+                }
+            }
+        }
+    }
+    pump(job, progress);
+}
+
+/// Adds one worker answer to the sweep; ends the sweep when it was the last one.
+fn worker_result(
+    job: &SharedJob,
+    progress: &UseStateHandle<Progress>,
+    point: usize,
+    result: Result<crate::sweep_work::Counts, String>,
+) {
+    let mut slot = job.borrow_mut();
+    let Some(j) = slot.as_mut() else { return };
+    match (j.progress.points.get_mut(point), result) {
+        (Some(p), Ok(c)) => {
+            p.runs += c.runs;
+            p.violating += c.violating;
+        }
+        (Some(p), Err(e)) => p.error = Some(e),
+        (None, Err(e)) => j
+            .progress
+            .points
+            .iter_mut()
+            .for_each(|p| p.error = Some(e.clone())),
+        (None, Ok(_)) => {}
+    }
+    let more = j.update();
+    progress.set(j.progress.clone());
+    if !more {
+        // The pool owns the closure running now: let it go after this call returns.
+        if let Some(pool) = slot.take().and_then(|j| j.pool) {
+            Timeout::new(0, move || drop(pool)).forget();
+        }
+    }
+}
+
+#[function_component(Sweep)]
+pub fn sweep(props: &AppProps) -> Html {
+    let app = &props.app;
+    let progress = use_state(Progress::default);
+    let job = use_mut_ref(|| None::<Job>);
+    let seeds = use_state(|| 1000u64);
+    let threads = use_state(super::pool::cores);
+    {
+        // Leaving the Sweep tab cancels a running sweep (and stops its workers).
+        let job = job.clone();
+        use_effect_with((), move |_| move || drop(job.borrow_mut().take()));
+    }
+    let knob = use_state(|| {
+        app.loaded.as_ref().and_then(|l| {
+            l.scenario
+                .knobs
+                .iter()
+                .find(|k| k.main)
+                .map(|k| k.name.clone())
+        })
+    });
+    let Some(loaded) = &app.loaded else {
+        return html! {};
+    };
+    let variants: Vec<String> = std::iter::once(app.spec.variant.clone())
+        .chain(app.spec.compare.clone())
+        .collect();
+
+    let start = {
+        let (app, progress, job, seeds, knob, threads) = (
+            app.clone(),
+            progress.clone(),
+            job.clone(),
+            *seeds,
+            (*knob).clone(),
+            *threads,
+        );
+        let scenario = loaded.scenario.clone();
+        let variants = variants.clone();
+        Callback::from(move |_| {
+            let values: Vec<Option<i64>> = match knob
+                .as_ref()
+                .and_then(|k| scenario.knobs.iter().find(|x| &x.name == k))
+            {
+                Some(k) if !k.sweep.is_empty() => k.sweep.iter().map(|v| Some(*v)).collect(),
+                Some(k) => (0..=4)
+                    .map(|i| Some(k.min + (k.max - k.min) * i / 4))
+                    .collect(),
+                None => vec![None],
+            };
+            let points = variants
+                .iter()
+                .flat_map(|v| {
+                    values.iter().map(move |x| Point {
+                        variant: v.clone(),
+                        knob_value: *x,
+                        runs: 0,
+                        violating: 0,
+                        error: None,
+                    })
+                })
+                .collect();
+            let p = Progress {
+                points,
+                seeds,
+                knob: knob.clone(),
+                running: true,
+                cancelled: false,
+                elapsed_ms: 0.0,
+                runner: "main thread".into(),
+            };
+            *job.borrow_mut() = Some(Job {
+                spec: app.spec.clone(),
+                scenario: scenario.clone(),
+                progress: p.clone(),
+                started: web::now_ms(),
+                pool: None,
+            });
+            progress.set(p);
+            launch(job.clone(), progress.clone(), threads);
+        })
+    };
+    let cancel = {
+        let (job, progress) = (job.clone(), progress.clone());
+        Callback::from(move |_| {
+            if let Some(j) = job.borrow_mut().take() {
+                let mut p = j.progress;
+                p.running = false;
+                p.cancelled = true;
+                progress.set(p);
+            }
+        })
+    };
+    let set_seeds = {
+        let (seeds, app) = (seeds.clone(), app.clone());
+        Callback::from(move |e: Event| {
+            if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                match i.value().trim().parse::<u64>() {
+                    Ok(n) if (1..=MAX_SEEDS).contains(&n) => seeds.set(n),
+                    _ => {
+                        i.set_value(&seeds.to_string());
+                        app.dispatch(super::state::Action::Notice(Some(format!(
+                            "Seeds per point must be a whole number from 1 to {MAX_SEEDS}."
+                        ))));
+                    }
+                }
+            }
+        })
+    };
+    let set_threads = {
+        let threads = threads.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                threads.set(s.value().parse().unwrap_or(0));
+            }
+        })
+    };
+    let set_knob = {
+        let knob = knob.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                let v = s.value();
+                knob.set((!v.is_empty()).then_some(v));
+            }
+        })
+    };
+    let knob_options = loaded.scenario.knobs.iter().map(|k| {
+        html! { <option value={k.name.clone()} selected={knob.as_deref() == Some(&k.name)}>{ k.name.clone() }</option> }
+    });
+    let p = &*progress;
+    html! {
+        <section class="sweep" aria-label="Sweep">
+            <div class="sweep-form">
+                <p>{ format!("Variants: {} · seeds from {}", variants.join(" and "), app.spec.seed) }</p>
+                <label for="sweep-seeds">{ "Seeds per point" }</label>
+                <input id="sweep-seeds" class="num" type="number" min="1" max={MAX_SEEDS.to_string()}
+                    value={seeds.to_string()} onchange={set_seeds} />
+                <label for="sweep-knob">{ "Sweep knob" }</label>
+                <select id="sweep-knob" onchange={set_knob}>
+                    <option value="" selected={knob.is_none()}>{ "(none: seeds only)" }</option>
+                    { for knob_options }
+                </select>
+                <label for="sweep-threads">{ "Run on" }</label>
+                <select id="sweep-threads" onchange={set_threads}>
+                    { for (0..=super::pool::cores()).map(|n| html! {
+                        <option value={n.to_string()} selected={n == *threads}>{ threads_label(n) }</option>
+                    }) }
+                </select>
+                <button id="sweep-start" onclick={start} disabled={p.running}>{ "Run sweep" }</button>
+                <button id="sweep-cancel" onclick={cancel} disabled={!p.running}>{ "Cancel" }</button>
+            </div>
+            if p.total() > 0 {
+                <div class="sweep-progress">
+                    <progress id="sweep-progress" max={p.total().to_string()} value={p.done().to_string()}
+                        aria-label="Sweep progress" />
+                    <span id="sweep-status" data-done={(!p.running && !p.cancelled).to_string()}
+                        data-elapsed-ms={format!("{:.0}", p.elapsed_ms)}>
+                        { status(p) }
+                    </span>
+                </div>
+                { chart(p, app) }
+                { table(p) }
+            }
+        </section>
+    }
+}
+
+/// Schedules the next chunk of `job` after the browser had a chance to paint and handle input.
+fn pump(job: Rc<RefCell<Option<Job>>>, progress: UseStateHandle<Progress>) {
+    Timeout::new(0, move || {
+        let more = {
+            let mut j = job.borrow_mut();
+            let Some(jb) = j.as_mut() else { return };
+            let more = jb.chunk();
+            progress.set(jb.progress.clone());
+            if !more {
+                *j = None;
+            }
+            more
+        };
+        if more {
+            pump(job, progress);
+        }
+    })
+    .forget();
+}
+
+fn threads_label(n: u32) -> String {
+    match n {
+        0 => "main thread (in chunks)".into(),
+        1 => "1 worker".into(),
+        n => format!("{n} workers"),
+    }
+}
+
+fn status(p: &Progress) -> String {
+    let runs = p.done();
+    let rate = if p.elapsed_ms > 0.0 {
+        runs as f64 / p.elapsed_ms * 1000.0
+    } else {
+        0.0
+    };
+    let state = if p.running {
+        "running"
+    } else if p.cancelled {
+        "cancelled"
+    } else {
+        "done"
+    };
+    format!(
+        "{state}: {runs} of {} runs in {:.2} s ({rate:.0} runs/s) on {}",
+        p.total(),
+        p.elapsed_ms / 1000.0,
+        p.runner
+    )
+}
+
+fn table(p: &Progress) -> Html {
+    html! {
+        <table class="sweep-table" id="sweep-table">
+            <thead><tr>
+                <th>{ "Variant" }</th>
+                if let Some(k) = &p.knob { <th>{ k.clone() }</th> }
+                <th>{ "Runs" }</th><th>{ "Violating" }</th><th>{ "Rate" }</th>
+            </tr></thead>
+            <tbody>
+                { for p.points.iter().map(|pt| html! {
+                    <tr>
+                        <td>{ pt.variant.clone() }</td>
+                        if p.knob.is_some() { <td>{ pt.knob_value.map_or(String::new(), |v| v.to_string()) }</td> }
+                        <td>{ pt.runs }</td>
+                        <td>{ pt.violating }</td>
+                        <td>{ pt.error.clone().unwrap_or_else(|| format!("{:.1}%", pt.rate() * 100.0)) }</td>
+                    </tr>
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
+const SERIES: [&str; 2] = ["#b42318", "#067647"];
+
+/// Violation rate per point: one line per variant over the knob's values (a single point per
+/// variant when no knob is swept).
+fn chart(p: &Progress, app: &App) -> Html {
+    let (w, h, left, bottom) = (640.0, 260.0, 48.0, 36.0);
+    let xs: Vec<Option<i64>> = {
+        let mut v: Vec<Option<i64>> = p.points.iter().map(|pt| pt.knob_value).collect();
+        v.dedup();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let n = xs.len().max(1);
+    let x_of = |x: Option<i64>| {
+        let i = xs.iter().position(|v| *v == x).unwrap_or(0);
+        if n == 1 {
+            left + (w - left) / 2.0
+        } else {
+            left + 20.0 + (w - left - 40.0) * i as f64 / (n - 1) as f64
+        }
+    };
+    let y_of = |rate: f64| 10.0 + (h - bottom - 10.0) * (1.0 - rate);
+    let mut variants: Vec<&str> = p.points.iter().map(|pt| pt.variant.as_str()).collect();
+    variants.dedup();
+    let unit = p
+        .knob
+        .as_ref()
+        .and_then(|k| app.knob(k))
+        .map_or("", |k| k.unit.label());
+    let series = variants.iter().enumerate().map(|(si, v)| {
+        let colour = SERIES[si % SERIES.len()];
+        let pts: Vec<(f64, f64, &Point)> = p
+            .points
+            .iter()
+            .filter(|pt| pt.variant == *v && pt.runs > 0)
+            .map(|pt| (x_of(pt.knob_value), y_of(pt.rate()), pt))
+            .collect();
+        let line: Vec<String> = pts.iter().map(|(x, y, _)| format!("{x:.1},{y:.1}")).collect();
+        html! {
+            <g>
+                <polyline points={line.join(" ")} fill="none" stroke={colour} stroke-width="2" />
+                { for pts.iter().map(|(x, y, pt)| html! {
+                    <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="4" fill={colour}>
+                        <title>{ format!("{}: {:.1}% of {} runs", pt.variant, pt.rate() * 100.0, pt.runs) }</title>
+                    </circle>
+                }) }
+                <text x={format!("{}", w - 150.0)} y={format!("{}", 20.0 + 16.0 * si as f64)}
+                    font-size="12" fill={colour}>{ format!("● {v}") }</text>
+            </g>
+        }
+    });
+    let grid = [0.0, 0.25, 0.5, 0.75, 1.0].map(|r| {
+        let y = y_of(r);
+        html! {
+            <g>
+                <line x1={format!("{left}")} x2={format!("{w}")} y1={format!("{y:.1}")} y2={format!("{y:.1}")} stroke="#dde2ea" />
+                <text x={format!("{}", left - 6.0)} y={format!("{:.1}", y + 4.0)} font-size="11"
+                    text-anchor="end" fill="#5b6478">{ format!("{:.0}%", r * 100.0) }</text>
+            </g>
+        }
+    });
+    let labels = xs.iter().map(|x| {
+        let text = x.map_or("all seeds".to_string(), |v| format!("{v} {unit}"));
+        html! {
+            <text x={format!("{:.1}", x_of(*x))} y={format!("{}", h - bottom + 16.0)} font-size="11"
+                text-anchor="middle" fill="#5b6478">{ text }</text>
+        }
+    });
+    let title = match &p.knob {
+        Some(k) => format!("Violation rate against {k}"),
+        None => "Violation rate".to_string(),
+    };
+    html! {
+        <svg id="sweep-chart" class="chart" xmlns="http://www.w3.org/2000/svg"
+            viewBox={format!("0 0 {w} {h}")} role="img" aria-label={title.clone()}
+            font-family="system-ui, sans-serif">
+            <title>{ title }</title>
+            { for grid }
+            { for labels }
+            { for series }
+        </svg>
+    }
+}

@@ -1,0 +1,145 @@
+//! Thin wrappers over the browser APIs the app uses (URL fragment, localStorage, clipboard,
+//! downloads, file reading, timing). Each fails quietly to `None`/`false`: a browser that
+//! refuses storage or the clipboard must not break the app.
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// The localStorage key the autosaved state lives under.
+pub const STORAGE_KEY: &str = "racelab.state";
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// The URL fragment without its `#`, if there is one.
+pub fn fragment() -> Option<String> {
+    let hash = window()?.location().hash().ok()?;
+    let hash = hash.strip_prefix('#').unwrap_or(&hash);
+    (!hash.is_empty()).then(|| hash.to_string())
+}
+
+/// The page's address without the fragment.
+pub fn base_url() -> String {
+    window()
+        .and_then(|w| w.location().href().ok())
+        .map(|h| h.split('#').next().unwrap_or_default().to_string())
+        .unwrap_or_default()
+}
+
+/// Replaces the URL fragment without adding a history entry or reloading.
+pub fn set_fragment(code: &str) {
+    if let Some(h) = window().and_then(|w| w.history().ok()) {
+        let _ =
+            h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{code}")));
+    }
+}
+
+/// Removes the fragment (after a bad link was reported).
+pub fn clear_fragment() {
+    if let Some(h) = window().and_then(|w| w.history().ok()) {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&base_url()));
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window()?.local_storage().ok()?
+}
+
+pub fn load_saved() -> Option<String> {
+    storage()?.get_item(STORAGE_KEY).ok()?
+}
+
+pub fn save(value: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(STORAGE_KEY, value);
+    }
+}
+
+/// Puts `text` on the clipboard (asynchronously; a refusal is ignored: the link is also shown).
+pub fn copy_to_clipboard(text: &str) {
+    if let Some(w) = window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+/// Offers `text` as a file download named `name`.
+pub fn download(name: &str, mime: &str, text: &str) {
+    let Some(doc) = window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(a) = doc.create_element("a") else {
+        return;
+    };
+    let url = format!("data:{mime};charset=utf-8,{}", percent_encode(text));
+    let _ = a.set_attribute("href", &url);
+    let _ = a.set_attribute("download", name);
+    if let Some(a) = a.dyn_ref::<web_sys::HtmlElement>() {
+        a.click();
+    }
+}
+
+/// Percent-encodes everything but unreserved characters (for a data: URL).
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Reads the first file chosen in `input` as text and calls `done` with it (or an error).
+pub fn read_file(
+    input: &web_sys::HtmlInputElement,
+    done: impl FnOnce(Result<String, String>) + 'static,
+) {
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return;
+    };
+    let Ok(reader) = web_sys::FileReader::new() else {
+        return done(Err("this browser cannot read files".into()));
+    };
+    let r = reader.clone();
+    let onload = Closure::once(move || {
+        let text = r.result().ok().and_then(|v| v.as_string());
+        done(text.ok_or_else(|| "the file could not be read as text".to_string()));
+    });
+    reader.set_onloadend(Some(onload.as_ref().unchecked_ref()));
+    onload.forget();
+    let _ = reader.read_as_text(&file);
+}
+
+/// Milliseconds from a monotonic browser clock (for sweep chunking and reported figures; never
+/// used by the engine).
+pub fn now_ms() -> f64 {
+    window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// The outer markup of the element with `id` (the timeline SVG, for export).
+pub fn outer_html(id: &str) -> Option<String> {
+    Some(window()?.document()?.get_element_by_id(id)?.outer_html())
+}
+
+/// The app's own wasm-bindgen module and wasm file (from the boot script's data attributes),
+/// which the sweep workers load too.
+pub fn app_files() -> Option<(String, String)> {
+    let tag = window()?
+        .document()?
+        .query_selector("script[data-js][data-wasm]")
+        .ok()??;
+    Some((
+        tag.get_attribute("data-js")?,
+        tag.get_attribute("data-wasm")?,
+    ))
+}
+
+/// Percent-encodes `text` for a URL query value.
+pub fn query_encode(text: &str) -> String {
+    percent_encode(text)
+}

@@ -1,0 +1,302 @@
+// End-to-end tests of the browser app: serve dist/ (the `trunk build --release` output) on a free
+// localhost port and drive Debian's Chromium through playwright-core, as a user would:
+//   library → list-queue → naive shows a violation → fixed shows none → copy the link → the link
+//   opened in a fresh browser gives the same trace hash and view → a corrupted link shows a
+//   message and the library → a reload restores the state → a 1,000-seed sweep completes.
+// Screenshots of the main views go to target/e2e/*.png. Measured figures (first render, longest
+// main-thread gap during the sweep, bundle size) are printed and written to
+// target/e2e/figures.json; they are reported, not asserted.
+// Exits non-zero on any failed check, page error, console error or CSP violation.
+import { createServer } from "node:http";
+import { readFile, readdir, mkdir, writeFile } from "node:fs/promises";
+import { gzipSync } from "node:zlib";
+import { extname, join, normalize, resolve } from "node:path";
+import { chromium } from "playwright-core";
+
+const DIST = resolve("dist");
+const OUT = "target/e2e";
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".wasm": "application/wasm",
+  ".css": "text/css",
+};
+
+const watchdog = setTimeout(() => {
+  console.error("FAIL: e2e tests took longer than 300 s");
+  process.exit(1);
+}, 300_000);
+
+const server = createServer(async (req, res) => {
+  const path = new URL(req.url, "http://localhost").pathname;
+  const file = normalize(join(DIST, path === "/" ? "index.html" : decodeURIComponent(path)));
+  try {
+    if (!file.startsWith(DIST)) throw new Error("outside dist");
+    const body = await readFile(file);
+    res.writeHead(200, { "content-type": TYPES[extname(file)] || "application/octet-stream" });
+    res.end(body);
+  } catch {
+    res.writeHead(404).end("not found");
+  }
+});
+await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+const BASE = `http://127.0.0.1:${server.address().port}/`;
+
+const problems = [];
+const figures = {};
+let step = "start";
+const check = (ok, what) => {
+  if (!ok) problems.push(`${step}: ${what}`);
+  return ok;
+};
+
+async function newPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  page.on("pageerror", (e) => problems.push(`${step}: page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`${step}: console error: ${m.text()}`);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
+  return page;
+}
+
+const text = async (page, sel) => ((await page.textContent(sel)) || "").trim();
+const attr = (page, sel, name) => page.getAttribute(sel, name);
+const shot = (page, name) => page.screenshot({ path: `${OUT}/${name}.png` });
+
+// The state a link must reproduce: run identity plus what the user was looking at.
+async function viewOf(page) {
+  return {
+    title: await text(page, "#scenario-title"),
+    tab: await text(page, "[role=tab][aria-selected=true]"),
+    variant: await page.inputValue("#variant"),
+    seed: await page.inputValue("#seed"),
+    hash: await attr(page, "#violations", "data-trace-hash"),
+    violations: await attr(page, "#violations", "data-count"),
+    playhead: await text(page, "#playhead-time"),
+  };
+}
+
+let browser;
+try {
+  await mkdir(OUT, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    timeout: 30_000,
+    args: [
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+      "--disable-gpu",
+    ],
+  });
+
+  step = "open the app";
+  const page = await newPage(browser);
+  await page.goto(BASE, { waitUntil: "load" });
+  await page.waitForSelector("#card-list-queue");
+  figures.first_render_ms = Math.round(await page.evaluate(() => performance.now()));
+  check((await page.$$(".card")).length === 9, "the library shows 9 scenario cards");
+  await shot(page, "library");
+
+  step = "run list-queue naive";
+  await page.click("#card-list-queue");
+  await page.waitForSelector("#violations");
+  check((await page.inputValue("#variant")) === "naive", "list-queue opens on its naive variant");
+  const naive = await viewOf(page);
+  check(Number(naive.violations) > 0, `naive shows a violation in the panel (got ${naive.violations})`);
+  check(/^[0-9a-f]{16}$/.test(naive.hash || ""), `the run has a trace hash (got ${naive.hash})`);
+  check((await page.$$("#violations .violation")).length > 0, "the violations panel lists them");
+  await page.click("#violation-0");
+  await page.waitForSelector("#selected-event");
+  check((await page.$$("#timeline-svg .mark.violation")).length > 0, "the timeline marks the violation");
+  await shot(page, "run-naive");
+
+  step = "switch to fixed";
+  await page.selectOption("#variant", "fixed");
+  await page.waitForSelector("#violations[data-count='0']");
+  check((await page.$("#no-violations")) !== null, "fixed says no invariant was violated");
+
+  step = "step and copy the link";
+  await page.click("#rewind");
+  for (let i = 0; i < 3; i++) await page.click("#step");
+  await page.fill("#seed", "42");
+  await page.press("#seed", "Enter");
+  await page.locator("#seed").blur();
+  await page.waitForFunction(() => document.querySelector("#seed")?.value === "42");
+  await page.click("#step");
+  const before = await viewOf(page);
+  await page.click("#copy-link");
+  const link = await page.inputValue("#share-link");
+  check(link.startsWith(BASE + "#"), `the link points at the app (${link.slice(0, 60)}…)`);
+  figures.link_length = link.length;
+
+  step = "open the link in a fresh browser";
+  const fresh = await newPage(browser);
+  await fresh.goto(link, { waitUntil: "load" });
+  await fresh.waitForSelector("#violations");
+  const after = await viewOf(fresh);
+  check(JSON.stringify(after) === JSON.stringify(before),
+    `same run and view: ${JSON.stringify(before)} vs ${JSON.stringify(after)}`);
+  await fresh.context().close();
+
+  step = "open a corrupted link";
+  const bad = await newPage(browser);
+  const code = link.split("#")[1];
+  const corrupted = code.slice(0, 2) + (code[2] === "A" ? "B" : "A") + code.slice(3, -4);
+  await bad.goto(`${BASE}#${corrupted}`, { waitUntil: "load" });
+  await bad.waitForSelector("#notice");
+  const message = await text(bad, "#notice");
+  check(/link could not be opened/i.test(message), `a clear message (got "${message}")`);
+  check((await bad.$("#library-heading")) !== null, "the library is shown");
+  await shot(bad, "bad-link");
+  await bad.goto(`${BASE}#7.AAAA`, { waitUntil: "load" });
+  await bad.waitForSelector("#notice");
+  check(/version/i.test(await text(bad, "#notice")), "an unknown version is named as such");
+  await bad.context().close();
+
+  step = "reload restores the state";
+  await page.reload({ waitUntil: "load" });
+  await page.waitForSelector("#violations");
+  check(JSON.stringify(await viewOf(page)) === JSON.stringify(before), "same state after a reload");
+  await page.goto(BASE, { waitUntil: "load" }); // no fragment: the autosave must restore it
+  await page.waitForSelector("#violations");
+  const restored = await viewOf(page);
+  check(restored.hash === before.hash && restored.seed === "42",
+    `the autosave restores the run (${JSON.stringify(restored)})`);
+
+  step = "export and import";
+  const download = async (sel) => {
+    const [dl] = await Promise.all([page.waitForEvent("download"), page.click(sel)]);
+    return { name: dl.suggestedFilename(), text: await readFile(await dl.path(), "utf8") };
+  };
+  const exported = await download("#export-json");
+  const scenario = JSON.parse(exported.text);
+  check(exported.name === "list-queue.json" && scenario.id === "list-queue",
+    `Export JSON gives the scenario (${exported.name})`);
+  const svg = await download("#export-svg");
+  check(svg.name.endsWith(".svg") && svg.text.startsWith("<svg") && svg.text.includes("xmlns"),
+    `Export SVG gives a standalone SVG (${svg.text.slice(0, 40)})`);
+  scenario.id = "my-list-queue";
+  scenario.title = "My <b>imported</b> queue";
+  await page.setInputFiles("#import-json", {
+    name: "mine.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(scenario)),
+  });
+  await page.waitForFunction(() => /imported/.test(document.querySelector("#scenario-title")?.textContent));
+  check((await text(page, "#scenario-title")) === "My <b>imported</b> queue",
+    "an imported scenario's text is shown as text, not HTML");
+  check((await page.$("#scenario-title b")) === null, "no HTML from an imported file");
+  await page.setInputFiles("#import-json", {
+    name: "bad.json", mimeType: "application/json", buffer: Buffer.from("{ not json"),
+  });
+  await page.waitForSelector("#notice");
+  check(/Import failed. The scenario could not be read/.test(await text(page, "#notice")), "a bad file gives a clear message");
+  check((await text(page, "#scenario-title")) === "My <b>imported</b> queue", "a bad file leaves the work as it was");
+  await page.click("#card-list-queue").catch(() => {});
+  await page.goto(BASE + "#" + link.split("#")[1], { waitUntil: "load" });
+  await page.waitForSelector("#violations");
+
+  step = "compare";
+  await page.click("#tab-compare");
+  await page.selectOption("#compare-variant-a", "naive");
+  await page.waitForSelector("#outcome-a");
+  await page.waitForSelector("#outcome-b");
+  check((await attr(page, "#outcome-b", "data-violations")) === "0", "fixed side has no violation");
+  await shot(page, "compare");
+
+  step = "sweep";
+  await page.click("#tab-sweep");
+  await page.fill("#sweep-seeds", "1000");
+  await page.press("#sweep-seeds", "Tab");
+  await page.selectOption("#sweep-knob", "");
+  await page.selectOption("#sweep-threads", "0"); // the main-thread path is the one that could block
+  // Watch the main thread: the longest gap between timer ticks while the sweep runs.
+  await page.evaluate(() => {
+    window.__gap = 0;
+    let last = performance.now();
+    window.__ticker = setInterval(() => {
+      const now = performance.now();
+      window.__gap = Math.max(window.__gap, now - last);
+      last = now;
+    }, 5);
+  });
+  await page.click("#sweep-start");
+  await page.waitForSelector("#sweep-status[data-done='true']", { timeout: 120_000 });
+  figures.sweep_1000_seeds_ms = Number(await attr(page, "#sweep-status", "data-elapsed-ms"));
+  figures.sweep_longest_main_thread_gap_ms = Math.round(
+    await page.evaluate(() => (clearInterval(window.__ticker), window.__gap)),
+  );
+  check(/done: 2000 of 2000 runs/.test(await text(page, "#sweep-status")),
+    `1,000 seeds of both variants ran (${await text(page, "#sweep-status")})`);
+  check((await page.$("#sweep-chart circle")) !== null, "the chart shows the rates");
+  await shot(page, "sweep");
+
+  step = "sweep a knob, then cancel one";
+  await page.selectOption("#sweep-knob", { index: 1 });
+  await page.fill("#sweep-seeds", "20000");
+  await page.press("#sweep-seeds", "Tab");
+  await page.click("#sweep-start");
+  await page.click("#sweep-cancel");
+  await page.waitForFunction(() => /cancelled/.test(document.querySelector("#sweep-status")?.textContent));
+
+  step = "sweep speed: 10,000 seeds of a 50-person scenario, workers vs one";
+  await page.click("#tab-run");
+  await page.fill("#knob-people", "50");
+  await page.press("#knob-people", "Tab");
+  await page.waitForFunction(() => document.querySelector("#knob-people")?.value === "50");
+  await page.click("#tab-compare");
+  await page.selectOption("#compare-variant-b", "");
+  await page.click("#tab-sweep");
+  await page.fill("#sweep-seeds", "10000");
+  await page.press("#sweep-seeds", "Tab");
+  await page.selectOption("#sweep-knob", "");
+  const threads = await page.$$eval("#sweep-threads option", (os) => os.map((o) => o.value));
+  figures.browser_cores = Number(threads[threads.length - 1]);
+  for (const t of [threads[threads.length - 1], "1", "0"]) {
+    await page.selectOption("#sweep-threads", t);
+    await page.click("#sweep-start");
+    await page.waitForSelector("#sweep-status[data-done='true']", { timeout: 120_000 });
+    const status = await text(page, "#sweep-status");
+    check(/done: 10000 of 10000 runs/.test(status), `10,000 runs on ${t} (${status})`);
+    figures[`sweep_10000_seeds_50_people_ms_on_${t === "0" ? "main_thread" : t + "_workers"}`] =
+      Number(await attr(page, "#sweep-status", "data-elapsed-ms"));
+  }
+  await shot(page, "sweep-workers");
+
+  step = "presentation mode";
+  await page.click("#tab-run");
+  await page.check("#presentation");
+  await shot(page, "presentation");
+} catch (e) {
+  problems.push(`${step}: ${e.message}`);
+} finally {
+  await browser?.close().catch(() => {});
+  server.closeAllConnections();
+  server.close();
+  clearTimeout(watchdog);
+}
+
+// Bundle size: what a first visit downloads (wasm + js), gzipped.
+const files = await readdir(DIST);
+const gz = (f) => readFile(join(DIST, f)).then((b) => gzipSync(b, { level: 9 }).length);
+figures.wasm_gzip_bytes = await gz(files.find((f) => f.endsWith(".wasm")));
+figures.js_gzip_bytes = (await Promise.all(files.filter((f) => f.endsWith(".js")).map(gz)))
+  .reduce((a, b) => a + b, 0);
+await writeFile(`${OUT}/figures.json`, JSON.stringify(figures, null, 2) + "\n");
+console.log("figures:", JSON.stringify(figures));
+
+if (problems.length) {
+  for (const p of problems) console.error(`FAIL: ${p}`);
+  process.exit(1);
+}
+console.log(`e2e: all checks passed; screenshots in ${OUT}/`);

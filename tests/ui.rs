@@ -1,0 +1,342 @@
+//! Browser component tests: mount the app (or one component) in headless Chromium, interact
+//! through the DOM as a user would, and assert what the DOM shows. Run with
+//! `cargo test --target wasm32-unknown-unknown --test ui` (see scripts/test).
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use racelab::spec::{RunSpec, Tab};
+use racelab::ui::app::RaceLab;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A mounted app in its own element; unmounted and removed on drop.
+struct Mounted {
+    root: Element,
+    handle: Option<yew::AppHandle<RaceLab>>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            h.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+impl Mounted {
+    fn find(&self, selector: &str) -> Option<Element> {
+        self.root.query_selector(selector).ok().flatten()
+    }
+    fn get(&self, selector: &str) -> Element {
+        self.find(selector)
+            .unwrap_or_else(|| panic!("no element matches {selector}"))
+    }
+    fn count(&self, selector: &str) -> u32 {
+        self.root.query_selector_all(selector).unwrap().length()
+    }
+    fn text(&self, selector: &str) -> String {
+        self.get(selector).text_content().unwrap_or_default()
+    }
+    fn attr(&self, selector: &str, name: &str) -> String {
+        self.get(selector).get_attribute(name).unwrap_or_default()
+    }
+    async fn click(&self, selector: &str) {
+        eventually(&format!("{selector} exists"), || {
+            self.find(selector).is_some()
+        })
+        .await;
+        self.get(selector).unchecked_into::<HtmlElement>().click();
+        settle().await;
+    }
+    /// Waits until an element matching `selector` exists.
+    async fn shows(&self, selector: &str) {
+        eventually(&format!("{selector} is shown"), || {
+            self.find(selector).is_some()
+        })
+        .await;
+    }
+    /// Sets a select's or input's value and fires `change`, as a user's edit does.
+    async fn change(&self, selector: &str, value: &str) {
+        self.shows(selector).await;
+        let el = self.get(selector);
+        if let Some(s) = el.dyn_ref::<HtmlSelectElement>() {
+            s.set_value(value);
+        } else {
+            el.unchecked_ref::<HtmlInputElement>().set_value(value);
+        }
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        let e = web_sys::Event::new_with_event_init_dict("change", &init).unwrap();
+        el.dispatch_event(&e).unwrap();
+        settle().await;
+    }
+}
+
+/// Lets yew render what the last action changed.
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+}
+
+/// Waits (up to 10 s, for a busy machine) until `cond` holds; panics with `what` otherwise.
+async fn eventually(what: &str, cond: impl Fn() -> bool) {
+    for _ in 0..500 {
+        if cond() {
+            return;
+        }
+        yew::platform::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("timed out waiting until {what}");
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// Clears the autosave and the URL fragment, optionally puts `fragment` in the URL, and mounts
+/// the whole app.
+async fn mount(fragment: Option<&str>) -> Mounted {
+    let w = web_sys::window().unwrap();
+    w.local_storage().unwrap().unwrap().clear().unwrap();
+    let url = match fragment {
+        Some(f) => format!("#{f}"),
+        None => racelab::ui::web::base_url(),
+    };
+    w.history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        .unwrap();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let handle = yew::Renderer::<RaceLab>::with_root(root.clone()).render();
+    settle().await;
+    Mounted {
+        root,
+        handle: Some(handle),
+    }
+}
+
+/// Mounts the app on a link to built-in scenario `id`, showing `tab`.
+async fn mount_spec(id: &str, tab: Tab) -> Mounted {
+    let mut spec = RunSpec::builtin(id);
+    spec.view.tab = tab;
+    mount(Some(&racelab::codec::encode(&spec))).await
+}
+
+#[wasm_bindgen_test]
+async fn the_library_lists_every_built_in_scenario_and_a_card_opens_it() {
+    let app = mount(None).await;
+    assert_eq!(app.count(".card"), racelab::scenarios::ids().count() as u32);
+    assert!(app.text("#card-list-queue").contains("Race:"));
+    app.click("#card-list-queue").await;
+    app.shows("#violations").await;
+    assert_eq!(app.text("[role=tab][aria-selected=true]"), "Run");
+    assert!(app.text("#scenario-title").to_lowercase().contains("list"));
+    let want = racelab::api::run(
+        &racelab::scenarios::builtin("list-queue").unwrap(),
+        &racelab::engine::RunConfig {
+            variant: Some("naive".into()),
+            ..Default::default()
+        },
+        1,
+    )
+    .unwrap();
+    assert_eq!(app.attr("#violations", "data-trace-hash"), want.trace_hash);
+    assert_eq!(
+        app.attr("#violations", "data-count"),
+        want.violations.len().to_string()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn naive_shows_a_violation_and_fixed_shows_none() {
+    let app = mount(None).await;
+    app.click("#card-list-queue").await;
+    app.shows("#violations").await;
+    assert_ne!(app.attr("#violations", "data-count"), "0");
+    assert!(app.count("#timeline-svg .mark.violation") > 0);
+    app.click("#violation-0").await;
+    app.shows("#selected-event").await;
+    app.change("#variant", "fixed").await;
+    eventually("fixed has no violations", || {
+        app.attr("#violations", "data-count") == "0"
+    })
+    .await;
+    assert!(app.find("#no-violations").is_some());
+    assert_eq!(app.count("#timeline-svg .mark.violation"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn out_of_range_and_malformed_knob_values_are_refused_with_a_message() {
+    let app = mount(None).await;
+    app.click("#card-alert-before-owner").await;
+    app.shows("#violations").await;
+    let hash = app.attr("#violations", "data-trace-hash");
+    let knob = racelab::scenarios::builtin("alert-before-owner")
+        .unwrap()
+        .knobs
+        .into_iter()
+        .find(|k| k.main)
+        .unwrap();
+    let input = format!("#knob-{}", knob.name);
+    app.change(&input, &(knob.max + 1).to_string()).await;
+    app.shows("#notice").await;
+    assert!(
+        app.text("#notice").contains("must be between"),
+        "{}",
+        app.text("#notice")
+    );
+    assert_eq!(
+        app.attr("#violations", "data-trace-hash"),
+        hash,
+        "not applied"
+    );
+    app.change(&input, "ten").await;
+    assert!(app.text("#notice").contains("not a whole number"));
+    let other = if knob.default == knob.max {
+        knob.min
+    } else {
+        knob.max
+    };
+    app.change(&input, &other.to_string()).await;
+    eventually("an in-range value is applied", || {
+        app.attr("#violations", "data-trace-hash") != hash
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn stepping_moves_the_playhead_event_by_event_and_reset_goes_back() {
+    let app = mount(None).await;
+    app.click("#card-list-queue").await;
+    app.shows("#playhead-time").await;
+    app.click("#rewind").await;
+    eventually("the playhead is at 0", || {
+        app.text("#playhead-time").ends_with(" 0 ms")
+    })
+    .await;
+    let start = app.text("#playhead-time");
+    app.click("#step").await;
+    eventually("a step moves the playhead", || {
+        app.text("#playhead-time") != start
+    })
+    .await;
+    let one = app.text("#playhead-time");
+    app.click("#step").await;
+    eventually("a second step moves it on", || {
+        app.text("#playhead-time") != one
+    })
+    .await;
+    app.click("#step-back").await;
+    eventually("a step back returns", || app.text("#playhead-time") == one).await;
+    app.click("#rewind").await;
+    eventually("reset goes to the start", || {
+        app.text("#playhead-time") == start
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn a_malformed_link_shows_a_message_and_the_library() {
+    for bad in ["1.%%%", "1.AAAAAAAA", "99.AAAA", "", "1."] {
+        if bad.is_empty() {
+            continue;
+        }
+        let app = mount(Some(bad)).await;
+        app.shows("#notice").await;
+        assert!(
+            app.text("#notice").contains("could not be opened"),
+            "{bad}: {}",
+            app.text("#notice")
+        );
+        assert!(
+            app.find("#library-heading").is_some(),
+            "{bad}: library shown"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_link_reproduces_the_run_and_the_view() {
+    let mut spec = RunSpec::builtin("list-queue");
+    spec.seed = 7;
+    spec.view.tab = Tab::Run;
+    spec.view.playhead_ms = 60_000;
+    let app = mount(Some(&racelab::codec::encode(&spec))).await;
+    app.shows("#violations").await;
+    assert_eq!(app.text("[role=tab][aria-selected=true]"), "Run");
+    let seed = app
+        .get("#seed")
+        .unchecked_into::<HtmlInputElement>()
+        .value();
+    assert_eq!(seed, "7");
+    assert!(app.text("#playhead-time").contains("1 min"));
+    let want = racelab::api::run(
+        &racelab::scenarios::builtin("list-queue").unwrap(),
+        &racelab::engine::RunConfig {
+            variant: Some("naive".into()),
+            ..Default::default()
+        },
+        7,
+    )
+    .unwrap();
+    assert_eq!(app.attr("#violations", "data-trace-hash"), want.trace_hash);
+}
+
+#[wasm_bindgen_test]
+async fn compare_shows_both_variants_with_their_outcomes() {
+    let app = mount_spec("list-queue", Tab::Compare).await;
+    app.shows("#outcome-b").await;
+    assert_ne!(app.attr("#outcome-a", "data-violations"), "0");
+    assert_eq!(app.attr("#outcome-b", "data-violations"), "0");
+    assert!(app.find("#compare-svg-a").is_some() && app.find("#compare-svg-b").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn a_sweep_runs_to_completion_and_draws_its_chart() {
+    let app = mount_spec("list-queue", Tab::Sweep).await;
+    app.change("#sweep-seeds", "40").await;
+    app.change("#sweep-knob", "").await;
+    app.click("#sweep-start").await;
+    eventually("the sweep is done", || {
+        app.find("#sweep-status").is_some() && app.attr("#sweep-status", "data-done") == "true"
+    })
+    .await;
+    assert!(app.text("#sweep-status").contains("80 of 80 runs"));
+    assert_eq!(app.count("#sweep-chart circle"), 2);
+}
+
+#[wasm_bindgen_test]
+async fn presentation_mode_toggles_and_is_part_of_the_view() {
+    let app = mount(None).await;
+    app.click("#card-list-queue").await;
+    assert!(app.find(".app.presentation").is_none());
+    app.click("#presentation").await;
+    app.shows(".app.presentation").await;
+}
+
+#[wasm_bindgen_test]
+async fn the_inspector_shows_the_selected_person_at_the_playhead() {
+    let mut spec = RunSpec::builtin("list-queue");
+    spec.view.tab = Tab::Run;
+    spec.view.person = Some(3);
+    let app = mount(Some(&racelab::codec::encode(&spec))).await;
+    app.shows("#inspector dl.fields").await;
+    let at_start = app.text("#inspector");
+    app.click("#step").await;
+    for _ in 0..40 {
+        app.click("#step").await;
+    }
+    eventually("the inspector follows the playhead", || {
+        app.text("#inspector") != at_start
+    })
+    .await;
+    let select = app
+        .get("#inspect-person")
+        .unchecked_into::<HtmlSelectElement>();
+    assert_eq!(select.value(), "3");
+}
