@@ -62,7 +62,8 @@ type KeySet = HashSet<u128, BuildHasherDefault<KeyBits>>;
 pub struct ExploreConfig {
     /// The most decisions one schedule may take; a longer one is cut (and reported).
     pub max_decisions: usize,
-    /// The most distinct states to visit; beyond it the search stops (and says so).
+    /// The most distinct states (decision points and ends of runs) to visit; beyond it the
+    /// search stops (and says so). Without de-duplication every visit counts.
     pub max_states: usize,
     /// Skip orderings of independent ready items (sleep sets).
     pub reduction: bool,
@@ -147,8 +148,12 @@ struct Best {
 
 #[derive(Debug, Clone)]
 struct Visit {
-    sleep: Vec<Asleep>,
+    /// The ready items explored first from this state so far (every visit adds those its
+    /// sleep set left awake), with the classes of their additions to the tie.
+    explored: Vec<Asleep>,
+    /// The fewest decisions on a path that reached it.
     depth: u32,
+    /// A bound on decisions cut something below it.
     cut: bool,
     best: Option<Best>,
 }
@@ -164,6 +169,8 @@ struct Found {
 
 /// One item ready at the earliest time.
 struct ReadyItem {
+    /// Its sequence number in this state.
+    seq: u64,
     /// Its identity across renumbering ([`item_id`]).
     id: u64,
     fp: Footprint,
@@ -193,10 +200,6 @@ pub(crate) struct Search<'m> {
     pub best: Option<Vec<u32>>,
     pub report: ExploreReport,
     stop: bool,
-}
-
-fn is_subset(a: &[Asleep], b: &[Asleep]) -> bool {
-    a.iter().all(|x| b.iter().any(|y| y.0 == x.0))
 }
 
 fn asleep(sleep: &[Asleep], seq: u64) -> bool {
@@ -245,8 +248,8 @@ impl<'m> Search<'m> {
     }
 
     /// The items ready at the earliest time, in the order the simulator numbers them. Their
-    /// identities matter only for a tie or while something sleeps, their footprints only
-    /// for a tie.
+    /// identities matter only for a tie or while something sleeps; footprints are added by
+    /// [`Self::footprints`] where needed.
     fn ready(&self, sim: &Sim, sleeping: bool) -> Vec<ReadyItem> {
         let Some(t) = sim.state.agenda.peek().map(|a| a.time) else {
             return Vec::new();
@@ -256,18 +259,27 @@ impl<'m> Search<'m> {
         let tie = tied.len() >= 2;
         tied.into_iter()
             .map(|a| ReadyItem {
+                seq: a.seq,
                 id: if tie || sleeping {
                     item_id(&sim.state, a)
                 } else {
                     0
                 },
-                fp: if tie && self.cfg.reduction {
-                    footprint(self.model, &sim.state, a)
-                } else {
-                    Footprint::default()
-                },
+                fp: Footprint::default(),
             })
             .collect()
+    }
+
+    /// Fills in the footprints of a tie's items (for the reduction).
+    fn footprints(&self, sim: &Sim, ready: &mut [ReadyItem]) {
+        if !self.cfg.reduction || ready.len() < 2 {
+            return;
+        }
+        for r in ready.iter_mut() {
+            if let Some(a) = sim.state.agenda.iter().find(|a| a.seq == r.seq) {
+                r.fp = footprint(self.model, &sim.state, a);
+            }
+        }
     }
 
     /// Runs one step of a copy of `sim` along `prefix` (`ties` items were ready).
@@ -378,9 +390,24 @@ impl<'m> Search<'m> {
     ) -> Result<Found, RunError> {
         self.report.visits += 1;
         let key = state_key(&sim, false);
+        let mut ready = ready;
+        if ready.len() == 1 {
+            ready[0].id = sim
+                .state
+                .agenda
+                .peek()
+                .map_or(0, |a| item_id(&sim.state, a));
+        }
+        // Items already explored first from this state (at an earlier visit): not again,
+        // and they may sleep in the branches of the others.
+        let mut explored: Vec<Asleep> = Vec::new();
         match self.visited.get_mut(&key) {
             Some(v) if self.cfg.dedup => {
-                if is_subset(&v.sleep, &sleep) && (!v.cut || v.depth <= depth) {
+                let deep_enough = !v.cut || v.depth <= depth;
+                let covered = awake
+                    .iter()
+                    .all(|&i| v.explored.iter().any(|e| e.0 == ready[i].id));
+                if deep_enough && (covered || ready.is_empty()) {
                     self.report.revisits += 1;
                     let found = Found {
                         best: v.best.as_ref().map(|b| (b.len, Link::Node(key))),
@@ -391,7 +418,9 @@ impl<'m> Search<'m> {
                     }
                     return Ok(found);
                 }
-                v.sleep.retain(|s| asleep(&sleep, s.0));
+                if deep_enough {
+                    explored = v.explored.clone();
+                }
                 v.depth = v.depth.min(depth);
             }
             Some(_) => {}
@@ -399,7 +428,7 @@ impl<'m> Search<'m> {
                 self.visited.insert(
                     key,
                     Visit {
-                        sleep: sleep.clone(),
+                        explored: Vec::new(),
                         depth,
                         cut: false,
                         best: None,
@@ -408,9 +437,9 @@ impl<'m> Search<'m> {
             }
         }
         let bound = if self.cfg.dedup {
-            self.visited.len() as u64
+            (self.visited.len() + self.ends.len()) as u64
         } else {
-            self.report.visits
+            self.report.visits + self.ends.len() as u64
         };
         if bound > self.cfg.max_states as u64 {
             self.stop = true;
@@ -418,14 +447,22 @@ impl<'m> Search<'m> {
             return Ok(Found::default());
         }
 
+        self.footprints(&sim, &mut ready);
         let mut found = Found::default();
         let mut best: Option<Best> = None;
-        let mut explored: Vec<Asleep> = Vec::new();
+        let prior = explored.len();
         let candidates: Vec<Option<usize>> = if ready.is_empty() {
             vec![None]
         } else {
-            awake.iter().map(|&i| Some(i)).collect()
+            awake
+                .iter()
+                .filter(|&&i| !explored.iter().any(|e| e.0 == ready[i].id))
+                .map(|&i| Some(i))
+                .collect()
         };
+        if first_leaf.is_some() && candidates.first() != Some(&awake.first().copied()) {
+            first_leaf = None;
+        }
         let tie = ready.len() >= 2;
         for t in candidates {
             if self.stop {
@@ -482,6 +519,7 @@ impl<'m> Search<'m> {
         }
 
         if let Some(v) = self.visited.get_mut(&key) {
+            v.explored.extend_from_slice(&explored[prior..]);
             v.cut |= found.cut;
             if let Some(b) = best {
                 if v.best.as_ref().is_none_or(|old| b.len < old.len) {
