@@ -43,8 +43,11 @@ fn search(m: &Model, reduction: bool, dedup: bool) -> ExploreReport {
     r
 }
 
+/// A scenario id, a variant and knob settings.
+type Case = (&'static str, &'static str, Vec<(&'static str, i64)>);
+
 /// Small set-ups of several scenarios, each race next to its fix.
-fn small_cases() -> Vec<(&'static str, &'static str, Vec<(&'static str, i64)>)> {
+fn small_cases() -> Vec<Case> {
     let lq = vec![
         ("people", 2),
         ("step_time_ms", 0),
