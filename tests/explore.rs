@@ -426,6 +426,7 @@ fn cli_explore_prints_counts_and_a_replayable_counterexample() {
         "none has fewer",
         "VIOLATION one-email-per-entry",
         "--schedule ",
+        "open in the app: http://127.0.0.1:8080/#1.",
         "email \"Task Email\" sent",
     ] {
         assert!(text.contains(part), "missing `{part}` in:\n{text}");
@@ -457,6 +458,23 @@ fn cli_explore_prints_counts_and_a_replayable_counterexample() {
         .map(|v| v.to_string())
         .collect();
     assert!(short["trace"].as_array().is_some_and(|t| !t.is_empty()));
+    // The share link opens the same run in the app.
+    let link = short["link"].as_str().expect("a share link");
+    assert!(link.starts_with("http://127.0.0.1:8080/#1."), "{link}");
+    let spec = racelab::codec::decode(link).expect("the link decodes");
+    let numbers: Vec<u32> = short["schedule"]
+        .as_array()
+        .expect("schedule")
+        .iter()
+        .map(|v| v.as_u64().expect("number") as u32)
+        .collect();
+    assert_eq!(spec.schedule, numbers);
+    assert_eq!(spec.variant, "recheck");
+    assert_eq!(spec.view.tab, racelab::spec::Tab::Run);
+    assert_eq!(spec.knobs.len(), SETUP.len());
+    let (scenario, config) = spec.resolve().expect("resolves");
+    let view = racelab::api::run_view(&scenario, &config, spec.seed, &spec.schedule).expect("runs");
+    assert_eq!(serde_json::json!(view.trace_hash), short["trace_hash"]);
 
     // `run --schedule` replays it: same trace, same violation, whatever the seed.
     let schedule = schedule.join(",");

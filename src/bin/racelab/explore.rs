@@ -8,7 +8,11 @@ use racelab::engine::explore::{
     self, format_schedule, ExploreConfig, ExploreReport, SampleConfig, SampleReport, Strategy,
 };
 use racelab::engine::{compile, Model, RunConfig, Scenario, Violation};
+use racelab::spec::{RunSpec, ScenarioSource, Tab, View};
 use std::time::Instant;
+
+/// Where `./scripts/serve` serves the app.
+const APP_URL: &str = "http://127.0.0.1:8080/";
 
 /// The limits of the command-line bounds.
 const MAX_RUNS: u64 = 10_000_000;
@@ -16,16 +20,62 @@ const MAX_STATES: u64 = 100_000_000;
 
 pub fn command(scenario: &Scenario, config: &RunConfig, o: &Options) -> Result<String, String> {
     let model = compile(scenario, config)?;
+    let link = |schedule: &[u32]| share_link(scenario, &model, o, schedule);
     match &o.sample {
-        Some(name) => sampled(&model, name, o),
+        Some(name) => sampled(&model, name, o, &link),
         None => {
             if o.runs.is_some() || o.pct_depth.is_some() || o.seed_given {
                 return Err(
                     "--runs, --seed and --pct-depth go with --sample random|pct".to_string()
                 );
             }
-            exhaustive(&model, o)
+            exhaustive(&model, o, &link)
         }
+    }
+}
+
+/// The app's link to the run along `schedule` (seed 0), or why there is none.
+fn share_link(
+    scenario: &Scenario,
+    model: &Model,
+    o: &Options,
+    schedule: &[u32],
+) -> Result<String, String> {
+    let source = match o.scenario.as_deref() {
+        Some(id) if racelab::scenarios::builtin(id).is_some() => {
+            ScenarioSource::Builtin(id.to_string())
+        }
+        _ => ScenarioSource::Custom(
+            serde_json::to_string(scenario).map_err(|e| format!("scenario as JSON: {e}"))?,
+        ),
+    };
+    let compare = match &source {
+        ScenarioSource::Builtin(_) => RunSpec::builtin(&model.scenario_id).compare,
+        ScenarioSource::Custom(_) => None,
+    };
+    let spec = RunSpec {
+        scenario: source,
+        variant: model.variant.clone(),
+        compare,
+        knobs: o.knobs.iter().cloned().collect(),
+        seed: 0,
+        injections: Vec::new(),
+        schedule: schedule.to_vec(),
+        view: View {
+            tab: Tab::Run,
+            ..View::default()
+        },
+    };
+    racelab::codec::encode_checked(&spec)
+        .map(|code| format!("{APP_URL}#{code}"))
+        .map_err(|e| e.to_string())
+}
+
+/// A line with the share link (or why there is none).
+fn link_line(link: Result<String, String>) -> String {
+    match link {
+        Ok(url) => format!("  open in the app: {url}\n"),
+        Err(e) => format!("  (no share link: {e})\n"),
     }
 }
 
@@ -76,7 +126,9 @@ fn bounded(name: &str, v: Option<u64>, default: u64, max: u64) -> Result<u64, St
     }
 }
 
-fn exhaustive(model: &Model, o: &Options) -> Result<String, String> {
+type LinkFn<'a> = dyn Fn(&[u32]) -> Result<String, String> + 'a;
+
+fn exhaustive(model: &Model, o: &Options, link: &LinkFn) -> Result<String, String> {
     let defaults = ExploreConfig::default();
     let config = ExploreConfig {
         max_decisions: bounded(
@@ -106,13 +158,14 @@ fn exhaustive(model: &Model, o: &Options) -> Result<String, String> {
         if let Some(c) = &r.shortest {
             v["shortest"]["decision_count"] = c.decisions.len().into();
             v["shortest"]["replay"] = replay_line(model, o, &c.schedule, None).into();
+            v["shortest"]["link"] = link(&c.schedule).ok().into();
             v["shortest"]["trace"] =
                 serde_json::to_value(api::run_model_view(model, 0, &c.schedule)?.rows)
                     .expect("serialises");
         }
         return Ok(serde_json::to_string_pretty(&v).expect("serialises"));
     }
-    exhaustive_text(model, o, &r, elapsed, per_s)
+    exhaustive_text(model, o, &r, elapsed, per_s, link)
 }
 
 fn exhaustive_text(
@@ -121,6 +174,7 @@ fn exhaustive_text(
     r: &ExploreReport,
     elapsed: f64,
     per_s: f64,
+    link: &LinkFn,
 ) -> Result<String, String> {
     let mut out = format!(
         "{} / {}: exhaustive search{}\n",
@@ -167,9 +221,10 @@ fn exhaustive_text(
                 format_schedule(&c.schedule)
             );
             out += &format!("  its violations:{}\n", violation_lines(&c.violations));
+            out += &format!("  replay: {}\n", replay_line(model, o, &c.schedule, None));
+            out += &link_line(link(&c.schedule));
             out += &format!(
-                "  replay: {}\n  its trace ({} events, trace {}):\n{}\n",
-                replay_line(model, o, &c.schedule, None),
+                "  its trace ({} events, trace {}):\n{}\n",
                 c.events,
                 c.trace_hash,
                 trace_text(model, &c.schedule)?
@@ -179,7 +234,7 @@ fn exhaustive_text(
     Ok(out.trim_end().to_string())
 }
 
-fn sampled(model: &Model, name: &str, o: &Options) -> Result<String, String> {
+fn sampled(model: &Model, name: &str, o: &Options, link: &LinkFn) -> Result<String, String> {
     if o.max_decisions.is_some() || o.max_states.is_some() || o.no_reduction || o.no_dedup {
         return Err(
             "--max-decisions, --max-states, --no-reduction and --no-dedup are for the exhaustive search (without --sample)"
@@ -206,10 +261,11 @@ fn sampled(model: &Model, name: &str, o: &Options) -> Result<String, String> {
         v["runs_per_s"] = (runs_per_s.round() as u64).into();
         if let Some(f) = &r.shortest {
             v["shortest"]["replay"] = replay_line(model, o, &f.schedule, None).into();
+            v["shortest"]["link"] = link(&f.schedule).ok().into();
         }
         return Ok(serde_json::to_string_pretty(&v).expect("serialises"));
     }
-    sampled_text(model, o, &r, elapsed, runs_per_s)
+    sampled_text(model, o, &r, elapsed, runs_per_s, link)
 }
 
 fn sampled_text(
@@ -218,6 +274,7 @@ fn sampled_text(
     r: &SampleReport,
     elapsed: f64,
     runs_per_s: f64,
+    link: &LinkFn,
 ) -> Result<String, String> {
     let mut out = format!(
         "{} / {}: {} sampled schedules, strategy {}, seed {}\n",
@@ -263,6 +320,7 @@ fn sampled_text(
         r.seed,
         short.run + 1
     );
+    out += &link_line(link(&short.schedule));
     out += &format!("  its trace:\n{}", trace_text(model, &short.schedule)?);
     Ok(out)
 }

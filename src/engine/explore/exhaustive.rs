@@ -27,6 +27,7 @@ use super::super::model::Model;
 use super::super::sim::state::Agendum;
 use super::super::sim::{RunError, Sim};
 use super::independence::{footprint, independent, Footprint};
+use super::pool::Pool;
 use super::schedule::PrefixChooser;
 use super::state_key::{compact, item_id, state_key};
 use super::{verdict, Verdict};
@@ -200,6 +201,7 @@ pub(crate) struct Search<'m> {
     pub best: Option<Vec<u32>>,
     pub report: ExploreReport,
     stop: bool,
+    pool: Pool<'m>,
 }
 
 fn asleep(sleep: &[Asleep], seq: u64) -> bool {
@@ -219,6 +221,7 @@ fn next_prefix(taken: &[(u32, u32)], fixed: usize) -> Option<Vec<u32>> {
 
 impl<'m> Search<'m> {
     pub fn new(model: &'m Model, cfg: ExploreConfig) -> Self {
+        let capacity = cfg.max_states.min(1 << 15);
         let report = ExploreReport {
             scenario: model.scenario_id.clone(),
             variant: model.variant.clone(),
@@ -229,12 +232,17 @@ impl<'m> Search<'m> {
         Search {
             model,
             cfg,
-            visited: KeyMap::default(),
+            visited: {
+                let mut m = KeyMap::default();
+                m.reserve(capacity);
+                m
+            },
             ends: KeySet::default(),
             path: Vec::new(),
             best: None,
             report,
             stop: false,
+            pool: Pool::default(),
         }
     }
 
@@ -284,7 +292,12 @@ impl<'m> Search<'m> {
 
     /// Runs one step of a copy of `sim` along `prefix` (`ties` items were ready).
     fn leaf(&mut self, sim: &Sim<'m>, prefix: &[u32], ties: usize) -> Result<Leaf<'m>, RunError> {
-        let mut child = sim.clone();
+        // A run that has not started yet (the root) is copied plainly: pooled runs have.
+        let mut child = if ties == 0 {
+            sim.clone()
+        } else {
+            self.pool.copy(sim)
+        };
         let mut ch = PrefixChooser::new(prefix);
         child.step(&mut ch)?;
         compact(&mut child);
@@ -319,7 +332,7 @@ impl<'m> Search<'m> {
             .chain(explored)
             .filter(|&&(id, c)| {
                 id != ready[t].id
-                    && (std::env::var("NOLEN").is_ok() || ready.len() >= 3 || c == class)
+                    && (ready.len() >= 3 || c == class)
                     && ready
                         .iter()
                         .any(|r| r.id == id && independent(self.model, &sim.state, &r.fp, t_fp))
@@ -371,7 +384,10 @@ impl<'m> Search<'m> {
             } else {
                 Vec::new()
             };
-            sim = child;
+            let done = std::mem::replace(&mut sim, child);
+            if started {
+                self.pool.recycle(done);
+            }
             started = true;
         }
     }
@@ -415,6 +431,9 @@ impl<'m> Search<'m> {
                     };
                     if let Some((len, _)) = found.best {
                         self.offer_through(&sim, key, len);
+                    }
+                    if !ready.is_empty() {
+                        self.pool.recycle(sim);
                     }
                     return Ok(found);
                 }
@@ -481,6 +500,7 @@ impl<'m> Search<'m> {
                 if child_depth as usize > self.cfg.max_decisions {
                     found.cut = true;
                     self.report.truncated_by_decisions = true;
+                    self.pool.recycle(child);
                 } else {
                     let child_sleep = if child.syms.len() == sim.syms.len() {
                         self.child_sleep(&sim, &ready, &sleep, &explored, t, class)
@@ -528,6 +548,9 @@ impl<'m> Search<'m> {
             }
             found.best = v.best.as_ref().map(|b| (b.len, Link::Node(key)));
         }
+        if !ready.is_empty() {
+            self.pool.recycle(sim);
+        }
         Ok(found)
     }
 
@@ -539,6 +562,7 @@ impl<'m> Search<'m> {
             Ok(out) => out.violations,
             Err(_) => unreachable!("a finished run takes no more steps"),
         };
+        self.pool.recycle(sim);
         let violating = !violations.is_empty();
         if self.ends.insert(key) {
             self.report.end_states += 1;

@@ -374,7 +374,11 @@ pub(crate) fn footprint(model: &Model, state: &SimState, a: &Agendum) -> Footpri
                 Footprint::global()
             }
             // Triggered campaigns join the queue later, through the agenda.
-            _ => Footprint::of_person(*p),
+            OutsideModel::FillsOutForm(_)
+            | OutsideModel::AddToList(_)
+            | OutsideModel::ChangeDataValue(..)
+            | OutsideModel::RequestCampaign(_)
+            | OutsideModel::AssignOwnerInCrm(_) => Footprint::of_person(*p),
         },
         Pending::Scripted { person: None, .. }
         | Pending::BatchRun { .. }

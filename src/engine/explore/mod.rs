@@ -20,6 +20,7 @@
 
 pub mod exhaustive;
 pub mod independence;
+mod pool;
 pub mod sample;
 pub mod schedule;
 pub mod state_key;

@@ -188,26 +188,45 @@ fn hash_run(run: &FlowRun, h: &mut KeyHasher) {
 /// The de-duplication key of `sim` (between steps, or at the end when `done`), after
 /// [`compact`].
 pub(crate) fn state_key(sim: &Sim, done: bool) -> u128 {
+    // Every field is named, so a field added to the state must be added here too.
     let st = &sim.state;
+    let SimState {
+        now,
+        seq: _,
+        agenda,
+        people,
+        queues,
+        runs,
+        kv,
+        crm,
+        batches,
+        next_batch,
+        monitor,
+        capped_requests,
+        jobs,
+        responses,
+        changes,
+        injected,
+    } = st;
     let mut h = KeyHasher::new();
     if done {
-        st.now.hash(&mut h);
+        now.hash(&mut h);
     }
     let multiset =
         |items: &mut dyn Iterator<Item = u128>| items.fold(0u128, |acc, x| acc.wrapping_add(x));
-    multiset(&mut st.agenda.iter().map(|a| {
+    multiset(&mut agenda.iter().map(|a| {
         let mut ih = KeyHasher::new();
         hash_item(st, a, &mut ih);
         ih.finish128()
     }))
     .hash(&mut h);
-    multiset(&mut st.runs.iter().map(|run| {
+    multiset(&mut runs.iter().map(|run| {
         let mut rh = KeyHasher::new();
         hash_run(run, &mut rh);
         rh.finish128()
     }))
     .hash(&mut h);
-    for q in &st.queues {
+    for q in queues {
         q.busy.hash(&mut h);
         let mut waiting: Vec<_> = q.ready.iter().collect();
         waiting.sort_unstable();
@@ -215,16 +234,17 @@ pub(crate) fn state_key(sim: &Sim, done: bool) -> u128 {
             (prio, run_name(st, *r)).hash(&mut h);
         }
     }
-    st.people.hash(&mut h);
-    st.kv.hash(&mut h);
-    st.crm.hash(&mut h);
-    st.batches.hash(&mut h);
-    st.next_batch.hash(&mut h);
-    st.monitor.hash(&mut h);
-    st.capped_requests.hash(&mut h);
-    st.jobs.hash(&mut h);
-    st.responses.hash(&mut h);
-    st.changes.hash(&mut h);
+    people.hash(&mut h);
+    kv.hash(&mut h);
+    crm.hash(&mut h);
+    batches.hash(&mut h);
+    next_batch.hash(&mut h);
+    monitor.hash(&mut h);
+    capped_requests.hash(&mut h);
+    jobs.hash(&mut h);
+    responses.hash(&mut h);
+    changes.hash(&mut h);
+    injected.hash(&mut h);
     kept_digest(&sim.trace).hash(&mut h);
     let base = sim.model.syms.len();
     sim.syms.len().hash(&mut h);
