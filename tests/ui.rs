@@ -340,3 +340,51 @@ async fn the_inspector_shows_the_selected_person_at_the_playhead() {
         .unchecked_into::<HtmlSelectElement>();
     assert_eq!(select.value(), "3");
 }
+
+#[wasm_bindgen_test]
+async fn the_reader_shows_each_variants_campaigns_in_marketo_words() {
+    let app = mount_spec("alert-before-owner", Tab::Run).await;
+    app.shows("#campaigns .campaign").await;
+    let naive = app.text("#campaigns");
+    assert!(
+        naive.contains("Smart List") && naive.contains("Flow"),
+        "{naive}"
+    );
+    assert!(app.count("#campaigns ol.flow li") > 0);
+    assert!(!app.text("#lesson").is_empty());
+    app.change("#variant", "fixed").await;
+    eventually("the fixed variant's campaigns are shown", || {
+        app.text("#campaigns") != naive
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn an_injected_event_becomes_part_of_the_run() {
+    let app = mount_spec("alert-before-owner", Tab::Run).await;
+    app.shows("#inject-event").await;
+    let options = app.count("#inject-event option");
+    assert!(options > 0, "the scenario offers events to inject");
+    let hash = app.attr("#violations", "data-trace-hash");
+    app.change("#inject-at", "90").await;
+    app.click("#inject-add").await;
+    app.shows("#injections li").await;
+    assert!(
+        app.text("#injections").contains("1 min 30.0 s"),
+        "{}",
+        app.text("#injections")
+    );
+    eventually("the injection changes the run", || {
+        app.attr("#violations", "data-trace-hash") != hash
+    })
+    .await;
+    app.click("#injections li button").await;
+    eventually("removing it restores the run", || {
+        app.attr("#violations", "data-trace-hash") == hash
+    })
+    .await;
+    app.change("#inject-at", "soon").await;
+    app.click("#inject-add").await;
+    app.shows("#notice").await;
+    assert!(app.text("#notice").contains("not a time"));
+}

@@ -6,12 +6,17 @@
 //! state of people and systems at a moment), `reader` (campaigns and systems in Marketo
 //! words) and `inject` (the outside events a user can add to a run).
 
+mod inject;
 mod inspect;
+mod reader;
 mod view;
-#[allow(dead_code)] // the campaign reader uses the rest (next commit)
 mod words;
 
+pub use inject::{inject_options, InjectOption};
 pub use inspect::{inspect_at, inspect_model_at, PersonSnapshot, Snapshot, SystemSnapshot};
+pub use reader::{
+    campaign_views, campaign_views_for, CampaignView, FlowStepView, SystemView, Views,
+};
 pub use view::{lanes, run_model_view, run_view, LaneInfo, LaneKind, RunView, ViolationView};
 
 use crate::engine::knobs::Knob;

@@ -294,20 +294,33 @@ fn outcome(model: &Model, sim: &Sim) -> String {
             }
             InvariantModel::AlertHasRecipient => {
                 if nobody.is_empty() {
-                    continue;
+                    if sent_alerts == 0 {
+                        continue;
+                    }
+                    "every alert went to an owner".to_string()
+                } else {
+                    format!("{} to no one ({})", nobody.len(), words::people(&nobody))
                 }
-                format!("{} to no one ({})", nobody.len(), words::people(&nobody))
             }
             InvariantModel::CrmSyncAfter { field } => {
                 let ps = violators(name);
                 if ps.is_empty() {
-                    continue;
+                    format!(
+                        "every record reached the CRM after {} was filled",
+                        words::field(model, *field)
+                    )
+                } else {
+                    format!(
+                        "{} before {} was filled ({})",
+                        plural(
+                            ps.len(),
+                            "record reached the CRM",
+                            "records reached the CRM"
+                        ),
+                        words::field(model, *field),
+                        words::people(&ps)
+                    )
                 }
-                format!(
-                    "reached the CRM before {} was filled: {}",
-                    words::field(model, *field),
-                    words::people(&ps)
-                )
             }
             InvariantModel::EveryoneReachesCrm => {
                 let ps = violators(name);

@@ -10,33 +10,7 @@ use crate::engine::value::{Symbols, Test, Value};
 
 /// A duration as people say it: `250 ms`, `1.5 s`, `5 min`, `1 h 30 min`, `2 d 3 h`.
 pub fn duration(ms: u64) -> String {
-    const S: u64 = 1000;
-    const M: u64 = 60 * S;
-    const H: u64 = 60 * M;
-    const D: u64 = 24 * H;
-    if ms == 0 {
-        return "0 s".to_string();
-    }
-    if ms < S {
-        return format!("{ms} ms");
-    }
-    let mut parts = Vec::new();
-    for (n, name) in [(ms / D, "d"), ((ms % D) / H, "h"), ((ms % H) / M, "min")] {
-        if n > 0 {
-            parts.push(format!("{n} {name}"));
-        }
-    }
-    let rest = ms % M;
-    if rest > 0 {
-        let (s, frac) = (rest / S, rest % S);
-        if frac == 0 {
-            parts.push(format!("{s} s"));
-        } else {
-            let f = format!("{frac:03}");
-            parts.push(format!("{s}.{} s", f.trim_end_matches('0')));
-        }
-    }
-    parts.join(" ")
+    crate::engine::describe::fmt_duration(ms)
 }
 
 /// A value as people read it (`(empty)` for no value, times as durations from the start).

@@ -123,6 +123,37 @@ pub fn describe(model: &Model, syms: &Symbols, ev: &TraceEvent) -> String {
             syms.text(*owner),
             syms.text(*queue)
         ),
+        JobFiredByHand { job } => format!(
+            "job \"{}\" fired by hand, outside its schedule",
+            model.integrations.jobs[*job as usize].name
+        ),
+        ChangeEventInjected { field: f } => format!(
+            "an upstream system publishes a change event for {} (injected)",
+            field(*f)
+        ),
+        RedeliveryForced { message: Some(m) } => format!(
+            "the queue delivers change event message {} again (injected duplicate)",
+            m + 1
+        ),
+        RedeliveryForced { message: None } => {
+            "no change event to deliver again for this person (injected duplicate ignored)"
+                .to_string()
+        }
+        WebhookDelayInjected {
+            webhook: w,
+            extra_ms,
+        } => format!(
+            "the next call of webhook \"{}\" will take {} longer (injected)",
+            webhook(*w),
+            fmt_duration(*extra_ms)
+        ),
+        WebhookSlowed { extra_ms, .. } => format!(
+            "this call takes {} longer than usual (injected delay)",
+            fmt_duration(*extra_ms)
+        ),
+        ResponseBurst { records } => {
+            format!("a burst of {records} more responses arrives (injected)")
+        }
         _ => describe_integration(model, syms, &ev.kind),
     }
 }
@@ -333,6 +364,37 @@ fn rest_op(op: RestOp) -> &'static str {
         RestOp::WriteMark => "POST createOrUpdate checkpoint",
         RestOp::CasMark => "compare-and-set checkpoint",
     }
+}
+
+/// A duration as people say it: `250 ms`, `1.5 s`, `5 min`, `1 h 30 min`, `2 d 3 h`.
+pub fn fmt_duration(ms: u64) -> String {
+    const S: u64 = 1000;
+    const M: u64 = 60 * S;
+    const H: u64 = 60 * M;
+    const D: u64 = 24 * H;
+    if ms == 0 {
+        return "0 s".to_string();
+    }
+    if ms < S {
+        return format!("{ms} ms");
+    }
+    let mut parts = Vec::new();
+    for (n, name) in [(ms / D, "d"), ((ms % D) / H, "h"), ((ms % H) / M, "min")] {
+        if n > 0 {
+            parts.push(format!("{n} {name}"));
+        }
+    }
+    let rest = ms % M;
+    if rest > 0 {
+        let (s, frac) = (rest / S, rest % S);
+        if frac == 0 {
+            parts.push(format!("{s} s"));
+        } else {
+            let f = format!("{frac:03}");
+            parts.push(format!("{s}.{} s", f.trim_end_matches('0')));
+        }
+    }
+    parts.join(" ")
 }
 
 /// `12.345 s`, `4 min 3.2 s`, `2 h 5 min`, `3 d 4 h` (simulated time).

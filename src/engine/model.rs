@@ -261,6 +261,15 @@ pub enum OutsideModel {
     RequestCampaign(CampaignId),
     RunBatchCampaign(CampaignId),
     AssignOwnerInCrm(Sym),
+    /// A job (index into the model's jobs) fires now.
+    RunJobNow(u16),
+    /// A change event for this published field.
+    ChangeEventArrives(FieldId),
+    ChangeEventRedelivered,
+    /// (webhook, extra milliseconds for the person's next call).
+    DelayWebhook(WebhookId, u64),
+    /// Extra responses arriving at the response feed.
+    ResponsesArrive(u32),
 }
 
 #[derive(Debug, Clone)]

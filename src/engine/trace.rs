@@ -295,6 +295,34 @@ pub enum EventKind {
         message: u64,
         visible_at: u64,
     },
+    // ---- injected outside events (kept last: earlier kinds keep their hash) ----
+    /// Injected: the job fires now, outside its schedule.
+    JobFiredByHand {
+        job: u16,
+    },
+    /// Injected: an upstream system publishes a change event for the person's `field`.
+    ChangeEventInjected {
+        field: FieldId,
+    },
+    /// Injected: the queue delivers the person's latest change event, `message`, again
+    /// (`None`: the person has no change event to deliver again).
+    RedeliveryForced {
+        message: Option<u64>,
+    },
+    /// Injected: the person's next call of `webhook` will take `extra_ms` longer.
+    WebhookDelayInjected {
+        webhook: WebhookId,
+        extra_ms: u64,
+    },
+    /// A webhook call slowed by an injected delay.
+    WebhookSlowed {
+        webhook: WebhookId,
+        extra_ms: u64,
+    },
+    /// Injected: a burst of `records` responses reaches the integration.
+    ResponseBurst {
+        records: u32,
+    },
 }
 
 impl EventKind {
@@ -356,6 +384,12 @@ impl EventKind {
             ConsumerActed { .. } => "consumer-acted",
             MessageAcked { .. } => "message-acked",
             AckLost { .. } => "ack-lost",
+            JobFiredByHand { .. } => "job-fired-by-hand",
+            ChangeEventInjected { .. } => "change-event-injected",
+            RedeliveryForced { .. } => "redelivery-forced",
+            WebhookDelayInjected { .. } => "webhook-delay-injected",
+            WebhookSlowed { .. } => "webhook-slowed",
+            ResponseBurst { .. } => "response-burst",
         }
     }
 }

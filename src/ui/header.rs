@@ -67,11 +67,15 @@ fn share(props: &AppProps) -> Html {
     let link = use_state(String::new);
     let copy = {
         let (app, link) = (app.clone(), link.clone());
-        Callback::from(move |_| {
-            let code = crate::codec::encode(&app.spec);
-            let url = format!("{}#{code}", web::base_url());
-            web::copy_to_clipboard(&url);
-            link.set(url);
+        Callback::from(move |_| match crate::codec::encode_checked(&app.spec) {
+            Ok(code) => {
+                let url = format!("{}#{code}", web::base_url());
+                web::copy_to_clipboard(&url);
+                link.set(url);
+            }
+            Err(e) => app.dispatch(Action::Notice(Some(format!(
+                "This run cannot be shared as a link: {e}"
+            )))),
         })
     };
     let export_json = {

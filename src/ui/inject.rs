@@ -18,7 +18,7 @@ pub fn inject(props: &AppProps) -> Html {
     let scenario = app.loaded.as_ref().map(|l| l.scenario.clone());
     let options = use_memo((scenario, app.spec.variant.clone()), |(s, v)| {
         s.as_ref()
-            .and_then(|s| super::api_shim::inject_options(s, v).ok())
+            .and_then(|s| crate::api::inject_options(s, v).ok())
             .unwrap_or_default()
     });
     let people = app.run.as_ref().map_or(1, |r| r.people.max(1));

@@ -11,7 +11,6 @@
 //! - [`timeline`], [`panels`], [`compare`], [`sweep`]: looking at runs
 //! - [`web`]: the browser APIs used (URL, storage, clipboard, files)
 
-pub mod api_shim;
 pub mod app;
 pub mod compare;
 pub mod controls;

@@ -11,9 +11,20 @@ pub fn reader(props: &AppProps) -> Html {
     let app = &props.app;
     let scenario = app.loaded.as_ref().map(|l| l.scenario.clone());
     let views = use_memo(
-        (scenario.clone(), app.spec.variant.clone()),
-        |(s, v)| match s {
-            Some(s) => super::api_shim::campaign_views(s, v),
+        (
+            scenario.clone(),
+            app.spec.variant.clone(),
+            app.spec.knobs.clone(),
+        ),
+        |(s, variant, knobs)| match s {
+            Some(s) => crate::api::campaign_views_for(
+                s,
+                &crate::engine::RunConfig {
+                    variant: Some(variant.clone()),
+                    knobs: knobs.clone(),
+                    ..Default::default()
+                },
+            ),
             None => Err(String::new()),
         },
     );
@@ -27,6 +38,12 @@ pub fn reader(props: &AppProps) -> Html {
                     <article class="campaign">
                         <h3>{ c.name.clone() }</h3>
                         <p class="meta">{ format!("{} · {}", c.kind, c.qualification) }</p>
+                        if !c.active {
+                            <p class="meta bad">{ "Switched off in this variant." }</p>
+                        }
+                        if !c.description.is_empty() {
+                            <p class="hint">{ c.description.clone() }</p>
+                        }
                         if !c.program.is_empty() {
                             <p class="meta">{ format!("Program: {}", c.program) }</p>
                         }

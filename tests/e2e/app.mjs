@@ -12,6 +12,7 @@ import { readFile, readdir, mkdir, writeFile } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import { extname, join, normalize, resolve } from "node:path";
 import { chromium } from "playwright-core";
+import { execFileSync } from "node:child_process";
 
 const DIST = resolve("dist");
 const OUT = "target/e2e";
@@ -108,6 +109,24 @@ try {
   figures.first_render_ms = Math.round(await page.evaluate(() => performance.now()));
   check((await page.$$(".card")).length === 9, "the library shows 9 scenario cards");
   await shot(page, "library");
+
+  step = "engine throughput in the browser";
+  // The shipped wasm (release build) runs list-queue at 10,000 people through the same entry
+  // point the sweep workers use; the link code comes from the CLI.
+  for (const variant of ["naive", "fixed"]) {
+    const link = execFileSync("target/release/racelab",
+      ["link", "list-queue", "--variant", variant, "--set", "people=10000"]).toString().trim();
+    const [reply, ms] = await page.evaluate(async (code) => {
+      const mod = await import(document.querySelector("script[data-js]").dataset.js);
+      mod.racelab_sweep(`0 1 ${code}`); // warm-up
+      const t0 = performance.now();
+      const reply = mod.racelab_sweep(`1 3 ${code}`);
+      return [reply, performance.now() - t0];
+    }, link.split("#")[1]);
+    const events = Number(reply.split(" ")[3]);
+    check(reply.startsWith("ok 3 ") && events > 0, `the bench run answers (${reply})`);
+    figures[`browser_events_per_s_list_queue_${variant}_10000_people`] = Math.round(events / (ms / 1000));
+  }
 
   step = "run list-queue naive";
   await page.click("#card-list-queue");

@@ -1,13 +1,13 @@
 //! `racelab explore`: the exhaustive search (or a sample) of one scenario's schedules, with
 //! the shortest violating schedule, its trace, and how to replay it.
 
-use super::Options;
+use super::{Options, Setup};
 use racelab::api;
 use racelab::engine::describe::fmt_ms;
 use racelab::engine::explore::{
     self, format_schedule, ExploreConfig, ExploreReport, SampleConfig, SampleReport, Strategy,
 };
-use racelab::engine::{compile, Model, RunConfig, Scenario, Violation};
+use racelab::engine::{compile, Model, Violation};
 use racelab::spec::{RunSpec, ScenarioSource, Tab, View};
 use std::time::Instant;
 
@@ -18,13 +18,13 @@ const APP_URL: &str = "http://127.0.0.1:8080/";
 const MAX_RUNS: u64 = 10_000_000;
 const MAX_STATES: u64 = 100_000_000;
 
-pub fn command(scenario: &Scenario, config: &RunConfig, o: &Options) -> Result<String, String> {
-    let model = compile(scenario, config)?;
-    let link = |schedule: &[u32]| share_link(scenario, &model, o, schedule);
+pub fn command(st: &Setup, o: &Options) -> Result<String, String> {
+    let model = compile(&st.scenario, &st.config)?;
+    let link = |schedule: &[u32]| share_link(st, &model, o, schedule);
     match &o.sample {
-        Some(name) => sampled(&model, name, o, &link),
+        Some(name) => sampled(&model, name, st.seed, o, &link),
         None => {
-            if o.runs.is_some() || o.pct_depth.is_some() || o.seed_given {
+            if o.runs.is_some() || o.pct_depth.is_some() || o.seed.is_some() {
                 return Err(
                     "--runs, --seed and --pct-depth go with --sample random|pct".to_string()
                 );
@@ -35,31 +35,28 @@ pub fn command(scenario: &Scenario, config: &RunConfig, o: &Options) -> Result<S
 }
 
 /// The app's link to the run along `schedule` (seed 0), or why there is none.
-fn share_link(
-    scenario: &Scenario,
-    model: &Model,
-    o: &Options,
-    schedule: &[u32],
-) -> Result<String, String> {
-    let source = match o.scenario.as_deref() {
-        Some(id) if racelab::scenarios::builtin(id).is_some() => {
-            ScenarioSource::Builtin(id.to_string())
-        }
-        _ => ScenarioSource::Custom(
-            serde_json::to_string(scenario).map_err(|e| format!("scenario as JSON: {e}"))?,
+fn share_link(st: &Setup, model: &Model, o: &Options, schedule: &[u32]) -> Result<String, String> {
+    let (source, compare) = match (&st.link, o.scenario.as_deref()) {
+        (Some(l), _) => (l.scenario.clone(), l.compare.clone()),
+        (None, Some(id)) if racelab::scenarios::builtin(id).is_some() => (
+            ScenarioSource::Builtin(id.to_string()),
+            RunSpec::builtin(id).compare,
         ),
-    };
-    let compare = match &source {
-        ScenarioSource::Builtin(_) => RunSpec::builtin(&model.scenario_id).compare,
-        ScenarioSource::Custom(_) => None,
+        _ => (
+            ScenarioSource::Custom(
+                serde_json::to_string(&st.scenario)
+                    .map_err(|e| format!("scenario as JSON: {e}"))?,
+            ),
+            None,
+        ),
     };
     let spec = RunSpec {
         scenario: source,
         variant: model.variant.clone(),
         compare,
-        knobs: o.knobs.iter().cloned().collect(),
+        knobs: st.config.knobs.clone(),
         seed: 0,
-        injections: Vec::new(),
+        injections: st.config.injections.clone(),
         schedule: schedule.to_vec(),
         view: View {
             tab: Tab::Run,
@@ -80,17 +77,15 @@ fn link_line(link: Result<String, String>) -> String {
 }
 
 /// The command that replays `schedule` (for people to copy).
-fn replay_line(model: &Model, o: &Options, schedule: &[u32], seed: Option<u64>) -> String {
-    let mut line = format!(
-        "racelab run {} --variant {}",
-        o.scenario.as_deref().unwrap_or(&model.scenario_id),
-        model.variant
-    );
+fn replay_line(model: &Model, o: &Options, schedule: &[u32]) -> String {
+    let source = match (&o.scenario, &o.link) {
+        (Some(s), _) => s.clone(),
+        (None, Some(link)) => format!("--link '{link}'"),
+        (None, None) => model.scenario_id.clone(),
+    };
+    let mut line = format!("racelab run {source} --variant {}", model.variant);
     for (k, v) in &o.knobs {
         line += &format!(" --set {k}={v}");
-    }
-    if let Some(seed) = seed {
-        line += &format!(" --seed {seed}");
     }
     line + &format!(" --schedule {} --trace", format_schedule(schedule))
 }
@@ -157,7 +152,7 @@ fn exhaustive(model: &Model, o: &Options, link: &LinkFn) -> Result<String, Strin
         v["truncated"] = r.truncated().into();
         if let Some(c) = &r.shortest {
             v["shortest"]["decision_count"] = c.decisions.len().into();
-            v["shortest"]["replay"] = replay_line(model, o, &c.schedule, None).into();
+            v["shortest"]["replay"] = replay_line(model, o, &c.schedule).into();
             v["shortest"]["link"] = link(&c.schedule).ok().into();
             v["shortest"]["trace"] =
                 serde_json::to_value(api::run_model_view(model, 0, &c.schedule)?.rows)
@@ -221,7 +216,7 @@ fn exhaustive_text(
                 format_schedule(&c.schedule)
             );
             out += &format!("  its violations:{}\n", violation_lines(&c.violations));
-            out += &format!("  replay: {}\n", replay_line(model, o, &c.schedule, None));
+            out += &format!("  replay: {}\n", replay_line(model, o, &c.schedule));
             out += &link_line(link(&c.schedule));
             out += &format!(
                 "  its trace ({} events, trace {}):\n{}\n",
@@ -234,7 +229,13 @@ fn exhaustive_text(
     Ok(out.trim_end().to_string())
 }
 
-fn sampled(model: &Model, name: &str, o: &Options, link: &LinkFn) -> Result<String, String> {
+fn sampled(
+    model: &Model,
+    name: &str,
+    seed: u64,
+    o: &Options,
+    link: &LinkFn,
+) -> Result<String, String> {
     if o.max_decisions.is_some() || o.max_states.is_some() || o.no_reduction || o.no_dedup {
         return Err(
             "--max-decisions, --max-states, --no-reduction and --no-dedup are for the exhaustive search (without --sample)"
@@ -249,7 +250,7 @@ fn sampled(model: &Model, name: &str, o: &Options, link: &LinkFn) -> Result<Stri
     let config = SampleConfig {
         strategy,
         runs: bounded("--runs", o.runs, 1000, MAX_RUNS)?,
-        seed: o.seed,
+        seed,
     };
     let start = Instant::now();
     let r = explore::sample(model, &config)?;
@@ -260,7 +261,7 @@ fn sampled(model: &Model, name: &str, o: &Options, link: &LinkFn) -> Result<Stri
         v["elapsed_ms"] = ((elapsed * 1000.0).round() as u64).into();
         v["runs_per_s"] = (runs_per_s.round() as u64).into();
         if let Some(f) = &r.shortest {
-            v["shortest"]["replay"] = replay_line(model, o, &f.schedule, None).into();
+            v["shortest"]["replay"] = replay_line(model, o, &f.schedule).into();
             v["shortest"]["link"] = link(&f.schedule).ok().into();
         }
         return Ok(serde_json::to_string_pretty(&v).expect("serialises"));
@@ -315,7 +316,7 @@ fn sampled_text(
     out += &format!("  its violations:{}\n", violation_lines(&short.violations));
     out += &format!(
         "  replay: {}\n    (or sample again: --sample {} --seed {} --runs {})\n",
-        replay_line(model, o, &short.schedule, None),
+        replay_line(model, o, &short.schedule),
         o.sample.as_deref().unwrap_or("random"),
         r.seed,
         short.run + 1

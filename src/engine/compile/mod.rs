@@ -40,10 +40,19 @@ pub fn compile(scenario: &Scenario, config: &RunConfig) -> Result<Model, String>
     overrides.extend(config.knobs.iter().map(|(k, v)| (k.clone(), *v)));
     let knobs = KnobValues::resolve(&applied.knobs, &overrides)?;
     let mut applied = applied;
+    let own_script = applied.script.len();
     applied
         .script
         .extend(config.injections.iter().map(Injection::to_scripted));
-    Compiler::new(&applied, knobs)?.finish(variant_name)
+    let mut compiler = Compiler::new(&applied, knobs)?;
+    compiler.injected_from = own_script;
+    compiler.finish(variant_name)
+}
+
+/// The scenario as `variant` changes it (campaigns replaced, added or switched off, systems
+/// patched), before compilation: what a reader of the variant's campaigns sees.
+pub fn variant_applied(scenario: &Scenario, variant: Option<&str>) -> Result<Scenario, String> {
+    apply_variant(scenario, variant).map(|(s, _, _)| s)
 }
 
 /// Checks a scenario and every one of its variants at default knobs.
@@ -199,6 +208,8 @@ struct Compiler<'a> {
     campaigns: BTreeMap<&'a str, CampaignId>,
     programs: BTreeMap<&'a str, ProgramId>,
     webhooks: BTreeMap<&'a str, WebhookId>,
+    /// Scripted events from this index on are the run's injections (for error messages).
+    injected_from: usize,
 }
 
 fn index_names<'a>(
@@ -263,6 +274,7 @@ impl<'a> Compiler<'a> {
                 "webhook",
                 s.systems.webhooks.iter().map(|w| w.name.as_str()),
             )?,
+            injected_from: usize::MAX,
         })
     }
 
@@ -304,7 +316,7 @@ impl<'a> Compiler<'a> {
             .queue(&s.systems.queue)
             .map_err(|e| format!("queue: {e}"))?;
         let integrations = self.integrations()?;
-        let script = self.script(people.len())?;
+        let script = self.script(people.len(), horizon)?;
         let invariants = s
             .invariants
             .iter()

@@ -1,7 +1,9 @@
 //! People, scripted outside events and invariants.
 
-use super::Compiler;
-use crate::engine::knobs::ParamUse;
+use super::{unknown, Compiler};
+use crate::engine::describe::fmt_duration;
+use crate::engine::dist::{Dist, MAX_DELAY_MS};
+use crate::engine::knobs::{Param, ParamUse};
 use crate::engine::model::{limits, InvariantModel, OutsideModel, PersonInit, Scripted};
 use crate::engine::scenario::{Invariant, Json, OutsideEvent, PeopleSelector};
 use crate::engine::value::Value;
@@ -49,11 +51,31 @@ impl Compiler<'_> {
         Ok(out)
     }
 
-    pub(super) fn script(&mut self, people: usize) -> Result<Vec<Scripted>, String> {
+    pub(super) fn script(&mut self, people: usize, horizon: u64) -> Result<Vec<Scripted>, String> {
         let mut out = Vec::new();
         let mut expanded = 0usize;
         for (i, e) in self.s.script.iter().enumerate() {
-            let ctx = |m: String| format!("scripted event {} ({}): {m}", i + 1, e.label);
+            let injected_at = match (i.checked_sub(self.injected_from), &e.at) {
+                (Some(k), Dist::Fixed(Param::Literal(ms))) => Some((k, *ms as u64)),
+                _ => None,
+            };
+            let ctx = |m: String| match injected_at {
+                Some((k, at)) => format!(
+                    "injection {} ({} at {}): {m}",
+                    k + 1,
+                    e.event.summary(),
+                    fmt_duration(at)
+                ),
+                None => format!("scripted event {} ({}): {m}", i + 1, e.label),
+            };
+            if let Some((_, at)) = injected_at {
+                if at > horizon {
+                    return Err(ctx(format!(
+                        "the run ends at {}, before this time",
+                        fmt_duration(horizon)
+                    )));
+                }
+            }
             let range = match e.people {
                 PeopleSelector::All if people == 0 => None,
                 PeopleSelector::All => Some((0, people as u32 - 1)),
@@ -65,45 +87,27 @@ impl Compiler<'_> {
             };
             if let Some((a, b)) = range {
                 if a > b || b as usize >= people {
-                    return Err(ctx(format!(
-                        "people {}..{} do not exist (the scenario has {people})",
-                        a.wrapping_add(1),
-                        b.wrapping_add(1)
-                    )));
+                    return Err(ctx(match e.people {
+                        PeopleSelector::One(n) if injected_at.is_some() => format!(
+                            "person {n} does not exist (the scenario has {people}, numbered from 1)"
+                        ),
+                        _ => format!(
+                            "people {}..{} do not exist (the scenario has {people})",
+                            a.wrapping_add(1),
+                            b.wrapping_add(1)
+                        ),
+                    }));
                 }
                 expanded += (b - a + 1) as usize;
             } else {
                 expanded += 1;
             }
-            let event = match &e.event {
-                OutsideEvent::FillsOutForm(f) => OutsideModel::FillsOutForm(self.syms.intern(f)),
-                OutsideEvent::AddToList(l) => OutsideModel::AddToList(self.list(l).map_err(ctx)?),
-                OutsideEvent::ChangeDataValue { field, value } => {
-                    let f = self.field(field).map_err(ctx)?;
-                    OutsideModel::ChangeDataValue(f, self.value(f, value).map_err(ctx)?)
-                }
-                OutsideEvent::RequestCampaign(c) => {
-                    OutsideModel::RequestCampaign(self.campaign_id(c).map_err(ctx)?)
-                }
-                OutsideEvent::RunBatchCampaign(c) => {
-                    let id = self.campaign_id(c).map_err(ctx)?;
-                    if self.s.campaigns[id as usize].schedule.is_none() {
-                        return Err(ctx(format!("`{c}` is not a batch campaign")));
-                    }
-                    OutsideModel::RunBatchCampaign(id)
-                }
-                OutsideEvent::AssignOwnerInCrm(o) => {
-                    if self.s.systems.crm.is_none() {
-                        return Err(ctx(
-                            "assigning an owner in the CRM needs a `crm` in systems".into(),
-                        ));
-                    }
-                    OutsideModel::AssignOwnerInCrm(self.syms.intern(o))
-                }
-            };
-            let needs_person = !matches!(event, OutsideModel::RunBatchCampaign(_));
+            let event = self.outside_event(&e.event).map_err(ctx)?;
+            let needs_person = e.event.needs_person();
             if needs_person && range.is_none() {
-                return Err(ctx("this event needs people".into()));
+                return Err(ctx(
+                    "this event happens to a person: say which (`people`)".into()
+                ));
             }
             out.push(Scripted {
                 label: e.label.clone(),
@@ -119,6 +123,91 @@ impl Compiler<'_> {
             ));
         }
         Ok(out)
+    }
+
+    /// Resolves and checks one outside event.
+    fn outside_event(&mut self, event: &OutsideEvent) -> Result<OutsideModel, String> {
+        let sys = &self.s.systems;
+        Ok(match event {
+            OutsideEvent::FillsOutForm(f) => OutsideModel::FillsOutForm(self.syms.intern(f)),
+            OutsideEvent::AddToList(l) => OutsideModel::AddToList(self.list(l)?),
+            OutsideEvent::ChangeDataValue { field, value } => {
+                let f = self.field(field)?;
+                OutsideModel::ChangeDataValue(f, self.value(f, value)?)
+            }
+            OutsideEvent::RequestCampaign(c) => OutsideModel::RequestCampaign(self.campaign_id(c)?),
+            OutsideEvent::RunBatchCampaign(c) => {
+                let id = self.campaign_id(c)?;
+                if self.s.campaigns[id as usize].schedule.is_none() {
+                    return Err(format!("`{c}` is not a batch campaign"));
+                }
+                OutsideModel::RunBatchCampaign(id)
+            }
+            OutsideEvent::AssignOwnerInCrm(o) => {
+                if sys.crm.is_none() {
+                    return Err("assigning an owner in the CRM needs a `crm` in systems".into());
+                }
+                OutsideModel::AssignOwnerInCrm(self.syms.intern(o))
+            }
+            OutsideEvent::RunJobNow(j) => {
+                let names: Vec<&str> = sys.jobs.iter().map(|x| x.name.as_str()).collect();
+                match names.iter().position(|n| n == j) {
+                    Some(i) => OutsideModel::RunJobNow(i as u16),
+                    None if names.is_empty() => {
+                        return Err(format!("unknown job `{j}` (the scenario has no jobs)"))
+                    }
+                    None => return Err(format!("unknown job `{j}` (known: {})", names.join(", "))),
+                }
+            }
+            OutsideEvent::ChangeEventArrives { field } => {
+                let feed = sys.change_feed.as_ref().ok_or(
+                    "a change event needs a `change_feed` in systems (the scenario has none)",
+                )?;
+                if !feed.fields.contains(field) {
+                    return Err(format!(
+                        "the change feed does not publish `{field}` (it publishes: {})",
+                        feed.fields.join(", ")
+                    ));
+                }
+                OutsideModel::ChangeEventArrives(self.field(field)?)
+            }
+            OutsideEvent::ChangeEventRedelivered => {
+                if sys.change_feed.is_none() {
+                    return Err(
+                        "delivering a change event again needs a `change_feed` in systems (the scenario has none)"
+                            .into(),
+                    );
+                }
+                OutsideModel::ChangeEventRedelivered
+            }
+            OutsideEvent::DelayWebhook { webhook, extra_ms } => {
+                let w = self
+                    .webhooks
+                    .get(webhook.as_str())
+                    .copied()
+                    .ok_or_else(|| unknown("webhook", webhook, &self.webhooks))?;
+                if *extra_ms == 0 || *extra_ms > MAX_DELAY_MS {
+                    return Err(format!(
+                        "extra_ms = {extra_ms}: the extra delay must be between 1 ms and 400 days"
+                    ));
+                }
+                OutsideModel::DelayWebhook(w, *extra_ms)
+            }
+            OutsideEvent::ResponsesArrive { count } => {
+                if sys.response_feed.is_none() {
+                    return Err(
+                        "responses need a `response_feed` in systems (the scenario has none)"
+                            .into(),
+                    );
+                }
+                if !(1..=100_000).contains(count) {
+                    return Err(format!(
+                        "count = {count}: a burst has 1 to 100000 responses"
+                    ));
+                }
+                OutsideModel::ResponsesArrive(*count)
+            }
+        })
     }
 
     pub(super) fn invariant(&mut self, inv: &Invariant) -> Result<InvariantModel, String> {

@@ -8,6 +8,7 @@
 //!   status, each campaign membership, the person's e-mail log per list entry (what the
 //!   e-mail invariants follow), the Request Campaign count;
 //! - a flow run's own state (its step, the webhook call it waits for);
+//! - an injected delay waiting for a person's next call of a webhook;
 //! - each key-value key; each batch run's set of addresses already e-mailed.
 //!
 //! A flow step reads and writes what its action does, every branch of a choice counted
@@ -50,6 +51,8 @@ pub(crate) enum Res {
     /// Which entries of the person got their e-mail (the monitor's log).
     Entries(PersonId),
     Requests(PersonId),
+    /// An injected extra delay waiting for the person's next call of a webhook.
+    WebhookDelay(PersonId, WebhookId),
     /// A flow run's own state, by run id.
     Run(u64),
     /// A key-value key, by a hash of it (two keys with one hash only look dependent).
@@ -67,7 +70,8 @@ impl Res {
             | Res::Status(p, _)
             | Res::Campaign(p, _)
             | Res::Entries(p)
-            | Res::Requests(p) => Some(p),
+            | Res::Requests(p)
+            | Res::WebhookDelay(p, _) => Some(p),
             Res::Run(_) | Res::Kv(_) | Res::Batch(_) => None,
         }
     }
@@ -310,6 +314,7 @@ impl Builder<'_> {
                 }
             }
             ActionModel::CallWebhook(w) => {
+                self.write(Res::WebhookDelay(p, *w));
                 let hook = &self.model.webhooks[*w as usize];
                 if let ServiceModel::KeyValue(op) = &hook.service {
                     self.kv_key(&op.key);
@@ -363,7 +368,11 @@ pub(crate) fn footprint(model: &Model, state: &SimState, a: &Agendum) -> Footpri
             index,
             person: Some(p),
         } => match &model.script[*index as usize].event {
-            OutsideModel::RunBatchCampaign(_) => Footprint::global(),
+            OutsideModel::RunBatchCampaign(_)
+            | OutsideModel::RunJobNow(_)
+            | OutsideModel::ChangeEventArrives(_)
+            | OutsideModel::ChangeEventRedelivered
+            | OutsideModel::ResponsesArrive(_) => Footprint::global(),
             OutsideModel::ChangeDataValue(f, _)
                 if model
                     .integrations
@@ -378,7 +387,8 @@ pub(crate) fn footprint(model: &Model, state: &SimState, a: &Agendum) -> Footpri
             | OutsideModel::AddToList(_)
             | OutsideModel::ChangeDataValue(..)
             | OutsideModel::RequestCampaign(_)
-            | OutsideModel::AssignOwnerInCrm(_) => Footprint::of_person(*p),
+            | OutsideModel::AssignOwnerInCrm(_)
+            | OutsideModel::DelayWebhook(..) => Footprint::of_person(*p),
         },
         Pending::Scripted { person: None, .. }
         | Pending::BatchRun { .. }

@@ -71,6 +71,61 @@ pub enum OutsideEvent {
     RunBatchCampaign(String),
     /// A sales rep assigns an owner in the CRM (arrives on a later sync).
     AssignOwnerInCrm(String),
+    /// The scheduler (or someone by hand) fires the job now, outside its schedule: a new
+    /// invocation starts at once, overlapping any run still going. The schedule goes on.
+    RunJobNow(String),
+    /// An upstream system publishes a change event for the person's `field` (a field the
+    /// change feed publishes) now: the person's current data is written again on the
+    /// primary (a new version, which the replica shows after its lag) and a new message
+    /// goes onto the queue, as for a real change.
+    ChangeEventArrives { field: String },
+    /// The change feed's queue delivers the person's latest change event again, now: the
+    /// same message id, as at-least-once delivery allows at any time (an idempotent
+    /// consumer skips it). Nothing happens if the person has no change event yet.
+    ChangeEventRedelivered,
+    /// The person's next call of `webhook` takes `extra_ms` longer than drawn (a slow
+    /// vendor): past the webhook's timeout, Marketo gives up while the service still acts.
+    DelayWebhook { webhook: String, extra_ms: u64 },
+    /// A burst of `count` extra responses reaches the response feed's integration now; it
+    /// inserts them as it inserts the others (`batch_records` at a time).
+    ResponsesArrive { count: u32 },
+}
+
+impl OutsideEvent {
+    /// A short phrase for messages and menus: `form fill "Contact Us"`.
+    pub fn summary(&self) -> String {
+        use crate::engine::describe::fmt_duration;
+        match self {
+            OutsideEvent::FillsOutForm(f) => format!("form fill \"{f}\""),
+            OutsideEvent::AddToList(l) => format!("added to list \"{l}\""),
+            OutsideEvent::ChangeDataValue { field, value } => {
+                format!("data value change {field} = {value}")
+            }
+            OutsideEvent::RequestCampaign(c) => format!("API request of campaign \"{c}\""),
+            OutsideEvent::RunBatchCampaign(c) => format!("batch campaign \"{c}\" runs now"),
+            OutsideEvent::AssignOwnerInCrm(o) => format!("owner {o} assigned in the CRM"),
+            OutsideEvent::RunJobNow(j) => format!("job \"{j}\" fires now"),
+            OutsideEvent::ChangeEventArrives { field } => {
+                format!("change event for {field} arrives")
+            }
+            OutsideEvent::ChangeEventRedelivered => "change event delivered again".to_string(),
+            OutsideEvent::DelayWebhook { webhook, extra_ms } => format!(
+                "next call of webhook \"{webhook}\" {} slower",
+                fmt_duration(*extra_ms)
+            ),
+            OutsideEvent::ResponsesArrive { count } => format!("burst of {count} responses"),
+        }
+    }
+
+    /// Whether the event happens to a person (false: to a campaign or a system).
+    pub fn needs_person(&self) -> bool {
+        !matches!(
+            self,
+            OutsideEvent::RunBatchCampaign(_)
+                | OutsideEvent::RunJobNow(_)
+                | OutsideEvent::ResponsesArrive { .. }
+        )
+    }
 }
 
 /// A property that must hold throughout the run.

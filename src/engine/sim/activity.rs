@@ -78,8 +78,15 @@ impl Sim<'_> {
     ) {
         let event = self.model.script[index].event.clone();
         let Some(p) = person else {
-            if let OutsideModel::RunBatchCampaign(c) = event {
-                self.batch_run(c, true, None, ch);
+            match event {
+                OutsideModel::RunBatchCampaign(c) => self.batch_run(c, true, None, ch),
+                OutsideModel::RunJobNow(j) => {
+                    let kind = EventKind::JobFiredByHand { job: j };
+                    let id = self.record(None, Actor::Outside, kind, None);
+                    self.job_fire(j, false, Some(id), ch);
+                }
+                OutsideModel::ResponsesArrive(n) => self.response_burst(n),
+                _ => {}
             }
             return;
         };
@@ -100,6 +107,21 @@ impl Sim<'_> {
                 );
                 self.activity(p, Activity::FilledOutForm(form), id, ch);
             }
+            OutsideModel::DelayWebhook(w, extra_ms) => {
+                // About the person's next call, whether or not the person exists yet.
+                let kind = EventKind::WebhookDelayInjected {
+                    webhook: w,
+                    extra_ms,
+                };
+                let id = self.record(Some(p), Actor::Outside, kind, None);
+                let slot = self
+                    .state
+                    .injected
+                    .webhook_delays
+                    .entry((p, w))
+                    .or_insert((0, None));
+                *slot = (slot.0.saturating_add(extra_ms), Some(id));
+            }
             _ if !self.state.people[p as usize].exists => {}
             OutsideModel::AddToList(l) => self.add_to_list(p, l, Actor::Outside, None, ch),
             OutsideModel::ChangeDataValue(f, v) => {
@@ -113,6 +135,13 @@ impl Sim<'_> {
                 let queue = SYM_MANUAL;
                 self.crm_assign(p, owner, queue, None)
             }
+            OutsideModel::ChangeEventArrives(f) => {
+                let kind = EventKind::ChangeEventInjected { field: f };
+                let id = self.record(Some(p), Actor::Outside, kind, None);
+                self.publish_injected(p, f, id, ch);
+            }
+            OutsideModel::ChangeEventRedelivered => self.redeliver_latest(p, ch),
+            OutsideModel::RunJobNow(_) | OutsideModel::ResponsesArrive(_) => {}
         }
     }
 

@@ -41,6 +41,8 @@ pub struct ChangesState {
     pub published: BTreeMap<MessageId, EventId>,
     /// The earliest poll on the agenda (for messages that become visible again).
     pub poll_at: Option<u64>,
+    /// Each person's latest message (what an injected duplicate delivers again).
+    pub latest: BTreeMap<PersonId, (MessageId, ChangeMsg)>,
 }
 
 impl ChangesState {
@@ -53,6 +55,7 @@ impl ChangesState {
             workers: vec![None; feed.consumers as usize],
             published: BTreeMap::new(),
             poll_at: None,
+            latest: BTreeMap::new(),
         })
     }
 }
@@ -137,6 +140,7 @@ impl Sim<'_> {
             version,
         };
         let message = st.queue.publish(now, msg);
+        st.latest.insert(p, (message, msg));
         let kind = EventKind::ChangePublished {
             field: f,
             version,
@@ -147,6 +151,44 @@ impl Sim<'_> {
         let step = ChangeStep::Applied { person: p, version };
         self.state
             .schedule(applied_at, Some(id), Pending::Change(step));
+        self.consumers_poll(ch);
+    }
+
+    /// An injected change event for the person's field `f` (a field the feed publishes).
+    pub(super) fn publish_injected(
+        &mut self,
+        p: PersonId,
+        f: FieldId,
+        cause: EventId,
+        ch: &mut dyn Chooser,
+    ) {
+        self.publish_change(p, f, Some(cause), ch);
+    }
+
+    /// An injected duplicate: the queue delivers the person's latest message again, now
+    /// (a message already acked comes back with the same id).
+    pub(super) fn redeliver_latest(&mut self, p: PersonId, ch: &mut dyn Chooser) {
+        let now = self.state.now;
+        let latest = self.changes().latest.get(&p).copied();
+        let kind = EventKind::RedeliveryForced {
+            message: latest.map(|(m, _)| m.0),
+        };
+        let id = self.record(Some(p), Actor::Outside, kind, None);
+        let Some((message, msg)) = latest else {
+            return;
+        };
+        let deliveries = self
+            .trace
+            .iter()
+            .filter(|e| {
+                matches!(e.kind, EventKind::MessageDelivered { message: m, .. } if m == message.0)
+            })
+            .count() as u32;
+        let st = self.changes();
+        if !st.queue.redeliver(message, now) {
+            st.queue.restore(message, msg, deliveries, now);
+        }
+        st.published.insert(message, id);
         self.consumers_poll(ch);
     }
 

@@ -123,7 +123,7 @@ impl Sim<'_> {
 
     pub(super) fn job_step(&mut self, j: u16, step: JobStep, ch: &mut dyn Chooser) {
         match step {
-            JobStep::Fire => self.job_fire(j, ch),
+            JobStep::Fire => self.job_fire(j, true, None, ch),
             JobStep::Call { run, op, attempt } => self.job_call(j, run, op, attempt, ch),
             JobStep::Answer { run, op, ticket } => self.job_answer(j, run, op, ticket, ch),
             JobStep::ImportDone { run } => self.job_imported(j, run, ch),
@@ -154,10 +154,18 @@ impl Sim<'_> {
             .schedule(at, cause, Pending::Job { job: j, step });
     }
 
-    fn job_fire(&mut self, j: u16, ch: &mut dyn Chooser) {
+    /// An invocation starts now: by the schedule (`scheduled`: the next one is scheduled
+    /// too) or by hand (`cause`: the injected event).
+    pub(super) fn job_fire(
+        &mut self,
+        j: u16,
+        scheduled: bool,
+        cause: Option<EventId>,
+        ch: &mut dyn Chooser,
+    ) {
         let m = &self.model.integrations.jobs[j as usize];
         let now = self.state.now;
-        if let Some(every) = m.every {
+        if let (true, Some(every)) = (scheduled, m.every) {
             if now + every <= self.model.horizon {
                 self.job_schedule(j, now + every, JobStep::Fire);
             }
@@ -175,7 +183,7 @@ impl Sim<'_> {
                 mark: 0,
                 version: 0,
                 conflict: false,
-                cause: None,
+                cause,
             },
         );
         let kind = EventKind::JobStarted {

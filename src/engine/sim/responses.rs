@@ -29,6 +29,8 @@ pub struct ResponsesState {
     pub async_queue: VecDeque<(u32, Option<EventId>)>,
     /// The async worker is processing a chunk or waiting for the lock.
     pub async_busy: bool,
+    /// Insert batches numbered so far (the scheduled ones, then injected bursts).
+    pub batches: u32,
 }
 
 impl ResponsesState {
@@ -39,6 +41,7 @@ impl ResponsesState {
             lock: CampaignLock::new(feed.lock_wait_timeout_ms),
             async_queue: VecDeque::new(),
             async_busy: false,
+            batches: 0,
         })
     }
 }
@@ -97,6 +100,8 @@ impl Sim<'_> {
         };
         let mut times: Vec<u64> = (0..feed.count).map(|_| feed.window.draw(ch)).collect();
         times.sort_unstable();
+        let batches = times.chunks(feed.batch_records as usize).len() as u32;
+        self.responses().batches = batches;
         for (b, chunk) in times.chunks(feed.batch_records as usize).enumerate() {
             let step = ResponseStep::Insert {
                 batch: b as u32,
@@ -105,6 +110,30 @@ impl Sim<'_> {
             };
             let at = *chunk.last().expect("chunks are not empty");
             self.state.schedule(at, None, Pending::Response(step));
+        }
+    }
+
+    /// An injected burst: `records` more responses reach the integration now and are
+    /// inserted at once, `batch_records` at a time.
+    pub(super) fn response_burst(&mut self, records: u32) {
+        let kind = EventKind::ResponseBurst { records };
+        let id = self.record(None, Actor::Outside, kind, None);
+        self.state.monitor.extra_responses += records as u64;
+        let per = self.feed().batch_records.max(1);
+        let now = self.state.now;
+        let mut left = records;
+        while left > 0 {
+            let n = left.min(per);
+            left -= n;
+            let st = self.responses();
+            let batch = st.batches;
+            st.batches += 1;
+            let step = ResponseStep::Insert {
+                batch,
+                records: n,
+                attempt: 0,
+            };
+            self.state.schedule(now, Some(id), Pending::Response(step));
         }
     }
 

@@ -2,6 +2,7 @@
 //! through the round trip, so a timed-out call may still have changed the service's state.
 
 use super::super::chooser::{Choice, Chooser};
+use super::super::dist::MAX_DELAY_MS;
 use super::super::model::*;
 use super::super::scenario::KvOp;
 use super::super::trace::{Actor, EventId, EventKind};
@@ -27,7 +28,17 @@ impl Sim<'_> {
             run.call = Some((w, call));
             run.response = None;
         }
-        let latency = hook.latency.draw(ch);
+        let mut latency = hook.latency.draw(ch);
+        if !self.state.injected.webhook_delays.is_empty() {
+            if let Some((extra_ms, injected)) = self.state.injected.webhook_delays.remove(&(p, w)) {
+                latency = latency.saturating_add(extra_ms).min(MAX_DELAY_MS);
+                let kind = EventKind::WebhookSlowed {
+                    webhook: w,
+                    extra_ms,
+                };
+                self.record(Some(p), Actor::Webhook(w), kind, injected);
+            }
+        }
         let fails = hook.failure_ppm > 0
             && ch.choose(&Choice::Fail {
                 ppm: hook.failure_ppm,

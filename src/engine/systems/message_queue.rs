@@ -152,6 +152,23 @@ impl<P: Clone> MessageQueue<P> {
         }
     }
 
+    /// Force a duplicate of a message already acked: it is back, with the same id and
+    /// payload, visible at `now` (`delivery_count`: its deliveries so far). At-least-once
+    /// delivery allows this at any time (a broker that lost the ack, a replayed partition).
+    pub fn restore(&mut self, id: MessageId, payload: P, delivery_count: u32, now: u64) {
+        self.messages.insert(
+            id,
+            Message {
+                id,
+                payload,
+                published_at: now,
+                delivery_count,
+                visible_at: now,
+            },
+        );
+        self.stats.forced_redeliveries += 1;
+    }
+
     /// The message, if not yet acked.
     pub fn get(&self, id: MessageId) -> Option<&Message<P>> {
         self.messages.get(&id)

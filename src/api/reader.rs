@@ -1,0 +1,517 @@
+//! The campaign reader: each smart campaign of a variant, as applied, in the words of the
+//! Marketo UI (kind, qualification rule, Smart List triggers and filters, numbered Flow
+//! steps with their choices), and the systems around the campaigns as short descriptions.
+//! Values come from the compiled model, so knobs show as the numbers they stand for.
+
+use super::view::{runnable_campaigns, used_webhooks};
+use super::words::{self, delay, duration, percent};
+use crate::engine::compile::variant_applied;
+use crate::engine::model::*;
+use crate::engine::scenario::{JobStrategy, KvOp, ResponseMode};
+use crate::engine::value::Symbols;
+use crate::engine::{compile, Model, RunConfig, Scenario};
+
+/// One flow step: `2. Send Alert: New fast-track lead`; a step with choices lists them,
+/// one line each, the default last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowStepView {
+    pub text: String,
+    pub choices: Vec<String>,
+}
+
+/// One smart campaign as the Marketo UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignView {
+    pub name: String,
+    /// What the campaign is for (the scenario's description of it).
+    pub description: String,
+    /// The program it belongs to: the one program its steps and filters use, else the
+    /// scenario's title.
+    pub program: String,
+    /// `Trigger campaign`, `Batch campaign, runs every 1 h (first at 1 h)`, `Requested
+    /// campaign`.
+    pub kind: String,
+    /// False when the variant switches the campaign off.
+    pub active: bool,
+    /// `Each person can run through the flow once` (every time, once every 1 h).
+    pub qualification: String,
+    /// Smart List triggers, one line each (`Fills Out Form: Fast Track`).
+    pub triggers: Vec<String>,
+    /// Smart List filters, one line each, in order (advanced logic numbers them from 1).
+    pub filters: Vec<String>,
+    /// Advanced filter logic (`1 and (2 or 3)`, or `any`); `None` when all filters apply.
+    pub logic: Option<String>,
+    pub flow: Vec<FlowStepView>,
+}
+
+/// A system around the campaigns; systems with a swimlane use the lane's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemView {
+    pub name: String,
+    pub lines: Vec<String>,
+}
+
+/// What the reader shows for one variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Views {
+    pub campaigns: Vec<CampaignView>,
+    pub systems: Vec<SystemView>,
+}
+
+/// The campaigns and systems of `variant` at its default knobs.
+pub fn campaign_views(scenario: &Scenario, variant: &str) -> Result<Views, String> {
+    let config = RunConfig {
+        variant: Some(variant.to_string()),
+        ..RunConfig::default()
+    };
+    campaign_views_for(scenario, &config)
+}
+
+/// The campaigns and systems as `config` sets them up (its variant and knob values).
+pub fn campaign_views_for(scenario: &Scenario, config: &RunConfig) -> Result<Views, String> {
+    let applied = variant_applied(scenario, config.variant.as_deref())?;
+    let model = compile(scenario, config)?;
+    let syms = &model.syms;
+    let campaigns = model
+        .campaigns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let description = applied
+                .campaigns
+                .get(i)
+                .filter(|a| a.name == c.name)
+                .map_or(String::new(), |a| a.description.clone());
+            campaign_view(&model, syms, c, description, &applied.title)
+        })
+        .collect();
+    Ok(Views {
+        campaigns,
+        systems: system_views(&model),
+    })
+}
+
+fn campaign_view(
+    model: &Model,
+    syms: &Symbols,
+    c: &CampaignModel,
+    description: String,
+    title: &str,
+) -> CampaignView {
+    let requested_only = !c.triggers.is_empty()
+        && c.triggers
+            .iter()
+            .all(|t| matches!(t, TriggerModel::CampaignIsRequested(_)));
+    let kind = match c.schedule {
+        Some((at, Some(every))) => format!(
+            "Batch campaign, runs every {} (first at {})",
+            duration(every),
+            duration(at)
+        ),
+        Some((at, None)) => format!("Batch campaign, runs once at {}", duration(at)),
+        None if requested_only => "Requested campaign".to_string(),
+        None if c.triggers.is_empty() => {
+            "Campaign without triggers (runs only when executed)".to_string()
+        }
+        None => "Trigger campaign".to_string(),
+    };
+    let qualification = match c.qualification {
+        Qualification::Once => "Each person can run through the flow once".to_string(),
+        Qualification::EveryTime => "Each person can run through the flow every time".to_string(),
+        Qualification::EveryMs(d) => format!(
+            "Each person can run through the flow once every {}",
+            duration(d)
+        ),
+    };
+    let flow = c
+        .flow
+        .iter()
+        .enumerate()
+        .map(|(i, s)| FlowStepView {
+            text: format!("{}. {}", i + 1, words::action(model, syms, &s.action)),
+            choices: words::choices(model, syms, &s.action),
+        })
+        .collect();
+    CampaignView {
+        name: c.name.clone(),
+        description,
+        program: program_of(model, c).unwrap_or_else(|| title.to_string()),
+        kind,
+        active: c.active,
+        qualification,
+        triggers: c
+            .triggers
+            .iter()
+            .map(|t| words::trigger(model, syms, t))
+            .collect(),
+        filters: c
+            .filters
+            .iter()
+            .map(|f| words::filter(model, syms, f))
+            .collect(),
+        logic: words::logic(&c.logic),
+        flow,
+    }
+}
+
+/// The one program a campaign's triggers, filters and steps refer to, if exactly one.
+fn program_of(model: &Model, c: &CampaignModel) -> Option<String> {
+    fn from_action(a: &ActionModel, out: &mut Vec<ProgramId>) {
+        match a {
+            ActionModel::ChangeProgramStatus(p, _) => out.push(*p),
+            ActionModel::Choice { branches, default } => {
+                for (fs, _, b) in branches {
+                    from_filters(fs, out);
+                    from_action(b, out);
+                }
+                from_action(default, out);
+            }
+            _ => {}
+        }
+    }
+    fn from_filters(fs: &[FilterModel], out: &mut Vec<ProgramId>) {
+        for f in fs {
+            if let FilterModel::ProgramStatus(p, _, _) = f {
+                out.push(*p);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for t in &c.triggers {
+        if let TriggerModel::ProgramStatusIsChanged { program, .. } = t {
+            found.push(*program);
+        }
+    }
+    from_filters(&c.filters, &mut found);
+    c.flow
+        .iter()
+        .for_each(|s| from_action(&s.action, &mut found));
+    found.sort_unstable();
+    found.dedup();
+    match found.as_slice() {
+        [one] => Some(model.programs[*one as usize].name.clone()),
+        _ => None,
+    }
+}
+
+fn system_views(model: &Model) -> Vec<SystemView> {
+    let syms = &model.syms;
+    let mut out = Vec::new();
+    if !runnable_campaigns(model).is_empty() {
+        let q = &model.queue;
+        let workers =
+            |n: u32, what: &str| format!("{n} {what} worker{}", if n == 1 { "" } else { "s" });
+        out.push(SystemView {
+            name: "Campaign queue".to_string(),
+            lines: vec![
+                format!(
+                    "{}, {}",
+                    workers(q.workers[0], "trigger"),
+                    workers(q.workers[1], "batch")
+                ),
+                format!("a worker takes {} per flow step", delay(&q.step_time)),
+                format!(
+                    "a triggered campaign's first step joins the queue after {}",
+                    delay(&q.trigger_delay)
+                ),
+                "ready steps run by priority (alerts and trigger emails first; data changes, webhooks and long waits last), then arrival".to_string(),
+                format!("Request Campaign: at most {} per person", q.request_cap),
+            ],
+        });
+    }
+    if let Some(crm) = &model.crm {
+        let mut lines = vec![
+            format!(
+                "Sync Person to CRM reaches the CRM after {}",
+                delay(&crm.push_latency)
+            ),
+            format!(
+                "assignment rules run {} after a new record arrives, on the fields it arrived with",
+                delay(&crm.assignment_delay)
+            ),
+        ];
+        for (when, owner, queue) in &crm.rules {
+            let cond = words::condition(model, syms, when, &crate::engine::logic::Logic::All);
+            let queue = syms.text(*queue);
+            lines.push(format!(
+                "If {cond} → owner {}{}",
+                syms.text(*owner),
+                if queue.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({queue})")
+                }
+            ));
+        }
+        let otherwise = if crm.rules.is_empty() {
+            "Every new record"
+        } else {
+            "Otherwise"
+        };
+        lines.push(match crm.default_owner {
+            Some(o) => format!("{otherwise} → owner {}", syms.text(o)),
+            None => format!("{otherwise} → no owner"),
+        });
+        lines.push(format!(
+            "the owner reaches Marketo's {} field on the next background sync (every {}; the CRM wins)",
+            words::field(model, crm.owner_field),
+            duration(crm.sync_interval_ms)
+        ));
+        out.push(SystemView {
+            name: "CRM".to_string(),
+            lines,
+        });
+    }
+    for w in used_webhooks(model) {
+        out.push(webhook_view(model, syms, &model.webhooks[w as usize]));
+    }
+    out.extend(integration_views(model));
+    out
+}
+
+fn webhook_view(model: &Model, syms: &Symbols, w: &Webhook) -> SystemView {
+    let mut lines = vec![format!("answers in {}", delay(&w.latency))];
+    if w.failure_ppm > 0 {
+        lines.push(format!("fails {} of the time", percent(w.failure_ppm)));
+    }
+    if w.response_loss_ppm > 0 {
+        lines.push(format!(
+            "the service acts but its answer is lost {} of the time",
+            percent(w.response_loss_ppm)
+        ));
+    }
+    lines.push(format!(
+        "Marketo gives up waiting after {} (the service may still act)",
+        duration(w.timeout_ms)
+    ));
+    match &w.service {
+        ServiceModel::Respond(values) => {
+            let parts: Vec<String> = values
+                .iter()
+                .map(|(attr, src)| {
+                    let v = match src {
+                        Source::Value(v) => words::value(syms, *v),
+                        Source::Field(f) => format!("the person's {}", words::field(model, *f)),
+                    };
+                    format!("{} = {v}", syms.text(*attr))
+                })
+                .collect();
+            lines.push(format!("responds {}", parts.join(", ")));
+        }
+        ServiceModel::KeyValue(op) => lines.push(kv_line(syms, op)),
+    }
+    for (attr, f) in &w.mappings {
+        lines.push(format!(
+            "response mapping: {} → {}",
+            syms.text(*attr),
+            words::field(model, *f)
+        ));
+    }
+    SystemView {
+        name: format!("Webhook: {}", w.name),
+        lines,
+    }
+}
+
+/// The key-value operation behind a webhook, in one line.
+fn kv_line(syms: &Symbols, op: &KvOpModel) -> String {
+    let v = |x| words::value(syms, x);
+    match &op.op {
+        KvOp::Get { key } => format!("key-value store: get `{key}`"),
+        KvOp::Set { key, .. } => format!("key-value store: set `{key}` to {}", v(op.value)),
+        KvOp::Cas { key, .. } => format!(
+            "key-value store: compare-and-swap `{key}` from {} to {} (atomic)",
+            v(op.expected),
+            v(op.value)
+        ),
+        KvOp::Push { key, .. } => format!("key-value store: push {} onto `{key}`", v(op.value)),
+        KvOp::Pop { key } => format!("key-value store: pop the top of `{key}` (at most once)"),
+        KvOp::Claim { key, .. } => format!(
+            "key-value store: claim `{key}` for a lease of {} (fails while another lease holds or once it is set)",
+            duration(op.lease_ms)
+        ),
+    }
+}
+
+fn integration_views(model: &Model) -> Vec<SystemView> {
+    let syms = &model.syms;
+    let integ = &model.integrations;
+    let mut out = Vec::new();
+    for job in &integ.jobs {
+        let cp = &integ.checkpoints[job.checkpoint as usize];
+        let object = &integ.objects[cp.object as usize].0;
+        out.push(SystemView {
+            name: format!("Job: {}", job.name),
+            lines: vec![
+                match job.every {
+                    Some(every) => format!(
+                        "the scheduler fires it every {} from {} (it does not wait for a run still going)",
+                        duration(every),
+                        duration(job.at)
+                    ),
+                    None => format!("the scheduler fires it once, at {}", duration(job.at)),
+                },
+                format!(
+                    "an import takes {}; an invocation starts cold {} of the time (a warm one reuses its cached mark)",
+                    delay(&job.run_time),
+                    percent(job.cold_ppm)
+                ),
+                format!(
+                    "checkpoint: {}.{} in custom object {object}; imports records with modstamps after the mark, up to the run's start",
+                    cp.key, cp.field
+                ),
+                match job.strategy {
+                    JobStrategy::ReadThenWrite => {
+                        "guard: read the mark, import, then write the new mark (createOrUpdate)"
+                    }
+                    JobStrategy::ClaimCreateOnly => {
+                        "guard: read the mark, then createOnly a claim keyed by it; only the creator imports"
+                    }
+                    JobStrategy::VersionCas => {
+                        "guard: read mark and version, compare-and-set the new mark first, then import"
+                    }
+                }
+                .to_string(),
+                format!(
+                    "a refused REST call is retried after {} (doubling up to {}), {} attempts at most",
+                    duration(job.backoff_ms),
+                    duration(job.max_backoff_ms),
+                    job.max_attempts
+                ),
+            ],
+        });
+    }
+    if !integ.jobs.is_empty() {
+        let l = &integ.rest.limits;
+        out.push(SystemView {
+            name: "REST API".to_string(),
+            lines: vec![
+                format!(
+                    "{} calls per {} (error 606), {} at once (615), {} per day (607)",
+                    l.rate_limit,
+                    duration(l.rate_window_ms),
+                    l.max_concurrent,
+                    l.daily_quota
+                ),
+                format!("a call takes {}", delay(&integ.rest.latency)),
+            ],
+        });
+    }
+    if let Some(f) = &integ.responses {
+        let p = &f.processor;
+        let mut integration = vec![
+            match &f.window {
+                crate::engine::dist::Delay::Uniform { min, max } if min != max => format!(
+                    "{} responses arrive, spread between {} and {}",
+                    f.count,
+                    duration(*min),
+                    duration(*max)
+                ),
+                other => format!("{} responses arrive, each after {}", f.count, delay(other)),
+            },
+            if f.batch_records <= 1 {
+                "each response is inserted on its own".to_string()
+            } else {
+                format!("responses are inserted {} at a time", f.batch_records)
+            },
+        ];
+        match f.mode {
+            ResponseMode::Synchronous => {
+                integration.push("a failed insert is not retried".to_string())
+            }
+            ResponseMode::Retry => integration.push(format!(
+                "a failed insert is retried after {} (doubling up to {}), {} attempts at most",
+                duration(f.backoff_ms),
+                duration(f.max_backoff_ms),
+                f.max_attempts
+            )),
+            ResponseMode::UserAsync => integration.push(format!(
+                "user-based async scoring: batches of up to {} wait {} and are merged",
+                p.small_batch_threshold,
+                duration(p.async_delay_ms)
+            )),
+        }
+        let mut campaign = vec![
+            format!(
+                "each response holds the campaign record's lock for {} of CPU",
+                duration(p.cpu_per_record_ms)
+            ),
+            format!(
+                "an insert waits at most {} for the lock, then fails with UNABLE_TO_LOCK_ROW",
+                duration(f.lock_wait_timeout_ms)
+            ),
+            format!(
+                "CPU limit: {} synchronous, {} asynchronous",
+                duration(p.sync_cpu_limit_ms),
+                duration(p.async_cpu_limit_ms)
+            ),
+            format!("scoring batch size {}", p.batch_size),
+        ];
+        if p.async_above_batch_size {
+            campaign.push(
+                "a batch above the batch size is processed asynchronously, in chunks".to_string(),
+            );
+        }
+        out.push(SystemView {
+            name: format!("Integration: {}", f.user),
+            lines: integration,
+        });
+        out.push(SystemView {
+            name: format!("CRM campaign: {}", f.campaign),
+            lines: campaign,
+        });
+    }
+    if let Some(f) = &integ.changes {
+        let fields: Vec<&str> = f.fields.iter().map(|x| words::field(model, *x)).collect();
+        let mut lines = vec![
+            format!("publishes every change of {}", fields.join(", ")),
+            format!(
+                "the read replica shows a write after {}",
+                delay(&f.replica_lag)
+            ),
+            format!(
+                "{} consumer{}, {} per message",
+                f.consumers,
+                if f.consumers == 1 { "" } else { "s" },
+                delay(&f.processing_time)
+            ),
+            format!(
+                "a message not acked within {} is delivered again",
+                duration(f.visibility_timeout_ms)
+            ),
+        ];
+        if f.redelivery_ppm > 0 {
+            lines.push(format!(
+                "an ack is lost {} of the time (the message comes again)",
+                percent(f.redelivery_ppm)
+            ));
+        }
+        lines.push(if f.version_check {
+            "reads the replica, or the primary when the replica is older than the message (read-your-writes)".to_string()
+        } else {
+            "reads the replica".to_string()
+        });
+        if f.idempotent {
+            lines.push("logs each message id before acting and skips duplicates".to_string());
+        }
+        for (l, filters, logic) in &f.lists {
+            lines.push(format!(
+                "list {}: members are people with {}",
+                words::list(model, *l),
+                words::condition(model, syms, filters, logic)
+            ));
+        }
+        if let Some((filters, logic, action)) = &f.action {
+            lines.push(format!(
+                "then, if {} → {}",
+                words::condition(model, syms, filters, logic),
+                words::action(model, syms, action)
+            ));
+        }
+        out.push(SystemView {
+            name: format!("Change feed: {}", f.name),
+            lines,
+        });
+    }
+    out
+}
