@@ -553,6 +553,18 @@ fn cli_explore_fixed_reduction_switch_bounds_and_sampling() {
         "{text}"
     );
 
+    // A share link in place of <scenario>: its knobs come with it.
+    let link = ok(&with_setup(
+        &["link", "list-queue", "--variant", "recheck"],
+        &setup,
+    ));
+    let text = ok(&["explore", "--link", link.trim()]);
+    assert!(
+        text.contains("list-queue / recheck: exhaustive search"),
+        "{text}"
+    );
+    assert!(text.contains("VIOLATION one-email-per-entry"), "{text}");
+
     let text = ok(&[
         "explore",
         "list-queue",
