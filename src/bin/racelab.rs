@@ -1,10 +1,11 @@
 //! `racelab`: the native command line over the Race Lab engine.
 //!
-//! Commands: `list`, `describe`, `run`, `sweep`, `table`, `link`. A scenario is a built-in id
-//! or a path to a scenario JSON file, or comes from a share link (`--link URL`). Bad input
-//! (a bad link included) prints what is wrong on stderr and exits with code 2.
+//! Commands: `list`, `describe`, `run`, `sweep`, `explore`, `table`, `link`. A scenario is a
+//! built-in id or a path to a scenario JSON file, or comes from a share link (`--link URL`).
+//! Bad input (a bad link included) prints what is wrong on stderr and exits with code 2.
 
 use racelab::api;
+use racelab::engine::explore::parse_schedule;
 use racelab::engine::knobs::parse_assignment;
 use racelab::engine::{RunConfig, Scenario};
 use racelab::spec::{RunSpec, ScenarioSource};
@@ -18,8 +19,16 @@ usage:
   racelab list
   racelab describe <scenario> [--json]
   racelab run <scenario> [--variant V] [--seed N] [--set knob=value]... [--json] [--trace]
-                (--trace lists every event; with --json as a `trace` array)
+                [--schedule 0,1,0,2]
+                (--trace lists every event; with --json as a `trace` array; --schedule gives
+                 the answers at the first decisions (chooser calls), then the seed decides:
+                 what `explore` prints for a violating schedule)
   racelab sweep <scenario> [--variant V] --seeds N [--first-seed S] [--set knob=value]... [--json]
+  racelab explore <scenario> [--variant V] [--set knob=value]... [--max-decisions N]
+                [--max-states N] [--no-reduction] [--json]
+                (every schedule: orderings of ready work, representative delays, failures)
+  racelab explore <scenario> --sample random|pct [--runs N] [--seed S] [--pct-depth D] ...
+                (N seeded schedules, random or PCT-style; default 1000 runs, depth 3)
   racelab table [--seeds N]     (markdown: every built-in scenario and variant, violation rate)
   racelab link <scenario> [--variant V] [--compare V2] [--set knob=value]... [--seed N]
                [--base URL]
@@ -28,16 +37,19 @@ usage:
                  serves; a file's JSON travels inside the link)
 
 <scenario> is a built-in id (see `racelab list`) or a path to a scenario JSON file.
-`--link URL` may replace <scenario> in describe, run, sweep and link: the link's scenario,
+`--link URL` may replace <scenario> in describe, run, sweep, explore and link: the link's scenario,
 variant, knobs, seed and injections are used, and options given explicitly override them
 (sweep starts at the link's seed unless --first-seed is given).";
 
 /// Where `racelab link` points by default: the app as `./scripts/serve` serves it.
 const DEFAULT_BASE: &str = "http://127.0.0.1:8080/";
 
+#[path = "racelab/explore.rs"]
+mod explore;
+
 /// Parsed options shared by the commands.
 #[derive(Default)]
-struct Options {
+pub(crate) struct Options {
     scenario: Option<String>,
     variant: Option<String>,
     seed: Option<u64>,
@@ -52,6 +64,15 @@ struct Options {
     compare: Option<String>,
     /// `link --base URL`.
     base: Option<String>,
+    /// `run --schedule`: answers at the first decisions (overrides a link's schedule).
+    schedule: Option<Vec<u32>>,
+    max_decisions: Option<u64>,
+    max_states: Option<u64>,
+    no_reduction: bool,
+    no_dedup: bool,
+    sample: Option<String>,
+    runs: Option<u64>,
+    pct_depth: Option<u64>,
 }
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
@@ -70,6 +91,16 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         match a.as_str() {
             "--variant" => o.variant = Some(value("--variant")?),
             "--seed" => o.seed = Some(number("--seed", value("--seed")?)?),
+            "--schedule" => o.schedule = Some(parse_schedule(&value("--schedule")?)?),
+            "--max-decisions" => {
+                o.max_decisions = Some(number("--max-decisions", value("--max-decisions")?)?)
+            }
+            "--max-states" => o.max_states = Some(number("--max-states", value("--max-states")?)?),
+            "--no-reduction" => o.no_reduction = true,
+            "--no-dedup" => o.no_dedup = true,
+            "--sample" => o.sample = Some(value("--sample")?),
+            "--runs" => o.runs = Some(number("--runs", value("--runs")?)?),
+            "--pct-depth" => o.pct_depth = Some(number("--pct-depth", value("--pct-depth")?)?),
             "--seeds" => o.seeds = Some(number("--seeds", value("--seeds")?)?),
             "--first-seed" => o.first_seed = Some(number("--first-seed", value("--first-seed")?)?),
             "--set" => o.knobs.push(parse_assignment(&value("--set")?)?),
@@ -206,9 +237,9 @@ fn link_command(o: &Options) -> Result<String, String> {
     Ok(format!("{base}#{code}"))
 }
 
-/// `run` of a link that carries a hand-chosen schedule: replayed as the app does (the
-/// schedule's answers at the first decisions, then the seed), so the trace hash is the one
-/// the app shows.
+/// `run` with a hand-chosen schedule (`--schedule`, or a link that carries one): replayed as
+/// the app does (the schedule's answers at the first decisions, then the seed), so the trace
+/// hash is the one the app shows; `explore` prints violating schedules in this form.
 fn run_scheduled(
     s: &Scenario,
     cfg: &RunConfig,
@@ -339,8 +370,12 @@ fn run_command(command: &str, o: &Options) -> Result<String, String> {
                 seed,
                 link,
             } = setup(o)?;
-            if let Some(l) = link.filter(|l| !l.schedule.is_empty()) {
-                return run_scheduled(&s, &cfg, seed, &l.schedule, o);
+            let schedule = o
+                .schedule
+                .clone()
+                .or_else(|| link.map(|l| l.schedule).filter(|s| !s.is_empty()));
+            if let Some(schedule) = schedule {
+                return run_scheduled(&s, &cfg, seed, &schedule, o);
             }
             let r = api::run(&s, &cfg, seed)?;
             if o.json {
@@ -406,6 +441,7 @@ fn run_command(command: &str, o: &Options) -> Result<String, String> {
                     .map_or(String::new(), |s| format!("; first violating seed {s}"))
             ))
         }
+        "explore" => explore::command(&setup(o)?, o),
         "table" => table(o.seeds.unwrap_or(10_000)),
         "link" => link_command(o),
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),

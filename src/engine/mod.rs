@@ -10,6 +10,7 @@ pub mod chooser;
 pub mod compile;
 pub mod describe;
 pub mod dist;
+pub mod explore;
 pub mod invariants;
 pub mod knobs;
 pub mod logic;

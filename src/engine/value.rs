@@ -81,6 +81,16 @@ impl Symbols {
         id
     }
 
+    /// How many texts the table holds (a run may add some: the explorer watches this).
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// Never true in practice: every table starts with [`RUNTIME_WORDS`].
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+
     pub fn get(&self, s: &str) -> Option<Sym> {
         self.index.get(s).copied()
     }

@@ -1,0 +1,327 @@
+//! `racelab explore`: the exhaustive search (or a sample) of one scenario's schedules, with
+//! the shortest violating schedule, its trace, and how to replay it.
+
+use super::{Options, Setup};
+use racelab::api;
+use racelab::engine::describe::fmt_ms;
+use racelab::engine::explore::{
+    self, format_schedule, ExploreConfig, ExploreReport, SampleConfig, SampleReport, Strategy,
+};
+use racelab::engine::{compile, Model, Violation};
+use racelab::spec::{RunSpec, ScenarioSource, Tab, View};
+use std::time::Instant;
+
+/// Where `./scripts/serve` serves the app.
+const APP_URL: &str = "http://127.0.0.1:8080/";
+
+/// The limits of the command-line bounds.
+const MAX_RUNS: u64 = 10_000_000;
+const MAX_STATES: u64 = 100_000_000;
+
+pub fn command(st: &Setup, o: &Options) -> Result<String, String> {
+    let model = compile(&st.scenario, &st.config)?;
+    let link = |schedule: &[u32]| share_link(st, &model, o, schedule);
+    match &o.sample {
+        Some(name) => sampled(&model, name, st.seed, o, &link),
+        None => {
+            if o.runs.is_some() || o.pct_depth.is_some() || o.seed.is_some() {
+                return Err(
+                    "--runs, --seed and --pct-depth go with --sample random|pct".to_string()
+                );
+            }
+            exhaustive(&model, o, &link)
+        }
+    }
+}
+
+/// The app's link to the run along `schedule` (seed 0), or why there is none.
+fn share_link(st: &Setup, model: &Model, o: &Options, schedule: &[u32]) -> Result<String, String> {
+    let (source, compare) = match (&st.link, o.scenario.as_deref()) {
+        (Some(l), _) => (l.scenario.clone(), l.compare.clone()),
+        (None, Some(id)) if racelab::scenarios::builtin(id).is_some() => (
+            ScenarioSource::Builtin(id.to_string()),
+            RunSpec::builtin(id).compare,
+        ),
+        _ => (
+            ScenarioSource::Custom(
+                serde_json::to_string(&st.scenario)
+                    .map_err(|e| format!("scenario as JSON: {e}"))?,
+            ),
+            None,
+        ),
+    };
+    let spec = RunSpec {
+        scenario: source,
+        variant: model.variant.clone(),
+        compare,
+        knobs: st.config.knobs.clone(),
+        seed: 0,
+        injections: st.config.injections.clone(),
+        schedule: schedule.to_vec(),
+        view: View {
+            tab: Tab::Run,
+            ..View::default()
+        },
+    };
+    racelab::codec::encode_checked(&spec)
+        .map(|code| format!("{APP_URL}#{code}"))
+        .map_err(|e| e.to_string())
+}
+
+/// A line with the share link (or why there is none).
+fn link_line(link: Result<String, String>) -> String {
+    match link {
+        Ok(url) => format!("  open in the app: {url}\n"),
+        Err(e) => format!("  (no share link: {e})\n"),
+    }
+}
+
+/// The command that replays `schedule` (for people to copy).
+fn replay_line(model: &Model, o: &Options, schedule: &[u32]) -> String {
+    let source = match (&o.scenario, &o.link) {
+        (Some(s), _) => s.clone(),
+        (None, Some(link)) => format!("--link '{link}'"),
+        (None, None) => model.scenario_id.clone(),
+    };
+    let mut line = format!("racelab run {source} --variant {}", model.variant);
+    for (k, v) in &o.knobs {
+        line += &format!(" --set {k}={v}");
+    }
+    line + &format!(" --schedule {} --trace", format_schedule(schedule))
+}
+
+fn violation_lines(violations: &[Violation]) -> String {
+    violations
+        .iter()
+        .map(|v| {
+            format!(
+                "\n    VIOLATION {} at {}: {}",
+                v.invariant,
+                fmt_ms(v.time_ms),
+                v.message
+            )
+        })
+        .collect()
+}
+
+fn trace_text(model: &Model, schedule: &[u32]) -> Result<String, String> {
+    Ok(api::run_model_view(model, 0, schedule)?
+        .rows
+        .iter()
+        .map(|r| format!("    {}", r.line()))
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
+fn bounded(name: &str, v: Option<u64>, default: u64, max: u64) -> Result<u64, String> {
+    match v {
+        None => Ok(default),
+        Some(n) if (1..=max).contains(&n) => Ok(n),
+        Some(n) => Err(format!("{name} must be between 1 and {max} (got {n})")),
+    }
+}
+
+type LinkFn<'a> = dyn Fn(&[u32]) -> Result<String, String> + 'a;
+
+fn exhaustive(model: &Model, o: &Options, link: &LinkFn) -> Result<String, String> {
+    let defaults = ExploreConfig::default();
+    let config = ExploreConfig {
+        max_decisions: bounded(
+            "--max-decisions",
+            o.max_decisions,
+            defaults.max_decisions as u64,
+            1_000_000,
+        )? as usize,
+        max_states: bounded(
+            "--max-states",
+            o.max_states,
+            defaults.max_states as u64,
+            MAX_STATES,
+        )? as usize,
+        reduction: !o.no_reduction,
+        dedup: !o.no_dedup,
+    };
+    let start = Instant::now();
+    let r = explore::explore(model, &config)?;
+    let elapsed = start.elapsed().as_secs_f64();
+    let per_s = r.states as f64 / elapsed.max(1e-9);
+    if o.json {
+        let mut v = serde_json::to_value(&r).expect("serialises");
+        v["elapsed_ms"] = ((elapsed * 1000.0).round() as u64).into();
+        v["states_per_s"] = (per_s.round() as u64).into();
+        v["truncated"] = r.truncated().into();
+        if let Some(c) = &r.shortest {
+            v["shortest"]["decision_count"] = c.decisions.len().into();
+            v["shortest"]["replay"] = replay_line(model, o, &c.schedule).into();
+            v["shortest"]["link"] = link(&c.schedule).ok().into();
+            v["shortest"]["trace"] =
+                serde_json::to_value(api::run_model_view(model, 0, &c.schedule)?.rows)
+                    .expect("serialises");
+        }
+        return Ok(serde_json::to_string_pretty(&v).expect("serialises"));
+    }
+    exhaustive_text(model, o, &r, elapsed, per_s, link)
+}
+
+fn exhaustive_text(
+    model: &Model,
+    o: &Options,
+    r: &ExploreReport,
+    elapsed: f64,
+    per_s: f64,
+    link: &LinkFn,
+) -> Result<String, String> {
+    let mut out = format!(
+        "{} / {}: exhaustive search{}\n",
+        r.scenario,
+        r.variant,
+        match (r.reduction, r.dedup) {
+            (true, true) => "",
+            (false, true) => " without the reduction",
+            (true, false) => " without de-duplication",
+            (false, false) => " without the reduction or de-duplication",
+        }
+    );
+    out += &format!("  schedules explored:     {}\n", r.schedules);
+    out += &format!("  distinct states:        {}\n", r.states);
+    out += &format!("  distinct end states:    {}\n", r.end_states);
+    out += &format!("  violating end states:   {}\n", r.violating_end_states);
+    out += &format!(
+        "  decision points:        {} visited, {} met again, {} branches cut by the reduction\n",
+        r.visits, r.revisits, r.pruned
+    );
+    out += &format!(
+        "  elapsed:                {:.3} s ({:.0} states/s, {} steps)\n",
+        elapsed, per_s, r.steps
+    );
+    if r.truncated_by_decisions {
+        out += "  search cut short by --max-decisions (raise it): some schedule needs more decisions\n";
+    }
+    if r.truncated_by_states {
+        out += "  search cut short by --max-states (raise it): not every state was explored\n";
+    }
+    match &r.shortest {
+        None if r.truncated() => out += "  no violating schedule found within the bounds\n",
+        None => out += "  no schedule violates an invariant\n",
+        Some(c) => {
+            out += &format!(
+                "  shortest violating schedule: {} decisions{}, {} answers:\n    {}\n",
+                c.decisions.len(),
+                if r.truncated() {
+                    " (the fewest found)"
+                } else {
+                    " (none has fewer)"
+                },
+                c.schedule.len(),
+                format_schedule(&c.schedule)
+            );
+            out += &format!("  its violations:{}\n", violation_lines(&c.violations));
+            out += &format!("  replay: {}\n", replay_line(model, o, &c.schedule));
+            out += &link_line(link(&c.schedule));
+            out += &format!(
+                "  its trace ({} events, trace {}):\n{}\n",
+                c.events,
+                c.trace_hash,
+                trace_text(model, &c.schedule)?
+            );
+        }
+    }
+    Ok(out.trim_end().to_string())
+}
+
+fn sampled(
+    model: &Model,
+    name: &str,
+    seed: u64,
+    o: &Options,
+    link: &LinkFn,
+) -> Result<String, String> {
+    if o.max_decisions.is_some() || o.max_states.is_some() || o.no_reduction || o.no_dedup {
+        return Err(
+            "--max-decisions, --max-states, --no-reduction and --no-dedup are for the exhaustive search (without --sample)"
+                .to_string(),
+        );
+    }
+    let depth = bounded("--pct-depth", o.pct_depth, 3, 100)? as u32;
+    let strategy = Strategy::parse(name, depth)?;
+    if o.pct_depth.is_some() && strategy == Strategy::Random {
+        return Err("--pct-depth goes with --sample pct".to_string());
+    }
+    let config = SampleConfig {
+        strategy,
+        runs: bounded("--runs", o.runs, 1000, MAX_RUNS)?,
+        seed,
+    };
+    let start = Instant::now();
+    let r = explore::sample(model, &config)?;
+    let elapsed = start.elapsed().as_secs_f64();
+    let runs_per_s = r.runs as f64 / elapsed.max(1e-9);
+    if o.json {
+        let mut v = serde_json::to_value(&r).expect("serialises");
+        v["elapsed_ms"] = ((elapsed * 1000.0).round() as u64).into();
+        v["runs_per_s"] = (runs_per_s.round() as u64).into();
+        if let Some(f) = &r.shortest {
+            v["shortest"]["replay"] = replay_line(model, o, &f.schedule).into();
+            v["shortest"]["link"] = link(&f.schedule).ok().into();
+        }
+        return Ok(serde_json::to_string_pretty(&v).expect("serialises"));
+    }
+    sampled_text(model, o, &r, elapsed, runs_per_s, link)
+}
+
+fn sampled_text(
+    model: &Model,
+    o: &Options,
+    r: &SampleReport,
+    elapsed: f64,
+    runs_per_s: f64,
+    link: &LinkFn,
+) -> Result<String, String> {
+    let mut out = format!(
+        "{} / {}: {} sampled schedules, strategy {}, seed {}\n",
+        r.scenario,
+        r.variant,
+        r.runs,
+        r.strategy.name(),
+        r.seed
+    );
+    out += &format!(
+        "  violating runs:         {} of {} ({:.2}%)\n",
+        r.violating_runs,
+        r.runs,
+        100.0 * r.violating_runs as f64 / r.runs.max(1) as f64
+    );
+    out += &format!(
+        "  elapsed:                {:.3} s ({:.0} runs/s, {} decisions, {} events)\n",
+        elapsed, runs_per_s, r.decisions, r.events
+    );
+    let (Some(first), Some(short)) = (&r.first, &r.shortest) else {
+        out += "  no sampled schedule violates an invariant";
+        return Ok(out);
+    };
+    out += &format!(
+        "  first violating run:    run {} (run seed {}), {} decisions\n",
+        first.run,
+        first.run_seed,
+        first.decisions.len()
+    );
+    out += &format!(
+        "  shortest violating run: run {} (run seed {}), {} decisions, {} answers:\n    {}\n",
+        short.run,
+        short.run_seed,
+        short.decisions.len(),
+        short.schedule.len(),
+        format_schedule(&short.schedule)
+    );
+    out += &format!("  its violations:{}\n", violation_lines(&short.violations));
+    out += &format!(
+        "  replay: {}\n    (or sample again: --sample {} --seed {} --runs {})\n",
+        replay_line(model, o, &short.schedule),
+        o.sample.as_deref().unwrap_or("random"),
+        r.seed,
+        short.run + 1
+    );
+    out += &link_line(link(&short.schedule));
+    out += &format!("  its trace:\n{}", trace_text(model, &short.schedule)?);
+    Ok(out)
+}

@@ -1,0 +1,255 @@
+//! What the explorer keeps of a run between steps, and the key that identifies its state.
+//!
+//! Two runs with equal keys have the same futures up to numbering: the same steps can
+//! happen next, with the same verdicts. The key is a *canonical* hash of the state: it
+//! leaves out what only numbers things, so that orderings which end in the same situation
+//! meet in one state:
+//! - agenda sequence numbers: the agenda is hashed as a multiset of (time, what); the order
+//!   of items due at the same time only maps tie answers to items, and every tie is
+//!   explored in every order;
+//! - run slots and ids: a live run is named by its person and the campaign it entered (a
+//!   person is in a campaign's flow at most once), a run that has ended by nothing;
+//! - webhook call numbers: an answer or timeout is hashed as "for the call its run waits
+//!   for" or "stale";
+//! - the queue's arrival numbers: the waiting entries are hashed in arrival order;
+//! - event ids (causes, witnesses) and the order of the violation list;
+//! - the current time between steps (the next step sets it before anything reads it; at the
+//!   end it is kept, since end-of-run checks report at that time).
+//!
+//! It also covers the text the run added to the model's text table (values refer to it by
+//! number) and the trace events an end-of-run check still reads ([`kept_event`]) as a
+//! multiset of (person, lane, what happened).
+//!
+//! The explorer drops every other trace event after each step ([`compact`]): copying a
+//! growing trace at every decision point would cost more than the step itself. Event ids
+//! are positions in the trace, so in the explorer's copies they only number events within a
+//! step; nothing but witnesses and causes (not part of a verdict) refers to them. Replaying
+//! a schedule gives the full trace.
+//!
+//! Keys are 128 bits (two independent 64-bit lanes of multiply-rotate hashing):
+//! deterministic, fast, and a collision between two of a million states is about 1 in 10^26.
+
+use super::super::model::{CampaignId, PersonId};
+use super::super::sim::state::{Agendum, FlowRun, Pending, RunRef, SimState};
+use super::super::sim::Sim;
+use super::super::trace::{EventKind, TraceEvent};
+use super::super::value::Sym;
+use std::hash::{Hash, Hasher};
+
+/// Whether an end-of-run check reads this event from the trace (so the explorer keeps it):
+/// `one_alert_per_person` counts the alerts each person got.
+pub(crate) fn kept_event(e: &TraceEvent) -> bool {
+    matches!(e.kind, EventKind::AlertSent { .. })
+}
+
+/// Drops the trace events no later check reads, and puts the violations found so far in a
+/// canonical order without witnesses (the explorer judges them by [`super::verdict`]).
+pub(crate) fn compact(sim: &mut Sim) {
+    sim.trace.retain(kept_event);
+    let violations = &mut sim.state.monitor.violations;
+    if !violations.is_empty() {
+        for v in violations.iter_mut() {
+            v.witness.clear();
+        }
+        violations.sort_by(|a, b| {
+            (&a.invariant, a.person, a.time_ms, &a.message).cmp(&(
+                &b.invariant,
+                b.person,
+                b.time_ms,
+                &b.message,
+            ))
+        });
+    }
+}
+
+/// Two 64-bit lanes, each word mixed with its own rotation and odd multiplier.
+struct KeyHasher {
+    a: u64,
+    b: u64,
+}
+
+impl KeyHasher {
+    fn new() -> Self {
+        KeyHasher {
+            a: 0xcbf2_9ce4_8422_2325,
+            b: 0x9e37_79b9_7f4a_7c15,
+        }
+    }
+
+    fn finish128(&self) -> u128 {
+        fn avalanche(mut z: u64) -> u64 {
+            z = (z ^ (z >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+            z = (z ^ (z >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+            z ^ (z >> 33)
+        }
+        ((avalanche(self.a) as u128) << 64) | avalanche(self.b) as u128
+    }
+}
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.finish128() as u64
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(i as u64)
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.write_u64(i as u64)
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(i as u64)
+    }
+    fn write_u64(&mut self, w: u64) {
+        self.a = (self.a.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+        self.b = (self.b.rotate_left(23) ^ w).wrapping_mul(0x2545_f491_4f6c_dd1d);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64)
+    }
+}
+
+/// The multiset of kept events, independent of their order.
+fn kept_digest(events: &[TraceEvent]) -> u128 {
+    events.iter().fold(0u128, |acc, e| {
+        let mut h = KeyHasher::new();
+        (e.person, e.actor, &e.kind).hash(&mut h);
+        acc.wrapping_add(h.finish128())
+    })
+}
+
+/// A live run's canonical name: its person and the campaign it entered.
+fn run_name(state: &SimState, r: RunRef) -> Option<(PersonId, CampaignId)> {
+    let run = state.runs.get(r)?;
+    Some((
+        run.person,
+        run.callers.first().map_or(run.campaign, |(c, _)| *c),
+    ))
+}
+
+/// Whether `call` is the webhook call run `r` waits for.
+fn current_call(state: &SimState, r: RunRef, call: u64) -> bool {
+    state
+        .runs
+        .get(r)
+        .and_then(|x| x.call)
+        .is_some_and(|(_, c)| c == call)
+}
+
+/// Hashes what an agenda item will do, without numbering.
+fn hash_item(state: &SimState, a: &Agendum, h: &mut KeyHasher) {
+    a.time.hash(h);
+    std::mem::discriminant(&a.what).hash(h);
+    match &a.what {
+        Pending::Enqueue(r) | Pending::WaitOver(r) => run_name(state, *r).hash(h),
+        Pending::StepDone(r, q) => (run_name(state, *r), q).hash(h),
+        Pending::WebhookReturn(r, call) | Pending::WebhookTimeout(r, call) => {
+            (run_name(state, *r), current_call(state, *r, *call)).hash(h)
+        }
+        Pending::WebhookServe(c) => (
+            run_name(state, c.run),
+            current_call(state, c.run, c.call),
+            c.webhook,
+            c.person,
+            c.deliver,
+        )
+            .hash(h),
+        other => other.hash(h),
+    }
+}
+
+/// The identity of a ready item that survives renumbering (for sleep sets).
+pub(crate) fn item_id(state: &SimState, a: &Agendum) -> u64 {
+    let mut h = KeyHasher::new();
+    hash_item(state, a, &mut h);
+    h.finish()
+}
+
+/// Hashes a run's state, without numbering.
+fn hash_run(run: &FlowRun, h: &mut KeyHasher) {
+    (
+        run.person,
+        run.campaign,
+        run.pc,
+        &run.callers,
+        run.queue,
+        run.batch,
+    )
+        .hash(h);
+    (run.call.map(|(w, _)| w), &run.response).hash(h);
+}
+
+/// The de-duplication key of `sim` (between steps, or at the end when `done`), after
+/// [`compact`].
+pub(crate) fn state_key(sim: &Sim, done: bool) -> u128 {
+    // Every field is named, so a field added to the state must be added here too.
+    let st = &sim.state;
+    let SimState {
+        now,
+        seq: _,
+        agenda,
+        people,
+        queues,
+        runs,
+        kv,
+        crm,
+        batches,
+        next_batch,
+        monitor,
+        capped_requests,
+        jobs,
+        responses,
+        changes,
+        injected,
+    } = st;
+    let mut h = KeyHasher::new();
+    if done {
+        now.hash(&mut h);
+    }
+    let multiset =
+        |items: &mut dyn Iterator<Item = u128>| items.fold(0u128, |acc, x| acc.wrapping_add(x));
+    multiset(&mut agenda.iter().map(|a| {
+        let mut ih = KeyHasher::new();
+        hash_item(st, a, &mut ih);
+        ih.finish128()
+    }))
+    .hash(&mut h);
+    multiset(&mut runs.iter().map(|run| {
+        let mut rh = KeyHasher::new();
+        hash_run(run, &mut rh);
+        rh.finish128()
+    }))
+    .hash(&mut h);
+    for q in queues {
+        q.busy.hash(&mut h);
+        let mut waiting: Vec<_> = q.ready.iter().collect();
+        waiting.sort_unstable();
+        for (prio, _, r) in waiting {
+            (prio, run_name(st, *r)).hash(&mut h);
+        }
+    }
+    people.hash(&mut h);
+    kv.hash(&mut h);
+    crm.hash(&mut h);
+    batches.hash(&mut h);
+    next_batch.hash(&mut h);
+    monitor.hash(&mut h);
+    capped_requests.hash(&mut h);
+    jobs.hash(&mut h);
+    responses.hash(&mut h);
+    changes.hash(&mut h);
+    injected.hash(&mut h);
+    kept_digest(&sim.trace).hash(&mut h);
+    let base = sim.model.syms.len();
+    sim.syms.len().hash(&mut h);
+    for i in base..sim.syms.len() {
+        sim.syms.text(i as Sym).hash(&mut h);
+    }
+    h.finish128()
+}
