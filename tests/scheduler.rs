@@ -61,3 +61,37 @@ fn a_hand_picked_schedule_replays_exactly() {
     let other = run_view(&s, &c, 1, &schedule).unwrap();
     assert_eq!(other.clamped, 0);
 }
+
+/// The shortest violating schedule the exhaustive search finds for `variant`, if any.
+fn counterexample(variant: &str) -> Option<Vec<u32>> {
+    let (s, c) = setup(variant);
+    let model = racelab::engine::compile(&s, &c).unwrap();
+    let report = racelab::engine::explore::explore(&model, &Default::default()).expect("explores");
+    assert!(!report.truncated());
+    report.shortest.map(|x| x.schedule)
+}
+
+#[test]
+fn the_challenge_can_be_met_by_picking_options_and_not_for_the_fixed_variant() {
+    // "Make the naive variant send two e-mails": the search's shortest violating schedule is
+    // a sequence of options the scheduler mode offers, one decision at a time.
+    let schedule = counterexample("naive").expect("naive has a violating order");
+    let (s, c) = setup("naive");
+    let mut taken = Vec::new();
+    while taken.len() < schedule.len() {
+        let view = scheduler_view(&s, &c, 1, &taken).unwrap();
+        let next = view.next.expect("a decision is offered");
+        taken = view.prefix.clone();
+        let want = schedule[taken.len()];
+        assert!(
+            next.answers.contains(&want),
+            "option {want} offered at decision {}: {:?}",
+            next.call,
+            next.answers
+        );
+        taken.push(want);
+    }
+    assert!(!run_view(&s, &c, 1, &taken).unwrap().violations.is_empty());
+    // "Now try the fixed one": no order of its work violates.
+    assert_eq!(counterexample("fixed"), None);
+}
