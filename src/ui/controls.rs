@@ -33,13 +33,20 @@ pub fn controls(props: &AppProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct PickerProps {
     pub app: App,
     pub id: AttrValue,
     pub label: AttrValue,
     /// Picks the compared variant instead of the main one.
     pub compare: bool,
+}
+
+/// Never equal, for the reason given at [`super::app::AppProps`].
+impl PartialEq for PickerProps {
+    fn eq(&self, _: &Self) -> bool {
+        false
+    }
 }
 
 /// A labelled select of the scenario's variants, with the chosen variant's description.
