@@ -55,7 +55,7 @@ pub struct CardInfo {
 pub fn cards() -> Vec<CardInfo> {
     BUILT_IN
         .iter()
-        .filter_map(|(_, src)| serde_json::from_str(src).ok())
+        .filter_map(|(_, src)| from_json(src).ok())
         .collect()
 }
 
@@ -65,23 +65,29 @@ pub fn builtin(id: &str) -> Option<Scenario> {
     Some(parse(src).unwrap_or_else(|e| panic!("built-in scenario {id} is invalid: {e}")))
 }
 
-/// Parses scenario JSON text: natively straight into a [`Scenario`] (so that any error names
-/// its line and column), in the browser through [`parse_via_value`].
+/// Parses scenario JSON text (see [`from_json`]).
 pub fn parse(json: &str) -> Result<Scenario, serde_json::Error> {
+    from_json(json)
+}
+
+/// Reads a scenario, or a part of one (a card, an outside event), from JSON text: natively
+/// straight from the text, so that any error names its line and column; in the browser through
+/// [`via_value`]. Code built into the web app should read scenario JSON only this way: one
+/// `serde_json::from_str` of a scenario type compiles all its deserialisers a second time, for
+/// JSON text (about 50 KB of gzipped wasm for a whole scenario).
+pub fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, serde_json::Error> {
     if cfg!(target_arch = "wasm32") {
-        parse_via_value(json)
+        via_value(json)
     } else {
         serde_json::from_str(json)
     }
 }
 
-/// Parses scenario JSON text into a JSON value first, then the scenario from that value with
-/// [`crate::engine::scenario::value_de`]. The web app parses this way because the scenario's
-/// deserialisers are then compiled once, for that reader (which the engine's variant patches
-/// use too), instead of a second time for JSON text: about 40 KB less of gzipped wasm. The
-/// scenario is the same; a syntax error still names its line and column, a wrong field does
-/// not.
-pub fn parse_via_value(json: &str) -> Result<Scenario, serde_json::Error> {
+/// Reads JSON text into a JSON value first, then a `T` from that value with
+/// [`crate::engine::scenario::value_de`], whose deserialisers the engine's variant patches use
+/// too. The result is the same; a syntax error still names its line and column, a wrong field
+/// does not.
+pub fn via_value<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, serde_json::Error> {
     crate::engine::scenario::value_de::from_value(&serde_json::from_str(json)?)
 }
 
@@ -114,14 +120,20 @@ mod tests {
     fn parsing_through_a_json_value_gives_the_same_scenario() {
         for id in ids() {
             let src = source(id).unwrap();
-            assert_eq!(parse_via_value(src).unwrap(), builtin(id).unwrap(), "{id}");
+            assert_eq!(
+                via_value::<Scenario>(src).unwrap(),
+                builtin(id).unwrap(),
+                "{id}"
+            );
+            let card: CardInfo = via_value(src).unwrap();
+            assert_eq!(card, serde_json::from_str::<CardInfo>(src).unwrap(), "{id}");
         }
-        let syntax = parse_via_value("{\n  \"id\": \"x\",\n  oops\n}").unwrap_err();
+        let syntax = via_value::<Scenario>("{\n  \"id\": \"x\",\n  oops\n}").unwrap_err();
         assert_eq!(
             syntax.to_string(),
             "key must be a string at line 3 column 3"
         );
-        let field = parse_via_value(r#"{"id": "x", "title": "t", "colour": 1}"#).unwrap_err();
+        let field = via_value::<Scenario>(r#"{"id": "x", "title": "t", "colour": 1}"#).unwrap_err();
         assert!(
             field.to_string().contains("unknown field `colour`"),
             "{field}"
