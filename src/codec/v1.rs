@@ -161,10 +161,11 @@ fn read_payload(r: &mut Reader) -> Result<RunSpec, LinkError> {
             _ => PeopleSelector::None,
         };
         let text = r.string(&field("event"), MAX_EVENT_JSON_BYTES)?;
-        let event: OutsideEvent = serde_json::from_str(&text).map_err(|e| LinkError::Invalid {
-            field: field("event"),
-            reason: format!("not an outside event this Race Lab knows: {e}"),
-        })?;
+        let event: OutsideEvent =
+            crate::scenarios::from_json(&text).map_err(|e| LinkError::Invalid {
+                field: field("event"),
+                reason: format!("not an outside event this Race Lab knows: {e}"),
+            })?;
         injections.push(Injection {
             at_ms,
             people,
