@@ -1,8 +1,11 @@
-//! One unit of sweep work as plain text, so the app can hand seeds to Web Workers (each a copy
-//! of the same wasm) and get counts back. A request is `<first seed> <runs> <link code>`, the
-//! link code ([`crate::codec`]) carrying scenario, variant, knobs and injections; a reply is
-//! `ok <runs> <violating runs> <events>` or `err <message>`. [`serve`] is what a worker runs;
-//! it is pure and tested natively.
+//! Background work as plain text, so the app can hand it to Web Workers (each a copy of the
+//! same wasm): a unit of a sweep, or an exhaustive exploration.
+//!
+//! A sweep request is `<first seed> <runs> <link code>`, the link code ([`crate::codec`])
+//! carrying scenario, variant, knobs and injections; its reply is `ok <runs> <violating runs>
+//! <events>` or `err <message>`. An explore request is `<max decisions> <max states> <link
+//! code>` (see [`serve_explore`]). [`serve`] and [`serve_explore`] are what a worker runs;
+//! they are pure and tested natively.
 
 use crate::spec::RunSpec;
 
@@ -74,6 +77,118 @@ pub fn parse_reply(reply: &str) -> Result<Counts, String> {
     }
 }
 
+/// What an exhaustive search found, as the app shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ExploreSummary {
+    /// Schedules followed to the end of the run ("orderings").
+    pub schedules: u64,
+    pub states: u64,
+    pub end_states: u64,
+    pub violating_end_states: u64,
+    /// A bound cut the search short: "no violation" then proves nothing.
+    pub truncated: bool,
+    /// The shortest violating schedule, replayable with any seed.
+    pub shortest: Option<Vec<u32>>,
+}
+
+/// Most states an exploration request may ask for.
+pub const MAX_EXPLORE_STATES: u64 = 5_000_000;
+
+/// The request to explore every ordering of `spec`'s run within the bounds.
+pub fn explore_request(spec: &RunSpec, max_decisions: u64, max_states: u64) -> String {
+    format!(
+        "{max_decisions} {max_states} {}",
+        crate::codec::encode(spec)
+    )
+}
+
+/// Runs an exploration request: `ok <schedules> <states> <end states> <violating> <0|1>
+/// <shortest schedule, comma-separated, or ->` or `err <message>`.
+pub fn serve_explore(request: &str) -> String {
+    match explore(request) {
+        Ok(r) => format!(
+            "ok {} {} {} {} {} {}",
+            r.schedules,
+            r.states,
+            r.end_states,
+            r.violating_end_states,
+            r.truncated as u8,
+            r.shortest.map_or("-".to_string(), |s| {
+                s.iter()
+                    .map(|a| a.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+        ),
+        Err(e) => format!("err {e}"),
+    }
+}
+
+fn explore(request: &str) -> Result<ExploreSummary, String> {
+    let mut parts = request.splitn(3, ' ');
+    let mut number = |what: &str| -> Result<u64, String> {
+        parts
+            .next()
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(|| format!("explore request: missing or bad {what}"))
+    };
+    let (max_decisions, max_states) = (number("decision bound")?, number("state bound")?);
+    if max_states > MAX_EXPLORE_STATES || max_decisions > 100_000 {
+        return Err(format!(
+            "explore request: at most {MAX_EXPLORE_STATES} states and 100000 decisions"
+        ));
+    }
+    let code = parts.next().ok_or("explore request: missing link code")?;
+    let spec = crate::codec::decode(code).map_err(|e| e.to_string())?;
+    let (scenario, config) = spec.resolve()?;
+    let model = crate::engine::compile(&scenario, &config)?;
+    let report = crate::engine::explore::explore(
+        &model,
+        &crate::engine::explore::ExploreConfig {
+            max_decisions: max_decisions as usize,
+            max_states: max_states as usize,
+            ..Default::default()
+        },
+    )?;
+    Ok(ExploreSummary {
+        truncated: report.truncated(),
+        schedules: report.schedules,
+        states: report.states,
+        end_states: report.end_states,
+        violating_end_states: report.violating_end_states,
+        shortest: report.shortest.map(|c| c.schedule),
+    })
+}
+
+/// Reads an exploration reply.
+pub fn parse_explore_reply(reply: &str) -> Result<ExploreSummary, String> {
+    if let Some(message) = reply.strip_prefix("err ") {
+        return Err(message.to_string());
+    }
+    let parts: Vec<&str> = reply.strip_prefix("ok ").unwrap_or("").split(' ').collect();
+    let bad = || format!("unreadable explore reply `{reply}`");
+    let [a, b, c, d, t, s] = parts[..] else {
+        return Err(bad());
+    };
+    let n = |x: &str| x.parse::<u64>().map_err(|_| bad());
+    let shortest = match s {
+        "-" => None,
+        s => Some(
+            s.split(',')
+                .map(|a| a.parse::<u32>().map_err(|_| bad()))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+    };
+    Ok(ExploreSummary {
+        schedules: n(a)?,
+        states: n(b)?,
+        end_states: n(c)?,
+        violating_end_states: n(d)?,
+        truncated: t == "1",
+        shortest,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +203,29 @@ mod tests {
         assert_eq!(reply.runs, 30);
         assert_eq!(reply.violating, direct.violating_runs);
         assert_eq!(reply.events, direct.events);
+    }
+
+    #[test]
+    fn exploring_list_queue_finds_recheck_unsafe_and_fixed_safe() {
+        let mut spec = RunSpec::builtin("list-queue");
+        for (k, v) in crate::scenarios::explore_setup("list-queue") {
+            spec.knobs.insert(k.to_string(), *v);
+        }
+        spec.variant = "recheck".into();
+        let recheck =
+            parse_explore_reply(&serve_explore(&explore_request(&spec, 400, 1_000_000))).unwrap();
+        assert!(!recheck.truncated);
+        assert!(recheck.violating_end_states > 0 && recheck.shortest.is_some());
+        spec.variant = "fixed".into();
+        let fixed =
+            parse_explore_reply(&serve_explore(&explore_request(&spec, 400, 1_000_000))).unwrap();
+        assert!(!fixed.truncated && fixed.schedules > 0);
+        assert_eq!((fixed.violating_end_states, fixed.shortest), (0, None));
+        // A tight bound is reported as such.
+        let cut = parse_explore_reply(&serve_explore(&explore_request(&spec, 400, 10))).unwrap();
+        assert!(cut.truncated);
+        assert!(serve_explore("1 2").starts_with("err "));
+        assert!(parse_explore_reply("ok 1 2 3").is_err());
     }
 
     #[test]

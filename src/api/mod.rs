@@ -9,6 +9,7 @@
 mod inject;
 mod inspect;
 mod reader;
+mod scheduler;
 mod view;
 mod words;
 
@@ -17,6 +18,7 @@ pub use inspect::{inspect_at, inspect_model_at, PersonSnapshot, Snapshot, System
 pub use reader::{
     campaign_views, campaign_views_for, CampaignView, FlowStepView, SystemView, Views,
 };
+pub use scheduler::{model_scheduler_view, scheduler_view, Decision, SchedulerView};
 pub use view::{lanes, run_model_view, run_view, LaneInfo, LaneKind, RunView, ViolationView};
 
 use crate::engine::knobs::Knob;

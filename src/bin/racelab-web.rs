@@ -18,6 +18,13 @@ pub fn racelab_sweep(request: &str) -> String {
     racelab::sweep_work::serve(request)
 }
 
+/// Explores every ordering (see `racelab::sweep_work::serve_explore`); called by a worker.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn racelab_explore(request: &str) -> String {
+    racelab::sweep_work::serve_explore(request)
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     println!("racelab-web is the browser app: it is built with trunk (run ./scripts/serve).");

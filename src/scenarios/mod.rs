@@ -68,6 +68,23 @@ pub fn builtin(id: &str) -> Option<Scenario> {
     )
 }
 
+/// Knob settings small enough to explore every ordering of a built-in scenario (few people,
+/// delays collapsed so that work is often ready at the same millisecond); empty when none is
+/// known. The Explore tab offers them; `racelab explore` takes them as `--set`.
+pub fn explore_setup(id: &str) -> &'static [(&'static str, i64)] {
+    match id {
+        "list-queue" => &[
+            ("people", 3),
+            ("step_time_ms", 0),
+            ("trigger_delay_s", 0),
+            ("webhook_ms", 100),
+            ("queue_window_h", 0),
+            ("batch_every_min", 120),
+        ],
+        _ => &[],
+    }
+}
+
 /// Every built-in scenario.
 pub fn all() -> Vec<Scenario> {
     ids().filter_map(builtin).collect()

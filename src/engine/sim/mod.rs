@@ -82,6 +82,14 @@ impl<'m> Sim<'m> {
         self
     }
 
+    /// Starts the run if it has not started (the first [`Self::step`] does it otherwise): the
+    /// agenda then holds what is ready first, for a caller that looks before each step.
+    pub fn begin(&mut self, ch: &mut dyn Chooser) {
+        if !self.started {
+            self.start(ch);
+        }
+    }
+
     /// Schedules the scripted events, batch campaigns and the CRM sync cycle.
     fn start(&mut self, ch: &mut dyn Chooser) {
         self.started = true;
