@@ -88,7 +88,7 @@ impl RunSpec {
         let scenario = match &self.scenario {
             ScenarioSource::Builtin(id) => crate::scenarios::builtin(id)
                 .ok_or_else(|| format!("there is no built-in scenario `{id}`"))?,
-            ScenarioSource::Custom(json) => serde_json::from_str(json)
+            ScenarioSource::Custom(json) => crate::scenarios::parse(json)
                 .map_err(|e| format!("the scenario is not valid JSON for Race Lab: {e}"))?,
         };
         let config = RunConfig {

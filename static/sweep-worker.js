@@ -1,6 +1,6 @@
-// A sweep worker: loads the app's own wasm-bindgen module and wasm (the same files as the page,
-// so nothing new is downloaded), then answers sweep requests (see src/sweep_work.rs) with
-// racelab_sweep. The page passes the two file names in the query string; only same-origin files
+// A background worker (sweeps and explorations): loads the app's own wasm-bindgen module and wasm (the same files as the page,
+// so nothing new is downloaded), then answers requests (see src/sweep_work.rs) with
+// racelab_sweep or racelab_explore. The page passes the two file names in the query string; only same-origin files
 // are loaded. "ready" says the worker can take work.
 const params = new URL(self.location.href).searchParams;
 const url = (name) => {
@@ -14,6 +14,12 @@ if (!js || !wasm) {
 } else {
   const mod = await import(js);
   await mod.default({ module_or_path: wasm });
-  self.onmessage = (e) => self.postMessage(mod.racelab_sweep(String(e.data)));
+  // "explore:<request>" explores every ordering; anything else is a sweep request.
+  self.onmessage = (e) => {
+    const data = String(e.data);
+    self.postMessage(data.startsWith("explore:")
+      ? mod.racelab_explore(data.slice(8))
+      : mod.racelab_sweep(data));
+  };
   self.postMessage("ready");
 }

@@ -7,16 +7,25 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::state::{Action, AppState, SPEEDS};
-use super::{compare, controls, header, library, panels, reader, sweep, timeline, web};
+use super::{compare, controls, explore, header, library, panels, reader, sweep, timeline, web};
 use crate::spec::Tab;
 
 /// The app's state handle, passed to every component that reads or changes it.
 pub type App = UseReducerHandle<AppState>;
 
 /// Props of components that work on the whole app state.
-#[derive(Properties, PartialEq, Clone)]
+#[derive(Properties, Clone)]
 pub struct AppProps {
     pub app: App,
+}
+
+/// Never equal: a component given the app state renders again whenever its parent does. A
+/// handle always reads the newest state, so comparing handles cannot tell whether the state
+/// changed, and a skipped render would leave part of the page showing an older state.
+impl PartialEq for AppProps {
+    fn eq(&self, _: &Self) -> bool {
+        false
+    }
 }
 
 /// Where the app starts: the link in the URL, else the autosave, else the library. A link or
@@ -74,7 +83,7 @@ pub fn race_lab() -> Html {
         },
         Tab::Compare => html! { <compare::Compare app={app.clone()} /> },
         Tab::Sweep => html! { <sweep::Sweep app={app.clone()} /> },
-        Tab::Explore => html! { <library::Library app={app.clone()} /> },
+        Tab::Explore => html! { <explore::Explore app={app.clone()} /> },
     };
     let class = classes!("app", view.presentation.then_some("presentation"));
     html! {

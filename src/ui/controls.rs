@@ -7,6 +7,7 @@ use super::app::{App, AppProps};
 use super::state::{Action, SPEEDS};
 use super::{fmt_time, inject};
 use crate::engine::knobs::Knob;
+use crate::engine::scenario::VariantRole;
 
 #[function_component(Controls)]
 pub fn controls(props: &AppProps) -> Html {
@@ -33,13 +34,20 @@ pub fn controls(props: &AppProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct PickerProps {
     pub app: App,
     pub id: AttrValue,
     pub label: AttrValue,
     /// Picks the compared variant instead of the main one.
     pub compare: bool,
+}
+
+/// Never equal, for the reason given at [`super::app::AppProps`].
+impl PartialEq for PickerProps {
+    fn eq(&self, _: &Self) -> bool {
+        false
+    }
 }
 
 /// A labelled select of the scenario's variants, with the chosen variant's description.
@@ -69,7 +77,11 @@ pub fn variant_picker(props: &PickerProps) -> Html {
     };
     let variants = &loaded.scenario.variants;
     let options = variants.iter().map(|v| {
-        let role = format!("{:?}", v.role).to_lowercase();
+        let role = match v.role {
+            VariantRole::Race => "race",
+            VariantRole::Fix => "fix",
+            VariantRole::Other => "other",
+        };
         html! {
             <option value={v.name.clone()} selected={v.name == current}>
                 { format!("{} ({role})", v.name) }

@@ -28,7 +28,7 @@ pub fn header(props: &AppProps) -> Html {
         };
         let disabled = tab != Tab::Library && !open;
         html! {
-            <button role="tab" id={format!("tab-{}", label.to_lowercase())}
+            <button role="tab" id={format!("tab-{}", label.to_ascii_lowercase())}
                 aria-selected={(tab == current).to_string()} {disabled} {onclick}>
                 { label }
             </button>

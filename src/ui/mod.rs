@@ -8,12 +8,14 @@
 //! - [`app`]: the root, start-up from a link or the autosave, playback and keys
 //! - [`header`]: tabs, share / export / import, presentation toggle
 //! - [`library`], [`reader`], [`controls`], [`inject`]: picking and setting up a run
-//! - [`timeline`], [`panels`], [`compare`], [`sweep`]: looking at runs
+//! - [`timeline`], [`panels`], [`compare`], [`sweep`], [`explore`]: looking at runs
+//! - [`pool`]: Web Workers for sweeps and explorations
 //! - [`web`]: the browser APIs used (URL, storage, clipboard, files)
 
 pub mod app;
 pub mod compare;
 pub mod controls;
+pub mod explore;
 pub mod header;
 pub mod inject;
 pub mod library;

@@ -41,26 +41,32 @@ pub fn cores() -> u32 {
         .clamp(1, 16)
 }
 
+/// Starts one background worker running the app's own wasm (`static/sweep-worker.js`); it
+/// posts "ready" once it can take requests.
+pub fn spawn_worker() -> Result<web_sys::Worker, String> {
+    let (js, wasm) = super::web::app_files().ok_or("the app's files are not known")?;
+    let url = format!(
+        "sweep-worker.js?js={}&wasm={}",
+        super::web::query_encode(&js),
+        super::web::query_encode(&wasm)
+    );
+    let options = web_sys::WorkerOptions::new();
+    options.set_type(web_sys::WorkerType::Module);
+    web_sys::Worker::new_with_options(&url, &options)
+        .map_err(|_| "this browser refused to start a worker".to_string())
+}
+
 impl Pool {
     /// Starts `n` workers working through `units`, or says why workers cannot run here (the
     /// caller then sweeps on the main thread).
     pub fn start(n: u32, units: Vec<Unit>, on_result: OnResult) -> Result<Pool, String> {
-        let (js, wasm) = super::web::app_files().ok_or("the app's files are not known")?;
-        let url = format!(
-            "sweep-worker.js?js={}&wasm={}",
-            super::web::query_encode(&js),
-            super::web::query_encode(&wasm)
-        );
         let queue = Rc::new(RefCell::new(units.into_iter().rev().collect::<Vec<_>>()));
-        let options = web_sys::WorkerOptions::new();
-        options.set_type(web_sys::WorkerType::Module);
         let mut pool = Pool {
             workers: Vec::new(),
             _listeners: Vec::new(),
         };
         for _ in 0..n.max(1) {
-            let worker = web_sys::Worker::new_with_options(&url, &options)
-                .map_err(|_| "this browser refused to start a worker".to_string())?;
+            let worker = spawn_worker()?;
             let (w, queue, on_result) = (worker.clone(), queue.clone(), on_result.clone());
             let current = Rc::new(RefCell::new(None::<usize>));
             let listener = Closure::<dyn FnMut(_)>::new(move |e: web_sys::MessageEvent| {

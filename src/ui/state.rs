@@ -381,7 +381,7 @@ fn load_scenario(source: &ScenarioSource) -> Result<(Scenario, Rc<str>), String>
             Ok((s, Rc::from(text)))
         }
         ScenarioSource::Custom(json) => {
-            let s: Scenario = serde_json::from_str(json)
+            let s = crate::scenarios::parse(json)
                 .map_err(|e| format!("The scenario could not be read: {e}"))?;
             Ok((s, Rc::from(json.as_str())))
         }

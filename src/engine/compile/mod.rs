@@ -162,7 +162,7 @@ fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(
         None => Json::Null,
     };
     merge(&mut value, patch);
-    serde_json::from_value(value).map_err(|e| e.to_string())
+    value_de::from_value(&value).map_err(|e| e.to_string())
 }
 
 /// The text table of a scenario: the simulator's own words first (fixed ids), then every

@@ -14,6 +14,7 @@ mod campaign;
 mod integrations;
 mod script;
 mod systems;
+pub mod value_de;
 
 pub use campaign::{
     Action, Branch, Campaign, FieldTest, Filter, ProgramDef, Qualification, RequestSource,

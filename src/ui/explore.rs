@@ -1,0 +1,366 @@
+//! The Explore tab: "Explore all orderings" (the engine's exhaustive search, run in a worker
+//! with a progress bar and cancel, then "N orderings, K end in violation" and the shortest
+//! counterexample on the timeline), and "You are the scheduler" (at each decision the person
+//! picks what happens next; undo, fork from any earlier decision; the schedule is part of the
+//! run and of its link).
+
+use std::rc::Rc;
+
+use gloo_timers::callback::Interval;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::app::{App, AppProps};
+use super::state::Action;
+use super::{fmt_time, panels, timeline, web};
+use crate::spec::RunSpec;
+use crate::sweep_work::{explore_request, parse_explore_reply, ExploreSummary};
+
+/// Default bounds of an exploration from the app.
+const MAX_DECISIONS: u64 = 400;
+const MAX_STATES: u64 = 1_000_000;
+
+#[function_component(Explore)]
+pub fn explore(props: &AppProps) -> Html {
+    let app = &props.app;
+    html! {
+        <div class="explore">
+            <div class="explore-row">
+                <ExploreAll app={app.clone()} />
+                <Scheduler app={app.clone()} />
+            </div>
+            <super::controls::Playback app={app.clone()} />
+            <timeline::MainTimeline app={app.clone()} />
+            <panels::Violations app={app.clone()} />
+        </div>
+    }
+}
+
+/// A search in progress: its worker (dropping it terminates the worker) and its start time.
+struct Running {
+    worker: web_sys::Worker,
+    _listener: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _ticker: Interval,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+/// What a search result belongs to: scenario, variant, knobs and injections. A result is
+/// only shown while the set-up is still the one it was found for.
+type SetupKey = (
+    Option<String>,
+    String,
+    std::collections::BTreeMap<String, i64>,
+    Vec<crate::engine::scenario::Injection>,
+);
+
+fn setup_key(app: &App) -> SetupKey {
+    (
+        app.loaded.as_ref().map(|l| l.scenario.id.clone()),
+        app.spec.variant.clone(),
+        app.spec.knobs.clone(),
+        app.spec.injections.clone(),
+    )
+}
+
+#[derive(Clone, PartialEq, Default)]
+enum Search {
+    #[default]
+    Idle,
+    Running {
+        started: f64,
+        now: f64,
+    },
+    Done {
+        summary: ExploreSummary,
+        elapsed_ms: f64,
+        key: SetupKey,
+    },
+    Failed(String),
+    Cancelled,
+}
+
+#[function_component(ExploreAll)]
+fn explore_all(props: &AppProps) -> Html {
+    let app = &props.app;
+    let search = use_state(Search::default);
+    let running = use_mut_ref(|| None::<Running>);
+    {
+        let running = running.clone();
+        use_effect_with((), move |_| move || drop(running.borrow_mut().take()));
+    }
+    let Some(loaded) = &app.loaded else {
+        return html! {};
+    };
+    let setup = crate::scenarios::explore_setup(&loaded.scenario.id);
+    let start = {
+        let (app, search, running) = (app.clone(), search.clone(), running.clone());
+        Callback::from(move |_| {
+            let request = explore_request(&app.spec, MAX_DECISIONS, MAX_STATES);
+            let key = setup_key(&app);
+            let started = web::now_ms();
+            match start_worker(
+                request.clone(),
+                key.clone(),
+                started,
+                search.clone(),
+                running.clone(),
+            ) {
+                Ok(r) => {
+                    *running.borrow_mut() = Some(r);
+                    search.set(Search::Running {
+                        started,
+                        now: started,
+                    });
+                }
+                // No workers here (e.g. in component tests): explore on the main thread.
+                Err(_) => search.set(finished(
+                    &crate::sweep_work::serve_explore(&request),
+                    key,
+                    started,
+                )),
+            }
+        })
+    };
+    let cancel = {
+        let (search, running) = (search.clone(), running.clone());
+        Callback::from(move |_| {
+            drop(running.borrow_mut().take());
+            search.set(Search::Cancelled);
+        })
+    };
+    let small = {
+        let app = app.clone();
+        Callback::from(move |_| {
+            for (k, v) in setup {
+                app.dispatch(Action::Knob(k.to_string(), *v));
+            }
+        })
+    };
+    let body = match &*search {
+        Search::Idle => html! {},
+        Search::Running { started, now } => html! {
+            <div class="sweep-progress">
+                <progress id="explore-progress" aria-label="Exploring" />
+                <span>{ format!("exploring… {:.1} s", (now - started) / 1000.0) }</span>
+            </div>
+        },
+        Search::Cancelled => html! { <p id="explore-result" class="hint">{ "Cancelled." }</p> },
+        Search::Failed(e) => html! { <p id="explore-result" class="error">{ e.clone() }</p> },
+        Search::Done { key, .. } if *key != setup_key(app) => html! {},
+        Search::Done {
+            summary,
+            elapsed_ms,
+            key,
+        } => result(app, summary, *elapsed_ms, &key.1),
+    };
+    let busy = matches!(*search, Search::Running { .. });
+    html! {
+        <section class="panel explore-all" aria-label="Explore all orderings">
+            <h2>{ "Explore all orderings" }</h2>
+            <p class="hint">
+                { format!("Every order of work ready at the same moment, every representative delay \
+                   and failure of variant {} with these knobs (up to {MAX_STATES} states). \
+                   Keep the set-up small: a few people.", app.spec.variant) }
+            </p>
+            if !setup.is_empty() {
+                <button id="explore-small" onclick={small}>{ "Use the small set-up" }</button>
+            }
+            <button id="explore-start" onclick={start} disabled={busy}>{ "Explore all orderings" }</button>
+            <button id="explore-cancel" onclick={cancel} disabled={!busy}>{ "Cancel" }</button>
+            { body }
+        </section>
+    }
+}
+
+/// Starts a worker on `request`; its answer ends the search.
+fn start_worker(
+    request: String,
+    key: SetupKey,
+    started: f64,
+    search: UseStateHandle<Search>,
+    running: Rc<std::cell::RefCell<Option<Running>>>,
+) -> Result<Running, String> {
+    let worker = super::pool::spawn_worker()?;
+    let w = worker.clone();
+    let listener = {
+        let search = search.clone();
+        Closure::<dyn FnMut(_)>::new(move |e: web_sys::MessageEvent| {
+            let reply = e.data().as_string().unwrap_or_default();
+            if reply == "ready" {
+                let _ = w.post_message(&format!("explore:{request}").into());
+                return;
+            }
+            search.set(finished(&reply, key.clone(), started));
+            // This closure belongs to the worker's Running: let it go after this call.
+            if let Some(r) = running.borrow_mut().take() {
+                gloo_timers::callback::Timeout::new(0, move || drop(r)).forget();
+            }
+        })
+    };
+    worker.set_onmessage(Some(listener.as_ref().unchecked_ref()));
+    let ticker = Interval::new(250, move || {
+        if let Search::Running { started, .. } = *search {
+            search.set(Search::Running {
+                started,
+                now: web::now_ms(),
+            });
+        }
+    });
+    Ok(Running {
+        worker,
+        _listener: listener,
+        _ticker: ticker,
+    })
+}
+
+fn finished(reply: &str, key: SetupKey, started: f64) -> Search {
+    match parse_explore_reply(reply) {
+        Ok(summary) => Search::Done {
+            summary,
+            elapsed_ms: web::now_ms() - started,
+            key,
+        },
+        Err(e) => Search::Failed(format!("The search failed: {e}")),
+    }
+}
+
+fn result(app: &App, s: &ExploreSummary, elapsed_ms: f64, variant: &str) -> Html {
+    let show = s.shortest.clone().map(|schedule| {
+        let (app, variant) = (app.clone(), variant.to_string());
+        let onclick = Callback::from(move |_| {
+            app.dispatch(Action::Variant(variant.clone()));
+            app.dispatch(Action::SetSchedule(schedule.clone()));
+        });
+        html! {
+            <button id="explore-show" {onclick}>{ "Show the shortest counterexample on the timeline" }</button>
+        }
+    });
+    let verdict = match (s.violating_end_states, s.truncated) {
+        (0, false) => "No ordering violates an invariant: the variant is safe for this set-up.",
+        (0, true) => "No violation found, but the search was cut short: this proves nothing.",
+        (_, _) => "Some orderings violate an invariant.",
+    };
+    html! {
+        <div id="explore-result" data-orderings={s.schedules.to_string()}
+            data-violating={s.violating_end_states.to_string()} data-truncated={s.truncated.to_string()}>
+            <p class="outcome">
+                { format!("{variant}: {} orderings, {} end states of which {} end in violation ({} states, {:.2} s)",
+                    s.schedules, s.end_states, s.violating_end_states, s.states, elapsed_ms / 1000.0) }
+            </p>
+            <p class={if s.violating_end_states > 0 { "bad" } else { "good" }}>{ verdict }</p>
+            if s.truncated {
+                <p class="error">{ "The search was cut short by its bounds: make the set-up smaller." }</p>
+            }
+            if let Some(sch) = &s.shortest {
+                <p class="hint">{ format!("Shortest counterexample: {} decisions.", sch.len()) }</p>
+            }
+            { for show }
+        </div>
+    }
+}
+
+/// "You are the scheduler": the next decision's options as buttons, the decisions taken so
+/// far (fork from any), undo and start over.
+#[function_component(Scheduler)]
+fn scheduler(props: &AppProps) -> Html {
+    let app = &props.app;
+    let spec: &RunSpec = &app.spec;
+    let scenario = app.loaded.as_ref().map(|l| l.scenario.clone());
+    let deps = (
+        scenario.clone(),
+        spec.variant.clone(),
+        spec.knobs.clone(),
+        spec.injections.clone(),
+        spec.seed,
+        spec.schedule.clone(),
+    );
+    let view = use_memo(deps, |(s, variant, knobs, injections, seed, schedule)| {
+        let s = s.as_ref().ok_or_else(String::new)?;
+        let config = crate::engine::RunConfig {
+            variant: Some(variant.clone()),
+            knobs: knobs.clone(),
+            injections: injections.clone(),
+        };
+        crate::api::scheduler_view(s, &config, *seed, schedule)
+    });
+    let set = |schedule: Vec<u32>, at: Option<u64>| {
+        let app = app.clone();
+        Callback::from(move |_| {
+            app.dispatch(Action::SetSchedule(schedule.clone()));
+            if let Some(t) = at {
+                app.dispatch(Action::Seek(t));
+            }
+        })
+    };
+    let violated = app.run.as_ref().is_ok_and(|r| !r.violations.is_empty());
+    let challenge = if violated {
+        html! { <p class="bad" id="sched-challenge">{ "This order breaks an invariant: see the violations below. Now switch to the fixed variant and try again." }</p> }
+    } else {
+        html! { <p class="hint" id="sched-challenge">{ "Challenge: pick an order that makes the naive variant break an invariant (e.g. send two e-mails), then try the fixed one." }</p> }
+    };
+    let body = match view.as_ref() {
+        Err(e) if e.is_empty() => html! {},
+        Err(e) => html! { <p class="error">{ e.clone() }</p> },
+        Ok(v) => {
+            let next = match &v.next {
+                Some(d) => html! {
+                    <div class="decision" id="sched-next">
+                        <p><strong>{ format!("At {}: what happens next?", fmt_time(d.time_ms)) }</strong></p>
+                        { for d.options.iter().zip(&d.answers).enumerate().map(|(i, (label, answer))| {
+                            let mut sch = v.prefix.clone();
+                            sch.push(*answer);
+                            html! { <button class="option" id={format!("sched-option-{i}")}
+                                onclick={set(sch, Some(d.time_ms))}>{ label.clone() }</button> }
+                        }) }
+                    </div>
+                },
+                None => {
+                    html! { <p class="hint" id="sched-next">{ "No more decisions: the run is complete." }</p> }
+                }
+            };
+            let undo = v
+                .past
+                .last()
+                .map(|d| spec.schedule[..d.call.min(spec.schedule.len())].to_vec());
+            html! {
+                <>
+                    { next }
+                    <div class="row">
+                        <button id="sched-undo" disabled={undo.is_none()}
+                            onclick={set(undo.clone().unwrap_or_default(), None)}>{ "Undo" }</button>
+                        <button id="sched-clear" disabled={spec.schedule.is_empty()}
+                            onclick={set(Vec::new(), None)}>{ "Start over" }</button>
+                    </div>
+                    if !v.past.is_empty() {
+                        <h3>{ format!("Decisions taken ({})", v.past.len()) }</h3>
+                        <ol class="past" id="sched-past">
+                            { for v.past.iter().enumerate().map(|(k, d)| html! {
+                                <li>
+                                    { format!("{}: {}", fmt_time(d.time_ms),
+                                        d.chosen.and_then(|c| d.options.get(c)).cloned().unwrap_or_else(|| "(a value from the schedule)".into())) }
+                                    <button class="link-button" id={format!("sched-fork-{k}")}
+                                        onclick={set(spec.schedule[..d.call.min(spec.schedule.len())].to_vec(), Some(d.time_ms))}>
+                                        { "fork here" }
+                                    </button>
+                                </li>
+                            }) }
+                        </ol>
+                    }
+                </>
+            }
+        }
+    };
+    html! {
+        <section class="panel scheduler" aria-label="You are the scheduler">
+            <h2>{ "You are the scheduler" }</h2>
+            { challenge }
+            { body }
+        </section>
+    }
+}
