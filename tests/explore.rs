@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 
 /// list-queue with its two drain campaigns and 3 people, every delay but the re-queue time
 /// collapsed to one value (the races then come from ties at the same millisecond), the
-/// hourly batch every 2 hours.
+/// hourly batch every 2 hours: the set-up the app's Explore tab uses.
 const SETUP: &[(&str, i64)] = &[
     ("people", 3),
     ("step_time_ms", 0),
@@ -20,6 +20,11 @@ const SETUP: &[(&str, i64)] = &[
     ("queue_window_h", 0),
     ("batch_every_min", 120),
 ];
+
+#[test]
+fn the_set_up_is_the_one_the_app_offers() {
+    assert_eq!(racelab::scenarios::explore_setup("list-queue"), SETUP);
+}
 
 fn model(id: &str, variant: &str, knobs: &[(&str, i64)]) -> Model {
     let scenario = racelab::scenarios::builtin(id).expect("built in");

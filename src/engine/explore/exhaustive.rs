@@ -179,7 +179,7 @@ struct ReadyItem {
 
 /// A step run along one branch: the new state, the decisions it took, and the class of
 /// what it added to the tie ([`ADDS_NONE`] or [`ADDS_SOME`]).
-type Leaf<'m> = (Sim<'m>, Vec<(u32, u32)>, u8);
+type Leaf<'m> = (Box<Sim<'m>>, Vec<(u32, u32)>, u8);
 
 /// A step added no item at the tie's time (the tie shrinks).
 const ADDS_NONE: u8 = 1;
@@ -248,7 +248,7 @@ impl<'m> Search<'m> {
 
     /// Runs the whole search from the start of a run.
     pub fn run(&mut self) -> Result<(), RunError> {
-        let sim = Sim::new(self.model);
+        let sim = Box::new(Sim::new(self.model));
         self.visit(sim, Vec::new(), 0, false)?;
         self.report.states = self.visited.len() as u64;
         self.report.distinct_verdicts = self.report.verdicts.len() as u64;
@@ -294,7 +294,7 @@ impl<'m> Search<'m> {
     fn leaf(&mut self, sim: &Sim<'m>, prefix: &[u32], ties: usize) -> Result<Leaf<'m>, RunError> {
         // A run that has not started yet (the root) is copied plainly: pooled runs have.
         let mut child = if ties == 0 {
-            sim.clone()
+            Box::new(sim.clone())
         } else {
             self.pool.copy(sim)
         };
@@ -345,7 +345,7 @@ impl<'m> Search<'m> {
     /// then branches at the first decision point.
     fn visit(
         &mut self,
-        mut sim: Sim<'m>,
+        mut sim: Box<Sim<'m>>,
         mut sleep: Vec<Asleep>,
         depth: u32,
         mut started: bool,
@@ -397,7 +397,7 @@ impl<'m> Search<'m> {
     #[allow(clippy::too_many_arguments)]
     fn branch(
         &mut self,
-        sim: Sim<'m>,
+        sim: Box<Sim<'m>>,
         sleep: Vec<Asleep>,
         depth: u32,
         ready: Vec<ReadyItem>,
@@ -555,7 +555,7 @@ impl<'m> Search<'m> {
     }
 
     /// The end of a run: count it and judge it.
-    fn end(&mut self, mut sim: Sim<'m>) -> Found {
+    fn end(&mut self, mut sim: Box<Sim<'m>>) -> Found {
         self.report.schedules += 1;
         let key = state_key(&sim, true);
         let violations = match sim.run(&mut PrefixChooser::new(&[])) {
@@ -590,7 +590,7 @@ impl<'m> Search<'m> {
         if self.best.as_ref().is_some_and(|b| b.len() <= total) {
             return;
         }
-        if let Some(rest) = self.follow(sim.clone(), key) {
+        if let Some(rest) = self.follow(Box::new(sim.clone()), key) {
             let mut schedule = self.path.clone();
             schedule.extend(rest);
             self.best = Some(schedule);
@@ -599,7 +599,7 @@ impl<'m> Search<'m> {
 
     /// The answers of the best continuation stored from visited state `key`, worked out
     /// again on `sim` (a state with that key, whose items may be numbered differently).
-    fn follow(&mut self, mut sim: Sim<'m>, mut key: u128) -> Option<Vec<u32>> {
+    fn follow(&mut self, mut sim: Box<Sim<'m>>, mut key: u128) -> Option<Vec<u32>> {
         let mut out = Vec::new();
         loop {
             let best = self.visited.get(&key)?.best.clone()?;

@@ -84,13 +84,51 @@ impl Res {
     }
 }
 
+/// A short list of data kept inline (no allocation); one that would overflow makes its
+/// footprint global instead, which is always safe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ResList {
+    items: [Res; ResList::CAP],
+    len: u8,
+}
+
+impl ResList {
+    const CAP: usize = 24;
+
+    /// Adds `r`; false if the list is full.
+    fn push(&mut self, r: Res) -> bool {
+        if self.items[..self.len as usize].contains(&r) {
+            return true;
+        }
+        if self.len as usize == Self::CAP {
+            return false;
+        }
+        self.items[self.len as usize] = r;
+        self.len += 1;
+        true
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Res> {
+        self.items[..self.len as usize].iter()
+    }
+}
+
+impl Default for ResList {
+    fn default() -> Self {
+        ResList {
+            items: [Res::Run(0); Self::CAP],
+            len: 0,
+        }
+    }
+}
+
 /// What one ready item may touch.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Footprint {
     /// Reads or writes data of several people or of a shared system.
     pub global: bool,
-    pub reads: Vec<Res>,
-    pub writes: Vec<Res>,
+    pub reads: ResList,
+    pub writes: ResList,
     /// Entries it may push onto each campaign queue.
     pub pushes: [u8; 2],
     /// Workers it frees on each campaign queue.
@@ -106,10 +144,9 @@ impl Footprint {
     }
 
     fn of_person(p: PersonId) -> Self {
-        Footprint {
-            writes: vec![Res::Person(p)],
-            ..Default::default()
-        }
+        let mut fp = Footprint::default();
+        fp.writes.push(Res::Person(p));
+        fp
     }
 
     fn touches_queue(&self, q: usize) -> bool {
@@ -123,10 +160,10 @@ impl Footprint {
 
     /// Whether one of them writes what the other reads or writes.
     fn conflicts(&self, other: &Footprint) -> bool {
-        let hits = |writes: &[Res], f: &Footprint| {
+        let hits = |writes: &ResList, f: &Footprint| {
             writes
                 .iter()
-                .any(|w| f.reads.iter().chain(&f.writes).any(|x| w.overlaps(x)))
+                .any(|w| f.reads.iter().chain(f.writes.iter()).any(|x| w.overlaps(x)))
         };
         hits(&self.writes, other) || hits(&other.writes, self)
     }
@@ -183,11 +220,15 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn read(&mut self, r: Res) {
-        self.fp.reads.push(r);
+        if !self.fp.reads.push(r) {
+            self.fp.global = true;
+        }
     }
 
     fn write(&mut self, r: Res) {
-        self.fp.writes.push(r);
+        if !self.fp.writes.push(r) {
+            self.fp.global = true;
+        }
     }
 
     fn filters(&mut self, filters: &[FilterModel]) {
@@ -247,7 +288,9 @@ impl Builder<'_> {
                 Value::Number(person.list_entries[*l as usize] as i64)
             }
         }));
-        self.fp.reads.extend(reads);
+        for r in reads {
+            self.read(r);
+        }
         key
     }
 
@@ -293,9 +336,14 @@ impl Builder<'_> {
             }
             ActionModel::ExecuteCampaign(t) => self.write(Res::Campaign(p, *t)),
             ActionModel::SendEmail(_) => {
-                // The monitor reads the entry counts and writes the e-mail log.
-                for l in 0..self.model.lists.len() {
-                    self.read(Res::List(p, l as ListId));
+                // The monitor reads the entry counts of the lists it follows and writes the
+                // e-mail log.
+                for inv in &self.model.invariants {
+                    if let InvariantModel::OneEmailPerEntry { list, .. }
+                    | InvariantModel::NoEntryLost { list, .. } = inv
+                    {
+                        self.read(Res::List(p, *list));
+                    }
                 }
                 self.write(Res::Entries(p));
                 if let Some(ef) = self.model.email_field {
@@ -323,11 +371,8 @@ impl Builder<'_> {
                     self.serve(*w);
                 }
             }
-            ActionModel::SyncPersonToCrm => {
-                for f in 0..self.model.fields.len() {
-                    self.read(Res::Field(p, f as FieldId));
-                }
-            }
+            // The snapshot reads every field: read "everything of the person".
+            ActionModel::SyncPersonToCrm => self.read(Res::Person(p)),
             ActionModel::Choice { branches, default } => {
                 for (filters, _, a) in branches {
                     self.filters(filters);

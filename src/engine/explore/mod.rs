@@ -103,7 +103,16 @@ pub fn explore(model: &Model, config: &ExploreConfig) -> Result<ExploreReport, S
     search.run().map_err(|e| e.to_string())?;
     let mut report = search.report;
     report.shortest = match search.best {
-        Some(decisions) => Some(counterexample(model, decisions)?),
+        Some(decisions) => {
+            let c = counterexample(model, decisions)?;
+            if c.violations.is_empty() {
+                return Err(format!(
+                    "internal error: the violating schedule found ({}) does not violate when replayed",
+                    format_schedule(&c.schedule)
+                ));
+            }
+            Some(c)
+        }
         None => None,
     };
     Ok(report)
