@@ -451,6 +451,12 @@ async fn the_scheduler_mode_offers_decisions_records_picks_and_undoes_them() {
     let app = mount_explore("naive").await;
     app.click("#explore-small").await;
     app.shows("#sched-option-1").await;
+    let race = racelab::scenarios::builtin("list-queue").unwrap().race;
+    assert!(
+        app.text("#sched-challenge").contains(&race),
+        "{}",
+        app.text("#sched-challenge")
+    );
     let first = app.text("#sched-next");
     app.click("#sched-option-1").await;
     app.shows("#sched-past li").await;

@@ -299,10 +299,22 @@ fn scheduler(props: &AppProps) -> Html {
         })
     };
     let violated = app.run.as_ref().is_ok_and(|r| !r.violations.is_empty());
-    let challenge = if violated {
-        html! { <p class="bad" id="sched-challenge">{ "This order breaks an invariant: see the violations below. Now switch to the fixed variant and try again." }</p> }
-    } else {
-        html! { <p class="hint" id="sched-challenge">{ "Challenge: pick an order that makes the naive variant break an invariant (e.g. send two e-mails), then try the fixed one." }</p> }
+    let race = scenario.as_ref().map_or(String::new(), |s| s.race.clone());
+    let challenge = match (violated, spec.variant.as_str()) {
+        (true, "fixed") => "This order breaks the fix? Then the fix has a hole: see the violations below.".to_string(),
+        (true, _) => format!(
+            "You made the race happen ({race}): see the violations below. Now switch to the fixed variant and try again."
+        ),
+        (false, "fixed") => format!(
+            "Challenge: make the fixed variant show the race ({race}). The Explore button checks every order at once."
+        ),
+        (false, _) => format!(
+            "Challenge: pick an order that makes the {} variant show the race ({race}), then try the fixed one.",
+            spec.variant
+        ),
+    };
+    let challenge = html! {
+        <p class={if violated { "bad" } else { "hint" }} id="sched-challenge">{ challenge }</p>
     };
     let body = match view.as_ref() {
         Err(e) if e.is_empty() => html! {},
