@@ -8,15 +8,6 @@ use racelab::engine::explore::{self, ExploreConfig, SampleConfig, Strategy};
 use racelab::engine::{compile, Model, ReplayThenSeed, RunConfig, Sim};
 use std::time::Instant;
 
-const SETUP: &[(&str, i64)] = &[
-    ("people", 3),
-    ("step_time_ms", 0),
-    ("trigger_delay_s", 0),
-    ("webhook_ms", 100),
-    ("queue_window_h", 0),
-    ("batch_every_min", 120),
-];
-
 fn model(variant: &str, knobs: &[(&str, i64)]) -> Model {
     let scenario = racelab::scenarios::builtin("list-queue").expect("built in");
     let config = RunConfig {
@@ -43,7 +34,7 @@ fn best_of<T>(n: usize, mut f: impl FnMut() -> T) -> (f64, T) {
 fn exhaustive() {
     println!("exhaustive search, list-queue, 2 drain campaigns x 3 people (best of 3):");
     for variant in ["naive", "recheck", "fixed"] {
-        let m = model(variant, SETUP);
+        let m = model(variant, racelab::scenarios::explore_setup("list-queue"));
         for reduction in [true, false] {
             let config = ExploreConfig {
                 reduction,
@@ -67,7 +58,7 @@ fn exhaustive() {
 
 /// Copying a run at a decision point versus re-running it from the start to that point.
 fn copy_versus_rerun() {
-    let m = model("fixed", SETUP);
+    let m = model("fixed", racelab::scenarios::explore_setup("list-queue"));
     // One whole run's schedule (every decision's answer), to re-run any prefix of it.
     let mut sim = Sim::new(&m);
     let mut rec = racelab::engine::Recorder::new(ReplayThenSeed::new(Vec::new(), 3));

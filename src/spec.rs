@@ -91,12 +91,16 @@ impl RunSpec {
             ScenarioSource::Custom(json) => crate::scenarios::parse(json)
                 .map_err(|e| format!("the scenario is not valid JSON for Race Lab: {e}"))?,
         };
-        let config = RunConfig {
+        Ok((scenario, self.config(variant)))
+    }
+
+    /// The run configuration of `variant` with this set-up's knobs and injections.
+    pub fn config(&self, variant: &str) -> RunConfig {
+        RunConfig {
             variant: Some(variant.to_string()),
             knobs: self.knobs.clone(),
             injections: self.injections.clone(),
-        };
-        Ok((scenario, config))
+        }
     }
 
     /// [`Self::resolve_variant`] for the main variant.

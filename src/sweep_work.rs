@@ -33,23 +33,37 @@ pub fn serve(request: &str) -> String {
     }
 }
 
-fn run(request: &str) -> Result<Counts, String> {
+/// Reads `<a> <b> <link code>` (the two numbers named `names`, for messages) and the run the
+/// link code describes.
+fn parse_request(
+    kind: &str,
+    request: &str,
+    names: [&str; 2],
+) -> Result<(u64, u64, crate::engine::Scenario, crate::engine::RunConfig), String> {
     let mut parts = request.splitn(3, ' ');
     let mut number = |what: &str| -> Result<u64, String> {
         parts
             .next()
             .and_then(|p| p.parse().ok())
-            .ok_or_else(|| format!("sweep request: missing or bad {what}"))
+            .ok_or_else(|| format!("{kind} request: missing or bad {what}"))
     };
-    let (first_seed, runs) = (number("first seed")?, number("run count")?);
+    let (a, b) = (number(names[0])?, number(names[1])?);
+    let code = parts
+        .next()
+        .ok_or_else(|| format!("{kind} request: missing link code"))?;
+    let spec = crate::codec::decode(code).map_err(|e| e.to_string())?;
+    let (scenario, config) = spec.resolve()?;
+    Ok((a, b, scenario, config))
+}
+
+fn run(request: &str) -> Result<Counts, String> {
+    let (first_seed, runs, scenario, config) =
+        parse_request("sweep", request, ["first seed", "run count"])?;
     if runs > MAX_RUNS_PER_REQUEST {
         return Err(format!(
             "sweep request: {runs} runs, at most {MAX_RUNS_PER_REQUEST}"
         ));
     }
-    let code = parts.next().ok_or("sweep request: missing link code")?;
-    let spec = crate::codec::decode(code).map_err(|e| e.to_string())?;
-    let (scenario, config) = spec.resolve()?;
     let report = crate::api::sweep(&scenario, &config, first_seed, runs)?;
     Ok(Counts {
         runs: report.runs,
@@ -125,22 +139,13 @@ pub fn serve_explore(request: &str) -> String {
 }
 
 fn explore(request: &str) -> Result<ExploreSummary, String> {
-    let mut parts = request.splitn(3, ' ');
-    let mut number = |what: &str| -> Result<u64, String> {
-        parts
-            .next()
-            .and_then(|p| p.parse().ok())
-            .ok_or_else(|| format!("explore request: missing or bad {what}"))
-    };
-    let (max_decisions, max_states) = (number("decision bound")?, number("state bound")?);
+    let (max_decisions, max_states, scenario, config) =
+        parse_request("explore", request, ["decision bound", "state bound"])?;
     if max_states > MAX_EXPLORE_STATES || max_decisions > 100_000 {
         return Err(format!(
             "explore request: at most {MAX_EXPLORE_STATES} states and 100000 decisions"
         ));
     }
-    let code = parts.next().ok_or("explore request: missing link code")?;
-    let spec = crate::codec::decode(code).map_err(|e| e.to_string())?;
-    let (scenario, config) = spec.resolve()?;
     let model = crate::engine::compile(&scenario, &config)?;
     let report = crate::engine::explore::explore(
         &model,

@@ -129,6 +129,19 @@ async fn mount(fragment: Option<&str>) -> Mounted {
     Mounted { root }
 }
 
+/// What the engine says list-queue's naive variant does at `seed`.
+fn naive_list_queue(seed: u64) -> racelab::api::RunReport {
+    racelab::api::run(
+        &racelab::scenarios::builtin("list-queue").unwrap(),
+        &racelab::engine::RunConfig {
+            variant: Some("naive".into()),
+            ..Default::default()
+        },
+        seed,
+    )
+    .unwrap()
+}
+
 /// Mounts the app on a link to built-in scenario `id`, showing `tab`.
 async fn mount_spec(id: &str, tab: Tab) -> Mounted {
     let mut spec = RunSpec::builtin(id);
@@ -146,15 +159,7 @@ async fn the_library_lists_every_built_in_scenario_and_a_card_opens_it() {
     // (The header's tab and title after a card click are checked end to end on a fresh page,
     // in tests/e2e/app.mjs; here the page has seen many links.)
     app.shows("#variant option[value=recheck]").await;
-    let want = racelab::api::run(
-        &racelab::scenarios::builtin("list-queue").unwrap(),
-        &racelab::engine::RunConfig {
-            variant: Some("naive".into()),
-            ..Default::default()
-        },
-        1,
-    )
-    .unwrap();
+    let want = naive_list_queue(1);
     assert_eq!(app.attr("#violations", "data-trace-hash"), want.trace_hash);
     assert_eq!(
         app.attr("#violations", "data-count"),
@@ -290,15 +295,7 @@ async fn a_link_reproduces_the_run_and_the_view() {
         .value();
     assert_eq!(seed, "7");
     assert!(app.text("#playhead-time").contains("1 min"));
-    let want = racelab::api::run(
-        &racelab::scenarios::builtin("list-queue").unwrap(),
-        &racelab::engine::RunConfig {
-            variant: Some("naive".into()),
-            ..Default::default()
-        },
-        7,
-    )
-    .unwrap();
+    let want = naive_list_queue(7);
     assert_eq!(app.attr("#violations", "data-trace-hash"), want.trace_hash);
 }
 

@@ -32,12 +32,9 @@ impl PartialEq for AppProps {
 /// autosave that cannot be read gives the library with a message saying why.
 pub fn initial_state() -> AppState {
     if let Some(code) = web::fragment() {
-        return match crate::codec::decode(&code) {
+        return match open_link(&code) {
             Ok(spec) => AppState::from_spec(spec),
-            Err(e) => {
-                web::clear_fragment();
-                failed(format!("This link could not be opened: {e}"))
-            }
+            Err(message) => failed(message),
         };
     }
     match web::load_saved().map(|s| crate::codec::decode(&s)) {
@@ -45,6 +42,14 @@ pub fn initial_state() -> AppState {
         Some(Err(e)) => failed(format!("Your saved work could not be restored: {e}")),
         None => AppState::default(),
     }
+}
+
+/// Decodes the link in the URL; a bad one is removed from the URL and explained.
+fn open_link(code: &str) -> Result<crate::spec::RunSpec, String> {
+    crate::codec::decode(code).map_err(|e| {
+        web::clear_fragment();
+        format!("This link could not be opened: {e}")
+    })
 }
 
 fn failed(message: String) -> AppState {
@@ -146,12 +151,9 @@ fn use_link_changes(app: &App) {
     use_effect_with((), move |_| {
         let listener = Closure::<dyn Fn()>::new(move || {
             let Some(code) = web::fragment() else { return };
-            handle.dispatch(match crate::codec::decode(&code) {
+            handle.dispatch(match open_link(&code) {
                 Ok(spec) => Action::Load(spec),
-                Err(e) => {
-                    web::clear_fragment();
-                    Action::Fail(format!("This link could not be opened: {e}"))
-                }
+                Err(message) => Action::Fail(message),
             });
         });
         let win = web_sys::window();

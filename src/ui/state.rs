@@ -313,11 +313,7 @@ impl AppState {
         self.playing = false;
         let Some(loaded) = &self.loaded else { return };
         let run_of = |variant: &str, schedule: &[u32]| -> RunResult {
-            let config = crate::engine::RunConfig {
-                variant: Some(variant.to_string()),
-                knobs: self.spec.knobs.clone(),
-                injections: self.spec.injections.clone(),
-            };
+            let config = self.spec.config(variant);
             api::run_view(&loaded.scenario, &config, self.spec.seed, schedule).map(Rc::new)
         };
         self.run = run_of(&self.spec.variant, &self.spec.schedule);

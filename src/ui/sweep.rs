@@ -106,10 +106,9 @@ impl Job {
             let p = &self.progress.points[i];
             let n = batch.min(seeds - p.runs);
             let first = self.spec.seed + p.runs;
-            let result = self
-                .point_spec(p)
-                .resolve()
-                .and_then(|(_, config)| crate::api::sweep(&self.scenario, &config, first, n));
+            // The scenario is parsed once per sweep; each batch only needs the point's config.
+            let config = self.point_spec(p).config(&p.variant);
+            let result = crate::api::sweep(&self.scenario, &config, first, n);
             let p = &mut self.progress.points[i];
             match result {
                 Ok(r) => {
