@@ -401,8 +401,11 @@ async fn an_injected_event_becomes_part_of_the_run() {
     assert!(app.text("#notice").contains("not a time"));
 }
 
-/// Mounts list-queue's `variant` on the Explore tab.
+/// Mounts list-queue's `variant` on the Explore tab. This harness cannot serve the explorer's
+/// worker files, so the tab is handed the explorer to search on the page's thread (the app's
+/// own wasm leaves it out and fetches it in a worker; tests/e2e/app.mjs checks that path).
 async fn mount_explore(variant: &str) -> Mounted {
+    racelab::ui::explore::explore_on_main_thread_with(racelab::sweep_work::serve_explore);
     let mut spec = RunSpec::builtin("list-queue");
     spec.variant = variant.into();
     spec.view.tab = Tab::Explore;
@@ -412,7 +415,7 @@ async fn mount_explore(variant: &str) -> Mounted {
 #[wasm_bindgen_test]
 async fn exploring_all_orderings_finds_the_recheck_variants_race_and_shows_it() {
     // (That `fixed` has no violating ordering is checked natively through the same
-    // serve_explore, and end to end in tests/e2e/app.mjs with the workers.)
+    // serve_explore, and end to end in tests/e2e/app.mjs with the explorer's worker.)
     let app = mount_explore("recheck").await;
     app.click("#explore-small").await;
     settle().await;

@@ -2,7 +2,9 @@
 //! a native build only says how to get the web app.
 //!
 //! The same wasm also runs in the app's sweep workers (`static/sweep-worker.js`): there is no
-//! window in a worker, so `main` renders nothing and the worker calls [`racelab_sweep`].
+//! window in a worker, so `main` renders nothing and the worker calls [`racelab_sweep`]. The
+//! exhaustive explorer is not in this wasm: it is the separate `racelab-explorer` binary, which
+//! the Explore tab's worker fetches on first use.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
@@ -16,13 +18,6 @@ fn main() {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn racelab_sweep(request: &str) -> String {
     racelab::sweep_work::serve(request)
-}
-
-/// Explores every ordering (see `racelab::sweep_work::serve_explore`); called by a worker.
-#[cfg(target_arch = "wasm32")]
-#[wasm_bindgen::prelude::wasm_bindgen]
-pub fn racelab_explore(request: &str) -> String {
-    racelab::sweep_work::serve_explore(request)
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -3,7 +3,13 @@
 //! counterexample on the timeline), and "You are the scheduler" (at each decision the person
 //! picks what happens next; undo, fork from any earlier decision; the schedule is part of the
 //! run and of its link).
+//!
+//! The search itself is not in the app's wasm: the worker loads the explorer's own wasm
+//! (`src/bin/racelab-explorer.rs`) the first time it is needed. Where no worker can start
+//! (component tests), a search runs on the page's thread only if the embedder handed in the
+//! explorer with [`explore_on_main_thread_with`]; the app never does.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
@@ -12,6 +18,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::app::{App, AppProps};
+use super::pool::WorkerWasm;
 use super::state::Action;
 use super::{fmt_time, panels, timeline, web};
 use crate::spec::RunSpec;
@@ -20,6 +27,21 @@ use crate::sweep_work::{explore_request, parse_explore_reply, ExploreSummary};
 /// Default bounds of an exploration from the app.
 const MAX_DECISIONS: u64 = 400;
 const MAX_STATES: u64 = 1_000_000;
+
+/// Answers an explore request (`crate::sweep_work::serve_explore`).
+pub type ServeExplore = fn(&str) -> String;
+
+thread_local! {
+    static MAIN_THREAD_EXPLORER: Cell<Option<ServeExplore>> = const { Cell::new(None) };
+}
+
+/// Lets the Explore tab search on the page's thread with `serve` when its worker cannot
+/// start. For component
+/// tests, which cannot serve the worker's files; calling it links the explorer into the
+/// caller's wasm, which is why the app does not.
+pub fn explore_on_main_thread_with(serve: ServeExplore) {
+    MAIN_THREAD_EXPLORER.with(|c| c.set(Some(serve)));
+}
 
 #[function_component(Explore)]
 pub fn explore(props: &AppProps) -> Html {
@@ -41,6 +63,7 @@ pub fn explore(props: &AppProps) -> Html {
 struct Running {
     worker: web_sys::Worker,
     _listener: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
     _ticker: Interval,
 }
 
@@ -118,12 +141,11 @@ fn explore_all(props: &AppProps) -> Html {
                         now: started,
                     });
                 }
-                // No workers here (e.g. in component tests): explore on the main thread.
-                Err(_) => search.set(finished(
-                    &crate::sweep_work::serve_explore(&request),
-                    key,
-                    started,
-                )),
+                // No workers here: explore on the main thread if an explorer was handed in.
+                Err(e) => search.set(match MAIN_THREAD_EXPLORER.with(Cell::get) {
+                    Some(serve) => finished(&serve(&request), key, started),
+                    None => Search::Failed(format!("The explorer could not start: {e}")),
+                }),
             }
         })
     };
@@ -186,24 +208,38 @@ fn start_worker(
     search: UseStateHandle<Search>,
     running: Rc<std::cell::RefCell<Option<Running>>>,
 ) -> Result<Running, String> {
-    let worker = super::pool::spawn_worker()?;
+    let worker = super::pool::spawn_worker(WorkerWasm::Explorer)?;
+    // Ends the search with `outcome`; the closures calling it belong to the worker's
+    // Running, so that is let go after the call.
+    let end = {
+        let search = search.clone();
+        Rc::new(move |outcome: Search| {
+            search.set(outcome);
+            if let Some(r) = running.borrow_mut().take() {
+                gloo_timers::callback::Timeout::new(0, move || drop(r)).forget();
+            }
+        })
+    };
     let w = worker.clone();
     let listener = {
-        let search = search.clone();
+        let end = end.clone();
         Closure::<dyn FnMut(_)>::new(move |e: web_sys::MessageEvent| {
             let reply = e.data().as_string().unwrap_or_default();
             if reply == "ready" {
                 let _ = w.post_message(&format!("explore:{request}").into());
                 return;
             }
-            search.set(finished(&reply, key.clone(), started));
-            // This closure belongs to the worker's Running: let it go after this call.
-            if let Some(r) = running.borrow_mut().take() {
-                gloo_timers::callback::Timeout::new(0, move || drop(r)).forget();
-            }
+            end(finished(&reply, key.clone(), started));
         })
     };
+    // The worker's script failed or its wasm trapped: no answer will come.
+    let on_error = Closure::<dyn FnMut(_)>::new(move |_: web_sys::Event| {
+        end(Search::Failed(
+            "The search failed: the explorer's worker stopped.".into(),
+        ))
+    });
     worker.set_onmessage(Some(listener.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     let ticker = Interval::new(250, move || {
         if let Search::Running { started, .. } = *search {
             search.set(Search::Running {
@@ -215,6 +251,7 @@ fn start_worker(
     Ok(Running {
         worker,
         _listener: listener,
+        _on_error: on_error,
         _ticker: ticker,
     })
 }

@@ -1,7 +1,8 @@
-//! A pool of Web Workers for sweeps: each worker loads the app's own wasm
-//! (`static/sweep-worker.js`) and answers [`crate::sweep_work`] requests, so a sweep uses every
-//! core the browser offers while the page stays responsive. Dropping the pool terminates its
-//! workers (that is how a sweep is cancelled).
+//! Web Workers (`static/sweep-worker.js`) answering [`crate::sweep_work`] requests: a pool for
+//! sweeps, whose workers load the app's own wasm, so a sweep uses every core the browser offers
+//! while the page stays responsive; and the Explore tab's worker, which loads the explorer's
+//! separate wasm (fetched on first use). Dropping the pool terminates its workers (that is how
+//! a sweep is cancelled).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -41,10 +42,42 @@ pub fn cores() -> u32 {
         .clamp(1, 16)
 }
 
-/// Starts one background worker running the app's own wasm (`static/sweep-worker.js`); it
-/// posts "ready" once it can take requests.
-pub fn spawn_worker() -> Result<web_sys::Worker, String> {
-    let (js, wasm) = super::web::app_files().ok_or("the app's files are not known")?;
+/// The wasm a worker runs.
+#[derive(Clone, Copy)]
+pub enum WorkerWasm {
+    /// The app's own (sweeps): the page has already downloaded it.
+    App,
+    /// The explorer (`src/bin/racelab-explorer.rs`), downloaded by the first worker that
+    /// needs it.
+    Explorer,
+}
+
+/// The explorer's binary name: trunk names its files after it (index.html builds it as a
+/// worker, whose file names are not hashed).
+const EXPLORER: &str = "racelab-explorer";
+
+/// The wasm-bindgen module and wasm file of `which`. The explorer's sit next to the app's;
+/// the app's own (hashed) wasm name is their version, so a new build is never paired with a
+/// cached explorer from an older one.
+fn files(which: WorkerWasm) -> Option<(String, String)> {
+    let (js, wasm) = super::web::app_files()?;
+    match which {
+        WorkerWasm::App => Some((js, wasm)),
+        WorkerWasm::Explorer => {
+            let base = &js[..js.rfind('/').map_or(0, |i| i + 1)];
+            let version = super::web::query_encode(&wasm[wasm.rfind('/').map_or(0, |i| i + 1)..]);
+            Some((
+                format!("{base}{EXPLORER}.js?v={version}"),
+                format!("{base}{EXPLORER}_bg.wasm?v={version}"),
+            ))
+        }
+    }
+}
+
+/// Starts one background worker running `which` wasm (`static/sweep-worker.js`); it posts
+/// "ready" once it can take requests ("err …" if its wasm could not be loaded).
+pub fn spawn_worker(which: WorkerWasm) -> Result<web_sys::Worker, String> {
+    let (js, wasm) = files(which).ok_or("the app's files are not known")?;
     let url = format!(
         "sweep-worker.js?js={}&wasm={}",
         super::web::query_encode(&js),
@@ -66,7 +99,7 @@ impl Pool {
             _listeners: Vec::new(),
         };
         for _ in 0..n.max(1) {
-            let worker = spawn_worker()?;
+            let worker = spawn_worker(WorkerWasm::App)?;
             let (w, queue, on_result) = (worker.clone(), queue.clone(), on_result.clone());
             let current = Rc::new(RefCell::new(None::<usize>));
             let listener = Closure::<dyn FnMut(_)>::new(move |e: web_sys::MessageEvent| {
