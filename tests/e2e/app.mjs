@@ -2,13 +2,15 @@
 // localhost port and drive Debian's Chromium through playwright-core, as a user would:
 //   library → list-queue → naive shows a violation → fixed shows none → copy the link → the link
 //   opened in a fresh browser gives the same trace hash and view → a corrupted link shows a
-//   message and the library → a reload restores the state → a 1,000-seed sweep completes.
+//   message and the library → a reload restores the state → a 1,000-seed sweep completes →
+//   exploring every ordering fetches the explorer's separate wasm (not before) and finds the race.
 // Screenshots of the main views go to target/e2e/*.png. Measured figures (first render, longest
-// main-thread gap during the sweep, bundle size) are printed and written to
-// target/e2e/figures.json; they are reported, not asserted.
+// main-thread gap during the sweep, bundle size: what the first load fetched, and the explorer
+// fetched on first use) are printed and written to target/e2e/figures.json; they are reported,
+// not asserted.
 // Exits non-zero on any failed check, page error, console error or CSP violation.
 import { createServer } from "node:http";
-import { readFile, readdir, mkdir, writeFile } from "node:fs/promises";
+import { readFile, mkdir, writeFile } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import { extname, join, normalize, resolve } from "node:path";
 import { chromium } from "playwright-core";
@@ -29,8 +31,13 @@ const watchdog = setTimeout(() => {
   process.exit(1);
 }, 300_000);
 
+// Every path the server answered, in order: which files a step made the browser download.
+const served = [];
+const isExplorer = (path) => path.includes("racelab-explorer");
+
 const server = createServer(async (req, res) => {
   const path = new URL(req.url, "http://localhost").pathname;
+  served.push(path);
   const file = normalize(join(DIST, path === "/" ? "index.html" : decodeURIComponent(path)));
   try {
     if (!file.startsWith(DIST)) throw new Error("outside dist");
@@ -46,6 +53,7 @@ const BASE = `http://127.0.0.1:${server.address().port}/`;
 
 const problems = [];
 const figures = {};
+let firstLoad = []; // what the first visit downloaded, up to the first render
 let step = "start";
 const check = (ok, what) => {
   if (!ok) problems.push(`${step}: ${what}`);
@@ -107,6 +115,8 @@ try {
   await page.goto(BASE, { waitUntil: "load" });
   await page.waitForSelector("#card-list-queue");
   figures.first_render_ms = Math.round(await page.evaluate(() => performance.now()));
+  firstLoad = [...new Set(served)];
+  check(!firstLoad.some(isExplorer), `the first load does not fetch the explorer (${firstLoad})`);
   check((await page.$$(".card")).length === 9, "the library shows 9 scenario cards");
   await shot(page, "library");
 
@@ -293,6 +303,7 @@ try {
   await shot(page, "sweep-workers");
 
   step = "explore every ordering (in a worker): recheck has violating orderings, fixed none";
+  check(!served.some(isExplorer), "nothing before the first exploration fetches the explorer");
   for (const [variant, violating] of [["recheck", true], ["fixed", false]]) {
     await page.click("#tab-run");
     await page.selectOption("#variant", variant);
@@ -310,6 +321,8 @@ try {
       `${variant}: ${all} orderings, ${n} violating (${await text(page, "#explore-result")})`);
     if (violating) await shot(page, "explore");
   }
+  check(served.some((p) => p.endsWith("/racelab-explorer_bg.wasm")) &&
+    served.some((p) => p.endsWith("/racelab-explorer.js")), "exploring fetched the explorer's wasm and js");
   step = "you are the scheduler";
   await page.click("#sched-option-0");
   await page.waitForSelector("#sched-past li");
@@ -329,12 +342,14 @@ try {
   clearTimeout(watchdog);
 }
 
-// Bundle size: what a first visit downloads (wasm + js), gzipped.
-const files = await readdir(DIST);
+// Bundle size, gzipped: what the first visit downloaded (wasm, js), and the explorer's worker
+// files, which the first exploration downloads.
 const gz = (f) => readFile(join(DIST, f)).then((b) => gzipSync(b, { level: 9 }).length);
-figures.wasm_gzip_bytes = await gz(files.find((f) => f.endsWith(".wasm")));
-figures.js_gzip_bytes = (await Promise.all(files.filter((f) => f.endsWith(".js")).map(gz)))
-  .reduce((a, b) => a + b, 0);
+const gzAll = async (fs) => (await Promise.all(fs.map(gz))).reduce((a, b) => a + b, 0);
+figures.wasm_gzip_bytes = await gzAll(firstLoad.filter((p) => p.endsWith(".wasm")));
+figures.js_gzip_bytes = await gzAll(firstLoad.filter((p) => p.endsWith(".js")));
+figures.explorer_wasm_gzip_bytes = await gz("racelab-explorer_bg.wasm");
+figures.explorer_js_gzip_bytes = await gz("racelab-explorer.js");
 await writeFile(`${OUT}/figures.json`, JSON.stringify(figures, null, 2) + "\n");
 console.log("figures:", JSON.stringify(figures));
 
