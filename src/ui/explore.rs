@@ -4,6 +4,7 @@
 //! picks what happens next; undo, fork from any earlier decision; the schedule is part of the
 //! run and of its link).
 
+use crate::numbers::fixed;
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
@@ -147,7 +148,7 @@ fn explore_all(props: &AppProps) -> Html {
         Search::Running { started, now } => html! {
             <div class="sweep-progress">
                 <progress id="explore-progress" aria-label="Exploring" />
-                <span>{ format!("exploring… {:.1} s", (now - started) / 1000.0) }</span>
+                <span>{ format!("exploring… {} s", fixed((now - started) / 1000.0, 1)) }</span>
             </div>
         },
         Search::Cancelled => html! { <p id="explore-result" class="hint">{ "Cancelled." }</p> },
@@ -250,8 +251,7 @@ fn result(app: &App, s: &ExploreSummary, elapsed_ms: f64, variant: &str) -> Html
         <div id="explore-result" data-orderings={s.schedules.to_string()}
             data-violating={s.violating_end_states.to_string()} data-truncated={s.truncated.to_string()}>
             <p class="outcome">
-                { format!("{variant}: {} orderings, {} end states of which {} end in violation ({} states, {:.2} s)",
-                    s.schedules, s.end_states, s.violating_end_states, s.states, elapsed_ms / 1000.0) }
+                { format!("{variant}: {} orderings, {} end states of which {} end in violation ({} states, {} s)", s.schedules, s.end_states, s.violating_end_states, s.states, fixed(elapsed_ms / 1000.0, 2)) }
             </p>
             <p class={if s.violating_end_states > 0 { "bad" } else { "good" }}>{ verdict }</p>
             if s.truncated {
