@@ -56,12 +56,26 @@ mod tests {
 
     #[test]
     fn fixed_agrees_with_core_formatting_away_from_ties() {
+        // Exactly halfway cases may round differently (core rounds the exact binary value).
+        let near_tie = |x: f64, places: i32| {
+            let scaled = (x * 10_f64.powi(places)).abs();
+            (scaled - scaled.floor() - 0.5).abs() < 1e-6
+        };
+        let mut compared = 0;
         for i in -2000..2000 {
             let x = i as f64 * 0.0137 + 0.0001;
-            assert_eq!(fixed(x, 1), format!("{x:.1}"), "{x}");
-            assert_eq!(fixed(x, 2), format!("{x:.2}"), "{x}");
-            assert_eq!(fixed(x, 0), format!("{x:.0}"), "{x}");
+            for (places, core) in [
+                (0, format!("{x:.0}")),
+                (1, format!("{x:.1}")),
+                (2, format!("{x:.2}")),
+            ] {
+                if !near_tie(x, places) {
+                    assert_eq!(fixed(x, places as u32), core, "{x}");
+                    compared += 1;
+                }
+            }
         }
+        assert!(compared > 11_000);
     }
 
     #[test]
