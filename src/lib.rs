@@ -8,10 +8,12 @@
 //! - [`sweep_work`]: a unit of sweep work as text, for the app's Web Workers.
 //! - [`spec`]: the run a user set up (scenario, variant, knobs, seed, injections, view).
 //! - [`codec`]: share links, one run spec in a URL fragment (versioned, compressed, checked).
+//! - [`numbers`]: decimals for the page without core's float formatting (a smaller wasm).
 
 pub mod api;
 pub mod codec;
 pub mod engine;
+pub mod numbers;
 pub mod scenarios;
 pub mod spec;
 pub mod sweep_work;

@@ -21,6 +21,7 @@ use super::app::{App, AppProps};
 use super::pool::WorkerWasm;
 use super::state::Action;
 use super::{fmt_time, panels, timeline, web};
+use crate::numbers::fixed;
 use crate::spec::RunSpec;
 use crate::sweep_work::{explore_request, parse_explore_reply, ExploreSummary};
 
@@ -169,7 +170,7 @@ fn explore_all(props: &AppProps) -> Html {
         Search::Running { started, now } => html! {
             <div class="sweep-progress">
                 <progress id="explore-progress" aria-label="Exploring" />
-                <span>{ format!("exploring… {:.1} s", (now - started) / 1000.0) }</span>
+                <span>{ format!("exploring… {} s", fixed((now - started) / 1000.0, 1)) }</span>
             </div>
         },
         Search::Cancelled => html! { <p id="explore-result" class="hint">{ "Cancelled." }</p> },
@@ -287,8 +288,7 @@ fn result(app: &App, s: &ExploreSummary, elapsed_ms: f64, variant: &str) -> Html
         <div id="explore-result" data-orderings={s.schedules.to_string()}
             data-violating={s.violating_end_states.to_string()} data-truncated={s.truncated.to_string()}>
             <p class="outcome">
-                { format!("{variant}: {} orderings, {} end states of which {} end in violation ({} states, {:.2} s)",
-                    s.schedules, s.end_states, s.violating_end_states, s.states, elapsed_ms / 1000.0) }
+                { format!("{variant}: {} orderings, {} end states of which {} end in violation ({} states, {} s)", s.schedules, s.end_states, s.violating_end_states, s.states, fixed(elapsed_ms / 1000.0, 2)) }
             </p>
             <p class={if s.violating_end_states > 0 { "bad" } else { "good" }}>{ verdict }</p>
             if s.truncated {

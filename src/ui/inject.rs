@@ -23,9 +23,7 @@ pub fn inject(props: &AppProps) -> Html {
     });
     let people = app.run.as_ref().map_or(1, |r| r.people.max(1));
     let playhead = app.spec.view.playhead_ms;
-    let at_text = (*time_s)
-        .clone()
-        .unwrap_or_else(|| format!("{}", playhead as f64 / 1000.0));
+    let at_text = (*time_s).clone().unwrap_or_else(|| seconds_text(playhead));
 
     let pick = {
         let choice = choice.clone();
@@ -100,7 +98,7 @@ pub fn inject(props: &AppProps) -> Html {
         let label = options
             .iter()
             .find(|o| o.event == inj.event)
-            .map_or_else(|| format!("{:?}", inj.event), |o| o.label.clone());
+            .map_or_else(|| "an injected event".to_string(), |o| o.label.clone());
         html! {
             <li>
                 { format!("{label} at {}{who}", fmt_time(inj.at_ms)) }
@@ -136,5 +134,14 @@ pub fn inject(props: &AppProps) -> Html {
             }
             <ul class="injections" id="injections">{ for list }</ul>
         </fieldset>
+    }
+}
+
+/// A time in milliseconds as seconds for the time field: `61500` is `61.5`, `2000` is `2`.
+fn seconds_text(ms: u64) -> String {
+    let frac = format!("{:03}", ms % 1000);
+    match frac.trim_end_matches('0') {
+        "" => format!("{}", ms / 1000),
+        f => format!("{}.{f}", ms / 1000),
     }
 }

@@ -3,6 +3,7 @@
 //! (each chunk stops after [`CHUNK_MS`]), so the page stays responsive, shows progress and can
 //! be cancelled.
 
+use crate::numbers::{fixed, num};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -371,7 +372,7 @@ pub fn sweep(props: &AppProps) -> Html {
                     <progress id="sweep-progress" max={p.total().to_string()} value={p.done().to_string()}
                         aria-label="Sweep progress" />
                     <span id="sweep-status" data-done={(!p.running && !p.cancelled).to_string()}
-                        data-elapsed-ms={format!("{:.0}", p.elapsed_ms)}>
+                        data-elapsed-ms={fixed(p.elapsed_ms, 0)}>
                         { status(p) }
                     </span>
                 </div>
@@ -425,9 +426,10 @@ fn status(p: &Progress) -> String {
         "done"
     };
     format!(
-        "{state}: {runs} of {} runs in {:.2} s ({rate:.0} runs/s) on {}",
+        "{state}: {runs} of {} runs in {} s ({} runs/s) on {}",
         p.total(),
-        p.elapsed_ms / 1000.0,
+        fixed(p.elapsed_ms / 1000.0, 2),
+        fixed(rate, 0),
         p.runner
     )
 }
@@ -447,7 +449,7 @@ fn table(p: &Progress) -> Html {
                         if p.knob.is_some() { <td>{ pt.knob_value.map_or(String::new(), |v| v.to_string()) }</td> }
                         <td>{ pt.runs }</td>
                         <td>{ pt.violating }</td>
-                        <td>{ pt.error.clone().unwrap_or_else(|| format!("{:.1}%", pt.rate() * 100.0)) }</td>
+                        <td>{ pt.error.clone().unwrap_or_else(|| format!("{}%", fixed(pt.rate() * 100.0, 1))) }</td>
                     </tr>
                 }) }
             </tbody>
@@ -493,16 +495,16 @@ fn chart(p: &Progress, app: &App) -> Html {
             .filter(|pt| pt.variant == *v && pt.runs > 0)
             .map(|pt| (x_of(pt.knob_value), y_of(pt.rate()), pt))
             .collect();
-        let line: Vec<String> = pts.iter().map(|(x, y, _)| format!("{x:.1},{y:.1}")).collect();
+        let line: Vec<String> = pts.iter().map(|(x, y, _)| format!("{},{}", fixed(*x, 1), fixed(*y, 1))).collect();
         html! {
             <g>
                 <polyline points={line.join(" ")} fill="none" stroke={colour} stroke-width="2" />
                 { for pts.iter().map(|(x, y, pt)| html! {
-                    <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="4" fill={colour}>
-                        <title>{ format!("{}: {:.1}% of {} runs", pt.variant, pt.rate() * 100.0, pt.runs) }</title>
+                    <circle cx={fixed(*x, 1)} cy={fixed(*y, 1)} r="4" fill={colour}>
+                        <title>{ format!("{}: {}% of {} runs", pt.variant, fixed(pt.rate() * 100.0, 1), pt.runs) }</title>
                     </circle>
                 }) }
-                <text x={format!("{}", w - 150.0)} y={format!("{}", 20.0 + 16.0 * si as f64)}
+                <text x={num(w - 150.0)} y={num(20.0 + 16.0 * si as f64)}
                     font-size="12" fill={colour}>{ format!("● {v}") }</text>
             </g>
         }
@@ -511,16 +513,16 @@ fn chart(p: &Progress, app: &App) -> Html {
         let y = y_of(r);
         html! {
             <g>
-                <line x1={format!("{left}")} x2={format!("{w}")} y1={format!("{y:.1}")} y2={format!("{y:.1}")} stroke="#dde2ea" />
-                <text x={format!("{}", left - 6.0)} y={format!("{:.1}", y + 4.0)} font-size="11"
-                    text-anchor="end" fill="#5b6478">{ format!("{:.0}%", r * 100.0) }</text>
+                <line x1={num(left)} x2={num(w)} y1={fixed(y, 1)} y2={fixed(y, 1)} stroke="#dde2ea" />
+                <text x={num(left - 6.0)} y={fixed(y + 4.0, 1)} font-size="11"
+                    text-anchor="end" fill="#5b6478">{ format!("{}%", fixed(r * 100.0, 0)) }</text>
             </g>
         }
     });
     let labels = xs.iter().map(|x| {
         let text = x.map_or("all seeds".to_string(), |v| format!("{v} {unit}"));
         html! {
-            <text x={format!("{:.1}", x_of(*x))} y={format!("{}", h - bottom + 16.0)} font-size="11"
+            <text x={fixed(x_of(*x), 1)} y={num(h - bottom + 16.0)} font-size="11"
                 text-anchor="middle" fill="#5b6478">{ text }</text>
         }
     });
@@ -530,7 +532,7 @@ fn chart(p: &Progress, app: &App) -> Html {
     };
     html! {
         <svg id="sweep-chart" class="chart" xmlns="http://www.w3.org/2000/svg"
-            viewBox={format!("0 0 {w} {h}")} role="img" aria-label={title.clone()}
+            viewBox={format!("0 0 {} {}", num(w), num(h))} role="img" aria-label={title.clone()}
             font-family="system-ui, sans-serif">
             <title>{ title }</title>
             { for grid }

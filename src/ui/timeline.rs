@@ -4,6 +4,7 @@
 //! triangles, their other witnesses red rings. Colours are SVG attributes (not CSS) so an
 //! exported SVG looks the same.
 
+use crate::numbers::{fixed, num};
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -222,19 +223,19 @@ pub fn timeline(props: &TimelineProps) -> Html {
         let selected = props.selected == Some(r.id);
         let shape = if violating.contains(&r.id) {
             html! {
-                <path d={format!("M{x:.1} {:.1} l6 10 h-12 z", y - 6.0)} fill="#b42318"
+                <path d={format!("M{} {} l6 10 h-12 z", fixed(x, 1), fixed(y - 6.0, 1))} fill="#b42318"
                     stroke={if selected { "#1d2330" } else { "none" }} stroke-width="2"
                     class="mark violation" data-event={r.id.to_string()} />
             }
         } else if witness.contains(&r.id) {
             html! {
-                <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="5" fill="#fff"
+                <circle cx={fixed(x, 1)} cy={fixed(y, 1)} r="5" fill="#fff"
                     stroke="#b42318" stroke-width="2.5" class="mark witness"
                     data-event={r.id.to_string()} />
             }
         } else {
             html! {
-                <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")}
+                <circle cx={fixed(x, 1)} cy={fixed(y, 1)}
                     r={if selected { "6" } else { "4" }} fill={lane_colour(&r.lane)}
                     stroke={if selected { "#1d2330" } else { "none" }} stroke-width="2"
                     class="mark" data-event={r.id.to_string()} />
@@ -254,8 +255,8 @@ pub fn timeline(props: &TimelineProps) -> Html {
         let (x2, y2) = pos(id)?;
         let (x1, y1) = pos(row.cause?)?;
         Some(html! {
-            <line x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")}
-                y2={format!("{y2:.1}")} stroke="#1d2330" stroke-width="1.5"
+            <line x1={fixed(x1, 1)} y1={fixed(y1, 1)} x2={fixed(x2, 1)}
+                y2={fixed(y2, 1)} stroke="#1d2330" stroke-width="1.5"
                 marker-end="url(#arrowhead)" class="cause-arrow" />
         })
     });
@@ -268,9 +269,9 @@ pub fn timeline(props: &TimelineProps) -> Html {
         let y = AXIS + LANE * i as f64;
         html! {
             <g>
-                <rect x="0" y={format!("{y}")} width={format!("{WIDTH}")} height={format!("{LANE}")}
+                <rect x="0" y={num(y)} width={num(WIDTH)} height={num(LANE)}
                     fill={if i % 2 == 0 { "#f6f7f9" } else { "#ffffff" }} />
-                <text x="6" y={format!("{:.1}", y + LANE / 2.0 + 4.0)} font-size="11" fill="#1d2330">
+                <text x="6" y={fixed(y + LANE / 2.0 + 4.0, 1)} font-size="11" fill="#1d2330">
                     { short(&l.name, 26) }
                 </text>
             </g>
@@ -283,7 +284,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
             <ZoomBar window={props.window} playhead={props.playhead} end={run.end_time_ms}
                 on_window={props.on_window.clone()} />
             <svg id={props.id.clone()} ref={svg_ref} xmlns="http://www.w3.org/2000/svg"
-                viewBox={format!("0 0 {WIDTH} {height:.0}")} role="img"
+                viewBox={format!("0 0 {} {}", num(WIDTH), fixed(height, 0))} role="img"
                 aria-label="Timeline of the run: one lane per campaign and system"
                 font-family="system-ui, sans-serif"
                 {onmousedown} {onmousemove} onmouseup={end_drag.clone()} onmouseleave={end_drag}>
@@ -296,9 +297,9 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 { for marks }
                 { for arrow }
                 <g class="playhead">
-                    <line x1={format!("{px:.1}")} x2={format!("{px:.1}")} y1="0"
-                        y2={format!("{height:.0}")} stroke="#2f5cd6" stroke-width="2" />
-                    <path d={format!("M{:.1} 0 h12 l-6 8 z", px - 6.0)} fill="#2f5cd6" />
+                    <line x1={fixed(px, 1)} x2={fixed(px, 1)} y1="0"
+                        y2={fixed(height, 0)} stroke="#2f5cd6" stroke-width="2" />
+                    <path d={format!("M{} 0 h12 l-6 8 z", fixed(px - 6.0, 1))} fill="#2f5cd6" />
                 </g>
                 { for tip }
             </svg>
@@ -323,17 +324,17 @@ fn axis(g: &Geometry, height: f64) -> Html {
             let x = g.x(t);
             html! {
                 <g>
-                    <line x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1={format!("{AXIS}")}
-                        y2={format!("{height:.0}")} stroke="#dde2ea" />
-                    <text x={format!("{x:.1}")} y="16" font-size="10" text-anchor="middle"
+                    <line x1={fixed(x, 1)} x2={fixed(x, 1)} y1={num(AXIS)}
+                        y2={fixed(height, 0)} stroke="#dde2ea" />
+                    <text x={fixed(x, 1)} y="16" font-size="10" text-anchor="middle"
                         fill="#5b6478">{ tick_label(t, step) }</text>
                 </g>
             }
         });
     html! {
         <g class="axis">
-            <rect x={format!("{LABELS}")} y="0" width={format!("{}", WIDTH - LABELS)}
-                height={format!("{AXIS}")} fill="#eef1f6" />
+            <rect x={num(LABELS)} y="0" width={num(WIDTH - LABELS)}
+                height={num(AXIS)} fill="#eef1f6" />
             { for ticks }
         </g>
     }
@@ -392,10 +393,10 @@ fn tooltip(x: f64, y: f64, height: f64, row: &crate::api::TraceRow) -> Html {
     let by = (y - h / 2.0).clamp(0.0, (height - h).max(0.0));
     html! {
         <g class="tooltip" pointer-events="none">
-            <rect x={format!("{bx:.1}")} y={format!("{by:.1}")} width={format!("{w}")}
-                height={format!("{h:.0}")} rx="4" fill="#1d2330" opacity="0.94" />
+            <rect x={fixed(bx, 1)} y={fixed(by, 1)} width={num(w)}
+                height={fixed(h, 0)} rx="4" fill="#1d2330" opacity="0.94" />
             { for lines.iter().enumerate().map(|(i, l)| html! {
-                <text x={format!("{:.1}", bx + 8.0)} y={format!("{:.1}", by + 16.0 + 14.0 * i as f64)}
+                <text x={fixed(bx + 8.0, 1)} y={fixed(by + 16.0 + 14.0 * i as f64, 1)}
                     font-size="11" fill="#ffffff">{ l.clone() }</text>
             }) }
         </g>
