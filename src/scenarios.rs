@@ -11,7 +11,8 @@ use std::sync::Mutex;
 
 use crate::engine::Scenario;
 
-/// The ids of the built-in scenarios, in library order.
+/// The ids of the built-in scenarios, in library order: one per `src/scenarios/<id>.json` (a
+/// test checks that none is missing).
 const LIBRARY: [&str; 9] = [
     "alert-before-owner",
     "sync-before-enrichment",
