@@ -2,7 +2,9 @@
 //! and writes two small Rust tables into `OUT_DIR` for `src/scenarios.rs`:
 //!
 //! - `scenario_cards.rs`: what each library card shows (id, title, summary, race, control), so
-//!   that the web app draws the library without the scenario texts, which it fetches on first use;
+//!   that the web app draws the library without the scenario texts, which it fetches on first
+//!   use, and a fingerprint of each file, which keys that fetch (a changed file is never taken
+//!   from a browser's cache);
 //! - `scenario_sources.rs`: each scenario's id and JSON text (`include_str!`), embedded by native
 //!   builds (CLI, tests, benches) and handed to the app up front by the browser tests.
 
@@ -45,10 +47,12 @@ fn main() {
         // `{:?}` of a str is a valid Rust string literal.
         writeln!(
             cards,
-            "    Card {{ id: {id:?}, title: {:?}, summary: {:?}, race: {:?}, control: {control} }},",
+            "    Card {{ id: {id:?}, title: {:?}, summary: {:?}, race: {:?}, control: {control}, \
+             fingerprint: \"{:016x}\" }},",
             field("title"),
             field("summary"),
             field("race"),
+            fnv1a(text.as_bytes()),
         )
         .expect("writing to a String");
         writeln!(
@@ -63,4 +67,11 @@ fn main() {
     let out = Path::new(&std::env::var("OUT_DIR").expect("set by cargo")).to_path_buf();
     std::fs::write(out.join("scenario_cards.rs"), cards).expect("writing OUT_DIR");
     std::fs::write(out.join("scenario_sources.rs"), sources).expect("writing OUT_DIR");
+}
+
+/// The 64-bit FNV-1a hash of `bytes`.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
 }

@@ -132,9 +132,10 @@ fn notice(app: &App) -> Html {
 }
 
 /// Where the web app finds built-in scenario `id`: trunk copies `src/scenarios/` next to the
-/// page (see index.html).
+/// page (see index.html). The query names the file's version, for caches.
 fn scenario_url(id: &str) -> String {
-    format!("scenarios/{id}.json")
+    let version = crate::scenarios::card(id).map_or("", |c| c.fingerprint);
+    format!("scenarios/{id}.json?v={version}")
 }
 
 /// Fetches the built-in scenario a pending set-up needs (see [`AppState::fetching`]); its

@@ -1,6 +1,6 @@
 //! Thin wrappers over the browser APIs the app uses (URL fragment, localStorage, clipboard,
-//! downloads, file reading, fetching, timing). Each fails quietly to `None`/`false`: a browser that
-//! refuses storage or the clipboard must not break the app.
+//! downloads, file reading, fetching, timing). Each fails quietly to `None`/`false` (or says
+//! why): a browser that refuses storage or the clipboard must not break the app.
 
 use std::cell::RefCell;
 use std::rc::Rc;

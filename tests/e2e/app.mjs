@@ -68,7 +68,7 @@ async function newPage(browser, { offline = false } = {}) {
     if (offline && /^Failed to load resource: net::ERR_/.test(m.text())) return;
     problems.push(`${step}: console error: ${m.text()}`);
   });
-  if (offline) await page.route("**/scenarios/*.json", (route) => route.abort("internetdisconnected"));
+  if (offline) await page.route(/\/scenarios\/[a-z-]+\.json(\?|$)/, (route) => route.abort("internetdisconnected"));
   await page.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (e) =>
       console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
@@ -194,7 +194,7 @@ try {
   // A slow network: the page says what it is loading until the scenario is there.
   let release;
   const held = new Promise((ok) => (release = ok));
-  await fresh.route("**/scenarios/list-queue.json", async (route) => (await held, route.continue()));
+  await fresh.route(/\/scenarios\/list-queue\.json(\?|$)/, async (route) => (await held, route.continue()));
   await fresh.goto(link, { waitUntil: "load" });
   await fresh.waitForSelector("#loading");
   const loading = await text(fresh, "#loading");
