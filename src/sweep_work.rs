@@ -6,8 +6,15 @@
 //! <events>` or `err <message>`. An explore request is `<max decisions> <max states> <link
 //! code>` (see [`serve_explore`]). [`serve`] and [`serve_explore`] are what a worker runs;
 //! they are pure and tested natively.
+//!
+//! A request is self-contained: its link code carries a built-in scenario's JSON text (as a
+//! custom scenario; the run is the same), because the web app fetches built-in scenarios and a
+//! worker's wasm has none at hand (see [`crate::scenarios`]).
 
-use crate::spec::RunSpec;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::spec::{RunSpec, ScenarioSource};
 
 /// Most runs one request may ask for (a worker answers each request in well under a second).
 pub const MAX_RUNS_PER_REQUEST: u64 = 100_000;
@@ -22,7 +29,37 @@ pub struct Counts {
 
 /// The request for `runs` seeds from `first_seed` of the run `spec` describes.
 pub fn request(spec: &RunSpec, first_seed: u64, runs: u64) -> String {
-    format!("{first_seed} {runs} {}", crate::codec::encode(spec))
+    format!("{first_seed} {runs} {}", work_code(spec))
+}
+
+thread_local! {
+    /// The set-up [`work_code`] encoded last, and its code: a sweep asks for many requests of
+    /// one set-up, and compressing a scenario's text takes milliseconds.
+    static LAST_CODE: RefCell<Option<(RunSpec, Rc<str>)>> = const { RefCell::new(None) };
+}
+
+/// The link code of `spec` with its scenario's text in it.
+fn work_code(spec: &RunSpec) -> Rc<str> {
+    if let Some(code) = LAST_CODE.with_borrow(|last| {
+        last.as_ref()
+            .filter(|(s, _)| s == spec)
+            .map(|(_, code)| code.clone())
+    }) {
+        return code;
+    }
+    let code: Rc<str> = match &spec.scenario {
+        ScenarioSource::Builtin(id) => match crate::scenarios::source(id) {
+            Some(text) => crate::codec::encode(&RunSpec {
+                scenario: ScenarioSource::Custom(text.to_string()),
+                ..spec.clone()
+            }),
+            None => crate::codec::encode(spec),
+        },
+        ScenarioSource::Custom(_) => crate::codec::encode(spec),
+    }
+    .into();
+    LAST_CODE.set(Some((spec.clone(), code.clone())));
+    code
 }
 
 /// Runs a request and answers it (never panics on any input).
@@ -110,10 +147,7 @@ pub const MAX_EXPLORE_STATES: u64 = 5_000_000;
 
 /// The request to explore every ordering of `spec`'s run within the bounds.
 pub fn explore_request(spec: &RunSpec, max_decisions: u64, max_states: u64) -> String {
-    format!(
-        "{max_decisions} {max_states} {}",
-        crate::codec::encode(spec)
-    )
+    format!("{max_decisions} {max_states} {}", work_code(spec))
 }
 
 /// Runs an exploration request: `ok <schedules> <states> <end states> <violating> <0|1>
@@ -199,10 +233,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_request_counts_what_a_direct_sweep_counts() {
+    fn a_request_carries_its_scenario_and_counts_what_a_direct_sweep_counts() {
         let mut spec = RunSpec::builtin("list-queue");
         spec.knobs.insert("people".into(), 5);
-        let reply = parse_reply(&serve(&request(&spec, 10, 30))).unwrap();
+        let request = request(&spec, 10, 30);
+        let carried = crate::codec::decode(request.split(' ').nth(2).unwrap()).unwrap();
+        let text = crate::scenarios::source("list-queue").unwrap();
+        assert_eq!(carried.scenario, ScenarioSource::Custom(text.into()));
+        let reply = parse_reply(&serve(&request)).unwrap();
         let (s, c) = spec.resolve().unwrap();
         let direct = crate::api::sweep(&s, &c, 10, 30).unwrap();
         assert_eq!(reply.runs, 30);

@@ -3,15 +3,25 @@
 //! `cargo test --target wasm32-unknown-unknown --test ui` (see scripts/test).
 #![cfg(target_arch = "wasm32")]
 
+mod scenario_sources;
+
+use std::rc::Rc;
 use std::time::Duration;
 
 use racelab::spec::{RunSpec, Tab};
 use racelab::ui::app::RaceLab;
+use racelab::ui::state::{Action, AppState};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use yew::Reducible;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+/// Built-in scenarios not handed to the app up front: opening one goes through fetching it,
+/// which fails here (this harness serves no scenario files). The others are registered before
+/// the app is mounted, as if fetched.
+const NOT_AT_HAND: [&str; 2] = ["free-trial", "form-autoresponder"];
 
 /// The app under test. One app is mounted for the whole run (yew apps mounted and destroyed
 /// one after another in one page interfere with each other's events); each test opens its
@@ -116,6 +126,7 @@ async fn mount(fragment: Option<&str>) -> Mounted {
         settle().await;
         return Mounted { root };
     }
+    scenario_sources::register_all_but(&NOT_AT_HAND);
     w.history()
         .unwrap()
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{code}")))
@@ -129,10 +140,10 @@ async fn mount(fragment: Option<&str>) -> Mounted {
     Mounted { root }
 }
 
-/// What the engine says list-queue's naive variant does at `seed`.
-fn naive_list_queue(seed: u64) -> racelab::api::RunReport {
+/// What the engine says built-in scenario `id`'s naive variant does at `seed`.
+fn naive_run(id: &str, seed: u64) -> racelab::api::RunReport {
     racelab::api::run(
-        &racelab::scenarios::builtin("list-queue").unwrap(),
+        &racelab::scenarios::builtin(id).unwrap(),
         &racelab::engine::RunConfig {
             variant: Some("naive".into()),
             ..Default::default()
@@ -159,7 +170,7 @@ async fn the_library_lists_every_built_in_scenario_and_a_card_opens_it() {
     // (The header's tab and title after a card click are checked end to end on a fresh page,
     // in tests/e2e/app.mjs; here the page has seen many links.)
     app.shows("#variant option[value=recheck]").await;
-    let want = naive_list_queue(1);
+    let want = naive_run("list-queue", 1);
     assert_eq!(app.attr("#violations", "data-trace-hash"), want.trace_hash);
     assert_eq!(
         app.attr("#violations", "data-count"),
@@ -295,7 +306,7 @@ async fn a_link_reproduces_the_run_and_the_view() {
         .value();
     assert_eq!(seed, "7");
     assert!(app.text("#playhead-time").contains("1 min"));
-    let want = naive_list_queue(7);
+    let want = naive_run("list-queue", 7);
     assert_eq!(app.attr("#violations", "data-trace-hash"), want.trace_hash);
 }
 
@@ -466,4 +477,94 @@ async fn the_scheduler_mode_offers_decisions_records_picks_and_undoes_them() {
         app.count("#sched-past li") < picked && app.text("#sched-next") == first
     })
     .await;
+}
+
+#[wasm_bindgen_test]
+fn a_scenario_not_at_hand_waits_for_its_fetch_then_opens_or_says_why_not() {
+    let id = NOT_AT_HAND[1];
+    let title = racelab::scenarios::card(id).unwrap().title;
+    let mut spec = RunSpec::builtin(id);
+    spec.view.tab = Tab::Compare;
+    let waiting = Rc::new(AppState::from_spec(spec));
+    assert_eq!(waiting.fetching(), Some(id));
+    assert!(waiting.loaded.is_none() && waiting.notice.is_none());
+    let fetched = |text: Result<&str, &str>| {
+        let text = text.map(str::to_string).map_err(str::to_string);
+        waiting.clone().reduce(Action::Fetched(id.into(), text))
+    };
+
+    let offline = fetched(Err("no answer from the server (offline?)"));
+    assert_eq!(
+        offline.notice.as_deref(),
+        Some(&*format!(
+            "\u{201c}{title}\u{201d} could not be loaded: no answer from the server \
+             (offline?). Check your connection, then open it again."
+        ))
+    );
+    assert_eq!(offline.spec.view.tab, Tab::Library);
+    assert_eq!(offline.fetching(), None);
+
+    let not_json = fetched(Ok("<!doctype html><title>Not found</title>"));
+    assert!(
+        not_json
+            .notice
+            .as_ref()
+            .unwrap()
+            .contains("it is not a scenario"),
+        "{:?}",
+        not_json.notice
+    );
+    assert_eq!(
+        racelab::scenarios::source(id),
+        None,
+        "a bad answer is not kept"
+    );
+
+    // An answer for another scenario than the one awaited is kept, and opens nothing.
+    let other = waiting.clone().reduce(Action::Fetched(
+        NOT_AT_HAND[0].into(),
+        Err("the server answered 404".into()),
+    ));
+    assert_eq!(other.fetching(), Some(id));
+    assert!(other.notice.is_none());
+
+    let wrong = fetched(Ok(scenario_sources::text("list-queue")));
+    let message = wrong.notice.clone().unwrap_or_default();
+    assert!(
+        message.contains(&format!("it is scenario `list-queue`, not `{id}`")),
+        "{message}"
+    );
+
+    let opened = fetched(Ok(scenario_sources::text(id)));
+    assert_eq!(opened.fetching(), None);
+    assert!(opened.notice.is_none());
+    assert_eq!(opened.loaded.as_ref().unwrap().scenario.id, id);
+    assert_eq!(opened.spec.view.tab, Tab::Compare);
+    assert_eq!(
+        racelab::scenarios::source(id),
+        Some(scenario_sources::text(id))
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_scenario_that_cannot_be_fetched_gives_a_clear_message_and_the_library() {
+    let id = NOT_AT_HAND[0];
+    let app = mount(None).await;
+    app.click(&format!("#card-{id}")).await;
+    // This harness serves no scenario files: the fetch fails.
+    eventually("the failure is explained", || {
+        app.find("#notice").is_some() && app.text("#notice").contains("could not be loaded")
+    })
+    .await;
+    assert!(
+        app.find("#library-heading").is_some(),
+        "the library is shown"
+    );
+    assert!(app.find("#loading").is_none());
+    // Once the scenario is at hand (as after a fetch that worked), its card opens it.
+    scenario_sources::register(id);
+    app.click(&format!("#card-{id}")).await;
+    app.shows("#violations").await;
+    let want = naive_run(id, 1);
+    assert_eq!(app.attr("#violations", "data-trace-hash"), want.trace_hash);
 }

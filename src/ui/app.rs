@@ -1,5 +1,6 @@
-//! The root component: restores the run from a link or the autosave, keeps the URL and the
-//! autosave up to date, drives playback and keyboard shortcuts, and lays out the tabs.
+//! The root component: restores the run from a link or the autosave, fetches a built-in
+//! scenario the first time it is needed, keeps the URL and the autosave up to date, drives
+//! playback and keyboard shortcuts, and lays out the tabs.
 
 use gloo_timers::callback::Interval;
 use wasm_bindgen::closure::Closure;
@@ -29,7 +30,8 @@ impl PartialEq for AppProps {
 }
 
 /// Where the app starts: the link in the URL, else the autosave, else the library. A link or
-/// autosave that cannot be read gives the library with a message saying why.
+/// autosave that cannot be read gives the library with a message saying why. (Its built-in
+/// scenario may still have to be fetched: see [`use_scenario_fetch`].)
 pub fn initial_state() -> AppState {
     if let Some(code) = web::fragment() {
         return match open_link(&code) {
@@ -62,6 +64,7 @@ fn failed(message: String) -> AppState {
 #[function_component(RaceLab)]
 pub fn race_lab() -> Html {
     let app = use_reducer(initial_state);
+    use_scenario_fetch(&app);
     use_autosave(&app);
     use_playback(&app);
     use_keyboard(&app);
@@ -69,6 +72,7 @@ pub fn race_lab() -> Html {
 
     let view = &app.spec.view;
     let body = match view.tab {
+        _ if app.fetching().is_some() => loading(&app),
         Tab::Library => html! { <library::Library app={app.clone()} /> },
         Tab::Run => html! {
             <div class="run-layout">
@@ -100,6 +104,17 @@ pub fn race_lab() -> Html {
     }
 }
 
+/// What shows while a built-in scenario is being fetched.
+fn loading(app: &App) -> Html {
+    let id = app.fetching().unwrap_or_default();
+    let title = crate::scenarios::card(id).map_or(id, |c| c.title);
+    html! {
+        <section class="library">
+            <p class="lead" id="loading" role="status">{ format!("Loading {title}\u{2026}") }</p>
+        </section>
+    }
+}
+
 fn notice(app: &App) -> Html {
     let Some(text) = app.notice.clone() else {
         return html! {};
@@ -114,6 +129,28 @@ fn notice(app: &App) -> Html {
             <button onclick={close} aria-label="Dismiss message">{ "×" }</button>
         </div>
     }
+}
+
+/// Where the web app finds built-in scenario `id`: trunk copies `src/scenarios/` next to the
+/// page (see index.html). The query names the file's version, for caches.
+fn scenario_url(id: &str) -> String {
+    let version = crate::scenarios::card(id).map_or("", |c| c.fingerprint);
+    format!("scenarios/{id}.json?v={version}")
+}
+
+/// Fetches the built-in scenario a pending set-up needs (see [`AppState::fetching`]); its
+/// answer opens the set-up, or says why it could not.
+#[hook]
+fn use_scenario_fetch(app: &App) {
+    let id = app.fetching().map(str::to_string);
+    let handle = app.clone();
+    use_effect_with(id, move |id| {
+        if let Some(id) = id.clone() {
+            web::fetch_text(&scenario_url(&id), move |text| {
+                handle.dispatch(Action::Fetched(id, text))
+            });
+        }
+    });
 }
 
 /// Saves the set-up to localStorage and mirrors it in the URL fragment (not while playing).

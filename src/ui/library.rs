@@ -1,5 +1,7 @@
 //! The scenario library: one card per built-in scenario (title, one-line summary, which race
-//! of the source documents it reproduces). A card opens the scenario in the Run tab.
+//! of the source documents it reproduces). A card opens the scenario in the Run tab. The cards
+//! are built into the app, so the library shows at once; a scenario itself is fetched when
+//! first opened.
 
 use yew::prelude::*;
 
@@ -8,13 +10,12 @@ use super::state::Action;
 
 #[function_component(Library)]
 pub fn library(props: &AppProps) -> Html {
-    let cards = use_memo((), |_| crate::scenarios::cards());
     let current = props.app.loaded.as_ref().map(|l| l.scenario.id.clone());
-    let items = cards.iter().map(|c| {
+    let items = crate::scenarios::cards().map(|c| {
         let onclick = {
             let app = props.app.clone();
-            let id = c.id.clone();
-            Callback::from(move |_| app.dispatch(Action::OpenBuiltin(id.clone())))
+            let id = c.id;
+            Callback::from(move |_| app.dispatch(Action::OpenBuiltin(id.to_string())))
         };
         let race = if c.control {
             "Control: no race".to_string()
@@ -23,13 +24,13 @@ pub fn library(props: &AppProps) -> Html {
         };
         let class = classes!(
             "card",
-            (current.as_deref() == Some(c.id.as_str())).then_some("current")
+            (current.as_deref() == Some(c.id)).then_some("current")
         );
         html! {
             <li>
                 <button {class} id={format!("card-{}", c.id)} {onclick}>
-                    <span class="card-title">{ c.title.clone() }</span>
-                    <span class="card-summary">{ c.summary.clone() }</span>
+                    <span class="card-title">{ c.title }</span>
+                    <span class="card-summary">{ c.summary }</span>
                     <span class="card-race">{ race }</span>
                 </button>
             </li>

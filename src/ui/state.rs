@@ -41,6 +41,9 @@ pub struct AppState {
     pub speed: usize,
     /// A message for the user (a bad link, a refused knob value, an import error).
     pub notice: Option<String>,
+    /// The set-up to open once its built-in scenario, not at hand yet, has been fetched (see
+    /// [`AppState::fetching`]).
+    pub pending: Option<RunSpec>,
 }
 
 impl Default for AppState {
@@ -53,6 +56,7 @@ impl Default for AppState {
             playing: false,
             speed: 2,
             notice: None,
+            pending: None,
         }
     }
 }
@@ -66,6 +70,8 @@ pub enum Action {
     Load(RunSpec),
     /// Shows the library with a message (e.g. a link that could not be read).
     Fail(String),
+    /// The answer to fetching built-in scenario `id`: its JSON text, or why there is none.
+    Fetched(String, Result<String, String>),
     Tab(Tab),
     Variant(String),
     Compare(Option<String>),
@@ -148,8 +154,28 @@ impl AppState {
                 self.notice = Some(msg);
                 self.spec.view.tab = Tab::Library;
                 self.playing = false;
+                self.pending = None;
+            }
+            Action::Fetched(id, text) => {
+                let registered = text.and_then(|t| crate::scenarios::register(&id, t));
+                // An answer nobody waits for any more is only kept (if it is fine).
+                if self.fetching() != Some(&id) {
+                    return;
+                }
+                let Some(spec) = self.pending.take() else {
+                    return;
+                };
+                match registered {
+                    Ok(()) => self.load(spec),
+                    Err(why) => self.apply(Action::Fail(format!(
+                        "\u{201c}{}\u{201d} could not be loaded: {why}. Check your connection, \
+                         then open it again.",
+                        crate::scenarios::card(&id).map_or(id.as_str(), |c| c.title)
+                    ))),
+                }
             }
             Action::Tab(t) => {
+                self.pending = None;
                 if t == Tab::Library || self.loaded.is_some() {
                     self.spec.view.tab = t;
                 }
@@ -278,9 +304,25 @@ impl AppState {
         }
     }
 
-    /// Opens `spec`: parses its scenario, checks its variant and knobs, runs it.
+    /// The built-in scenario being fetched for the set-up to open next, if any.
+    pub fn fetching(&self) -> Option<&str> {
+        match &self.pending.as_ref()?.scenario {
+            ScenarioSource::Builtin(id) => Some(id),
+            ScenarioSource::Custom(_) => None,
+        }
+    }
+
+    /// Opens `spec`: parses its scenario, checks its variant and knobs, runs it. A built-in
+    /// scenario not at hand yet makes `spec` pending instead, until it has been fetched.
     fn load(&mut self, spec: RunSpec) {
         self.playing = false;
+        self.pending = None;
+        if let ScenarioSource::Builtin(id) = &spec.scenario {
+            if crate::scenarios::source(id).is_none() && crate::scenarios::card(id).is_some() {
+                self.pending = Some(spec);
+                return;
+            }
+        }
         let (scenario, source) = match load_scenario(&spec.scenario) {
             Ok(x) => x,
             Err(e) => return self.apply(Action::Fail(e)),
@@ -366,20 +408,14 @@ impl AppState {
     }
 }
 
-/// Parses the scenario a spec names.
+/// Parses the scenario a spec names (a built-in one must be at hand).
 fn load_scenario(source: &ScenarioSource) -> Result<(Scenario, Rc<str>), String> {
-    match source {
-        ScenarioSource::Builtin(id) => {
-            let text = crate::scenarios::source(id)
-                .ok_or_else(|| format!("There is no built-in scenario \u{201c}{id}\u{201d}."))?;
-            let s = crate::scenarios::builtin(id)
-                .ok_or_else(|| format!("There is no built-in scenario \u{201c}{id}\u{201d}."))?;
-            Ok((s, Rc::from(text)))
-        }
-        ScenarioSource::Custom(json) => {
-            let s = crate::scenarios::parse(json)
-                .map_err(|e| format!("The scenario could not be read: {e}"))?;
-            Ok((s, Rc::from(json.as_str())))
-        }
-    }
+    let json = match source {
+        ScenarioSource::Builtin(id) => crate::scenarios::source(id)
+            .ok_or_else(|| format!("There is no built-in scenario \u{201c}{id}\u{201d}."))?,
+        ScenarioSource::Custom(json) => json.as_str(),
+    };
+    let s = crate::scenarios::parse(json)
+        .map_err(|e| format!("The scenario could not be read: {e}"))?;
+    Ok((s, Rc::from(json)))
 }

@@ -1,6 +1,9 @@
 //! Thin wrappers over the browser APIs the app uses (URL fragment, localStorage, clipboard,
-//! downloads, file reading, timing). Each fails quietly to `None`/`false`: a browser that
-//! refuses storage or the clipboard must not break the app.
+//! downloads, file reading, fetching, timing). Each fails quietly to `None`/`false` (or says
+//! why): a browser that refuses storage or the clipboard must not break the app.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -111,6 +114,45 @@ pub fn read_file(
     reader.set_onloadend(Some(onload.as_ref().unchecked_ref()));
     onload.forget();
     let _ = reader.read_as_text(&file);
+}
+
+/// How long a fetch may take before it counts as failed.
+const FETCH_TIMEOUT_MS: u32 = 30_000;
+
+/// Fetches `url` (relative to the page) as text and calls `done` once with it, or with why
+/// not (offline, an error status, a timeout).
+pub fn fetch_text(url: &str, done: impl FnOnce(Result<String, String>) + 'static) {
+    let done = Rc::new(RefCell::new(Some(done)));
+    let finish = move |result| {
+        if let Some(done) = done.borrow_mut().take() {
+            done(result);
+        }
+    };
+    let Ok(request) = web_sys::XmlHttpRequest::new() else {
+        return finish(Err("this browser cannot fetch files".into()));
+    };
+    let (r, end) = (request.clone(), finish.clone());
+    let onloadend = Closure::once(move || {
+        end(match r.status().unwrap_or(0) {
+            200 => r
+                .response_text()
+                .ok()
+                .flatten()
+                .ok_or_else(|| "the answer is not text".to_string()),
+            0 => Err("no answer from the server (offline?)".into()),
+            status => Err(format!("the server answered {status}")),
+        })
+    });
+    request.set_onloadend(Some(onloadend.as_ref().unchecked_ref()));
+    onloadend.forget();
+    request.set_timeout(FETCH_TIMEOUT_MS);
+    if request
+        .open("GET", url)
+        .and_then(|_| request.send())
+        .is_err()
+    {
+        finish(Err("the request could not be sent".into()));
+    }
 }
 
 /// Milliseconds from a monotonic browser clock (for sweep chunking and reported figures; never

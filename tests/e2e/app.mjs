@@ -4,6 +4,9 @@
 //   opened in a fresh browser gives the same trace hash and view → a corrupted link shows a
 //   message and the library → a reload restores the state → a 1,000-seed sweep completes →
 //   exploring every ordering fetches the explorer's separate wasm (not before) and finds the race.
+// Built-in scenarios are fetched on first use (dist/scenarios/<id>.json): the first render
+// fetches none, a card, a link and the autosave each wait for theirs ("Loading …" meanwhile),
+// the run equals the native CLI's, and offline the app says so over the library.
 // Screenshots of the main views go to target/e2e/*.png. Measured figures (first render, longest
 // main-thread gap during the sweep, bundle size: what the first load fetched, and the explorer
 // fetched on first use) are printed and written to target/e2e/figures.json; they are reported,
@@ -24,6 +27,7 @@ const TYPES = {
   ".js": "text/javascript",
   ".wasm": "application/wasm",
   ".css": "text/css",
+  ".json": "application/json",
 };
 
 const watchdog = setTimeout(() => {
@@ -60,14 +64,19 @@ const check = (ok, what) => {
   return ok;
 };
 
-async function newPage(browser) {
+// `offline`: fetching the built-in scenarios fails (the browser's own report of each failed
+// load is then expected, not a problem).
+async function newPage(browser, { offline = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   page.on("pageerror", (e) => problems.push(`${step}: page error: ${e.message}`));
   page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`${step}: console error: ${m.text()}`);
+    if (m.type() !== "error") return;
+    if (offline && /^Failed to load resource: net::ERR_/.test(m.text())) return;
+    problems.push(`${step}: console error: ${m.text()}`);
   });
+  if (offline) await page.route(/\/scenarios\/[a-z-]+\.json(\?|$)/, (route) => route.abort("internetdisconnected"));
   await page.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (e) =>
       console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
@@ -75,6 +84,18 @@ async function newPage(browser) {
   });
   return page;
 }
+
+// The built-in scenario files a page fetched, in order.
+function scenarioFetches(page) {
+  const ids = [];
+  page.on("request", (r) => {
+    const m = /\/scenarios\/([a-z-]+)\.json$/.exec(new URL(r.url()).pathname);
+    if (m) ids.push(m[1]);
+  });
+  return ids;
+}
+const sourceOf = (id) => readFile(`src/scenarios/${id}.json`, "utf8");
+const titleOf = async (id) => JSON.parse(await sourceOf(id)).title;
 
 const text = async (page, sel) => ((await page.textContent(sel)) || "").trim();
 const attr = (page, sel, name) => page.getAttribute(sel, name);
@@ -112,17 +133,38 @@ try {
 
   step = "open the app";
   const page = await newPage(browser);
+  const fetched = scenarioFetches(page);
   await page.goto(BASE, { waitUntil: "load" });
   await page.waitForSelector("#card-list-queue");
   figures.first_render_ms = Math.round(await page.evaluate(() => performance.now()));
   firstLoad = [...new Set(served)];
   check(!firstLoad.some(isExplorer), `the first load does not fetch the explorer (${firstLoad})`);
   check((await page.$$(".card")).length === 9, "the library shows 9 scenario cards");
+  check(fetched.length === 0, `the library fetches no scenario (fetched ${fetched})`);
   await shot(page, "library");
+
+  step = "run list-queue naive";
+  await page.click("#card-list-queue");
+  await page.waitForSelector("#violations");
+  check(fetched.join() === "list-queue", `the card fetched its scenario once (fetched ${fetched})`);
+  check((await page.inputValue("#variant")) === "naive", "list-queue opens on its naive variant");
+  const naive = await viewOf(page);
+  check(Number(naive.violations) > 0, `naive shows a violation in the panel (got ${naive.violations})`);
+  check(/^[0-9a-f]{16}$/.test(naive.hash || ""), `the run has a trace hash (got ${naive.hash})`);
+  const native = JSON.parse(execFileSync("target/release/racelab",
+    ["run", "list-queue", "--variant", "naive", "--seed", "1", "--json"]).toString());
+  check(naive.hash === native.trace_hash,
+    `the fetched scenario runs as the CLI's embedded one (${naive.hash} vs ${native.trace_hash})`);
+  check((await page.$$("#violations .violation")).length > 0, "the violations panel lists them");
+  await page.click("#violation-0");
+  await page.waitForSelector("#selected-event");
+  check((await page.$$("#timeline-svg .mark.violation")).length > 0, "the timeline marks the violation");
+  await shot(page, "run-naive");
 
   step = "engine throughput in the browser";
   // The shipped wasm (release build) runs list-queue at 10,000 people through the same entry
-  // point the sweep workers use; the link code comes from the CLI.
+  // point the sweep workers use; the link code comes from the CLI (it names the scenario, which
+  // this page has fetched).
   for (const variant of ["naive", "fixed"]) {
     const link = execFileSync("target/release/racelab",
       ["link", "list-queue", "--variant", variant, "--set", "people=10000"]).toString().trim();
@@ -137,19 +179,6 @@ try {
     check(reply.startsWith("ok 3 ") && events > 0, `the bench run answers (${reply})`);
     figures[`browser_events_per_s_list_queue_${variant}_10000_people`] = Math.round(events / (ms / 1000));
   }
-
-  step = "run list-queue naive";
-  await page.click("#card-list-queue");
-  await page.waitForSelector("#violations");
-  check((await page.inputValue("#variant")) === "naive", "list-queue opens on its naive variant");
-  const naive = await viewOf(page);
-  check(Number(naive.violations) > 0, `naive shows a violation in the panel (got ${naive.violations})`);
-  check(/^[0-9a-f]{16}$/.test(naive.hash || ""), `the run has a trace hash (got ${naive.hash})`);
-  check((await page.$$("#violations .violation")).length > 0, "the violations panel lists them");
-  await page.click("#violation-0");
-  await page.waitForSelector("#selected-event");
-  check((await page.$$("#timeline-svg .mark.violation")).length > 0, "the timeline marks the violation");
-  await shot(page, "run-naive");
 
   step = "switch to fixed";
   await page.selectOption("#variant", "fixed");
@@ -172,7 +201,15 @@ try {
 
   step = "open the link in a fresh browser";
   const fresh = await newPage(browser);
+  // A slow network: the page says what it is loading until the scenario is there.
+  let release;
+  const held = new Promise((ok) => (release = ok));
+  await fresh.route(/\/scenarios\/list-queue\.json(\?|$)/, async (route) => (await held, route.continue()));
   await fresh.goto(link, { waitUntil: "load" });
+  await fresh.waitForSelector("#loading");
+  const loading = await text(fresh, "#loading");
+  check(loading === `Loading ${await titleOf("list-queue")}…`, `a loading message (got "${loading}")`);
+  release();
   await fresh.waitForSelector("#violations");
   const after = await viewOf(fresh);
   check(JSON.stringify(after) === JSON.stringify(before),
@@ -194,6 +231,22 @@ try {
   check(/version/i.test(await text(bad, "#notice")), "an unknown version is named as such");
   await bad.context().close();
 
+  step = "offline: a scenario that cannot be fetched";
+  const offline = await newPage(browser, { offline: true });
+  await offline.goto(BASE, { waitUntil: "load" });
+  await offline.click("#card-free-trial");
+  await offline.waitForSelector("#notice");
+  const why = await text(offline, "#notice");
+  check(why.includes(`${await titleOf("free-trial")}\u201d could not be loaded`) && /offline/.test(why),
+    `a clear message (got "${why}")`);
+  check((await offline.$("#library-heading")) !== null, "the library is shown");
+  await shot(offline, "offline");
+  await offline.goto(link, { waitUntil: "load" }); // a link, at start-up
+  await offline.waitForSelector("#notice");
+  check(/could not be loaded/.test(await text(offline, "#notice")), "a link offline says why");
+  check((await offline.$("#library-heading")) !== null, "a link offline shows the library");
+  await offline.context().close();
+
   step = "reload restores the state";
   await page.reload({ waitUntil: "load" });
   await page.waitForSelector("#violations");
@@ -211,8 +264,8 @@ try {
   };
   const exported = await download("#export-json");
   const scenario = JSON.parse(exported.text);
-  check(exported.name === "list-queue.json" && scenario.id === "list-queue",
-    `Export JSON gives the scenario (${exported.name})`);
+  check(exported.name === "list-queue.json" && exported.text === await sourceOf("list-queue"),
+    `Export JSON gives the scenario's file as it is (${exported.name})`);
   const svg = await download("#export-svg");
   check(svg.name.endsWith(".svg") && svg.text.startsWith("<svg") && svg.text.includes("xmlns"),
     `Export SVG gives a standalone SVG (${svg.text.slice(0, 40)})`);
