@@ -7,12 +7,11 @@ use crate::engine::chooser::ReplayThenSeed;
 use crate::engine::model::*;
 use crate::engine::scenario::JobStrategy;
 use crate::engine::sim::job::JobStep;
-use crate::engine::sim::state::{KvEntry, Pending};
+use crate::engine::sim::state::{FlowRun, KvEntry, Pending};
 use crate::engine::sim::Sim;
 use crate::engine::systems::CoValue;
 use crate::engine::value::Symbols;
 use crate::engine::{compile, Model, RunConfig, Scenario};
-use std::collections::BTreeMap;
 
 /// One person at the inspected moment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,24 +117,26 @@ enum Place {
     Idle,
 }
 
-/// Every live flow run's place, by run id.
-struct RunIndex {
-    places: BTreeMap<u64, Place>,
+/// Every live flow run and its place, by run id.
+struct RunIndex<'s> {
+    /// Sorted by run id (ids are unique).
+    live: Vec<(&'s FlowRun, Place)>,
 }
 
-impl RunIndex {
-    fn new(sim: &Sim) -> Self {
+impl<'s> RunIndex<'s> {
+    fn new(sim: &'s Sim) -> Self {
         let state = &sim.state;
-        let live: BTreeMap<u64, &crate::engine::sim::state::FlowRun> =
-            state.runs.iter().map(|r| (r.id, r)).collect();
-        let mut places = BTreeMap::new();
+        let mut index = RunIndex {
+            live: state.runs.iter().map(|r| (r, Place::Idle)).collect(),
+        };
+        index.live.sort_unstable_by_key(|(r, _)| r.id);
         for a in state.agenda.iter() {
             let place = match &a.what {
                 Pending::Enqueue(r) => Some((r.id, Place::Delay(a.time))),
                 Pending::StepDone(r, q) => Some((r.id, Place::Working(*q, a.time))),
                 Pending::WaitOver(r) => Some((r.id, Place::Waiting(a.time))),
                 Pending::WebhookReturn(r, call) | Pending::WebhookTimeout(r, call) => {
-                    match live.get(&r.id).and_then(|run| run.call) {
+                    match index.run(r.id).and_then(|run| run.call) {
                         Some((w, c)) if c == *call => Some((
                             r.id,
                             Place::Webhook(
@@ -150,9 +151,7 @@ impl RunIndex {
                 _ => None,
             };
             if let Some((id, place)) = place {
-                if live.contains_key(&id) {
-                    places.insert(id, place);
-                }
+                index.set_place(id, place);
             }
         }
         for (qi, q) in state.queues.iter().enumerate() {
@@ -162,16 +161,35 @@ impl RunIndex {
                 QueueKind::Batch
             };
             for (prio, _, r) in q.ready.iter() {
-                if live.contains_key(&r.id) {
-                    places.insert(r.id, Place::Queued(kind, *prio));
-                }
+                index.set_place(r.id, Place::Queued(kind, *prio));
             }
         }
-        RunIndex { places }
+        index
+    }
+
+    fn find(&self, run: u64) -> Option<usize> {
+        self.live.binary_search_by_key(&run, |(r, _)| r.id).ok()
+    }
+
+    /// Sets the place of a live run (nothing for a run that has ended).
+    fn set_place(&mut self, run: u64, place: Place) {
+        if let Some(i) = self.find(run) {
+            self.live[i].1 = place;
+        }
+    }
+
+    /// The live run with this id.
+    fn run(&self, run: u64) -> Option<&'s FlowRun> {
+        self.find(run).map(|i| self.live[i].0)
     }
 
     fn place(&self, run: u64) -> Place {
-        self.places.get(&run).copied().unwrap_or(Place::Idle)
+        self.find(run).map_or(Place::Idle, |i| self.live[i].1)
+    }
+
+    /// The live runs in id order.
+    fn runs(&self) -> impl Iterator<Item = &'s FlowRun> + '_ {
+        self.live.iter().map(|(r, _)| *r)
     }
 }
 
@@ -264,9 +282,7 @@ fn person_snapshot(sim: &Sim, runs: &RunIndex, p: PersonId) -> PersonSnapshot {
         })
         .collect();
     let mut campaigns = Vec::new();
-    let mut live: Vec<&crate::engine::sim::state::FlowRun> =
-        sim.state.runs.iter().filter(|r| r.person == p).collect();
-    live.sort_by_key(|r| r.id);
+    let live: Vec<&FlowRun> = runs.runs().filter(|r| r.person == p).collect();
     for (c, m) in person.campaigns.iter().enumerate() {
         let c = c as CampaignId;
         let mine: Vec<_> = live
@@ -340,8 +356,6 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
     let model = sim.model;
     let syms: &Symbols = &sim.syms;
     let state = &sim.state;
-    let live: BTreeMap<u64, &crate::engine::sim::state::FlowRun> =
-        state.runs.iter().map(|r| (r.id, r)).collect();
     let has_batch = model.campaigns.iter().any(|c| c.schedule.is_some());
     let mut out = Vec::new();
     for (qi, q) in state.queues.iter().enumerate() {
@@ -360,8 +374,8 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
             if workers == 1 { "worker" } else { "workers" },
             q.busy
         )];
-        let mut working: Vec<(u64, u64)> = live
-            .values()
+        let mut working: Vec<(u64, u64)> = runs
+            .runs()
             .filter_map(|r| match runs.place(r.id) {
                 Place::Working(k, t) if k == kind => Some((t, r.id)),
                 _ => None,
@@ -369,7 +383,7 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
             .collect();
         working.sort_unstable();
         for (t, id) in working {
-            let r = live[&id];
+            let r = runs.run(id).expect("a live run");
             items.push(format!(
                 "running: {} · {} (done at {})",
                 words::person(r.person),
@@ -380,12 +394,12 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
         let mut ready: Vec<(Priority, u64, u64)> = q
             .ready
             .iter()
-            .filter(|(_, _, r)| live.contains_key(&r.id))
+            .filter(|(_, _, r)| runs.run(r.id).is_some())
             .map(|(p, seq, r)| (*p, *seq, r.id))
             .collect();
         ready.sort_unstable();
         for (p, _, id) in ready {
-            let r = live[&id];
+            let r = runs.run(id).expect("a live run");
             items.push(format!(
                 "waiting: {} · {} ({})",
                 words::person(r.person),
@@ -410,8 +424,8 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
             items,
         });
     }
-    let mut waiting: Vec<(u64, u64, String)> = live
-        .values()
+    let mut waiting: Vec<(u64, u64, String)> = runs
+        .runs()
         .filter_map(|r| match runs.place(r.id) {
             Place::Delay(t) => Some((
                 t,
@@ -428,7 +442,7 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
         items: waiting
             .into_iter()
             .map(|(_, id, what)| {
-                let r = live[&id];
+                let r = runs.run(id).expect("a live run");
                 format!(
                     "{} · {}: {what}",
                     words::person(r.person),
