@@ -170,3 +170,13 @@ fn sets_match_btreeset() {
     assert!(words.contains("a"));
     assert_eq!(words.into_iter().collect::<Vec<_>>(), ["a", "b"]);
 }
+
+#[test]
+fn debug_output_matches_btree_collections() {
+    let v: VecMap<&str, i64> = [("b", 2), ("a", 1)].into();
+    let b: BTreeMap<&str, i64> = [("b", 2), ("a", 1)].into();
+    assert_eq!(format!("{v:?}"), format!("{b:?}"));
+    let v: VecSet<u8> = [3, 1].into();
+    let b: BTreeSet<u8> = [3, 1].into();
+    assert_eq!(format!("{v:?}"), format!("{b:?}"));
+}

@@ -5,7 +5,6 @@
 
 use super::vec_map::VecMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// The unit a knob's value is expressed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -110,7 +109,7 @@ pub struct KnobValues {
 
 impl KnobValues {
     /// Defaults of `knobs`, then `overrides` (name → value); every value must be in range.
-    pub fn resolve(knobs: &[Knob], overrides: &BTreeMap<String, i64>) -> Result<Self, String> {
+    pub fn resolve(knobs: &[Knob], overrides: &VecMap<String, i64>) -> Result<Self, String> {
         let mut values = VecMap::new();
         for k in knobs {
             values.insert(k.name.clone(), (k.default, k.unit));

@@ -13,9 +13,16 @@ use std::borrow::Borrow;
 use std::ops::{Bound, RangeBounds};
 
 /// A map in a `Vec` of `(key, value)` sorted by key, each key once.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct VecMap<K, V> {
     entries: Vec<(K, V)>,
+}
+
+/// Shown like a `BTreeMap`: `{k: v, ...}`.
+impl<K: std::fmt::Debug, V: std::fmt::Debug> std::fmt::Debug for VecMap<K, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
 }
 
 impl<K, V> Default for VecMap<K, V> {
@@ -260,9 +267,16 @@ impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for V
 }
 
 /// A set in a sorted `Vec`, each item once.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct VecSet<T> {
     items: Vec<T>,
+}
+
+/// Shown like a `BTreeSet`: `{a, ...}`.
+impl<T: std::fmt::Debug> std::fmt::Debug for VecSet<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
 }
 
 impl<T> Default for VecSet<T> {
