@@ -391,15 +391,8 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
                 duration(t)
             ));
         }
-        let mut ready: Vec<(Priority, u64, u64)> = q
-            .ready
-            .iter()
-            .filter(|(_, _, r)| runs.run(r.id).is_some())
-            .map(|(p, seq, r)| (*p, *seq, r.id))
-            .collect();
-        ready.sort_unstable();
-        for (p, _, id) in ready {
-            let r = runs.run(id).expect("a live run");
+        for (p, _, r) in q.waiting() {
+            let Some(r) = runs.run(r.id) else { continue };
             items.push(format!(
                 "waiting: {} · {} ({})",
                 words::person(r.person),
@@ -424,15 +417,11 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
             items,
         });
     }
-    let mut waiting: Vec<(u64, u64, String)> = runs
+    // (until, run id): run ids are unique, so this orders completely.
+    let mut waiting: Vec<(u64, u64)> = runs
         .runs()
         .filter_map(|r| match runs.place(r.id) {
-            Place::Delay(t) => Some((
-                t,
-                r.id,
-                format!("joins the trigger queue at {}", duration(t)),
-            )),
-            Place::Waiting(t) => Some((t, r.id, format!("Wait until {}", duration(t)))),
+            Place::Delay(t) | Place::Waiting(t) => Some((t, r.id)),
             _ => None,
         })
         .collect();
@@ -441,8 +430,12 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
         name: "Waiting flows".to_string(),
         items: waiting
             .into_iter()
-            .map(|(_, id, what)| {
+            .map(|(t, id)| {
                 let r = runs.run(id).expect("a live run");
+                let what = match runs.place(id) {
+                    Place::Delay(_) => format!("joins the trigger queue at {}", duration(t)),
+                    _ => format!("Wait until {}", duration(t)),
+                };
                 format!(
                     "{} · {}: {what}",
                     words::person(r.person),

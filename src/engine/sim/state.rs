@@ -71,8 +71,10 @@ impl Agenda {
     }
 
     /// Adds many items at once (scripted events at the start of a run).
-    pub fn preload(&mut self, items: Vec<Agendum>) {
-        // Sort small (time, seq, index) keys rather than whole items, then move each item once.
+    pub fn preload(&mut self, mut items: Vec<Agendum>) {
+        items.append(&mut self.calendar);
+        // Sort small (time, seq, index) keys rather than whole items (sequence numbers are
+        // unique, so the order is total), then move each item once.
         let mut keys: Vec<(u64, u64, usize)> = items
             .iter()
             .enumerate()
@@ -80,17 +82,10 @@ impl Agenda {
             .collect();
         keys.sort_unstable_by(|a, b| b.cmp(a));
         let mut slots: Vec<Option<Agendum>> = items.into_iter().map(Some).collect();
-        let mut sorted: Vec<Agendum> = keys
+        self.calendar = keys
             .iter()
             .filter_map(|&(_, _, i)| slots[i].take())
             .collect();
-        if self.calendar.is_empty() {
-            self.calendar = sorted;
-        } else {
-            sorted.append(&mut self.calendar);
-            sorted.sort_unstable_by(|a, b| b.cmp(a));
-            self.calendar = sorted;
-        }
     }
 
     pub fn peek(&self) -> Option<&Agendum> {
@@ -128,6 +123,17 @@ impl Agenda {
     /// Every pending item, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = &Agendum> {
         self.heap.iter().chain(self.calendar.iter())
+    }
+
+    /// The items due at the earliest time, in the order the simulator numbered them (what
+    /// the answer to a tie picks from).
+    pub fn ready_now(&self) -> Vec<&Agendum> {
+        let Some(t) = self.peek().map(|a| a.time) else {
+            return Vec::new();
+        };
+        let mut tied: Vec<&Agendum> = self.iter().filter(|a| a.time == t).collect();
+        tied.sort_unstable_by_key(|a| a.seq);
+        tied
     }
 }
 
@@ -307,6 +313,15 @@ pub struct WorkQueue {
     pub busy: u32,
     /// (priority class, arrival, run).
     pub ready: MinHeap<(Priority, u64, RunRef)>,
+}
+
+impl WorkQueue {
+    /// The waiting steps in the order workers take them: by priority class, then arrival.
+    pub fn waiting(&self) -> Vec<(Priority, u64, RunRef)> {
+        let mut waiting: Vec<_> = self.ready.iter().copied().collect();
+        waiting.sort_unstable();
+        waiting
+    }
 }
 
 /// A key-value store key: up to [`KvKey::MAX_PARTS`] parts (text, a person, a field's
