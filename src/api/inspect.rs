@@ -126,10 +126,20 @@ struct RunIndex<'s> {
 impl<'s> RunIndex<'s> {
     fn new(sim: &'s Sim) -> Self {
         let state = &sim.state;
+        let runs: Vec<&FlowRun> = state.runs.iter().collect();
+        // Sort (id, position) pairs: the ids are unique.
+        let mut order: Vec<(u64, u64)> = runs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id, i as u64))
+            .collect();
+        order.sort_unstable();
         let mut index = RunIndex {
-            live: state.runs.iter().map(|r| (r, Place::Idle)).collect(),
+            live: order
+                .into_iter()
+                .map(|(_, i)| (runs[i as usize], Place::Idle))
+                .collect(),
         };
-        index.live.sort_unstable_by_key(|(r, _)| r.id);
         for a in state.agenda.iter() {
             let place = match &a.what {
                 Pending::Enqueue(r) => Some((r.id, Place::Delay(a.time))),

@@ -238,18 +238,16 @@ fn outcome(model: &Model, sim: &Sim) -> String {
             _ => {}
         }
     }
-    nobody.sort_unstable();
-    nobody.dedup();
+    let nobody = distinct_people(people, nobody);
     let violations = &sim.state.monitor.violations;
     let violators = |name: &str| -> Vec<u32> {
-        let mut ps: Vec<u32> = violations
-            .iter()
-            .filter(|v| v.invariant == name)
-            .filter_map(|v| v.person)
-            .collect();
-        ps.sort_unstable();
-        ps.dedup();
-        ps
+        distinct_people(
+            people,
+            violations
+                .iter()
+                .filter(|v| v.invariant == name)
+                .filter_map(|v| v.person),
+        )
     };
     let count = |name: &str| violations.iter().filter(|v| v.invariant == name).count();
     let mut parts: Vec<String> = Vec::new();
@@ -401,6 +399,15 @@ fn outcome(model: &Model, sim: &Sim) -> String {
         n => format!("{n} violations"),
     });
     parts.join("; ")
+}
+
+/// The 1-based person numbers in `numbers`, each once, in order.
+fn distinct_people(people: usize, numbers: impl IntoIterator<Item = u32>) -> Vec<u32> {
+    let mut seen = vec![false; people + 1];
+    for n in numbers {
+        seen[n as usize] = true;
+    }
+    (1..=people as u32).filter(|&n| seen[n as usize]).collect()
 }
 
 /// `1 "X" alert each`, or who got it twice and who never got it.

@@ -28,7 +28,7 @@ impl Sim<'_> {
                     p + 1,
                     model.syms.text(*email)
                 );
-                let event = self.trace[ev as usize].clone();
+                let event = self.trace[ev as usize];
                 let witness = event.cause.into_iter().collect();
                 self.state.monitor.violate(inv, &event, message, witness);
             }

@@ -41,6 +41,16 @@ impl<T: Ord> MinHeap<T> {
     pub fn iter(&self) -> impl Iterator<Item = &T> {
         self.0.iter().map(|r| &r.0)
     }
+
+    /// The items smallest first (a heap sort of a copy).
+    pub fn sorted(&self) -> Vec<T>
+    where
+        T: Clone,
+    {
+        let mut items = self.0.clone().into_sorted_vec();
+        items.reverse();
+        items.into_iter().map(|r| r.0).collect()
+    }
 }
 
 impl<T: Ord> PartialEq for MinHeap<T> {
@@ -73,18 +83,12 @@ impl Agenda {
     /// Adds many items at once (scripted events at the start of a run).
     pub fn preload(&mut self, mut items: Vec<Agendum>) {
         items.append(&mut self.calendar);
-        // Sort small (time, seq, index) keys rather than whole items (sequence numbers are
-        // unique, so the order is total), then move each item once.
-        let mut keys: Vec<(u64, u64, usize)> = items
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.time, a.seq, i))
-            .collect();
-        keys.sort_unstable_by(|a, b| b.cmp(a));
+        let order = agenda_order(&items);
         let mut slots: Vec<Option<Agendum>> = items.into_iter().map(Some).collect();
-        self.calendar = keys
+        self.calendar = order
             .iter()
-            .filter_map(|&(_, _, i)| slots[i].take())
+            .rev()
+            .filter_map(|&i| slots[i].take())
             .collect();
     }
 
@@ -131,10 +135,21 @@ impl Agenda {
         let Some(t) = self.peek().map(|a| a.time) else {
             return Vec::new();
         };
-        let mut tied: Vec<&Agendum> = self.iter().filter(|a| a.time == t).collect();
-        tied.sort_unstable_by_key(|a| a.seq);
-        tied
+        let tied: Vec<&Agendum> = self.iter().filter(|a| a.time == t).collect();
+        agenda_order(&tied).into_iter().map(|i| tied[i]).collect()
     }
+}
+
+/// The positions of `items` in agenda order: by time, then sequence number. (It sorts
+/// small keys rather than whole items; sequence numbers are unique, so the order is total.)
+fn agenda_order<A: std::borrow::Borrow<Agendum>>(items: &[A]) -> Vec<usize> {
+    let mut keys: Vec<(u64, u64, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.borrow().time, a.borrow().seq, i))
+        .collect();
+    keys.sort_unstable();
+    keys.into_iter().map(|(_, _, i)| i).collect()
 }
 
 /// A reference to a flow run that stays valid only while that run lives.
@@ -318,9 +333,7 @@ pub struct WorkQueue {
 impl WorkQueue {
     /// The waiting steps in the order workers take them: by priority class, then arrival.
     pub fn waiting(&self) -> Vec<(Priority, u64, RunRef)> {
-        let mut waiting: Vec<_> = self.ready.iter().copied().collect();
-        waiting.sort_unstable();
-        waiting
+        self.ready.sorted()
     }
 }
 
