@@ -315,12 +315,12 @@ fn person_snapshot(sim: &Sim, runs: &RunIndex, p: PersonId) -> PersonSnapshot {
         }
     }
     if model.crm.is_some() {
-        match sim.state.crm.records.get(&p) {
+        match sim.state.crm.record(p) {
             Some(rec) => {
                 let owner = rec.owner.map_or("no owner yet".to_string(), |o| {
                     format!("owner {}", syms.text(o))
                 });
-                let pending = if sim.state.crm.pending_writeback.contains_key(&p) {
+                let pending = if rec.unsynced.is_some() {
                     " (not yet synced back to Marketo)"
                 } else {
                     ""
@@ -497,16 +497,16 @@ fn crm(sim: &Sim) -> Option<SystemSnapshot> {
     }
     incoming.sort();
     items.extend(incoming.into_iter().map(|(_, s)| s));
-    for (p, rec) in &state.crm.records {
+    for (p, rec) in state.crm.records() {
         let owner = rec.owner.map_or("no owner yet".to_string(), |o| {
             format!("owner {}", syms.text(o))
         });
-        let back = if state.crm.pending_writeback.contains_key(p) {
+        let back = if rec.unsynced.is_some() {
             ", not yet synced back"
         } else {
             ""
         };
-        items.push(format!("{}: record with {owner}{back}", words::person(*p)));
+        items.push(format!("{}: record with {owner}{back}", words::person(p)));
     }
     Some(SystemSnapshot {
         name: "CRM".to_string(),

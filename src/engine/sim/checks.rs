@@ -47,7 +47,7 @@ impl Sim<'_> {
         };
         for (p, person) in self.state.people.iter().enumerate() {
             let p = p as PersonId;
-            if person.exists && !self.state.crm.records.contains_key(&p) {
+            if person.exists && self.state.crm.record(p).is_none() {
                 let message = format!("person {} never reached the CRM", p + 1);
                 self.state
                     .monitor

@@ -384,16 +384,58 @@ pub enum KvEntry {
     Stack(Vec<Value>),
 }
 
+/// A person's record in the CRM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct CrmRecord {
     pub owner: Option<Sym>,
+    /// The event that assigned an owner not yet synced back to the marketing database.
+    pub unsynced: Option<EventId>,
 }
 
+/// The CRM's records, by person (empty when the scenario has no CRM).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct CrmState {
-    pub records: BTreeMap<PersonId, CrmRecord>,
-    /// Owners assigned in the CRM and not yet synced back: person → the assignment event.
-    pub pending_writeback: BTreeMap<PersonId, Option<EventId>>,
+    records: Vec<Option<CrmRecord>>,
+}
+
+impl CrmState {
+    pub fn new(model: &Model) -> Self {
+        let people = if model.crm.is_some() {
+            model.people.len()
+        } else {
+            0
+        };
+        CrmState {
+            records: vec![None; people],
+        }
+    }
+
+    /// The person's record, once the person has reached the CRM.
+    pub fn record(&self, p: PersonId) -> Option<&CrmRecord> {
+        self.records.get(p as usize)?.as_ref()
+    }
+
+    /// The person's record, created empty if the person has none yet.
+    pub fn record_mut(&mut self, p: PersonId) -> &mut CrmRecord {
+        self.records[p as usize].get_or_insert_with(CrmRecord::default)
+    }
+
+    /// Every record, by person.
+    pub fn records(&self) -> impl Iterator<Item = (PersonId, &CrmRecord)> {
+        self.records
+            .iter()
+            .enumerate()
+            .filter_map(|(p, r)| Some((p as PersonId, r.as_ref()?)))
+    }
+
+    /// Takes the owners not yet synced back: (person, the assignment event), by person.
+    pub fn take_unsynced(&mut self) -> Vec<(PersonId, EventId)> {
+        self.records
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(p, r)| Some((p as PersonId, r.as_mut()?.unsynced.take()?)))
+            .collect()
+    }
 }
 
 /// What injected outside events left to happen later (see `OutsideEvent`).
@@ -454,7 +496,7 @@ impl SimState {
             queues: Default::default(),
             runs: Runs::default(),
             kv: BTreeMap::new(),
-            crm: CrmState::default(),
+            crm: CrmState::new(model),
             batches: VecMap::new(),
             next_batch: 0,
             monitor: Monitor::new(model),
