@@ -169,32 +169,33 @@ fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(
 /// text in the scenario in sorted order. Ids therefore depend only on the scenario's content,
 /// never on the order the compiler happens to visit it in, and neither do trace hashes.
 fn canonical_symbols(s: &Scenario) -> Symbols {
-    fn collect<'j>(j: &'j Json, out: &mut std::collections::BTreeSet<&'j str>) {
+    fn collect(j: &Json, out: &mut Symbols) {
         match j {
             Json::String(t) => {
-                out.insert(t);
+                out.intern(t);
                 // The literal pieces of a template such as "claim:{person}:{field:x}".
                 if t.contains('{') {
                     for piece in t.split(['{', '}']).step_by(2) {
-                        out.insert(piece);
+                        out.intern(piece);
                     }
                 }
             }
             Json::Array(items) => items.iter().for_each(|x| collect(x, out)),
             Json::Object(map) => map.iter().for_each(|(k, v)| {
-                out.insert(k);
+                out.intern(k);
                 collect(v, out);
             }),
             _ => {}
         }
     }
-    let mut syms = Symbols::default();
+    // Gather the texts in the order met, then number them in sorted order.
+    let mut found = Symbols::default();
     if let Ok(json) = serde_json::to_value(s) {
-        let mut texts = std::collections::BTreeSet::new();
-        collect(&json, &mut texts);
-        for t in texts {
-            syms.intern(t);
-        }
+        collect(&json, &mut found);
+    }
+    let mut syms = Symbols::default();
+    for t in found.sorted() {
+        syms.intern(t);
     }
     syms
 }
