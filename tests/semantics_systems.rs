@@ -257,7 +257,7 @@ fn crm_assigns_from_the_pushed_snapshot_and_the_owner_arrives_on_the_next_sync()
     let d = run_with(&s, &mut ScriptedChooser::new(vec![]));
     assert_eq!(d.times("crm-pushed", 1), vec![100, 100_100]);
     let received: Vec<(u64, EventKind)> = (d.events_of("crm-received", 1).iter())
-        .map(|e| (e.time, e.kind.clone()))
+        .map(|e| (e.time, e.kind))
         .collect();
     assert_eq!(
         received,

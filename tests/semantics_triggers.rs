@@ -105,7 +105,7 @@ fn added_to_and_removed_from_list_fire_and_re_adding_a_member_is_no_activity() {
     }));
     let q = d.list("Q");
     let adds: Vec<(u64, EventKind)> = (d.events_of("added-to-list", 1).iter())
-        .map(|e| (e.time, e.kind.clone()))
+        .map(|e| (e.time, e.kind))
         .collect();
     assert_eq!(
         adds,
@@ -327,7 +327,7 @@ fn program_status_progression_is_one_way_except_within_a_step() {
     let s = |name: &str| d.status("Webinar", name);
     let kinds: Vec<EventKind> = (d.trace.iter())
         .filter(|e| matches!(e.kind.name(), "status-changed" | "status-refused"))
-        .map(|e| e.kind.clone())
+        .map(|e| e.kind)
         .collect();
     let refused = |cur, req| EventKind::StatusRefused {
         program: p,

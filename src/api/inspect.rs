@@ -7,12 +7,11 @@ use crate::engine::chooser::ReplayThenSeed;
 use crate::engine::model::*;
 use crate::engine::scenario::JobStrategy;
 use crate::engine::sim::job::JobStep;
-use crate::engine::sim::state::{KvEntry, Pending};
+use crate::engine::sim::state::{FlowRun, KvEntry, Pending};
 use crate::engine::sim::Sim;
 use crate::engine::systems::CoValue;
 use crate::engine::value::Symbols;
 use crate::engine::{compile, Model, RunConfig, Scenario};
-use std::collections::BTreeMap;
 
 /// One person at the inspected moment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,24 +117,36 @@ enum Place {
     Idle,
 }
 
-/// Every live flow run's place, by run id.
-struct RunIndex {
-    places: BTreeMap<u64, Place>,
+/// Every live flow run and its place, by run id.
+struct RunIndex<'s> {
+    /// Sorted by run id (ids are unique).
+    live: Vec<(&'s FlowRun, Place)>,
 }
 
-impl RunIndex {
-    fn new(sim: &Sim) -> Self {
+impl<'s> RunIndex<'s> {
+    fn new(sim: &'s Sim) -> Self {
         let state = &sim.state;
-        let live: BTreeMap<u64, &crate::engine::sim::state::FlowRun> =
-            state.runs.iter().map(|r| (r.id, r)).collect();
-        let mut places = BTreeMap::new();
+        let runs: Vec<&FlowRun> = state.runs.iter().collect();
+        // Sort (id, position) pairs: the ids are unique.
+        let mut order: Vec<(u64, u64)> = runs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id, i as u64))
+            .collect();
+        order.sort_unstable();
+        let mut index = RunIndex {
+            live: order
+                .into_iter()
+                .map(|(_, i)| (runs[i as usize], Place::Idle))
+                .collect(),
+        };
         for a in state.agenda.iter() {
             let place = match &a.what {
                 Pending::Enqueue(r) => Some((r.id, Place::Delay(a.time))),
                 Pending::StepDone(r, q) => Some((r.id, Place::Working(*q, a.time))),
                 Pending::WaitOver(r) => Some((r.id, Place::Waiting(a.time))),
                 Pending::WebhookReturn(r, call) | Pending::WebhookTimeout(r, call) => {
-                    match live.get(&r.id).and_then(|run| run.call) {
+                    match index.run(r.id).and_then(|run| run.call) {
                         Some((w, c)) if c == *call => Some((
                             r.id,
                             Place::Webhook(
@@ -150,9 +161,7 @@ impl RunIndex {
                 _ => None,
             };
             if let Some((id, place)) = place {
-                if live.contains_key(&id) {
-                    places.insert(id, place);
-                }
+                index.set_place(id, place);
             }
         }
         for (qi, q) in state.queues.iter().enumerate() {
@@ -162,16 +171,35 @@ impl RunIndex {
                 QueueKind::Batch
             };
             for (prio, _, r) in q.ready.iter() {
-                if live.contains_key(&r.id) {
-                    places.insert(r.id, Place::Queued(kind, *prio));
-                }
+                index.set_place(r.id, Place::Queued(kind, *prio));
             }
         }
-        RunIndex { places }
+        index
+    }
+
+    fn find(&self, run: u64) -> Option<usize> {
+        self.live.binary_search_by_key(&run, |(r, _)| r.id).ok()
+    }
+
+    /// Sets the place of a live run (nothing for a run that has ended).
+    fn set_place(&mut self, run: u64, place: Place) {
+        if let Some(i) = self.find(run) {
+            self.live[i].1 = place;
+        }
+    }
+
+    /// The live run with this id.
+    fn run(&self, run: u64) -> Option<&'s FlowRun> {
+        self.find(run).map(|i| self.live[i].0)
     }
 
     fn place(&self, run: u64) -> Place {
-        self.places.get(&run).copied().unwrap_or(Place::Idle)
+        self.find(run).map_or(Place::Idle, |i| self.live[i].1)
+    }
+
+    /// The live runs in id order.
+    fn runs(&self) -> impl Iterator<Item = &'s FlowRun> + '_ {
+        self.live.iter().map(|(r, _)| *r)
     }
 }
 
@@ -264,9 +292,7 @@ fn person_snapshot(sim: &Sim, runs: &RunIndex, p: PersonId) -> PersonSnapshot {
         })
         .collect();
     let mut campaigns = Vec::new();
-    let mut live: Vec<&crate::engine::sim::state::FlowRun> =
-        sim.state.runs.iter().filter(|r| r.person == p).collect();
-    live.sort_by_key(|r| r.id);
+    let live: Vec<&FlowRun> = runs.runs().filter(|r| r.person == p).collect();
     for (c, m) in person.campaigns.iter().enumerate() {
         let c = c as CampaignId;
         let mine: Vec<_> = live
@@ -289,12 +315,12 @@ fn person_snapshot(sim: &Sim, runs: &RunIndex, p: PersonId) -> PersonSnapshot {
         }
     }
     if model.crm.is_some() {
-        match sim.state.crm.records.get(&p) {
+        match sim.state.crm.record(p) {
             Some(rec) => {
                 let owner = rec.owner.map_or("no owner yet".to_string(), |o| {
                     format!("owner {}", syms.text(o))
                 });
-                let pending = if sim.state.crm.pending_writeback.contains_key(&p) {
+                let pending = if rec.unsynced.is_some() {
                     " (not yet synced back to Marketo)"
                 } else {
                     ""
@@ -340,8 +366,6 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
     let model = sim.model;
     let syms: &Symbols = &sim.syms;
     let state = &sim.state;
-    let live: BTreeMap<u64, &crate::engine::sim::state::FlowRun> =
-        state.runs.iter().map(|r| (r.id, r)).collect();
     let has_batch = model.campaigns.iter().any(|c| c.schedule.is_some());
     let mut out = Vec::new();
     for (qi, q) in state.queues.iter().enumerate() {
@@ -360,8 +384,8 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
             if workers == 1 { "worker" } else { "workers" },
             q.busy
         )];
-        let mut working: Vec<(u64, u64)> = live
-            .values()
+        let mut working: Vec<(u64, u64)> = runs
+            .runs()
             .filter_map(|r| match runs.place(r.id) {
                 Place::Working(k, t) if k == kind => Some((t, r.id)),
                 _ => None,
@@ -369,7 +393,7 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
             .collect();
         working.sort_unstable();
         for (t, id) in working {
-            let r = live[&id];
+            let r = runs.run(id).expect("a live run");
             items.push(format!(
                 "running: {} · {} (done at {})",
                 words::person(r.person),
@@ -377,15 +401,8 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
                 duration(t)
             ));
         }
-        let mut ready: Vec<(Priority, u64, u64)> = q
-            .ready
-            .iter()
-            .filter(|(_, _, r)| live.contains_key(&r.id))
-            .map(|(p, seq, r)| (*p, *seq, r.id))
-            .collect();
-        ready.sort_unstable();
-        for (p, _, id) in ready {
-            let r = live[&id];
+        for (p, _, r) in q.waiting() {
+            let Some(r) = runs.run(r.id) else { continue };
             items.push(format!(
                 "waiting: {} · {} ({})",
                 words::person(r.person),
@@ -410,15 +427,11 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
             items,
         });
     }
-    let mut waiting: Vec<(u64, u64, String)> = live
-        .values()
+    // (until, run id): run ids are unique, so this orders completely.
+    let mut waiting: Vec<(u64, u64)> = runs
+        .runs()
         .filter_map(|r| match runs.place(r.id) {
-            Place::Delay(t) => Some((
-                t,
-                r.id,
-                format!("joins the trigger queue at {}", duration(t)),
-            )),
-            Place::Waiting(t) => Some((t, r.id, format!("Wait until {}", duration(t)))),
+            Place::Delay(t) | Place::Waiting(t) => Some((t, r.id)),
             _ => None,
         })
         .collect();
@@ -427,8 +440,12 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
         name: "Waiting flows".to_string(),
         items: waiting
             .into_iter()
-            .map(|(_, id, what)| {
-                let r = live[&id];
+            .map(|(t, id)| {
+                let r = runs.run(id).expect("a live run");
+                let what = match runs.place(id) {
+                    Place::Delay(_) => format!("joins the trigger queue at {}", duration(t)),
+                    _ => format!("Wait until {}", duration(t)),
+                };
                 format!(
                     "{} · {}: {what}",
                     words::person(r.person),
@@ -480,16 +497,16 @@ fn crm(sim: &Sim) -> Option<SystemSnapshot> {
     }
     incoming.sort();
     items.extend(incoming.into_iter().map(|(_, s)| s));
-    for (p, rec) in &state.crm.records {
+    for (p, rec) in state.crm.records() {
         let owner = rec.owner.map_or("no owner yet".to_string(), |o| {
             format!("owner {}", syms.text(o))
         });
-        let back = if state.crm.pending_writeback.contains_key(p) {
+        let back = if rec.unsynced.is_some() {
             ", not yet synced back"
         } else {
             ""
         };
-        items.push(format!("{}: record with {owner}{back}", words::person(*p)));
+        items.push(format!("{}: record with {owner}{back}", words::person(p)));
     }
     Some(SystemSnapshot {
         name: "CRM".to_string(),

@@ -186,12 +186,12 @@ fn program_of(model: &Model, c: &CampaignModel) -> Option<String> {
     c.flow
         .iter()
         .for_each(|s| from_action(&s.action, &mut found));
-    found.sort_unstable();
-    found.dedup();
-    match found.as_slice() {
-        [one] => Some(model.programs[*one as usize].name.clone()),
-        _ => None,
-    }
+    // The program, when every reference names the same one.
+    let one = *found.first()?;
+    found
+        .iter()
+        .all(|p| *p == one)
+        .then(|| model.programs[one as usize].name.clone())
 }
 
 fn system_views(model: &Model) -> Vec<SystemView> {

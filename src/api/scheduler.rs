@@ -81,7 +81,7 @@ pub fn model_scheduler_view(
         return Ok(view(past, next, &ch.log));
     }
     loop {
-        let ready = ready_now(&sim);
+        let ready = sim.state.agenda.ready_now();
         let Some(first) = ready.first() else {
             return Ok(SchedulerView {
                 past,
@@ -178,16 +178,6 @@ fn note(
         past.push(d);
     }
     None
-}
-
-/// The agenda items at the earliest time, in the order a tie's answer numbers them.
-fn ready_now<'a>(sim: &'a Sim) -> Vec<&'a Agendum> {
-    let Some(t) = sim.state.agenda.peek().map(|a| a.time) else {
-        return Vec::new();
-    };
-    let mut tied: Vec<&Agendum> = sim.state.agenda.iter().filter(|a| a.time == t).collect();
-    tied.sort_unstable_by_key(|a| a.seq);
-    tied
 }
 
 /// One ready item in words: `Drain Queue (hourly): person 2, step 2 (Send Email: Task Email)`.

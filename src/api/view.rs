@@ -9,8 +9,8 @@ use crate::engine::describe::{actor_name, describe};
 use crate::engine::model::*;
 use crate::engine::trace::{Actor, EventKind};
 use crate::engine::value::Sym;
+use crate::engine::vec_map::VecMap;
 use crate::engine::{compile, Model, RunConfig, Scenario, Sim};
-use std::collections::BTreeMap;
 
 /// What a swimlane stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -205,15 +205,16 @@ pub(super) fn rows(model: &Model, sim: &Sim) -> Vec<TraceRow> {
         .collect()
 }
 
-/// Per person, how many of one e-mail or alert they got.
-type PerPerson = BTreeMap<PersonId, u32>;
+/// How many of one e-mail or alert each person got (indexed by person).
+type PerPerson = Vec<u32>;
 
 /// The outcome line: what the scenario's invariants care about, person by person, then the
 /// number of violations.
 fn outcome(model: &Model, sim: &Sim) -> String {
     let syms = &sim.syms;
-    let mut emails: BTreeMap<Sym, PerPerson> = BTreeMap::new();
-    let mut alerts: BTreeMap<Sym, PerPerson> = BTreeMap::new();
+    let people = sim.state.people.len();
+    let mut emails: VecMap<Sym, PerPerson> = VecMap::new();
+    let mut alerts: VecMap<Sym, PerPerson> = VecMap::new();
     let mut nobody: Vec<u32> = Vec::new();
     let (mut sent_emails, mut sent_alerts) = (0usize, 0usize);
     let (mut processed, mut lost) = (0u64, 0u64);
@@ -221,12 +222,12 @@ fn outcome(model: &Model, sim: &Sim) -> String {
         match (&e.kind, e.person) {
             (EventKind::EmailSent { email }, Some(p)) => {
                 sent_emails += 1;
-                *emails.entry(*email).or_default().entry(p).or_default() += 1;
+                emails.get_or_insert_with(*email, || vec![0; people])[p as usize] += 1;
             }
             (EventKind::AlertSent { alert, recipient }, p) => {
                 sent_alerts += 1;
                 if let Some(p) = p {
-                    *alerts.entry(*alert).or_default().entry(p).or_default() += 1;
+                    alerts.get_or_insert_with(*alert, || vec![0; people])[p as usize] += 1;
                     if recipient.is_empty() {
                         nobody.push(p + 1);
                     }
@@ -237,18 +238,16 @@ fn outcome(model: &Model, sim: &Sim) -> String {
             _ => {}
         }
     }
-    nobody.sort_unstable();
-    nobody.dedup();
+    let nobody = distinct_people(people, nobody);
     let violations = &sim.state.monitor.violations;
     let violators = |name: &str| -> Vec<u32> {
-        let mut ps: Vec<u32> = violations
-            .iter()
-            .filter(|v| v.invariant == name)
-            .filter_map(|v| v.person)
-            .collect();
-        ps.sort_unstable();
-        ps.dedup();
-        ps
+        distinct_people(
+            people,
+            violations
+                .iter()
+                .filter(|v| v.invariant == name)
+                .filter_map(|v| v.person),
+        )
     };
     let count = |name: &str| violations.iter().filter(|v| v.invariant == name).count();
     let mut parts: Vec<String> = Vec::new();
@@ -402,19 +401,25 @@ fn outcome(model: &Model, sim: &Sim) -> String {
     parts.join("; ")
 }
 
+/// The 1-based person numbers in `numbers`, each once, in order.
+fn distinct_people(people: usize, numbers: impl IntoIterator<Item = u32>) -> Vec<u32> {
+    let mut seen = vec![false; people + 1];
+    for n in numbers {
+        seen[n as usize] = true;
+    }
+    (1..=people as u32).filter(|&n| seen[n as usize]).collect()
+}
+
 /// `1 "X" alert each`, or who got it twice and who never got it.
 fn per_person(sim: &Sim, got: Option<&PerPerson>, name: &str, what: &str) -> String {
-    let mut doubled: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    let mut doubled: VecMap<u32, Vec<u32>> = VecMap::new();
     let mut missing: Vec<u32> = Vec::new();
     for (p, person) in sim.state.people.iter().enumerate() {
-        let n = got
-            .and_then(|g| g.get(&(p as PersonId)))
-            .copied()
-            .unwrap_or(0);
+        let n = got.and_then(|g| g.get(p)).copied().unwrap_or(0);
         match n {
             0 if person.exists => missing.push(p as u32 + 1),
             0 | 1 => {}
-            n => doubled.entry(n).or_default().push(p as u32 + 1),
+            n => doubled.get_or_default(n).push(p as u32 + 1),
         }
     }
     let mut out: Vec<String> = doubled

@@ -3,8 +3,8 @@
 //! A knob has a unit, a default and an allowed range. Scenario numbers are [`Param`]s: a
 //! literal, or the name of a knob whose value (converted from its unit) is used.
 
+use super::vec_map::VecMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// The unit a knob's value is expressed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -104,13 +104,13 @@ pub enum ParamUse {
 /// The knob values in force for one run, checked against their ranges.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct KnobValues {
-    values: BTreeMap<String, (i64, Unit)>,
+    values: VecMap<String, (i64, Unit)>,
 }
 
 impl KnobValues {
     /// Defaults of `knobs`, then `overrides` (name → value); every value must be in range.
-    pub fn resolve(knobs: &[Knob], overrides: &BTreeMap<String, i64>) -> Result<Self, String> {
-        let mut values = BTreeMap::new();
+    pub fn resolve(knobs: &[Knob], overrides: &VecMap<String, i64>) -> Result<Self, String> {
+        let mut values = VecMap::new();
         for k in knobs {
             values.insert(k.name.clone(), (k.default, k.unit));
         }

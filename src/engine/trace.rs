@@ -54,7 +54,7 @@ pub enum JobOutcome {
     GaveUp,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TraceEvent {
     pub id: EventId,
     pub time: u64,
@@ -65,7 +65,7 @@ pub struct TraceEvent {
     pub cause: Option<EventId>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventKind {
     PersonCreated,
     FilledOutForm(Sym),

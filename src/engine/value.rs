@@ -95,6 +95,11 @@ impl Symbols {
         self.index.get(s).copied()
     }
 
+    /// Every text in sorted order.
+    pub fn sorted(&self) -> impl Iterator<Item = &str> {
+        self.index.keys().map(String::as_str)
+    }
+
     pub fn text(&self, id: Sym) -> &str {
         self.texts.get(id as usize).map_or("?", |s| s.as_str())
     }

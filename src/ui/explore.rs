@@ -79,7 +79,7 @@ impl Drop for Running {
 type SetupKey = (
     Option<String>,
     String,
-    std::collections::BTreeMap<String, i64>,
+    crate::engine::vec_map::VecMap<String, i64>,
     Vec<crate::engine::scenario::Injection>,
 );
 

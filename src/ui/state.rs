@@ -3,7 +3,6 @@
 //! [`crate::api`]) whenever something that changes the run changes, so components never decide
 //! domain facts.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -212,7 +211,7 @@ impl AppState {
                 None => self.notice = Some(format!("This scenario has no knob `{name}`.")),
             },
             Action::ResetKnobs => {
-                self.spec.knobs = BTreeMap::new();
+                self.spec.knobs.clear();
                 self.rerun();
             }
             Action::Seed(seed) => {

@@ -20,14 +20,14 @@ use super::knobs::{check_knob, KnobValues};
 use super::model::*;
 use super::scenario::*;
 use super::value::{Symbols, Test, Value};
+use super::vec_map::VecMap;
 use campaigns::check_execute_graph;
-use std::collections::BTreeMap;
 
 /// What to compile: a variant name (or none for the scenario as written) and knob values.
 #[derive(Debug, Clone, Default)]
 pub struct RunConfig {
     pub variant: Option<String>,
-    pub knobs: BTreeMap<String, i64>,
+    pub knobs: VecMap<String, i64>,
     /// Outside events added to this run at fixed times, after the scenario's own script.
     pub injections: Vec<Injection>,
 }
@@ -71,10 +71,10 @@ pub fn validate(scenario: &Scenario) -> Result<(), String> {
 fn apply_variant(
     scenario: &Scenario,
     variant: Option<&str>,
-) -> Result<(Scenario, String, BTreeMap<String, i64>), String> {
+) -> Result<(Scenario, String, VecMap<String, i64>), String> {
     let mut s = scenario.clone();
     let Some(name) = variant else {
-        return Ok((s, "base".to_string(), BTreeMap::new()));
+        return Ok((s, "base".to_string(), VecMap::new()));
     };
     let v = scenario
         .variants
@@ -169,32 +169,33 @@ fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(
 /// text in the scenario in sorted order. Ids therefore depend only on the scenario's content,
 /// never on the order the compiler happens to visit it in, and neither do trace hashes.
 fn canonical_symbols(s: &Scenario) -> Symbols {
-    fn collect<'j>(j: &'j Json, out: &mut std::collections::BTreeSet<&'j str>) {
+    fn collect(j: &Json, out: &mut Symbols) {
         match j {
             Json::String(t) => {
-                out.insert(t);
+                out.intern(t);
                 // The literal pieces of a template such as "claim:{person}:{field:x}".
                 if t.contains('{') {
                     for piece in t.split(['{', '}']).step_by(2) {
-                        out.insert(piece);
+                        out.intern(piece);
                     }
                 }
             }
             Json::Array(items) => items.iter().for_each(|x| collect(x, out)),
             Json::Object(map) => map.iter().for_each(|(k, v)| {
-                out.insert(k);
+                out.intern(k);
                 collect(v, out);
             }),
             _ => {}
         }
     }
-    let mut syms = Symbols::default();
+    // Gather the texts in the order met, then number them in sorted order.
+    let mut found = Symbols::default();
     if let Ok(json) = serde_json::to_value(s) {
-        let mut texts = std::collections::BTreeSet::new();
-        collect(&json, &mut texts);
-        for t in texts {
-            syms.intern(t);
-        }
+        collect(&json, &mut found);
+    }
+    let mut syms = Symbols::default();
+    for t in found.sorted() {
+        syms.intern(t);
     }
     syms
 }
@@ -203,11 +204,11 @@ struct Compiler<'a> {
     s: &'a Scenario,
     knobs: KnobValues,
     syms: Symbols,
-    fields: BTreeMap<&'a str, FieldId>,
-    lists: BTreeMap<&'a str, ListId>,
-    campaigns: BTreeMap<&'a str, CampaignId>,
-    programs: BTreeMap<&'a str, ProgramId>,
-    webhooks: BTreeMap<&'a str, WebhookId>,
+    fields: VecMap<&'a str, FieldId>,
+    lists: VecMap<&'a str, ListId>,
+    campaigns: VecMap<&'a str, CampaignId>,
+    programs: VecMap<&'a str, ProgramId>,
+    webhooks: VecMap<&'a str, WebhookId>,
     /// Scripted events from this index on are the run's injections (for error messages).
     injected_from: usize,
 }
@@ -215,8 +216,8 @@ struct Compiler<'a> {
 fn index_names<'a>(
     what: &str,
     names: impl Iterator<Item = &'a str>,
-) -> Result<BTreeMap<&'a str, u16>, String> {
-    let mut map = BTreeMap::new();
+) -> Result<VecMap<&'a str, u16>, String> {
+    let mut map = VecMap::new();
     for (i, n) in names.enumerate() {
         if n.trim().is_empty() {
             return Err(format!("a {what} has an empty name"));
@@ -228,7 +229,7 @@ fn index_names<'a>(
     Ok(map)
 }
 
-fn unknown(what: &str, name: &str, known: &BTreeMap<&str, u16>) -> String {
+fn unknown(what: &str, name: &str, known: &VecMap<&str, u16>) -> String {
     let names: Vec<&str> = known.keys().copied().collect();
     if names.is_empty() {
         format!("unknown {what} `{name}` (the scenario declares none)")

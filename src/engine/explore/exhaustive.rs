@@ -24,15 +24,15 @@
 //! many decisions as one it explores, so the shortest is the fewest over every schedule.
 
 use super::super::model::Model;
-use super::super::sim::state::Agendum;
 use super::super::sim::{RunError, Sim};
+use super::super::vec_map::VecSet;
 use super::independence::{footprint, independent, Footprint};
 use super::pool::Pool;
 use super::schedule::PrefixChooser;
 use super::state_key::{compact, item_id, state_key};
 use super::{verdict, Verdict};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// Keys are already hashes: use their low bits as they are.
@@ -117,7 +117,7 @@ pub struct ExploreReport {
     pub shortest: Option<super::Counterexample>,
     /// The verdicts of the violating end states.
     #[serde(skip)]
-    pub verdicts: BTreeSet<Verdict>,
+    pub verdicts: VecSet<Verdict>,
 }
 
 impl ExploreReport {
@@ -259,11 +259,7 @@ impl<'m> Search<'m> {
     /// identities matter only for a tie or while something sleeps; footprints are added by
     /// [`Self::footprints`] where needed.
     fn ready(&self, sim: &Sim, sleeping: bool) -> Vec<ReadyItem> {
-        let Some(t) = sim.state.agenda.peek().map(|a| a.time) else {
-            return Vec::new();
-        };
-        let mut tied: Vec<&Agendum> = sim.state.agenda.iter().filter(|a| a.time == t).collect();
-        tied.sort_unstable_by_key(|a| a.seq);
+        let tied = sim.state.agenda.ready_now();
         let tie = tied.len() >= 2;
         tied.into_iter()
             .map(|a| ReadyItem {

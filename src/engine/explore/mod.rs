@@ -47,12 +47,25 @@ pub type Verdict = Vec<VerdictItem>;
 
 /// The verdict of a run's violations.
 pub fn verdict(violations: &[Violation]) -> Verdict {
-    let mut v: Verdict = violations
-        .iter()
-        .map(|x| (x.invariant.clone(), x.person, x.time_ms, x.message.clone()))
-        .collect();
-    v.sort();
-    v
+    let mut sorted = violations.to_vec();
+    sort_violations(&mut sorted);
+    sorted
+        .into_iter()
+        .map(|x| (x.invariant, x.person, x.time_ms, x.message))
+        .collect()
+}
+
+/// Sorts violations in verdict order: invariant, person, time, message. (Violations equal in
+/// these may differ only in their witnesses, which verdicts leave out.)
+pub(crate) fn sort_violations(violations: &mut [Violation]) {
+    violations.sort_unstable_by(|a, b| {
+        (&a.invariant, a.person, a.time_ms, &a.message).cmp(&(
+            &b.invariant,
+            b.person,
+            b.time_ms,
+            &b.message,
+        ))
+    });
 }
 
 /// A violating schedule and what it does when replayed.

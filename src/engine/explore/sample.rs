@@ -183,16 +183,6 @@ impl Pct {
     }
 }
 
-/// The items ready at the earliest time, as the simulator numbers them.
-fn tied<'a>(sim: &'a Sim) -> Vec<&'a Agendum> {
-    let Some(t) = sim.state.agenda.peek().map(|a| a.time) else {
-        return Vec::new();
-    };
-    let mut v: Vec<&Agendum> = sim.state.agenda.iter().filter(|a| a.time == t).collect();
-    v.sort_unstable_by_key(|a| a.seq);
-    v
-}
-
 /// One sampled run: (decisions, violations, events, tie decisions).
 type Sampled = (Vec<u32>, Vec<Violation>, usize, u64);
 
@@ -224,7 +214,7 @@ fn one_run(
                     break;
                 }
                 if started {
-                    let tied = tied(&sim);
+                    let tied = sim.state.agenda.ready_now();
                     if tied.len() >= 2 {
                         ch.forced = Some(pct.pick(&sim, &tied, &mut ch.rng));
                     }

@@ -51,14 +51,8 @@ pub(crate) fn compact(sim: &mut Sim) {
         for v in violations.iter_mut() {
             v.witness.clear();
         }
-        violations.sort_by(|a, b| {
-            (&a.invariant, a.person, a.time_ms, &a.message).cmp(&(
-                &b.invariant,
-                b.person,
-                b.time_ms,
-                &b.message,
-            ))
-        });
+        // Without witnesses, violations in the same place in this order are identical.
+        super::sort_violations(violations);
     }
 }
 
@@ -228,10 +222,8 @@ pub(crate) fn state_key(sim: &Sim, done: bool) -> u128 {
     .hash(&mut h);
     for q in queues {
         q.busy.hash(&mut h);
-        let mut waiting: Vec<_> = q.ready.iter().collect();
-        waiting.sort_unstable();
-        for (prio, _, r) in waiting {
-            (prio, run_name(st, *r)).hash(&mut h);
+        for (prio, _, r) in q.waiting() {
+            (prio, run_name(st, r)).hash(&mut h);
         }
     }
     people.hash(&mut h);

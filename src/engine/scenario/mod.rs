@@ -28,6 +28,7 @@ pub use script::{Injection, Invariant, OutsideEvent, PeopleSelector, ScriptedEve
 pub use systems::{AssignmentRule, CrmConfig, KvOp, QueueConfig, Service, Systems, WebhookDef};
 
 use super::knobs::{Knob, Param};
+use super::vec_map::VecMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -141,7 +142,7 @@ pub struct Variant {
     pub webhooks: Vec<WebhookDef>,
     /// Knob defaults for this variant.
     #[serde(default)]
-    pub knobs: BTreeMap<String, i64>,
+    pub knobs: VecMap<String, i64>,
     /// Job changes: each entry is merged (JSON merge patch: only the keys given change)
     /// into the job of the same `name`, or added as a new job.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

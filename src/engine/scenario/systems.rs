@@ -5,6 +5,7 @@ use super::{thirty_seconds, zero, Filter, Json};
 use super::{ChangeFeedDef, JobDef, ResponseFeedDef, RestApiConfig};
 use crate::engine::dist::Dist;
 use crate::engine::knobs::Param;
+use crate::engine::vec_map::VecMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -119,7 +120,7 @@ pub struct WebhookDef {
     pub service: Service,
     /// Response attribute → person field.
     #[serde(default)]
-    pub response_mappings: BTreeMap<String, String>,
+    pub response_mappings: VecMap<String, String>,
 }
 
 /// What the service behind a webhook does.

@@ -118,8 +118,7 @@ impl Sim<'_> {
                     .state
                     .injected
                     .webhook_delays
-                    .entry((p, w))
-                    .or_insert((0, None));
+                    .get_or_insert_with((p, w), || (0, None));
                 *slot = (slot.0.saturating_add(extra_ms), Some(id));
             }
             _ if !self.state.people[p as usize].exists => {}
@@ -240,7 +239,7 @@ impl Sim<'_> {
             cause: Some(id),
         });
         if let Some(b) = batch {
-            self.state.batches.entry(b).or_default().0 += 1;
+            self.state.batches.get_or_default(b).0 += 1;
         }
         match queue {
             QueueKind::Trigger => {

@@ -18,7 +18,7 @@ use super::super::value::Value;
 use super::job::chance;
 use super::state::Pending;
 use super::Sim;
-use std::collections::BTreeMap;
+use crate::engine::vec_map::VecMap;
 
 /// A queued change: person, the field that changed, the person's primary version after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -38,11 +38,11 @@ pub struct ChangesState {
     /// The message each worker is processing.
     pub workers: Vec<Option<MessageId>>,
     /// The event that published each message.
-    pub published: BTreeMap<MessageId, EventId>,
+    pub published: VecMap<MessageId, EventId>,
     /// The earliest poll on the agenda (for messages that become visible again).
     pub poll_at: Option<u64>,
     /// Each person's latest message (what an injected duplicate delivers again).
-    pub latest: BTreeMap<PersonId, (MessageId, ChangeMsg)>,
+    pub latest: VecMap<PersonId, (MessageId, ChangeMsg)>,
 }
 
 impl ChangesState {
@@ -53,9 +53,9 @@ impl ChangesState {
             queue: MessageQueue::new(feed.visibility_timeout_ms),
             log: IdempotencyLog::new(),
             workers: vec![None; feed.consumers as usize],
-            published: BTreeMap::new(),
+            published: VecMap::new(),
             poll_at: None,
-            latest: BTreeMap::new(),
+            latest: VecMap::new(),
         })
     }
 }

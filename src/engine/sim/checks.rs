@@ -28,7 +28,7 @@ impl Sim<'_> {
                     p + 1,
                     model.syms.text(*email)
                 );
-                let event = self.trace[ev as usize].clone();
+                let event = self.trace[ev as usize];
                 let witness = event.cause.into_iter().collect();
                 self.state.monitor.violate(inv, &event, message, witness);
             }
@@ -47,7 +47,7 @@ impl Sim<'_> {
         };
         for (p, person) in self.state.people.iter().enumerate() {
             let p = p as PersonId;
-            if person.exists && !self.state.crm.records.contains_key(&p) {
+            if person.exists && self.state.crm.record(p).is_none() {
                 let message = format!("person {} never reached the CRM", p + 1);
                 self.state
                     .monitor

@@ -40,7 +40,7 @@ impl Sim<'_> {
         ch: &mut dyn Chooser,
     ) {
         let Some(crm) = &self.model.crm else { return };
-        let created = !self.state.crm.records.contains_key(&p);
+        let created = self.state.crm.record(p).is_none();
         let id = self.record_with(
             Some(p),
             Actor::Crm,
@@ -51,7 +51,7 @@ impl Sim<'_> {
         if !created {
             return;
         }
-        self.state.crm.records.insert(p, CrmRecord::default());
+        *self.state.crm.record_mut(p) = CrmRecord::default();
         let rule = crm
             .rules
             .iter()
@@ -83,7 +83,7 @@ impl Sim<'_> {
         queue: Sym,
         cause: Option<EventId>,
     ) {
-        let record = self.state.crm.records.entry(p).or_default();
+        let record = self.state.crm.record_mut(p);
         if record.owner == Some(owner) {
             return;
         }
@@ -94,7 +94,7 @@ impl Sim<'_> {
             EventKind::OwnerAssigned { owner, queue },
             cause,
         );
-        self.state.crm.pending_writeback.insert(p, Some(id));
+        self.state.crm.record_mut(p).unsynced = Some(id);
     }
 
     /// The background sync: CRM owners are written back (the CRM wins conflicts).
@@ -105,9 +105,8 @@ impl Sim<'_> {
             None,
             Pending::CrmCycle,
         );
-        let pending = std::mem::take(&mut self.state.crm.pending_writeback);
-        for (p, cause) in pending {
-            let Some(owner) = self.state.crm.records.get(&p).and_then(|r| r.owner) else {
+        for (p, cause) in self.state.crm.take_unsynced() {
+            let Some(owner) = self.state.crm.record(p).and_then(|r| r.owner) else {
                 continue;
             };
             self.change_field(
@@ -115,7 +114,7 @@ impl Sim<'_> {
                 crm.owner_field,
                 Value::Text(owner),
                 Actor::Crm,
-                cause,
+                Some(cause),
                 ch,
             );
         }

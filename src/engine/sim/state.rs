@@ -5,6 +5,7 @@ use super::super::invariants::Monitor;
 use super::super::model::*;
 use super::super::trace::EventId;
 use super::super::value::{Sym, Symbols, Value};
+use super::super::vec_map::VecMap;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::hash::{Hash, Hasher};
@@ -40,6 +41,16 @@ impl<T: Ord> MinHeap<T> {
     pub fn iter(&self) -> impl Iterator<Item = &T> {
         self.0.iter().map(|r| &r.0)
     }
+
+    /// The items smallest first (a heap sort of a copy).
+    pub fn sorted(&self) -> Vec<T>
+    where
+        T: Clone,
+    {
+        let mut items = self.0.clone().into_sorted_vec();
+        items.reverse();
+        items.into_iter().map(|r| r.0).collect()
+    }
 }
 
 impl<T: Ord> PartialEq for MinHeap<T> {
@@ -70,26 +81,15 @@ impl Agenda {
     }
 
     /// Adds many items at once (scripted events at the start of a run).
-    pub fn preload(&mut self, items: Vec<Agendum>) {
-        // Sort small (time, seq, index) keys rather than whole items, then move each item once.
-        let mut keys: Vec<(u64, u64, usize)> = items
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.time, a.seq, i))
-            .collect();
-        keys.sort_unstable_by(|a, b| b.cmp(a));
+    pub fn preload(&mut self, mut items: Vec<Agendum>) {
+        items.append(&mut self.calendar);
+        let order = agenda_order(&items);
         let mut slots: Vec<Option<Agendum>> = items.into_iter().map(Some).collect();
-        let mut sorted: Vec<Agendum> = keys
+        self.calendar = order
             .iter()
-            .filter_map(|&(_, _, i)| slots[i].take())
+            .rev()
+            .filter_map(|&i| slots[i].take())
             .collect();
-        if self.calendar.is_empty() {
-            self.calendar = sorted;
-        } else {
-            sorted.append(&mut self.calendar);
-            sorted.sort_unstable_by(|a, b| b.cmp(a));
-            self.calendar = sorted;
-        }
     }
 
     pub fn peek(&self) -> Option<&Agendum> {
@@ -128,6 +128,28 @@ impl Agenda {
     pub fn iter(&self) -> impl Iterator<Item = &Agendum> {
         self.heap.iter().chain(self.calendar.iter())
     }
+
+    /// The items due at the earliest time, in the order the simulator numbered them (what
+    /// the answer to a tie picks from).
+    pub fn ready_now(&self) -> Vec<&Agendum> {
+        let Some(t) = self.peek().map(|a| a.time) else {
+            return Vec::new();
+        };
+        let tied: Vec<&Agendum> = self.iter().filter(|a| a.time == t).collect();
+        agenda_order(&tied).into_iter().map(|i| tied[i]).collect()
+    }
+}
+
+/// The positions of `items` in agenda order: by time, then sequence number. (It sorts
+/// small keys rather than whole items; sequence numbers are unique, so the order is total.)
+fn agenda_order<A: std::borrow::Borrow<Agendum>>(items: &[A]) -> Vec<usize> {
+    let mut keys: Vec<(u64, u64, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.borrow().time, a.borrow().seq, i))
+        .collect();
+    keys.sort_unstable();
+    keys.into_iter().map(|(_, _, i)| i).collect()
 }
 
 /// A reference to a flow run that stays valid only while that run lives.
@@ -308,6 +330,13 @@ pub struct WorkQueue {
     pub ready: MinHeap<(Priority, u64, RunRef)>,
 }
 
+impl WorkQueue {
+    /// The waiting steps in the order workers take them: by priority class, then arrival.
+    pub fn waiting(&self) -> Vec<(Priority, u64, RunRef)> {
+        self.ready.sorted()
+    }
+}
+
 /// A key-value store key: up to [`KvKey::MAX_PARTS`] parts (text, a person, a field's
 /// value, a list entry number), compared without allocating.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -355,16 +384,58 @@ pub enum KvEntry {
     Stack(Vec<Value>),
 }
 
+/// A person's record in the CRM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct CrmRecord {
     pub owner: Option<Sym>,
+    /// The event that assigned an owner not yet synced back to the marketing database.
+    pub unsynced: Option<EventId>,
 }
 
+/// The CRM's records, by person (empty when the scenario has no CRM).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct CrmState {
-    pub records: BTreeMap<PersonId, CrmRecord>,
-    /// Owners assigned in the CRM and not yet synced back: person → the assignment event.
-    pub pending_writeback: BTreeMap<PersonId, Option<EventId>>,
+    records: Vec<Option<CrmRecord>>,
+}
+
+impl CrmState {
+    pub fn new(model: &Model) -> Self {
+        let people = if model.crm.is_some() {
+            model.people.len()
+        } else {
+            0
+        };
+        CrmState {
+            records: vec![None; people],
+        }
+    }
+
+    /// The person's record, once the person has reached the CRM.
+    pub fn record(&self, p: PersonId) -> Option<&CrmRecord> {
+        self.records.get(p as usize)?.as_ref()
+    }
+
+    /// The person's record, created empty if the person has none yet.
+    pub fn record_mut(&mut self, p: PersonId) -> &mut CrmRecord {
+        self.records[p as usize].get_or_insert_with(CrmRecord::default)
+    }
+
+    /// Every record, by person.
+    pub fn records(&self) -> impl Iterator<Item = (PersonId, &CrmRecord)> {
+        self.records
+            .iter()
+            .enumerate()
+            .filter_map(|(p, r)| Some((p as PersonId, r.as_ref()?)))
+    }
+
+    /// Takes the owners not yet synced back: (person, the assignment event), by person.
+    pub fn take_unsynced(&mut self) -> Vec<(PersonId, EventId)> {
+        self.records
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(p, r)| Some((p as PersonId, r.as_mut()?.unsynced.take()?)))
+            .collect()
+    }
 }
 
 /// What injected outside events left to happen later (see `OutsideEvent`).
@@ -372,7 +443,7 @@ pub struct CrmState {
 pub struct Injected {
     /// (person, webhook) → the extra time the person's next call of the webhook takes, and
     /// the event that injected it.
-    pub webhook_delays: BTreeMap<(PersonId, WebhookId), (u64, Option<EventId>)>,
+    pub webhook_delays: VecMap<(PersonId, WebhookId), (u64, Option<EventId>)>,
 }
 
 /// The whole state of a run.
@@ -387,7 +458,7 @@ pub struct SimState {
     pub kv: BTreeMap<KvKey, KvEntry>,
     pub crm: CrmState,
     /// Open batch runs: instance → (live runs, addresses already e-mailed).
-    pub batches: BTreeMap<u32, (u32, BTreeSet<Value>)>,
+    pub batches: VecMap<u32, (u32, BTreeSet<Value>)>,
     pub next_batch: u32,
     pub monitor: Monitor,
     /// Requests stopped by the per-person cap.
@@ -425,8 +496,8 @@ impl SimState {
             queues: Default::default(),
             runs: Runs::default(),
             kv: BTreeMap::new(),
-            crm: CrmState::default(),
-            batches: BTreeMap::new(),
+            crm: CrmState::new(model),
+            batches: VecMap::new(),
             next_batch: 0,
             monitor: Monitor::new(model),
             capped_requests: 0,

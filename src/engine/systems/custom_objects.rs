@@ -18,8 +18,8 @@
 //! is the fix's primitive: it models a CAS-capable store behind a webhook (seed 004), not
 //! a Marketo endpoint.
 
+use crate::engine::vec_map::VecMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Name of the id field used by `dedupeBy = idField` and by id filters.
 pub const GUID_FIELD: &str = "marketoGUID";
@@ -65,7 +65,7 @@ impl From<i64> for CoValue {
 }
 
 /// A record's fields by name.
-pub type Fields = BTreeMap<String, CoValue>;
+pub type Fields = VecMap<String, CoValue>;
 
 /// A stored record.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -186,9 +186,9 @@ pub struct CustomObjectStore {
     dedupe_field: String,
     limits: CoLimits,
     /// Records by guid; guids sort in creation order.
-    records: BTreeMap<String, Record>,
+    records: VecMap<String, Record>,
     /// Dedupe index: [`CoValue::index_key`] of the dedupe value -> guid.
-    by_dedupe: BTreeMap<String, String>,
+    by_dedupe: VecMap<String, String>,
     next_seq: u64,
     stats: CoStats,
 }
@@ -208,8 +208,8 @@ impl CustomObjectStore {
             api_name: api_name.to_string(),
             dedupe_field: dedupe_field.to_string(),
             limits,
-            records: BTreeMap::new(),
-            by_dedupe: BTreeMap::new(),
+            records: VecMap::new(),
+            by_dedupe: VecMap::new(),
             next_seq: 0,
             stats: CoStats::default(),
         }

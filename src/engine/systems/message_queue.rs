@@ -12,8 +12,8 @@
 //! - [`Stack`]: an at-most-once pop. The item is removed when popped; if the consumer then
 //!   fails, nothing brings it back ("the zero case").
 
+use crate::engine::vec_map::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// A message id, unique per queue, assigned in publish order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -63,7 +63,7 @@ pub struct QueueStats {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MessageQueue<P> {
     visibility_timeout_ms: u64,
-    messages: BTreeMap<MessageId, Message<P>>,
+    messages: VecMap<MessageId, Message<P>>,
     next_id: u64,
     stats: QueueStats,
 }
@@ -72,7 +72,7 @@ impl<P: Clone> MessageQueue<P> {
     pub fn new(visibility_timeout_ms: u64) -> Self {
         MessageQueue {
             visibility_timeout_ms,
-            messages: BTreeMap::new(),
+            messages: VecMap::new(),
             next_id: 0,
             stats: QueueStats::default(),
         }
@@ -215,7 +215,7 @@ impl<P: Clone> MessageQueue<P> {
 /// The set of message ids a consumer has processed, with an atomic claim.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct IdempotencyLog {
-    claimed: BTreeSet<MessageId>,
+    claimed: VecSet<MessageId>,
     duplicates_rejected: u64,
 }
 

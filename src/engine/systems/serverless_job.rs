@@ -13,8 +13,8 @@
 //! - a failed invocation's instance is discarded; the platform may also spin down idle
 //!   instances at any time ([`ServerlessJob::evict_idle`]).
 
+use crate::engine::vec_map::VecMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// One invocation, unique per job, in start order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -85,8 +85,8 @@ pub struct JobStats {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ServerlessJob<C> {
     schedule: JobSchedule,
-    running: BTreeMap<InvocationId, Invocation<C>>,
-    idle: BTreeMap<InstanceId, IdleInstance<C>>,
+    running: VecMap<InvocationId, Invocation<C>>,
+    idle: VecMap<InstanceId, IdleInstance<C>>,
     next_invocation: u64,
     next_instance: u64,
     stats: JobStats,
@@ -96,8 +96,8 @@ impl<C: Clone> ServerlessJob<C> {
     pub fn new(schedule: JobSchedule) -> Self {
         ServerlessJob {
             schedule,
-            running: BTreeMap::new(),
-            idle: BTreeMap::new(),
+            running: VecMap::new(),
+            idle: VecMap::new(),
             next_invocation: 0,
             next_instance: 0,
             stats: JobStats::default(),
