@@ -44,9 +44,12 @@ pub fn compile(scenario: &Scenario, config: &RunConfig) -> Result<Model, String>
     applied
         .script
         .extend(config.injections.iter().map(Injection::to_scripted));
-    let mut compiler = Compiler::new(&applied, knobs)?;
-    compiler.injected_from = own_script;
-    compiler.finish(variant_name)
+    // Text ids in the order of the texts (see `Symbols::sorted`), so that they depend only on
+    // which texts the model uses, never on the order the compiler meets them: a first pass
+    // finds the texts, the second numbers them.
+    let first = Compiler::new(&applied, knobs.clone(), Symbols::default(), own_script)?;
+    let syms = first.finish(variant_name.clone())?.syms.sorted();
+    Compiler::new(&applied, knobs, syms, own_script)?.finish(variant_name)
 }
 
 /// The scenario as `variant` changes it (campaigns replaced, added or switched off, systems
@@ -165,40 +168,6 @@ fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(
     value_de::from_value(&value).map_err(|e| e.to_string())
 }
 
-/// The text table of a scenario: the simulator's own words first (fixed ids), then every
-/// text in the scenario in sorted order. Ids therefore depend only on the scenario's content,
-/// never on the order the compiler happens to visit it in, and neither do trace hashes.
-fn canonical_symbols(s: &Scenario) -> Symbols {
-    fn collect<'j>(j: &'j Json, out: &mut std::collections::BTreeSet<&'j str>) {
-        match j {
-            Json::String(t) => {
-                out.insert(t);
-                // The literal pieces of a template such as "claim:{person}:{field:x}".
-                if t.contains('{') {
-                    for piece in t.split(['{', '}']).step_by(2) {
-                        out.insert(piece);
-                    }
-                }
-            }
-            Json::Array(items) => items.iter().for_each(|x| collect(x, out)),
-            Json::Object(map) => map.iter().for_each(|(k, v)| {
-                out.insert(k);
-                collect(v, out);
-            }),
-            _ => {}
-        }
-    }
-    let mut syms = Symbols::default();
-    if let Ok(json) = serde_json::to_value(s) {
-        let mut texts = std::collections::BTreeSet::new();
-        collect(&json, &mut texts);
-        for t in texts {
-            syms.intern(t);
-        }
-    }
-    syms
-}
-
 struct Compiler<'a> {
     s: &'a Scenario,
     knobs: KnobValues,
@@ -238,7 +207,12 @@ fn unknown(what: &str, name: &str, known: &VecMap<&str, u16>) -> String {
 }
 
 impl<'a> Compiler<'a> {
-    fn new(s: &'a Scenario, knobs: KnobValues) -> Result<Self, String> {
+    fn new(
+        s: &'a Scenario,
+        knobs: KnobValues,
+        syms: Symbols,
+        injected_from: usize,
+    ) -> Result<Self, String> {
         if s.id.is_empty()
             || !s
                 .id
@@ -265,7 +239,7 @@ impl<'a> Compiler<'a> {
         Ok(Self {
             s,
             knobs,
-            syms: canonical_symbols(s),
+            syms,
             fields: index_names("field", s.fields.iter().map(|f| f.name.as_str()))?,
             lists: index_names("list", s.lists.iter().map(|l| l.as_str()))?,
             campaigns: index_names("campaign", s.campaigns.iter().map(|c| c.name.as_str()))?,
@@ -274,7 +248,7 @@ impl<'a> Compiler<'a> {
                 "webhook",
                 s.systems.webhooks.iter().map(|w| w.name.as_str()),
             )?,
-            injected_from: usize::MAX,
+            injected_from,
         })
     }
 
