@@ -1,8 +1,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Determinism: a run is a pure function of scenario, variant, knobs and the chooser's
 //! answers. Same seed ⇒ same trace; a recorded run replays; a cloned simulation continues
-//! identically; stopping and resuming changes nothing; texts no run uses change nothing
-//! either.
+//! identically; stopping and resuming changes nothing; how the scenario was made (read from
+//! JSON or built in code) and texts no run uses change nothing either.
 
 mod common;
 
@@ -218,6 +218,31 @@ fn every_variant(s: &Scenario) -> Vec<RunConfig> {
             ..RunConfig::default()
         })
         .collect()
+}
+
+/// A scenario read from JSON patches its systems as written; the same scenario serialised
+/// and read back (as code builds one, without its JSON) patches a serialisation of them.
+/// Both run the same in every built-in scenario and variant.
+#[test]
+fn a_scenario_read_from_json_runs_as_the_same_scenario_built_in_code() {
+    for id in racelab::scenarios::ids() {
+        let s = racelab::scenarios::builtin(id).unwrap();
+        let plain: Scenario = serde_json::from_value(serde_json::to_value(&s).unwrap()).unwrap();
+        assert!(s.written.json().is_some() && plain.written.json().is_none());
+        for config in every_variant(&s) {
+            let (a, b) = (
+                compile(&s, &config).unwrap(),
+                compile(&plain, &config).unwrap(),
+            );
+            assert_eq!(a.syms, b.syms);
+            for seed in [1, 2] {
+                let (mut x, mut y) = (Sim::new(&a), Sim::new(&b));
+                let out = x.run(&mut SeededChooser::new(seed)).unwrap();
+                assert_eq!(out, y.run(&mut SeededChooser::new(seed)).unwrap());
+                assert_eq!(x.trace, y.trace, "{id} {:?} seed {seed}", config.variant);
+            }
+        }
+    }
 }
 
 /// Text ids follow the order of the texts a model uses (the simulator's own words first),
