@@ -101,9 +101,21 @@ pub fn builtin(id: &str) -> Option<Scenario> {
     Some(parse(src).unwrap_or_else(|e| panic!("built-in scenario {id} is invalid: {e}")))
 }
 
-/// Parses scenario JSON text (see [`from_json`]).
+/// Parses scenario JSON text (see [`from_json`]) and keeps the JSON it read
+/// ([`Scenario::written`]: variant patches apply to it).
 pub fn parse(json: &str) -> Result<Scenario, serde_json::Error> {
-    from_json(json)
+    let value: serde_json::Value;
+    let mut scenario: Scenario = if cfg!(target_arch = "wasm32") {
+        value = serde_json::from_str(json)?;
+        crate::engine::scenario::value_de::from_value(&value)?
+    } else {
+        // Straight from the text first, so that an error names its line and column.
+        let scenario = serde_json::from_str(json)?;
+        value = serde_json::from_str(json)?;
+        scenario
+    };
+    scenario.written = crate::engine::scenario::WrittenJson::new(value);
+    Ok(scenario)
 }
 
 /// Reads a scenario, or a part of one (a card, an outside event), from JSON text: natively

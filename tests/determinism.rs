@@ -1,13 +1,18 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Determinism: a run is a pure function of scenario, variant, knobs and the chooser's
 //! answers. Same seed ⇒ same trace; a recorded run replays; a cloned simulation continues
-//! identically; stopping and resuming changes nothing.
+//! identically; stopping and resuming changes nothing; how the scenario was made (read from
+//! JSON or built in code) and texts no run uses change nothing either.
 
 mod common;
 
+use racelab::engine::scenario::Injection;
 use racelab::engine::sim::SimState;
 use racelab::engine::trace::trace_hash;
-use racelab::engine::{compile, Model, Recorder, RunConfig, ScriptedChooser, SeededChooser, Sim};
+use racelab::engine::value::RUNTIME_WORDS;
+use racelab::engine::{
+    compile, Model, Recorder, RunConfig, Scenario, ScriptedChooser, SeededChooser, Sim,
+};
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
@@ -188,5 +193,80 @@ fn stopping_and_resuming_equals_one_uninterrupted_run() {
         assert_eq!(whole.trace, parts.trace, "{id} {:?}", config.variant);
         assert_eq!(out, out2);
         assert_eq!(whole.state, parts.state);
+    }
+}
+
+/// Every variant of `s` (and the scenario as written), with its first scripted event
+/// injected again at one second.
+fn every_variant(s: &Scenario) -> Vec<RunConfig> {
+    let injections: Vec<Injection> = s
+        .script
+        .first()
+        .map(|e| Injection {
+            at_ms: 1_000,
+            people: e.people.clone(),
+            event: e.event.clone(),
+        })
+        .into_iter()
+        .collect();
+    let variants = s.variants.iter().map(|v| Some(v.name.clone()));
+    variants
+        .chain([None])
+        .map(|variant| RunConfig {
+            variant,
+            injections: injections.clone(),
+            ..RunConfig::default()
+        })
+        .collect()
+}
+
+/// A scenario read from JSON patches its systems as written; the same scenario serialised
+/// and read back (as code builds one, without its JSON) patches a serialisation of them.
+/// Both run the same in every built-in scenario and variant.
+#[test]
+fn a_scenario_read_from_json_runs_as_the_same_scenario_built_in_code() {
+    for id in racelab::scenarios::ids() {
+        let s = racelab::scenarios::builtin(id).unwrap();
+        let plain: Scenario = serde_json::from_value(serde_json::to_value(&s).unwrap()).unwrap();
+        assert!(s.written.json().is_some() && plain.written.json().is_none());
+        for config in every_variant(&s) {
+            let (a, b) = (
+                compile(&s, &config).unwrap(),
+                compile(&plain, &config).unwrap(),
+            );
+            assert_eq!(a.syms, b.syms);
+            for seed in [1, 2] {
+                let (mut x, mut y) = (Sim::new(&a), Sim::new(&b));
+                let out = x.run(&mut SeededChooser::new(seed)).unwrap();
+                assert_eq!(out, y.run(&mut SeededChooser::new(seed)).unwrap());
+                assert_eq!(x.trace, y.trace, "{id} {:?} seed {seed}", config.variant);
+            }
+        }
+    }
+}
+
+/// Text ids follow the order of the texts a model uses (the simulator's own words first),
+/// so texts no run uses, such as the lesson or a variant's description, leave every id and
+/// every trace hash as it is.
+#[test]
+fn text_ids_depend_only_on_the_texts_a_model_uses() {
+    for id in racelab::scenarios::ids() {
+        let s = racelab::scenarios::builtin(id).unwrap();
+        let mut reworded = s.clone();
+        reworded.lesson = "A lesson rewritten from scratch.".into();
+        reworded.summary = "000 first in any sorted order".into();
+        for v in &mut reworded.variants {
+            v.description = format!("~ {}", v.description);
+        }
+        for config in every_variant(&s) {
+            let m = compile(&s, &config).unwrap();
+            let texts: Vec<&str> = (0..m.syms.len()).map(|i| m.syms.text(i as u32)).collect();
+            let (words, rest) = texts.split_at(RUNTIME_WORDS.len());
+            assert_eq!(words, RUNTIME_WORDS);
+            assert!(rest.windows(2).all(|w| w[0] < w[1]), "{id}: {rest:?}");
+            assert_eq!(compile(&reworded, &config).unwrap().syms, m.syms);
+            let run = |s: &Scenario| racelab::api::run(s, &config, 3).unwrap().trace_hash;
+            assert_eq!(run(&reworded), run(&s), "{id} {:?}", config.variant);
+        }
     }
 }

@@ -27,6 +27,7 @@
 
 pub mod base64url;
 pub mod deflate;
+mod event_json;
 mod v1;
 mod wire;
 

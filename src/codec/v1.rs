@@ -4,6 +4,7 @@
 //! byte by byte. Never change this file's reading of a version-1 link: old links must keep
 //! opening. A new layout is a new version with its own file.
 
+use super::event_json::event_json;
 use super::wire::{crc32, Reader, Writer};
 use super::{base64url, deflate, LinkError};
 use super::{
@@ -73,7 +74,7 @@ fn payload(spec: &RunSpec) -> Vec<u8> {
             PeopleSelector::None => w.byte(3),
         }
         // The event's own compact JSON keeps this format independent of new event kinds.
-        w.string(&serde_json::to_string(&inj.event).unwrap_or_default());
+        w.string(&event_json(&inj.event));
     }
     w.uvarint(spec.schedule.len() as u64);
     for &answer in &spec.schedule {

@@ -81,6 +81,16 @@ impl Symbols {
         id
     }
 
+    /// The same texts numbered in a canonical order: [`RUNTIME_WORDS`] first, then the others
+    /// sorted. Ids then depend only on which texts there are, not on the order they were met.
+    pub fn sorted(&self) -> Symbols {
+        let mut syms = Symbols::default();
+        for text in self.index.keys() {
+            syms.intern(text);
+        }
+        syms
+    }
+
     /// How many texts the table holds (a run may add some: the explorer watches this).
     pub fn len(&self) -> usize {
         self.texts.len()
@@ -93,11 +103,6 @@ impl Symbols {
 
     pub fn get(&self, s: &str) -> Option<Sym> {
         self.index.get(s).copied()
-    }
-
-    /// Every text in sorted order.
-    pub fn sorted(&self) -> impl Iterator<Item = &str> {
-        self.index.keys().map(String::as_str)
     }
 
     pub fn text(&self, id: Sym) -> &str {

@@ -4,15 +4,16 @@
 //! `campaign "Send Alert", flow step 2: unknown list "Awaiting Owner"`.
 //!
 //! This file holds the entry points, variant application and the compiler's name lookups;
-//! each part of a scenario compiles in its own file: `numbers` (knob-or-literal values and
-//! distributions), `campaigns` (programs, campaigns, triggers, filters, flow steps, the
-//! Execute Campaign graph), `systems` (webhooks, key-value service, CRM, queue),
-//! `integrations` (REST API, jobs, response feed, change feed) and `script` (people,
-//! scripted events, invariants).
+//! `patch` applies a variant's JSON merge patches to systems. Each part of a scenario
+//! compiles in its own file: `numbers` (knob-or-literal values and distributions),
+//! `campaigns` (programs, campaigns, triggers, filters, flow steps, the Execute Campaign
+//! graph), `systems` (webhooks, key-value service, CRM, queue), `integrations` (REST API,
+//! jobs, response feed, change feed) and `script` (people, scripted events, invariants).
 
 mod campaigns;
 mod integrations;
 mod numbers;
+mod patch;
 mod script;
 mod systems;
 
@@ -22,6 +23,7 @@ use super::scenario::*;
 use super::value::{Symbols, Test, Value};
 use super::vec_map::VecMap;
 use campaigns::check_execute_graph;
+use patch::{job_named, patch_system, patched, written_at};
 
 /// What to compile: a variant name (or none for the scenario as written) and knob values.
 #[derive(Debug, Clone, Default)]
@@ -44,9 +46,12 @@ pub fn compile(scenario: &Scenario, config: &RunConfig) -> Result<Model, String>
     applied
         .script
         .extend(config.injections.iter().map(Injection::to_scripted));
-    let mut compiler = Compiler::new(&applied, knobs)?;
-    compiler.injected_from = own_script;
-    compiler.finish(variant_name)
+    // Text ids in the order of the texts (see `Symbols::sorted`), so that they depend only on
+    // which texts the model uses, never on the order the compiler meets them: a first pass
+    // finds the texts, the second numbers them.
+    let first = Compiler::new(&applied, knobs.clone(), Symbols::default(), own_script)?;
+    let syms = first.finish(variant_name.clone())?.syms.sorted();
+    Compiler::new(&applied, knobs, syms, own_script)?.finish(variant_name)
 }
 
 /// The scenario as `variant` changes it (campaigns replaced, added or switched off, systems
@@ -97,32 +102,42 @@ fn apply_variant(
         }
     }
     let ctx = |what: &str, e: String| format!("variant `{name}`, {what}: {e}");
+    let written_jobs = written_at(&scenario.written, "/systems/jobs").and_then(Json::as_array);
+    // The JSON of each job as this variant patched it: a later patch of the job applies there.
+    let mut patched_jobs: Vec<Json> = Vec::new();
     for patch in &v.jobs {
         let job = patch
             .get("name")
             .and_then(Json::as_str)
             .ok_or_else(|| format!("variant `{name}`: a job change needs the job's `name`"))?;
-        let what = format!("job `{job}`");
-        match s.systems.jobs.iter_mut().find(|x| x.name == job) {
-            Some(slot) => *slot = patched(Some(&*slot), patch).map_err(|e| ctx(&what, e))?,
-            None => s
-                .systems
-                .jobs
-                .push(patched(None, patch).map_err(|e| ctx(&what, e))?),
+        let written = job_named(patched_jobs.iter().rev(), job)
+            .or_else(|| job_named(written_jobs.into_iter().flatten(), job));
+        let slot = s.systems.jobs.iter().position(|x| x.name == job);
+        let (new, json) = patched(slot.map(|i| &s.systems.jobs[i]), written, patch)
+            .map_err(|e| ctx(&format!("job `{job}`"), e))?;
+        patched_jobs.push(json);
+        match slot {
+            Some(i) => s.systems.jobs[i] = new,
+            None => s.systems.jobs.push(new),
         }
     }
-    if let Some(patch) = &v.rest_api {
-        let base = s.systems.rest_api.clone().unwrap_or_default();
-        s.systems.rest_api = Some(patched(Some(&base), patch).map_err(|e| ctx("rest_api", e))?);
-    }
-    if let Some(patch) = &v.response_feed {
-        let feed = patched(s.systems.response_feed.as_ref(), patch);
-        s.systems.response_feed = Some(feed.map_err(|e| ctx("response_feed", e))?);
-    }
-    if let Some(patch) = &v.change_feed {
-        let feed = patched(s.systems.change_feed.as_ref(), patch);
-        s.systems.change_feed = Some(feed.map_err(|e| ctx("change_feed", e))?);
-    }
+    let (w, sys) = (&scenario.written, &mut s.systems);
+    let in_variant = |e: String| format!("variant `{name}`, {e}");
+    patch_system(&mut sys.rest_api, w, "rest_api", v.rest_api.as_ref()).map_err(in_variant)?;
+    patch_system(
+        &mut sys.response_feed,
+        w,
+        "response_feed",
+        v.response_feed.as_ref(),
+    )
+    .map_err(in_variant)?;
+    patch_system(
+        &mut sys.change_feed,
+        w,
+        "change_feed",
+        v.change_feed.as_ref(),
+    )
+    .map_err(in_variant)?;
     for d in &v.deactivate {
         let c = s
             .campaigns
@@ -132,72 +147,6 @@ fn apply_variant(
         c.active = false;
     }
     Ok((s, name.to_string(), v.knobs.clone()))
-}
-
-/// `base` (if any) with a JSON merge patch (RFC 7386) applied: objects merge key by key,
-/// `null` removes a key, anything else replaces.
-fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(
-    base: Option<&T>,
-    patch: &Json,
-) -> Result<T, String> {
-    fn merge(target: &mut Json, patch: &Json) {
-        let Json::Object(p) = patch else {
-            *target = patch.clone();
-            return;
-        };
-        if !target.is_object() {
-            *target = Json::Object(Default::default());
-        }
-        let Json::Object(t) = target else { return };
-        for (k, v) in p {
-            if v.is_null() {
-                t.remove(k);
-            } else {
-                merge(t.entry(k.clone()).or_insert(Json::Null), v);
-            }
-        }
-    }
-    let mut value = match base {
-        Some(b) => serde_json::to_value(b).map_err(|e| e.to_string())?,
-        None => Json::Null,
-    };
-    merge(&mut value, patch);
-    value_de::from_value(&value).map_err(|e| e.to_string())
-}
-
-/// The text table of a scenario: the simulator's own words first (fixed ids), then every
-/// text in the scenario in sorted order. Ids therefore depend only on the scenario's content,
-/// never on the order the compiler happens to visit it in, and neither do trace hashes.
-fn canonical_symbols(s: &Scenario) -> Symbols {
-    fn collect(j: &Json, out: &mut Symbols) {
-        match j {
-            Json::String(t) => {
-                out.intern(t);
-                // The literal pieces of a template such as "claim:{person}:{field:x}".
-                if t.contains('{') {
-                    for piece in t.split(['{', '}']).step_by(2) {
-                        out.intern(piece);
-                    }
-                }
-            }
-            Json::Array(items) => items.iter().for_each(|x| collect(x, out)),
-            Json::Object(map) => map.iter().for_each(|(k, v)| {
-                out.intern(k);
-                collect(v, out);
-            }),
-            _ => {}
-        }
-    }
-    // Gather the texts in the order met, then number them in sorted order.
-    let mut found = Symbols::default();
-    if let Ok(json) = serde_json::to_value(s) {
-        collect(&json, &mut found);
-    }
-    let mut syms = Symbols::default();
-    for t in found.sorted() {
-        syms.intern(t);
-    }
-    syms
 }
 
 struct Compiler<'a> {
@@ -239,7 +188,12 @@ fn unknown(what: &str, name: &str, known: &VecMap<&str, u16>) -> String {
 }
 
 impl<'a> Compiler<'a> {
-    fn new(s: &'a Scenario, knobs: KnobValues) -> Result<Self, String> {
+    fn new(
+        s: &'a Scenario,
+        knobs: KnobValues,
+        syms: Symbols,
+        injected_from: usize,
+    ) -> Result<Self, String> {
         if s.id.is_empty()
             || !s
                 .id
@@ -266,7 +220,7 @@ impl<'a> Compiler<'a> {
         Ok(Self {
             s,
             knobs,
-            syms: canonical_symbols(s),
+            syms,
             fields: index_names("field", s.fields.iter().map(|f| f.name.as_str()))?,
             lists: index_names("list", s.lists.iter().map(|l| l.as_str()))?,
             campaigns: index_names("campaign", s.campaigns.iter().map(|c| c.name.as_str()))?,
@@ -275,7 +229,7 @@ impl<'a> Compiler<'a> {
                 "webhook",
                 s.systems.webhooks.iter().map(|w| w.name.as_str()),
             )?,
-            injected_from: usize::MAX,
+            injected_from,
         })
     }
 

@@ -31,6 +31,7 @@ use super::knobs::{Knob, Param};
 use super::vec_map::VecMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A JSON scalar as written in a scenario: text, number, bool or null (empty).
 pub type Json = serde_json::Value;
@@ -76,6 +77,38 @@ pub struct Scenario {
     pub variants: Vec<Variant>,
     /// Simulated time after which the run stops (ms, or a knob).
     pub horizon: Param,
+    /// The JSON the scenario was read from, if it was ([`crate::scenarios::parse`]).
+    #[serde(skip)]
+    pub written: WrittenJson,
+}
+
+/// The JSON a scenario was read from, kept so that a variant's JSON merge patches apply to
+/// the systems as written (the web app compiles no serialiser). It takes no part in
+/// comparisons: a scenario read from JSON equals the same scenario built in code.
+#[derive(Clone, Default)]
+pub struct WrittenJson(Option<Arc<Json>>);
+
+impl WrittenJson {
+    pub fn new(json: Json) -> Self {
+        WrittenJson(Some(Arc::new(json)))
+    }
+
+    pub fn json(&self) -> Option<&Json> {
+        self.0.as_deref()
+    }
+}
+
+impl PartialEq for WrittenJson {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for WrittenJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kept = if self.0.is_some() { "kept" } else { "none" };
+        write!(f, "WrittenJson({kept})")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
