@@ -41,8 +41,8 @@ pub struct ChangesState {
     pub published: VecMap<MessageId, EventId>,
     /// The earliest poll on the agenda (for messages that become visible again).
     pub poll_at: Option<u64>,
-    /// Each person's latest message (what an injected duplicate delivers again).
-    pub latest: VecMap<PersonId, (MessageId, ChangeMsg)>,
+    /// Each person's latest message, by person (what an injected duplicate delivers again).
+    pub latest: Vec<Option<(MessageId, ChangeMsg)>>,
 }
 
 impl ChangesState {
@@ -55,7 +55,7 @@ impl ChangesState {
             workers: vec![None; feed.consumers as usize],
             published: VecMap::new(),
             poll_at: None,
-            latest: VecMap::new(),
+            latest: vec![None; model.people.len()],
         })
     }
 }
@@ -140,7 +140,7 @@ impl Sim<'_> {
             version,
         };
         let message = st.queue.publish(now, msg);
-        st.latest.insert(p, (message, msg));
+        st.latest[p as usize] = Some((message, msg));
         let kind = EventKind::ChangePublished {
             field: f,
             version,
@@ -169,7 +169,7 @@ impl Sim<'_> {
     /// (a message already acked comes back with the same id).
     pub(super) fn redeliver_latest(&mut self, p: PersonId, ch: &mut dyn Chooser) {
         let now = self.state.now;
-        let latest = self.changes().latest.get(&p).copied();
+        let latest = self.changes().latest[p as usize];
         let kind = EventKind::RedeliveryForced {
             message: latest.map(|(m, _)| m.0),
         };
