@@ -308,7 +308,7 @@ fn result(app: &App, s: &ExploreSummary, elapsed_ms: f64, variant: &str) -> Html
 fn scheduler(props: &AppProps) -> Html {
     let app = &props.app;
     let spec: &RunSpec = &app.spec;
-    let scenario = app.loaded.as_ref().map(|l| l.scenario.clone());
+    let scenario = app.scenario_ref();
     let deps = (
         scenario.clone(),
         spec.variant.clone(),

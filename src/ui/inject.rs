@@ -15,7 +15,7 @@ pub fn inject(props: &AppProps) -> Html {
     let choice = use_state(|| 0usize);
     let time_s = use_state(|| None::<String>);
     let person = use_state(|| 1u32);
-    let scenario = app.loaded.as_ref().map(|l| l.scenario.clone());
+    let scenario = app.scenario_ref();
     let options = use_memo((scenario, app.spec.variant.clone()), |(s, v)| {
         s.as_ref()
             .and_then(|s| crate::api::inject_options(s, v).ok())

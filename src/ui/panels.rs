@@ -63,7 +63,7 @@ pub fn violations(props: &AppProps) -> Html {
 pub fn inspector(props: &AppProps) -> Html {
     let app = &props.app;
     let spec = &app.spec;
-    let scenario = app.loaded.as_ref().map(|l| l.scenario.clone());
+    let scenario = app.scenario_ref();
     let deps = (
         scenario,
         spec.variant.clone(),

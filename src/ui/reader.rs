@@ -9,14 +9,14 @@ use super::app::AppProps;
 #[function_component(Reader)]
 pub fn reader(props: &AppProps) -> Html {
     let app = &props.app;
-    let scenario = app.loaded.as_ref().map(|l| l.scenario.clone());
+    let scenario = app.scenario_ref();
     let views = use_memo(
         (
             scenario.clone(),
             app.spec.variant.clone(),
             app.spec.knobs.clone(),
         ),
-        |(s, variant, knobs)| match s {
+        |(s, variant, knobs)| match &s.0 {
             Some(s) => crate::api::campaign_views_for(
                 s,
                 &crate::engine::RunConfig {
@@ -28,7 +28,7 @@ pub fn reader(props: &AppProps) -> Html {
             None => Err(String::new()),
         },
     );
-    let Some(scenario) = scenario else {
+    let Some(scenario) = scenario.0 else {
         return html! {};
     };
     let body = match views.as_ref() {

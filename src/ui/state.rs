@@ -17,11 +17,40 @@ use crate::spec::{RunSpec, ScenarioSource, Tab};
 pub const SPEEDS: [u32; 6] = [1, 2, 5, 10, 25, 100];
 
 /// The scenario currently open, parsed once.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Loaded {
     pub scenario: Rc<Scenario>,
     /// The JSON text the scenario came from (exported as is).
     pub source: Rc<str>,
+}
+
+/// The same parse: comparing two scenarios field by field would cost time on every render and
+/// several KB of wasm, and a scenario opened again is a new parse anyway.
+impl PartialEq for Loaded {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.scenario, &other.scenario) && Rc::ptr_eq(&self.source, &other.source)
+    }
+}
+
+/// The open scenario as a memo dependency: equal when it is the same parse (as [`Loaded`]), so
+/// a memo never compares two scenarios field by field.
+#[derive(Clone)]
+pub struct ScenarioRef(pub Option<Rc<Scenario>>);
+
+impl PartialEq for ScenarioRef {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        }
+    }
+}
+
+impl std::ops::Deref for ScenarioRef {
+    type Target = Option<Rc<Scenario>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
 /// A run of one variant, or why it could not run.
@@ -363,6 +392,11 @@ impl AppState {
         if self.spec.view.playhead_ms > end {
             self.spec.view.playhead_ms = end;
         }
+    }
+
+    /// The open scenario, for memo dependencies.
+    pub fn scenario_ref(&self) -> ScenarioRef {
+        ScenarioRef(self.loaded.as_ref().map(|l| l.scenario.clone()))
     }
 
     pub fn knob(&self, name: &str) -> Option<&Knob> {

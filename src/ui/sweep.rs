@@ -466,7 +466,7 @@ fn chart(p: &Progress, app: &App) -> Html {
     let xs: Vec<Option<i64>> = {
         let mut v: Vec<Option<i64>> = p.points.iter().map(|pt| pt.knob_value).collect();
         v.dedup();
-        v.sort();
+        v.sort_unstable();
         v.dedup();
         v
     };

@@ -126,14 +126,17 @@ pub fn timeline(props: &TimelineProps) -> Html {
     };
 
     // Which events are part of a violation: the violating event and its other witnesses.
-    let mut violating = std::collections::BTreeSet::new();
-    let mut witness = std::collections::BTreeSet::new();
+    let mut violating = Vec::new();
+    let mut witness = Vec::new();
     for v in &run.violations {
         if let Some((last, rest)) = v.witness.split_last() {
-            violating.insert(*last);
+            violating.push(*last);
             witness.extend(rest.iter().copied());
         }
     }
+    // Sorted for binary search (a run may have many violations and many rows).
+    violating.sort_unstable();
+    witness.sort_unstable();
 
     let to_svg_x = {
         let svg_ref = svg_ref.clone();
@@ -221,13 +224,13 @@ pub fn timeline(props: &TimelineProps) -> Html {
             Callback::from(move |_| hover.set(None))
         };
         let selected = props.selected == Some(r.id);
-        let shape = if violating.contains(&r.id) {
+        let shape = if violating.binary_search(&r.id).is_ok() {
             html! {
                 <path d={format!("M{} {} l6 10 h-12 z", fixed(x, 1), fixed(y - 6.0, 1))} fill="#b42318"
                     stroke={if selected { "#1d2330" } else { "none" }} stroke-width="2"
                     class="mark violation" data-event={r.id.to_string()} />
             }
-        } else if witness.contains(&r.id) {
+        } else if witness.binary_search(&r.id).is_ok() {
             html! {
                 <circle cx={fixed(x, 1)} cy={fixed(y, 1)} r="5" fill="#fff"
                     stroke="#b42318" stroke-width="2.5" class="mark witness"
