@@ -14,6 +14,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::engine::{RunConfig, Scenario};
 use crate::spec::{RunSpec, ScenarioSource};
 
 /// Most runs one request may ask for (a worker answers each request in well under a second).
@@ -76,7 +77,7 @@ fn parse_request(
     kind: &str,
     request: &str,
     names: [&str; 2],
-) -> Result<(u64, u64, crate::engine::Scenario, crate::engine::RunConfig), String> {
+) -> Result<(u64, u64, Scenario, RunConfig), String> {
     let mut parts = request.splitn(3, ' ');
     let mut number = |what: &str| -> Result<u64, String> {
         parts
@@ -88,9 +89,33 @@ fn parse_request(
     let code = parts
         .next()
         .ok_or_else(|| format!("{kind} request: missing link code"))?;
+    let (scenario, config) = resolve_code(code)?;
+    Ok((a, b, scenario, config))
+}
+
+thread_local! {
+    /// The last link code this thread resolved, and what it resolved to: a sweep sends the same
+    /// code (scenario text included) with every unit of a point, so a worker reads it once.
+    static LAST_RESOLVED: RefCell<Option<(String, Scenario, RunConfig)>> = const { RefCell::new(None) };
+}
+
+/// The scenario and run configuration a link code describes (cached for a repeated code).
+fn resolve_code(code: &str) -> Result<(Scenario, RunConfig), String> {
+    let hit = LAST_RESOLVED.with(|last| {
+        last.borrow()
+            .as_ref()
+            .filter(|(c, _, _)| c == code)
+            .map(|(_, s, config)| (s.clone(), config.clone()))
+    });
+    if let Some(hit) = hit {
+        return Ok(hit);
+    }
     let spec = crate::codec::decode(code).map_err(|e| e.to_string())?;
     let (scenario, config) = spec.resolve()?;
-    Ok((a, b, scenario, config))
+    LAST_RESOLVED.with(|last| {
+        *last.borrow_mut() = Some((code.to_string(), scenario.clone(), config.clone()));
+    });
+    Ok((scenario, config))
 }
 
 fn run(request: &str) -> Result<Counts, String> {
