@@ -11,8 +11,10 @@
 //! custom scenario; the run is the same), because the web app fetches built-in scenarios and a
 //! worker's wasm has none at hand (see [`crate::scenarios`]).
 
+use std::borrow::Borrow;
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::thread::LocalKey;
 
 use crate::engine::{RunConfig, Scenario};
 use crate::spec::{RunSpec, ScenarioSource};
@@ -36,31 +38,50 @@ pub fn request(spec: &RunSpec, first_seed: u64, runs: u64) -> String {
 thread_local! {
     /// The set-up [`work_code`] encoded last, and its code: a sweep asks for many requests of
     /// one set-up, and compressing a scenario's text takes milliseconds.
-    static LAST_CODE: RefCell<Option<(RunSpec, Rc<str>)>> = const { RefCell::new(None) };
+    static LAST_CODE: LastOne<RunSpec, Rc<str>> = const { RefCell::new(None) };
+    /// The last link code [`resolve_code`] read, and what it gave: a sweep sends the same code
+    /// (scenario text included) with every unit of a point, so a worker reads it once.
+    static LAST_RESOLVED: LastOne<String, Resolved> = const { RefCell::new(None) };
+}
+
+/// A one-entry memo: the last key asked about and its value.
+type LastOne<K, V> = RefCell<Option<(K, V)>>;
+
+/// What `compute` gives for `key`, remembered in `last` for the next call with the same key
+/// (one entry: a sweep asks about one set-up many times in a row).
+fn remembered<Q, V>(
+    last: &'static LocalKey<LastOne<Q::Owned, V>>,
+    key: &Q,
+    compute: impl FnOnce() -> V,
+) -> V
+where
+    Q: ToOwned + PartialEq + ?Sized,
+    V: Clone,
+{
+    let hit = last.with_borrow(|l| {
+        l.as_ref()
+            .filter(|(k, _)| k.borrow() == key)
+            .map(|(_, v)| v.clone())
+    });
+    hit.unwrap_or_else(|| {
+        let value = compute();
+        last.set(Some((key.to_owned(), value.clone())));
+        value
+    })
 }
 
 /// The link code of `spec` with its scenario's text in it.
 fn work_code(spec: &RunSpec) -> Rc<str> {
-    if let Some(code) = LAST_CODE.with_borrow(|last| {
-        last.as_ref()
-            .filter(|(s, _)| s == spec)
-            .map(|(_, code)| code.clone())
-    }) {
-        return code;
-    }
-    let code: Rc<str> = match &spec.scenario {
-        ScenarioSource::Builtin(id) => match crate::scenarios::source(id) {
-            Some(text) => crate::codec::encode(&RunSpec {
+    remembered(&LAST_CODE, spec, || {
+        let with_text = match &spec.scenario {
+            ScenarioSource::Builtin(id) => crate::scenarios::source(id).map(|text| RunSpec {
                 scenario: ScenarioSource::Custom(text.to_string()),
                 ..spec.clone()
             }),
-            None => crate::codec::encode(spec),
-        },
-        ScenarioSource::Custom(_) => crate::codec::encode(spec),
-    }
-    .into();
-    LAST_CODE.set(Some((spec.clone(), code.clone())));
-    code
+            ScenarioSource::Custom(_) => None,
+        };
+        crate::codec::encode(with_text.as_ref().unwrap_or(spec)).into()
+    })
 }
 
 /// Runs a request and answers it (never panics on any input).
@@ -93,29 +114,15 @@ fn parse_request(
     Ok((a, b, scenario, config))
 }
 
-thread_local! {
-    /// The last link code this thread resolved, and what it resolved to: a sweep sends the same
-    /// code (scenario text included) with every unit of a point, so a worker reads it once.
-    static LAST_RESOLVED: RefCell<Option<(String, Scenario, RunConfig)>> = const { RefCell::new(None) };
-}
+/// A link code's scenario and run configuration, or why it has none.
+type Resolved = Result<(Scenario, RunConfig), String>;
 
-/// The scenario and run configuration a link code describes (cached for a repeated code).
-fn resolve_code(code: &str) -> Result<(Scenario, RunConfig), String> {
-    let hit = LAST_RESOLVED.with(|last| {
-        last.borrow()
-            .as_ref()
-            .filter(|(c, _, _)| c == code)
-            .map(|(_, s, config)| (s.clone(), config.clone()))
-    });
-    if let Some(hit) = hit {
-        return Ok(hit);
-    }
-    let spec = crate::codec::decode(code).map_err(|e| e.to_string())?;
-    let (scenario, config) = spec.resolve()?;
-    LAST_RESOLVED.with(|last| {
-        *last.borrow_mut() = Some((code.to_string(), scenario.clone(), config.clone()));
-    });
-    Ok((scenario, config))
+/// The scenario and run configuration a link code describes (remembered for a repeated code).
+fn resolve_code(code: &str) -> Resolved {
+    remembered(&LAST_RESOLVED, code, || {
+        let spec = crate::codec::decode(code).map_err(|e| e.to_string())?;
+        spec.resolve()
+    })
 }
 
 fn run(request: &str) -> Result<Counts, String> {
@@ -271,6 +278,24 @@ mod tests {
         assert_eq!(reply.runs, 30);
         assert_eq!(reply.violating, direct.violating_runs);
         assert_eq!(reply.events, direct.events);
+    }
+
+    #[test]
+    fn remembered_set_ups_never_answer_for_another() {
+        // Alternating set-ups: each answer must be its own set-up's, not the last one's.
+        let mut spec = RunSpec::builtin("list-queue");
+        spec.knobs.insert("people".into(), 5);
+        for variant in ["naive", "fixed", "fixed", "naive"] {
+            spec.variant = variant.into();
+            let reply = parse_reply(&serve(&request(&spec, 1, 20))).unwrap();
+            let (s, c) = spec.resolve().unwrap();
+            let direct = crate::api::sweep(&s, &c, 1, 20).unwrap();
+            assert_eq!(
+                (reply.violating, reply.events),
+                (direct.violating_runs, direct.events),
+                "{variant}"
+            );
+        }
     }
 
     #[test]
