@@ -9,6 +9,7 @@ use crate::engine::scenario::JobStrategy;
 use crate::engine::sim::job::JobStep;
 use crate::engine::sim::state::{FlowRun, KvEntry, Pending};
 use crate::engine::sim::Sim;
+use crate::engine::sort::sort;
 use crate::engine::systems::CoValue;
 use crate::engine::value::Symbols;
 use crate::engine::{compile, Model, RunConfig, Scenario};
@@ -133,7 +134,7 @@ impl<'s> RunIndex<'s> {
             .enumerate()
             .map(|(i, r)| (r.id, i as u64))
             .collect();
-        order.sort_unstable();
+        sort(&mut order);
         let mut index = RunIndex {
             live: order
                 .into_iter()
@@ -391,7 +392,7 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
                 _ => None,
             })
             .collect();
-        working.sort_unstable();
+        sort(&mut working);
         for (t, id) in working {
             let r = runs.run(id).expect("a live run");
             items.push(format!(
@@ -435,7 +436,7 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
             _ => None,
         })
         .collect();
-    waiting.sort_unstable();
+    sort(&mut waiting);
     out.push(SystemSnapshot {
         name: "Waiting flows".to_string(),
         items: waiting
@@ -495,7 +496,7 @@ fn crm(sim: &Sim) -> Option<SystemSnapshot> {
             duration(crm.sync_interval_ms)
         ));
     }
-    incoming.sort();
+    sort(&mut incoming);
     items.extend(incoming.into_iter().map(|(_, s)| s));
     for (p, rec) in state.crm.records() {
         let owner = rec.owner.map_or("no owner yet".to_string(), |o| {
@@ -560,7 +561,7 @@ fn webhooks(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
                 }
             }
         }
-        items.sort();
+        sort(&mut items);
         let mut lines: Vec<String> = items.into_iter().map(|(_, s)| s).collect();
         for ((p, x), (extra, _)) in &state.injected.webhook_delays {
             if *x == wi {

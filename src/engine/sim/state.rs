@@ -148,7 +148,7 @@ fn agenda_order<A: std::borrow::Borrow<Agendum>>(items: &[A]) -> Vec<usize> {
         .enumerate()
         .map(|(i, a)| (a.borrow().time, a.borrow().seq, i))
         .collect();
-    keys.sort_unstable();
+    crate::engine::sort::sort(&mut keys);
     keys.into_iter().map(|(_, _, i)| i).collect()
 }
 
