@@ -1,0 +1,452 @@
+//! Reading scenario types from a JSON value: the one reader of scenario JSON (the web app, the
+//! CLI, variant patches and tests all use it).
+//!
+//! Each scenario type implements [`FromJson`] in a few lines next to its definition, with the
+//! [`fields!`] and [`variants!`] macros; the work (finding keys, refusing unknown ones, error
+//! messages) happens in the shared, non-generic helpers here, so that the web app's wasm stays
+//! small. It reads what serde's derived deserialisers read (externally tagged enums, a struct
+//! only from a JSON object), with serde's error messages, and names the place of an error as a
+//! path into the document: `campaigns[0].flow[1]: unknown variant `teleport`, expected …`.
+
+use super::Json;
+use crate::engine::vec_map::VecMap;
+use serde_json::Map;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Why JSON could not be read as a scenario type: what is wrong, and where.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ReadError {
+    /// Where in the document, e.g. `campaigns[0].flow[1]` (empty: the document itself).
+    path: String,
+    message: String,
+}
+
+impl ReadError {
+    #[cold]
+    pub fn new(message: impl Into<String>) -> Self {
+        ReadError {
+            path: String::new(),
+            message: message.into(),
+        }
+    }
+
+    /// "invalid type: string \"x\", expected a string"
+    #[cold]
+    pub fn invalid_type(found: &Json, expected: &str) -> Self {
+        let found = match found {
+            Json::Null => "null".to_string(),
+            Json::Bool(b) => format!("boolean `{b}`"),
+            Json::Number(n) if n.is_f64() => format!("floating point `{n}`"),
+            Json::Number(n) => format!("integer `{n}`"),
+            Json::String(s) => format!("string \"{s}\""),
+            Json::Array(_) => "sequence".to_string(),
+            Json::Object(_) => "map".to_string(),
+        };
+        Self::new(format!("invalid type: {found}, expected {expected}"))
+    }
+
+    /// The place of the error in the document (empty: the document itself).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What is wrong, without the place.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The same error, one object key further out.
+    #[cold]
+    pub fn at_key(self, key: &str) -> Self {
+        let plain = !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        self.within(if plain {
+            key.to_string()
+        } else {
+            format!("[\"{key}\"]")
+        })
+    }
+
+    /// The same error, one array index further out.
+    #[cold]
+    pub fn at_index(self, index: usize) -> Self {
+        self.within(format!("[{index}]"))
+    }
+
+    fn within(mut self, mut step: String) -> Self {
+        if !(self.path.is_empty() || self.path.starts_with('[')) {
+            step.push('.');
+        }
+        step.push_str(&self.path);
+        self.path = step;
+        self
+    }
+}
+
+/// A syntax error of the JSON text (it names its line and column).
+impl From<serde_json::Error> for ReadError {
+    fn from(e: serde_json::Error) -> Self {
+        ReadError::new(e.to_string())
+    }
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Shown as its message (like its `Display`).
+impl fmt::Debug for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// A type read from JSON.
+pub trait FromJson: Sized {
+    fn from_json(v: &Json) -> Result<Self, ReadError>;
+}
+
+/// Reads a `T` from JSON text: a syntax error names its line and column, an error in the
+/// content its path.
+pub fn from_text<T: FromJson>(text: &str) -> Result<T, ReadError> {
+    T::from_json(&serde_json::from_str(text)?)
+}
+
+/// "`a`, `b` or `c`" as serde writes what it expected: "there are no fields" when empty.
+#[cold]
+fn one_of(names: &[&str], kind: &str) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.as_slice() {
+        [] => format!("there are no {kind}s"),
+        [one] => format!("expected {one}"),
+        [a, b] => format!("expected {a} or {b}"),
+        all => format!("expected one of {}", all.join(", ")),
+    }
+}
+
+// ---- structs --------------------------------------------------------------------------
+
+/// The fields of a JSON object being read as a struct (or as a struct variant's content).
+pub struct Fields<'a> {
+    map: &'a Map<String, Json>,
+    /// The variant whose content this is, if any: a step of an error's path.
+    variant: Option<&'a str>,
+}
+
+impl<'a> Fields<'a> {
+    /// The fields of `v`, which must be an object; `what` is the struct, e.g. "struct Knob".
+    pub fn of(v: &'a Json, what: &str) -> Result<Self, ReadError> {
+        match v {
+            Json::Object(map) => Ok(Fields { map, variant: None }),
+            _ => Err(ReadError::invalid_type(v, what)),
+        }
+    }
+
+    /// Refuses a key that is not one of `keys` (a struct that denies unknown fields).
+    pub fn deny_unknown(&self, keys: &[&str]) -> Result<(), ReadError> {
+        match self.map.keys().find(|k| !keys.contains(&k.as_str())) {
+            Some(k) => Err(self.placed(ReadError::new(format!(
+                "unknown field `{k}`, {}",
+                one_of(keys, "field")
+            )))),
+            None => Ok(()),
+        }
+    }
+
+    /// The field `key`, which must be there.
+    pub fn req<T: FromJson>(&self, key: &str) -> Result<T, ReadError> {
+        match self.map.get(key) {
+            Some(v) => self.read(v, key),
+            None => Err(self.placed(ReadError::new(format!("missing field `{key}`")))),
+        }
+    }
+
+    /// The field `key`, or `default()` when it is absent.
+    pub fn or<T: FromJson>(&self, key: &str, default: fn() -> T) -> Result<T, ReadError> {
+        match self.map.get(key) {
+            Some(v) => self.read(v, key),
+            None => Ok(default()),
+        }
+    }
+
+    /// The field `key`, or its type's default when it is absent.
+    pub fn or_default<T: FromJson + Default>(&self, key: &str) -> Result<T, ReadError> {
+        self.or(key, T::default)
+    }
+
+    /// Which of `key` and its `alias` the object uses (`key` when neither); both is an error.
+    pub fn aliased(
+        &self,
+        key: &'static str,
+        alias: &'static str,
+    ) -> Result<&'static str, ReadError> {
+        match (self.map.contains_key(key), self.map.contains_key(alias)) {
+            (true, true) => Err(self.placed(ReadError::new(format!("duplicate field `{key}`")))),
+            (false, true) => Ok(alias),
+            _ => Ok(key),
+        }
+    }
+
+    fn read<T: FromJson>(&self, v: &Json, key: &str) -> Result<T, ReadError> {
+        T::from_json(v).map_err(|e| self.placed(e.at_key(key)))
+    }
+
+    #[cold]
+    fn placed(&self, e: ReadError) -> ReadError {
+        match self.variant {
+            Some(name) => e.at_key(name),
+            None => e,
+        }
+    }
+}
+
+/// Reads a struct (or a struct variant's content) from [`Fields`]:
+/// `fields!(Fields::of(v, "struct Knob")?, Knob { name: req, description: or_default, .. })`,
+/// with `deny` before the type to refuse unknown keys. Each field is read by the `Fields`
+/// method named after it (`req`, `or_default`, `or(default_fn)`) under its own name, or under
+/// `as "key"`; `| "alias"` accepts a second name. Fields not read from JSON follow a `;`, with
+/// their values.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! fields {
+    ($fields:expr, deny $($ty:ident)::+ { $($field:ident $(as $key:literal)? $(| $alias:literal)?: $how:ident $(($default:expr))?),* $(; $($other:ident: $value:expr),*)? $(,)? }) => {{
+        let f = $fields;
+        f.deny_unknown(&[$($($alias,)? $crate::fields!(@key $field $($key)?)),*])?;
+        $crate::fields!(@read f, $($ty)::+ { $($field $($key)? $(| $alias)?: $how $(($default))?),* } { $($($other: $value),*)? })
+    }};
+    ($fields:expr, $($ty:ident)::+ { $($field:ident $(as $key:literal)? $(| $alias:literal)?: $how:ident $(($default:expr))?),* $(; $($other:ident: $value:expr),*)? $(,)? }) => {{
+        let f = $fields;
+        $crate::fields!(@read f, $($ty)::+ { $($field $($key)? $(| $alias)?: $how $(($default))?),* } { $($($other: $value),*)? })
+    }};
+    (@read $f:ident, $($ty:ident)::+ { $($field:ident $($key:literal)? $(| $alias:literal)?: $how:ident $(($default:expr))?),* } { $($other:ident: $value:expr),* }) => {
+        $($ty)::+ {
+            $($field: $f.$how($crate::fields!(@pick $f, $crate::fields!(@key $field $($key)?) $(, $alias)?) $(, $default)?)?,)*
+            $($other: $value,)*
+        }
+    };
+    (@key $field:ident) => { stringify!($field) };
+    (@key $field:ident $key:literal) => { $key };
+    (@pick $f:ident, $key:expr) => { $key };
+    (@pick $f:ident, $key:expr, $alias:literal) => { $f.aliased($key, $alias)? };
+}
+pub use fields;
+
+// ---- enums ----------------------------------------------------------------------------
+
+/// An externally tagged enum value: a unit variant's name as a string, or an object with one
+/// key, the variant's name, whose value is the variant's content.
+pub struct Tag<'a> {
+    pub name: &'a str,
+    content: Option<&'a Json>,
+}
+
+impl<'a> Tag<'a> {
+    pub fn of(v: &'a Json) -> Result<Self, ReadError> {
+        match v {
+            Json::String(name) => Ok(Tag {
+                name,
+                content: None,
+            }),
+            Json::Object(map) => match map.iter().next() {
+                Some((name, content)) if map.len() == 1 => Ok(Tag {
+                    name,
+                    content: Some(content),
+                }),
+                _ => Err(ReadError::new(
+                    "invalid value: map, expected map with a single key",
+                )),
+            },
+            _ => Err(ReadError::invalid_type(v, "string or map")),
+        }
+    }
+
+    /// A unit variant: `value`, if there is no content (or null).
+    pub fn unit<T>(&self, value: T) -> Result<T, ReadError> {
+        self.no_content().map(|()| value)
+    }
+
+    fn no_content(&self) -> Result<(), ReadError> {
+        match self.content {
+            None | Some(Json::Null) => Ok(()),
+            Some(c) => Err(ReadError::invalid_type(c, "unit").at_key(self.name)),
+        }
+    }
+
+    /// A newtype variant's content.
+    pub fn newtype<T: FromJson>(&self) -> Result<T, ReadError> {
+        T::from_json(self.content("newtype variant")?).map_err(|e| e.at_key(self.name))
+    }
+
+    /// A struct variant's content (read it with [`fields!`]).
+    pub fn fields(&self) -> Result<Fields<'a>, ReadError> {
+        match self.content("struct variant")? {
+            Json::Object(map) => Ok(Fields {
+                map,
+                variant: Some(self.name),
+            }),
+            c => Err(ReadError::invalid_type(c, "struct variant").at_key(self.name)),
+        }
+    }
+
+    fn content(&self, kind: &str) -> Result<&'a Json, ReadError> {
+        self.content
+            .ok_or_else(|| ReadError::new(format!("invalid type: unit variant, expected {kind}")))
+    }
+
+    /// The error for a variant not among `names`.
+    #[cold]
+    pub fn unknown(&self, names: &[&str]) -> ReadError {
+        ReadError::new(format!(
+            "unknown variant `{}`, {}",
+            self.name,
+            one_of(names, "variant")
+        ))
+    }
+}
+
+/// Reads an externally tagged enum: `variants!(v, t { "name" => expr, .. })` matches the
+/// variant's name (`t` is the [`Tag`]); any other name is an unknown variant.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! variants {
+    ($v:expr, $t:ident { $($name:literal => $read:expr),* $(,)? }) => {{
+        let $t = $crate::engine::scenario::read::Tag::of($v)?;
+        match $t.name {
+            $($name => $read,)*
+            _ => return Err($t.unknown(&[$($name),*])),
+        }
+    }};
+}
+pub use variants;
+
+/// An enum whose variants are all unit variants, read from their names (`names`, in the order
+/// of `values`).
+pub fn unit_variant<T: Copy>(v: &Json, names: &[&str], values: &[T]) -> Result<T, ReadError> {
+    let t = Tag::of(v)?;
+    match names.iter().position(|n| *n == t.name) {
+        Some(i) => t.no_content().map(|()| values[i]),
+        None => Err(t.unknown(names)),
+    }
+}
+
+// ---- primitives and containers ----------------------------------------------------------
+
+impl FromJson for String {
+    fn from_json(v: &Json) -> Result<Self, ReadError> {
+        match v {
+            Json::String(s) => Ok(s.clone()),
+            _ => Err(ReadError::invalid_type(v, "a string")),
+        }
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(v: &Json) -> Result<Self, ReadError> {
+        match v {
+            Json::Bool(b) => Ok(*b),
+            _ => Err(ReadError::invalid_type(v, "a boolean")),
+        }
+    }
+}
+
+impl FromJson for Json {
+    fn from_json(v: &Json) -> Result<Self, ReadError> {
+        Ok(v.clone())
+    }
+}
+
+/// The whole number `v` (a float is of another type); `what` names the type read ("u32").
+fn whole<'a>(v: &'a Json, what: &str) -> Result<&'a serde_json::Number, ReadError> {
+    match v {
+        Json::Number(n) if !n.is_f64() => Ok(n),
+        _ => Err(ReadError::invalid_type(v, what)),
+    }
+}
+
+#[cold]
+fn out_of_range(n: &serde_json::Number, what: &str) -> ReadError {
+    ReadError::new(format!("invalid value: integer `{n}`, expected {what}"))
+}
+
+/// A whole number from 0 to `max`.
+fn unsigned(v: &Json, what: &str, max: u64) -> Result<u64, ReadError> {
+    let n = whole(v, what)?;
+    n.as_u64()
+        .filter(|u| *u <= max)
+        .ok_or_else(|| out_of_range(n, what))
+}
+
+impl FromJson for i64 {
+    fn from_json(v: &Json) -> Result<Self, ReadError> {
+        let n = whole(v, "i64")?;
+        n.as_i64().ok_or_else(|| out_of_range(n, "i64"))
+    }
+}
+
+impl FromJson for u64 {
+    fn from_json(v: &Json) -> Result<Self, ReadError> {
+        unsigned(v, "u64", u64::MAX)
+    }
+}
+
+impl FromJson for u32 {
+    fn from_json(v: &Json) -> Result<Self, ReadError> {
+        unsigned(v, "u32", u32::MAX.into()).map(|u| u as u32)
+    }
+}
+
+impl<T: FromJson> FromJson for Option<T> {
+    fn from_json(v: &Json) -> Result<Self, ReadError> {
+        match v {
+            Json::Null => Ok(None),
+            _ => T::from_json(v).map(Some),
+        }
+    }
+}
+
+impl<T: FromJson> FromJson for Box<T> {
+    fn from_json(v: &Json) -> Result<Self, ReadError> {
+        T::from_json(v).map(Box::new)
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(v: &Json) -> Result<Self, ReadError> {
+        let Json::Array(items) = v else {
+            return Err(ReadError::invalid_type(v, "a sequence"));
+        };
+        let read = |(i, item)| T::from_json(item).map_err(|e| e.at_index(i));
+        items.iter().enumerate().map(read).collect()
+    }
+}
+
+/// The entries of a JSON object, read as `T`s.
+fn entries<T: FromJson>(v: &Json) -> Result<Vec<(String, T)>, ReadError> {
+    let Json::Object(map) = v else {
+        return Err(ReadError::invalid_type(v, "a map"));
+    };
+    let read = |(k, x): (&String, &Json)| match T::from_json(x) {
+        Ok(x) => Ok((k.clone(), x)),
+        Err(e) => Err(e.at_key(k)),
+    };
+    map.iter().map(read).collect()
+}
+
+impl<T: FromJson> FromJson for BTreeMap<String, T> {
+    fn from_json(v: &Json) -> Result<Self, ReadError> {
+        Ok(entries(v)?.into_iter().collect())
+    }
+}
+
+impl<T: FromJson> FromJson for VecMap<String, T> {
+    fn from_json(v: &Json) -> Result<Self, ReadError> {
+        Ok(entries(v)?.into_iter().collect())
+    }
+}
