@@ -14,9 +14,13 @@ use serde_json::Map;
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// Why JSON could not be read as a scenario type: what is wrong, and where.
+/// Why JSON could not be read as a scenario type: what is wrong, and where. (Boxed: a result
+/// carrying it is no bigger than its value, which keeps the readers small.)
 #[derive(Clone, PartialEq, Eq)]
-pub struct ReadError {
+pub struct ReadError(Box<Detail>);
+
+#[derive(Clone, PartialEq, Eq)]
+struct Detail {
     /// Where in the document, e.g. `campaigns[0].flow[1]` (empty: the document itself).
     path: String,
     message: String,
@@ -25,10 +29,10 @@ pub struct ReadError {
 impl ReadError {
     #[cold]
     pub fn new(message: impl Into<String>) -> Self {
-        ReadError {
+        ReadError(Box::new(Detail {
             path: String::new(),
             message: message.into(),
-        }
+        }))
     }
 
     /// "invalid type: string \"x\", expected a string"
@@ -48,12 +52,12 @@ impl ReadError {
 
     /// The place of the error in the document (empty: the document itself).
     pub fn path(&self) -> &str {
-        &self.path
+        &self.0.path
     }
 
     /// What is wrong, without the place.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// The same error, one object key further out.
@@ -74,11 +78,12 @@ impl ReadError {
     }
 
     fn within(mut self, mut step: String) -> Self {
-        if !(self.path.is_empty() || self.path.starts_with('[')) {
+        let path = &mut self.0.path;
+        if !(path.is_empty() || path.starts_with('[')) {
             step.push('.');
         }
-        step.push_str(&self.path);
-        self.path = step;
+        step.push_str(path);
+        *path = step;
         self
     }
 }
@@ -92,10 +97,10 @@ impl From<serde_json::Error> for ReadError {
 
 impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.path.is_empty() {
-            write!(f, "{}: ", self.path)?;
+        if !self.0.path.is_empty() {
+            write!(f, "{}: ", self.0.path)?;
         }
-        f.write_str(&self.message)
+        f.write_str(&self.0.message)
     }
 }
 
@@ -161,14 +166,16 @@ impl<'a> Fields<'a> {
     }
 
     /// The field `key`, which must be there.
+    #[inline(never)]
     pub fn req<T: FromJson>(&self, key: &str) -> Result<T, ReadError> {
         match self.map.get(key) {
             Some(v) => self.read(v, key),
-            None => Err(self.placed(ReadError::new(format!("missing field `{key}`")))),
+            None => Err(self.missing(key)),
         }
     }
 
     /// The field `key`, or `default()` when it is absent.
+    #[inline(never)]
     pub fn or<T: FromJson>(&self, key: &str, default: fn() -> T) -> Result<T, ReadError> {
         match self.map.get(key) {
             Some(v) => self.read(v, key),
@@ -179,6 +186,15 @@ impl<'a> Fields<'a> {
     /// The field `key`, or its type's default when it is absent.
     pub fn or_default<T: FromJson + Default>(&self, key: &str) -> Result<T, ReadError> {
         self.or(key, T::default)
+    }
+
+    /// Reads the field `key` into `slot`, if it is there (else `slot` keeps its default).
+    #[inline(never)]
+    pub fn fill<T: FromJson>(&self, key: &str, slot: &mut T) -> Result<(), ReadError> {
+        if let Some(v) = self.map.get(key) {
+            *slot = self.read(v, key)?;
+        }
+        Ok(())
     }
 
     /// Which of `key` and its `alias` the object uses (`key` when neither); both is an error.
@@ -199,6 +215,11 @@ impl<'a> Fields<'a> {
     }
 
     #[cold]
+    fn missing(&self, key: &str) -> ReadError {
+        self.placed(ReadError::new(format!("missing field `{key}`")))
+    }
+
+    #[cold]
     fn placed(&self, e: ReadError) -> ReadError {
         match self.variant {
             Some(name) => e.at_key(name),
@@ -209,28 +230,48 @@ impl<'a> Fields<'a> {
 
 /// Reads a struct (or a struct variant's content) from [`Fields`]:
 /// `fields!(Fields::of(v, "struct Knob")?, Knob { name: req, description: or_default, .. })`,
-/// with `deny` before the type to refuse unknown keys. Each field is read by the `Fields`
-/// method named after it (`req`, `or_default`, `or(default_fn)`) under its own name, or under
-/// `as "key"`; `| "alias"` accepts a second name. Fields not read from JSON follow a `;`, with
-/// their values.
+/// with `deny` before the type to refuse unknown keys. Each field is read under its own name,
+/// or under `as "key"` (`| "alias"` accepts a second name): `req` (it must be there),
+/// `or_default` or `or(default_fn)` (the default when absent). Fields not read from JSON
+/// follow a `;`, with their values.
+///
+/// A struct is built with its defaults first and its optional fields read into it (a failed
+/// read drops one value, not each field read so far: less code); a struct variant (a path
+/// `Enum::Variant`) is built field by field.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! fields {
     ($fields:expr, deny $($ty:ident)::+ { $($field:ident $(as $key:literal)? $(| $alias:literal)?: $how:ident $(($default:expr))?),* $(; $($other:ident: $value:expr),*)? $(,)? }) => {{
         let f = $fields;
         f.deny_unknown(&[$($($alias,)? $crate::fields!(@key $field $($key)?)),*])?;
-        $crate::fields!(@read f, $($ty)::+ { $($field $($key)? $(| $alias)?: $how $(($default))?),* } { $($($other: $value),*)? })
+        $crate::fields!(@build f, $($ty)::+ { $($field $($key)? $(| $alias)?: $how $(($default))?),* } { $($($other: $value),*)? })
     }};
     ($fields:expr, $($ty:ident)::+ { $($field:ident $(as $key:literal)? $(| $alias:literal)?: $how:ident $(($default:expr))?),* $(; $($other:ident: $value:expr),*)? $(,)? }) => {{
         let f = $fields;
-        $crate::fields!(@read f, $($ty)::+ { $($field $($key)? $(| $alias)?: $how $(($default))?),* } { $($($other: $value),*)? })
+        $crate::fields!(@build f, $($ty)::+ { $($field $($key)? $(| $alias)?: $how $(($default))?),* } { $($($other: $value),*)? })
     }};
-    (@read $f:ident, $($ty:ident)::+ { $($field:ident $($key:literal)? $(| $alias:literal)?: $how:ident $(($default:expr))?),* } { $($other:ident: $value:expr),* }) => {
+    // A struct: defaults first, then the optional fields read into it.
+    (@build $f:ident, $ty:ident { $($field:ident $($key:literal)? $(| $alias:literal)?: $how:ident $(($default:expr))?),* } { $($other:ident: $value:expr),* }) => {{
+        #[allow(unused_mut)] // when every field is required
+        let mut x = $ty {
+            $($field: $crate::fields!(@init $f, $crate::fields!(@pick $f, $crate::fields!(@key $field $($key)?) $(, $alias)?), $how $(($default))?),)*
+            $($other: $value,)*
+        };
+        $($crate::fields!(@fill $f, x.$field, $crate::fields!(@pick $f, $crate::fields!(@key $field $($key)?) $(, $alias)?), $how);)*
+        x
+    }};
+    // A struct variant: field by field.
+    (@build $f:ident, $($ty:ident)::+ { $($field:ident $($key:literal)? $(| $alias:literal)?: $how:ident $(($default:expr))?),* } { $($other:ident: $value:expr),* }) => {
         $($ty)::+ {
             $($field: $f.$how($crate::fields!(@pick $f, $crate::fields!(@key $field $($key)?) $(, $alias)?) $(, $default)?)?,)*
             $($other: $value,)*
         }
     };
+    (@init $f:ident, $key:expr, req) => { $f.req($key)? };
+    (@init $f:ident, $key:expr, or ($default:expr)) => { $default() };
+    (@init $f:ident, $key:expr, or_default) => { Default::default() };
+    (@fill $f:ident, $slot:expr, $key:expr, req) => {};
+    (@fill $f:ident, $slot:expr, $key:expr, $how:ident) => { $f.fill($key, &mut $slot)? };
     (@key $field:ident) => { stringify!($field) };
     (@key $field:ident $key:literal) => { $key };
     (@pick $f:ident, $key:expr) => { $key };
@@ -422,31 +463,38 @@ impl<T: FromJson> FromJson for Vec<T> {
         let Json::Array(items) = v else {
             return Err(ReadError::invalid_type(v, "a sequence"));
         };
-        let read = |(i, item)| T::from_json(item).map_err(|e| e.at_index(i));
-        items.iter().enumerate().map(read).collect()
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            out.push(T::from_json(item).map_err(|e| e.at_index(i))?);
+        }
+        Ok(out)
     }
 }
 
-/// The entries of a JSON object, read as `T`s.
-fn entries<T: FromJson>(v: &Json) -> Result<Vec<(String, T)>, ReadError> {
-    let Json::Object(map) = v else {
-        return Err(ReadError::invalid_type(v, "a map"));
-    };
-    let read = |(k, x): (&String, &Json)| match T::from_json(x) {
-        Ok(x) => Ok((k.clone(), x)),
-        Err(e) => Err(e.at_key(k)),
-    };
-    map.iter().map(read).collect()
+/// The entries of a JSON object (in key order).
+fn object(v: &Json) -> Result<&Map<String, Json>, ReadError> {
+    match v {
+        Json::Object(map) => Ok(map),
+        _ => Err(ReadError::invalid_type(v, "a map")),
+    }
 }
 
 impl<T: FromJson> FromJson for BTreeMap<String, T> {
     fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(entries(v)?.into_iter().collect())
+        let mut out = BTreeMap::new();
+        for (k, x) in object(v)? {
+            out.insert(k.clone(), T::from_json(x).map_err(|e| e.at_key(k))?);
+        }
+        Ok(out)
     }
 }
 
 impl<T: FromJson> FromJson for VecMap<String, T> {
     fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(entries(v)?.into_iter().collect())
+        let mut out = VecMap::new();
+        for (k, x) in object(v)? {
+            out.insert(k.clone(), T::from_json(x).map_err(|e| e.at_key(k))?);
+        }
+        Ok(out)
     }
 }
