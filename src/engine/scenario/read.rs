@@ -168,17 +168,15 @@ impl<'a> Fields<'a> {
     /// The field `key`, which must be there.
     #[inline(never)]
     pub fn req<T: FromJson>(&self, key: &str) -> Result<T, ReadError> {
-        match self.map.get(key) {
-            Some(v) => self.read(v, key),
-            None => Err(self.missing(key)),
-        }
+        let v = self.value(key)?;
+        T::from_json(v).map_err(|e| self.failed(e, key))
     }
 
     /// The field `key`, or `default()` when it is absent.
     #[inline(never)]
     pub fn or<T: FromJson>(&self, key: &str, default: fn() -> T) -> Result<T, ReadError> {
         match self.map.get(key) {
-            Some(v) => self.read(v, key),
+            Some(v) => T::from_json(v).map_err(|e| self.failed(e, key)),
             None => Ok(default()),
         }
     }
@@ -192,7 +190,7 @@ impl<'a> Fields<'a> {
     #[inline(never)]
     pub fn fill<T: FromJson>(&self, key: &str, slot: &mut T) -> Result<(), ReadError> {
         if let Some(v) = self.map.get(key) {
-            *slot = self.read(v, key)?;
+            *slot = T::from_json(v).map_err(|e| self.failed(e, key))?;
         }
         Ok(())
     }
@@ -210,13 +208,18 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn read<T: FromJson>(&self, v: &Json, key: &str) -> Result<T, ReadError> {
-        T::from_json(v).map_err(|e| self.placed(e.at_key(key)))
+    /// The value of field `key`, which must be there.
+    fn value(&self, key: &str) -> Result<&'a Json, ReadError> {
+        match self.map.get(key) {
+            Some(v) => Ok(v),
+            None => Err(self.placed(ReadError::new(format!("missing field `{key}`")))),
+        }
     }
 
+    /// `e`, an error reading field `key`, placed in the document.
     #[cold]
-    fn missing(&self, key: &str) -> ReadError {
-        self.placed(ReadError::new(format!("missing field `{key}`")))
+    fn failed(&self, e: ReadError, key: &str) -> ReadError {
+        self.placed(e.at_key(key))
     }
 
     #[cold]
