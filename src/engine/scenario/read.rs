@@ -186,12 +186,21 @@ impl<'a> Fields<'a> {
         self.or(key, T::default)
     }
 
-    /// Reads the field `key` into `slot`, if it is there (else `slot` keeps its default).
+    /// Reads the field `key` into `slot`: when absent, `slot` keeps its value (a default), unless
+    /// the field is `required`.
     #[inline(never)]
-    pub fn fill<T: FromJson>(&self, key: &str, slot: &mut T) -> Result<(), ReadError> {
-        if let Some(v) = self.map.get(key) {
-            *slot = T::from_json(v).map_err(|e| self.failed(e, key))?;
-        }
+    pub fn fill<T: FromJson>(
+        &self,
+        key: &str,
+        slot: &mut T,
+        required: bool,
+    ) -> Result<(), ReadError> {
+        let v = match self.map.get(key) {
+            Some(v) => v,
+            None if required => return Err(self.missing(key)),
+            None => return Ok(()),
+        };
+        *slot = T::from_json(v).map_err(|e| self.failed(e, key))?;
         Ok(())
     }
 
@@ -210,10 +219,12 @@ impl<'a> Fields<'a> {
 
     /// The value of field `key`, which must be there.
     fn value(&self, key: &str) -> Result<&'a Json, ReadError> {
-        match self.map.get(key) {
-            Some(v) => Ok(v),
-            None => Err(self.placed(ReadError::new(format!("missing field `{key}`")))),
-        }
+        self.map.get(key).ok_or_else(|| self.missing(key))
+    }
+
+    #[cold]
+    fn missing(&self, key: &str) -> ReadError {
+        self.placed(ReadError::new(format!("missing field `{key}`")))
     }
 
     /// `e`, an error reading field `key`, placed in the document.
@@ -270,17 +281,65 @@ macro_rules! fields {
             $($other: $value,)*
         }
     };
-    (@init $f:ident, $key:expr, req) => { $f.req($key)? };
+    (@init $f:ident, $key:expr, req) => { $crate::engine::scenario::read::Blank::blank() };
     (@init $f:ident, $key:expr, or ($default:expr)) => { $default() };
     (@init $f:ident, $key:expr, or_default) => { Default::default() };
-    (@fill $f:ident, $slot:expr, $key:expr, req) => {};
-    (@fill $f:ident, $slot:expr, $key:expr, $how:ident) => { $f.fill($key, &mut $slot)? };
+    (@fill $f:ident, $slot:expr, $key:expr, req) => { $f.fill($key, &mut $slot, true)? };
+    (@fill $f:ident, $slot:expr, $key:expr, $how:ident) => { $f.fill($key, &mut $slot, false)? };
     (@key $field:ident) => { stringify!($field) };
     (@key $field:ident $key:literal) => { $key };
     (@pick $f:ident, $key:expr) => { $key };
     (@pick $f:ident, $key:expr, $alias:literal) => { $f.aliased($key, $alias)? };
 }
 pub use fields;
+
+/// A stand-in for a required field while its struct is read (the field's value replaces it):
+/// the type's default, or for a type without one, a value of it.
+pub trait Blank {
+    fn blank() -> Self;
+}
+
+impl<T: Default> Blank for T {
+    fn blank() -> Self {
+        T::default()
+    }
+}
+
+/// `Blank` for types without a default.
+macro_rules! blanks {
+    ($($ty:ty => $blank:expr),* $(,)?) => {
+        $(impl Blank for $ty {
+            fn blank() -> Self {
+                $blank
+            }
+        })*
+    };
+}
+
+use super::{
+    Action, CheckpointDef, FieldType, JobStrategy, OutsideEvent, RecordSource, Schedule, Service,
+};
+use crate::engine::dist::Dist;
+use crate::engine::knobs::{Param, Unit};
+
+blanks! {
+    Param => Param::Literal(0),
+    Dist => Dist::Fixed(Param::Literal(0)),
+    FieldType => FieldType::Text,
+    Unit => Unit::Count,
+    JobStrategy => JobStrategy::ReadThenWrite,
+    Action => Action::DoNothing,
+    OutsideEvent => OutsideEvent::ChangeEventRedelivered,
+    Service => Service::Respond(BTreeMap::new()),
+    Schedule => Schedule { at: Param::blank(), every: None },
+    RecordSource => RecordSource { record_every: Param::blank() },
+    CheckpointDef => CheckpointDef {
+        object: String::new(),
+        dedupe_field: String::new(),
+        key: String::new(),
+        field: String::new(),
+    },
+}
 
 // ---- enums ----------------------------------------------------------------------------
 
