@@ -1,5 +1,7 @@
-//! The scenario format: serde data (JSON on disk) describing people, lists, programs,
-//! smart campaigns, the systems around them, knobs, scripted events, invariants and variants.
+//! The scenario format: data (JSON on disk) describing people, lists, programs, smart
+//! campaigns, the systems around them, knobs, scripted events, invariants and variants. Each
+//! type is read from JSON by its [`read::FromJson`] impl, next to its definition, and written
+//! by serde's `Serialize`.
 //!
 //! Everything here refers to other things by name; [`super::compile`] resolves the names,
 //! checks limits and turns a scenario plus a variant and knob values into a runnable model.
