@@ -103,7 +103,10 @@ fn read_your_writes_is_another_name_for_version_check() {
     assert_eq!(read(json!({"read_your_writes": true})), Ok(true));
     assert_eq!(read(json!({"version_check": true})), Ok(true));
     let both = read(json!({"version_check": true, "read_your_writes": true}));
-    assert_eq!(both.unwrap_err().to_string(), "duplicate field `version_check`");
+    assert_eq!(
+        both.unwrap_err().to_string(),
+        "duplicate field `version_check`"
+    );
     let unknown = error::<ChangeFeedDef>(feed(json!({"versions": 1})));
     assert!(
         unknown.contains("`read_your_writes`, `version_check`"),
@@ -115,7 +118,12 @@ fn read_your_writes_is_another_name_for_version_check() {
 fn a_parameter_is_a_whole_number_or_a_knob_name() {
     assert_eq!(Param::from_json(&json!(-5)), Ok(Param::Literal(-5)));
     assert_eq!(Param::from_json(&json!("k")), Ok(Param::Knob("k".into())));
-    for wrong in [json!(1.5), json!(true), json!(null), json!(18446744073709551615u64)] {
+    for wrong in [
+        json!(1.5),
+        json!(true),
+        json!(null),
+        json!(18446744073709551615u64),
+    ] {
         assert_eq!(
             error::<Param>(wrong),
             "data did not match any variant of untagged enum Param"
@@ -171,8 +179,8 @@ fn wrong_types_are_refused_in_serdes_words() {
 
 #[test]
 fn an_error_names_its_place_in_the_document() {
-    let err = Scenario::from_json(&with_flow(json!(["do_nothing", {"teleport": "Mars"}])))
-        .unwrap_err();
+    let err =
+        Scenario::from_json(&with_flow(json!(["do_nothing", {"teleport": "Mars"}]))).unwrap_err();
     assert_eq!(err.path(), "campaigns[0].flow[1]");
     assert!(err.message().starts_with(
         "unknown variant `teleport`, expected one of `change_data_value`, `change_score`, "

@@ -8,7 +8,12 @@
 //! only from a JSON object), with serde's error messages, and names the place of an error as a
 //! path into the document: `campaigns[0].flow[1]: unknown variant `teleport`, expected …`.
 
-use super::Json;
+use super::{
+    Action, CheckpointDef, FieldType, JobStrategy, Json, OutsideEvent, RecordSource, Schedule,
+    Service,
+};
+use crate::engine::dist::Dist;
+use crate::engine::knobs::{Param, Unit};
 use crate::engine::vec_map::VecMap;
 use serde_json::Map;
 use std::collections::BTreeMap;
@@ -249,35 +254,32 @@ impl<'a> Fields<'a> {
 /// `or_default` or `or(default_fn)` (the default when absent). Fields not read from JSON
 /// follow a `;`, with their values.
 ///
-/// A struct is built with its defaults first and its optional fields read into it (a failed
-/// read drops one value, not each field read so far: less code); a struct variant (a path
-/// `Enum::Variant`) is built field by field.
-#[macro_export]
-#[doc(hidden)]
+/// A struct is built first, with its defaults and a [`Blank`] for each required field, and its
+/// fields are then read into it (a failed read drops one value, not each field read so far:
+/// less code); a struct variant (a path `Enum::Variant`) is built field by field.
 macro_rules! fields {
     ($fields:expr, deny $($ty:ident)::+ { $($field:ident $(as $key:literal)? $(| $alias:literal)?: $how:ident $(($default:expr))?),* $(; $($other:ident: $value:expr),*)? $(,)? }) => {{
         let f = $fields;
-        f.deny_unknown(&[$($($alias,)? $crate::fields!(@key $field $($key)?)),*])?;
-        $crate::fields!(@build f, $($ty)::+ { $($field $($key)? $(| $alias)?: $how $(($default))?),* } { $($($other: $value),*)? })
+        f.deny_unknown(&[$($($alias,)? $crate::engine::scenario::read::fields!(@key $field $($key)?)),*])?;
+        $crate::engine::scenario::read::fields!(@build f, $($ty)::+ { $($field $($key)? $(| $alias)?: $how $(($default))?),* } { $($($other: $value),*)? })
     }};
     ($fields:expr, $($ty:ident)::+ { $($field:ident $(as $key:literal)? $(| $alias:literal)?: $how:ident $(($default:expr))?),* $(; $($other:ident: $value:expr),*)? $(,)? }) => {{
         let f = $fields;
-        $crate::fields!(@build f, $($ty)::+ { $($field $($key)? $(| $alias)?: $how $(($default))?),* } { $($($other: $value),*)? })
+        $crate::engine::scenario::read::fields!(@build f, $($ty)::+ { $($field $($key)? $(| $alias)?: $how $(($default))?),* } { $($($other: $value),*)? })
     }};
-    // A struct: defaults first, then the optional fields read into it.
+    // A struct: built with stand-ins, then its fields read into it.
     (@build $f:ident, $ty:ident { $($field:ident $($key:literal)? $(| $alias:literal)?: $how:ident $(($default:expr))?),* } { $($other:ident: $value:expr),* }) => {{
-        #[allow(unused_mut)] // when every field is required
         let mut x = $ty {
-            $($field: $crate::fields!(@init $f, $crate::fields!(@pick $f, $crate::fields!(@key $field $($key)?) $(, $alias)?), $how $(($default))?),)*
+            $($field: $crate::engine::scenario::read::fields!(@init $f, $crate::engine::scenario::read::fields!(@pick $f, $crate::engine::scenario::read::fields!(@key $field $($key)?) $(, $alias)?), $how $(($default))?),)*
             $($other: $value,)*
         };
-        $($crate::fields!(@fill $f, x.$field, $crate::fields!(@pick $f, $crate::fields!(@key $field $($key)?) $(, $alias)?), $how);)*
+        $($crate::engine::scenario::read::fields!(@fill $f, x.$field, $crate::engine::scenario::read::fields!(@pick $f, $crate::engine::scenario::read::fields!(@key $field $($key)?) $(, $alias)?), $how);)*
         x
     }};
     // A struct variant: field by field.
     (@build $f:ident, $($ty:ident)::+ { $($field:ident $($key:literal)? $(| $alias:literal)?: $how:ident $(($default:expr))?),* } { $($other:ident: $value:expr),* }) => {
         $($ty)::+ {
-            $($field: $f.$how($crate::fields!(@pick $f, $crate::fields!(@key $field $($key)?) $(, $alias)?) $(, $default)?)?,)*
+            $($field: $f.$how($crate::engine::scenario::read::fields!(@pick $f, $crate::engine::scenario::read::fields!(@key $field $($key)?) $(, $alias)?) $(, $default)?)?,)*
             $($other: $value,)*
         }
     };
@@ -291,7 +293,7 @@ macro_rules! fields {
     (@pick $f:ident, $key:expr) => { $key };
     (@pick $f:ident, $key:expr, $alias:literal) => { $f.aliased($key, $alias)? };
 }
-pub use fields;
+pub(crate) use fields;
 
 /// A stand-in for a required field while its struct is read (the field's value replaces it):
 /// the type's default, or for a type without one, a value of it.
@@ -315,12 +317,6 @@ macro_rules! blanks {
         })*
     };
 }
-
-use super::{
-    Action, CheckpointDef, FieldType, JobStrategy, OutsideEvent, RecordSource, Schedule, Service,
-};
-use crate::engine::dist::Dist;
-use crate::engine::knobs::{Param, Unit};
 
 blanks! {
     Param => Param::Literal(0),
@@ -416,8 +412,6 @@ impl<'a> Tag<'a> {
 
 /// Reads an externally tagged enum: `variants!(v, t { "name" => expr, .. })` matches the
 /// variant's name (`t` is the [`Tag`]); any other name is an unknown variant.
-#[macro_export]
-#[doc(hidden)]
 macro_rules! variants {
     ($v:expr, $t:ident { $($name:literal => $read:expr),* $(,)? }) => {{
         let $t = $crate::engine::scenario::read::Tag::of($v)?;
@@ -427,7 +421,7 @@ macro_rules! variants {
         }
     }};
 }
-pub use variants;
+pub(crate) use variants;
 
 /// An enum whose variants are all unit variants, read from their names (`names`, in the order
 /// of `values`).
