@@ -2,7 +2,7 @@
 //! CLI, variant patches and tests all use it).
 //!
 //! Each scenario type implements [`FromJson`] in a few lines next to its definition, with the
-//! [`fields!`] and [`variants!`] macros; the work (finding keys, refusing unknown ones, error
+//! `fields!` and `variants!` macros; the work (finding keys, refusing unknown ones, error
 //! messages) happens in the shared, non-generic helpers here, so that the web app's wasm stays
 //! small. It reads what serde's derived deserialisers read (externally tagged enums, a struct
 //! only from a JSON object), with serde's error messages, and names the place of an error as a
@@ -383,7 +383,7 @@ impl<'a> Tag<'a> {
         T::from_json(self.content("newtype variant")?).map_err(|e| e.at_key(self.name))
     }
 
-    /// A struct variant's content (read it with [`fields!`]).
+    /// A struct variant's content (read it with `fields!`).
     pub fn fields(&self) -> Result<Fields<'a>, ReadError> {
         match self.content("struct variant")? {
             Json::Object(map) => Ok(Fields {
