@@ -9,6 +9,7 @@
 
 use std::sync::Mutex;
 
+use crate::engine::scenario::read::{FromJson, ReadError};
 use crate::engine::Scenario;
 
 /// The ids of the built-in scenarios, in library order: one per `src/scenarios/<id>.json` (a
@@ -103,40 +104,19 @@ pub fn builtin(id: &str) -> Option<Scenario> {
 
 /// Parses scenario JSON text (see [`from_json`]) and keeps the JSON it read
 /// ([`Scenario::written`]: variant patches apply to it).
-pub fn parse(json: &str) -> Result<Scenario, serde_json::Error> {
-    let value: serde_json::Value;
-    let mut scenario: Scenario = if cfg!(target_arch = "wasm32") {
-        value = serde_json::from_str(json)?;
-        crate::engine::scenario::value_de::from_value(&value)?
-    } else {
-        // Straight from the text first, so that an error names its line and column.
-        let scenario = serde_json::from_str(json)?;
-        value = serde_json::from_str(json)?;
-        scenario
-    };
+pub fn parse(json: &str) -> Result<Scenario, ReadError> {
+    let value: serde_json::Value = serde_json::from_str(json)?;
+    let mut scenario = Scenario::from_json(&value)?;
     scenario.written = crate::engine::scenario::WrittenJson::new(value);
     Ok(scenario)
 }
 
-/// Reads a scenario, or a part of one (a card, an outside event), from JSON text: natively
-/// straight from the text, so that any error names its line and column; in the browser through
-/// [`via_value`]. Code built into the web app should read scenario JSON only this way: one
-/// `serde_json::from_str` of a scenario type compiles all its deserialisers a second time, for
-/// JSON text (about 50 KB of gzipped wasm for a whole scenario).
-pub fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, serde_json::Error> {
-    if cfg!(target_arch = "wasm32") {
-        via_value(json)
-    } else {
-        serde_json::from_str(json)
-    }
-}
-
-/// Reads JSON text into a JSON value first, then a `T` from that value with
-/// [`crate::engine::scenario::value_de`], whose deserialisers the engine's variant patches use
-/// too. The result is the same; a syntax error still names its line and column, a wrong field
-/// does not.
-pub fn via_value<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, serde_json::Error> {
-    crate::engine::scenario::value_de::from_value(&serde_json::from_str(json)?)
+/// Reads a scenario, or a part of one (an outside event), from JSON text with the scenario
+/// reader ([`crate::engine::scenario::read`]): a syntax error names its line and column, an
+/// error in the content its path (`campaigns[0].flow[1]: …`). Read scenario JSON only this way
+/// (or with [`parse`]): the scenario types have no serde `Deserialize`.
+pub fn from_json<T: FromJson>(json: &str) -> Result<T, ReadError> {
+    crate::engine::scenario::read::from_text(json)
 }
 
 /// Knob settings small enough to explore every ordering of a built-in scenario (few people,
@@ -225,24 +205,29 @@ mod tests {
     }
 
     #[test]
-    fn parsing_through_a_json_value_gives_the_same_scenario() {
-        for id in ids() {
-            let src = source(id).unwrap();
-            assert_eq!(
-                via_value::<Scenario>(src).unwrap(),
-                builtin(id).unwrap(),
-                "{id}"
-            );
-        }
-        let syntax = via_value::<Scenario>("{\n  \"id\": \"x\",\n  oops\n}").unwrap_err();
+    fn a_syntax_error_names_its_line_and_an_error_in_the_content_its_path() {
+        let syntax = parse("{\n  \"id\": \"x\",\n  oops\n}").unwrap_err();
         assert_eq!(
             syntax.to_string(),
             "key must be a string at line 3 column 3"
         );
-        let field = via_value::<Scenario>(r#"{"id": "x", "title": "t", "colour": 1}"#).unwrap_err();
+        let field = parse(r#"{"id": "x", "title": "t", "colour": 1}"#).unwrap_err();
         assert!(
-            field.to_string().contains("unknown field `colour`"),
+            field
+                .to_string()
+                .starts_with("unknown field `colour`, expected one of `id`, "),
             "{field}"
+        );
+        let step = parse(
+            r#"{"id": "x", "title": "t", "horizon": 1,
+                "campaigns": [{"name": "A", "flow": ["do_nothing", {"teleport": "Mars"}]}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(step.path(), "campaigns[0].flow[1]");
+        assert!(
+            step.to_string()
+                .starts_with("campaigns[0].flow[1]: unknown variant `teleport`, expected one of `change_data_value`, "),
+            "{step}"
         );
     }
 }

@@ -203,7 +203,7 @@ fn run_accepts_a_scenario_file() {
     let _ = std::fs::remove_file(&path);
     assert_eq!(r["scenario"], "file-scenario");
     assert_eq!(r["variant"], "base");
-    let s = serde_json::from_value(scenario).unwrap();
+    let s = racelab::scenarios::parse(&scenario.to_string()).unwrap();
     let lib = racelab::api::run(&s, &RunConfig::default(), 4).unwrap();
     assert_eq!(r, serde_json::to_value(&lib).unwrap());
     assert!(lib.outcome.contains("2 emails sent"), "{}", lib.outcome);

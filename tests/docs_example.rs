@@ -13,7 +13,7 @@ fn example_json() -> String {
 
 #[test]
 fn the_documented_example_is_a_working_scenario() {
-    let s: Scenario = serde_json::from_str(&example_json()).expect("parses");
+    let s: Scenario = racelab::scenarios::parse(&example_json()).expect("parses");
     validate(&s).expect("validates");
     let rate = |variant: &str| {
         let config = RunConfig {

@@ -3,12 +3,13 @@
 //! response feed (race 6) and the change feed (race 7), each shown failing in its naive
 //! form and holding in its fixed form, with small JSON scenarios.
 
+use racelab::engine::scenario::read::FromJson;
 use racelab::engine::trace::{Actor, EventKind, JobOutcome, RestOp, TraceEvent};
 use racelab::engine::{compile, validate, RunConfig, Scenario, SeededChooser, Sim, Violation};
 use serde_json::{json, Value as Json};
 
 fn scenario(j: Json) -> Scenario {
-    serde_json::from_value(j).expect("scenario JSON")
+    Scenario::from_json(&j).expect("scenario JSON")
 }
 
 fn config(variant: Option<&str>) -> RunConfig {
@@ -778,7 +779,7 @@ fn scenarios_with_systems_round_trip_through_json() {
         ),
     ] {
         let text = serde_json::to_string(&s).unwrap();
-        let back: Scenario = serde_json::from_str(&text).unwrap();
+        let back = racelab::scenarios::parse(&text).unwrap();
         assert_eq!(back, s);
         validate(&back).unwrap();
     }

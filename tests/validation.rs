@@ -5,7 +5,9 @@
 mod common;
 
 use common::*;
+use racelab::engine::scenario::read::FromJson;
 use racelab::engine::{compile, validate, RunConfig, RunError, Scenario, SeededChooser, Sim};
+use racelab::scenarios::parse;
 use serde_json::{json, Value as Json};
 
 /// A valid scenario that every test breaks in one place.
@@ -278,27 +280,25 @@ fn scripted_events_must_name_existing_people() {
 }
 
 #[test]
-fn malformed_json_gives_a_serde_error() {
-    let err = serde_json::from_str::<Scenario>("{ \"id\": \"x\", ").unwrap_err();
-    assert!(err.is_eof(), "{err}");
+fn malformed_json_is_refused_with_its_place() {
+    let err = parse("{ \"id\": \"x\", ").unwrap_err().to_string();
+    assert_mentions(&err, &["EOF while parsing", "line 1 column 13"]);
     let mut j = base();
     j["id"] = json!("x");
     j["title"] = json!("x");
     j["horizon"] = json!(1000);
     j["campaigns"][0]["flw"] = json!([]);
-    let err = serde_json::from_value::<Scenario>(j)
+    let err = Scenario::from_json(&j).unwrap_err().to_string();
+    assert_mentions(&err, &["campaigns[0]: unknown field `flw`"]);
+    let err = Scenario::from_json(&json!({ "id": "x", "title": "x" }))
         .unwrap_err()
         .to_string();
-    assert_mentions(&err, &["unknown field `flw`"]);
-    let err = serde_json::from_value::<Scenario>(json!({ "id": "x", "title": "x" }))
-        .unwrap_err()
-        .to_string();
-    assert_mentions(&err, &["missing field `horizon`"]);
-    let err = serde_json::from_value::<Scenario>(json!({ "id": "x", "title": "x", "horizon": 1,
+    assert_eq!(err, "missing field `horizon`");
+    let err = Scenario::from_json(&json!({ "id": "x", "title": "x", "horizon": 1,
         "campaigns": [{ "name": "A", "flow": [{ "teleport": "Mars" }] }] }))
     .unwrap_err()
     .to_string();
-    assert_mentions(&err, &["teleport"]);
+    assert_mentions(&err, &["campaigns[0].flow[0]: unknown variant `teleport`"]);
 }
 
 #[test]

@@ -129,7 +129,7 @@ fn load_scenario(arg: &str) -> Result<Scenario, String> {
             ids.join(", ")
         )
     })?;
-    serde_json::from_str(&text).map_err(|e| format!("{arg}: not a valid scenario: {e}"))
+    racelab::scenarios::parse(&text).map_err(|e| format!("{arg}: not a valid scenario: {e}"))
 }
 
 fn config(o: &Options) -> RunConfig {

@@ -150,7 +150,7 @@ mod tests {
         for event in every_event() {
             let ours = event_json(&event);
             assert_eq!(ours, serde_json::to_string(&event).unwrap());
-            let back: OutsideEvent = crate::scenarios::via_value(&ours).unwrap();
+            let back: OutsideEvent = crate::scenarios::from_json(&ours).unwrap();
             assert_eq!(back, event);
         }
     }

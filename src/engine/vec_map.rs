@@ -7,7 +7,7 @@
 //! stay small or fill in key order (appending is O(1)), never for one entry per person
 //! inserted in any order.
 
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserialize, Deserializer};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::borrow::Borrow;
 use std::ops::{Bound, RangeBounds};
@@ -243,26 +243,6 @@ impl<K: Serialize, V: Serialize> Serialize for VecMap<K, V> {
             map.serialize_entry(k, v)?;
         }
         map.end()
-    }
-}
-
-impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for VecMap<K, V> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MapVisitor<K, V>(std::marker::PhantomData<(K, V)>);
-        impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for MapVisitor<K, V> {
-            type Value = VecMap<K, V>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a map")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-                let mut map = VecMap::new();
-                while let Some((k, v)) = access.next_entry()? {
-                    map.insert(k, v);
-                }
-                Ok(map)
-            }
-        }
-        deserializer.deserialize_map(MapVisitor(std::marker::PhantomData))
     }
 }
 

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 use racelab::engine::model::{CampaignId, FieldId, ListId, ProgramId};
+use racelab::engine::scenario::read::FromJson;
 use racelab::engine::sim::state::KvEntry;
 use racelab::engine::sim::SimState;
 use racelab::engine::trace::{Actor, EventKind, TraceEvent};
@@ -41,7 +42,7 @@ pub fn scenario(mut j: Json) -> Scenario {
         }
     }
     systems["queue"] = queue;
-    serde_json::from_value(j).unwrap_or_else(|e| panic!("test scenario does not parse: {e}"))
+    Scenario::from_json(&j).unwrap_or_else(|e| panic!("test scenario does not parse: {e}"))
 }
 
 /// Compiles `s` as written (no variant, default knobs); panics with the error otherwise.

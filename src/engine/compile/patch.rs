@@ -7,21 +7,21 @@
 //! scenario built in code has no written JSON and its systems are serialised instead (for
 //! every built-in scenario and variant, a test checks that both give the same systems).
 
-use crate::engine::scenario::{value_de, Json, WrittenJson};
-use serde::de::DeserializeOwned;
+use crate::engine::scenario::read::FromJson;
+use crate::engine::scenario::{Json, WrittenJson};
 
 /// What a patched system needs: reading from JSON, and comparing with what its written JSON
 /// reads back as; natively also serialising (for scenarios built in code).
 #[cfg(not(target_arch = "wasm32"))]
-pub trait Patchable: DeserializeOwned + PartialEq + serde::Serialize {}
+pub trait Patchable: FromJson + PartialEq + serde::Serialize {}
 #[cfg(not(target_arch = "wasm32"))]
-impl<T: DeserializeOwned + PartialEq + serde::Serialize> Patchable for T {}
+impl<T: FromJson + PartialEq + serde::Serialize> Patchable for T {}
 /// What a patched system needs: reading from JSON, and comparing with what its written JSON
 /// reads back as.
 #[cfg(target_arch = "wasm32")]
-pub trait Patchable: DeserializeOwned + PartialEq {}
+pub trait Patchable: FromJson + PartialEq {}
 #[cfg(target_arch = "wasm32")]
-impl<T: DeserializeOwned + PartialEq> Patchable for T {}
+impl<T: FromJson + PartialEq> Patchable for T {}
 
 /// `base` (none: a system the scenario does not have yet) with `patch` merged in: objects
 /// merge key by key, `null` removes a key, anything else replaces. `written` is the JSON of
@@ -36,7 +36,7 @@ pub fn patched<T: Patchable>(
         None => Json::Null,
     };
     merge(&mut json, patch);
-    let system = value_de::from_value(&json).map_err(|e| e.to_string())?;
+    let system = T::from_json(&json).map_err(|e| e.to_string())?;
     Ok((system, json))
 }
 
@@ -44,7 +44,7 @@ pub fn patched<T: Patchable>(
 /// the scenario after reading it), or else serialised.
 fn base_json<T: Patchable>(base: &T, written: Option<&Json>) -> Result<Json, String> {
     match written {
-        Some(json) if value_de::from_value::<T>(json).is_ok_and(|w| w == *base) => Ok(json.clone()),
+        Some(json) if T::from_json(json).is_ok_and(|w| w == *base) => Ok(json.clone()),
         _ => serialised(base),
     }
 }
@@ -115,6 +115,7 @@ pub fn job_named<'j>(jobs: impl IntoIterator<Item = &'j Json>, name: &str) -> Op
 mod tests {
     use crate::engine::compile::variant_applied;
     use crate::engine::knobs::Param;
+    use crate::engine::scenario::read::FromJson;
     use crate::engine::scenario::RestApiConfig;
     use crate::engine::Scenario;
     use crate::scenarios;
@@ -122,7 +123,7 @@ mod tests {
 
     /// The same scenario without its written JSON: natively its systems are serialised.
     fn reserialised(s: &Scenario) -> Scenario {
-        let plain: Scenario = serde_json::from_value(serde_json::to_value(s).unwrap()).unwrap();
+        let plain = Scenario::from_json(&serde_json::to_value(s).unwrap()).unwrap();
         assert!(plain.written.json().is_none());
         plain
     }

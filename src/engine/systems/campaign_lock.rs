@@ -11,7 +11,7 @@
 //! from the queue of granted holders: it starts when the last holder ends. A request that
 //! times out never holds the lock, so it delays no one.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::VecDeque;
 
 /// The Salesforce error name for a lock-wait timeout.
@@ -21,7 +21,7 @@ pub const UNABLE_TO_LOCK_ROW: &str = "UNABLE_TO_LOCK_ROW";
 pub const DEFAULT_LOCK_WAIT_TIMEOUT_MS: u64 = 10_000;
 
 /// What a lock request gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum LockOutcome {
     /// The lock is held from `start` to `end` (`start - now` is the wait).
     Granted { start: u64, end: u64 },
@@ -31,7 +31,7 @@ pub enum LockOutcome {
 }
 
 /// Running totals.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct LockStats {
     pub granted: u64,
     pub timed_out: u64,
@@ -44,7 +44,7 @@ pub struct LockStats {
 }
 
 /// The lock on one Campaign record.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct CampaignLock {
     lock_wait_timeout_ms: u64,
     /// Granted holds `(start, end)` not yet over, in grant order (so in time order).

@@ -19,13 +19,13 @@
 //! a Marketo endpoint.
 
 use crate::engine::vec_map::VecMap;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Name of the id field used by `dedupeBy = idField` and by id filters.
 pub const GUID_FIELD: &str = "marketoGUID";
 
 /// One field value.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum CoValue {
     Text(String),
     Number(i64),
@@ -68,7 +68,7 @@ impl From<i64> for CoValue {
 pub type Fields = VecMap<String, CoValue>;
 
 /// A stored record.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Record {
     /// Stable id assigned at creation (`marketoGUID`).
     pub guid: String,
@@ -79,7 +79,7 @@ pub struct Record {
 }
 
 /// The write `action`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum WriteAction {
     CreateOnly,
     UpdateOnly,
@@ -87,7 +87,7 @@ pub enum WriteAction {
 }
 
 /// The write `dedupeBy`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum DedupeBy {
     /// Match on the object's dedupe field.
     DedupeFields,
@@ -96,7 +96,7 @@ pub enum DedupeBy {
 }
 
 /// Why one record of a write was skipped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum SkipReason {
     /// createOnly and a record with this key exists.
     Duplicate,
@@ -117,7 +117,7 @@ impl SkipReason {
 }
 
 /// What happened to one record of a write, in input order.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub enum WriteStatus {
     Created { guid: String, version: u64 },
     Updated { guid: String, version: u64 },
@@ -125,7 +125,7 @@ pub enum WriteStatus {
 }
 
 /// Why a whole write call failed (nothing was written).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub enum WriteError {
     TooManyRecords {
         count: usize,
@@ -140,7 +140,7 @@ pub enum WriteError {
 }
 
 /// Why a compare-and-set was refused.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub enum CasError {
     /// No record has this dedupe value and the expected version was not 0.
     NotFound,
@@ -151,7 +151,7 @@ pub enum CasError {
 }
 
 /// Batch limits. [`Default`] gives Marketo's numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct CoLimits {
     /// Records per write call (default 300).
     pub max_batch_records: usize,
@@ -169,7 +169,7 @@ impl Default for CoLimits {
 }
 
 /// Running totals.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct CoStats {
     pub created: u64,
     pub updated: u64,
@@ -180,7 +180,7 @@ pub struct CoStats {
 }
 
 /// One custom object (`apiName`) and its records.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct CustomObjectStore {
     api_name: String,
     dedupe_field: String,

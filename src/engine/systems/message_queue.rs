@@ -13,14 +13,14 @@
 //!   fails, nothing brings it back ("the zero case").
 
 use crate::engine::vec_map::{VecMap, VecSet};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// A message id, unique per queue, assigned in publish order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct MessageId(pub u64);
 
 /// A stored message.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Message<P> {
     pub id: MessageId,
     pub payload: P,
@@ -32,7 +32,7 @@ pub struct Message<P> {
 }
 
 /// One delivery of a message to a consumer.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Delivery<P> {
     pub id: MessageId,
     pub payload: P,
@@ -49,7 +49,7 @@ impl<P> Delivery<P> {
 }
 
 /// Running totals.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct QueueStats {
     pub published: u64,
     pub deliveries: u64,
@@ -60,7 +60,7 @@ pub struct QueueStats {
 
 /// An at-least-once queue. Receives take the visible message that became visible
 /// earliest (ties by id), so the order is deterministic.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct MessageQueue<P> {
     visibility_timeout_ms: u64,
     messages: VecMap<MessageId, Message<P>>,
@@ -213,7 +213,7 @@ impl<P: Clone> MessageQueue<P> {
 }
 
 /// The set of message ids a consumer has processed, with an atomic claim.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct IdempotencyLog {
     claimed: VecSet<MessageId>,
     duplicates_rejected: u64,
@@ -258,7 +258,7 @@ impl IdempotencyLog {
 }
 
 /// An at-most-once stack: `pop` removes the item for good.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Stack<T> {
     items: Vec<T>,
     pushed: u64,

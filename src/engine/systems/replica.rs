@@ -14,11 +14,11 @@
 //! version (the "no decision on stale data" invariant); the fixes read the primary or
 //! demand a minimum version ([`ReplicatedStore::read_replica_at_least`]).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// One committed version of a key.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct VersionedValue<V> {
     pub version: u64,
     pub value: V,
@@ -29,7 +29,7 @@ pub struct VersionedValue<V> {
 }
 
 /// The primary and one replica, as the history of every key.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ReplicatedStore<V> {
     /// Versions of each key, oldest first.
     keys: BTreeMap<String, Vec<VersionedValue<V>>>,

@@ -19,10 +19,10 @@
 //! [`ResponseProcessor::next_due_time`] / [`ResponseProcessor::due`] for merged batches.
 
 use crate::engine::vec_map::{VecMap, VecSet};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The default scoring mode (the scoring settings page).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ScoringMode {
     /// "Evaluate score immediately": all three stages in the inserting transaction.
     Synchronous,
@@ -33,7 +33,7 @@ pub enum ScoringMode {
 }
 
 /// Processing settings. [`Default`] gives the documented defaults.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ResponseConfig {
     /// Default mode (default Synchronous).
     pub default_mode: ScoringMode,
@@ -73,7 +73,7 @@ impl Default for ResponseConfig {
 }
 
 /// Why a batch went asynchronous.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AsyncReason {
     /// The default mode is asynchronous.
     DefaultMode,
@@ -82,7 +82,7 @@ pub enum AsyncReason {
 }
 
 /// What happened to a submitted batch of responses.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub enum SubmitOutcome {
     /// Handled, scored and resolved now, using `cpu_ms` of the synchronous budget.
     Synchronous { records: u32, cpu_ms: u64 },
@@ -106,7 +106,7 @@ pub enum SubmitOutcome {
 }
 
 /// A user's small batches waiting to be merged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct PendingBatch {
     pub opened_at: u64,
     pub due_at: u64,
@@ -116,7 +116,7 @@ pub struct PendingBatch {
 }
 
 /// A merged batch that is due: process it alone, asynchronously, in `chunks`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct MergedBatch {
     pub user: String,
     pub opened_at: u64,
@@ -127,7 +127,7 @@ pub struct MergedBatch {
 }
 
 /// Running totals.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct ResponseStats {
     pub submitted_batches: u64,
     pub submitted_records: u64,
@@ -141,7 +141,7 @@ pub struct ResponseStats {
 }
 
 /// The response processor's state: its settings and the per-user pending batches.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ResponseProcessor {
     config: ResponseConfig,
     pending: VecMap<String, PendingBatch>,

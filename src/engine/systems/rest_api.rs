@@ -15,7 +15,7 @@
 //! and no concurrency slot. Time is `now` in simulated milliseconds and must not go back.
 
 use crate::engine::vec_map::VecSet;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::VecDeque;
 use std::fmt;
 
@@ -23,7 +23,7 @@ use std::fmt;
 pub const DAY_MS: u64 = 86_400_000;
 
 /// The configurable limits. [`Default`] gives Marketo's published numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct RestLimits {
     /// Calls allowed per sliding window (default 100).
     pub rate_limit: u32,
@@ -47,7 +47,7 @@ impl Default for RestLimits {
 }
 
 /// Why a call was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ApiError {
     /// Too many calls in the sliding window (606).
     RateLimited606,
@@ -86,14 +86,14 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 /// Proof that a call was admitted; hand it back to [`RestApi::end_call`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct CallTicket {
     pub id: u64,
     pub started_at: u64,
 }
 
 /// Running totals for the trace and the summary.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct RestStats {
     pub accepted: u64,
     pub rejected_606: u64,
@@ -102,7 +102,7 @@ pub struct RestStats {
 }
 
 /// The gate's state: admitted-call start times in the window, calls in flight, the day's count.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct RestApi {
     limits: RestLimits,
     /// Start times of admitted calls still inside the sliding window, oldest first.

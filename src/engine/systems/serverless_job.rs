@@ -14,18 +14,18 @@
 //!   instances at any time ([`ServerlessJob::evict_idle`]).
 
 use crate::engine::vec_map::VecMap;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// One invocation, unique per job, in start order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct InvocationId(pub u64);
 
 /// One instance (execution environment), in creation order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct InstanceId(pub u64);
 
 /// When the job fires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct JobSchedule {
     pub first_at: u64,
     /// 0 means the job fires once, at `first_at`.
@@ -47,7 +47,7 @@ impl JobSchedule {
 }
 
 /// A running invocation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Invocation<C> {
     pub id: InvocationId,
     pub instance: InstanceId,
@@ -61,14 +61,14 @@ pub struct Invocation<C> {
 }
 
 /// An instance waiting for the next invocation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 struct IdleInstance<C> {
     finished_at: u64,
     cache: Option<C>,
 }
 
 /// Running totals.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct JobStats {
     pub started: u64,
     pub cold_starts: u64,
@@ -82,7 +82,7 @@ pub struct JobStats {
 }
 
 /// The job: its schedule, running invocations and idle warm instances.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ServerlessJob<C> {
     schedule: JobSchedule,
     running: VecMap<InvocationId, Invocation<C>>,

@@ -1,0 +1,200 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The scenario reader (`engine::scenario::read`): what serialising writes it reads back, absent
+//! fields take their defaults, unknown keys are refused or ignored as each type says, and an
+//! error says what is wrong in serde's words and where, as a path into the document.
+
+use racelab::engine::dist::Dist;
+use racelab::engine::knobs::{Knob, Param};
+use racelab::engine::scenario::read::FromJson;
+use racelab::engine::scenario::{
+    Action, ChangeFeedDef, CheckpointDef, Qualification, RestApiConfig, WebhookDef,
+};
+use racelab::engine::Scenario;
+use serde_json::{json, Value as Json};
+
+/// The error message of reading `v` as a `T`, with its path.
+fn error<T: FromJson + std::fmt::Debug>(v: Json) -> String {
+    T::from_json(&v).unwrap_err().to_string()
+}
+
+/// A scenario with one campaign whose flow is `flow`.
+fn with_flow(flow: Json) -> Json {
+    json!({"id": "x", "title": "x", "horizon": 1000,
+        "campaigns": [{"name": "A", "flow": flow}]})
+}
+
+#[test]
+fn every_builtin_scenario_reads_back_what_it_serialises() {
+    for id in racelab::scenarios::ids() {
+        let s = racelab::scenarios::builtin(id).unwrap();
+        let written = serde_json::to_value(&s).unwrap();
+        assert_eq!(Scenario::from_json(&written).unwrap(), s, "{id}");
+    }
+}
+
+#[test]
+fn absent_fields_take_their_defaults() {
+    let s = Scenario::from_json(&with_flow(json!(["do_nothing"]))).unwrap();
+    assert_eq!((s.summary.as_str(), s.control), ("", false));
+    assert!(s.variants.is_empty() && s.systems.webhooks.is_empty());
+    let c = &s.campaigns[0];
+    assert!(c.active && c.schedule.is_none() && c.description.is_empty());
+    assert_eq!(c.qualification, Qualification::Once);
+    assert_eq!(
+        RestApiConfig::from_json(&json!({})).unwrap(),
+        RestApiConfig::default()
+    );
+    let w = WebhookDef::from_json(&json!({"name": "w", "latency": {"fixed": 5},
+        "service": {"respond": {}}}))
+    .unwrap();
+    assert_eq!(
+        (w.failure, w.timeout),
+        (Param::Literal(0), Param::Literal(30_000))
+    );
+    let c = CheckpointDef::from_json(&json!({"object": "o", "key": "k"})).unwrap();
+    assert_eq!((&*c.dedupe_field, &*c.field), ("apiName", "highWaterMark"));
+    let choice = Action::from_json(&json!({"choice": {"branches": []}})).unwrap();
+    assert_eq!(
+        choice,
+        Action::Choice {
+            branches: vec![],
+            default: Box::new(Action::DoNothing)
+        }
+    );
+}
+
+#[test]
+fn unknown_keys_are_refused_where_serde_denied_them_and_ignored_elsewhere() {
+    assert_eq!(
+        error::<Scenario>(json!({"id": "x", "title": "x", "horizon": 1, "colour": 1})),
+        "unknown field `colour`, expected one of `id`, `title`, `summary`, `race`, `lesson`, \
+         `control`, `fields`, `people`, `lists`, `programs`, `campaigns`, `systems`, `knobs`, \
+         `script`, `invariants`, `variants`, `horizon`"
+    );
+    assert_eq!(
+        error::<Scenario>(with_flow(json!([{"choice": {"branches": [], "els": 1}}]))),
+        "campaigns[0].flow[0].choice: unknown field `els`, expected `branches` or `default`"
+    );
+    // A knob and a distribution's parameters ignore what they do not know.
+    let knob = Knob::from_json(&json!({"name": "k", "unit": "ms", "default": 1, "min": 0,
+        "max": 2, "colour": "red"}))
+    .unwrap();
+    assert_eq!(knob.name, "k");
+    assert_eq!(
+        Dist::from_json(&json!({"uniform": {"min": 1, "max": 2, "mode": 1}})).unwrap(),
+        Dist::Uniform {
+            min: Param::Literal(1),
+            max: Param::Literal(2)
+        }
+    );
+}
+
+#[test]
+fn read_your_writes_is_another_name_for_version_check() {
+    let feed = |extra: Json| {
+        let mut v = json!({"fields": ["stage"], "replica_lag": {"fixed": 10}});
+        v.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        v
+    };
+    let read = |extra| ChangeFeedDef::from_json(&feed(extra)).map(|f| f.version_check);
+    assert_eq!(read(json!({})), Ok(false));
+    assert_eq!(read(json!({"read_your_writes": true})), Ok(true));
+    assert_eq!(read(json!({"version_check": true})), Ok(true));
+    let both = read(json!({"version_check": true, "read_your_writes": true}));
+    assert_eq!(
+        both.unwrap_err().to_string(),
+        "duplicate field `version_check`"
+    );
+    let unknown = error::<ChangeFeedDef>(feed(json!({"versions": 1})));
+    assert!(
+        unknown.contains("`read_your_writes`, `version_check`"),
+        "{unknown}"
+    );
+}
+
+#[test]
+fn a_parameter_is_a_whole_number_or_a_knob_name() {
+    assert_eq!(Param::from_json(&json!(-5)), Ok(Param::Literal(-5)));
+    assert_eq!(Param::from_json(&json!("k")), Ok(Param::Knob("k".into())));
+    for wrong in [
+        json!(1.5),
+        json!(true),
+        json!(null),
+        json!(18446744073709551615u64),
+    ] {
+        assert_eq!(
+            error::<Param>(wrong),
+            "data did not match any variant of untagged enum Param"
+        );
+    }
+}
+
+#[test]
+fn wrong_types_are_refused_in_serdes_words() {
+    let cases = [
+        (
+            json!({"id": 5, "title": "x", "horizon": 1}),
+            "id: invalid type: integer `5`, expected a string",
+        ),
+        (
+            json!({"id": "x", "title": "x", "horizon": 1, "control": "yes"}),
+            "control: invalid type: string \"yes\", expected a boolean",
+        ),
+        (
+            json!({"id": "x", "title": "x", "horizon": 1, "programs": [{"name": "p",
+                "channel": "c", "statuses": [{"name": "s", "step": -1}]}]}),
+            "programs[0].statuses[0].step: invalid value: integer `-1`, expected u32",
+        ),
+        (
+            json!({"id": "x", "title": "x", "horizon": 1, "lists": {}}),
+            "lists: invalid type: map, expected a sequence",
+        ),
+        (
+            json!({"id": "x", "title": "x", "horizon": 1, "systems": []}),
+            "systems: invalid type: sequence, expected struct Systems",
+        ),
+        (
+            with_flow(json!(["add_to_list"])),
+            "campaigns[0].flow[0]: invalid type: unit variant, expected newtype variant",
+        ),
+        (
+            with_flow(json!([{"do_nothing": 1}])),
+            "campaigns[0].flow[0].do_nothing: invalid type: integer `1`, expected unit",
+        ),
+        (
+            with_flow(json!([{"wait": {"fixed": 1}, "send_email": "x"}])),
+            "campaigns[0].flow[0]: invalid value: map, expected map with a single key",
+        ),
+        (
+            with_flow(json!([7])),
+            "campaigns[0].flow[0]: invalid type: integer `7`, expected string or map",
+        ),
+    ];
+    for (v, message) in cases {
+        assert_eq!(error::<Scenario>(v), message);
+    }
+}
+
+#[test]
+fn an_error_names_its_place_in_the_document() {
+    let err =
+        Scenario::from_json(&with_flow(json!(["do_nothing", {"teleport": "Mars"}]))).unwrap_err();
+    assert_eq!(err.path(), "campaigns[0].flow[1]");
+    assert!(err.message().starts_with(
+        "unknown variant `teleport`, expected one of `change_data_value`, `change_score`, "
+    ));
+    let missing = error::<Scenario>(with_flow(json!([{"change_score": {"field": "s"}}])));
+    assert_eq!(
+        missing,
+        "campaigns[0].flow[0].change_score: missing field `change`"
+    );
+    // A map key that is not a plain word is quoted.
+    let knobs = json!({"id": "x", "title": "x", "horizon": 1,
+        "variants": [{"name": "v", "knobs": {"wait time": "long"}}]});
+    assert_eq!(
+        error::<Scenario>(knobs),
+        "variants[0].knobs[\"wait time\"]: invalid type: string \"long\", expected i64"
+    );
+}
