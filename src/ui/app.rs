@@ -14,7 +14,9 @@ use crate::spec::Tab;
 /// The app's state handle, passed to every component that reads or changes it.
 pub type App = UseReducerHandle<AppState>;
 
-/// Props of components that work on the whole app state.
+/// Props of components that work on the whole app state. Parts of the page without hooks of
+/// their own are plain functions of the handle (`fn(&App) -> Html`) instead: each component
+/// type costs its own copy of yew's component machinery in the wasm.
 #[derive(Properties, Clone)]
 pub struct AppProps {
     pub app: App,
@@ -73,31 +75,31 @@ pub fn race_lab() -> Html {
     let view = &app.spec.view;
     let body = match view.tab {
         _ if app.fetching().is_some() => loading(&app),
-        Tab::Library => html! { <library::Library app={app.clone()} /> },
+        Tab::Library => library::library(&app),
         Tab::Run => html! {
             <div class="run-layout">
                 <aside class="side">
-                    <controls::Controls app={app.clone()} />
+                    { controls::controls(&app) }
                     <reader::Reader app={app.clone()} />
                 </aside>
                 <section class="stage">
-                    <controls::Playback app={app.clone()} />
-                    <timeline::MainTimeline app={app.clone()} />
+                    { controls::playback(&app) }
+                    { timeline::main_timeline(&app) }
                     <div class="panels">
-                        <panels::Violations app={app.clone()} />
+                        { panels::violations(&app) }
                         <panels::Inspector app={app.clone()} />
                     </div>
                 </section>
             </div>
         },
-        Tab::Compare => html! { <compare::Compare app={app.clone()} /> },
+        Tab::Compare => compare::compare(&app),
         Tab::Sweep => html! { <sweep::Sweep app={app.clone()} /> },
-        Tab::Explore => html! { <explore::Explore app={app.clone()} /> },
+        Tab::Explore => explore::explore(&app),
     };
     let class = classes!("app", view.presentation.then_some("presentation"));
     html! {
         <div {class}>
-            <header::Header app={app.clone()} />
+            { header::header(&app) }
             { notice(&app) }
             <main id="main">{ body }</main>
         </div>

@@ -3,23 +3,22 @@
 
 use yew::prelude::*;
 
-use super::app::{App, AppProps};
-use super::controls::{Playback, VariantPicker};
+use super::app::App;
+use super::controls::{playback, variant_picker};
 use super::state::RunResult;
 use super::timeline::timeline_for;
 
-#[function_component(Compare)]
-pub fn compare(props: &AppProps) -> Html {
-    let app = &props.app;
+/// The compare tab.
+pub fn compare(app: &App) -> Html {
     html! {
         <section class="compare" aria-label="Compare two variants">
-            <Playback app={app.clone()} />
+            { playback(app) }
             <div class="compare-row" id="compare-a">
-                <VariantPicker app={app.clone()} id="compare-variant-a" label="Left: variant" compare={false} />
+                { variant_picker(app, "compare-variant-a", "Left: variant", false) }
                 { side(app, &app.run, "compare-svg-a", "outcome-a") }
             </div>
             <div class="compare-row" id="compare-b">
-                <VariantPicker app={app.clone()} id="compare-variant-b" label="Right: variant" compare={true} />
+                { variant_picker(app, "compare-variant-b", "Right: variant", true) }
                 { match &app.compare_run {
                     Some(run) => side(app, run, "compare-svg-b", "outcome-b"),
                     None => html! { <p class="hint">{ "Pick a second variant to compare." }</p> },

@@ -3,15 +3,14 @@
 
 use yew::prelude::*;
 
-use super::app::{App, AppProps};
+use super::app::App;
 use super::state::{Action, SPEEDS};
 use super::{fmt_time, inject};
 use crate::engine::knobs::Knob;
 use crate::engine::scenario::VariantRole;
 
-#[function_component(Controls)]
-pub fn controls(props: &AppProps) -> Html {
-    let app = &props.app;
+/// The set-up column of the Run tab.
+pub fn controls(app: &App) -> Html {
     let Some(loaded) = &app.loaded else {
         return html! {};
     };
@@ -22,48 +21,31 @@ pub fn controls(props: &AppProps) -> Html {
     };
     html! {
         <section class="controls" aria-label="Set-up">
-            <VariantPicker app={app.clone()} id="variant" label="Variant" compare={false} />
+            { variant_picker(app, "variant", "Variant", false) }
             <fieldset class="knobs">
                 <legend>{ "Knobs" }</legend>
                 { for knobs }
                 <button id="reset-knobs" onclick={reset}>{ "Default knobs" }</button>
             </fieldset>
-            <SeedField app={app.clone()} />
+            { seed_field(app) }
             <inject::Inject app={app.clone()} />
         </section>
     }
 }
 
-#[derive(Properties)]
-pub struct PickerProps {
-    pub app: App,
-    pub id: AttrValue,
-    pub label: AttrValue,
-    /// Picks the compared variant instead of the main one.
-    pub compare: bool,
-}
-
-/// Never equal, for the reason given at [`super::app::AppProps`].
-impl PartialEq for PickerProps {
-    fn eq(&self, _: &Self) -> bool {
-        false
-    }
-}
-
-/// A labelled select of the scenario's variants, with the chosen variant's description.
-#[function_component(VariantPicker)]
-pub fn variant_picker(props: &PickerProps) -> Html {
-    let app = &props.app;
+/// A select of the scenario's variants (`id`, labelled `label`), with the chosen variant's
+/// description; `compare` picks the compared variant instead of the main one.
+pub fn variant_picker(app: &App, id: &'static str, label: &'static str, compare: bool) -> Html {
     let Some(loaded) = &app.loaded else {
         return html! {};
     };
-    let current = if props.compare {
+    let current = if compare {
         app.spec.compare.clone().unwrap_or_default()
     } else {
         app.spec.variant.clone()
     };
     let onchange = {
-        let (app, compare) = (app.clone(), props.compare);
+        let app = app.clone();
         Callback::from(move |e: Event| {
             if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
                 let v = sel.value();
@@ -95,9 +77,9 @@ pub fn variant_picker(props: &PickerProps) -> Html {
         .unwrap_or_default();
     html! {
         <div class="field">
-            <label for={props.id.clone()}>{ props.label.clone() }</label>
-            <select id={props.id.clone()} {onchange}>
-                if props.compare {
+            <label for={id}>{ label }</label>
+            <select {id} {onchange}>
+                if compare {
                     <option value="" selected={current.is_empty()}>{ "(none)" }</option>
                 }
                 { for options }
@@ -148,9 +130,7 @@ fn knob_row(app: &App, k: &Knob) -> Html {
     }
 }
 
-#[function_component(SeedField)]
-fn seed_field(props: &AppProps) -> Html {
-    let app = &props.app;
+fn seed_field(app: &App) -> Html {
     let onchange = {
         let app = app.clone();
         Callback::from(move |e: Event| {
@@ -183,9 +163,7 @@ fn seed_field(props: &AppProps) -> Html {
 }
 
 /// Play / pause, step, rewind, speed and the playhead's time.
-#[function_component(Playback)]
-pub fn playback(props: &AppProps) -> Html {
-    let app = &props.app;
+pub fn playback(app: &App) -> Html {
     let send = |a: fn() -> Action| {
         let app = app.clone();
         Callback::from(move |_| app.dispatch(a()))

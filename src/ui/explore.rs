@@ -44,18 +44,17 @@ pub fn explore_on_main_thread_with(serve: ServeExplore) {
     MAIN_THREAD_EXPLORER.with(|c| c.set(Some(serve)));
 }
 
-#[function_component(Explore)]
-pub fn explore(props: &AppProps) -> Html {
-    let app = &props.app;
+/// The explore tab.
+pub fn explore(app: &App) -> Html {
     html! {
         <div class="explore">
             <div class="explore-row">
                 <ExploreAll app={app.clone()} />
                 <Scheduler app={app.clone()} />
             </div>
-            <super::controls::Playback app={app.clone()} />
-            <timeline::MainTimeline app={app.clone()} />
-            <panels::Violations app={app.clone()} />
+            { super::controls::playback(app) }
+            { timeline::main_timeline(app) }
+            { panels::violations(app) }
         </div>
     }
 }

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::app::AppProps;
+use super::app::{App, AppProps};
 use super::state::Action;
 use super::web;
 use crate::spec::Tab;
@@ -16,9 +16,8 @@ const TABS: [(Tab, &str); 5] = [
     (Tab::Explore, "Explore"),
 ];
 
-#[function_component(Header)]
-pub fn header(props: &AppProps) -> Html {
-    let app = &props.app;
+/// The top bar.
+pub fn header(app: &App) -> Html {
     let current = app.spec.view.tab;
     let open = app.loaded.is_some();
     let tabs = TABS.iter().map(|&(tab, label)| {
@@ -55,7 +54,7 @@ pub fn header(props: &AppProps) -> Html {
                 { "Presentation" }
             </label>
             if open { <Share app={app.clone()} /> }
-            <Import app={app.clone()} />
+            { import(app) }
         </header>
     }
 }
@@ -113,10 +112,9 @@ fn share(props: &AppProps) -> Html {
 }
 
 /// "Import JSON": opens a scenario file.
-#[function_component(Import)]
-fn import(props: &AppProps) -> Html {
+fn import(app: &App) -> Html {
     let onchange = {
-        let app = props.app.clone();
+        let app = app.clone();
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
                 return;

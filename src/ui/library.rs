@@ -5,15 +5,15 @@
 
 use yew::prelude::*;
 
-use super::app::AppProps;
+use super::app::App;
 use super::state::Action;
 
-#[function_component(Library)]
-pub fn library(props: &AppProps) -> Html {
-    let current = props.app.loaded.as_ref().map(|l| l.scenario.id.clone());
+/// The library tab.
+pub fn library(app: &App) -> Html {
+    let current = app.loaded.as_ref().map(|l| l.scenario.id.clone());
     let items = crate::scenarios::cards().map(|c| {
         let onclick = {
-            let app = props.app.clone();
+            let app = app.clone();
             let id = c.id;
             Callback::from(move |_| app.dispatch(Action::OpenBuiltin(id.to_string())))
         };

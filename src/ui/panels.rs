@@ -4,13 +4,12 @@
 
 use yew::prelude::*;
 
-use super::app::AppProps;
+use super::app::{App, AppProps};
 use super::fmt_time;
 use super::state::Action;
 
-#[function_component(Violations)]
-pub fn violations(props: &AppProps) -> Html {
-    let app = &props.app;
+/// The violations of the main run.
+pub fn violations(app: &App) -> Html {
     let Ok(run) = app.run.as_ref() else {
         return html! {};
     };

@@ -9,7 +9,6 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::app::AppProps;
 use super::fmt_time;
 use super::state::Action;
 use crate::api::RunView;
@@ -45,9 +44,7 @@ pub fn resolve_window(start: u64, end: u64, run_end: u64) -> (u64, u64) {
 }
 
 /// The timeline of the app's main run, with its zoom and pan buttons.
-#[function_component(MainTimeline)]
-pub fn main_timeline(props: &AppProps) -> Html {
-    let app = &props.app;
+pub fn main_timeline(app: &super::app::App) -> Html {
     match app.run.as_ref() {
         Ok(run) => timeline_for(app, run.clone(), "timeline-svg"),
         Err(e) => html! {
@@ -284,8 +281,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let px = g.x(ph);
     html! {
         <div class="timeline">
-            <ZoomBar window={props.window} playhead={props.playhead} end={run.end_time_ms}
-                on_window={props.on_window.clone()} />
+            { zoom_bar(props.window, props.playhead, run.end_time_ms, &props.on_window) }
             <svg id={props.id.clone()} ref={svg_ref} xmlns="http://www.w3.org/2000/svg"
                 viewBox={format!("0 0 {} {}", num(WIDTH), fixed(height, 0))} role="img"
                 aria-label="Timeline of the run: one lane per campaign and system"
@@ -442,24 +438,13 @@ fn lane_colour(lane: &str) -> &'static str {
     COLOURS[h as usize % COLOURS.len()]
 }
 
-#[derive(Properties, PartialEq)]
-struct ZoomProps {
-    window: (u64, u64),
-    playhead: u64,
-    end: u64,
-    on_window: Callback<(u64, u64)>,
-}
-
-/// Zoom in / out around the playhead, pan left / right, and fit the whole run.
-#[function_component(ZoomBar)]
-fn zoom_bar(p: &ZoomProps) -> Html {
-    let (a, b) = p.window;
+/// Zoom in / out around the playhead, pan left / right, and fit the whole run (which ends at
+/// `end`).
+fn zoom_bar(window: (u64, u64), playhead: u64, end: u64, on_window: &Callback<(u64, u64)>) -> Html {
+    let (a, b) = window;
     let span = (b - a).max(1);
-    let emit = |w: (u64, u64)| {
-        let cb = p.on_window.clone();
-        Callback::from(move |_| cb.emit(w))
-    };
-    let centre = p.playhead.clamp(a, b);
+    let emit = |w: (u64, u64)| on_window.reform(move |_| w);
+    let centre = playhead.clamp(a, b);
     let zoom_in = (span / 4).max(10);
     let zoom_out = span;
     html! {
@@ -472,7 +457,7 @@ fn zoom_bar(p: &ZoomProps) -> Html {
                 title="Pan left">{ "◀ Pan" }</button>
             <button onclick={emit((a + span / 2, b + span / 2))} title="Pan right">{ "Pan ▶" }</button>
             <button id="zoom-fit" onclick={emit((0, 0))} title="Show the whole run">{ "Fit" }</button>
-            <span class="hint">{ format!("{} – {} · drag the top strip to move the playhead, drag the lanes to pan", fmt_time(a), fmt_time(b.min(p.end.max(b)))) }</span>
+            <span class="hint">{ format!("{} – {} · drag the top strip to move the playhead, drag the lanes to pan", fmt_time(a), fmt_time(b.min(end.max(b)))) }</span>
         </div>
     }
 }
