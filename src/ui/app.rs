@@ -121,10 +121,7 @@ fn notice(app: &App) -> Html {
     let Some(text) = app.notice.clone() else {
         return html! {};
     };
-    let close = {
-        let app = app.clone();
-        Callback::from(move |_| app.dispatch(Action::Notice(None)))
-    };
+    let close = super::parts::send(app, Action::Notice(None));
     html! {
         <div class="notice" id="notice" role="alert">
             <span>{ text }</span>

@@ -21,7 +21,7 @@ pub fn compare(app: &App) -> Html {
                 { variant_picker(app, "compare-variant-b", "Right: variant", true) }
                 { match &app.compare_run {
                     Some(run) => side(app, run, "compare-svg-b", "outcome-b"),
-                    None => html! { <p class="hint">{ "Pick a second variant to compare." }</p> },
+                    None => super::parts::para("hint", "Pick a second variant to compare."),
                 } }
             </div>
         </section>

@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use super::app::App;
+use super::parts::{button, label, on_value, option, para, send};
 use super::state::{Action, SPEEDS};
 use super::{fmt_time, inject};
 use crate::engine::knobs::Knob;
@@ -15,17 +16,13 @@ pub fn controls(app: &App) -> Html {
         return html! {};
     };
     let knobs = loaded.scenario.knobs.iter().map(|k| knob_row(app, k));
-    let reset = {
-        let app = app.clone();
-        Callback::from(move |_| app.dispatch(Action::ResetKnobs))
-    };
     html! {
         <section class="controls" aria-label="Set-up">
             { variant_picker(app, "variant", "Variant", false) }
             <fieldset class="knobs">
                 <legend>{ "Knobs" }</legend>
                 { for knobs }
-                <button id="reset-knobs" onclick={reset}>{ "Default knobs" }</button>
+                { button("reset-knobs", "", "Default knobs", false, send(app, Action::ResetKnobs)) }
             </fieldset>
             { seed_field(app) }
             <inject::Inject app={app.clone()} />
@@ -33,9 +30,9 @@ pub fn controls(app: &App) -> Html {
     }
 }
 
-/// A select of the scenario's variants (`id`, labelled `label`), with the chosen variant's
+/// A select of the scenario's variants (`id`, labelled `text`), with the chosen variant's
 /// description; `compare` picks the compared variant instead of the main one.
-pub fn variant_picker(app: &App, id: &'static str, label: &'static str, compare: bool) -> Html {
+pub fn variant_picker(app: &App, id: &'static str, text: &'static str, compare: bool) -> Html {
     let Some(loaded) = &app.loaded else {
         return html! {};
     };
@@ -46,15 +43,13 @@ pub fn variant_picker(app: &App, id: &'static str, label: &'static str, compare:
     };
     let onchange = {
         let app = app.clone();
-        Callback::from(move |e: Event| {
-            if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                let v = sel.value();
-                app.dispatch(if compare {
-                    Action::Compare((!v.is_empty()).then_some(v))
-                } else {
-                    Action::Variant(v)
-                });
-            }
+        on_value(move |v| {
+            app.dispatch(if compare {
+                Action::Compare((!v.is_empty()).then_some(v))
+            } else {
+                Action::Variant(v)
+            });
+            None
         })
     };
     let variants = &loaded.scenario.variants;
@@ -64,11 +59,8 @@ pub fn variant_picker(app: &App, id: &'static str, label: &'static str, compare:
             VariantRole::Fix => "fix",
             VariantRole::Other => "other",
         };
-        html! {
-            <option value={v.name.clone()} selected={v.name == current}>
-                { format!("{} ({role})", v.name) }
-            </option>
-        }
+        let text = format!("{} ({role})", v.name);
+        option(Some(v.name.clone().into()), v.name == current, text)
     });
     let description = variants
         .iter()
@@ -77,14 +69,14 @@ pub fn variant_picker(app: &App, id: &'static str, label: &'static str, compare:
         .unwrap_or_default();
     html! {
         <div class="field">
-            <label for={id}>{ label }</label>
+            { label(id, text) }
             <select {id} {onchange}>
                 if compare {
-                    <option value="" selected={current.is_empty()}>{ "(none)" }</option>
+                    { option(Some("".into()), current.is_empty(), "(none)") }
                 }
                 { for options }
             </select>
-            <p class="hint">{ description }</p>
+            { para("hint", description) }
         </div>
     }
 }
@@ -94,19 +86,16 @@ fn knob_row(app: &App, k: &Knob) -> Html {
     let id = format!("knob-{}", k.name);
     let set = |app: &App, name: &str| {
         let (app, name) = (app.clone(), name.to_string());
-        Callback::from(move |e: Event| {
-            let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
-                return;
-            };
-            match input.value().trim().parse::<i64>() {
-                Ok(v) => app.dispatch(Action::Knob(name.clone(), v)),
-                Err(_) => {
-                    input.set_value(&app.knob_value_by_name(&name).to_string());
-                    app.dispatch(Action::Notice(Some(format!(
-                        "{name}: \u{201c}{}\u{201d} is not a whole number.",
-                        input.value()
-                    ))));
-                }
+        on_value(move |text| match text.trim().parse::<i64>() {
+            Ok(v) => {
+                app.dispatch(Action::Knob(name.clone(), v));
+                None
+            }
+            Err(_) => {
+                app.dispatch(Action::Notice(Some(format!(
+                    "{name}: \u{201c}{text}\u{201d} is not a whole number."
+                ))));
+                Some(app.knob_value_by_name(&name).to_string())
             }
         })
     };
@@ -125,7 +114,7 @@ fn knob_row(app: &App, k: &Knob) -> Html {
                     min={k.min.to_string()} max={k.max.to_string()} onchange={set(app, &k.name)} />
                 <span class="unit">{ unit }</span>
             </div>
-            <p class="hint">{ format!("{} ({}–{} {unit})", k.description, k.min, k.max) }</p>
+            { para("hint", format!("{} ({}–{} {unit})", k.description, k.min, k.max)) }
         </div>
     }
 }
@@ -133,41 +122,31 @@ fn knob_row(app: &App, k: &Knob) -> Html {
 fn seed_field(app: &App) -> Html {
     let onchange = {
         let app = app.clone();
-        Callback::from(move |e: Event| {
-            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-                match input.value().trim().parse::<u64>() {
-                    Ok(s) => app.dispatch(Action::Seed(s)),
-                    Err(_) => {
-                        input.set_value(&app.spec.seed.to_string());
-                        app.dispatch(Action::Notice(Some(
-                            "The seed must be a whole number from 0 to 18446744073709551615."
-                                .into(),
-                        )));
-                    }
-                }
+        on_value(move |text| match text.trim().parse::<u64>() {
+            Ok(s) => {
+                app.dispatch(Action::Seed(s));
+                None
+            }
+            Err(_) => {
+                app.dispatch(Action::Notice(Some(
+                    "The seed must be a whole number from 0 to 18446744073709551615.".into(),
+                )));
+                Some(app.spec.seed.to_string())
             }
         })
     };
-    let new_seed = {
-        let app = app.clone();
-        Callback::from(move |_| app.dispatch(Action::NewSeed))
-    };
     html! {
         <div class="field seed">
-            <label for="seed">{ "Seed" }</label>
+            { label("seed", "Seed") }
             <input id="seed" class="num" inputmode="numeric" value={app.spec.seed.to_string()}
                 {onchange} />
-            <button id="new-seed" onclick={new_seed}>{ "New seed" }</button>
+            { button("new-seed", "", "New seed", false, send(app, Action::NewSeed)) }
         </div>
     }
 }
 
 /// Play / pause, step, rewind, speed and the playhead's time.
 pub fn playback(app: &App) -> Html {
-    let send = |a: fn() -> Action| {
-        let app = app.clone();
-        Callback::from(move |_| app.dispatch(a()))
-    };
     let speed = {
         let app = app.clone();
         Callback::from(move |e: Event| {
@@ -176,26 +155,21 @@ pub fn playback(app: &App) -> Html {
             }
         })
     };
-    let speeds = SPEEDS.iter().enumerate().map(|(i, s)| {
-        html! { <option selected={i == app.speed}>{ format!("{s} events/s") }</option> }
-    });
+    let speeds = SPEEDS
+        .iter()
+        .enumerate()
+        .map(|(i, s)| option(None, i == app.speed, format!("{s} events/s")));
     let play_label = if app.playing { "Pause" } else { "Play" };
     html! {
         <div class="playback" role="toolbar" aria-label="Playback">
-            <button id="rewind" onclick={send(|| Action::Rewind)} title="Back to the start">
-                { "Reset" }
-            </button>
-            <button id="step-back" onclick={send(|| Action::Step(-1))} title="Previous event (←)">
-                { "◀ Step" }
-            </button>
-            <button id="play" onclick={send(|| Action::TogglePlay)} title="Play or pause (space)"
+            { button("rewind", "Back to the start", "Reset", false, send(app, Action::Rewind)) }
+            { button("step-back", "Previous event (←)", "◀ Step", false, send(app, Action::Step(-1))) }
+            <button id="play" onclick={send(app, Action::TogglePlay)} title="Play or pause (space)"
                 aria-pressed={app.playing.to_string()}>
                 { play_label }
             </button>
-            <button id="step" onclick={send(|| Action::Step(1))} title="Next event (→)">
-                { "Step ▶" }
-            </button>
-            <label for="speed">{ "Speed" }</label>
+            { button("step", "Next event (→)", "Step ▶", false, send(app, Action::Step(1))) }
+            { label("speed", "Speed") }
             <select id="speed" onchange={speed}>{ for speeds }</select>
             <span class="clock" id="playhead-time" aria-live="polite">
                 { format!("t = {}", fmt_time(app.spec.view.playhead_ms)) }

@@ -12,11 +12,7 @@ use super::state::Action;
 pub fn library(app: &App) -> Html {
     let current = app.loaded.as_ref().map(|l| l.scenario.id.clone());
     let items = crate::scenarios::cards().map(|c| {
-        let onclick = {
-            let app = app.clone();
-            let id = c.id;
-            Callback::from(move |_| app.dispatch(Action::OpenBuiltin(id.to_string())))
-        };
+        let onclick = super::parts::send(app, Action::OpenBuiltin(c.id.to_string()));
         let race = if c.control {
             "Control: no race".to_string()
         } else {

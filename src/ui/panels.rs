@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::app::{App, AppProps};
 use super::fmt_time;
+use super::parts::{self, label, on_value, option, para, send};
 use super::state::Action;
 
 /// The violations of the main run.
@@ -90,15 +91,18 @@ pub fn inspector(props: &AppProps) -> Html {
     };
     let pick = {
         let app = app.clone();
-        Callback::from(move |e: Event| {
-            if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                app.dispatch(Action::Person(sel.value().parse().ok()));
-            }
+        on_value(move |v| {
+            app.dispatch(Action::Person(v.parse().ok()));
+            None
         })
     };
     let person = spec.view.person;
     let people = (1..=run.people).map(|p| {
-        html! { <option value={p.to_string()} selected={person == Some(p)}>{ format!("person {p}") }</option> }
+        option(
+            Some(p.to_string().into()),
+            person == Some(p),
+            format!("person {p}"),
+        )
     });
     let selected = spec
         .view
@@ -106,8 +110,7 @@ pub fn inspector(props: &AppProps) -> Html {
         .and_then(|id| run.rows.iter().find(|r| r.id == id))
         .map(|r| {
             let cause = r.cause.map(|c| {
-                let app = app.clone();
-                let go = Callback::from(move |_| app.dispatch(Action::SelectEvent(Some(c))));
+                let go = send(app, Action::SelectEvent(Some(c)));
                 html! { <button class="link-button" onclick={go}>{ format!("caused by #{c}") }</button> }
             });
             html! {
@@ -128,7 +131,7 @@ pub fn inspector(props: &AppProps) -> Html {
                     <h3>{ "Lists" }</h3>
                     { items(&p.lists, "in no static list") }
                     if !p.exists {
-                        <p class="hint">{ "This person does not exist yet at this moment." }</p>
+                        { para("hint", "This person does not exist yet at this moment.") }
                     }
                     <h3>{ "Program statuses" }</h3>
                     { items(&p.programs, "no program status") }
@@ -144,16 +147,16 @@ pub fn inspector(props: &AppProps) -> Html {
             </>
         },
         Err(e) if e.is_empty() => html! {},
-        Err(e) => html! { <p class="error">{ e.clone() }</p> },
+        Err(e) => para("error", e.clone()),
     };
     html! {
         <section class="panel inspector" id="inspector" aria-label="Inspector">
             <h2>{ format!("At {}", fmt_time(spec.view.playhead_ms)) }</h2>
             { for selected }
             <div class="field">
-                <label for="inspect-person">{ "Person" }</label>
+                { label("inspect-person", "Person") }
                 <select id="inspect-person" onchange={pick}>
-                    <option value="" selected={person.is_none()}>{ "(none)" }</option>
+                    { option(Some("".into()), person.is_none(), "(none)") }
                     { for people }
                 </select>
             </div>
@@ -162,10 +165,10 @@ pub fn inspector(props: &AppProps) -> Html {
     }
 }
 
-fn items(list: &[String], empty: &str) -> Html {
+fn items(list: &[String], empty: &'static str) -> Html {
     if list.is_empty() {
-        html! { <p class="hint">{ empty.to_string() }</p> }
+        para("hint", empty)
     } else {
-        html! { <ul>{ for list.iter().map(|i| html! { <li>{ i.clone() }</li> }) }</ul> }
+        html! { <ul>{ parts::items(list, "") }</ul> }
     }
 }

@@ -89,6 +89,7 @@ impl Default for AppState {
     }
 }
 
+#[derive(Clone)]
 pub enum Action {
     /// Opens a built-in scenario with a fresh set-up.
     OpenBuiltin(String),

@@ -10,6 +10,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::fmt_time;
+use super::parts::{button, svg_text};
 use super::state::Action;
 use crate::api::RunView;
 
@@ -271,9 +272,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
             <g>
                 <rect x="0" y={num(y)} width={num(WIDTH)} height={num(LANE)}
                     fill={if i % 2 == 0 { "#f6f7f9" } else { "#ffffff" }} />
-                <text x="6" y={fixed(y + LANE / 2.0 + 4.0, 1)} font-size="11" fill="#1d2330">
-                    { short(&l.name, 26) }
-                </text>
+                { svg_text("6".into(), fixed(y + LANE / 2.0 + 4.0, 1), "11", "start", "#1d2330", short(&l.name, 26)) }
             </g>
         }
     });
@@ -325,8 +324,7 @@ fn axis(g: &Geometry, height: f64) -> Html {
                 <g>
                     <line x1={fixed(x, 1)} x2={fixed(x, 1)} y1={num(AXIS)}
                         y2={fixed(height, 0)} stroke="#dde2ea" />
-                    <text x={fixed(x, 1)} y="16" font-size="10" text-anchor="middle"
-                        fill="#5b6478">{ tick_label(t, step) }</text>
+                    { svg_text(fixed(x, 1), "16".into(), "10", "middle", "#5b6478", tick_label(t, step)) }
                 </g>
             }
         });
@@ -394,9 +392,8 @@ fn tooltip(x: f64, y: f64, height: f64, row: &crate::api::TraceRow) -> Html {
         <g class="tooltip" pointer-events="none">
             <rect x={fixed(bx, 1)} y={fixed(by, 1)} width={num(w)}
                 height={fixed(h, 0)} rx="4" fill="#1d2330" opacity="0.94" />
-            { for lines.iter().enumerate().map(|(i, l)| html! {
-                <text x={fixed(bx + 8.0, 1)} y={fixed(by + 16.0 + 14.0 * i as f64, 1)}
-                    font-size="11" fill="#ffffff">{ l.clone() }</text>
+            { for lines.into_iter().enumerate().map(|(i, l)| {
+                svg_text(fixed(bx + 8.0, 1), fixed(by + 16.0 + 14.0 * i as f64, 1), "11", "start", "#ffffff", l)
             }) }
         </g>
     }
@@ -449,14 +446,14 @@ fn zoom_bar(window: (u64, u64), playhead: u64, end: u64, on_window: &Callback<(u
     let zoom_out = span;
     html! {
         <div class="zoom" role="toolbar" aria-label="Timeline zoom">
-            <button onclick={emit((centre.saturating_sub(zoom_in), centre + zoom_in))}
-                title="Zoom in around the playhead">{ "Zoom +" }</button>
-            <button onclick={emit((centre.saturating_sub(zoom_out), centre + zoom_out))}
-                title="Zoom out">{ "Zoom −" }</button>
-            <button onclick={emit((a.saturating_sub(span / 2), a.saturating_sub(span / 2) + span))}
-                title="Pan left">{ "◀ Pan" }</button>
-            <button onclick={emit((a + span / 2, b + span / 2))} title="Pan right">{ "Pan ▶" }</button>
-            <button id="zoom-fit" onclick={emit((0, 0))} title="Show the whole run">{ "Fit" }</button>
+            { button("", "Zoom in around the playhead", "Zoom +", false,
+                emit((centre.saturating_sub(zoom_in), centre + zoom_in))) }
+            { button("", "Zoom out", "Zoom −", false,
+                emit((centre.saturating_sub(zoom_out), centre + zoom_out))) }
+            { button("", "Pan left", "◀ Pan", false,
+                emit((a.saturating_sub(span / 2), a.saturating_sub(span / 2) + span))) }
+            { button("", "Pan right", "Pan ▶", false, emit((a + span / 2, b + span / 2))) }
+            { button("zoom-fit", "Show the whole run", "Fit", false, emit((0, 0))) }
             <span class="hint">{ format!("{} – {} · drag the top strip to move the playhead, drag the lanes to pan", fmt_time(a), fmt_time(b.min(end.max(b)))) }</span>
         </div>
     }
