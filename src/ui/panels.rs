@@ -128,22 +128,14 @@ pub fn inspector(props: &AppProps) -> Html {
                     <dl class="fields">
                         { for p.fields.iter().map(|(k, v)| html! { <><dt>{ k.clone() }</dt><dd>{ v.clone() }</dd></> }) }
                     </dl>
-                    <h3>{ "Lists" }</h3>
-                    { items(&p.lists, "in no static list") }
+                    { items("Lists", &p.lists, "in no static list") }
                     if !p.exists {
                         { para("hint", "This person does not exist yet at this moment.") }
                     }
-                    <h3>{ "Program statuses" }</h3>
-                    { items(&p.programs, "no program status") }
-                    <h3>{ "Campaigns" }</h3>
-                    { items(&p.campaigns, "in no campaign's flow") }
+                    { items("Program statuses", &p.programs, "no program status") }
+                    { items("Campaigns", &p.campaigns, "in no campaign's flow") }
                 }
-                { for snap.systems.iter().map(|s| html! {
-                    <>
-                        <h3>{ s.name.clone() }</h3>
-                        { items(&s.items, "empty") }
-                    </>
-                }) }
+                { for snap.systems.iter().map(|s| items(s.name.clone(), &s.items, "empty")) }
             </>
         },
         Err(e) if e.is_empty() => html! {},
@@ -165,10 +157,12 @@ pub fn inspector(props: &AppProps) -> Html {
     }
 }
 
-fn items(list: &[String], empty: &'static str) -> Html {
-    if list.is_empty() {
+/// A heading `title` over the items of `list`, or the hint `empty` when there are none.
+fn items(title: impl Into<AttrValue>, list: &[String], empty: &'static str) -> Html {
+    let list = if list.is_empty() {
         para("hint", empty)
     } else {
         html! { <ul>{ parts::items(list, "") }</ul> }
-    }
+    };
+    html! { <><h3>{ title.into() }</h3>{ list }</> }
 }

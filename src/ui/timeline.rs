@@ -21,7 +21,7 @@ const LABELS: f64 = 170.0;
 const AXIS: f64 = 26.0;
 const LANE: f64 = 26.0;
 
-#[derive(Properties, PartialEq, Clone)]
+#[derive(Properties, Clone)]
 pub struct TimelineProps {
     pub run: Rc<RunView>,
     /// The SVG element's id (exported by "Export SVG").
@@ -33,6 +33,18 @@ pub struct TimelineProps {
     pub on_seek: Callback<u64>,
     pub on_select: Callback<Option<u32>>,
     pub on_window: Callback<(u64, u64)>,
+}
+
+/// Equal when drawing the same run (the same `Rc`, never compared row by row: a new run is a
+/// new `Rc`) the same way.
+impl PartialEq for TimelineProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.run, &o.run)
+            && (&self.id, self.playhead, self.window, self.selected)
+                == (&o.id, o.playhead, o.window, o.selected)
+            && (&self.on_seek, &self.on_select, &self.on_window)
+                == (&o.on_seek, &o.on_select, &o.on_window)
+    }
 }
 
 /// The visible window of `view`, or the whole run when it is unset.
@@ -222,24 +234,24 @@ pub fn timeline(props: &TimelineProps) -> Html {
             Callback::from(move |_| hover.set(None))
         };
         let selected = props.selected == Some(r.id);
+        let outline = if selected { "#1d2330" } else { "none" };
         let shape = if violating.binary_search(&r.id).is_ok() {
             html! {
                 <path d={format!("M{} {} l6 10 h-12 z", fixed(x, 1), fixed(y - 6.0, 1))} fill="#b42318"
-                    stroke={if selected { "#1d2330" } else { "none" }} stroke-width="2"
+                    stroke={outline} stroke-width="2"
                     class="mark violation" data-event={r.id.to_string()} />
             }
-        } else if witness.binary_search(&r.id).is_ok() {
-            html! {
-                <circle cx={fixed(x, 1)} cy={fixed(y, 1)} r="5" fill="#fff"
-                    stroke="#b42318" stroke-width="2.5" class="mark witness"
-                    data-event={r.id.to_string()} />
-            }
         } else {
+            // A witness is a red ring; any other event a dot in its lane's colour.
+            let (radius, fill, stroke, width, class) = if witness.binary_search(&r.id).is_ok() {
+                ("5", "#fff", "#b42318", "2.5", "mark witness")
+            } else {
+                let radius = if selected { "6" } else { "4" };
+                (radius, lane_colour(&r.lane), outline, "2", "mark")
+            };
             html! {
-                <circle cx={fixed(x, 1)} cy={fixed(y, 1)}
-                    r={if selected { "6" } else { "4" }} fill={lane_colour(&r.lane)}
-                    stroke={if selected { "#1d2330" } else { "none" }} stroke-width="2"
-                    class="mark" data-event={r.id.to_string()} />
+                <circle cx={fixed(x, 1)} cy={fixed(y, 1)} r={radius} {fill} {stroke}
+                    stroke-width={width} {class} data-event={r.id.to_string()} />
             }
         };
         html! {
