@@ -460,13 +460,13 @@ const SERIES: [&str; 2] = ["#b42318", "#067647"];
 /// variant when no knob is swept).
 fn chart(p: &Progress, app: &App) -> Html {
     let (w, h, left, bottom) = (640.0, 260.0, 48.0, 36.0);
-    let xs: Vec<Option<i64>> = {
-        let mut v: Vec<Option<i64>> = p.points.iter().map(|pt| pt.knob_value).collect();
-        v.dedup();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
+    // The knob values swept, each once, in order (few: insertion keeps them sorted).
+    let mut xs: Vec<Option<i64>> = Vec::new();
+    for pt in &p.points {
+        if let Err(i) = xs.binary_search(&pt.knob_value) {
+            xs.insert(i, pt.knob_value);
+        }
+    }
     let n = xs.len().max(1);
     let x_of = |x: Option<i64>| {
         let i = xs.iter().position(|v| *v == x).unwrap_or(0);

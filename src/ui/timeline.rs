@@ -20,6 +20,9 @@ const WIDTH: f64 = 1000.0;
 const LABELS: f64 = 170.0;
 const AXIS: f64 = 26.0;
 const LANE: f64 = 26.0;
+/// A row's part in a violation (see `part` in [`timeline`]).
+const WITNESS: u8 = 1;
+const VIOLATING: u8 = 2;
 
 #[derive(Properties, Clone)]
 pub struct TimelineProps {
@@ -125,28 +128,36 @@ pub fn timeline(props: &TimelineProps) -> Html {
         let i = run.lanes.iter().position(|l| l.name == name).unwrap_or(0);
         AXIS + LANE * i as f64 + LANE / 2.0
     };
+    // The row of event `id` (an event's id is normally its row's index).
+    let row_of = |id: u32| {
+        Some(id as usize)
+            .filter(|&i| run.rows.get(i).is_some_and(|r| r.id == id))
+            .or_else(|| run.rows.iter().position(|r| r.id == id))
+    };
     // Where event `id` is drawn, if it is inside the window.
     let pos = |id: u32| {
-        run.rows
-            .get(id as usize)
-            .filter(|r| r.id == id)
-            .or_else(|| run.rows.iter().find(|r| r.id == id))
+        row_of(id)
+            .map(|i| &run.rows[i])
             .filter(|r| g.visible(r.time_ms))
             .map(|r| (g.x(r.time_ms), lane_y(&r.lane)))
     };
 
-    // Which events are part of a violation: the violating event and its other witnesses.
-    let mut violating = Vec::new();
-    let mut witness = Vec::new();
+    // Each row's part in the violations, by row index: VIOLATING (the last witness of a
+    // violation) over WITNESS (another witness) over none (a run may have many of both).
+    let mut part = vec![0u8; run.rows.len()];
     for v in &run.violations {
         if let Some((last, rest)) = v.witness.split_last() {
-            violating.push(*last);
-            witness.extend(rest.iter().copied());
+            for (id, p) in rest
+                .iter()
+                .map(|&w| (w, WITNESS))
+                .chain([(*last, VIOLATING)])
+            {
+                if let Some(i) = row_of(id) {
+                    part[i] = part[i].max(p);
+                }
+            }
         }
     }
-    // Sorted for binary search (a run may have many violations and many rows).
-    violating.sort_unstable();
-    witness.sort_unstable();
 
     let to_svg_x = {
         let svg_ref = svg_ref.clone();
@@ -214,7 +225,8 @@ pub fn timeline(props: &TimelineProps) -> Html {
         Callback::from(move |_: MouseEvent| drag.set(None))
     };
 
-    let marks = run.rows.iter().filter(|r| g.visible(r.time_ms)).map(|r| {
+    let rows = run.rows.iter().zip(part);
+    let marks = rows.filter(|(r, _)| g.visible(r.time_ms)).map(|(r, part)| {
         let (x, y) = (g.x(r.time_ms), lane_y(&r.lane));
         let future = r.time_ms > props.playhead;
         let opacity = if future { "0.25" } else { "1" };
@@ -235,7 +247,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
         };
         let selected = props.selected == Some(r.id);
         let outline = if selected { "#1d2330" } else { "none" };
-        let shape = if violating.binary_search(&r.id).is_ok() {
+        let shape = if part == VIOLATING {
             html! {
                 <path d={format!("M{} {} l6 10 h-12 z", fixed(x, 1), fixed(y - 6.0, 1))} fill="#b42318"
                     stroke={outline} stroke-width="2"
@@ -243,7 +255,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
             }
         } else {
             // A witness is a red ring; any other event a dot in its lane's colour.
-            let (radius, fill, stroke, width, class) = if witness.binary_search(&r.id).is_ok() {
+            let (radius, fill, stroke, width, class) = if part == WITNESS {
                 ("5", "#fff", "#b42318", "2.5", "mark witness")
             } else {
                 let radius = if selected { "6" } else { "4" };
