@@ -96,14 +96,19 @@ pub fn race_lab() -> Html {
         Tab::Sweep => html! { <sweep::Sweep app={app.clone()} /> },
         Tab::Explore => explore::explore(&app),
     };
-    let class = classes!("app", view.presentation.then_some("presentation"));
-    html! {
-        <div {class}>
+    let page = html! {
+        <>
             { header::header(&app) }
             { notice(&app) }
             <main id="main">{ body }</main>
-        </div>
-    }
+        </>
+    };
+    let class = if view.presentation {
+        "app presentation"
+    } else {
+        "app"
+    };
+    super::parts::with_class("div", class, page)
 }
 
 /// What shows while a built-in scenario is being fetched.

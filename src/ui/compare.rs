@@ -31,20 +31,14 @@ pub fn compare(app: &App) -> Html {
 fn side(app: &App, run: &RunResult, svg: &'static str, outcome: &'static str) -> Html {
     match run.as_ref() {
         Ok(r) => {
-            let class = if r.violations.is_empty() {
-                "outcome good"
+            let (hash, count) = (r.trace_hash.clone(), r.violations.len().to_string());
+            let text = r.outcome.clone();
+            let verdict = if r.violations.is_empty() {
+                html! { <p class="outcome good" id={outcome} data-trace-hash={hash} data-violations={count}>{ text }</p> }
             } else {
-                "outcome bad"
+                html! { <p class="outcome bad" id={outcome} data-trace-hash={hash} data-violations={count}>{ text }</p> }
             };
-            html! {
-                <>
-                    <p class={class} id={outcome} data-trace-hash={r.trace_hash.clone()}
-                        data-violations={r.violations.len().to_string()}>
-                        { r.outcome.clone() }
-                    </p>
-                    { timeline_for(app, r.clone(), svg) }
-                </>
-            }
+            html! { <>{ verdict }{ timeline_for(app, r.clone(), svg) }</> }
         }
         Err(e) => {
             html! { <p class="error" id={outcome}>{ format!("This run could not be made: {e}") }</p> }

@@ -352,8 +352,10 @@ fn scheduler(props: &AppProps) -> Html {
             spec.variant
         ),
     };
-    let challenge = html! {
-        <p class={if violated { "bad" } else { "hint" }} id="sched-challenge">{ challenge }</p>
+    let challenge = if violated {
+        html! { <p class="bad" id="sched-challenge">{ challenge }</p> }
+    } else {
+        html! { <p class="hint" id="sched-challenge">{ challenge }</p> }
     };
     let body = match view.as_ref() {
         Err(e) if e.is_empty() => html! {},

@@ -18,19 +18,20 @@ pub fn library(app: &App) -> Html {
         } else {
             format!("Race: {}", c.race)
         };
-        let class = classes!(
-            "card",
-            (current.as_deref() == Some(c.id)).then_some("current")
-        );
-        html! {
-            <li>
-                <button {class} id={format!("card-{}", c.id)} {onclick}>
-                    <span class="card-title">{ c.title }</span>
-                    <span class="card-summary">{ c.summary }</span>
-                    <span class="card-race">{ race }</span>
-                </button>
-            </li>
-        }
+        let id = format!("card-{}", c.id);
+        let text = html! {
+            <>
+                <span class="card-title">{ c.title }</span>
+                <span class="card-summary">{ c.summary }</span>
+                <span class="card-race">{ race }</span>
+            </>
+        };
+        let button = if current.as_deref() == Some(c.id) {
+            html! { <button class="card current" {id} {onclick}>{ text }</button> }
+        } else {
+            html! { <button class="card" {id} {onclick}>{ text }</button> }
+        };
+        html! { <li>{ button }</li> }
     });
     html! {
         <section class="library" aria-labelledby="library-heading">

@@ -253,17 +253,17 @@ pub fn timeline(props: &TimelineProps) -> Html {
                     stroke={outline} stroke-width="2"
                     class="mark violation" data-event={r.id.to_string()} />
             }
-        } else {
-            // A witness is a red ring; any other event a dot in its lane's colour.
-            let (radius, fill, stroke, width, class) = if part == WITNESS {
-                ("5", "#fff", "#b42318", "2.5", "mark witness")
-            } else {
-                let radius = if selected { "6" } else { "4" };
-                (radius, lane_colour(&r.lane), outline, "2", "mark")
-            };
+        } else if part == WITNESS {
             html! {
-                <circle cx={fixed(x, 1)} cy={fixed(y, 1)} r={radius} {fill} {stroke}
-                    stroke-width={width} {class} data-event={r.id.to_string()} />
+                <circle cx={fixed(x, 1)} cy={fixed(y, 1)} r="5" fill="#fff"
+                    stroke="#b42318" stroke-width="2.5" class="mark witness"
+                    data-event={r.id.to_string()} />
+            }
+        } else {
+            html! {
+                <circle cx={fixed(x, 1)} cy={fixed(y, 1)}
+                    r={if selected { "6" } else { "4" }} fill={lane_colour(&r.lane)}
+                    stroke={outline} stroke-width="2" class="mark" data-event={r.id.to_string()} />
             }
         };
         html! {
