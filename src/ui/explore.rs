@@ -311,22 +311,9 @@ fn scheduler(props: &AppProps) -> Html {
     let app = &props.app;
     let spec: &RunSpec = &app.spec;
     let scenario = app.scenario_ref();
-    let deps = (
-        scenario.clone(),
-        spec.variant.clone(),
-        spec.knobs.clone(),
-        spec.injections.clone(),
-        spec.seed,
-        spec.schedule.clone(),
-    );
-    let view = use_memo(deps, |(s, variant, knobs, injections, seed, schedule)| {
-        let s = s.as_ref().ok_or_else(String::new)?;
-        let config = crate::engine::RunConfig {
-            variant: Some(variant.clone()),
-            knobs: knobs.clone(),
-            injections: injections.clone(),
-        };
-        crate::api::scheduler_view(s, &config, *seed, schedule)
+    let view = use_memo(app.run_key(), |k| {
+        let s = k.scenario.as_ref().ok_or_else(String::new)?;
+        crate::api::scheduler_view(s, &k.config(), k.seed, &k.schedule)
     });
     let set = |schedule: Vec<u32>, at: Option<u64>| {
         let app = app.clone();

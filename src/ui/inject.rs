@@ -13,7 +13,8 @@ use crate::engine::scenario::{Injection, PeopleSelector};
 #[function_component(Inject)]
 pub fn inject(props: &AppProps) -> Html {
     let app = &props.app;
-    let choice = use_state(|| 0usize);
+    // The chosen option's index (u32 like the person: each state type costs its own code).
+    let choice = use_state(|| 0u32);
     let time_s = use_state(|| None::<String>);
     let person = use_state(|| 1u32);
     let scenario = app.scenario_ref();
@@ -30,7 +31,7 @@ pub fn inject(props: &AppProps) -> Html {
         let choice = choice.clone();
         Callback::from(move |e: Event| {
             if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                choice.set(sel.selected_index().max(0) as usize);
+                choice.set(sel.selected_index().max(0) as u32);
             }
         })
     };
@@ -56,7 +57,7 @@ pub fn inject(props: &AppProps) -> Html {
         let (app, options, choice, person) = (app.clone(), options.clone(), *choice, *person);
         let at_text = at_text.clone();
         Callback::from(move |_| {
-            let Some(opt) = options.get(choice) else {
+            let Some(opt) = options.get(choice as usize) else {
                 return;
             };
             let at_ms = match super::web::parse_f64(at_text.trim()) {
@@ -84,7 +85,9 @@ pub fn inject(props: &AppProps) -> Html {
         })
     };
 
-    let needs_person = options.get(*choice).is_some_and(|o| o.needs_person);
+    let needs_person = options
+        .get(*choice as usize)
+        .is_some_and(|o| o.needs_person);
     let list = app.spec.injections.iter().enumerate().map(|(i, inj)| {
         let remove = send(app, Action::RemoveInjection(i));
         let who = match inj.people {
@@ -111,7 +114,7 @@ pub fn inject(props: &AppProps) -> Html {
                 <div class="field">
                     { label("inject-event", "Event") }
                     <select id="inject-event" onchange={pick}>
-                        { for options.iter().enumerate().map(|(i, o)| option(None, i == *choice, o.label.clone())) }
+                        { for options.iter().enumerate().map(|(i, o)| option(None, i == *choice as usize, o.label.clone())) }
                     </select>
                 </div>
                 <div class="field row">

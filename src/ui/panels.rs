@@ -63,29 +63,11 @@ pub fn violations(app: &App) -> Html {
 pub fn inspector(props: &AppProps) -> Html {
     let app = &props.app;
     let spec = &app.spec;
-    let scenario = app.scenario_ref();
-    let deps = (
-        scenario,
-        spec.variant.clone(),
-        spec.knobs.clone(),
-        spec.injections.clone(),
-        spec.seed,
-        spec.schedule.clone(),
-        spec.view.playhead_ms,
-        spec.view.person,
-    );
-    let snapshot = use_memo(
-        deps,
-        |(s, variant, knobs, injections, seed, schedule, t, person)| {
-            let s = s.as_ref().ok_or_else(String::new)?;
-            let config = crate::engine::RunConfig {
-                variant: Some(variant.clone()),
-                knobs: knobs.clone(),
-                injections: injections.clone(),
-            };
-            crate::api::inspect_at(s, &config, *seed, schedule, *t, *person)
-        },
-    );
+    let deps = (app.run_key(), spec.view.playhead_ms, spec.view.person);
+    let snapshot = use_memo(deps, |(k, t, person)| {
+        let s = k.scenario.as_ref().ok_or_else(String::new)?;
+        crate::api::inspect_at(s, &k.config(), k.seed, &k.schedule, *t, *person)
+    });
     let Ok(run) = app.run.as_ref() else {
         return html! {};
     };
