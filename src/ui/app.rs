@@ -14,7 +14,9 @@ use crate::spec::Tab;
 /// The app's state handle, passed to every component that reads or changes it.
 pub type App = UseReducerHandle<AppState>;
 
-/// Props of components that work on the whole app state.
+/// Props of components that work on the whole app state. Parts of the page without hooks of
+/// their own are plain functions of the handle (`fn(&App) -> Html`) instead: each component
+/// type costs its own copy of yew's component machinery in the wasm.
 #[derive(Properties, Clone)]
 pub struct AppProps {
     pub app: App,
@@ -73,35 +75,40 @@ pub fn race_lab() -> Html {
     let view = &app.spec.view;
     let body = match view.tab {
         _ if app.fetching().is_some() => loading(&app),
-        Tab::Library => html! { <library::Library app={app.clone()} /> },
+        Tab::Library => library::library(&app),
         Tab::Run => html! {
             <div class="run-layout">
                 <aside class="side">
-                    <controls::Controls app={app.clone()} />
+                    { controls::controls(&app) }
                     <reader::Reader app={app.clone()} />
                 </aside>
                 <section class="stage">
-                    <controls::Playback app={app.clone()} />
-                    <timeline::MainTimeline app={app.clone()} />
+                    { controls::playback(&app) }
+                    { timeline::main_timeline(&app) }
                     <div class="panels">
-                        <panels::Violations app={app.clone()} />
+                        { panels::violations(&app) }
                         <panels::Inspector app={app.clone()} />
                     </div>
                 </section>
             </div>
         },
-        Tab::Compare => html! { <compare::Compare app={app.clone()} /> },
+        Tab::Compare => compare::compare(&app),
         Tab::Sweep => html! { <sweep::Sweep app={app.clone()} /> },
-        Tab::Explore => html! { <explore::Explore app={app.clone()} /> },
+        Tab::Explore => explore::explore(&app),
     };
-    let class = classes!("app", view.presentation.then_some("presentation"));
-    html! {
-        <div {class}>
-            <header::Header app={app.clone()} />
+    let page = html! {
+        <>
+            { header::header(&app) }
             { notice(&app) }
             <main id="main">{ body }</main>
-        </div>
-    }
+        </>
+    };
+    let class = if view.presentation {
+        "app presentation"
+    } else {
+        "app"
+    };
+    super::parts::with_class("div", class, page)
 }
 
 /// What shows while a built-in scenario is being fetched.
@@ -119,10 +126,7 @@ fn notice(app: &App) -> Html {
     let Some(text) = app.notice.clone() else {
         return html! {};
     };
-    let close = {
-        let app = app.clone();
-        Callback::from(move |_| app.dispatch(Action::Notice(None)))
-    };
+    let close = super::parts::send(app, Action::Notice(None));
     html! {
         <div class="notice" id="notice" role="alert">
             <span>{ text }</span>

@@ -3,26 +3,25 @@
 
 use yew::prelude::*;
 
-use super::app::{App, AppProps};
-use super::controls::{Playback, VariantPicker};
+use super::app::App;
+use super::controls::{playback, variant_picker};
 use super::state::RunResult;
 use super::timeline::timeline_for;
 
-#[function_component(Compare)]
-pub fn compare(props: &AppProps) -> Html {
-    let app = &props.app;
+/// The compare tab.
+pub fn compare(app: &App) -> Html {
     html! {
         <section class="compare" aria-label="Compare two variants">
-            <Playback app={app.clone()} />
+            { playback(app) }
             <div class="compare-row" id="compare-a">
-                <VariantPicker app={app.clone()} id="compare-variant-a" label="Left: variant" compare={false} />
+                { variant_picker(app, "compare-variant-a", "Left: variant", false) }
                 { side(app, &app.run, "compare-svg-a", "outcome-a") }
             </div>
             <div class="compare-row" id="compare-b">
-                <VariantPicker app={app.clone()} id="compare-variant-b" label="Right: variant" compare={true} />
+                { variant_picker(app, "compare-variant-b", "Right: variant", true) }
                 { match &app.compare_run {
                     Some(run) => side(app, run, "compare-svg-b", "outcome-b"),
-                    None => html! { <p class="hint">{ "Pick a second variant to compare." }</p> },
+                    None => super::parts::para("hint", "Pick a second variant to compare."),
                 } }
             </div>
         </section>
@@ -32,20 +31,14 @@ pub fn compare(props: &AppProps) -> Html {
 fn side(app: &App, run: &RunResult, svg: &'static str, outcome: &'static str) -> Html {
     match run.as_ref() {
         Ok(r) => {
-            let class = if r.violations.is_empty() {
-                "outcome good"
+            let (hash, count) = (r.trace_hash.clone(), r.violations.len().to_string());
+            let text = r.outcome.clone();
+            let verdict = if r.violations.is_empty() {
+                html! { <p class="outcome good" id={outcome} data-trace-hash={hash} data-violations={count}>{ text }</p> }
             } else {
-                "outcome bad"
+                html! { <p class="outcome bad" id={outcome} data-trace-hash={hash} data-violations={count}>{ text }</p> }
             };
-            html! {
-                <>
-                    <p class={class} id={outcome} data-trace-hash={r.trace_hash.clone()}
-                        data-violations={r.violations.len().to_string()}>
-                        { r.outcome.clone() }
-                    </p>
-                    { timeline_for(app, r.clone(), svg) }
-                </>
-            }
+            html! { <>{ verdict }{ timeline_for(app, r.clone(), svg) }</> }
         }
         Err(e) => {
             html! { <p class="error" id={outcome}>{ format!("This run could not be made: {e}") }</p> }

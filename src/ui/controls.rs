@@ -3,76 +3,53 @@
 
 use yew::prelude::*;
 
-use super::app::{App, AppProps};
+use super::app::App;
+use super::parts::{button, label, on_value, option, para, send};
 use super::state::{Action, SPEEDS};
 use super::{fmt_time, inject};
 use crate::engine::knobs::Knob;
 use crate::engine::scenario::VariantRole;
 
-#[function_component(Controls)]
-pub fn controls(props: &AppProps) -> Html {
-    let app = &props.app;
+/// The set-up column of the Run tab.
+pub fn controls(app: &App) -> Html {
     let Some(loaded) = &app.loaded else {
         return html! {};
     };
     let knobs = loaded.scenario.knobs.iter().map(|k| knob_row(app, k));
-    let reset = {
-        let app = app.clone();
-        Callback::from(move |_| app.dispatch(Action::ResetKnobs))
-    };
     html! {
         <section class="controls" aria-label="Set-up">
-            <VariantPicker app={app.clone()} id="variant" label="Variant" compare={false} />
+            { variant_picker(app, "variant", "Variant", false) }
             <fieldset class="knobs">
                 <legend>{ "Knobs" }</legend>
                 { for knobs }
-                <button id="reset-knobs" onclick={reset}>{ "Default knobs" }</button>
+                { button("reset-knobs", "", "Default knobs", false, send(app, Action::ResetKnobs)) }
             </fieldset>
-            <SeedField app={app.clone()} />
+            { seed_field(app) }
             <inject::Inject app={app.clone()} />
         </section>
     }
 }
 
-#[derive(Properties)]
-pub struct PickerProps {
-    pub app: App,
-    pub id: AttrValue,
-    pub label: AttrValue,
-    /// Picks the compared variant instead of the main one.
-    pub compare: bool,
-}
-
-/// Never equal, for the reason given at [`super::app::AppProps`].
-impl PartialEq for PickerProps {
-    fn eq(&self, _: &Self) -> bool {
-        false
-    }
-}
-
-/// A labelled select of the scenario's variants, with the chosen variant's description.
-#[function_component(VariantPicker)]
-pub fn variant_picker(props: &PickerProps) -> Html {
-    let app = &props.app;
+/// A select of the scenario's variants (`id`, labelled `text`), with the chosen variant's
+/// description; `compare` picks the compared variant instead of the main one.
+pub fn variant_picker(app: &App, id: &'static str, text: &'static str, compare: bool) -> Html {
     let Some(loaded) = &app.loaded else {
         return html! {};
     };
-    let current = if props.compare {
+    let current = if compare {
         app.spec.compare.clone().unwrap_or_default()
     } else {
         app.spec.variant.clone()
     };
     let onchange = {
-        let (app, compare) = (app.clone(), props.compare);
-        Callback::from(move |e: Event| {
-            if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                let v = sel.value();
-                app.dispatch(if compare {
-                    Action::Compare((!v.is_empty()).then_some(v))
-                } else {
-                    Action::Variant(v)
-                });
-            }
+        let app = app.clone();
+        on_value(move |v| {
+            app.dispatch(if compare {
+                Action::Compare((!v.is_empty()).then_some(v))
+            } else {
+                Action::Variant(v)
+            });
+            None
         })
     };
     let variants = &loaded.scenario.variants;
@@ -82,11 +59,8 @@ pub fn variant_picker(props: &PickerProps) -> Html {
             VariantRole::Fix => "fix",
             VariantRole::Other => "other",
         };
-        html! {
-            <option value={v.name.clone()} selected={v.name == current}>
-                { format!("{} ({role})", v.name) }
-            </option>
-        }
+        let text = format!("{} ({role})", v.name);
+        option(Some(v.name.clone().into()), v.name == current, text)
     });
     let description = variants
         .iter()
@@ -95,14 +69,14 @@ pub fn variant_picker(props: &PickerProps) -> Html {
         .unwrap_or_default();
     html! {
         <div class="field">
-            <label for={props.id.clone()}>{ props.label.clone() }</label>
-            <select id={props.id.clone()} {onchange}>
-                if props.compare {
-                    <option value="" selected={current.is_empty()}>{ "(none)" }</option>
+            { label(id, text) }
+            <select {id} {onchange}>
+                if compare {
+                    { option(Some("".into()), current.is_empty(), "(none)") }
                 }
                 { for options }
             </select>
-            <p class="hint">{ description }</p>
+            { para("hint", description) }
         </div>
     }
 }
@@ -112,19 +86,16 @@ fn knob_row(app: &App, k: &Knob) -> Html {
     let id = format!("knob-{}", k.name);
     let set = |app: &App, name: &str| {
         let (app, name) = (app.clone(), name.to_string());
-        Callback::from(move |e: Event| {
-            let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
-                return;
-            };
-            match input.value().trim().parse::<i64>() {
-                Ok(v) => app.dispatch(Action::Knob(name.clone(), v)),
-                Err(_) => {
-                    input.set_value(&app.knob_value_by_name(&name).to_string());
-                    app.dispatch(Action::Notice(Some(format!(
-                        "{name}: \u{201c}{}\u{201d} is not a whole number.",
-                        input.value()
-                    ))));
-                }
+        on_value(move |text| match text.trim().parse::<i64>() {
+            Ok(v) => {
+                app.dispatch(Action::Knob(name.clone(), v));
+                None
+            }
+            Err(_) => {
+                app.dispatch(Action::Notice(Some(format!(
+                    "{name}: \u{201c}{text}\u{201d} is not a whole number."
+                ))));
+                Some(app.knob_value_by_name(&name).to_string())
             }
         })
     };
@@ -143,53 +114,39 @@ fn knob_row(app: &App, k: &Knob) -> Html {
                     min={k.min.to_string()} max={k.max.to_string()} onchange={set(app, &k.name)} />
                 <span class="unit">{ unit }</span>
             </div>
-            <p class="hint">{ format!("{} ({}–{} {unit})", k.description, k.min, k.max) }</p>
+            { para("hint", format!("{} ({}–{} {unit})", k.description, k.min, k.max)) }
         </div>
     }
 }
 
-#[function_component(SeedField)]
-fn seed_field(props: &AppProps) -> Html {
-    let app = &props.app;
+fn seed_field(app: &App) -> Html {
     let onchange = {
         let app = app.clone();
-        Callback::from(move |e: Event| {
-            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-                match input.value().trim().parse::<u64>() {
-                    Ok(s) => app.dispatch(Action::Seed(s)),
-                    Err(_) => {
-                        input.set_value(&app.spec.seed.to_string());
-                        app.dispatch(Action::Notice(Some(
-                            "The seed must be a whole number from 0 to 18446744073709551615."
-                                .into(),
-                        )));
-                    }
-                }
+        on_value(move |text| match text.trim().parse::<u64>() {
+            Ok(s) => {
+                app.dispatch(Action::Seed(s));
+                None
+            }
+            Err(_) => {
+                app.dispatch(Action::Notice(Some(
+                    "The seed must be a whole number from 0 to 18446744073709551615.".into(),
+                )));
+                Some(app.spec.seed.to_string())
             }
         })
     };
-    let new_seed = {
-        let app = app.clone();
-        Callback::from(move |_| app.dispatch(Action::NewSeed))
-    };
     html! {
         <div class="field seed">
-            <label for="seed">{ "Seed" }</label>
+            { label("seed", "Seed") }
             <input id="seed" class="num" inputmode="numeric" value={app.spec.seed.to_string()}
                 {onchange} />
-            <button id="new-seed" onclick={new_seed}>{ "New seed" }</button>
+            { button("new-seed", "", "New seed", false, send(app, Action::NewSeed)) }
         </div>
     }
 }
 
 /// Play / pause, step, rewind, speed and the playhead's time.
-#[function_component(Playback)]
-pub fn playback(props: &AppProps) -> Html {
-    let app = &props.app;
-    let send = |a: fn() -> Action| {
-        let app = app.clone();
-        Callback::from(move |_| app.dispatch(a()))
-    };
+pub fn playback(app: &App) -> Html {
     let speed = {
         let app = app.clone();
         Callback::from(move |e: Event| {
@@ -198,26 +155,21 @@ pub fn playback(props: &AppProps) -> Html {
             }
         })
     };
-    let speeds = SPEEDS.iter().enumerate().map(|(i, s)| {
-        html! { <option selected={i == app.speed}>{ format!("{s} events/s") }</option> }
-    });
+    let speeds = SPEEDS
+        .iter()
+        .enumerate()
+        .map(|(i, s)| option(None, i == app.speed, format!("{s} events/s")));
     let play_label = if app.playing { "Pause" } else { "Play" };
     html! {
         <div class="playback" role="toolbar" aria-label="Playback">
-            <button id="rewind" onclick={send(|| Action::Rewind)} title="Back to the start">
-                { "Reset" }
-            </button>
-            <button id="step-back" onclick={send(|| Action::Step(-1))} title="Previous event (←)">
-                { "◀ Step" }
-            </button>
-            <button id="play" onclick={send(|| Action::TogglePlay)} title="Play or pause (space)"
+            { button("rewind", "Back to the start", "Reset", false, send(app, Action::Rewind)) }
+            { button("step-back", "Previous event (←)", "◀ Step", false, send(app, Action::Step(-1))) }
+            <button id="play" onclick={send(app, Action::TogglePlay)} title="Play or pause (space)"
                 aria-pressed={app.playing.to_string()}>
                 { play_label }
             </button>
-            <button id="step" onclick={send(|| Action::Step(1))} title="Next event (→)">
-                { "Step ▶" }
-            </button>
-            <label for="speed">{ "Speed" }</label>
+            { button("step", "Next event (→)", "Step ▶", false, send(app, Action::Step(1))) }
+            { label("speed", "Speed") }
             <select id="speed" onchange={speed}>{ for speeds }</select>
             <span class="clock" id="playhead-time" aria-live="polite">
                 { format!("t = {}", fmt_time(app.spec.view.playhead_ms)) }

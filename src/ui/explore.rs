@@ -18,6 +18,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::app::{App, AppProps};
+use super::parts::{button, para};
 use super::pool::WorkerWasm;
 use super::state::Action;
 use super::{fmt_time, panels, timeline, web};
@@ -44,18 +45,17 @@ pub fn explore_on_main_thread_with(serve: ServeExplore) {
     MAIN_THREAD_EXPLORER.with(|c| c.set(Some(serve)));
 }
 
-#[function_component(Explore)]
-pub fn explore(props: &AppProps) -> Html {
-    let app = &props.app;
+/// The explore tab.
+pub fn explore(app: &App) -> Html {
     html! {
         <div class="explore">
             <div class="explore-row">
                 <ExploreAll app={app.clone()} />
                 <Scheduler app={app.clone()} />
             </div>
-            <super::controls::Playback app={app.clone()} />
-            <timeline::MainTimeline app={app.clone()} />
-            <panels::Violations app={app.clone()} />
+            { super::controls::playback(app) }
+            { timeline::main_timeline(app) }
+            { panels::violations(app) }
         </div>
     }
 }
@@ -192,10 +192,10 @@ fn explore_all(props: &AppProps) -> Html {
                    Keep the set-up small: a few people.", app.spec.variant) }
             </p>
             if !setup.is_empty() {
-                <button id="explore-small" onclick={small}>{ "Use the small set-up" }</button>
+                { button("explore-small", "", "Use the small set-up", false, small) }
             }
-            <button id="explore-start" onclick={start} disabled={busy}>{ "Explore all orderings" }</button>
-            <button id="explore-cancel" onclick={cancel} disabled={!busy}>{ "Cancel" }</button>
+            { button("explore-start", "", "Explore all orderings", busy, start) }
+            { button("explore-cancel", "", "Cancel", !busy, cancel) }
             { body }
         </section>
     }
@@ -275,9 +275,13 @@ fn result(app: &App, s: &ExploreSummary, elapsed_ms: f64, variant: &str) -> Html
             app.dispatch(Action::Variant(variant.clone()));
             app.dispatch(Action::SetSchedule(schedule.clone()));
         });
-        html! {
-            <button id="explore-show" {onclick}>{ "Show the shortest counterexample on the timeline" }</button>
-        }
+        button(
+            "explore-show",
+            "",
+            "Show the shortest counterexample on the timeline",
+            false,
+            onclick,
+        )
     });
     let verdict = match (s.violating_end_states, s.truncated) {
         (0, false) => "No ordering violates an invariant: the variant is safe for this set-up.",
@@ -287,15 +291,13 @@ fn result(app: &App, s: &ExploreSummary, elapsed_ms: f64, variant: &str) -> Html
     html! {
         <div id="explore-result" data-orderings={s.schedules.to_string()}
             data-violating={s.violating_end_states.to_string()} data-truncated={s.truncated.to_string()}>
-            <p class="outcome">
-                { format!("{variant}: {} orderings, {} end states of which {} end in violation ({} states, {} s)", s.schedules, s.end_states, s.violating_end_states, s.states, fixed(elapsed_ms / 1000.0, 2)) }
-            </p>
-            <p class={if s.violating_end_states > 0 { "bad" } else { "good" }}>{ verdict }</p>
+            { para("outcome", format!("{variant}: {} orderings, {} end states of which {} end in violation ({} states, {} s)", s.schedules, s.end_states, s.violating_end_states, s.states, fixed(elapsed_ms / 1000.0, 2))) }
+            { para(if s.violating_end_states > 0 { "bad" } else { "good" }, verdict) }
             if s.truncated {
-                <p class="error">{ "The search was cut short by its bounds: make the set-up smaller." }</p>
+                { para("error", "The search was cut short by its bounds: make the set-up smaller.") }
             }
             if let Some(sch) = &s.shortest {
-                <p class="hint">{ format!("Shortest counterexample: {} decisions.", sch.len()) }</p>
+                { para("hint", format!("Shortest counterexample: {} decisions.", sch.len())) }
             }
             { for show }
         </div>
@@ -309,22 +311,9 @@ fn scheduler(props: &AppProps) -> Html {
     let app = &props.app;
     let spec: &RunSpec = &app.spec;
     let scenario = app.scenario_ref();
-    let deps = (
-        scenario.clone(),
-        spec.variant.clone(),
-        spec.knobs.clone(),
-        spec.injections.clone(),
-        spec.seed,
-        spec.schedule.clone(),
-    );
-    let view = use_memo(deps, |(s, variant, knobs, injections, seed, schedule)| {
-        let s = s.as_ref().ok_or_else(String::new)?;
-        let config = crate::engine::RunConfig {
-            variant: Some(variant.clone()),
-            knobs: knobs.clone(),
-            injections: injections.clone(),
-        };
-        crate::api::scheduler_view(s, &config, *seed, schedule)
+    let view = use_memo(app.run_key(), |k| {
+        let s = k.scenario.as_ref().ok_or_else(String::new)?;
+        crate::api::scheduler_view(s, &k.config(), k.seed, &k.schedule)
     });
     let set = |schedule: Vec<u32>, at: Option<u64>| {
         let app = app.clone();
@@ -350,12 +339,14 @@ fn scheduler(props: &AppProps) -> Html {
             spec.variant
         ),
     };
-    let challenge = html! {
-        <p class={if violated { "bad" } else { "hint" }} id="sched-challenge">{ challenge }</p>
+    let challenge = if violated {
+        html! { <p class="bad" id="sched-challenge">{ challenge }</p> }
+    } else {
+        html! { <p class="hint" id="sched-challenge">{ challenge }</p> }
     };
     let body = match view.as_ref() {
         Err(e) if e.is_empty() => html! {},
-        Err(e) => html! { <p class="error">{ e.clone() }</p> },
+        Err(e) => para("error", e.clone()),
         Ok(v) => {
             let next = match &v.next {
                 Some(d) => html! {
@@ -381,10 +372,8 @@ fn scheduler(props: &AppProps) -> Html {
                 <>
                     { next }
                     <div class="row">
-                        <button id="sched-undo" disabled={undo.is_none()}
-                            onclick={set(undo.clone().unwrap_or_default(), None)}>{ "Undo" }</button>
-                        <button id="sched-clear" disabled={spec.schedule.is_empty()}
-                            onclick={set(Vec::new(), None)}>{ "Start over" }</button>
+                        { button("sched-undo", "", "Undo", undo.is_none(), set(undo.clone().unwrap_or_default(), None)) }
+                        { button("sched-clear", "", "Start over", spec.schedule.is_empty(), set(Vec::new(), None)) }
                     </div>
                     if !v.past.is_empty() {
                         <h3>{ format!("Decisions taken ({})", v.past.len()) }</h3>

@@ -3,7 +3,8 @@
 
 use yew::prelude::*;
 
-use super::app::AppProps;
+use super::app::{App, AppProps};
+use super::parts::{button, send};
 use super::state::Action;
 use super::web;
 use crate::spec::Tab;
@@ -16,16 +17,12 @@ const TABS: [(Tab, &str); 5] = [
     (Tab::Explore, "Explore"),
 ];
 
-#[function_component(Header)]
-pub fn header(props: &AppProps) -> Html {
-    let app = &props.app;
+/// The top bar.
+pub fn header(app: &App) -> Html {
     let current = app.spec.view.tab;
     let open = app.loaded.is_some();
     let tabs = TABS.iter().map(|&(tab, label)| {
-        let onclick = {
-            let app = app.clone();
-            Callback::from(move |_| app.dispatch(Action::Tab(tab)))
-        };
+        let onclick = send(app, Action::Tab(tab));
         let disabled = tab != Tab::Library && !open;
         html! {
             <button role="tab" id={format!("tab-{}", label.to_ascii_lowercase())}
@@ -39,11 +36,7 @@ pub fn header(props: &AppProps) -> Html {
         .as_ref()
         .map(|l| l.scenario.title.clone())
         .unwrap_or_default();
-    let toggle = {
-        let app = app.clone();
-        let on = app.spec.view.presentation;
-        Callback::from(move |_| app.dispatch(Action::Presentation(!on)))
-    };
+    let toggle = send(app, Action::Presentation(!app.spec.view.presentation));
     html! {
         <header class="top">
             <span class="brand">{ "Race Lab" }</span>
@@ -55,7 +48,7 @@ pub fn header(props: &AppProps) -> Html {
                 { "Presentation" }
             </label>
             if open { <Share app={app.clone()} /> }
-            <Import app={app.clone()} />
+            { import(app) }
         </header>
     }
 }
@@ -101,22 +94,21 @@ fn share(props: &AppProps) -> Html {
     };
     html! {
         <div class="share">
-            <button id="copy-link" onclick={copy}>{ "Copy link" }</button>
+            { button("copy-link", "", "Copy link", false, copy) }
             if !link.is_empty() {
                 <input id="share-link" class="link" readonly=true aria-label="Share link"
                     value={(*link).clone()} />
             }
-            <button id="export-json" onclick={export_json}>{ "Export JSON" }</button>
-            <button id="export-svg" onclick={export_svg}>{ "Export SVG" }</button>
+            { button("export-json", "", "Export JSON", false, export_json) }
+            { button("export-svg", "", "Export SVG", false, export_svg) }
         </div>
     }
 }
 
 /// "Import JSON": opens a scenario file.
-#[function_component(Import)]
-fn import(props: &AppProps) -> Html {
+fn import(app: &App) -> Html {
     let onchange = {
-        let app = props.app.clone();
+        let app = app.clone();
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
                 return;

@@ -6,13 +6,15 @@ use yew::prelude::*;
 
 use super::app::AppProps;
 use super::fmt_time;
+use super::parts::{button, label, on_value, option, para, send};
 use super::state::Action;
 use crate::engine::scenario::{Injection, PeopleSelector};
 
 #[function_component(Inject)]
 pub fn inject(props: &AppProps) -> Html {
     let app = &props.app;
-    let choice = use_state(|| 0usize);
+    // The chosen option's index (u32 like the person: each state type costs its own code).
+    let choice = use_state(|| 0u32);
     let time_s = use_state(|| None::<String>);
     let person = use_state(|| 1u32);
     let scenario = app.scenario_ref();
@@ -29,16 +31,15 @@ pub fn inject(props: &AppProps) -> Html {
         let choice = choice.clone();
         Callback::from(move |e: Event| {
             if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                choice.set(sel.selected_index().max(0) as usize);
+                choice.set(sel.selected_index().max(0) as u32);
             }
         })
     };
     let set_time = {
         let time_s = time_s.clone();
-        Callback::from(move |e: Event| {
-            if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-                time_s.set(Some(i.value()));
-            }
+        on_value(move |v| {
+            time_s.set(Some(v));
+            None
         })
     };
     let at_playhead = {
@@ -47,17 +48,16 @@ pub fn inject(props: &AppProps) -> Html {
     };
     let set_person = {
         let person = person.clone();
-        Callback::from(move |e: Event| {
-            if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-                person.set(i.value().trim().parse().unwrap_or(1));
-            }
+        on_value(move |v| {
+            person.set(v.trim().parse().unwrap_or(1));
+            None
         })
     };
     let add = {
         let (app, options, choice, person) = (app.clone(), options.clone(), *choice, *person);
         let at_text = at_text.clone();
         Callback::from(move |_| {
-            let Some(opt) = options.get(choice) else {
+            let Some(opt) = options.get(choice as usize) else {
                 return;
             };
             let at_ms = match super::web::parse_f64(at_text.trim()) {
@@ -85,12 +85,11 @@ pub fn inject(props: &AppProps) -> Html {
         })
     };
 
-    let needs_person = options.get(*choice).is_some_and(|o| o.needs_person);
+    let needs_person = options
+        .get(*choice as usize)
+        .is_some_and(|o| o.needs_person);
     let list = app.spec.injections.iter().enumerate().map(|(i, inj)| {
-        let remove = {
-            let app = app.clone();
-            Callback::from(move |_| app.dispatch(Action::RemoveInjection(i)))
-        };
+        let remove = send(app, Action::RemoveInjection(i));
         let who = match inj.people {
             PeopleSelector::One(p) => format!(", person {p}"),
             _ => String::new(),
@@ -110,27 +109,25 @@ pub fn inject(props: &AppProps) -> Html {
         <fieldset class="inject">
             <legend>{ "Inject an event" }</legend>
             if options.is_empty() {
-                <p class="hint">{ "This scenario offers no events to inject." }</p>
+                { para("hint", "This scenario offers no events to inject.") }
             } else {
                 <div class="field">
-                    <label for="inject-event">{ "Event" }</label>
+                    { label("inject-event", "Event") }
                     <select id="inject-event" onchange={pick}>
-                        { for options.iter().enumerate().map(|(i, o)| html! {
-                            <option selected={i == *choice}>{ o.label.clone() }</option>
-                        }) }
+                        { for options.iter().enumerate().map(|(i, o)| option(None, i == *choice as usize, o.label.clone())) }
                     </select>
                 </div>
                 <div class="field row">
-                    <label for="inject-at">{ "At (s)" }</label>
+                    { label("inject-at", "At (s)") }
                     <input id="inject-at" class="num" value={at_text} onchange={set_time} />
-                    <button onclick={at_playhead} title="Use the playhead's time">{ "Playhead" }</button>
+                    { button("", "Use the playhead's time", "Playhead", false, at_playhead) }
                     if needs_person {
-                        <label for="inject-person">{ "Person" }</label>
+                        { label("inject-person", "Person") }
                         <input id="inject-person" class="num" type="number" min="1"
                             max={people.to_string()} value={person.to_string()} onchange={set_person} />
                     }
                 </div>
-                <button id="inject-add" onclick={add}>{ "Inject" }</button>
+                { button("inject-add", "", "Inject", false, add) }
             }
             <ul class="injections" id="injections">{ for list }</ul>
         </fieldset>

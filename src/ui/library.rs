@@ -5,36 +5,33 @@
 
 use yew::prelude::*;
 
-use super::app::AppProps;
+use super::app::App;
 use super::state::Action;
 
-#[function_component(Library)]
-pub fn library(props: &AppProps) -> Html {
-    let current = props.app.loaded.as_ref().map(|l| l.scenario.id.clone());
+/// The library tab.
+pub fn library(app: &App) -> Html {
+    let current = app.loaded.as_ref().map(|l| l.scenario.id.clone());
     let items = crate::scenarios::cards().map(|c| {
-        let onclick = {
-            let app = props.app.clone();
-            let id = c.id;
-            Callback::from(move |_| app.dispatch(Action::OpenBuiltin(id.to_string())))
-        };
+        let onclick = super::parts::send(app, Action::OpenBuiltin(c.id.to_string()));
         let race = if c.control {
             "Control: no race".to_string()
         } else {
             format!("Race: {}", c.race)
         };
-        let class = classes!(
-            "card",
-            (current.as_deref() == Some(c.id)).then_some("current")
-        );
-        html! {
-            <li>
-                <button {class} id={format!("card-{}", c.id)} {onclick}>
-                    <span class="card-title">{ c.title }</span>
-                    <span class="card-summary">{ c.summary }</span>
-                    <span class="card-race">{ race }</span>
-                </button>
-            </li>
-        }
+        let id = format!("card-{}", c.id);
+        let text = html! {
+            <>
+                <span class="card-title">{ c.title }</span>
+                <span class="card-summary">{ c.summary }</span>
+                <span class="card-race">{ race }</span>
+            </>
+        };
+        let button = if current.as_deref() == Some(c.id) {
+            html! { <button class="card current" {id} {onclick}>{ text }</button> }
+        } else {
+            html! { <button class="card" {id} {onclick}>{ text }</button> }
+        };
+        html! { <li>{ button }</li> }
     });
     html! {
         <section class="library" aria-labelledby="library-heading">

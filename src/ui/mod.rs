@@ -11,6 +11,7 @@
 //! - [`timeline`], [`panels`], [`compare`], [`sweep`], [`explore`]: looking at runs
 //! - [`pool`]: Web Workers for sweeps and explorations
 //! - [`web`]: the browser APIs used (URL, storage, clipboard, files)
+//! - [`parts`]: small view pieces and handlers shared by many places
 
 pub mod app;
 pub mod compare;
@@ -20,6 +21,7 @@ pub mod header;
 pub mod inject;
 pub mod library;
 pub mod panels;
+pub mod parts;
 pub mod pool;
 pub mod reader;
 pub mod state;

@@ -4,13 +4,13 @@
 
 use yew::prelude::*;
 
-use super::app::AppProps;
+use super::app::{App, AppProps};
 use super::fmt_time;
+use super::parts::{self, label, on_value, option, para, send};
 use super::state::Action;
 
-#[function_component(Violations)]
-pub fn violations(props: &AppProps) -> Html {
-    let app = &props.app;
+/// The violations of the main run.
+pub fn violations(app: &App) -> Html {
     let Ok(run) = app.run.as_ref() else {
         return html! {};
     };
@@ -63,43 +63,28 @@ pub fn violations(props: &AppProps) -> Html {
 pub fn inspector(props: &AppProps) -> Html {
     let app = &props.app;
     let spec = &app.spec;
-    let scenario = app.scenario_ref();
-    let deps = (
-        scenario,
-        spec.variant.clone(),
-        spec.knobs.clone(),
-        spec.injections.clone(),
-        spec.seed,
-        spec.schedule.clone(),
-        spec.view.playhead_ms,
-        spec.view.person,
-    );
-    let snapshot = use_memo(
-        deps,
-        |(s, variant, knobs, injections, seed, schedule, t, person)| {
-            let s = s.as_ref().ok_or_else(String::new)?;
-            let config = crate::engine::RunConfig {
-                variant: Some(variant.clone()),
-                knobs: knobs.clone(),
-                injections: injections.clone(),
-            };
-            crate::api::inspect_at(s, &config, *seed, schedule, *t, *person)
-        },
-    );
+    let deps = (app.run_key(), spec.view.playhead_ms, spec.view.person);
+    let snapshot = use_memo(deps, |(k, t, person)| {
+        let s = k.scenario.as_ref().ok_or_else(String::new)?;
+        crate::api::inspect_at(s, &k.config(), k.seed, &k.schedule, *t, *person)
+    });
     let Ok(run) = app.run.as_ref() else {
         return html! {};
     };
     let pick = {
         let app = app.clone();
-        Callback::from(move |e: Event| {
-            if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                app.dispatch(Action::Person(sel.value().parse().ok()));
-            }
+        on_value(move |v| {
+            app.dispatch(Action::Person(v.parse().ok()));
+            None
         })
     };
     let person = spec.view.person;
     let people = (1..=run.people).map(|p| {
-        html! { <option value={p.to_string()} selected={person == Some(p)}>{ format!("person {p}") }</option> }
+        option(
+            Some(p.to_string().into()),
+            person == Some(p),
+            format!("person {p}"),
+        )
     });
     let selected = spec
         .view
@@ -107,8 +92,7 @@ pub fn inspector(props: &AppProps) -> Html {
         .and_then(|id| run.rows.iter().find(|r| r.id == id))
         .map(|r| {
             let cause = r.cause.map(|c| {
-                let app = app.clone();
-                let go = Callback::from(move |_| app.dispatch(Action::SelectEvent(Some(c))));
+                let go = send(app, Action::SelectEvent(Some(c)));
                 html! { <button class="link-button" onclick={go}>{ format!("caused by #{c}") }</button> }
             });
             html! {
@@ -126,35 +110,27 @@ pub fn inspector(props: &AppProps) -> Html {
                     <dl class="fields">
                         { for p.fields.iter().map(|(k, v)| html! { <><dt>{ k.clone() }</dt><dd>{ v.clone() }</dd></> }) }
                     </dl>
-                    <h3>{ "Lists" }</h3>
-                    { items(&p.lists, "in no static list") }
+                    { items("Lists", &p.lists, "in no static list") }
                     if !p.exists {
-                        <p class="hint">{ "This person does not exist yet at this moment." }</p>
+                        { para("hint", "This person does not exist yet at this moment.") }
                     }
-                    <h3>{ "Program statuses" }</h3>
-                    { items(&p.programs, "no program status") }
-                    <h3>{ "Campaigns" }</h3>
-                    { items(&p.campaigns, "in no campaign's flow") }
+                    { items("Program statuses", &p.programs, "no program status") }
+                    { items("Campaigns", &p.campaigns, "in no campaign's flow") }
                 }
-                { for snap.systems.iter().map(|s| html! {
-                    <>
-                        <h3>{ s.name.clone() }</h3>
-                        { items(&s.items, "empty") }
-                    </>
-                }) }
+                { for snap.systems.iter().map(|s| items(s.name.clone(), &s.items, "empty")) }
             </>
         },
         Err(e) if e.is_empty() => html! {},
-        Err(e) => html! { <p class="error">{ e.clone() }</p> },
+        Err(e) => para("error", e.clone()),
     };
     html! {
         <section class="panel inspector" id="inspector" aria-label="Inspector">
             <h2>{ format!("At {}", fmt_time(spec.view.playhead_ms)) }</h2>
             { for selected }
             <div class="field">
-                <label for="inspect-person">{ "Person" }</label>
+                { label("inspect-person", "Person") }
                 <select id="inspect-person" onchange={pick}>
-                    <option value="" selected={person.is_none()}>{ "(none)" }</option>
+                    { option(Some("".into()), person.is_none(), "(none)") }
                     { for people }
                 </select>
             </div>
@@ -163,10 +139,12 @@ pub fn inspector(props: &AppProps) -> Html {
     }
 }
 
-fn items(list: &[String], empty: &str) -> Html {
-    if list.is_empty() {
-        html! { <p class="hint">{ empty.to_string() }</p> }
+/// A heading `title` over the items of `list`, or the hint `empty` when there are none.
+fn items(title: impl Into<AttrValue>, list: &[String], empty: &'static str) -> Html {
+    let list = if list.is_empty() {
+        para("hint", empty)
     } else {
-        html! { <ul>{ for list.iter().map(|i| html! { <li>{ i.clone() }</li> }) }</ul> }
-    }
+        html! { <ul>{ parts::items(list, "") }</ul> }
+    };
+    html! { <><h3>{ title.into() }</h3>{ list }</> }
 }

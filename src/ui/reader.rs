@@ -5,6 +5,7 @@
 use yew::prelude::*;
 
 use super::app::AppProps;
+use super::parts::{items, para};
 
 #[function_component(Reader)]
 pub fn reader(props: &AppProps) -> Html {
@@ -37,23 +38,23 @@ pub fn reader(props: &AppProps) -> Html {
                 html! {
                     <article class="campaign">
                         <h3>{ c.name.clone() }</h3>
-                        <p class="meta">{ format!("{} · {}", c.kind, c.qualification) }</p>
+                        { para("meta", format!("{} · {}", c.kind, c.qualification)) }
                         if !c.active {
-                            <p class="meta bad">{ "Switched off in this variant." }</p>
+                            { para("meta bad", "Switched off in this variant.") }
                         }
                         if !c.description.is_empty() {
-                            <p class="hint">{ c.description.clone() }</p>
+                            { para("hint", c.description.clone()) }
                         }
                         if !c.program.is_empty() {
-                            <p class="meta">{ format!("Program: {}", c.program) }</p>
+                            { para("meta", format!("Program: {}", c.program)) }
                         }
                         <h4>{ "Smart List" }</h4>
                         <ul class="smart-list">
-                            { for c.triggers.iter().map(|t| html! { <li class="trigger">{ t.clone() }</li> }) }
-                            { for c.filters.iter().map(|f| html! { <li class="filter">{ f.clone() }</li> }) }
+                            { items(&c.triggers, "trigger") }
+                            { items(&c.filters, "filter") }
                         </ul>
                         if let Some(logic) = &c.logic {
-                            <p class="meta">{ format!("Advanced filter logic: {logic}") }</p>
+                            { para("meta", format!("Advanced filter logic: {logic}")) }
                         }
                         <h4>{ "Flow" }</h4>
                         <ol class="flow">
@@ -61,9 +62,7 @@ pub fn reader(props: &AppProps) -> Html {
                                 <li>
                                     { s.text.clone() }
                                     if !s.choices.is_empty() {
-                                        <ul class="choices">
-                                            { for s.choices.iter().map(|ch| html! { <li>{ ch.clone() }</li> }) }
-                                        </ul>
+                                        <ul class="choices">{ items(&s.choices, "") }</ul>
                                     }
                                 </li>
                             }) }
@@ -75,13 +74,13 @@ pub fn reader(props: &AppProps) -> Html {
                 html! {
                     <article class="system">
                         <h3>{ s.name.clone() }</h3>
-                        <ul>{ for s.lines.iter().map(|l| html! { <li>{ l.clone() }</li> }) }</ul>
+                        <ul>{ items(&s.lines, "") }</ul>
                     </article>
                 }
             });
             html! { <>{ for campaigns }{ for systems }</> }
         }
-        Err(e) => html! { <p class="error">{ e.clone() }</p> },
+        Err(e) => para("error", e.clone()),
     };
     html! {
         <section class="reader" aria-label="Campaigns and lesson">

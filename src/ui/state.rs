@@ -10,6 +10,8 @@ use yew::prelude::*;
 use crate::api::{self, RunView};
 use crate::engine::knobs::Knob;
 use crate::engine::scenario::Injection;
+use crate::engine::vec_map::VecMap;
+use crate::engine::RunConfig;
 use crate::engine::Scenario;
 use crate::spec::{RunSpec, ScenarioSource, Tab};
 
@@ -53,6 +55,29 @@ impl std::ops::Deref for ScenarioRef {
     }
 }
 
+/// What the main run depends on, as the memo dependency of views that ask the engine about
+/// it again (one type for all of them: each dependency type costs its own comparison code).
+#[derive(Clone, PartialEq)]
+pub struct RunKey {
+    pub scenario: ScenarioRef,
+    pub variant: String,
+    pub knobs: VecMap<String, i64>,
+    pub injections: Vec<Injection>,
+    pub seed: u64,
+    pub schedule: Vec<u32>,
+}
+
+impl RunKey {
+    /// The run configuration of the main variant.
+    pub fn config(&self) -> RunConfig {
+        RunConfig {
+            variant: Some(self.variant.clone()),
+            knobs: self.knobs.clone(),
+            injections: self.injections.clone(),
+        }
+    }
+}
+
 /// A run of one variant, or why it could not run.
 pub type RunResult = Result<Rc<RunView>, String>;
 
@@ -89,6 +114,7 @@ impl Default for AppState {
     }
 }
 
+#[derive(Clone)]
 pub enum Action {
     /// Opens a built-in scenario with a fresh set-up.
     OpenBuiltin(String),
@@ -397,6 +423,18 @@ impl AppState {
     /// The open scenario, for memo dependencies.
     pub fn scenario_ref(&self) -> ScenarioRef {
         ScenarioRef(self.loaded.as_ref().map(|l| l.scenario.clone()))
+    }
+
+    /// What the main run depends on, for memo dependencies.
+    pub fn run_key(&self) -> RunKey {
+        RunKey {
+            scenario: self.scenario_ref(),
+            variant: self.spec.variant.clone(),
+            knobs: self.spec.knobs.clone(),
+            injections: self.spec.injections.clone(),
+            seed: self.spec.seed,
+            schedule: self.spec.schedule.clone(),
+        }
     }
 
     pub fn knob(&self, name: &str) -> Option<&Knob> {

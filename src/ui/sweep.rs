@@ -11,7 +11,9 @@ use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
 use super::app::{App, AppProps};
+use super::parts::{button, label, on_value, option, svg_text};
 use super::pool::{OnResult, Pool, Unit};
+use super::state::Action;
 use super::web;
 use crate::engine::Scenario;
 use crate::spec::RunSpec;
@@ -311,61 +313,56 @@ pub fn sweep(props: &AppProps) -> Html {
     };
     let set_seeds = {
         let (seeds, app) = (seeds.clone(), app.clone());
-        Callback::from(move |e: Event| {
-            if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-                match i.value().trim().parse::<u64>() {
-                    Ok(n) if (1..=MAX_SEEDS).contains(&n) => seeds.set(n),
-                    _ => {
-                        i.set_value(&seeds.to_string());
-                        app.dispatch(super::state::Action::Notice(Some(format!(
-                            "Seeds per point must be a whole number from 1 to {MAX_SEEDS}."
-                        ))));
-                    }
-                }
+        on_value(move |v| match v.trim().parse::<u64>() {
+            Ok(n) if (1..=MAX_SEEDS).contains(&n) => {
+                seeds.set(n);
+                None
+            }
+            _ => {
+                app.dispatch(Action::Notice(Some(format!(
+                    "Seeds per point must be a whole number from 1 to {MAX_SEEDS}."
+                ))));
+                Some(seeds.to_string())
             }
         })
     };
     let set_threads = {
         let threads = threads.clone();
-        Callback::from(move |e: Event| {
-            if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                threads.set(s.value().parse().unwrap_or(0));
-            }
+        on_value(move |v| {
+            threads.set(v.parse().unwrap_or(0));
+            None
         })
     };
     let set_knob = {
         let knob = knob.clone();
-        Callback::from(move |e: Event| {
-            if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                let v = s.value();
-                knob.set((!v.is_empty()).then_some(v));
-            }
+        on_value(move |v| {
+            knob.set((!v.is_empty()).then_some(v));
+            None
         })
     };
     let knob_options = loaded.scenario.knobs.iter().map(|k| {
-        html! { <option value={k.name.clone()} selected={knob.as_deref() == Some(&k.name)}>{ k.name.clone() }</option> }
+        let selected = knob.as_deref() == Some(&k.name);
+        option(Some(k.name.clone().into()), selected, k.name.clone())
     });
+    let thread_options = (0..=super::pool::cores())
+        .map(|n| option(Some(n.to_string().into()), n == *threads, threads_label(n)));
     let p = &*progress;
     html! {
         <section class="sweep" aria-label="Sweep">
             <div class="sweep-form">
                 <p>{ format!("Variants: {} · seeds from {}", variants.join(" and "), app.spec.seed) }</p>
-                <label for="sweep-seeds">{ "Seeds per point" }</label>
+                { label("sweep-seeds", "Seeds per point") }
                 <input id="sweep-seeds" class="num" type="number" min="1" max={MAX_SEEDS.to_string()}
                     value={seeds.to_string()} onchange={set_seeds} />
-                <label for="sweep-knob">{ "Sweep knob" }</label>
+                { label("sweep-knob", "Sweep knob") }
                 <select id="sweep-knob" onchange={set_knob}>
-                    <option value="" selected={knob.is_none()}>{ "(none: seeds only)" }</option>
+                    { option(Some("".into()), knob.is_none(), "(none: seeds only)") }
                     { for knob_options }
                 </select>
-                <label for="sweep-threads">{ "Run on" }</label>
-                <select id="sweep-threads" onchange={set_threads}>
-                    { for (0..=super::pool::cores()).map(|n| html! {
-                        <option value={n.to_string()} selected={n == *threads}>{ threads_label(n) }</option>
-                    }) }
-                </select>
-                <button id="sweep-start" onclick={start} disabled={p.running}>{ "Run sweep" }</button>
-                <button id="sweep-cancel" onclick={cancel} disabled={!p.running}>{ "Cancel" }</button>
+                { label("sweep-threads", "Run on") }
+                <select id="sweep-threads" onchange={set_threads}>{ for thread_options }</select>
+                { button("sweep-start", "", "Run sweep", p.running, start) }
+                { button("sweep-cancel", "", "Cancel", !p.running, cancel) }
             </div>
             if p.total() > 0 {
                 <div class="sweep-progress">
@@ -463,13 +460,13 @@ const SERIES: [&str; 2] = ["#b42318", "#067647"];
 /// variant when no knob is swept).
 fn chart(p: &Progress, app: &App) -> Html {
     let (w, h, left, bottom) = (640.0, 260.0, 48.0, 36.0);
-    let xs: Vec<Option<i64>> = {
-        let mut v: Vec<Option<i64>> = p.points.iter().map(|pt| pt.knob_value).collect();
-        v.dedup();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
+    // The knob values swept, each once, in order (few: insertion keeps them sorted).
+    let mut xs: Vec<Option<i64>> = Vec::new();
+    for pt in &p.points {
+        if let Err(i) = xs.binary_search(&pt.knob_value) {
+            xs.insert(i, pt.knob_value);
+        }
+    }
     let n = xs.len().max(1);
     let x_of = |x: Option<i64>| {
         let i = xs.iter().position(|v| *v == x).unwrap_or(0);
@@ -504,8 +501,7 @@ fn chart(p: &Progress, app: &App) -> Html {
                         <title>{ format!("{}: {}% of {} runs", pt.variant, fixed(pt.rate() * 100.0, 1), pt.runs) }</title>
                     </circle>
                 }) }
-                <text x={num(w - 150.0)} y={num(20.0 + 16.0 * si as f64)}
-                    font-size="12" fill={colour}>{ format!("● {v}") }</text>
+                { svg_text(num(w - 150.0), num(20.0 + 16.0 * si as f64), "12", "start", colour, format!("● {v}")) }
             </g>
         }
     });
@@ -514,17 +510,20 @@ fn chart(p: &Progress, app: &App) -> Html {
         html! {
             <g>
                 <line x1={num(left)} x2={num(w)} y1={fixed(y, 1)} y2={fixed(y, 1)} stroke="#dde2ea" />
-                <text x={num(left - 6.0)} y={fixed(y + 4.0, 1)} font-size="11"
-                    text-anchor="end" fill="#5b6478">{ format!("{}%", fixed(r * 100.0, 0)) }</text>
+                { svg_text(num(left - 6.0), fixed(y + 4.0, 1), "11", "end", "#5b6478", format!("{}%", fixed(r * 100.0, 0))) }
             </g>
         }
     });
     let labels = xs.iter().map(|x| {
         let text = x.map_or("all seeds".to_string(), |v| format!("{v} {unit}"));
-        html! {
-            <text x={fixed(x_of(*x), 1)} y={num(h - bottom + 16.0)} font-size="11"
-                text-anchor="middle" fill="#5b6478">{ text }</text>
-        }
+        svg_text(
+            fixed(x_of(*x), 1),
+            num(h - bottom + 16.0),
+            "11",
+            "middle",
+            "#5b6478",
+            text,
+        )
     });
     let title = match &p.knob {
         Some(k) => format!("Violation rate against {k}"),

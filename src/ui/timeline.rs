@@ -9,8 +9,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::app::AppProps;
 use super::fmt_time;
+use super::parts::{button, svg_text};
 use super::state::Action;
 use crate::api::RunView;
 
@@ -20,8 +20,11 @@ const WIDTH: f64 = 1000.0;
 const LABELS: f64 = 170.0;
 const AXIS: f64 = 26.0;
 const LANE: f64 = 26.0;
+/// A row's part in a violation (see `part` in [`timeline`]).
+const WITNESS: u8 = 1;
+const VIOLATING: u8 = 2;
 
-#[derive(Properties, PartialEq, Clone)]
+#[derive(Properties, Clone)]
 pub struct TimelineProps {
     pub run: Rc<RunView>,
     /// The SVG element's id (exported by "Export SVG").
@@ -35,6 +38,18 @@ pub struct TimelineProps {
     pub on_window: Callback<(u64, u64)>,
 }
 
+/// Equal when drawing the same run (the same `Rc`, never compared row by row: a new run is a
+/// new `Rc`) the same way.
+impl PartialEq for TimelineProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.run, &o.run)
+            && (&self.id, self.playhead, self.window, self.selected)
+                == (&o.id, o.playhead, o.window, o.selected)
+            && (&self.on_seek, &self.on_select, &self.on_window)
+                == (&o.on_seek, &o.on_select, &o.on_window)
+    }
+}
+
 /// The visible window of `view`, or the whole run when it is unset.
 pub fn resolve_window(start: u64, end: u64, run_end: u64) -> (u64, u64) {
     if end > start {
@@ -45,9 +60,7 @@ pub fn resolve_window(start: u64, end: u64, run_end: u64) -> (u64, u64) {
 }
 
 /// The timeline of the app's main run, with its zoom and pan buttons.
-#[function_component(MainTimeline)]
-pub fn main_timeline(props: &AppProps) -> Html {
-    let app = &props.app;
+pub fn main_timeline(app: &super::app::App) -> Html {
     match app.run.as_ref() {
         Ok(run) => timeline_for(app, run.clone(), "timeline-svg"),
         Err(e) => html! {
@@ -115,28 +128,36 @@ pub fn timeline(props: &TimelineProps) -> Html {
         let i = run.lanes.iter().position(|l| l.name == name).unwrap_or(0);
         AXIS + LANE * i as f64 + LANE / 2.0
     };
+    // The row of event `id` (an event's id is normally its row's index).
+    let row_of = |id: u32| {
+        Some(id as usize)
+            .filter(|&i| run.rows.get(i).is_some_and(|r| r.id == id))
+            .or_else(|| run.rows.iter().position(|r| r.id == id))
+    };
     // Where event `id` is drawn, if it is inside the window.
     let pos = |id: u32| {
-        run.rows
-            .get(id as usize)
-            .filter(|r| r.id == id)
-            .or_else(|| run.rows.iter().find(|r| r.id == id))
+        row_of(id)
+            .map(|i| &run.rows[i])
             .filter(|r| g.visible(r.time_ms))
             .map(|r| (g.x(r.time_ms), lane_y(&r.lane)))
     };
 
-    // Which events are part of a violation: the violating event and its other witnesses.
-    let mut violating = Vec::new();
-    let mut witness = Vec::new();
+    // Each row's part in the violations, by row index: VIOLATING (the last witness of a
+    // violation) over WITNESS (another witness) over none (a run may have many of both).
+    let mut part = vec![0u8; run.rows.len()];
     for v in &run.violations {
         if let Some((last, rest)) = v.witness.split_last() {
-            violating.push(*last);
-            witness.extend(rest.iter().copied());
+            for (id, p) in rest
+                .iter()
+                .map(|&w| (w, WITNESS))
+                .chain([(*last, VIOLATING)])
+            {
+                if let Some(i) = row_of(id) {
+                    part[i] = part[i].max(p);
+                }
+            }
         }
     }
-    // Sorted for binary search (a run may have many violations and many rows).
-    violating.sort_unstable();
-    witness.sort_unstable();
 
     let to_svg_x = {
         let svg_ref = svg_ref.clone();
@@ -204,7 +225,8 @@ pub fn timeline(props: &TimelineProps) -> Html {
         Callback::from(move |_: MouseEvent| drag.set(None))
     };
 
-    let marks = run.rows.iter().filter(|r| g.visible(r.time_ms)).map(|r| {
+    let rows = run.rows.iter().zip(part);
+    let marks = rows.filter(|(r, _)| g.visible(r.time_ms)).map(|(r, part)| {
         let (x, y) = (g.x(r.time_ms), lane_y(&r.lane));
         let future = r.time_ms > props.playhead;
         let opacity = if future { "0.25" } else { "1" };
@@ -224,13 +246,14 @@ pub fn timeline(props: &TimelineProps) -> Html {
             Callback::from(move |_| hover.set(None))
         };
         let selected = props.selected == Some(r.id);
-        let shape = if violating.binary_search(&r.id).is_ok() {
+        let outline = if selected { "#1d2330" } else { "none" };
+        let shape = if part == VIOLATING {
             html! {
                 <path d={format!("M{} {} l6 10 h-12 z", fixed(x, 1), fixed(y - 6.0, 1))} fill="#b42318"
-                    stroke={if selected { "#1d2330" } else { "none" }} stroke-width="2"
+                    stroke={outline} stroke-width="2"
                     class="mark violation" data-event={r.id.to_string()} />
             }
-        } else if witness.binary_search(&r.id).is_ok() {
+        } else if part == WITNESS {
             html! {
                 <circle cx={fixed(x, 1)} cy={fixed(y, 1)} r="5" fill="#fff"
                     stroke="#b42318" stroke-width="2.5" class="mark witness"
@@ -240,8 +263,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
             html! {
                 <circle cx={fixed(x, 1)} cy={fixed(y, 1)}
                     r={if selected { "6" } else { "4" }} fill={lane_colour(&r.lane)}
-                    stroke={if selected { "#1d2330" } else { "none" }} stroke-width="2"
-                    class="mark" data-event={r.id.to_string()} />
+                    stroke={outline} stroke-width="2" class="mark" data-event={r.id.to_string()} />
             }
         };
         html! {
@@ -274,9 +296,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
             <g>
                 <rect x="0" y={num(y)} width={num(WIDTH)} height={num(LANE)}
                     fill={if i % 2 == 0 { "#f6f7f9" } else { "#ffffff" }} />
-                <text x="6" y={fixed(y + LANE / 2.0 + 4.0, 1)} font-size="11" fill="#1d2330">
-                    { short(&l.name, 26) }
-                </text>
+                { svg_text("6".into(), fixed(y + LANE / 2.0 + 4.0, 1), "11", "start", "#1d2330", short(&l.name, 26)) }
             </g>
         }
     });
@@ -284,8 +304,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let px = g.x(ph);
     html! {
         <div class="timeline">
-            <ZoomBar window={props.window} playhead={props.playhead} end={run.end_time_ms}
-                on_window={props.on_window.clone()} />
+            { zoom_bar(props.window, props.playhead, run.end_time_ms, &props.on_window) }
             <svg id={props.id.clone()} ref={svg_ref} xmlns="http://www.w3.org/2000/svg"
                 viewBox={format!("0 0 {} {}", num(WIDTH), fixed(height, 0))} role="img"
                 aria-label="Timeline of the run: one lane per campaign and system"
@@ -329,8 +348,7 @@ fn axis(g: &Geometry, height: f64) -> Html {
                 <g>
                     <line x1={fixed(x, 1)} x2={fixed(x, 1)} y1={num(AXIS)}
                         y2={fixed(height, 0)} stroke="#dde2ea" />
-                    <text x={fixed(x, 1)} y="16" font-size="10" text-anchor="middle"
-                        fill="#5b6478">{ tick_label(t, step) }</text>
+                    { svg_text(fixed(x, 1), "16".into(), "10", "middle", "#5b6478", tick_label(t, step)) }
                 </g>
             }
         });
@@ -398,9 +416,8 @@ fn tooltip(x: f64, y: f64, height: f64, row: &crate::api::TraceRow) -> Html {
         <g class="tooltip" pointer-events="none">
             <rect x={fixed(bx, 1)} y={fixed(by, 1)} width={num(w)}
                 height={fixed(h, 0)} rx="4" fill="#1d2330" opacity="0.94" />
-            { for lines.iter().enumerate().map(|(i, l)| html! {
-                <text x={fixed(bx + 8.0, 1)} y={fixed(by + 16.0 + 14.0 * i as f64, 1)}
-                    font-size="11" fill="#ffffff">{ l.clone() }</text>
+            { for lines.into_iter().enumerate().map(|(i, l)| {
+                svg_text(fixed(bx + 8.0, 1), fixed(by + 16.0 + 14.0 * i as f64, 1), "11", "start", "#ffffff", l)
             }) }
         </g>
     }
@@ -442,37 +459,26 @@ fn lane_colour(lane: &str) -> &'static str {
     COLOURS[h as usize % COLOURS.len()]
 }
 
-#[derive(Properties, PartialEq)]
-struct ZoomProps {
-    window: (u64, u64),
-    playhead: u64,
-    end: u64,
-    on_window: Callback<(u64, u64)>,
-}
-
-/// Zoom in / out around the playhead, pan left / right, and fit the whole run.
-#[function_component(ZoomBar)]
-fn zoom_bar(p: &ZoomProps) -> Html {
-    let (a, b) = p.window;
+/// Zoom in / out around the playhead, pan left / right, and fit the whole run (which ends at
+/// `end`).
+fn zoom_bar(window: (u64, u64), playhead: u64, end: u64, on_window: &Callback<(u64, u64)>) -> Html {
+    let (a, b) = window;
     let span = (b - a).max(1);
-    let emit = |w: (u64, u64)| {
-        let cb = p.on_window.clone();
-        Callback::from(move |_| cb.emit(w))
-    };
-    let centre = p.playhead.clamp(a, b);
+    let emit = |w: (u64, u64)| on_window.reform(move |_| w);
+    let centre = playhead.clamp(a, b);
     let zoom_in = (span / 4).max(10);
     let zoom_out = span;
     html! {
         <div class="zoom" role="toolbar" aria-label="Timeline zoom">
-            <button onclick={emit((centre.saturating_sub(zoom_in), centre + zoom_in))}
-                title="Zoom in around the playhead">{ "Zoom +" }</button>
-            <button onclick={emit((centre.saturating_sub(zoom_out), centre + zoom_out))}
-                title="Zoom out">{ "Zoom −" }</button>
-            <button onclick={emit((a.saturating_sub(span / 2), a.saturating_sub(span / 2) + span))}
-                title="Pan left">{ "◀ Pan" }</button>
-            <button onclick={emit((a + span / 2, b + span / 2))} title="Pan right">{ "Pan ▶" }</button>
-            <button id="zoom-fit" onclick={emit((0, 0))} title="Show the whole run">{ "Fit" }</button>
-            <span class="hint">{ format!("{} – {} · drag the top strip to move the playhead, drag the lanes to pan", fmt_time(a), fmt_time(b.min(p.end.max(b)))) }</span>
+            { button("", "Zoom in around the playhead", "Zoom +", false,
+                emit((centre.saturating_sub(zoom_in), centre + zoom_in))) }
+            { button("", "Zoom out", "Zoom −", false,
+                emit((centre.saturating_sub(zoom_out), centre + zoom_out))) }
+            { button("", "Pan left", "◀ Pan", false,
+                emit((a.saturating_sub(span / 2), a.saturating_sub(span / 2) + span))) }
+            { button("", "Pan right", "Pan ▶", false, emit((a + span / 2, b + span / 2))) }
+            { button("zoom-fit", "Show the whole run", "Fit", false, emit((0, 0))) }
+            <span class="hint">{ format!("{} – {} · drag the top strip to move the playhead, drag the lanes to pan", fmt_time(a), fmt_time(b.min(end.max(b)))) }</span>
         </div>
     }
 }

@@ -1,0 +1,101 @@
+//! Small view pieces many places share: one copy of an element's code serves every site (each
+//! `html!` element is its own code at each place it is written), and one change handler reads
+//! any input or select.
+//!
+//! A class chosen at run time goes through [`with_class`]: `class={..}` in `html!` builds a
+//! yew `Classes` set (an index map), KBs of wasm this app needs for nothing else. Elsewhere
+//! classes are literals.
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+use yew::virtual_dom::{AttributeOrProperty, Attributes, VTag};
+
+use super::app::App;
+use super::state::Action;
+
+/// A change handler for an input or select: `f` gets the field's value; what it returns, if
+/// anything, is written back into an input (to put back a refused value).
+pub fn on_value(f: impl Fn(String) -> Option<String> + 'static) -> Callback<Event> {
+    Callback::from(move |e: Event| field_changed(&e, &f))
+}
+
+fn field_changed(e: &Event, f: &dyn Fn(String) -> Option<String>) {
+    let Some(target) = e.target() else { return };
+    if let Some(input) = target.dyn_ref::<web_sys::HtmlInputElement>() {
+        if let Some(back) = f(input.value()) {
+            input.set_value(&back);
+        }
+    } else if let Some(select) = target.dyn_ref::<web_sys::HtmlSelectElement>() {
+        f(select.value());
+    }
+}
+
+/// A handler that dispatches `action` to the app on every event.
+pub fn send<E: 'static>(app: &App, action: Action) -> Callback<E> {
+    let app = app.clone();
+    Callback::from(move |_| app.dispatch(action.clone()))
+}
+
+/// A button: `id` and `title` are left out when empty.
+pub fn button(
+    id: &'static str,
+    title: &'static str,
+    text: impl Into<AttrValue>,
+    disabled: bool,
+    onclick: Callback<MouseEvent>,
+) -> Html {
+    let id = (!id.is_empty()).then_some(id);
+    let title = (!title.is_empty()).then_some(title);
+    html! { <button {id} {title} {disabled} {onclick}>{ text.into() }</button> }
+}
+
+/// Element `tag` of class `class` around `child`.
+pub fn with_class(tag: &'static str, class: &'static str, child: Html) -> Html {
+    let mut el = VTag::new(tag);
+    el.set_attributes(Attributes::Dynamic {
+        keys: &["class"],
+        values: Box::new([Some(AttributeOrProperty::Static(class))]),
+    });
+    el.add_child(child);
+    el.into()
+}
+
+/// A paragraph of text of class `class`.
+pub fn para(class: &'static str, text: impl Into<AttrValue>) -> Html {
+    with_class("p", class, html! { text.into() })
+}
+
+/// One `<li>` (of class `class`, if not empty) per item, to go in a list.
+pub fn items(list: &[String], class: &'static str) -> Html {
+    list.iter()
+        .map(|i| match class {
+            "" => html! { <li>{ i.clone() }</li> },
+            _ => with_class("li", class, html! { i.clone() }),
+        })
+        .collect()
+}
+
+/// An option of a select; without a `value` the option's value is its text.
+pub fn option(value: Option<AttrValue>, selected: bool, text: impl Into<AttrValue>) -> Html {
+    html! { <option {value} {selected}>{ text.into() }</option> }
+}
+
+/// A label for the field `id`.
+pub fn label(id: impl Into<AttrValue>, text: &'static str) -> Html {
+    html! { <label for={id.into()}>{ text }</label> }
+}
+
+/// SVG text at (`x`, `y`) of `size` px, anchored `anchor` ("start" is left out), in `fill`.
+pub fn svg_text(
+    x: String,
+    y: String,
+    size: &'static str,
+    anchor: &'static str,
+    fill: &'static str,
+    text: impl Into<AttrValue>,
+) -> Html {
+    let anchor = (anchor != "start").then_some(anchor);
+    html! {
+        <text {x} {y} font-size={size} text-anchor={anchor} {fill}>{ text.into() }</text>
+    }
+}
