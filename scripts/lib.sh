@@ -30,12 +30,25 @@ ensure_wasm_target() {
   fi
 }
 
+# Tools we only run (never ship) are built with a cheap release profile for the install only:
+# no LTO, many codegen units, opt-level 1, no debug info. On a fresh 2-core machine this is most
+# of the first `./scripts/test`; the tools are no slower in any way a test run notices.
+cheap_install() {
+  CARGO_PROFILE_RELEASE_LTO=false \
+    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+    CARGO_PROFILE_RELEASE_DEBUG=false \
+    CARGO_PROFILE_RELEASE_STRIP=true \
+    CARGO_INCREMENTAL=0 \
+    cargo install "$@"
+}
+
 ensure_trunk() {
   if [[ "$(trunk --version 2>/dev/null)" == "trunk $TRUNK_VERSION" ]]; then
     log "trunk $TRUNK_VERSION: present"
   else
     # --locked is required: without it trunk's CSS dependencies resolve to a broken mix.
-    cargo install --locked trunk --version "$TRUNK_VERSION"
+    cheap_install --locked trunk --version "$TRUNK_VERSION"
   fi
 }
 
@@ -48,7 +61,7 @@ ensure_wasm_bindgen() {
     log "wasm-bindgen-cli $want: present"
   else
     # No --locked: this crate's lock file pins a dependency version the registry no longer has.
-    cargo install wasm-bindgen-cli --version "$want"
+    cheap_install wasm-bindgen-cli --version "$want"
   fi
 }
 
