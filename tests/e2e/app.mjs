@@ -7,7 +7,8 @@
 // Built-in scenarios are fetched on first use (dist/scenarios/<id>.json): the first render
 // fetches none, a card, a link and the autosave each wait for theirs ("Loading …" meanwhile),
 // the run equals the native CLI's, and offline the app says so over the library.
-// Screenshots of the main views go to target/e2e/*.png. Measured figures (first render, longest
+// Screenshots of the main views go to target/e2e/*.png. Measured figures (first render: of the
+// first visit, and the median of cold starts unthrottled and on a throttled 4G-like network; longest
 // main-thread gap during the sweep, bundle size: what the first load fetched, and the explorer
 // fetched on first use) are printed and written to target/e2e/figures.json; they are reported,
 // not asserted.
@@ -39,14 +40,23 @@ const watchdog = setTimeout(() => {
 const served = [];
 const isExplorer = (path) => path.includes("racelab-explorer");
 
+// Files go out gzipped when the browser asks for it, as any web host serves them: first-render
+// figures then measure what a user's download costs.
+const gzipped = new Map();
 const server = createServer(async (req, res) => {
   const path = new URL(req.url, "http://localhost").pathname;
   served.push(path);
   const file = normalize(join(DIST, path === "/" ? "index.html" : decodeURIComponent(path)));
   try {
     if (!file.startsWith(DIST)) throw new Error("outside dist");
-    const body = await readFile(file);
-    res.writeHead(200, { "content-type": TYPES[extname(file)] || "application/octet-stream" });
+    let body = await readFile(file);
+    const headers = { "content-type": TYPES[extname(file)] || "application/octet-stream" };
+    if (/\bgzip\b/.test(req.headers["accept-encoding"] || "")) {
+      if (!gzipped.has(file)) gzipped.set(file, gzipSync(body, { level: 6 }));
+      body = gzipped.get(file);
+      headers["content-encoding"] = "gzip";
+    }
+    res.writeHead(200, headers);
     res.end(body);
   } catch {
     res.writeHead(404).end("not found");
@@ -114,6 +124,30 @@ async function viewOf(page) {
   };
 }
 
+// Chromium's network throttled through the DevTools protocol to a 4G-like profile.
+const FOUR_G = { offline: false, latency: 170, downloadThroughput: 9e6 / 8, uploadThroughput: 9e6 / 8 };
+const COLD_STARTS = 5;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// First render of a cold start: a new browser context (empty cache, no autosave), from
+// navigation start until the library shows; `network` throttles it.
+async function coldFirstRender(browser, network) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  try {
+    const page = await context.newPage();
+    if (network) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Network.enable");
+      await cdp.send("Network.emulateNetworkConditions", network);
+    }
+    await page.goto(BASE, { waitUntil: "commit" });
+    await page.waitForSelector("#card-list-queue", { timeout: 30_000 });
+    return Math.round(await page.evaluate(() => performance.now()));
+  } finally {
+    await context.close();
+  }
+}
+
 let browser;
 try {
   await mkdir(OUT, { recursive: true });
@@ -142,6 +176,14 @@ try {
   check((await page.$$(".card")).length === 9, "the library shows 9 scenario cards");
   check(fetched.length === 0, `the library fetches no scenario (fetched ${fetched})`);
   await shot(page, "library");
+
+  step = "first render, cold starts";
+  for (const [name, network] of [["", null], ["_4g", FOUR_G]]) {
+    const times = [];
+    for (let i = 0; i < COLD_STARTS; i++) times.push(await coldFirstRender(browser, network));
+    figures[`first_render${name}_median_ms`] = median(times);
+    figures[`first_render${name}_ms_all`] = times;
+  }
 
   step = "run list-queue naive";
   await page.click("#card-list-queue");
