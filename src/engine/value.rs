@@ -2,6 +2,7 @@
 //! state hashes and clones cheaply; text is stored once in [`Symbols`] and referred to by id.
 
 use super::scenario::{FieldTest, FieldType, Json};
+use std::collections::BTreeMap;
 
 /// An interned text id.
 pub type Sym = u32;
@@ -46,9 +47,8 @@ impl Value {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Symbols {
     texts: Vec<String>,
-    /// The ids in the order of their texts, for lookups by bisection (a sorted `Vec` of
-    /// small ids: less code than a map, and an insert moves only 4-byte ids).
-    index: Vec<Sym>,
+    /// Each text's id, in text order (which [`Symbols::sorted`] numbers by).
+    index: BTreeMap<String, Sym>,
 }
 
 /// Words the simulator itself writes (webhook response attributes, the owner queue of a
@@ -62,7 +62,7 @@ impl Default for Symbols {
     fn default() -> Self {
         let mut syms = Symbols {
             texts: Vec::new(),
-            index: Vec::new(),
+            index: BTreeMap::new(),
         };
         for word in RUNTIME_WORDS {
             syms.intern(word);
@@ -73,29 +73,21 @@ impl Default for Symbols {
 
 impl Symbols {
     pub fn intern(&mut self, s: &str) -> Sym {
-        match self.find(s) {
-            Ok(i) => self.index[i],
-            Err(i) => {
-                let id = self.texts.len() as Sym;
-                self.texts.push(s.to_string());
-                self.index.insert(i, id);
-                id
-            }
+        if let Some(&id) = self.index.get(s) {
+            return id;
         }
-    }
-
-    /// Where `s` is in the index (`Ok`), or where it would go (`Err`).
-    fn find(&self, s: &str) -> Result<usize, usize> {
-        self.index
-            .binary_search_by(|&id| self.texts[id as usize].as_str().cmp(s))
+        let id = self.texts.len() as Sym;
+        self.texts.push(s.to_string());
+        self.index.insert(s.to_string(), id);
+        id
     }
 
     /// The same texts numbered in a canonical order: [`RUNTIME_WORDS`] first, then the others
     /// sorted. Ids then depend only on which texts there are, not on the order they were met.
     pub fn sorted(&self) -> Symbols {
         let mut syms = Symbols::default();
-        for &id in &self.index {
-            syms.intern(&self.texts[id as usize]);
+        for text in self.index.keys() {
+            syms.intern(text);
         }
         syms
     }
@@ -111,7 +103,7 @@ impl Symbols {
     }
 
     pub fn get(&self, s: &str) -> Option<Sym> {
-        self.find(s).ok().map(|i| self.index[i])
+        self.index.get(s).copied()
     }
 
     pub fn text(&self, id: Sym) -> &str {
