@@ -270,7 +270,7 @@ impl Monitor {
                 if !earlier.is_empty() {
                     // Records covered by the union of the earlier ranges.
                     let mut spans: Vec<(u64, u64)> = earlier.iter().map(|e| (e.0, e.1)).collect();
-                    crate::engine::sort::sort(&mut spans);
+                    spans.sort_unstable();
                     let (mut dup, mut covered) = (0, 0);
                     for (a, b) in spans {
                         let a = a.max(covered + 1);

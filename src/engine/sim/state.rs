@@ -83,13 +83,9 @@ impl Agenda {
     /// Adds many items at once (scripted events at the start of a run).
     pub fn preload(&mut self, mut items: Vec<Agendum>) {
         items.append(&mut self.calendar);
-        let order = agenda_order(&items);
-        let mut slots: Vec<Option<Agendum>> = items.into_iter().map(Some).collect();
-        self.calendar = order
-            .iter()
-            .rev()
-            .filter_map(|&i| slots[i].take())
-            .collect();
+        // Latest first (by time, then sequence number: unique, so the order is total).
+        items.sort_unstable_by(|a, b| b.cmp(a));
+        self.calendar = items;
     }
 
     pub fn peek(&self) -> Option<&Agendum> {
@@ -135,21 +131,10 @@ impl Agenda {
         let Some(t) = self.peek().map(|a| a.time) else {
             return Vec::new();
         };
-        let tied: Vec<&Agendum> = self.iter().filter(|a| a.time == t).collect();
-        agenda_order(&tied).into_iter().map(|i| tied[i]).collect()
+        let mut tied: Vec<&Agendum> = self.iter().filter(|a| a.time == t).collect();
+        tied.sort_unstable();
+        tied
     }
-}
-
-/// The positions of `items` in agenda order: by time, then sequence number. (It sorts
-/// small keys rather than whole items; sequence numbers are unique, so the order is total.)
-fn agenda_order<A: std::borrow::Borrow<Agendum>>(items: &[A]) -> Vec<usize> {
-    let mut keys: Vec<(u64, u64, usize)> = items
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.borrow().time, a.borrow().seq, i))
-        .collect();
-    crate::engine::sort::sort(&mut keys);
-    keys.into_iter().map(|(_, _, i)| i).collect()
 }
 
 /// A reference to a flow run that stays valid only while that run lives.

@@ -252,7 +252,7 @@ impl ResponseProcessor {
             .filter(|(_, p)| p.due_at <= now)
             .map(|(u, p)| (p.due_at, u.clone()))
             .collect();
-        crate::engine::sort::sort(&mut ready);
+        ready.sort_unstable();
         ready
             .into_iter()
             .map(|(_, user)| {
