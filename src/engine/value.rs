@@ -47,7 +47,7 @@ impl Value {
 pub struct Symbols {
     texts: Vec<String>,
     /// The ids in the order of their texts, for lookups by bisection (a sorted `Vec` of
-    /// small ids: less code than a map, and an insert moves only 4-byte ids).
+    /// small ids: each text is stored once, and an insert moves only 4-byte ids).
     index: Vec<Sym>,
 }
 

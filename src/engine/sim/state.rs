@@ -5,7 +5,6 @@ use super::super::invariants::Monitor;
 use super::super::model::*;
 use super::super::trace::EventId;
 use super::super::value::{Sym, Symbols, Value};
-use super::super::vec_map::VecMap;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::hash::{Hash, Hasher};
@@ -428,7 +427,7 @@ impl CrmState {
 pub struct Injected {
     /// (person, webhook) → the extra time the person's next call of the webhook takes, and
     /// the event that injected it.
-    pub webhook_delays: VecMap<(PersonId, WebhookId), (u64, Option<EventId>)>,
+    pub webhook_delays: BTreeMap<(PersonId, WebhookId), (u64, Option<EventId>)>,
 }
 
 /// The whole state of a run.
@@ -443,7 +442,7 @@ pub struct SimState {
     pub kv: BTreeMap<KvKey, KvEntry>,
     pub crm: CrmState,
     /// Open batch runs: instance → (live runs, addresses already e-mailed).
-    pub batches: VecMap<u32, (u32, BTreeSet<Value>)>,
+    pub batches: BTreeMap<u32, (u32, BTreeSet<Value>)>,
     pub next_batch: u32,
     pub monitor: Monitor,
     /// Requests stopped by the per-person cap.
@@ -482,7 +481,7 @@ impl SimState {
             runs: Runs::default(),
             kv: BTreeMap::new(),
             crm: CrmState::new(model),
-            batches: VecMap::new(),
+            batches: BTreeMap::new(),
             next_batch: 0,
             monitor: Monitor::new(model),
             capped_requests: 0,
