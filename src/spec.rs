@@ -4,8 +4,8 @@
 //! rebuild the same run from it ([`RunSpec::resolve`]).
 
 use crate::engine::scenario::Injection;
-use crate::engine::vec_map::VecMap;
 use crate::engine::{RunConfig, Scenario};
+use std::collections::BTreeMap;
 
 /// Where the scenario comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +57,7 @@ pub struct RunSpec {
     /// The second variant shown in the Compare tab.
     pub compare: Option<String>,
     /// Knob overrides (name → value in the knob's unit).
-    pub knobs: VecMap<String, i64>,
+    pub knobs: BTreeMap<String, i64>,
     pub seed: u64,
     /// Outside events the user injected, at fixed times.
     pub injections: Vec<Injection>,
@@ -74,7 +74,7 @@ impl RunSpec {
             scenario: ScenarioSource::Builtin(id.to_string()),
             variant: "naive".to_string(),
             compare: Some("fixed".to_string()),
-            knobs: VecMap::new(),
+            knobs: BTreeMap::new(),
             seed: 1,
             injections: Vec::new(),
             schedule: Vec::new(),

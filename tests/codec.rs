@@ -7,9 +7,9 @@
 use racelab::codec::{self, base64url, deflate, LinkError};
 use racelab::engine::rng::SplitMix64;
 use racelab::engine::scenario::{Injection, OutsideEvent, PeopleSelector};
-use racelab::engine::vec_map::VecMap;
 use racelab::spec::{RunSpec, ScenarioSource, Tab, View};
 use serde_json::json;
+use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Characters for random strings: ASCII, accents, CJK, emoji, controls and JSON specials.
@@ -100,7 +100,7 @@ impl Gen {
             2 => ScenarioSource::Custom(racelab::scenarios::source(id).unwrap().to_string()),
             _ => ScenarioSource::Custom(self.string(300)),
         };
-        let knobs: VecMap<String, i64> = (0..self.below(8))
+        let knobs: BTreeMap<String, i64> = (0..self.below(8))
             .map(|_| (self.string(16), self.i64()))
             .collect();
         let injections = (0..[0, 1, 5, 40][self.below(4) as usize])
@@ -214,7 +214,7 @@ fn golden() -> Vec<(RunSpec, &'static str)> {
         scenario: ScenarioSource::Builtin("list-queue".into()),
         variant: "fixed".into(),
         compare: None,
-        knobs: VecMap::from([("trigger_delay_s".to_string(), 120)]),
+        knobs: BTreeMap::from([("trigger_delay_s".to_string(), 120)]),
         seed: 42,
         injections: vec![Injection {
             at_ms: 60_000,
@@ -236,7 +236,7 @@ fn golden() -> Vec<(RunSpec, &'static str)> {
         scenario: ScenarioSource::Custom(r#"{"id":"tiny","title":"Tiny ✓"}"#.into()),
         variant: "naïve 🙂".into(),
         compare: Some("fixed".into()),
-        knobs: VecMap::from([("a".to_string(), -5), ("b".to_string(), i64::MAX)]),
+        knobs: BTreeMap::from([("a".to_string(), -5), ("b".to_string(), i64::MAX)]),
         seed: u64::MAX,
         injections: vec![
             Injection {
@@ -477,7 +477,7 @@ fn content_errors_name_the_field() {
     assert!(m.contains("injection 1 event: not an outside event"), "{m}");
     // Knobs out of order.
     let mut spec = RunSpec::builtin("list-queue");
-    spec.knobs = VecMap::from([("a".into(), 1), ("b".into(), 2)]);
+    spec.knobs = BTreeMap::from([("a".into(), 1), ("b".into(), 2)]);
     let p = payload_of(&codec::encode(&spec));
     let at = p.windows(3).position(|w| w == [1, b'a', 2]).unwrap();
     let mut bad = p.clone();

@@ -9,7 +9,6 @@ use crate::engine::scenario::JobStrategy;
 use crate::engine::sim::job::JobStep;
 use crate::engine::sim::state::{FlowRun, KvEntry, Pending};
 use crate::engine::sim::Sim;
-use crate::engine::sort::sort;
 use crate::engine::systems::CoValue;
 use crate::engine::value::Symbols;
 use crate::engine::{compile, Model, RunConfig, Scenario};
@@ -134,7 +133,7 @@ impl<'s> RunIndex<'s> {
             .enumerate()
             .map(|(i, r)| (r.id, i as u64))
             .collect();
-        sort(&mut order);
+        order.sort_unstable();
         let mut index = RunIndex {
             live: order
                 .into_iter()
@@ -392,7 +391,7 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
                 _ => None,
             })
             .collect();
-        sort(&mut working);
+        working.sort_unstable();
         for (t, id) in working {
             let r = runs.run(id).expect("a live run");
             items.push(format!(
@@ -436,7 +435,7 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
             _ => None,
         })
         .collect();
-    sort(&mut waiting);
+    waiting.sort_unstable();
     out.push(SystemSnapshot {
         name: "Waiting flows".to_string(),
         items: waiting
@@ -496,7 +495,7 @@ fn crm(sim: &Sim) -> Option<SystemSnapshot> {
             duration(crm.sync_interval_ms)
         ));
     }
-    sort(&mut incoming);
+    incoming.sort_unstable();
     items.extend(incoming.into_iter().map(|(_, s)| s));
     for (p, rec) in state.crm.records() {
         let owner = rec.owner.map_or("no owner yet".to_string(), |o| {
@@ -561,7 +560,7 @@ fn webhooks(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
                 }
             }
         }
-        sort(&mut items);
+        items.sort_unstable();
         let mut lines: Vec<String> = items.into_iter().map(|(_, s)| s).collect();
         for ((p, x), (extra, _)) in &state.injected.webhook_delays {
             if *x == wi {

@@ -24,9 +24,9 @@ pub use view::{lanes, run_model_view, run_view, LaneInfo, LaneKind, RunView, Vio
 use crate::engine::knobs::Knob;
 use crate::engine::scenario::VariantRole;
 use crate::engine::trace::EventKind;
-use crate::engine::vec_map::{VecMap, VecSet};
 use crate::engine::{compile, Model, RunConfig, Scenario, SeededChooser, Sim, Violation};
 use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What one run produced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -41,7 +41,7 @@ pub struct RunReport {
     pub end_time_ms: u64,
     pub violations: Vec<Violation>,
     /// Violations per invariant (every declared invariant is listed, zeros included).
-    pub invariants: VecMap<String, usize>,
+    pub invariants: BTreeMap<String, usize>,
     /// Request Campaign calls stopped by the per-person cap (a request loop).
     pub capped_requests: u32,
     /// One line for people: "20 alerts sent, 3 to no one".
@@ -60,13 +60,13 @@ pub fn run_model(model: &Model, seed: u64) -> Result<RunReport, String> {
     let out = sim
         .run(&mut SeededChooser::new(seed))
         .map_err(|e| e.to_string())?;
-    let mut invariants: VecMap<String, usize> = model
+    let mut invariants: BTreeMap<String, usize> = model
         .invariants
         .iter()
         .map(|i| (i.name().to_string(), 0))
         .collect();
     for v in &out.violations {
-        *invariants.get_or_default(v.invariant.clone()) += 1;
+        *invariants.entry(v.invariant.clone()).or_default() += 1;
     }
     Ok(RunReport {
         scenario: model.scenario_id.clone(),
@@ -123,7 +123,7 @@ pub struct SweepReport {
     /// Trace events over all runs.
     pub events: u64,
     /// Runs with at least one violation of each invariant.
-    pub invariants: VecMap<String, u64>,
+    pub invariants: BTreeMap<String, u64>,
     /// The first seed that violated, to replay with `run --seed`.
     pub first_violating_seed: Option<u64>,
 }
@@ -160,13 +160,13 @@ pub fn sweep(
         if !out.violations.is_empty() {
             report.violating_runs += 1;
             report.first_violating_seed.get_or_insert(seed);
-            let names: VecSet<&str> = out
+            let names: BTreeSet<&str> = out
                 .violations
                 .iter()
                 .map(|v| v.invariant.as_str())
                 .collect();
             for n in names {
-                *report.invariants.get_or_default(n.to_string()) += 1;
+                *report.invariants.entry(n.to_string()).or_default() += 1;
             }
         }
     }

@@ -9,8 +9,8 @@ use crate::engine::describe::{actor_name, describe};
 use crate::engine::model::*;
 use crate::engine::trace::{Actor, EventKind};
 use crate::engine::value::Sym;
-use crate::engine::vec_map::VecMap;
 use crate::engine::{compile, Model, RunConfig, Scenario, Sim};
+use std::collections::BTreeMap;
 
 /// What a swimlane stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -213,8 +213,8 @@ type PerPerson = Vec<u32>;
 fn outcome(model: &Model, sim: &Sim) -> String {
     let syms = &sim.syms;
     let people = sim.state.people.len();
-    let mut emails: VecMap<Sym, PerPerson> = VecMap::new();
-    let mut alerts: VecMap<Sym, PerPerson> = VecMap::new();
+    let mut emails: BTreeMap<Sym, PerPerson> = BTreeMap::new();
+    let mut alerts: BTreeMap<Sym, PerPerson> = BTreeMap::new();
     let mut nobody: Vec<u32> = Vec::new();
     let (mut sent_emails, mut sent_alerts) = (0usize, 0usize);
     let (mut processed, mut lost) = (0u64, 0u64);
@@ -222,12 +222,12 @@ fn outcome(model: &Model, sim: &Sim) -> String {
         match (&e.kind, e.person) {
             (EventKind::EmailSent { email }, Some(p)) => {
                 sent_emails += 1;
-                emails.get_or_insert_with(*email, || vec![0; people])[p as usize] += 1;
+                emails.entry(*email).or_insert_with(|| vec![0; people])[p as usize] += 1;
             }
             (EventKind::AlertSent { alert, recipient }, p) => {
                 sent_alerts += 1;
                 if let Some(p) = p {
-                    alerts.get_or_insert_with(*alert, || vec![0; people])[p as usize] += 1;
+                    alerts.entry(*alert).or_insert_with(|| vec![0; people])[p as usize] += 1;
                     if recipient.is_empty() {
                         nobody.push(p + 1);
                     }
@@ -412,14 +412,14 @@ fn distinct_people(people: usize, numbers: impl IntoIterator<Item = u32>) -> Vec
 
 /// `1 "X" alert each`, or who got it twice and who never got it.
 fn per_person(sim: &Sim, got: Option<&PerPerson>, name: &str, what: &str) -> String {
-    let mut doubled: VecMap<u32, Vec<u32>> = VecMap::new();
+    let mut doubled: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     let mut missing: Vec<u32> = Vec::new();
     for (p, person) in sim.state.people.iter().enumerate() {
         let n = got.and_then(|g| g.get(p)).copied().unwrap_or(0);
         match n {
             0 if person.exists => missing.push(p as u32 + 1),
             0 | 1 => {}
-            n => doubled.get_or_default(n).push(p as u32 + 1),
+            n => doubled.entry(n).or_default().push(p as u32 + 1),
         }
     }
     let mut out: Vec<String> = doubled

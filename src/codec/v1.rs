@@ -12,8 +12,8 @@ use super::{
     MAX_SCENARIO_JSON_BYTES, MAX_SCHEDULE,
 };
 use crate::engine::scenario::{Injection, OutsideEvent, PeopleSelector};
-use crate::engine::vec_map::VecMap;
 use crate::spec::{RunSpec, ScenarioSource, Tab, View};
+use std::collections::BTreeMap;
 
 const TABS: [Tab; 5] = [
     Tab::Library,
@@ -131,7 +131,7 @@ fn read_payload(r: &mut Reader) -> Result<RunSpec, LinkError> {
         0 => None,
         _ => Some(r.string("compare variant", MAX_NAME_BYTES)?),
     };
-    let mut knobs = VecMap::new();
+    let mut knobs = BTreeMap::new();
     for _ in 0..r.count("knobs", "knobs", MAX_KNOBS)? {
         let name = r.string("knob name", MAX_NAME_BYTES)?;
         let value = r.ivarint(&format!("knob `{name}`"))?;

@@ -5,8 +5,8 @@ use super::describe::fmt_ms;
 use super::model::*;
 use super::trace::{EventId, EventKind, TraceEvent};
 use super::value::Value;
-use crate::engine::vec_map::VecMap;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Violation {
@@ -29,13 +29,13 @@ pub struct Monitor {
     entry_log: Vec<Vec<(EventId, Option<EventId>)>>,
     people: u32,
     /// Checkpoint → (last mark written, the event that wrote it).
-    marks: VecMap<u16, (u64, EventId)>,
+    marks: BTreeMap<u16, (u64, EventId)>,
     /// (checkpoint, first record) → (last record, the import event); ranges as imported.
-    imports: VecMap<(u16, u64), (u64, EventId)>,
+    imports: BTreeMap<(u16, u64), (u64, EventId)>,
     /// Responses processed and lost so far.
     responses: (u64, u64),
     /// Message → the consumer's first action on it.
-    acted: VecMap<u64, EventId>,
+    acted: BTreeMap<u64, EventId>,
     /// Responses injected into the response feed beyond its configured count.
     pub extra_responses: u64,
     pub violations: Vec<Violation>,
@@ -270,7 +270,7 @@ impl Monitor {
                 if !earlier.is_empty() {
                     // Records covered by the union of the earlier ranges.
                     let mut spans: Vec<(u64, u64)> = earlier.iter().map(|e| (e.0, e.1)).collect();
-                    crate::engine::sort::sort(&mut spans);
+                    spans.sort_unstable();
                     let (mut dup, mut covered) = (0, 0);
                     for (a, b) in spans {
                         let a = a.max(covered + 1);
@@ -290,7 +290,8 @@ impl Monitor {
                 }
                 let slot = self
                     .imports
-                    .get_or_insert_with((*checkpoint, first), || (last, ev.id));
+                    .entry((*checkpoint, first))
+                    .or_insert_with(|| (last, ev.id));
                 if slot.0 < last {
                     *slot = (last, ev.id);
                 }

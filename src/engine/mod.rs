@@ -18,7 +18,6 @@ pub mod model;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
-pub mod sort;
 pub mod systems;
 pub mod trace;
 pub mod value;

@@ -79,7 +79,7 @@ impl Drop for Running {
 type SetupKey = (
     Option<String>,
     String,
-    crate::engine::vec_map::VecMap<String, i64>,
+    std::collections::BTreeMap<String, i64>,
     Vec<crate::engine::scenario::Injection>,
 );
 

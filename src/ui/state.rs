@@ -10,10 +10,10 @@ use yew::prelude::*;
 use crate::api::{self, RunView};
 use crate::engine::knobs::Knob;
 use crate::engine::scenario::Injection;
-use crate::engine::vec_map::VecMap;
 use crate::engine::RunConfig;
 use crate::engine::Scenario;
 use crate::spec::{RunSpec, ScenarioSource, Tab};
+use std::collections::BTreeMap;
 
 /// Playback speeds offered, in trace events per second.
 pub const SPEEDS: [u32; 6] = [1, 2, 5, 10, 25, 100];
@@ -61,7 +61,7 @@ impl std::ops::Deref for ScenarioRef {
 pub struct RunKey {
     pub scenario: ScenarioRef,
     pub variant: String,
-    pub knobs: VecMap<String, i64>,
+    pub knobs: BTreeMap<String, i64>,
     pub injections: Vec<Injection>,
     pub seed: u64,
     pub schedule: Vec<u32>,

@@ -21,15 +21,15 @@ use super::knobs::{check_knob, KnobValues};
 use super::model::*;
 use super::scenario::*;
 use super::value::{Symbols, Test, Value};
-use super::vec_map::VecMap;
 use campaigns::check_execute_graph;
 use patch::{job_named, patch_system, patched, written_at};
+use std::collections::BTreeMap;
 
 /// What to compile: a variant name (or none for the scenario as written) and knob values.
 #[derive(Debug, Clone, Default)]
 pub struct RunConfig {
     pub variant: Option<String>,
-    pub knobs: VecMap<String, i64>,
+    pub knobs: BTreeMap<String, i64>,
     /// Outside events added to this run at fixed times, after the scenario's own script.
     pub injections: Vec<Injection>,
 }
@@ -38,8 +38,11 @@ pub struct RunConfig {
 pub fn compile(scenario: &Scenario, config: &RunConfig) -> Result<Model, String> {
     let (applied, variant_name, variant_knobs) =
         apply_variant(scenario, config.variant.as_deref())?;
-    let mut overrides = variant_knobs;
-    overrides.extend(config.knobs.iter().map(|(k, v)| (k.clone(), *v)));
+    // The variant's knob values, then the run's own (a later value of a knob wins).
+    let overrides = variant_knobs
+        .into_iter()
+        .chain(config.knobs.clone())
+        .collect();
     let knobs = KnobValues::resolve(&applied.knobs, &overrides)?;
     let mut applied = applied;
     let own_script = applied.script.len();
@@ -76,10 +79,10 @@ pub fn validate(scenario: &Scenario) -> Result<(), String> {
 fn apply_variant(
     scenario: &Scenario,
     variant: Option<&str>,
-) -> Result<(Scenario, String, VecMap<String, i64>), String> {
+) -> Result<(Scenario, String, BTreeMap<String, i64>), String> {
     let mut s = scenario.clone();
     let Some(name) = variant else {
-        return Ok((s, "base".to_string(), VecMap::new()));
+        return Ok((s, "base".to_string(), BTreeMap::new()));
     };
     let v = scenario
         .variants
@@ -146,18 +149,19 @@ fn apply_variant(
             .ok_or_else(|| format!("variant `{name}` deactivates unknown campaign `{d}`"))?;
         c.active = false;
     }
-    Ok((s, name.to_string(), v.knobs.clone()))
+    let knobs = v.knobs.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    Ok((s, name.to_string(), knobs))
 }
 
 struct Compiler<'a> {
     s: &'a Scenario,
     knobs: KnobValues,
     syms: Symbols,
-    fields: VecMap<&'a str, FieldId>,
-    lists: VecMap<&'a str, ListId>,
-    campaigns: VecMap<&'a str, CampaignId>,
-    programs: VecMap<&'a str, ProgramId>,
-    webhooks: VecMap<&'a str, WebhookId>,
+    fields: BTreeMap<&'a str, FieldId>,
+    lists: BTreeMap<&'a str, ListId>,
+    campaigns: BTreeMap<&'a str, CampaignId>,
+    programs: BTreeMap<&'a str, ProgramId>,
+    webhooks: BTreeMap<&'a str, WebhookId>,
     /// Scripted events from this index on are the run's injections (for error messages).
     injected_from: usize,
 }
@@ -165,8 +169,8 @@ struct Compiler<'a> {
 fn index_names<'a>(
     what: &str,
     names: impl Iterator<Item = &'a str>,
-) -> Result<VecMap<&'a str, u16>, String> {
-    let mut map = VecMap::new();
+) -> Result<BTreeMap<&'a str, u16>, String> {
+    let mut map = BTreeMap::new();
     for (i, n) in names.enumerate() {
         if n.trim().is_empty() {
             return Err(format!("a {what} has an empty name"));
@@ -178,7 +182,7 @@ fn index_names<'a>(
     Ok(map)
 }
 
-fn unknown(what: &str, name: &str, known: &VecMap<&str, u16>) -> String {
+fn unknown(what: &str, name: &str, known: &BTreeMap<&str, u16>) -> String {
     let names: Vec<&str> = known.keys().copied().collect();
     if names.is_empty() {
         format!("unknown {what} `{name}` (the scenario declares none)")

@@ -25,14 +25,13 @@
 
 use super::super::model::Model;
 use super::super::sim::{RunError, Sim};
-use super::super::vec_map::VecSet;
 use super::independence::{footprint, independent, Footprint};
 use super::pool::Pool;
 use super::schedule::PrefixChooser;
 use super::state_key::{compact, item_id, state_key};
 use super::{verdict, Verdict};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// Keys are already hashes: use their low bits as they are.
@@ -117,7 +116,7 @@ pub struct ExploreReport {
     pub shortest: Option<super::Counterexample>,
     /// The verdicts of the violating end states.
     #[serde(skip)]
-    pub verdicts: VecSet<Verdict>,
+    pub verdicts: BTreeSet<Verdict>,
 }
 
 impl ExploreReport {

@@ -118,7 +118,8 @@ impl Sim<'_> {
                     .state
                     .injected
                     .webhook_delays
-                    .get_or_insert_with((p, w), || (0, None));
+                    .entry((p, w))
+                    .or_insert_with(|| (0, None));
                 *slot = (slot.0.saturating_add(extra_ms), Some(id));
             }
             _ if !self.state.people[p as usize].exists => {}
@@ -239,7 +240,7 @@ impl Sim<'_> {
             cause: Some(id),
         });
         if let Some(b) = batch {
-            self.state.batches.get_or_default(b).0 += 1;
+            self.state.batches.entry(b).or_default().0 += 1;
         }
         match queue {
             QueueKind::Trigger => {

@@ -18,7 +18,7 @@ use super::super::value::Value;
 use super::job::chance;
 use super::state::Pending;
 use super::Sim;
-use crate::engine::vec_map::VecMap;
+use std::collections::BTreeMap;
 
 /// A queued change: person, the field that changed, the person's primary version after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -38,7 +38,7 @@ pub struct ChangesState {
     /// The message each worker is processing.
     pub workers: Vec<Option<MessageId>>,
     /// The event that published each message.
-    pub published: VecMap<MessageId, EventId>,
+    pub published: BTreeMap<MessageId, EventId>,
     /// The earliest poll on the agenda (for messages that become visible again).
     pub poll_at: Option<u64>,
     /// Each person's latest message, by person (what an injected duplicate delivers again).
@@ -53,7 +53,7 @@ impl ChangesState {
             queue: MessageQueue::new(feed.visibility_timeout_ms),
             log: IdempotencyLog::new(),
             workers: vec![None; feed.consumers as usize],
-            published: VecMap::new(),
+            published: BTreeMap::new(),
             poll_at: None,
             latest: vec![None; model.people.len()],
         })

@@ -153,7 +153,7 @@ impl<'m> Sim<'m> {
         let batch = self.state.runs.get(r).and_then(|x| x.batch);
         if let (Some(b), Some(ef)) = (batch, self.model.email_field) {
             let address = self.state.people[p as usize].fields[ef as usize];
-            let sent = &mut self.state.batches.get_or_default(b).1;
+            let sent = &mut self.state.batches.entry(b).or_default().1;
             if !address.is_empty() && !sent.insert(address) {
                 self.record(
                     Some(p),

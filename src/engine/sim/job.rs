@@ -18,7 +18,7 @@ use super::super::systems::{
 use super::super::trace::{Actor, EventId, EventKind, JobOutcome, RestOp};
 use super::state::Pending;
 use super::Sim;
-use crate::engine::vec_map::VecMap;
+use std::collections::BTreeMap;
 
 /// The jobs' world: the REST API gate, the custom objects and each job's instances.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -47,7 +47,7 @@ impl JobsState {
                         first_at: j.at,
                         interval_ms: j.every.unwrap_or(0),
                     }),
-                    runs: VecMap::new(),
+                    runs: BTreeMap::new(),
                 })
                 .collect(),
         }
@@ -59,7 +59,7 @@ impl JobsState {
 pub struct JobState {
     pub function: ServerlessJob<(u64, u64)>,
     /// Runs in progress, by invocation number.
-    pub runs: VecMap<u64, JobRun>,
+    pub runs: BTreeMap<u64, JobRun>,
 }
 
 /// A run in progress.

@@ -99,7 +99,7 @@ impl Sim<'_> {
             return;
         };
         let mut times: Vec<u64> = (0..feed.count).map(|_| feed.window.draw(ch)).collect();
-        crate::engine::sort::sort(&mut times);
+        times.sort_unstable();
         let batches = times.chunks(feed.batch_records as usize).len() as u32;
         self.responses().batches = batches;
         for (b, chunk) in times.chunks(feed.batch_records as usize).enumerate() {

@@ -5,7 +5,6 @@ use super::super::invariants::Monitor;
 use super::super::model::*;
 use super::super::trace::EventId;
 use super::super::value::{Sym, Symbols, Value};
-use super::super::vec_map::VecMap;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::hash::{Hash, Hasher};
@@ -83,13 +82,9 @@ impl Agenda {
     /// Adds many items at once (scripted events at the start of a run).
     pub fn preload(&mut self, mut items: Vec<Agendum>) {
         items.append(&mut self.calendar);
-        let order = agenda_order(&items);
-        let mut slots: Vec<Option<Agendum>> = items.into_iter().map(Some).collect();
-        self.calendar = order
-            .iter()
-            .rev()
-            .filter_map(|&i| slots[i].take())
-            .collect();
+        // Latest first (by time, then sequence number: unique, so the order is total).
+        items.sort_unstable_by(|a, b| b.cmp(a));
+        self.calendar = items;
     }
 
     pub fn peek(&self) -> Option<&Agendum> {
@@ -135,21 +130,10 @@ impl Agenda {
         let Some(t) = self.peek().map(|a| a.time) else {
             return Vec::new();
         };
-        let tied: Vec<&Agendum> = self.iter().filter(|a| a.time == t).collect();
-        agenda_order(&tied).into_iter().map(|i| tied[i]).collect()
+        let mut tied: Vec<&Agendum> = self.iter().filter(|a| a.time == t).collect();
+        tied.sort_unstable();
+        tied
     }
-}
-
-/// The positions of `items` in agenda order: by time, then sequence number. (It sorts
-/// small keys rather than whole items; sequence numbers are unique, so the order is total.)
-fn agenda_order<A: std::borrow::Borrow<Agendum>>(items: &[A]) -> Vec<usize> {
-    let mut keys: Vec<(u64, u64, usize)> = items
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.borrow().time, a.borrow().seq, i))
-        .collect();
-    crate::engine::sort::sort(&mut keys);
-    keys.into_iter().map(|(_, _, i)| i).collect()
 }
 
 /// A reference to a flow run that stays valid only while that run lives.
@@ -443,7 +427,7 @@ impl CrmState {
 pub struct Injected {
     /// (person, webhook) → the extra time the person's next call of the webhook takes, and
     /// the event that injected it.
-    pub webhook_delays: VecMap<(PersonId, WebhookId), (u64, Option<EventId>)>,
+    pub webhook_delays: BTreeMap<(PersonId, WebhookId), (u64, Option<EventId>)>,
 }
 
 /// The whole state of a run.
@@ -458,7 +442,7 @@ pub struct SimState {
     pub kv: BTreeMap<KvKey, KvEntry>,
     pub crm: CrmState,
     /// Open batch runs: instance → (live runs, addresses already e-mailed).
-    pub batches: VecMap<u32, (u32, BTreeSet<Value>)>,
+    pub batches: BTreeMap<u32, (u32, BTreeSet<Value>)>,
     pub next_batch: u32,
     pub monitor: Monitor,
     /// Requests stopped by the per-person cap.
@@ -497,7 +481,7 @@ impl SimState {
             runs: Runs::default(),
             kv: BTreeMap::new(),
             crm: CrmState::new(model),
-            batches: VecMap::new(),
+            batches: BTreeMap::new(),
             next_batch: 0,
             monitor: Monitor::new(model),
             capped_requests: 0,

@@ -18,8 +18,8 @@
 //! is the fix's primitive: it models a CAS-capable store behind a webhook (seed 004), not
 //! a Marketo endpoint.
 
-use crate::engine::vec_map::VecMap;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Name of the id field used by `dedupeBy = idField` and by id filters.
 pub const GUID_FIELD: &str = "marketoGUID";
@@ -65,7 +65,7 @@ impl From<i64> for CoValue {
 }
 
 /// A record's fields by name.
-pub type Fields = VecMap<String, CoValue>;
+pub type Fields = BTreeMap<String, CoValue>;
 
 /// A stored record.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -186,9 +186,9 @@ pub struct CustomObjectStore {
     dedupe_field: String,
     limits: CoLimits,
     /// Records by guid; guids sort in creation order.
-    records: VecMap<String, Record>,
+    records: BTreeMap<String, Record>,
     /// Dedupe index: [`CoValue::index_key`] of the dedupe value -> guid.
-    by_dedupe: VecMap<String, String>,
+    by_dedupe: BTreeMap<String, String>,
     next_seq: u64,
     stats: CoStats,
 }
@@ -208,8 +208,8 @@ impl CustomObjectStore {
             api_name: api_name.to_string(),
             dedupe_field: dedupe_field.to_string(),
             limits,
-            records: VecMap::new(),
-            by_dedupe: VecMap::new(),
+            records: BTreeMap::new(),
+            by_dedupe: BTreeMap::new(),
             next_seq: 0,
             stats: CoStats::default(),
         }

@@ -12,8 +12,8 @@
 //! - [`Stack`]: an at-most-once pop. The item is removed when popped; if the consumer then
 //!   fails, nothing brings it back ("the zero case").
 
-use crate::engine::vec_map::{VecMap, VecSet};
 use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A message id, unique per queue, assigned in publish order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -63,7 +63,7 @@ pub struct QueueStats {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct MessageQueue<P> {
     visibility_timeout_ms: u64,
-    messages: VecMap<MessageId, Message<P>>,
+    messages: BTreeMap<MessageId, Message<P>>,
     next_id: u64,
     stats: QueueStats,
 }
@@ -72,7 +72,7 @@ impl<P: Clone> MessageQueue<P> {
     pub fn new(visibility_timeout_ms: u64) -> Self {
         MessageQueue {
             visibility_timeout_ms,
-            messages: VecMap::new(),
+            messages: BTreeMap::new(),
             next_id: 0,
             stats: QueueStats::default(),
         }
@@ -215,7 +215,7 @@ impl<P: Clone> MessageQueue<P> {
 /// The set of message ids a consumer has processed, with an atomic claim.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct IdempotencyLog {
-    claimed: VecSet<MessageId>,
+    claimed: BTreeSet<MessageId>,
     duplicates_rejected: u64,
 }
 

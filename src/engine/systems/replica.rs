@@ -14,8 +14,8 @@
 //! version (the "no decision on stale data" invariant); the fixes read the primary or
 //! demand a minimum version ([`ReplicatedStore::read_replica_at_least`]).
 
-use crate::engine::vec_map::VecMap;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// One committed version of a key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -32,7 +32,7 @@ pub struct VersionedValue<V> {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ReplicatedStore<V> {
     /// Versions of each key, oldest first.
-    keys: VecMap<String, Vec<VersionedValue<V>>>,
+    keys: BTreeMap<String, Vec<VersionedValue<V>>>,
     /// Apply time of the latest write (replication is in commit order).
     last_applied_at: u64,
     writes: u64,
@@ -41,7 +41,7 @@ pub struct ReplicatedStore<V> {
 impl<V> Default for ReplicatedStore<V> {
     fn default() -> Self {
         ReplicatedStore {
-            keys: VecMap::new(),
+            keys: BTreeMap::new(),
             last_applied_at: 0,
             writes: 0,
         }
@@ -63,7 +63,7 @@ impl<V> ReplicatedStore<V> {
     pub fn write(&mut self, now: u64, key: &str, value: V, lag_ms: u64) -> u64 {
         let applied_at = now.saturating_add(lag_ms).max(self.last_applied_at);
         self.last_applied_at = applied_at;
-        let history = self.keys.get_or_default(key.to_string());
+        let history = self.keys.entry(key.to_string()).or_default();
         let version = history.last().map_or(1, |v| v.version + 1);
         history.push(VersionedValue {
             version,

@@ -18,8 +18,8 @@
 //! ([`super::campaign_lock::CampaignLock`]) for the inserts, schedules async work, and asks
 //! [`ResponseProcessor::next_due_time`] / [`ResponseProcessor::due`] for merged batches.
 
-use crate::engine::vec_map::{VecMap, VecSet};
 use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The default scoring mode (the scoring settings page).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -49,7 +49,7 @@ pub struct ResponseConfig {
     /// Switch to async above `batch_size` (default true, release 1.37.6 and later).
     pub async_above_batch_size: bool,
     /// Users configured for user-based async scoring (default none).
-    pub async_users: VecSet<String>,
+    pub async_users: BTreeSet<String>,
     /// Largest batch that counts as small for those users (default 1).
     pub small_batch_threshold: u32,
     /// Delay before a user's merged small batches are processed (default 300,000 ms).
@@ -65,7 +65,7 @@ impl Default for ResponseConfig {
             cpu_per_record_ms: 50,
             batch_size: 200,
             async_above_batch_size: true,
-            async_users: VecSet::new(),
+            async_users: BTreeSet::new(),
             small_batch_threshold: 1,
             async_delay_ms: 300_000,
         }
@@ -144,7 +144,7 @@ pub struct ResponseStats {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ResponseProcessor {
     config: ResponseConfig,
-    pending: VecMap<String, PendingBatch>,
+    pending: BTreeMap<String, PendingBatch>,
     stats: ResponseStats,
 }
 
@@ -165,7 +165,7 @@ impl ResponseProcessor {
     pub fn new(config: ResponseConfig) -> Self {
         ResponseProcessor {
             config,
-            pending: VecMap::new(),
+            pending: BTreeMap::new(),
             stats: ResponseStats::default(),
         }
     }
@@ -197,7 +197,8 @@ impl ResponseProcessor {
             let due_at = now.saturating_add(cfg.async_delay_ms);
             let p = self
                 .pending
-                .get_or_insert_with(user.to_string(), || PendingBatch {
+                .entry(user.to_string())
+                .or_insert_with(|| PendingBatch {
                     opened_at: now,
                     due_at,
                     records: 0,
@@ -252,7 +253,7 @@ impl ResponseProcessor {
             .filter(|(_, p)| p.due_at <= now)
             .map(|(u, p)| (p.due_at, u.clone()))
             .collect();
-        crate::engine::sort::sort(&mut ready);
+        ready.sort_unstable();
         ready
             .into_iter()
             .map(|(_, user)| {

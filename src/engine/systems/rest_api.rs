@@ -14,9 +14,8 @@
 //! Checks run in the order 607, 606, 615; a rejected call consumes no quota, no rate slot
 //! and no concurrency slot. Time is `now` in simulated milliseconds and must not go back.
 
-use crate::engine::vec_map::VecSet;
 use serde::Serialize;
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use std::fmt;
 
 /// Length of the quota day in milliseconds.
@@ -108,7 +107,7 @@ pub struct RestApi {
     /// Start times of admitted calls still inside the sliding window, oldest first.
     window: VecDeque<u64>,
     /// Ids of admitted calls not yet ended.
-    in_flight: VecSet<u64>,
+    in_flight: BTreeSet<u64>,
     /// Index of the day `calls_today` belongs to (`now / DAY_MS`).
     day: u64,
     calls_today: u32,
@@ -121,7 +120,7 @@ impl RestApi {
         RestApi {
             limits,
             window: VecDeque::new(),
-            in_flight: VecSet::new(),
+            in_flight: BTreeSet::new(),
             day: 0,
             calls_today: 0,
             next_ticket: 0,

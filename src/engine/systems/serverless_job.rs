@@ -13,8 +13,8 @@
 //! - a failed invocation's instance is discarded; the platform may also spin down idle
 //!   instances at any time ([`ServerlessJob::evict_idle`]).
 
-use crate::engine::vec_map::VecMap;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// One invocation, unique per job, in start order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -85,8 +85,8 @@ pub struct JobStats {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ServerlessJob<C> {
     schedule: JobSchedule,
-    running: VecMap<InvocationId, Invocation<C>>,
-    idle: VecMap<InstanceId, IdleInstance<C>>,
+    running: BTreeMap<InvocationId, Invocation<C>>,
+    idle: BTreeMap<InstanceId, IdleInstance<C>>,
     next_invocation: u64,
     next_instance: u64,
     stats: JobStats,
@@ -96,8 +96,8 @@ impl<C: Clone> ServerlessJob<C> {
     pub fn new(schedule: JobSchedule) -> Self {
         ServerlessJob {
             schedule,
-            running: VecMap::new(),
-            idle: VecMap::new(),
+            running: BTreeMap::new(),
+            idle: BTreeMap::new(),
             next_invocation: 0,
             next_instance: 0,
             stats: JobStats::default(),
