@@ -24,6 +24,7 @@ use super::value::{Symbols, Test, Value};
 use super::vec_map::VecMap;
 use campaigns::check_execute_graph;
 use patch::{job_named, patch_system, patched, written_at};
+use std::collections::BTreeMap;
 
 /// What to compile: a variant name (or none for the scenario as written) and knob values.
 #[derive(Debug, Clone, Default)]
@@ -76,10 +77,10 @@ pub fn validate(scenario: &Scenario) -> Result<(), String> {
 fn apply_variant(
     scenario: &Scenario,
     variant: Option<&str>,
-) -> Result<(Scenario, String, VecMap<String, i64>), String> {
+) -> Result<(Scenario, String, BTreeMap<String, i64>), String> {
     let mut s = scenario.clone();
     let Some(name) = variant else {
-        return Ok((s, "base".to_string(), VecMap::new()));
+        return Ok((s, "base".to_string(), BTreeMap::new()));
     };
     let v = scenario
         .variants
