@@ -100,7 +100,7 @@ mod tests {
     use crate::scenarios;
     use serde_json::json;
 
-    /// The same scenario without its written JSON: natively its systems are serialised.
+    /// The same scenario without its written JSON: its systems are serialised.
     fn reserialised(s: &Scenario) -> Scenario {
         let plain: Scenario = serde_json::from_value(serde_json::to_value(s).unwrap()).unwrap();
         assert!(plain.written.json().is_none());
