@@ -9,7 +9,7 @@
 
 use std::sync::Mutex;
 
-use crate::engine::scenario::read::{FromJson, ReadError};
+use crate::engine::scenario::{reading, ReadError};
 use crate::engine::Scenario;
 
 /// The ids of the built-in scenarios, in library order: one per `src/scenarios/<id>.json` (a
@@ -106,17 +106,16 @@ pub fn builtin(id: &str) -> Option<Scenario> {
 /// ([`Scenario::written`]: variant patches apply to it).
 pub fn parse(json: &str) -> Result<Scenario, ReadError> {
     let value: serde_json::Value = serde_json::from_str(json)?;
-    let mut scenario = Scenario::from_json(&value)?;
+    let mut scenario: Scenario = reading::from_value(&value)?;
     scenario.written = crate::engine::scenario::WrittenJson::new(value);
     Ok(scenario)
 }
 
-/// Reads a scenario, or a part of one (an outside event), from JSON text with the scenario
-/// reader ([`crate::engine::scenario::read`]): a syntax error names its line and column, an
-/// error in the content its path (`campaigns[0].flow[1]: …`). Read scenario JSON only this way
-/// (or with [`parse`]): the scenario types have no serde `Deserialize`.
-pub fn from_json<T: FromJson>(json: &str) -> Result<T, ReadError> {
-    crate::engine::scenario::read::from_text(json)
+/// Reads a scenario, or a part of one (an outside event), from JSON text with its derived
+/// `Deserialize` ([`reading`]): a syntax error names its line and column, an error in the
+/// content its path (`campaigns[0].flow[1]: …`).
+pub fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, ReadError> {
+    reading::from_text(json)
 }
 
 /// Knob settings small enough to explore every ordering of a built-in scenario (few people,
@@ -215,7 +214,7 @@ mod tests {
         assert!(
             field
                 .to_string()
-                .starts_with("unknown field `colour`, expected one of `id`, "),
+                .starts_with("colour: unknown field `colour`, expected one of `id`, "),
             "{field}"
         );
         let step = parse(

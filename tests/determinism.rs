@@ -6,7 +6,7 @@
 
 mod common;
 
-use racelab::engine::scenario::read::FromJson;
+use racelab::engine::scenario::from_value;
 use racelab::engine::scenario::Injection;
 use racelab::engine::sim::SimState;
 use racelab::engine::trace::trace_hash;
@@ -228,7 +228,7 @@ fn every_variant(s: &Scenario) -> Vec<RunConfig> {
 fn a_scenario_read_from_json_runs_as_the_same_scenario_built_in_code() {
     for id in racelab::scenarios::ids() {
         let s = racelab::scenarios::builtin(id).unwrap();
-        let plain = Scenario::from_json(&serde_json::to_value(&s).unwrap()).unwrap();
+        let plain = from_value::<Scenario>(&serde_json::to_value(&s).unwrap()).unwrap();
         assert!(s.written.json().is_some() && plain.written.json().is_none());
         for config in every_variant(&s) {
             let (a, b) = (

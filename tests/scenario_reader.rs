@@ -1,20 +1,23 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! The scenario reader (`engine::scenario::read`): what serialising writes it reads back, absent
-//! fields take their defaults, unknown keys are refused or ignored as each type says, and an
-//! error says what is wrong in serde's words and where, as a path into the document.
+//! Reading scenario JSON (serde's derived `Deserialize` through `engine::scenario::from_value`
+//! and `scenarios::from_json`): every built-in scenario reads, what serialising writes reads
+//! back, absent fields take their defaults, unknown keys are refused or ignored as each type
+//! says, aliases are read, and an error says what is wrong in serde's words and where, as a path
+//! into the document.
 
 use racelab::engine::dist::Dist;
 use racelab::engine::knobs::{Knob, Param};
-use racelab::engine::scenario::read::FromJson;
+use racelab::engine::scenario::from_value;
 use racelab::engine::scenario::{
-    Action, ChangeFeedDef, CheckpointDef, Qualification, RestApiConfig, WebhookDef,
+    Action, ChangeFeedDef, CheckpointDef, OutsideEvent, Qualification, RestApiConfig, WebhookDef,
 };
 use racelab::engine::Scenario;
+use serde::de::DeserializeOwned;
 use serde_json::{json, Value as Json};
 
 /// The error message of reading `v` as a `T`, with its path.
-fn error<T: FromJson + std::fmt::Debug>(v: Json) -> String {
-    T::from_json(&v).unwrap_err().to_string()
+fn error<T: DeserializeOwned + std::fmt::Debug>(v: Json) -> String {
+    from_value::<T>(&v).unwrap_err().to_string()
 }
 
 /// A scenario with one campaign whose flow is `flow`.
@@ -28,7 +31,7 @@ fn every_builtin_scenario_reads_back_what_it_serialises() {
     for id in racelab::scenarios::ids() {
         let s = racelab::scenarios::builtin(id).unwrap();
         let written = serde_json::to_value(&s).unwrap();
-        assert_eq!(Scenario::from_json(&written).unwrap(), s, "{id}");
+        assert_eq!(from_value::<Scenario>(&written).unwrap(), s, "{id}");
     }
 }
 
@@ -76,26 +79,26 @@ fn every_value_a_builtin_file_writes_is_read() {
 
 #[test]
 fn absent_fields_take_their_defaults() {
-    let s = Scenario::from_json(&with_flow(json!(["do_nothing"]))).unwrap();
+    let s = from_value::<Scenario>(&with_flow(json!(["do_nothing"]))).unwrap();
     assert_eq!((s.summary.as_str(), s.control), ("", false));
     assert!(s.variants.is_empty() && s.systems.webhooks.is_empty());
     let c = &s.campaigns[0];
     assert!(c.active && c.schedule.is_none() && c.description.is_empty());
     assert_eq!(c.qualification, Qualification::Once);
     assert_eq!(
-        RestApiConfig::from_json(&json!({})).unwrap(),
+        from_value::<RestApiConfig>(&json!({})).unwrap(),
         RestApiConfig::default()
     );
-    let w = WebhookDef::from_json(&json!({"name": "w", "latency": {"fixed": 5},
+    let w = from_value::<WebhookDef>(&json!({"name": "w", "latency": {"fixed": 5},
         "service": {"respond": {}}}))
     .unwrap();
     assert_eq!(
         (w.failure, w.timeout),
         (Param::Literal(0), Param::Literal(30_000))
     );
-    let c = CheckpointDef::from_json(&json!({"object": "o", "key": "k"})).unwrap();
+    let c = from_value::<CheckpointDef>(&json!({"object": "o", "key": "k"})).unwrap();
     assert_eq!((&*c.dedupe_field, &*c.field), ("apiName", "highWaterMark"));
-    let choice = Action::from_json(&json!({"choice": {"branches": []}})).unwrap();
+    let choice = from_value::<Action>(&json!({"choice": {"branches": []}})).unwrap();
     assert_eq!(
         choice,
         Action::Choice {
@@ -109,21 +112,21 @@ fn absent_fields_take_their_defaults() {
 fn unknown_keys_are_refused_where_serde_denied_them_and_ignored_elsewhere() {
     assert_eq!(
         error::<Scenario>(json!({"id": "x", "title": "x", "horizon": 1, "colour": 1})),
-        "unknown field `colour`, expected one of `id`, `title`, `summary`, `race`, `lesson`, \
+        "colour: unknown field `colour`, expected one of `id`, `title`, `summary`, `race`, `lesson`, \
          `control`, `fields`, `people`, `lists`, `programs`, `campaigns`, `systems`, `knobs`, \
          `script`, `invariants`, `variants`, `horizon`"
     );
     assert_eq!(
         error::<Scenario>(with_flow(json!([{"choice": {"branches": [], "els": 1}}]))),
-        "campaigns[0].flow[0].choice: unknown field `els`, expected `branches` or `default`"
+        "campaigns[0].flow[0].choice.els: unknown field `els`, expected `branches` or `default`"
     );
     // A knob and a distribution's parameters ignore what they do not know.
-    let knob = Knob::from_json(&json!({"name": "k", "unit": "ms", "default": 1, "min": 0,
+    let knob = from_value::<Knob>(&json!({"name": "k", "unit": "ms", "default": 1, "min": 0,
         "max": 2, "colour": "red"}))
     .unwrap();
     assert_eq!(knob.name, "k");
     assert_eq!(
-        Dist::from_json(&json!({"uniform": {"min": 1, "max": 2, "mode": 1}})).unwrap(),
+        from_value::<Dist>(&json!({"uniform": {"min": 1, "max": 2, "mode": 1}})).unwrap(),
         Dist::Uniform {
             min: Param::Literal(1),
             max: Param::Literal(2)
@@ -140,7 +143,7 @@ fn read_your_writes_is_another_name_for_version_check() {
             .extend(extra.as_object().unwrap().clone());
         v
     };
-    let read = |extra| ChangeFeedDef::from_json(&feed(extra)).map(|f| f.version_check);
+    let read = |extra| from_value::<ChangeFeedDef>(&feed(extra)).map(|f| f.version_check);
     assert_eq!(read(json!({})), Ok(false));
     assert_eq!(read(json!({"read_your_writes": true})), Ok(true));
     assert_eq!(read(json!({"version_check": true})), Ok(true));
@@ -158,8 +161,11 @@ fn read_your_writes_is_another_name_for_version_check() {
 
 #[test]
 fn a_parameter_is_a_whole_number_or_a_knob_name() {
-    assert_eq!(Param::from_json(&json!(-5)), Ok(Param::Literal(-5)));
-    assert_eq!(Param::from_json(&json!("k")), Ok(Param::Knob("k".into())));
+    assert_eq!(from_value::<Param>(&json!(-5)), Ok(Param::Literal(-5)));
+    assert_eq!(
+        from_value::<Param>(&json!("k")),
+        Ok(Param::Knob("k".into()))
+    );
     for wrong in [
         json!(1.5),
         json!(true),
@@ -194,12 +200,12 @@ fn wrong_types_are_refused_in_serdes_words() {
             "lists: invalid type: map, expected a sequence",
         ),
         (
-            json!({"id": "x", "title": "x", "horizon": 1, "systems": []}),
-            "systems: invalid type: sequence, expected struct Systems",
+            json!({"id": "x", "title": "x", "horizon": 1, "systems": "none"}),
+            "systems: invalid type: string \"none\", expected struct Systems",
         ),
         (
             with_flow(json!(["add_to_list"])),
-            "campaigns[0].flow[0]: invalid type: unit variant, expected newtype variant",
+            "campaigns[0].flow[0].add_to_list: invalid type: unit variant, expected newtype variant",
         ),
         (
             with_flow(json!([{"do_nothing": 1}])),
@@ -214,15 +220,18 @@ fn wrong_types_are_refused_in_serdes_words() {
             "campaigns[0].flow[0]: invalid type: integer `7`, expected string or map",
         ),
     ];
-    for (v, message) in cases {
-        assert_eq!(error::<Scenario>(v), message);
-    }
+    let wrong: Vec<(String, &str)> = cases
+        .into_iter()
+        .map(|(v, message)| (error::<Scenario>(v), message))
+        .filter(|(got, message)| got != message)
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
 #[test]
 fn an_error_names_its_place_in_the_document() {
-    let err =
-        Scenario::from_json(&with_flow(json!(["do_nothing", {"teleport": "Mars"}]))).unwrap_err();
+    let err = from_value::<Scenario>(&with_flow(json!(["do_nothing", {"teleport": "Mars"}])))
+        .unwrap_err();
     assert_eq!(err.path(), "campaigns[0].flow[1]");
     assert!(err.message().starts_with(
         "unknown variant `teleport`, expected one of `change_data_value`, `change_score`, "
@@ -239,4 +248,43 @@ fn an_error_names_its_place_in_the_document() {
         error::<Scenario>(knobs),
         "variants[0].knobs[\"wait time\"]: invalid type: string \"long\", expected i64"
     );
+}
+
+#[test]
+fn text_reads_with_its_syntax_errors_placed_by_line_and_column() {
+    let event: OutsideEvent =
+        racelab::scenarios::from_json(r#"{"delay_webhook": {"webhook": "w", "extra_ms": 5}}"#)
+            .unwrap();
+    assert_eq!(
+        event,
+        OutsideEvent::DelayWebhook {
+            webhook: "w".into(),
+            extra_ms: 5
+        }
+    );
+    let syntax = racelab::scenarios::from_json::<OutsideEvent>("{\"run_job_now\": }").unwrap_err();
+    assert_eq!(
+        (syntax.path(), syntax.message()),
+        ("", "expected value at line 1 column 17")
+    );
+    let content =
+        racelab::scenarios::from_json::<OutsideEvent>(r#"{"delay_webhook": {"webhook": "w"}}"#)
+            .unwrap_err();
+    assert_eq!(
+        content.to_string(),
+        "delay_webhook: missing field `extra_ms`"
+    );
+}
+
+#[test]
+fn a_map_reads_in_key_order_and_the_last_of_a_repeated_key_wins() {
+    let text = r#"{"id": "x", "title": "x", "horizon": 1,
+        "variants": [{"name": "v", "knobs": {"b": 2, "a": 1, "b": 3}}]}"#;
+    let s = racelab::scenarios::parse(text).unwrap();
+    let knobs: Vec<(&str, i64)> = s.variants[0]
+        .knobs
+        .iter()
+        .map(|(k, v)| (k.as_str(), *v))
+        .collect();
+    assert_eq!(knobs, [("a", 1), ("b", 3)]);
 }

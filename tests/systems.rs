@@ -3,13 +3,13 @@
 //! response feed (race 6) and the change feed (race 7), each shown failing in its naive
 //! form and holding in its fixed form, with small JSON scenarios.
 
-use racelab::engine::scenario::read::FromJson;
+use racelab::engine::scenario::from_value;
 use racelab::engine::trace::{Actor, EventKind, JobOutcome, RestOp, TraceEvent};
 use racelab::engine::{compile, validate, RunConfig, Scenario, SeededChooser, Sim, Violation};
 use serde_json::{json, Value as Json};
 
 fn scenario(j: Json) -> Scenario {
-    Scenario::from_json(&j).expect("scenario JSON")
+    from_value::<Scenario>(&j).expect("scenario JSON")
 }
 
 fn config(variant: Option<&str>) -> RunConfig {

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use racelab::engine::scenario::read::FromJson;
+use racelab::engine::scenario::from_value;
 use racelab::engine::{compile, validate, RunConfig, RunError, Scenario, SeededChooser, Sim};
 use racelab::scenarios::parse;
 use serde_json::{json, Value as Json};
@@ -288,13 +288,13 @@ fn malformed_json_is_refused_with_its_place() {
     j["title"] = json!("x");
     j["horizon"] = json!(1000);
     j["campaigns"][0]["flw"] = json!([]);
-    let err = Scenario::from_json(&j).unwrap_err().to_string();
-    assert_mentions(&err, &["campaigns[0]: unknown field `flw`"]);
-    let err = Scenario::from_json(&json!({ "id": "x", "title": "x" }))
+    let err = from_value::<Scenario>(&j).unwrap_err().to_string();
+    assert_mentions(&err, &["campaigns[0].flw: unknown field `flw`"]);
+    let err = from_value::<Scenario>(&json!({ "id": "x", "title": "x" }))
         .unwrap_err()
         .to_string();
     assert_eq!(err, "missing field `horizon`");
-    let err = Scenario::from_json(&json!({ "id": "x", "title": "x", "horizon": 1,
+    let err = from_value::<Scenario>(&json!({ "id": "x", "title": "x", "horizon": 1,
         "campaigns": [{ "name": "A", "flow": [{ "teleport": "Mars" }] }] }))
     .unwrap_err()
     .to_string();

@@ -2,15 +2,13 @@
 
 use super::chooser::{Choice, Chooser};
 use super::knobs::{KnobValues, Param};
-use super::scenario::read::{fields, variants, FromJson, ReadError};
-use super::scenario::Json;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Upper bound on any single drawn delay: 400 days, so exponential tails stay finite.
 pub const MAX_DELAY_MS: u64 = 400 * 86_400_000;
 
 /// A delay distribution whose parameters may be knobs (converted to milliseconds).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Dist {
     Fixed(Param),
@@ -21,7 +19,7 @@ pub enum Dist {
     /// Exponential with the given mean, never above `cap` (default [`MAX_DELAY_MS`]).
     Exponential {
         mean: Param,
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         cap: Option<Param>,
     },
     /// One of the listed values, equally likely (an empirical distribution).
@@ -109,16 +107,5 @@ impl Dist {
             Dist::Exponential { mean, cap } => std::iter::once(mean).chain(cap.iter()).collect(),
             Dist::Empirical(v) => v.iter().collect(),
         }
-    }
-}
-
-impl FromJson for Dist {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(variants!(v, t {
-            "fixed" => Dist::Fixed(t.newtype()?),
-            "uniform" => fields!(t.fields()?, Dist::Uniform { min: req, max: req }),
-            "exponential" => fields!(t.fields()?, Dist::Exponential { mean: req, cap: or_default }),
-            "empirical" => Dist::Empirical(t.newtype()?),
-        }))
     }
 }

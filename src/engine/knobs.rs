@@ -3,13 +3,11 @@
 //! A knob has a unit, a default and an allowed range. Scenario numbers are [`Param`]s: a
 //! literal, or the name of a knob whose value (converted from its unit) is used.
 
-use super::scenario::read::{fields, unit_variant, Fields, FromJson, ReadError};
-use super::scenario::Json;
-use super::vec_map::VecMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The unit a knob's value is expressed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     Ms,
@@ -50,27 +48,30 @@ impl Unit {
 }
 
 /// A trainer-adjustable number.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Knob {
     pub name: String,
     pub unit: Unit,
     pub default: i64,
     pub min: i64,
     pub max: i64,
+    #[serde(default)]
     pub description: String,
     /// The knob the scenario's lesson is about.
+    #[serde(default)]
     pub main: bool,
     /// For the main knob: a value at which the race variant almost never fails (the lesson
     /// that waits and luck only hide a race).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hides_race_at: Option<i64>,
     /// For the main knob: the settings a sweep shows by default (at least five, ascending).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sweep: Vec<i64>,
 }
 
-/// A number in a scenario: a literal or a knob's name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+/// A number in a scenario: a literal or a knob's name (written as a whole number or as text;
+/// anything else is refused).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Param {
     Literal(i64),
@@ -104,13 +105,13 @@ pub enum ParamUse {
 /// The knob values in force for one run, checked against their ranges.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct KnobValues {
-    values: VecMap<String, (i64, Unit)>,
+    values: BTreeMap<String, (i64, Unit)>,
 }
 
 impl KnobValues {
     /// Defaults of `knobs`, then `overrides` (name → value); every value must be in range.
-    pub fn resolve(knobs: &[Knob], overrides: &VecMap<String, i64>) -> Result<Self, String> {
-        let mut values = VecMap::new();
+    pub fn resolve(knobs: &[Knob], overrides: &BTreeMap<String, i64>) -> Result<Self, String> {
+        let mut values = BTreeMap::new();
         for k in knobs {
             values.insert(k.name.clone(), (k.default, k.unit));
         }
@@ -204,50 +205,4 @@ pub fn parse_assignment(s: &str) -> Result<(String, i64), String> {
         .parse()
         .map_err(|_| format!("`{s}`: value `{value}` is not a whole number"))?;
     Ok((name.trim().to_string(), value))
-}
-
-impl FromJson for Unit {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        use Unit::*;
-        let names = [
-            "ms", "seconds", "minutes", "hours", "days", "count", "percent",
-        ];
-        unit_variant(
-            v,
-            &names,
-            &[Ms, Seconds, Minutes, Hours, Days, Count, Percent],
-        )
-    }
-}
-
-impl FromJson for Knob {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(fields!(
-            Fields::of(v, "struct Knob")?,
-            Knob {
-                name: req,
-                unit: req,
-                default: req,
-                min: req,
-                max: req,
-                description: or_default,
-                main: or_default,
-                hides_race_at: or_default,
-                sweep: or_default,
-            }
-        ))
-    }
-}
-
-/// A whole number (`Literal`) or text (`Knob`).
-impl FromJson for Param {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        match (v.as_i64(), v) {
-            (Some(i), _) => Ok(Param::Literal(i)),
-            (None, Json::String(s)) => Ok(Param::Knob(s.clone())),
-            _ => Err(ReadError::new(
-                "data did not match any variant of untagged enum Param",
-            )),
-        }
-    }
 }

@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use racelab::engine::model::{CampaignId, FieldId, ListId, ProgramId};
-use racelab::engine::scenario::read::FromJson;
+use racelab::engine::scenario::from_value;
 use racelab::engine::sim::state::KvEntry;
 use racelab::engine::sim::SimState;
 use racelab::engine::trace::{Actor, EventKind, TraceEvent};
@@ -42,7 +42,7 @@ pub fn scenario(mut j: Json) -> Scenario {
         }
     }
     systems["queue"] = queue;
-    Scenario::from_json(&j).unwrap_or_else(|e| panic!("test scenario does not parse: {e}"))
+    from_value::<Scenario>(&j).unwrap_or_else(|e| panic!("test scenario does not parse: {e}"))
 }
 
 /// Compiles `s` as written (no variant, default knobs); panics with the error otherwise.

@@ -2,26 +2,20 @@
 //! with a JSON merge patch (RFC 7386), applied to that system's JSON as the scenario wrote
 //! it (see [`WrittenJson`]) and read back.
 //!
-//! The web app never serialises a scenario (the serialisers of the scenario types would cost
-//! it about 12 KB of gzipped wasm): what it patches is always the JSON it read. Natively, a
-//! scenario built in code has no written JSON and its systems are serialised instead (for
-//! every built-in scenario and variant, a test checks that both give the same systems).
+//! Patching the JSON as written keeps what the author wrote (a default left out stays left out,
+//! so a patch may replace it with a value of another kind). A scenario built in code, or
+//! changed in code after it was read, has no such JSON for the system: its system is
+//! serialised instead (for every built-in scenario and variant, a test checks that both give
+//! the same systems).
 
-use crate::engine::scenario::read::FromJson;
-use crate::engine::scenario::{Json, WrittenJson};
+use crate::engine::scenario::{from_value, Json, WrittenJson};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
-/// What a patched system needs: reading from JSON, and comparing with what its written JSON
-/// reads back as; natively also serialising (for scenarios built in code).
-#[cfg(not(target_arch = "wasm32"))]
-pub trait Patchable: FromJson + PartialEq + serde::Serialize {}
-#[cfg(not(target_arch = "wasm32"))]
-impl<T: FromJson + PartialEq + serde::Serialize> Patchable for T {}
-/// What a patched system needs: reading from JSON, and comparing with what its written JSON
-/// reads back as.
-#[cfg(target_arch = "wasm32")]
-pub trait Patchable: FromJson + PartialEq {}
-#[cfg(target_arch = "wasm32")]
-impl<T: FromJson + PartialEq> Patchable for T {}
+/// What a patched system needs: reading from JSON, comparing with what its written JSON reads
+/// back as, and serialising (for a scenario built or changed in code).
+pub trait Patchable: DeserializeOwned + PartialEq + Serialize {}
+impl<T: DeserializeOwned + PartialEq + Serialize> Patchable for T {}
 
 /// `base` (none: a system the scenario does not have yet) with `patch` merged in: objects
 /// merge key by key, `null` removes a key, anything else replaces. `written` is the JSON of
@@ -36,7 +30,7 @@ pub fn patched<T: Patchable>(
         None => Json::Null,
     };
     merge(&mut json, patch);
-    let system = T::from_json(&json).map_err(|e| e.to_string())?;
+    let system = from_value::<T>(&json).map_err(|e| e.to_string())?;
     Ok((system, json))
 }
 
@@ -44,23 +38,9 @@ pub fn patched<T: Patchable>(
 /// the scenario after reading it), or else serialised.
 fn base_json<T: Patchable>(base: &T, written: Option<&Json>) -> Result<Json, String> {
     match written {
-        Some(json) if T::from_json(json).is_ok_and(|w| w == *base) => Ok(json.clone()),
-        _ => serialised(base),
+        Some(json) if from_value::<T>(json).is_ok_and(|w| w == *base) => Ok(json.clone()),
+        _ => serde_json::to_value(base).map_err(|e| e.to_string()),
     }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn serialised<T: Patchable>(base: &T) -> Result<Json, String> {
-    serde_json::to_value(base).map_err(|e| e.to_string())
-}
-
-#[cfg(target_arch = "wasm32")]
-fn serialised<T: Patchable>(_: &T) -> Result<Json, String> {
-    Err(
-        "the scenario's JSON is missing or no longer matches it: read the scenario with \
-         `scenarios::parse`"
-            .to_string(),
-    )
 }
 
 /// `system` (the scenario's `systems.<key>`; `written` is the scenario's JSON) with `patch`
@@ -115,15 +95,14 @@ pub fn job_named<'j>(jobs: impl IntoIterator<Item = &'j Json>, name: &str) -> Op
 mod tests {
     use crate::engine::compile::variant_applied;
     use crate::engine::knobs::Param;
-    use crate::engine::scenario::read::FromJson;
     use crate::engine::scenario::RestApiConfig;
     use crate::engine::Scenario;
     use crate::scenarios;
     use serde_json::json;
 
-    /// The same scenario without its written JSON: natively its systems are serialised.
+    /// The same scenario without its written JSON: its systems are serialised.
     fn reserialised(s: &Scenario) -> Scenario {
-        let plain = Scenario::from_json(&serde_json::to_value(s).unwrap()).unwrap();
+        let plain: Scenario = serde_json::from_value(serde_json::to_value(s).unwrap()).unwrap();
         assert!(plain.written.json().is_none());
         plain
     }

@@ -1,23 +1,28 @@
 //! The integration systems (domain §2; races 5, 6 and 7): the REST API limits, scheduled
 //! import jobs with their checkpoints, the response feed and the change feed.
 
-use super::read::{fields, unit_variant, Fields, FromJson, ReadError};
-use super::{one, thirty_seconds, zero, Branch, Filter, Json, Schedule};
+use super::{one, thirty_seconds, zero, Branch, Filter, Schedule};
 use crate::engine::dist::Dist;
 use crate::engine::knobs::Param;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The Marketo REST API limits (errors 606, 615, 607) and the latency of one call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RestApiConfig {
     /// Calls per sliding window (error 606 beyond).
+    #[serde(default = "hundred")]
     pub rate_limit: Param,
+    #[serde(default = "twenty_seconds")]
     pub rate_window: Param,
     /// Calls in flight at once (error 615 beyond).
+    #[serde(default = "ten")]
     pub max_concurrent: Param,
     /// Calls per simulated day (error 607 beyond).
+    #[serde(default = "fifty_thousand")]
     pub daily_quota: Param,
     /// Round trip of one call.
+    #[serde(default = "two_hundred_ms")]
     pub latency: Dist,
 }
 
@@ -50,7 +55,7 @@ fn two_hundred_ms() -> Dist {
 }
 
 /// How a job guards its checkpoint against an overlapping run (race 5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JobStrategy {
     /// Read the mark, import (mark, start], write mark = start with createOrUpdate.
@@ -63,7 +68,8 @@ pub enum JobStrategy {
 
 /// A scheduled serverless import job (seed 001). Each run imports the source records with
 /// modstamps in (mark, run start] and moves the high-water mark to its start time.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct JobDef {
     pub name: String,
     /// First invocation and period; a slow run overlaps the next.
@@ -72,14 +78,18 @@ pub struct JobDef {
     pub run_time: Dist,
     /// Probability that an invocation starts cold (as webhook `failure`: a percent knob or a
     /// literal in parts per million). A warm one reuses the mark cached by its last run.
+    #[serde(default = "always")]
     pub cold_start: Param,
     pub source: RecordSource,
     pub checkpoint: CheckpointDef,
     pub strategy: JobStrategy,
     /// First retry delay after a 606/615/607; doubles on each retry, up to `max_backoff_ms`.
+    #[serde(default = "one_second")]
     pub backoff_ms: Param,
+    #[serde(default = "one_minute")]
     pub max_backoff_ms: Param,
     /// Attempts per REST call before the run gives up.
+    #[serde(default = "five")]
     pub max_attempts: Param,
 }
 
@@ -97,20 +107,24 @@ fn five() -> Param {
 }
 
 /// The records a job imports: record k (k = 1, 2, ...) has modstamp k × `record_every`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RecordSource {
     pub record_every: Param,
 }
 
 /// Where the high-water mark lives: a standalone custom object record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckpointDef {
     /// Custom object API name, e.g. `customObjectSyncMetadata_c`.
     pub object: String,
+    #[serde(default = "api_name")]
     pub dedupe_field: String,
     /// The dedupe value of the checkpoint record (the imported object's name).
     pub key: String,
     /// The field that holds the mark.
+    #[serde(default = "high_water_mark")]
     pub field: String,
 }
 
@@ -122,7 +136,7 @@ fn high_water_mark() -> String {
 }
 
 /// How the integration's inserts are processed on the CRM side (race 6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ResponseMode {
     /// Each insert is processed at once, holding the campaign lock.
@@ -135,9 +149,11 @@ pub enum ResponseMode {
 }
 
 /// An integration inserting campaign responses (CampaignMembers) into one CRM campaign.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ResponseFeedDef {
     /// The integration user (lane name; user-based async scoring is configured for it).
+    #[serde(default = "integration_user")]
     pub name: String,
     /// The CRM campaign whose record every insert locks.
     pub campaign: String,
@@ -146,27 +162,40 @@ pub struct ResponseFeedDef {
     /// Arrival time of each response (one draw per response).
     pub window: Dist,
     /// Lock hold / CPU time to process one response.
+    #[serde(default = "fifty_ms")]
     pub cpu_per_record: Param,
     /// Longest wait for the campaign lock before UNABLE_TO_LOCK_ROW.
+    #[serde(default = "ten_seconds")]
     pub lock_wait_timeout: Param,
+    #[serde(default)]
     pub mode: ResponseMode,
     /// `retry`: attempts per insert, first backoff, backoff cap.
+    #[serde(default = "five")]
     pub max_attempts: Param,
+    #[serde(default = "one_second")]
     pub backoff_ms: Param,
+    #[serde(default = "one_minute")]
     pub max_backoff_ms: Param,
     /// `user_async`: delay before merged small batches are processed.
+    #[serde(default = "five_minutes")]
     pub async_delay: Param,
     /// `user_async`: the largest batch that counts as small.
+    #[serde(default = "one")]
     pub small_batch: Param,
     /// Responses per insert call (1: one by one).
+    #[serde(default = "one")]
     pub batch_records: Param,
     /// Scoring batch size: async chunk size and the switch threshold.
+    #[serde(default = "two_hundred")]
     pub batch_size: Param,
     /// Process a batch above `batch_size` asynchronously instead of synchronously.
+    #[serde(default)]
     pub async_above_batch_size: bool,
     /// CPU budget of a synchronous (trigger) transaction.
+    #[serde(default = "ten_seconds")]
     pub sync_cpu_limit: Param,
     /// CPU budget of an asynchronous context.
+    #[serde(default = "sixty_seconds")]
     pub async_cpu_limit: Param,
 }
 
@@ -190,42 +219,52 @@ fn two_hundred() -> Param {
 }
 
 /// A dynamic list a consumer keeps up to date: members are the people `when` holds for.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DynamicList {
     pub list: String,
     pub when: Vec<Filter>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logic: Option<String>,
 }
 
 /// Change events about people (seed 002, race 7): a change of a published field commits
 /// on the primary store (the replica shows it after `replica_lag`) and goes onto an
 /// at-least-once queue; consumers re-read the person, recompute dynamic lists and act.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChangeFeedDef {
+    #[serde(default = "change_feed_name")]
     pub name: String,
     /// Fields whose scripted outside changes are published.
     pub fields: Vec<String>,
     /// Time for a write to reach the read replica.
     pub replica_lag: Dist,
     /// A received message not acked in this time is delivered again.
+    #[serde(default = "thirty_seconds")]
     pub visibility_timeout: Param,
     /// Probability that a processed message is delivered again (its ack is lost): a
     /// percent knob or a literal in parts per million.
+    #[serde(default = "zero")]
     pub redelivery: Param,
     /// Consumer workers.
+    #[serde(default = "one")]
     pub consumers: Param,
     /// Time from receiving a message to reading, deciding and acting.
+    #[serde(default = "fifty_ms_dist")]
     pub processing_time: Dist,
     /// Read-your-writes: when the replica is older than the message, read the primary.
+    #[serde(default, alias = "read_your_writes")]
     pub version_check: bool,
     /// Claim each message id in an idempotency log before acting; skip duplicates.
+    #[serde(default)]
     pub idempotent: bool,
     /// Lists recomputed on every message (Add to List / Remove from List).
+    #[serde(default)]
     pub lists: Vec<DynamicList>,
     /// Done once per message when its `when` holds (send_email, send_alert or
     /// request_campaign).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<Branch>,
 }
 
@@ -234,128 +273,4 @@ fn change_feed_name() -> String {
 }
 fn fifty_ms_dist() -> Dist {
     Dist::fixed_ms(50)
-}
-
-impl FromJson for RestApiConfig {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(
-            fields!(Fields::of(v, "struct RestApiConfig")?, deny RestApiConfig {
-                rate_limit: or(hundred),
-                rate_window: or(twenty_seconds),
-                max_concurrent: or(ten),
-                daily_quota: or(fifty_thousand),
-                latency: or(two_hundred_ms),
-            }),
-        )
-    }
-}
-
-impl FromJson for JobStrategy {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        use JobStrategy::*;
-        let names = ["read_then_write", "claim_create_only", "version_cas"];
-        unit_variant(v, &names, &[ReadThenWrite, ClaimCreateOnly, VersionCas])
-    }
-}
-
-impl FromJson for JobDef {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(fields!(Fields::of(v, "struct JobDef")?, deny JobDef {
-            name: req,
-            schedule: req,
-            run_time: req,
-            cold_start: or(always),
-            source: req,
-            checkpoint: req,
-            strategy: req,
-            backoff_ms: or(one_second),
-            max_backoff_ms: or(one_minute),
-            max_attempts: or(five),
-        }))
-    }
-}
-
-impl FromJson for RecordSource {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(fields!(Fields::of(v, "struct RecordSource")?, deny RecordSource { record_every: req }))
-    }
-}
-
-impl FromJson for CheckpointDef {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(
-            fields!(Fields::of(v, "struct CheckpointDef")?, deny CheckpointDef {
-                object: req,
-                dedupe_field: or(api_name),
-                key: req,
-                field: or(high_water_mark),
-            }),
-        )
-    }
-}
-
-impl FromJson for ResponseMode {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        use ResponseMode::*;
-        let names = ["synchronous", "retry", "user_async"];
-        unit_variant(v, &names, &[Synchronous, Retry, UserAsync])
-    }
-}
-
-impl FromJson for ResponseFeedDef {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(
-            fields!(Fields::of(v, "struct ResponseFeedDef")?, deny ResponseFeedDef {
-                name: or(integration_user),
-                campaign: req,
-                count: req,
-                window: req,
-                cpu_per_record: or(fifty_ms),
-                lock_wait_timeout: or(ten_seconds),
-                mode: or_default,
-                max_attempts: or(five),
-                backoff_ms: or(one_second),
-                max_backoff_ms: or(one_minute),
-                async_delay: or(five_minutes),
-                small_batch: or(one),
-                batch_records: or(one),
-                batch_size: or(two_hundred),
-                async_above_batch_size: or_default,
-                sync_cpu_limit: or(ten_seconds),
-                async_cpu_limit: or(sixty_seconds),
-            }),
-        )
-    }
-}
-
-impl FromJson for DynamicList {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(
-            fields!(Fields::of(v, "struct DynamicList")?, deny DynamicList {
-                list: req,
-                when: req,
-                logic: or_default,
-            }),
-        )
-    }
-}
-
-impl FromJson for ChangeFeedDef {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(
-            fields!(Fields::of(v, "struct ChangeFeedDef")?, deny ChangeFeedDef {
-                name: or(change_feed_name),
-                fields: req,
-                replica_lag: req,
-                visibility_timeout: or(thirty_seconds),
-                redelivery: or(zero),
-                consumers: or(one),
-                processing_time: or(fifty_ms_dist),
-                version_check | "read_your_writes": or_default,
-                idempotent: or_default,
-                lists: or_default,
-                action: or_default,
-            }),
-        )
-    }
 }

@@ -1,7 +1,7 @@
 //! The scenario format: data (JSON on disk) describing people, lists, programs, smart
 //! campaigns, the systems around them, knobs, scripted events, invariants and variants. Each
-//! type is read from JSON by its [`read::FromJson`] impl, next to its definition, and written
-//! by serde's `Serialize`.
+//! type is read and written by serde's derived `Deserialize` and `Serialize`; read scenario JSON
+//! with [`from_value`] (or [`crate::scenarios::parse`]) so that an error names its path.
 //!
 //! Everything here refers to other things by name; [`super::compile`] resolves the names,
 //! checks limits and turns a scenario plus a variant and knob values into a runnable model.
@@ -14,7 +14,7 @@
 
 mod campaign;
 mod integrations;
-pub mod read;
+pub mod reading;
 mod script;
 mod systems;
 
@@ -30,38 +30,52 @@ pub use script::{Injection, Invariant, OutsideEvent, PeopleSelector, ScriptedEve
 pub use systems::{AssignmentRule, CrmConfig, KvOp, QueueConfig, Service, Systems, WebhookDef};
 
 use super::knobs::{Knob, Param};
-use super::vec_map::VecMap;
-use read::{fields, unit_variant, Fields, FromJson, ReadError};
-use serde::Serialize;
+pub use reading::{from_value, ReadError};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A JSON scalar as written in a scenario: text, number, bool or null (empty).
 pub type Json = serde_json::Value;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Stable id (lowercase words joined by dashes).
     pub id: String,
     pub title: String,
     /// One line for a library card.
+    #[serde(default)]
     pub summary: String,
     /// Which race of the source documents this reproduces (e.g. "alert before owner").
+    #[serde(default)]
     pub race: String,
     /// The lesson, in plain words, for marketing-operations people.
+    #[serde(default)]
     pub lesson: String,
     /// A control case: no variant may violate at any knob setting.
+    #[serde(default)]
     pub control: bool,
+    #[serde(default)]
     pub fields: Vec<FieldDef>,
+    #[serde(default)]
     pub people: Vec<PeopleGroup>,
+    #[serde(default)]
     pub lists: Vec<String>,
+    #[serde(default)]
     pub programs: Vec<ProgramDef>,
+    #[serde(default)]
     pub campaigns: Vec<Campaign>,
+    #[serde(default)]
     pub systems: Systems,
+    #[serde(default)]
     pub knobs: Vec<Knob>,
     /// Events from outside the engine: form fills, list adds by API, CRM changes.
+    #[serde(default)]
     pub script: Vec<ScriptedEvent>,
+    #[serde(default)]
     pub invariants: Vec<Invariant>,
+    #[serde(default)]
     pub variants: Vec<Variant>,
     /// Simulated time after which the run stops (ms, or a knob).
     pub horizon: Param,
@@ -71,7 +85,7 @@ pub struct Scenario {
 }
 
 /// The JSON a scenario was read from, kept so that a variant's JSON merge patches apply to
-/// the systems as written (the web app compiles no serialiser). It takes no part in
+/// the systems as written (see [`super::compile`]'s patches). It takes no part in
 /// comparisons: a scenario read from JSON equals the same scenario built in code.
 #[derive(Clone, Default)]
 pub struct WrittenJson(Option<Arc<Json>>);
@@ -99,7 +113,7 @@ impl std::fmt::Debug for WrittenJson {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldType {
     Text,
@@ -109,7 +123,8 @@ pub enum FieldType {
     DateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FieldDef {
     pub name: String,
     #[serde(rename = "type")]
@@ -118,15 +133,19 @@ pub struct FieldDef {
 
 /// `count` people with the same initial field values. A field value may contain `{n}`,
 /// replaced by the person's number (1-based), e.g. `"person{n}@example.com"`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PeopleGroup {
+    #[serde(default = "one")]
     pub count: Param,
+    #[serde(default)]
     pub fields: BTreeMap<String, Json>,
     /// People who do not exist yet: a scripted form fill creates them.
+    #[serde(default)]
     pub unborn: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VariantRole {
     Race,
@@ -136,117 +155,42 @@ pub enum VariantRole {
 }
 
 /// A named set of changes to the scenario (e.g. `naive`, `fixed`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Variant {
     pub name: String,
+    #[serde(default)]
     pub description: String,
     /// What the variant is for: `race` (what people build first: it must show the race),
     /// `fix` (a recommended fix: it must never violate), or `other` (a partial fix, a
     /// failure mode to demonstrate).
+    #[serde(default)]
     pub role: VariantRole,
     /// Campaigns added, or replacing the campaign of the same name.
+    #[serde(default)]
     pub campaigns: Vec<Campaign>,
     /// Campaigns switched off in this variant.
+    #[serde(default)]
     pub deactivate: Vec<String>,
     /// Webhooks added, or replacing the webhook of the same name.
+    #[serde(default)]
     pub webhooks: Vec<WebhookDef>,
     /// Knob defaults for this variant.
-    pub knobs: VecMap<String, i64>,
+    #[serde(default)]
+    pub knobs: BTreeMap<String, i64>,
     /// Job changes: each entry is merged (JSON merge patch: only the keys given change)
     /// into the job of the same `name`, or added as a new job.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub jobs: Vec<Json>,
     /// Merged into `systems.rest_api` (JSON merge patch).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rest_api: Option<Json>,
     /// Merged into `systems.response_feed` (JSON merge patch).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_feed: Option<Json>,
     /// Merged into `systems.change_feed` (JSON merge patch).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_feed: Option<Json>,
-}
-
-impl FromJson for Scenario {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(fields!(Fields::of(v, "struct Scenario")?, deny Scenario {
-            id: req,
-            title: req,
-            summary: or_default,
-            race: or_default,
-            lesson: or_default,
-            control: or_default,
-            fields: or_default,
-            people: or_default,
-            lists: or_default,
-            programs: or_default,
-            campaigns: or_default,
-            systems: or_default,
-            knobs: or_default,
-            script: or_default,
-            invariants: or_default,
-            variants: or_default,
-            horizon: req;
-            written: WrittenJson::default(),
-        }))
-    }
-}
-
-impl FromJson for FieldType {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        use FieldType::*;
-        unit_variant(
-            v,
-            &["text", "number", "bool", "date_time"],
-            &[Text, Number, Bool, DateTime],
-        )
-    }
-}
-
-impl FromJson for FieldDef {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(fields!(Fields::of(v, "struct FieldDef")?, deny FieldDef {
-            name: req,
-            kind as "type": req,
-        }))
-    }
-}
-
-impl FromJson for PeopleGroup {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(
-            fields!(Fields::of(v, "struct PeopleGroup")?, deny PeopleGroup {
-                count: or(one),
-                fields: or_default,
-                unborn: or_default,
-            }),
-        )
-    }
-}
-
-impl FromJson for VariantRole {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        use VariantRole::*;
-        unit_variant(v, &["race", "fix", "other"], &[Race, Fix, Other])
-    }
-}
-
-impl FromJson for Variant {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(fields!(Fields::of(v, "struct Variant")?, deny Variant {
-            name: req,
-            description: or_default,
-            role: or_default,
-            campaigns: or_default,
-            deactivate: or_default,
-            webhooks: or_default,
-            knobs: or_default,
-            jobs: or_default,
-            rest_api: or_default,
-            response_feed: or_default,
-            change_feed: or_default,
-        }))
-    }
 }
 
 // ---- defaults used by more than one file --------------------------------------

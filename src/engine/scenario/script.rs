@@ -1,26 +1,30 @@
 //! Scripted events from outside the engine, and the invariants a run is checked against.
 
-use super::read::{fields, variants, Fields, FromJson, ReadError};
 use super::Json;
 use crate::engine::dist::Dist;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// An event from outside: `at` (a delay distribution from t=0), for `people`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ScriptedEvent {
     /// A short label shown in the UI ("form fill by person 3").
+    #[serde(default)]
     pub label: String,
     pub at: Dist,
+    #[serde(default)]
     pub people: PeopleSelector,
     pub event: OutsideEvent,
 }
 
 /// An outside event a user adds to one run at a fixed time (the app's "inject" control).
 /// Injections are part of the run's set-up, like knobs: a share link carries them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Injection {
     /// Simulated time of the event, in milliseconds from the start of the run.
     pub at_ms: u64,
+    #[serde(default)]
     pub people: PeopleSelector,
     pub event: OutsideEvent,
 }
@@ -38,7 +42,7 @@ impl Injection {
 }
 
 /// Which people a scripted event applies to (1-based person numbers).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PeopleSelector {
     #[default]
@@ -52,8 +56,8 @@ pub enum PeopleSelector {
     None,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum OutsideEvent {
     /// Fills out a form; creates the person first if they do not exist yet.
     FillsOutForm(String),
@@ -125,8 +129,8 @@ impl OutsideEvent {
 }
 
 /// A property that must hold throughout the run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Invariant {
     /// At most one `email` per person per entry into `list` (a queue entry).
     OneEmailPerEntry { list: String, email: String },
@@ -153,7 +157,7 @@ pub enum Invariant {
     EmailOnlyWhen {
         email: String,
         when: Vec<super::Filter>,
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         logic: Option<String>,
     },
     /// By the end of the run every person who exists has reached the CRM (nobody is left
@@ -162,82 +166,4 @@ pub enum Invariant {
     /// By the end of the run every person who exists got `alert` exactly once (none missed,
     /// none doubled).
     OneAlertPerPerson { alert: String },
-}
-
-impl FromJson for ScriptedEvent {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(
-            fields!(Fields::of(v, "struct ScriptedEvent")?, deny ScriptedEvent {
-                label: or_default,
-                at: req,
-                people: or_default,
-                event: req,
-            }),
-        )
-    }
-}
-
-impl FromJson for Injection {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(fields!(Fields::of(v, "struct Injection")?, deny Injection {
-            at_ms: req,
-            people: or_default,
-            event: req,
-        }))
-    }
-}
-
-impl FromJson for PeopleSelector {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(variants!(v, t {
-            "all" => t.unit(PeopleSelector::All)?,
-            "one" => PeopleSelector::One(t.newtype()?),
-            "range" => fields!(t.fields()?, PeopleSelector::Range { first: req, last: req }),
-            "none" => t.unit(PeopleSelector::None)?,
-        }))
-    }
-}
-
-impl FromJson for OutsideEvent {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        use OutsideEvent as E;
-        Ok(variants!(v, t {
-            "fills_out_form" => E::FillsOutForm(t.newtype()?),
-            "add_to_list" => E::AddToList(t.newtype()?),
-            "change_data_value" => fields!(t.fields()?, deny E::ChangeDataValue { field: req, value: req }),
-            "request_campaign" => E::RequestCampaign(t.newtype()?),
-            "run_batch_campaign" => E::RunBatchCampaign(t.newtype()?),
-            "assign_owner_in_crm" => E::AssignOwnerInCrm(t.newtype()?),
-            "run_job_now" => E::RunJobNow(t.newtype()?),
-            "change_event_arrives" => fields!(t.fields()?, deny E::ChangeEventArrives { field: req }),
-            "change_event_redelivered" => t.unit(E::ChangeEventRedelivered)?,
-            "delay_webhook" => fields!(t.fields()?, deny E::DelayWebhook { webhook: req, extra_ms: req }),
-            "responses_arrive" => fields!(t.fields()?, deny E::ResponsesArrive { count: req }),
-        }))
-    }
-}
-
-impl FromJson for Invariant {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        use Invariant as I;
-        Ok(variants!(v, t {
-            "one_email_per_entry" => fields!(t.fields()?, deny I::OneEmailPerEntry { list: req, email: req }),
-            "no_entry_lost" => fields!(t.fields()?, deny I::NoEntryLost { list: req, email: req }),
-            "alert_has_recipient" => t.unit(I::AlertHasRecipient)?,
-            "crm_sync_after" => fields!(t.fields()?, deny I::CrmSyncAfter { field: req }),
-            "stage_never_regresses" => fields!(t.fields()?, deny I::StageNeverRegresses { field: req, order: req }),
-            "checkpoint_monotonic" => t.unit(I::CheckpointMonotonic)?,
-            "no_duplicate_import" => t.unit(I::NoDuplicateImport)?,
-            "no_response_lost" => t.unit(I::NoResponseLost)?,
-            "no_stale_decision" => t.unit(I::NoStaleDecision)?,
-            "no_duplicate_action" => t.unit(I::NoDuplicateAction)?,
-            "email_only_when" => fields!(t.fields()?, deny I::EmailOnlyWhen {
-                email: req,
-                when: req,
-                logic: or_default,
-            }),
-            "everyone_reaches_crm" => t.unit(I::EveryoneReachesCrm)?,
-            "one_alert_per_person" => fields!(t.fields()?, deny I::OneAlertPerPerson { alert: req }),
-        }))
-    }
 }

@@ -1,38 +1,40 @@
 //! The systems around the campaign engine: the campaign queue, the CRM, webhooks and the
 //! key-value service a webhook can call.
 
-use super::read::{fields, variants, Fields, FromJson, ReadError};
 use super::{thirty_seconds, zero, Filter, Json};
 use super::{ChangeFeedDef, JobDef, ResponseFeedDef, RestApiConfig};
 use crate::engine::dist::Dist;
 use crate::engine::knobs::Param;
-use crate::engine::vec_map::VecMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The systems around the campaign engine.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Systems {
+    #[serde(default)]
     pub queue: QueueConfig,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crm: Option<CrmConfig>,
+    #[serde(default)]
     pub webhooks: Vec<WebhookDef>,
     /// The Marketo REST API limits every job call passes through (defaults when absent).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rest_api: Option<RestApiConfig>,
     /// Scheduled serverless import jobs that keep a checkpoint in a custom object.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub jobs: Vec<JobDef>,
     /// An integration inserting campaign responses into one CRM campaign.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_feed: Option<ResponseFeedDef>,
     /// Change events about people, replicated and queued to consumers.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_feed: Option<ChangeFeedDef>,
 }
 
 /// The campaign queue: separate trigger and batch queues, each with workers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct QueueConfig {
     pub trigger_workers: Param,
     pub batch_workers: Param,
@@ -57,20 +59,24 @@ impl Default for QueueConfig {
 }
 
 /// A Salesforce-like CRM: pushes, a background sync cycle and owner assignment rules.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CrmConfig {
     /// Time for a "Sync Person to CRM" push to reach the CRM.
     pub push_latency: Dist,
     /// The background sync cycle that brings CRM changes (owners) back.
     pub sync_interval: Param,
     /// Time the CRM takes to run assignment rules after a record arrives.
+    #[serde(default = "instant")]
     pub assignment_delay: Dist,
     /// First matching rule assigns the owner.
+    #[serde(default)]
     pub assignment_rules: Vec<AssignmentRule>,
     /// Owner when no rule matches (none: the record stays unassigned).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_owner: Option<String>,
     /// The marketing-database field that holds the owner.
+    #[serde(default = "owner_field")]
     pub owner_field: String,
 }
 
@@ -82,36 +88,43 @@ fn owner_field() -> String {
     "owner".to_string()
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AssignmentRule {
     /// Conditions on the fields the CRM received (all must hold).
     pub when: Vec<Filter>,
     pub owner: String,
     /// The queue or territory the rule routes to (recorded in the trace).
+    #[serde(default)]
     pub queue: String,
 }
 
 /// A webhook: a call to an outside service whose response maps into person fields.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WebhookDef {
     pub name: String,
     /// Round-trip time; the service acts halfway.
     pub latency: Dist,
     /// Probability (percent knob, or ppm literal) that the call fails.
+    #[serde(default = "zero")]
     pub failure: Param,
     /// Probability that the service acts but its response is lost on the way back (the
     /// caller crashed, the connection dropped): the flow sees a failure.
+    #[serde(default = "zero")]
     pub response_loss: Param,
     /// Marketo gives up after 30 s: no response mapping, the flow goes on.
+    #[serde(default = "thirty_seconds")]
     pub timeout: Param,
     pub service: Service,
     /// Response attribute → person field.
-    pub response_mappings: VecMap<String, String>,
+    #[serde(default)]
+    pub response_mappings: BTreeMap<String, String>,
 }
 
 /// What the service behind a webhook does.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Service {
     /// Answers fixed attributes; a value `{"from_field": "x"}` copies the person's field x.
     Respond(BTreeMap<String, Json>),
@@ -120,8 +133,8 @@ pub enum Service {
     KeyValue(KvOp),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum KvOp {
     Get {
         key: String,
@@ -152,95 +165,4 @@ pub enum KvOp {
         key: String,
         lease: Param,
     },
-}
-
-impl FromJson for Systems {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(fields!(Fields::of(v, "struct Systems")?, deny Systems {
-            queue: or_default,
-            crm: or_default,
-            webhooks: or_default,
-            rest_api: or_default,
-            jobs: or_default,
-            response_feed: or_default,
-            change_feed: or_default,
-        }))
-    }
-}
-
-impl FromJson for QueueConfig {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(
-            fields!(Fields::of(v, "struct QueueConfig")?, deny QueueConfig {
-                trigger_workers: req,
-                batch_workers: req,
-                step_time: req,
-                trigger_delay: req,
-                request_cap: req,
-            }),
-        )
-    }
-}
-
-impl FromJson for CrmConfig {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(fields!(Fields::of(v, "struct CrmConfig")?, deny CrmConfig {
-            push_latency: req,
-            sync_interval: req,
-            assignment_delay: or(instant),
-            assignment_rules: or_default,
-            default_owner: or_default,
-            owner_field: or(owner_field),
-        }))
-    }
-}
-
-impl FromJson for AssignmentRule {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(
-            fields!(Fields::of(v, "struct AssignmentRule")?, deny AssignmentRule {
-                when: req,
-                owner: req,
-                queue: or_default,
-            }),
-        )
-    }
-}
-
-impl FromJson for WebhookDef {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(
-            fields!(Fields::of(v, "struct WebhookDef")?, deny WebhookDef {
-                name: req,
-                latency: req,
-                failure: or(zero),
-                response_loss: or(zero),
-                timeout: or(thirty_seconds),
-                service: req,
-                response_mappings: or_default,
-            }),
-        )
-    }
-}
-
-impl FromJson for Service {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(variants!(v, t {
-            "respond" => Service::Respond(t.newtype()?),
-            "key_value" => Service::KeyValue(t.newtype()?),
-        }))
-    }
-}
-
-impl FromJson for KvOp {
-    fn from_json(v: &Json) -> Result<Self, ReadError> {
-        Ok(variants!(v, t {
-            "get" => fields!(t.fields()?, deny KvOp::Get { key: req }),
-            "set" => fields!(t.fields()?, deny KvOp::Set { key: req, value: req }),
-            "cas" => fields!(t.fields()?, deny KvOp::Cas { key: req, expected: req, new: req }),
-            "push" => fields!(t.fields()?, deny KvOp::Push { key: req, value: req }),
-            "pop" => fields!(t.fields()?, deny KvOp::Pop { key: req }),
-            "claim" => fields!(t.fields()?, deny KvOp::Claim { key: req, lease: req }),
-        }))
-    }
 }
