@@ -21,7 +21,6 @@ pub mod sim;
 pub mod systems;
 pub mod trace;
 pub mod value;
-pub mod vec_map;
 
 pub use chooser::{Choice, Chooser, Recorder, ReplayThenSeed, ScriptedChooser, SeededChooser};
 pub use compile::{compile, validate, RunConfig};

@@ -149,7 +149,7 @@ fn apply_variant(
             .ok_or_else(|| format!("variant `{name}` deactivates unknown campaign `{d}`"))?;
         c.active = false;
     }
-    let knobs = v.knobs.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    let knobs = v.knobs.clone();
     Ok((s, name.to_string(), knobs))
 }
 
