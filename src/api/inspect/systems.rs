@@ -1,347 +1,21 @@
-//! The inspector: one person and every queue and system at a moment of a run. The run is
-//! replayed from the start up to and including the events at that moment (the same seed and
-//! schedule give the same run), so the answer is always the state the timeline shows.
+//! What sits in every queue and system at the inspected moment: the campaign queues and
+//! waiting flows, the CRM, webhooks, the key-value store, jobs and the REST API, the response
+//! feed and the change feed.
 
-use super::words::{self, duration};
-use crate::engine::chooser::ReplayThenSeed;
+use crate::api::words::{self, duration};
 use crate::engine::model::*;
 use crate::engine::scenario::JobStrategy;
 use crate::engine::sim::job::JobStep;
-use crate::engine::sim::state::{FlowRun, KvEntry, Pending};
+use crate::engine::sim::state::{KvEntry, Pending};
 use crate::engine::sim::Sim;
 use crate::engine::sort::sort;
 use crate::engine::systems::CoValue;
 use crate::engine::value::Symbols;
-use crate::engine::{compile, Model, RunConfig, Scenario};
 
-/// One person at the inspected moment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PersonSnapshot {
-    /// 1-based person number.
-    pub person: u32,
-    /// False until the person is created (an unborn lead before the form fill).
-    pub exists: bool,
-    /// Every field: (name, value as text; `(empty)` when empty).
-    pub fields: Vec<(String, String)>,
-    /// Static lists the person is in: `Work Queue (entry 2)`.
-    pub lists: Vec<String>,
-    /// Program statuses: `Webinar: Attended`.
-    pub programs: Vec<String>,
-    /// Where the person stands with each campaign: `Fast Track Alert: step 2 of 2 (Send
-    /// Alert: New lead), waiting in the trigger queue`, or `Fast Track Alert: has run
-    /// through the flow (last entry at 3 min)`.
-    pub campaigns: Vec<String>,
-}
+use super::runs::{priority, run_position, Place, RunIndex};
+use super::SystemSnapshot;
 
-/// What sits in one queue or system at the inspected moment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SystemSnapshot {
-    /// The queue or system; systems that have a swimlane use the lane's name.
-    pub name: String,
-    /// One line per item (a first line may sum the system up: `2 workers, 1 busy`).
-    pub items: Vec<String>,
-}
-
-/// The state of a run at `time_ms`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Snapshot {
-    pub time_ms: u64,
-    /// Trace events up to and including `time_ms`.
-    pub events: usize,
-    /// Whether nothing is left to happen after `time_ms`.
-    pub done: bool,
-    pub person: Option<PersonSnapshot>,
-    pub systems: Vec<SystemSnapshot>,
-}
-
-/// Replays the run of `scenario` with `config`, `seed` and `schedule` (as [`super::run_view`])
-/// up to and including the events at `time_ms`, and describes `person` (1-based) and every
-/// queue and system then.
-pub fn inspect_at(
-    scenario: &Scenario,
-    config: &RunConfig,
-    seed: u64,
-    schedule: &[u32],
-    time_ms: u64,
-    person: Option<u32>,
-) -> Result<Snapshot, String> {
-    let model = compile(scenario, config)?;
-    inspect_model_at(&model, seed, schedule, time_ms, person)
-}
-
-/// [`inspect_at`] of an already compiled model.
-pub fn inspect_model_at(
-    model: &Model,
-    seed: u64,
-    schedule: &[u32],
-    time_ms: u64,
-    person: Option<u32>,
-) -> Result<Snapshot, String> {
-    if let Some(p) = person {
-        if p == 0 || p as usize > model.people.len() {
-            return Err(format!(
-                "person {p} does not exist: the scenario has {} (numbered from 1)",
-                model.people.len()
-            ));
-        }
-    }
-    let answers = schedule.iter().map(|&a| a as u64).collect();
-    let mut chooser = ReplayThenSeed::new(answers, seed);
-    let mut sim = Sim::new(model);
-    let more = sim
-        .run_until(time_ms, &mut chooser)
-        .map_err(|e| e.to_string())?;
-    let runs = RunIndex::new(&sim);
-    Ok(Snapshot {
-        time_ms,
-        events: sim.trace.len(),
-        done: !more,
-        person: person.map(|p| person_snapshot(&sim, &runs, p - 1)),
-        systems: systems(&sim, &runs, time_ms),
-    })
-}
-
-/// Where a live flow run is.
-#[derive(Debug, Clone, Copy)]
-enum Place {
-    /// The trigger delay: the first step joins the queue at this time.
-    Delay(u64),
-    /// In a work queue, waiting for a worker.
-    Queued(QueueKind, Priority),
-    /// A worker runs the step; done at this time.
-    Working(QueueKind, u64),
-    /// A Wait step, until this time.
-    Waiting(u64),
-    /// Waiting for a webhook's answer (due at, or given up at when `timeout`).
-    Webhook(WebhookId, u64, bool),
-    /// Nothing scheduled (should not last).
-    Idle,
-}
-
-/// Every live flow run and its place, by run id.
-struct RunIndex<'s> {
-    /// Sorted by run id (ids are unique).
-    live: Vec<(&'s FlowRun, Place)>,
-}
-
-impl<'s> RunIndex<'s> {
-    fn new(sim: &'s Sim) -> Self {
-        let state = &sim.state;
-        let runs: Vec<&FlowRun> = state.runs.iter().collect();
-        // Sort (id, position) pairs: the ids are unique.
-        let mut order: Vec<(u64, u64)> = runs
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.id, i as u64))
-            .collect();
-        sort(&mut order);
-        let mut index = RunIndex {
-            live: order
-                .into_iter()
-                .map(|(_, i)| (runs[i as usize], Place::Idle))
-                .collect(),
-        };
-        for a in state.agenda.iter() {
-            let place = match &a.what {
-                Pending::Enqueue(r) => Some((r.id, Place::Delay(a.time))),
-                Pending::StepDone(r, q) => Some((r.id, Place::Working(*q, a.time))),
-                Pending::WaitOver(r) => Some((r.id, Place::Waiting(a.time))),
-                Pending::WebhookReturn(r, call) | Pending::WebhookTimeout(r, call) => {
-                    match index.run(r.id).and_then(|run| run.call) {
-                        Some((w, c)) if c == *call => Some((
-                            r.id,
-                            Place::Webhook(
-                                w,
-                                a.time,
-                                matches!(a.what, Pending::WebhookTimeout(..)),
-                            ),
-                        )),
-                        _ => None,
-                    }
-                }
-                _ => None,
-            };
-            if let Some((id, place)) = place {
-                index.set_place(id, place);
-            }
-        }
-        for (qi, q) in state.queues.iter().enumerate() {
-            let kind = if qi == 0 {
-                QueueKind::Trigger
-            } else {
-                QueueKind::Batch
-            };
-            for (prio, _, r) in q.ready.iter() {
-                index.set_place(r.id, Place::Queued(kind, *prio));
-            }
-        }
-        index
-    }
-
-    fn find(&self, run: u64) -> Option<usize> {
-        self.live.binary_search_by_key(&run, |(r, _)| r.id).ok()
-    }
-
-    /// Sets the place of a live run (nothing for a run that has ended).
-    fn set_place(&mut self, run: u64, place: Place) {
-        if let Some(i) = self.find(run) {
-            self.live[i].1 = place;
-        }
-    }
-
-    /// The live run with this id.
-    fn run(&self, run: u64) -> Option<&'s FlowRun> {
-        self.find(run).map(|i| self.live[i].0)
-    }
-
-    fn place(&self, run: u64) -> Place {
-        self.find(run).map_or(Place::Idle, |i| self.live[i].1)
-    }
-
-    /// The live runs in id order.
-    fn runs(&self) -> impl Iterator<Item = &'s FlowRun> + '_ {
-        self.live.iter().map(|(r, _)| *r)
-    }
-}
-
-fn queue_name(q: QueueKind) -> &'static str {
-    match q {
-        QueueKind::Trigger => "trigger queue",
-        QueueKind::Batch => "batch queue",
-    }
-}
-
-fn priority(p: Priority) -> &'static str {
-    match p {
-        Priority::High => "high priority",
-        Priority::Medium => "medium priority",
-        Priority::Low => "low priority",
-    }
-}
-
-fn place_text(model: &Model, place: Place) -> String {
-    match place {
-        Place::Delay(t) => format!("triggered; joins the trigger queue at {}", duration(t)),
-        Place::Queued(q, p) => format!("waiting in the {} ({})", queue_name(q), priority(p)),
-        Place::Working(q, t) => format!(
-            "being run by a {} worker, done at {}",
-            queue_name(q).trim_end_matches(" queue"),
-            duration(t)
-        ),
-        Place::Waiting(t) => format!("waiting until {}", duration(t)),
-        Place::Webhook(w, t, false) => format!(
-            "waiting for webhook \"{}\" (answer at {})",
-            model.webhooks[w as usize].name,
-            duration(t)
-        ),
-        Place::Webhook(w, t, true) => format!(
-            "waiting for webhook \"{}\" (gives up at {})",
-            model.webhooks[w as usize].name,
-            duration(t)
-        ),
-        Place::Idle => "between steps".to_string(),
-    }
-}
-
-/// `Fast Track Alert: step 2 of 2 (Send Alert: X)` (with the caller of an executed campaign).
-fn run_position(model: &Model, syms: &Symbols, run: &crate::engine::sim::state::FlowRun) -> String {
-    let camp = &model.campaigns[run.campaign as usize];
-    let step = camp
-        .flow
-        .get(run.pc as usize)
-        .map_or("the end".to_string(), |s| {
-            words::action(model, syms, &s.action)
-        });
-    let mut text = format!(
-        "{}: step {} of {} ({step})",
-        camp.name,
-        run.pc as usize + 1,
-        camp.flow.len()
-    );
-    if let Some((caller, _)) = run.callers.last() {
-        text.push_str(&format!(
-            ", executed by {}",
-            model.campaigns[*caller as usize].name
-        ));
-    }
-    text
-}
-
-fn person_snapshot(sim: &Sim, runs: &RunIndex, p: PersonId) -> PersonSnapshot {
-    let model = sim.model;
-    let syms: &Symbols = &sim.syms;
-    let person = &sim.state.people[p as usize];
-    let fields = model
-        .fields
-        .iter()
-        .zip(&person.fields)
-        .map(|(f, v)| (f.name.clone(), words::value(syms, *v)))
-        .collect();
-    let lists = model
-        .lists
-        .iter()
-        .enumerate()
-        .filter(|(l, _)| person.in_list[*l])
-        .map(|(l, name)| format!("{name} (entry {})", person.list_entries[l]))
-        .collect();
-    let programs = model
-        .programs
-        .iter()
-        .zip(&person.status)
-        .filter_map(|(prog, s)| {
-            s.map(|s| format!("{}: {}", prog.name, prog.statuses[s as usize].0))
-        })
-        .collect();
-    let mut campaigns = Vec::new();
-    let live: Vec<&FlowRun> = runs.runs().filter(|r| r.person == p).collect();
-    for (c, m) in person.campaigns.iter().enumerate() {
-        let c = c as CampaignId;
-        let mine: Vec<_> = live
-            .iter()
-            .filter(|r| r.callers.first().map_or(r.campaign, |(x, _)| *x) == c)
-            .collect();
-        for r in &mine {
-            campaigns.push(format!(
-                "{}, {}",
-                run_position(model, syms, r),
-                place_text(model, runs.place(r.id))
-            ));
-        }
-        if mine.is_empty() && m.member {
-            campaigns.push(format!(
-                "{}: has run through the flow (last entry at {})",
-                model.campaigns[c as usize].name,
-                duration(m.last_entry)
-            ));
-        }
-    }
-    if model.crm.is_some() {
-        match sim.state.crm.record(p) {
-            Some(rec) => {
-                let owner = rec.owner.map_or("no owner yet".to_string(), |o| {
-                    format!("owner {}", syms.text(o))
-                });
-                let pending = if rec.unsynced.is_some() {
-                    " (not yet synced back to Marketo)"
-                } else {
-                    ""
-                };
-                campaigns.push(format!("In the CRM: {owner}{pending}"));
-            }
-            None => campaigns.push("Not in the CRM yet".to_string()),
-        }
-    }
-    PersonSnapshot {
-        person: p + 1,
-        exists: person.exists,
-        fields,
-        lists,
-        programs,
-        campaigns,
-    }
-}
-
-fn systems(sim: &Sim, runs: &RunIndex, now: u64) -> Vec<SystemSnapshot> {
+pub(super) fn systems(sim: &Sim, runs: &RunIndex, now: u64) -> Vec<SystemSnapshot> {
     let mut out = Vec::new();
     if !sim.model.campaigns.is_empty() {
         out.extend(queues(sim, runs));
@@ -519,7 +193,7 @@ fn webhooks(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
     let model = sim.model;
     let state = &sim.state;
     let mut out = Vec::new();
-    for wi in super::view::used_webhooks(model) {
+    for wi in crate::api::view::used_webhooks(model) {
         let w = &model.webhooks[wi as usize];
         let mut items: Vec<(u64, String)> = Vec::new();
         for run in state.runs.iter() {
@@ -582,7 +256,7 @@ fn webhooks(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
 
 fn kv(sim: &Sim) -> Option<SystemSnapshot> {
     let model = sim.model;
-    if !super::view::used_webhooks(model).iter().any(|&w| {
+    if !crate::api::view::used_webhooks(model).iter().any(|&w| {
         matches!(
             model.webhooks[w as usize].service,
             ServiceModel::KeyValue(_)
