@@ -1,38 +1,110 @@
-//! Background work as plain text, so the app can hand it to Web Workers (each a copy of the
-//! same wasm): a unit of a sweep, or an exhaustive exploration.
+//! Background work for the app's Web Workers, as typed messages: a [`Request`] goes to a
+//! worker, a [`Reply`] comes back. On the web both cross the worker boundary as JavaScript
+//! objects ([`js`], with `serde-wasm-bindgen`); natively they are plain values, so
+//! [`serve_sweep`] and [`serve_explore`], what a worker runs, are tested without a browser.
 //!
-//! A sweep request is `<first seed> <runs> <link code>`, the link code ([`crate::codec`])
-//! carrying scenario, variant, knobs and injections; its reply is `ok <runs> <violating runs>
-//! <events>` or `err <message>`. An explore request is `<max decisions> <max states> <link
-//! code>` (see [`serve_explore`]). [`serve`] and [`serve_explore`] are what a worker runs;
-//! they are pure and tested natively.
-//!
-//! A request is self-contained: its link code carries a built-in scenario's JSON text (as a
-//! custom scenario; the run is the same), because the web app fetches built-in scenarios and a
-//! worker's wasm has none at hand (see [`crate::scenarios`]).
+//! A request is self-contained: it carries the set-up as a link code ([`crate::codec`]) with
+//! a built-in scenario's JSON text in it (as a custom scenario; the run is the same), because
+//! the web app fetches built-in scenarios and a worker's wasm has none at hand (see
+//! [`crate::scenarios`]).
 
 use std::borrow::Borrow;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::thread::LocalKey;
 
+use serde::{Deserialize, Serialize};
+
 use crate::engine::{RunConfig, Scenario};
 use crate::spec::{RunSpec, ScenarioSource};
 
-/// Most runs one request may ask for (a worker answers each request in well under a second).
+/// Most runs one sweep request may ask for (a worker answers each request in well under a
+/// second).
 pub const MAX_RUNS_PER_REQUEST: u64 = 100_000;
+/// Most states an exploration request may ask for.
+pub const MAX_EXPLORE_STATES: u64 = 5_000_000;
+/// Most decisions an exploration request may follow on one schedule.
+pub const MAX_EXPLORE_DECISIONS: u64 = 100_000;
 
-/// What a unit of work found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Work for a worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Request {
+    /// Runs seeds `first_seed .. first_seed + runs` (answered by [`serve_sweep`]).
+    Sweep {
+        first_seed: u64,
+        runs: u64,
+        /// The set-up: scenario (with its text), variant, knobs, injections.
+        code: Rc<str>,
+    },
+    /// Explores every ordering within the bounds (answered by [`serve_explore`]).
+    Explore {
+        max_decisions: u64,
+        max_states: u64,
+        code: Rc<str>,
+    },
+}
+
+/// A worker's message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reply {
+    /// The worker has loaded its wasm and takes requests (sent once, by the worker's script).
+    Ready,
+    /// The answer to a [`Request::Sweep`].
+    Swept(Counts),
+    /// The answer to a [`Request::Explore`].
+    Explored(ExploreSummary),
+    /// The request (or the worker itself) failed, and why.
+    Failed { message: String },
+}
+
+impl Reply {
+    pub fn failed(message: impl Into<String>) -> Reply {
+        Reply::Failed {
+            message: message.into(),
+        }
+    }
+}
+
+/// What a unit of sweep work found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Counts {
     pub runs: u64,
     pub violating: u64,
     pub events: u64,
 }
 
+/// What an exhaustive search found, as the app shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ExploreSummary {
+    /// Schedules followed to the end of the run ("orderings").
+    pub schedules: u64,
+    pub states: u64,
+    pub end_states: u64,
+    pub violating_end_states: u64,
+    /// A bound cut the search short: "no violation" then proves nothing.
+    pub truncated: bool,
+    /// The shortest violating schedule, replayable with any seed.
+    pub shortest: Option<Vec<u32>>,
+}
+
 /// The request for `runs` seeds from `first_seed` of the run `spec` describes.
-pub fn request(spec: &RunSpec, first_seed: u64, runs: u64) -> String {
-    format!("{first_seed} {runs} {}", work_code(spec))
+pub fn sweep_request(spec: &RunSpec, first_seed: u64, runs: u64) -> Request {
+    Request::Sweep {
+        first_seed,
+        runs,
+        code: work_code(spec),
+    }
+}
+
+/// The request to explore every ordering of `spec`'s run within the bounds.
+pub fn explore_request(spec: &RunSpec, max_decisions: u64, max_states: u64) -> Request {
+    Request::Explore {
+        max_decisions,
+        max_states,
+        code: work_code(spec),
+    }
 }
 
 thread_local! {
@@ -84,36 +156,6 @@ fn work_code(spec: &RunSpec) -> Rc<str> {
     })
 }
 
-/// Runs a request and answers it (never panics on any input).
-pub fn serve(request: &str) -> String {
-    match run(request) {
-        Ok(c) => format!("ok {} {} {}", c.runs, c.violating, c.events),
-        Err(e) => format!("err {e}"),
-    }
-}
-
-/// Reads `<a> <b> <link code>` (the two numbers named `names`, for messages) and the run the
-/// link code describes.
-fn parse_request(
-    kind: &str,
-    request: &str,
-    names: [&str; 2],
-) -> Result<(u64, u64, Scenario, RunConfig), String> {
-    let mut parts = request.splitn(3, ' ');
-    let mut number = |what: &str| -> Result<u64, String> {
-        parts
-            .next()
-            .and_then(|p| p.parse().ok())
-            .ok_or_else(|| format!("{kind} request: missing or bad {what}"))
-    };
-    let (a, b) = (number(names[0])?, number(names[1])?);
-    let code = parts
-        .next()
-        .ok_or_else(|| format!("{kind} request: missing link code"))?;
-    let (scenario, config) = resolve_code(code)?;
-    Ok((a, b, scenario, config))
-}
-
 /// A link code's scenario and run configuration, or why it has none.
 type Resolved = Result<(Scenario, RunConfig), String>;
 
@@ -125,159 +167,143 @@ fn resolve_code(code: &str) -> Resolved {
     })
 }
 
-fn run(request: &str) -> Result<Counts, String> {
-    let (first_seed, runs, scenario, config) =
-        parse_request("sweep", request, ["first seed", "run count"])?;
-    if runs > MAX_RUNS_PER_REQUEST {
-        return Err(format!(
-            "sweep request: {runs} runs, at most {MAX_RUNS_PER_REQUEST}"
-        ));
-    }
-    let report = crate::api::sweep(&scenario, &config, first_seed, runs)?;
-    Ok(Counts {
-        runs: report.runs,
-        violating: report.violating_runs,
-        events: report.events,
-    })
-}
-
-/// Reads a reply.
-pub fn parse_reply(reply: &str) -> Result<Counts, String> {
-    if let Some(message) = reply.strip_prefix("err ") {
-        return Err(message.to_string());
-    }
-    let nums: Vec<u64> = reply
-        .strip_prefix("ok ")
-        .map(|r| r.split(' ').filter_map(|n| n.parse().ok()).collect())
-        .unwrap_or_default();
-    match nums[..] {
-        [runs, violating, events] => Ok(Counts {
-            runs,
-            violating,
-            events,
-        }),
-        _ => Err(format!("unreadable sweep reply `{reply}`")),
-    }
-}
-
-/// What an exhaustive search found, as the app shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ExploreSummary {
-    /// Schedules followed to the end of the run ("orderings").
-    pub schedules: u64,
-    pub states: u64,
-    pub end_states: u64,
-    pub violating_end_states: u64,
-    /// A bound cut the search short: "no violation" then proves nothing.
-    pub truncated: bool,
-    /// The shortest violating schedule, replayable with any seed.
-    pub shortest: Option<Vec<u32>>,
-}
-
-/// Most states an exploration request may ask for.
-pub const MAX_EXPLORE_STATES: u64 = 5_000_000;
-
-/// The request to explore every ordering of `spec`'s run within the bounds.
-pub fn explore_request(spec: &RunSpec, max_decisions: u64, max_states: u64) -> String {
-    format!("{max_decisions} {max_states} {}", work_code(spec))
-}
-
-/// Runs an exploration request: `ok <schedules> <states> <end states> <violating> <0|1>
-/// <shortest schedule, comma-separated, or ->` or `err <message>`.
-pub fn serve_explore(request: &str) -> String {
-    match explore(request) {
-        Ok(r) => format!(
-            "ok {} {} {} {} {} {}",
-            r.schedules,
-            r.states,
-            r.end_states,
-            r.violating_end_states,
-            r.truncated as u8,
-            r.shortest.map_or("-".to_string(), |s| {
-                s.iter()
-                    .map(|a| a.to_string())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-        ),
-        Err(e) => format!("err {e}"),
-    }
-}
-
-fn explore(request: &str) -> Result<ExploreSummary, String> {
-    let (max_decisions, max_states, scenario, config) =
-        parse_request("explore", request, ["decision bound", "state bound"])?;
-    if max_states > MAX_EXPLORE_STATES || max_decisions > 100_000 {
-        return Err(format!(
-            "explore request: at most {MAX_EXPLORE_STATES} states and 100000 decisions"
-        ));
-    }
-    let model = crate::engine::compile(&scenario, &config)?;
-    let report = crate::engine::explore::explore(
-        &model,
-        &crate::engine::explore::ExploreConfig {
-            max_decisions: max_decisions as usize,
-            max_states: max_states as usize,
-            ..Default::default()
-        },
-    )?;
-    Ok(ExploreSummary {
-        truncated: report.truncated(),
-        schedules: report.schedules,
-        states: report.states,
-        end_states: report.end_states,
-        violating_end_states: report.violating_end_states,
-        shortest: report.shortest.map(|c| c.schedule),
-    })
-}
-
-/// Reads an exploration reply.
-pub fn parse_explore_reply(reply: &str) -> Result<ExploreSummary, String> {
-    if let Some(message) = reply.strip_prefix("err ") {
-        return Err(message.to_string());
-    }
-    let parts: Vec<&str> = reply.strip_prefix("ok ").unwrap_or("").split(' ').collect();
-    let bad = || format!("unreadable explore reply `{reply}`");
-    let [a, b, c, d, t, s] = parts[..] else {
-        return Err(bad());
+/// Answers a sweep request (an explore request is refused: the app's own wasm, which sweep
+/// workers run, leaves the search out). Never panics on any input.
+pub fn serve_sweep(request: &Request) -> Reply {
+    let Request::Sweep {
+        first_seed,
+        runs,
+        code,
+    } = request
+    else {
+        return Reply::failed("this worker's wasm cannot explore");
     };
-    let n = |x: &str| x.parse::<u64>().map_err(|_| bad());
-    let shortest = match s {
-        "-" => None,
-        s => Some(
-            s.split(',')
-                .map(|a| a.parse::<u32>().map_err(|_| bad()))
-                .collect::<Result<Vec<_>, _>>()?,
-        ),
+    let sweep = || -> Result<Counts, String> {
+        if *runs > MAX_RUNS_PER_REQUEST {
+            return Err(format!(
+                "sweep request: {runs} runs, at most {MAX_RUNS_PER_REQUEST}"
+            ));
+        }
+        let (scenario, config) = resolve_code(code)?;
+        let report = crate::api::sweep(&scenario, &config, *first_seed, *runs)?;
+        Ok(Counts {
+            runs: report.runs,
+            violating: report.violating_runs,
+            events: report.events,
+        })
     };
-    Ok(ExploreSummary {
-        schedules: n(a)?,
-        states: n(b)?,
-        end_states: n(c)?,
-        violating_end_states: n(d)?,
-        truncated: t == "1",
-        shortest,
-    })
+    sweep().map_or_else(Reply::failed, Reply::Swept)
+}
+
+/// Answers an explore request, or a sweep request as [`serve_sweep`] does. Never panics on
+/// any input.
+pub fn serve_explore(request: &Request) -> Reply {
+    let Request::Explore {
+        max_decisions,
+        max_states,
+        code,
+    } = request
+    else {
+        return serve_sweep(request);
+    };
+    let explore = || -> Result<ExploreSummary, String> {
+        if *max_states > MAX_EXPLORE_STATES || *max_decisions > MAX_EXPLORE_DECISIONS {
+            return Err(format!(
+                "explore request: at most {MAX_EXPLORE_STATES} states and \
+                 {MAX_EXPLORE_DECISIONS} decisions"
+            ));
+        }
+        let (scenario, config) = resolve_code(code)?;
+        let model = crate::engine::compile(&scenario, &config)?;
+        let report = crate::engine::explore::explore(
+            &model,
+            &crate::engine::explore::ExploreConfig {
+                max_decisions: *max_decisions as usize,
+                max_states: *max_states as usize,
+                ..Default::default()
+            },
+        )?;
+        Ok(ExploreSummary {
+            truncated: report.truncated(),
+            schedules: report.schedules,
+            states: report.states,
+            end_states: report.end_states,
+            violating_end_states: report.violating_end_states,
+            shortest: report.shortest.map(|c| c.schedule),
+        })
+    };
+    explore().map_or_else(Reply::failed, Reply::Explored)
+}
+
+/// Requests and replies as JavaScript values, for `postMessage`.
+#[cfg(target_arch = "wasm32")]
+pub mod js {
+    use serde::de::DeserializeOwned;
+    use serde::Serialize;
+    use wasm_bindgen::JsValue;
+
+    use super::{Reply, Request};
+
+    /// `value` as a JavaScript object (64-bit numbers as `BigInt`: a seed may exceed what a
+    /// JavaScript number holds exactly).
+    pub fn to_js(value: &impl Serialize) -> JsValue {
+        let s = serde_wasm_bindgen::Serializer::new().serialize_large_number_types_as_bigints(true);
+        value.serialize(&s).unwrap_or_else(JsValue::from)
+    }
+
+    /// Reads a message of type `T` (named `what` in the error).
+    pub fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, String> {
+        serde_wasm_bindgen::from_value(value).map_err(|e| format!("unreadable {what}: {e}"))
+    }
+
+    /// What a worker's exported entry point does: reads the request, answers it with
+    /// `serve`, and gives the reply back as a JavaScript object.
+    pub fn answer(request: JsValue, serve: fn(&Request) -> Reply) -> JsValue {
+        let reply = match from_js::<Request>(request, "request") {
+            Ok(r) => serve(&r),
+            Err(e) => Reply::failed(e),
+        };
+        to_js(&reply)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn counts(reply: Reply) -> Counts {
+        match reply {
+            Reply::Swept(c) => c,
+            other => panic!("not a sweep answer: {other:?}"),
+        }
+    }
+
+    fn summary(reply: Reply) -> ExploreSummary {
+        match reply {
+            Reply::Explored(s) => s,
+            other => panic!("not an explore answer: {other:?}"),
+        }
+    }
+
     #[test]
     fn a_request_carries_its_scenario_and_counts_what_a_direct_sweep_counts() {
         let mut spec = RunSpec::builtin("list-queue");
         spec.knobs.insert("people".into(), 5);
-        let request = request(&spec, 10, 30);
-        let carried = crate::codec::decode(request.split(' ').nth(2).unwrap()).unwrap();
+        let request = sweep_request(&spec, 10, 30);
+        let Request::Sweep { code, .. } = &request else {
+            panic!("{request:?}")
+        };
+        let carried = crate::codec::decode(code).unwrap();
         let text = crate::scenarios::source("list-queue").unwrap();
         assert_eq!(carried.scenario, ScenarioSource::Custom(text.into()));
-        let reply = parse_reply(&serve(&request)).unwrap();
+        let reply = counts(serve_sweep(&request));
         let (s, c) = spec.resolve().unwrap();
         let direct = crate::api::sweep(&s, &c, 10, 30).unwrap();
         assert_eq!(reply.runs, 30);
         assert_eq!(reply.violating, direct.violating_runs);
         assert_eq!(reply.events, direct.events);
+        // The explorer's wasm answers sweeps the same way.
+        assert_eq!(counts(serve_explore(&request)), reply);
     }
 
     #[test]
@@ -287,7 +313,7 @@ mod tests {
         spec.knobs.insert("people".into(), 5);
         for variant in ["naive", "fixed", "fixed", "naive"] {
             spec.variant = variant.into();
-            let reply = parse_reply(&serve(&request(&spec, 1, 20))).unwrap();
+            let reply = counts(serve_sweep(&sweep_request(&spec, 1, 20)));
             let (s, c) = spec.resolve().unwrap();
             let direct = crate::api::sweep(&s, &c, 1, 20).unwrap();
             assert_eq!(
@@ -305,36 +331,73 @@ mod tests {
             spec.knobs.insert(k.to_string(), *v);
         }
         spec.variant = "recheck".into();
-        let recheck =
-            parse_explore_reply(&serve_explore(&explore_request(&spec, 400, 1_000_000))).unwrap();
+        let recheck = summary(serve_explore(&explore_request(&spec, 400, 1_000_000)));
         assert!(!recheck.truncated);
         assert!(recheck.violating_end_states > 0 && recheck.shortest.is_some());
         spec.variant = "fixed".into();
-        let fixed =
-            parse_explore_reply(&serve_explore(&explore_request(&spec, 400, 1_000_000))).unwrap();
+        let fixed = summary(serve_explore(&explore_request(&spec, 400, 1_000_000)));
         assert!(!fixed.truncated && fixed.schedules > 0);
         assert_eq!((fixed.violating_end_states, fixed.shortest), (0, None));
         // A tight bound is reported as such.
-        let cut = parse_explore_reply(&serve_explore(&explore_request(&spec, 400, 10))).unwrap();
+        let cut = summary(serve_explore(&explore_request(&spec, 400, 10)));
         assert!(cut.truncated);
-        assert!(serve_explore("1 2").starts_with("err "));
-        assert!(parse_explore_reply("ok 1 2 3").is_err());
+        // The app's own wasm refuses to explore.
+        assert!(matches!(
+            serve_sweep(&explore_request(&spec, 400, 10)),
+            Reply::Failed { .. }
+        ));
     }
 
     #[test]
     fn bad_requests_get_an_error_reply_not_a_panic() {
+        let code = |c: &str| Rc::<str>::from(c);
+        let sweep = |runs, c: &str| Request::Sweep {
+            first_seed: 1,
+            runs,
+            code: code(c),
+        };
+        let explore = |max_states, c: &str| Request::Explore {
+            max_decisions: 10,
+            max_states,
+            code: code(c),
+        };
+        let good = work_code(&RunSpec::builtin("list-queue"));
         for bad in [
-            "",
-            "1",
-            "1 2",
-            "x 2 1.AAAA",
-            "1 2 1.AAAA",
-            "1 999999999 1.AAAA",
+            sweep(2, ""),
+            sweep(2, "1.AAAA"),
+            sweep(2, "99.AAAA"),
+            sweep(999_999_999, &good),
+            explore(10, "1.AAAA"),
+            explore(MAX_EXPLORE_STATES + 1, &good),
         ] {
-            let reply = serve(bad);
-            assert!(reply.starts_with("err "), "{bad:?} → {reply}");
-            assert!(parse_reply(&reply).is_err());
+            let reply = serve_explore(&bad);
+            assert!(
+                matches!(&reply, Reply::Failed { message } if !message.is_empty()),
+                "{bad:?} → {reply:?}"
+            );
         }
-        assert!(parse_reply("ok 1 2").is_err());
+    }
+
+    #[test]
+    fn messages_have_the_shape_the_worker_script_relies_on() {
+        // static/sweep-worker.js posts `{kind: "ready"}` and `{kind: "failed", message}`.
+        let ready: Reply = serde_json::from_str(r#"{"kind":"ready"}"#).unwrap();
+        assert_eq!(ready, Reply::Ready);
+        let failed: Reply = serde_json::from_str(r#"{"kind":"failed","message":"no"}"#).unwrap();
+        assert_eq!(failed, Reply::failed("no"));
+        // Every message reads back as itself.
+        let request = explore_request(&RunSpec::builtin("list-queue"), 3, 4);
+        let text = serde_json::to_string(&request).unwrap();
+        assert!(
+            text.starts_with(r#"{"kind":"explore","max_decisions":3,"#),
+            "{text}"
+        );
+        assert_eq!(serde_json::from_str::<Request>(&text).unwrap(), request);
+        let reply = Reply::Explored(ExploreSummary {
+            shortest: Some(vec![0, 2]),
+            ..Default::default()
+        });
+        let text = serde_json::to_string(&reply).unwrap();
+        assert_eq!(serde_json::from_str::<Reply>(&text).unwrap(), reply);
     }
 }

@@ -4,12 +4,14 @@
 //! What the browser app needs beyond that lives in topic files, re-exported here: `view`
 //! (one run for the timeline: rows, lanes, violations, outcome, decisions), `inspect` (the
 //! state of people and systems at a moment), `reader` (campaigns and systems in Marketo
-//! words) and `inject` (the outside events a user can add to a run).
+//! words), `inject` (the outside events a user can add to a run), `scheduler` (the user as
+//! the scheduler) and `sweep_points` (a sweep's points as the chart draws them).
 
 mod inject;
 mod inspect;
 mod reader;
 mod scheduler;
+mod sweep_points;
 mod view;
 mod words;
 
@@ -19,7 +21,10 @@ pub use reader::{
     campaign_views, campaign_views_for, CampaignView, FlowStepView, SystemView, Views,
 };
 pub use scheduler::{model_scheduler_view, scheduler_view, Decision, SchedulerView};
-pub use view::{lanes, run_model_view, run_view, LaneInfo, LaneKind, RunView, ViolationView};
+pub use sweep_points::{sweep_axis, sweep_points, sweep_series, sweep_values, SweepPoint};
+pub use view::{
+    lanes, run_model_view, run_view, LaneInfo, LaneKind, RowPart, RunView, ViolationView,
+};
 
 use crate::engine::knobs::Knob;
 use crate::engine::scenario::VariantRole;

@@ -96,19 +96,13 @@ pub fn race_lab() -> Html {
         Tab::Sweep => html! { <sweep::Sweep app={app.clone()} /> },
         Tab::Explore => explore::explore(&app),
     };
-    let page = html! {
-        <>
+    html! {
+        <div class={classes!("app", view.presentation.then_some("presentation"))}>
             { header::header(&app) }
             { notice(&app) }
             <main id="main">{ body }</main>
-        </>
-    };
-    let class = if view.presentation {
-        "app presentation"
-    } else {
-        "app"
-    };
-    super::parts::with_class("div", class, page)
+        </div>
+    }
 }
 
 /// What shows while a built-in scenario is being fetched.

@@ -9,29 +9,26 @@
 //! (component tests), a search runs on the page's thread only if the embedder handed in the
 //! explorer with [`explore_on_main_thread_with`]; the app never does.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::app::{App, AppProps};
 use super::parts::{button, para};
-use super::pool::WorkerWasm;
 use super::state::Action;
+use super::worker::{Worker, WorkerWasm};
 use super::{fmt_time, panels, timeline, web};
-use crate::numbers::fixed;
 use crate::spec::RunSpec;
-use crate::sweep_work::{explore_request, parse_explore_reply, ExploreSummary};
+use crate::work::{explore_request, ExploreSummary, Reply, Request};
 
 /// Default bounds of an exploration from the app.
 const MAX_DECISIONS: u64 = 400;
 const MAX_STATES: u64 = 1_000_000;
 
-/// Answers an explore request (`crate::sweep_work::serve_explore`).
-pub type ServeExplore = fn(&str) -> String;
+/// Answers an explore request (`crate::work::serve_explore`).
+pub type ServeExplore = fn(&Request) -> Reply;
 
 thread_local! {
     static MAIN_THREAD_EXPLORER: Cell<Option<ServeExplore>> = const { Cell::new(None) };
@@ -60,18 +57,11 @@ pub fn explore(app: &App) -> Html {
     }
 }
 
-/// A search in progress: its worker (dropping it terminates the worker) and its start time.
+/// A search in progress: its worker (dropping it terminates the worker) and the ticker
+/// that shows the time it has taken.
 struct Running {
-    worker: web_sys::Worker,
-    _listener: Closure<dyn FnMut(web_sys::MessageEvent)>,
-    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    _worker: Worker,
     _ticker: Interval,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.worker.terminate();
-    }
 }
 
 /// What a search result belongs to: scenario, variant, knobs and injections. A result is
@@ -144,7 +134,7 @@ fn explore_all(props: &AppProps) -> Html {
                 }
                 // No workers here: explore on the main thread if an explorer was handed in.
                 Err(e) => search.set(match MAIN_THREAD_EXPLORER.with(Cell::get) {
-                    Some(serve) => finished(&serve(&request), key, started),
+                    Some(serve) => finished(serve(&request), key, started),
                     None => Search::Failed(format!("The explorer could not start: {e}")),
                 }),
             }
@@ -170,7 +160,7 @@ fn explore_all(props: &AppProps) -> Html {
         Search::Running { started, now } => html! {
             <div class="sweep-progress">
                 <progress id="explore-progress" aria-label="Exploring" />
-                <span>{ format!("exploring… {} s", fixed((now - started) / 1000.0, 1)) }</span>
+                <span>{ format!("exploring… {:.1} s", (now - started) / 1000.0) }</span>
             </div>
         },
         Search::Cancelled => html! { <p id="explore-result" class="hint">{ "Cancelled." }</p> },
@@ -203,13 +193,12 @@ fn explore_all(props: &AppProps) -> Html {
 
 /// Starts a worker on `request`; its answer ends the search.
 fn start_worker(
-    request: String,
+    request: Request,
     key: SetupKey,
     started: f64,
     search: UseStateHandle<Search>,
-    running: Rc<std::cell::RefCell<Option<Running>>>,
+    running: Rc<RefCell<Option<Running>>>,
 ) -> Result<Running, String> {
-    let worker = super::pool::spawn_worker(WorkerWasm::Explorer)?;
     // Ends the search with `outcome`; the closures calling it belong to the worker's
     // Running, so that is let go after the call.
     let end = {
@@ -221,26 +210,10 @@ fn start_worker(
             }
         })
     };
-    let w = worker.clone();
-    let listener = {
-        let end = end.clone();
-        Closure::<dyn FnMut(_)>::new(move |e: web_sys::MessageEvent| {
-            let reply = e.data().as_string().unwrap_or_default();
-            if reply == "ready" {
-                let _ = w.post_message(&format!("explore:{request}").into());
-                return;
-            }
-            end(finished(&reply, key.clone(), started));
-        })
-    };
-    // The worker's script failed or its wasm trapped: no answer will come.
-    let on_error = Closure::<dyn FnMut(_)>::new(move |_: web_sys::Event| {
-        end(Search::Failed(
-            "The search failed: the explorer's worker stopped.".into(),
-        ))
-    });
-    worker.set_onmessage(Some(listener.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let worker = Worker::spawn(WorkerWasm::Explorer, move |sender, reply| match reply {
+        Reply::Ready => sender.send(&request),
+        reply => end(finished(reply, key.clone(), started)),
+    })?;
     let ticker = Interval::new(250, move || {
         if let Search::Running { started, .. } = *search {
             search.set(Search::Running {
@@ -250,21 +223,21 @@ fn start_worker(
         }
     });
     Ok(Running {
-        worker,
-        _listener: listener,
-        _on_error: on_error,
+        _worker: worker,
         _ticker: ticker,
     })
 }
 
-fn finished(reply: &str, key: SetupKey, started: f64) -> Search {
-    match parse_explore_reply(reply) {
-        Ok(summary) => Search::Done {
+/// What a search that got `reply` shows.
+fn finished(reply: Reply, key: SetupKey, started: f64) -> Search {
+    match reply {
+        Reply::Explored(summary) => Search::Done {
             summary,
             elapsed_ms: web::now_ms() - started,
             key,
         },
-        Err(e) => Search::Failed(format!("The search failed: {e}")),
+        Reply::Failed { message } => Search::Failed(format!("The search failed: {message}")),
+        other => Search::Failed(format!("The search failed: unexpected reply {other:?}")),
     }
 }
 
@@ -291,7 +264,7 @@ fn result(app: &App, s: &ExploreSummary, elapsed_ms: f64, variant: &str) -> Html
     html! {
         <div id="explore-result" data-orderings={s.schedules.to_string()}
             data-violating={s.violating_end_states.to_string()} data-truncated={s.truncated.to_string()}>
-            { para("outcome", format!("{variant}: {} orderings, {} end states of which {} end in violation ({} states, {} s)", s.schedules, s.end_states, s.violating_end_states, s.states, fixed(elapsed_ms / 1000.0, 2))) }
+            { para("outcome", format!("{variant}: {} orderings, {} end states of which {} end in violation ({} states, {:.2} s)", s.schedules, s.end_states, s.violating_end_states, s.states, elapsed_ms / 1000.0)) }
             { para(if s.violating_end_states > 0 { "bad" } else { "good" }, verdict) }
             if s.truncated {
                 { para("error", "The search was cut short by its bounds: make the set-up smaller.") }

@@ -60,8 +60,8 @@ pub fn inject(props: &AppProps) -> Html {
             let Some(opt) = options.get(choice as usize) else {
                 return;
             };
-            let at_ms = match super::web::parse_f64(at_text.trim()) {
-                Some(s) if s.is_finite() && (0.0..=1e9).contains(&s) => (s * 1000.0).round() as u64,
+            let at_ms = match at_text.trim().parse::<f64>() {
+                Ok(s) if s.is_finite() && (0.0..=1e9).contains(&s) => (s * 1000.0).round() as u64,
                 _ => {
                     return app.dispatch(Action::Notice(Some(format!(
                         "Inject at: \u{201c}{at_text}\u{201d} is not a time in seconds (0 to 1,000,000,000)."

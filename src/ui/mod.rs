@@ -9,7 +9,8 @@
 //! - [`header`]: tabs, share / export / import, presentation toggle
 //! - [`library`], [`reader`], [`controls`], [`inject`]: picking and setting up a run
 //! - [`timeline`], [`panels`], [`compare`], [`sweep`], [`explore`]: looking at runs
-//! - [`pool`]: Web Workers for sweeps and explorations
+//! - [`worker`]: one Web Worker answering typed [`crate::work`] requests; [`pool`]: sweep
+//!   workers working through a queue
 //! - [`web`]: the browser APIs used (URL, storage, clipboard, files)
 //! - [`parts`]: small view pieces and handlers shared by many places
 
@@ -28,6 +29,7 @@ pub mod state;
 pub mod sweep;
 pub mod timeline;
 pub mod web;
+pub mod worker;
 
 /// A simulated time for people: `4 min 3.2 s`.
 pub fn fmt_time(ms: u64) -> String {

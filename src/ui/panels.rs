@@ -17,17 +17,8 @@ pub fn violations(app: &App) -> Html {
     let items = run.violations.iter().enumerate().map(|(i, v)| {
         let jump = {
             let app = app.clone();
-            let (first, last) = (
-                v.witness
-                    .iter()
-                    .filter_map(|id| run.rows.iter().find(|r| r.id == *id))
-                    .map(|r| r.time_ms)
-                    .min(),
-                v.witness.last().copied(),
-            );
-            let t = v.time_ms;
+            let (from, t, last) = (v.first_witness_ms, v.time_ms, v.witness.last().copied());
             Callback::from(move |_| {
-                let from = first.unwrap_or(t).min(t);
                 let pad = ((t - from) / 5).max(2_000);
                 app.dispatch(Action::Window(from.saturating_sub(pad), t + pad));
                 app.dispatch(Action::SelectEvent(last));
@@ -89,7 +80,7 @@ pub fn inspector(props: &AppProps) -> Html {
     let selected = spec
         .view
         .event
-        .and_then(|id| run.rows.iter().find(|r| r.id == id))
+        .and_then(|id| run.row(id))
         .map(|r| {
             let cause = r.cause.map(|c| {
                 let go = send(app, Action::SelectEvent(Some(c)));

@@ -323,7 +323,7 @@ impl AppState {
             Action::SelectEvent(e) => {
                 self.spec.view.event = e;
                 if let (Some(id), Ok(run)) = (e, &self.run) {
-                    if let Some(row) = run.rows.iter().find(|r| r.id == id) {
+                    if let Some(row) = run.row(id) {
                         self.spec.view.playhead_ms = row.time_ms;
                         if row.person.is_some() {
                             self.spec.view.person = row.person;
