@@ -26,11 +26,15 @@ pub use view::{
     lanes, run_model_view, run_view, LaneInfo, LaneKind, RowPart, RunView, ViolationView,
 };
 
-use crate::engine::knobs::Knob;
-use crate::engine::scenario::VariantRole;
+// The engine's types and checks the front ends name: through here, `api` is their one door.
+pub use crate::engine::describe::fmt_ms as fmt_time;
+pub use crate::engine::knobs::Knob;
+pub use crate::engine::scenario::{Injection, PeopleSelector, VariantRole};
+pub use crate::engine::{validate, RunConfig, Scenario};
+
 use crate::engine::trace::EventKind;
 use crate::engine::vec_map::{VecMap, VecSet};
-use crate::engine::{compile, Model, RunConfig, Scenario, SeededChooser, Sim, Violation};
+use crate::engine::{compile, Model, SeededChooser, Sim, Violation};
 use serde::Serialize;
 
 /// What one run produced.
@@ -114,6 +118,12 @@ fn outcome_line(sim: &Sim) -> String {
         n => format!("{n} violations"),
     });
     parts.join("; ")
+}
+
+/// The seed "New seed" picks after `seed`: derived from it (so a test can predict it), and
+/// short enough to read out.
+pub fn next_seed(seed: u64) -> u64 {
+    crate::engine::rng::SplitMix64::new(seed).next_u64() % 1_000_000
 }
 
 /// Many seeds of one scenario and variant.

@@ -15,11 +15,12 @@ use std::rc::Rc;
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
-use super::app::{App, AppProps};
+use super::parts::fmt_time;
 use super::parts::{button, para};
-use super::state::Action;
+use super::state::{Action, App, Dispatch, RunKey};
 use super::worker::{Worker, WorkerWasm};
-use super::{fmt_time, panels, timeline, web};
+use super::{panels, timeline, web};
+use crate::api::VariantRole;
 use crate::spec::RunSpec;
 use crate::work::{explore_request, ExploreSummary, Reply, Request};
 
@@ -44,11 +45,20 @@ pub fn explore_on_main_thread_with(serve: ServeExplore) {
 
 /// The explore tab.
 pub fn explore(app: &App) -> Html {
+    // What an exploration covers: the set-up, without the view, seed and schedule (every
+    // ordering is explored, whatever the seed or a hand-picked schedule would choose).
+    let spec = RunSpec {
+        view: Default::default(),
+        seed: 0,
+        schedule: Vec::new(),
+        ..app.spec.clone()
+    };
+    let violated = app.run.as_ref().is_ok_and(|r| !r.violations.is_empty());
     html! {
         <div class="explore">
             <div class="explore-row">
-                <ExploreAll app={app.clone()} />
-                <Scheduler app={app.clone()} />
+                <ExploreAll {spec} setup={app.setup_key()} dispatch={app.dispatcher()} />
+                <Scheduler run_key={app.run_key()} {violated} dispatch={app.dispatcher()} />
             </div>
             { super::controls::playback(app) }
             { timeline::main_timeline(app) }
@@ -64,23 +74,10 @@ struct Running {
     _ticker: Interval,
 }
 
-/// What a search result belongs to: scenario, variant, knobs and injections. A result is
-/// only shown while the set-up is still the one it was found for.
-type SetupKey = (
-    Option<String>,
-    String,
-    crate::engine::vec_map::VecMap<String, i64>,
-    Vec<crate::engine::scenario::Injection>,
-);
-
-fn setup_key(app: &App) -> SetupKey {
-    (
-        app.loaded.as_ref().map(|l| l.scenario.id.clone()),
-        app.spec.variant.clone(),
-        app.spec.knobs.clone(),
-        app.spec.injections.clone(),
-    )
-}
+/// What a search result belongs to: scenario, variant, knobs and injections
+/// ([`AppState::setup_key`](super::state::AppState::setup_key)). A result is only shown
+/// while the set-up is still the one it was found for.
+type SetupKey = RunKey;
 
 #[derive(Clone, PartialEq, Default)]
 enum Search {
@@ -99,24 +96,34 @@ enum Search {
     Cancelled,
 }
 
+#[derive(Properties, PartialEq)]
+pub struct ExploreAllProps {
+    /// The set-up to explore (its view, seed and schedule play no part).
+    pub spec: RunSpec,
+    /// The same set-up as a key (see [`SetupKey`]).
+    pub setup: RunKey,
+    pub dispatch: Dispatch,
+}
+
 #[function_component(ExploreAll)]
-fn explore_all(props: &AppProps) -> Html {
-    let app = &props.app;
+fn explore_all(props: &ExploreAllProps) -> Html {
+    let dispatch = &props.dispatch;
     let search = use_state(Search::default);
     let running = use_mut_ref(|| None::<Running>);
     {
         let running = running.clone();
         use_effect_with((), move |_| move || drop(running.borrow_mut().take()));
     }
-    let Some(loaded) = &app.loaded else {
+    let Some(scenario) = &*props.setup.scenario else {
         return html! {};
     };
-    let setup = crate::scenarios::explore_setup(&loaded.scenario.id);
+    let setup = crate::scenarios::explore_setup(&scenario.id);
     let start = {
-        let (app, search, running) = (app.clone(), search.clone(), running.clone());
+        let (spec, key) = (props.spec.clone(), props.setup.clone());
+        let (search, running) = (search.clone(), running.clone());
         Callback::from(move |_| {
-            let request = explore_request(&app.spec, MAX_DECISIONS, MAX_STATES);
-            let key = setup_key(&app);
+            let request = explore_request(&spec, MAX_DECISIONS, MAX_STATES);
+            let key = key.clone();
             let started = web::now_ms();
             match start_worker(
                 request.clone(),
@@ -148,10 +155,10 @@ fn explore_all(props: &AppProps) -> Html {
         })
     };
     let small = {
-        let app = app.clone();
+        let dispatch = dispatch.clone();
         Callback::from(move |_| {
             for (k, v) in setup {
-                app.dispatch(Action::Knob(k.to_string(), *v));
+                dispatch.dispatch(Action::Knob(k.to_string(), *v));
             }
         })
     };
@@ -165,12 +172,12 @@ fn explore_all(props: &AppProps) -> Html {
         },
         Search::Cancelled => html! { <p id="explore-result" class="hint">{ "Cancelled." }</p> },
         Search::Failed(e) => html! { <p id="explore-result" class="error">{ e.clone() }</p> },
-        Search::Done { key, .. } if *key != setup_key(app) => html! {},
+        Search::Done { key, .. } if *key != props.setup => html! {},
         Search::Done {
             summary,
             elapsed_ms,
             key,
-        } => result(app, summary, *elapsed_ms, &key.1),
+        } => result(dispatch, summary, *elapsed_ms, &key.variant),
     };
     let busy = matches!(*search, Search::Running { .. });
     html! {
@@ -179,7 +186,7 @@ fn explore_all(props: &AppProps) -> Html {
             <p class="hint">
                 { format!("Every order of work ready at the same moment, every representative delay \
                    and failure of variant {} with these knobs (up to {MAX_STATES} states). \
-                   Keep the set-up small: a few people.", app.spec.variant) }
+                   Keep the set-up small: a few people.", props.spec.variant) }
             </p>
             if !setup.is_empty() {
                 { button("explore-small", "", "Use the small set-up", false, small) }
@@ -241,12 +248,12 @@ fn finished(reply: Reply, key: SetupKey, started: f64) -> Search {
     }
 }
 
-fn result(app: &App, s: &ExploreSummary, elapsed_ms: f64, variant: &str) -> Html {
+fn result(dispatch: &Dispatch, s: &ExploreSummary, elapsed_ms: f64, variant: &str) -> Html {
     let show = s.shortest.clone().map(|schedule| {
-        let (app, variant) = (app.clone(), variant.to_string());
+        let (dispatch, variant) = (dispatch.clone(), variant.to_string());
         let onclick = Callback::from(move |_| {
-            app.dispatch(Action::Variant(variant.clone()));
-            app.dispatch(Action::SetSchedule(schedule.clone()));
+            dispatch.dispatch(Action::Variant(variant.clone()));
+            dispatch.dispatch(Action::SetSchedule(schedule.clone()));
         });
         button(
             "explore-show",
@@ -279,37 +286,49 @@ fn result(app: &App, s: &ExploreSummary, elapsed_ms: f64, variant: &str) -> Html
 
 /// "You are the scheduler": the next decision's options as buttons, the decisions taken so
 /// far (fork from any), undo and start over.
+#[derive(Properties, PartialEq)]
+pub struct SchedulerProps {
+    /// The run: its scenario, variant, knobs, injections, seed and the schedule picked so far.
+    pub run_key: RunKey,
+    /// Whether the run violates an invariant.
+    pub violated: bool,
+    pub dispatch: Dispatch,
+}
+
 #[function_component(Scheduler)]
-fn scheduler(props: &AppProps) -> Html {
-    let app = &props.app;
-    let spec: &RunSpec = &app.spec;
-    let scenario = app.scenario_ref();
-    let view = use_memo(app.run_key(), |k| {
+fn scheduler(props: &SchedulerProps) -> Html {
+    let (key, violated) = (&props.run_key, props.violated);
+    let view = use_memo(key.clone(), |k| {
         let s = k.scenario.as_ref().ok_or_else(String::new)?;
         crate::api::scheduler_view(s, &k.config(), k.seed, &k.schedule)
     });
     let set = |schedule: Vec<u32>, at: Option<u64>| {
-        let app = app.clone();
+        let dispatch = props.dispatch.clone();
         Callback::from(move |_| {
-            app.dispatch(Action::SetSchedule(schedule.clone()));
+            dispatch.dispatch(Action::SetSchedule(schedule.clone()));
             if let Some(t) = at {
-                app.dispatch(Action::Seek(t));
+                dispatch.dispatch(Action::Seek(t));
             }
         })
     };
-    let violated = app.run.as_ref().is_ok_and(|r| !r.violations.is_empty());
-    let race = scenario.as_ref().map_or(String::new(), |s| s.race.clone());
-    let challenge = match (violated, spec.variant.as_str()) {
-        (true, "fixed") => "This order breaks the fix? Then the fix has a hole: see the violations below.".to_string(),
-        (true, _) => format!(
+    let scenario = key.scenario.as_ref();
+    let race = scenario.map_or(String::new(), |s| s.race.clone());
+    let variant = &key.variant;
+    // Whether this variant is the scenario's fix for the race.
+    let fix = scenario.is_some_and(|s| {
+        let v = s.variants.iter().find(|v| &v.name == variant);
+        v.is_some_and(|v| v.role == VariantRole::Fix)
+    });
+    let challenge = match (violated, fix) {
+        (true, true) => "This order breaks the fix? Then the fix has a hole: see the violations below.".to_string(),
+        (true, false) => format!(
             "You made the race happen ({race}): see the violations below. Now switch to the fixed variant and try again."
         ),
-        (false, "fixed") => format!(
-            "Challenge: make the fixed variant show the race ({race}). The Explore button checks every order at once."
+        (false, true) => format!(
+            "Challenge: make the {variant} variant show the race ({race}). The Explore button checks every order at once."
         ),
-        (false, _) => format!(
-            "Challenge: pick an order that makes the {} variant show the race ({race}), then try the fixed one.",
-            spec.variant
+        (false, false) => format!(
+            "Challenge: pick an order that makes the {variant} variant show the race ({race}), then try the fixed one."
         ),
     };
     let challenge = if violated {
@@ -340,13 +359,13 @@ fn scheduler(props: &AppProps) -> Html {
             let undo = v
                 .past
                 .last()
-                .map(|d| spec.schedule[..d.call.min(spec.schedule.len())].to_vec());
+                .map(|d| key.schedule[..d.call.min(key.schedule.len())].to_vec());
             html! {
                 <>
                     { next }
                     <div class="row">
                         { button("sched-undo", "", "Undo", undo.is_none(), set(undo.clone().unwrap_or_default(), None)) }
-                        { button("sched-clear", "", "Start over", spec.schedule.is_empty(), set(Vec::new(), None)) }
+                        { button("sched-clear", "", "Start over", key.schedule.is_empty(), set(Vec::new(), None)) }
                     </div>
                     if !v.past.is_empty() {
                         <h3>{ format!("Decisions taken ({})", v.past.len()) }</h3>
@@ -356,7 +375,7 @@ fn scheduler(props: &AppProps) -> Html {
                                     { format!("{}: {}", fmt_time(d.time_ms),
                                         d.chosen.and_then(|c| d.options.get(c)).cloned().unwrap_or_else(|| "(a value from the schedule)".into())) }
                                     <button class="link-button" id={format!("sched-fork-{k}")}
-                                        onclick={set(spec.schedule[..d.call.min(spec.schedule.len())].to_vec(), Some(d.time_ms))}>
+                                        onclick={set(key.schedule[..d.call.min(key.schedule.len())].to_vec(), Some(d.time_ms))}>
                                         { "fork here" }
                                     </button>
                                 </li>

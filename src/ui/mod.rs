@@ -13,6 +13,11 @@
 //!   workers working through a queue
 //! - [`web`]: the browser APIs used (URL, storage, clipboard, files)
 //! - [`parts`]: small view pieces and handlers shared by many places
+//!
+//! Imports form a tree: [`state`] and [`parts`] at the bottom (no other UI module), the
+//! views above them, [`app`] at the top. The root holds the state; a part of the page without
+//! hooks is a plain function of it, and a component with hooks gets narrow props (the values
+//! it shows, deriving `PartialEq`) so that a change renders again only what depends on it.
 
 pub mod app;
 pub mod compare;
@@ -30,11 +35,6 @@ pub mod sweep;
 pub mod timeline;
 pub mod web;
 pub mod worker;
-
-/// A simulated time for people: `4 min 3.2 s`.
-pub fn fmt_time(ms: u64) -> String {
-    crate::engine::describe::fmt_ms(ms)
-}
 
 /// Mounts the app on the document body.
 pub fn start() {

@@ -4,8 +4,7 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::app::App;
-use super::state::Action;
+use super::state::{Action, Dispatch};
 
 /// A change handler for an input or select: `f` gets the field's value; what it returns, if
 /// anything, is written back into an input (to put back a refused value).
@@ -25,9 +24,14 @@ fn field_changed(e: &Event, f: &dyn Fn(String) -> Option<String>) {
 }
 
 /// A handler that dispatches `action` to the app on every event.
-pub fn send<E: 'static>(app: &App, action: Action) -> Callback<E> {
-    let app = app.clone();
-    Callback::from(move |_| app.dispatch(action.clone()))
+pub fn send<E: 'static>(to: &Dispatch, action: Action) -> Callback<E> {
+    let to = to.clone();
+    Callback::from(move |_| to.dispatch(action.clone()))
+}
+
+/// A simulated time for people: `4 min 3.2 s`.
+pub fn fmt_time(ms: u64) -> String {
+    crate::api::fmt_time(ms)
 }
 
 /// A button: `id` and `title` are left out when empty.

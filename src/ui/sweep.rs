@@ -9,13 +9,11 @@ use std::rc::Rc;
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
-use super::app::{App, AppProps};
 use super::parts::{button, label, on_value, option, svg_text};
 use super::pool::{OnResult, Pool, Unit};
-use super::state::Action;
+use super::state::{Action, App, Dispatch, Loaded};
 use super::web;
-use crate::api::{sweep_axis, sweep_points, sweep_series, SweepPoint};
-use crate::engine::Scenario;
+use crate::api::{sweep_axis, sweep_points, sweep_series, Scenario, SweepPoint};
 use crate::spec::RunSpec;
 use crate::work::{sweep_request, Counts};
 
@@ -188,9 +186,27 @@ fn worker_result(
     }
 }
 
+/// The sweep tab.
+pub fn sweep(app: &App) -> Html {
+    let Some(loaded) = &app.loaded else {
+        return html! {};
+    };
+    html! { <Sweep loaded={loaded.clone()} spec={app.spec.clone()} dispatch={app.dispatcher()} /> }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SweepProps {
+    /// The open scenario.
+    pub loaded: Loaded,
+    /// The set-up a sweep starts from: variant and compared variant, knobs, injections, and
+    /// the first seed.
+    pub spec: RunSpec,
+    pub dispatch: Dispatch,
+}
+
 #[function_component(Sweep)]
-pub fn sweep(props: &AppProps) -> Html {
-    let app = &props.app;
+fn sweep_view(props: &SweepProps) -> Html {
+    let (loaded, spec) = (&props.loaded, &props.spec);
     let progress = use_state(Progress::default);
     let job = use_mut_ref(|| None::<Job>);
     let seeds = use_state(|| 1000u64);
@@ -201,24 +217,16 @@ pub fn sweep(props: &AppProps) -> Html {
         use_effect_with((), move |_| move || drop(job.borrow_mut().take()));
     }
     let knob = use_state(|| {
-        app.loaded.as_ref().and_then(|l| {
-            l.scenario
-                .knobs
-                .iter()
-                .find(|k| k.main)
-                .map(|k| k.name.clone())
-        })
+        let main = loaded.scenario.knobs.iter().find(|k| k.main);
+        main.map(|k| k.name.clone())
     });
-    let Some(loaded) = &app.loaded else {
-        return html! {};
-    };
-    let variants: Vec<String> = std::iter::once(app.spec.variant.clone())
-        .chain(app.spec.compare.clone())
+    let variants: Vec<String> = std::iter::once(spec.variant.clone())
+        .chain(spec.compare.clone())
         .collect();
 
     let start = {
-        let (app, progress, job, seeds, knob, threads) = (
-            app.clone(),
+        let (spec, progress, job, seeds, knob, threads) = (
+            spec.clone(),
             progress.clone(),
             job.clone(),
             *seeds,
@@ -239,7 +247,7 @@ pub fn sweep(props: &AppProps) -> Html {
                 runner: "main thread".into(),
             };
             *job.borrow_mut() = Some(Job {
-                spec: app.spec.clone(),
+                spec: spec.clone(),
                 scenario: scenario.clone(),
                 progress: p.clone(),
                 started: web::now_ms(),
@@ -261,14 +269,14 @@ pub fn sweep(props: &AppProps) -> Html {
         })
     };
     let set_seeds = {
-        let (seeds, app) = (seeds.clone(), app.clone());
+        let (seeds, dispatch) = (seeds.clone(), props.dispatch.clone());
         on_value(move |v| match v.trim().parse::<u64>() {
             Ok(n) if (1..=MAX_SEEDS).contains(&n) => {
                 seeds.set(n);
                 None
             }
             _ => {
-                app.dispatch(Action::Notice(Some(format!(
+                dispatch.dispatch(Action::Notice(Some(format!(
                     "Seeds per point must be a whole number from 1 to {MAX_SEEDS}."
                 ))));
                 Some(seeds.to_string())
@@ -299,7 +307,7 @@ pub fn sweep(props: &AppProps) -> Html {
     html! {
         <section class="sweep" aria-label="Sweep">
             <div class="sweep-form">
-                <p>{ format!("Variants: {} · seeds from {}", variants.join(" and "), app.spec.seed) }</p>
+                <p>{ format!("Variants: {} · seeds from {}", variants.join(" and "), spec.seed) }</p>
                 { label("sweep-seeds", "Seeds per point") }
                 <input id="sweep-seeds" class="num" type="number" min="1" max={MAX_SEEDS.to_string()}
                     value={seeds.to_string()} onchange={set_seeds} />
@@ -322,7 +330,7 @@ pub fn sweep(props: &AppProps) -> Html {
                         { status(p) }
                     </span>
                 </div>
-                { chart(p, app) }
+                { chart(p, &loaded.scenario) }
                 { table(p) }
             }
         </section>
@@ -406,7 +414,7 @@ const SERIES: [&str; 2] = ["#b42318", "#067647"];
 
 /// Violation rate per point: one line per variant over the knob's values (a single point per
 /// variant when no knob is swept).
-fn chart(p: &Progress, app: &App) -> Html {
+fn chart(p: &Progress, scenario: &Scenario) -> Html {
     let (w, h, left, bottom) = (640.0, 260.0, 48.0, 36.0);
     let xs = sweep_axis(&p.points);
     let n = xs.len().max(1);
@@ -423,7 +431,7 @@ fn chart(p: &Progress, app: &App) -> Html {
     let unit = p
         .knob
         .as_ref()
-        .and_then(|k| app.knob(k))
+        .and_then(|k| scenario.knobs.iter().find(|x| &x.name == k))
         .map_or("", |k| k.unit.label());
     let series = variants.iter().enumerate().map(|(si, v)| {
         let colour = SERIES[si % SERIES.len()];

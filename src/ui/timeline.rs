@@ -8,9 +8,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::fmt_time;
-use super::parts::{button, svg_text};
-use super::state::Action;
+use super::parts::{button, fmt_time, svg_text};
+use super::state::{Action, App, Dispatch};
 use crate::api::{RowPart, RunView};
 
 /// The SVG's coordinate width; it scales to the page.
@@ -20,7 +19,7 @@ const LABELS: f64 = 170.0;
 const AXIS: f64 = 26.0;
 const LANE: f64 = 26.0;
 
-#[derive(Properties, Clone)]
+#[derive(Properties, Clone, PartialEq)]
 pub struct TimelineProps {
     pub run: Rc<RunView>,
     /// The SVG element's id (exported by "Export SVG").
@@ -29,21 +28,8 @@ pub struct TimelineProps {
     /// The visible window `[start, end)`, already resolved (end > start).
     pub window: (u64, u64),
     pub selected: Option<u32>,
-    pub on_seek: Callback<u64>,
-    pub on_select: Callback<Option<u32>>,
-    pub on_window: Callback<(u64, u64)>,
-}
-
-/// Equal when drawing the same run (the same `Rc`, never compared row by row: a new run is a
-/// new `Rc`) the same way.
-impl PartialEq for TimelineProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.run, &o.run)
-            && (&self.id, self.playhead, self.window, self.selected)
-                == (&o.id, o.playhead, o.window, o.selected)
-            && (&self.on_seek, &self.on_select, &self.on_window)
-                == (&o.on_seek, &o.on_select, &o.on_window)
-    }
+    /// Where seeking, selecting and zooming go (as [`Action`]s).
+    pub dispatch: Dispatch,
 }
 
 /// The visible window of `view`, or the whole run when it is unset.
@@ -56,7 +42,7 @@ pub fn resolve_window(start: u64, end: u64, run_end: u64) -> (u64, u64) {
 }
 
 /// The timeline of the app's main run, with its zoom and pan buttons.
-pub fn main_timeline(app: &super::app::App) -> Html {
+pub fn main_timeline(app: &App) -> Html {
     match app.run.as_ref() {
         Ok(run) => timeline_for(app, run.clone(), "timeline-svg"),
         Err(e) => html! {
@@ -68,24 +54,12 @@ pub fn main_timeline(app: &super::app::App) -> Html {
 }
 
 /// A [`Timeline`] wired to the app's playhead, selection and window.
-pub fn timeline_for(app: &super::app::App, run: Rc<RunView>, id: &'static str) -> Html {
+pub fn timeline_for(app: &App, run: Rc<RunView>, id: &'static str) -> Html {
     let v = &app.spec.view;
     let window = resolve_window(v.window_start_ms, v.window_end_ms, app.end_time());
-    let on_seek = {
-        let app = app.clone();
-        Callback::from(move |t| app.dispatch(Action::Seek(t)))
-    };
-    let on_select = {
-        let app = app.clone();
-        Callback::from(move |e| app.dispatch(Action::SelectEvent(e)))
-    };
-    let on_window = {
-        let app = app.clone();
-        Callback::from(move |(a, b)| app.dispatch(Action::Window(a, b)))
-    };
     html! {
         <Timeline {run} id={id} playhead={v.playhead_ms} {window} selected={v.event}
-            {on_seek} {on_select} {on_window} />
+            dispatch={app.dispatcher()} />
     }
 }
 
@@ -115,6 +89,10 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let drag = use_state(|| None::<Drag>);
     let svg_ref = use_node_ref();
     let run = &props.run;
+    let to = props.dispatch.to_callback();
+    let on_seek = to.reform(Action::Seek);
+    let on_select = to.reform(Action::SelectEvent);
+    let on_window = to.reform(|(a, b)| Action::Window(a, b));
     let g = Geometry {
         start: props.window.0,
         end: props.window.1.max(props.window.0 + 1),
@@ -144,7 +122,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
         }
     };
     let onmousedown = {
-        let (drag, to_svg_x, on_seek) = (drag.clone(), to_svg_x.clone(), props.on_seek.clone());
+        let (drag, to_svg_x, on_seek) = (drag.clone(), to_svg_x.clone(), on_seek.clone());
         let (y_axis, window) = (AXIS, props.window);
         let gt = move |x| {
             Geometry {
@@ -166,8 +144,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     };
     let onmousemove = {
         let (drag, to_svg_x) = (drag.clone(), to_svg_x.clone());
-        let (on_seek, on_window, window) =
-            (props.on_seek.clone(), props.on_window.clone(), props.window);
+        let (on_seek, on_window, window) = (on_seek.clone(), on_window.clone(), props.window);
         Callback::from(move |e: MouseEvent| {
             if e.buttons() == 0 {
                 return;
@@ -203,7 +180,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
         let future = r.time_ms > props.playhead;
         let opacity = if future { "0.25" } else { "1" };
         let select = {
-            let (on_select, id) = (props.on_select.clone(), r.id);
+            let (on_select, id) = (on_select.clone(), r.id);
             Callback::from(move |e: MouseEvent| {
                 e.stop_propagation();
                 on_select.emit(Some(id));
@@ -276,7 +253,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let px = g.x(ph);
     html! {
         <div class="timeline">
-            { zoom_bar(props.window, props.playhead, run.end_time_ms, &props.on_window) }
+            { zoom_bar(props.window, props.playhead, run.end_time_ms, &on_window) }
             <svg id={props.id.clone()} ref={svg_ref} xmlns="http://www.w3.org/2000/svg"
                 viewBox={format!("0 0 {WIDTH} {height:.0}")} role="img"
                 aria-label="Timeline of the run: one lane per campaign and system"
