@@ -30,7 +30,7 @@ pub use view::{
 pub use crate::engine::describe::fmt_ms as fmt_time;
 pub use crate::engine::knobs::Knob;
 pub use crate::engine::scenario::{Injection, PeopleSelector, VariantRole};
-pub use crate::engine::{validate, RunConfig, Scenario};
+pub use crate::engine::{validate, Place, RunConfig, Scenario, ScenarioError};
 
 use crate::engine::trace::EventKind;
 use crate::engine::vec_map::{VecMap, VecSet};

@@ -25,7 +25,7 @@ pub mod value;
 pub mod vec_map;
 
 pub use chooser::{Choice, Chooser, Recorder, ReplayThenSeed, ScriptedChooser, SeededChooser};
-pub use compile::{compile, validate, RunConfig};
+pub use compile::{compile, validate, Place, RunConfig, ScenarioError};
 pub use invariants::Violation;
 pub use model::Model;
 pub use scenario::Scenario;

@@ -36,6 +36,11 @@ impl Pool {
                 match reply {
                     Reply::Ready => {}
                     Reply::Swept(counts) => on_result(current.take(), Ok(counts)),
+                    // A failure outside any unit is the worker's own (its wasm could not be
+                    // loaded): it gets no more work.
+                    Reply::Failed { message } if current.is_none() => {
+                        return on_result(None, Err(message));
+                    }
                     Reply::Failed { message } => on_result(current.take(), Err(message)),
                     Reply::Explored(_) => {
                         on_result(current.take(), Err("a sweep worker explored".into()))
