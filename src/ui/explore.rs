@@ -15,8 +15,7 @@ use std::rc::Rc;
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
-use super::parts::fmt_time;
-use super::parts::{button, para};
+use super::parts::{button, fmt_time, para};
 use super::state::{Action, App, Dispatch, RunKey};
 use super::worker::{Worker, WorkerWasm};
 use super::{panels, timeline, web};
