@@ -15,7 +15,7 @@ use std::thread::LocalKey;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{RunConfig, Scenario};
+use crate::api::{ExploreSummary, RunConfig, Scenario};
 use crate::spec::{RunSpec, ScenarioSource};
 
 /// Most runs one sweep request may ask for (a worker answers each request in well under a
@@ -73,20 +73,6 @@ pub struct Counts {
     pub runs: u64,
     pub violating: u64,
     pub events: u64,
-}
-
-/// What an exhaustive search found, as the app shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct ExploreSummary {
-    /// Schedules followed to the end of the run ("orderings").
-    pub schedules: u64,
-    pub states: u64,
-    pub end_states: u64,
-    pub violating_end_states: u64,
-    /// A bound cut the search short: "no violation" then proves nothing.
-    pub truncated: bool,
-    /// The shortest violating schedule, replayable with any seed.
-    pub shortest: Option<Vec<u32>>,
 }
 
 /// The request for `runs` seeds from `first_seed` of the run `spec` describes.
@@ -214,23 +200,8 @@ pub fn serve_explore(request: &Request) -> Reply {
             ));
         }
         let (scenario, config) = resolve_code(code)?;
-        let model = crate::engine::compile(&scenario, &config)?;
-        let report = crate::engine::explore::explore(
-            &model,
-            &crate::engine::explore::ExploreConfig {
-                max_decisions: *max_decisions as usize,
-                max_states: *max_states as usize,
-                ..Default::default()
-            },
-        )?;
-        Ok(ExploreSummary {
-            truncated: report.truncated(),
-            schedules: report.schedules,
-            states: report.states,
-            end_states: report.end_states,
-            violating_end_states: report.violating_end_states,
-            shortest: report.shortest.map(|c| c.schedule),
-        })
+        let (decisions, states) = (*max_decisions as usize, *max_states as usize);
+        crate::api::explore_summary(&scenario, &config, decisions, states)
     };
     explore().map_or_else(Reply::failed, Reply::Explored)
 }

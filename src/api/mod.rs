@@ -5,8 +5,10 @@
 //! (one run for the timeline: rows, lanes, violations, outcome, decisions), `inspect` (the
 //! state of people and systems at a moment), `reader` (campaigns and systems in Marketo
 //! words), `inject` (the outside events a user can add to a run), `scheduler` (the user as
-//! the scheduler) and `sweep_points` (a sweep's points as the chart draws them).
+//! the scheduler), `sweep_points` (a sweep's points as the chart draws them) and `explore`
+//! (every ordering of a run, summed up).
 
+mod explore;
 mod inject;
 mod inspect;
 mod reader;
@@ -15,6 +17,7 @@ mod sweep_points;
 mod view;
 mod words;
 
+pub use explore::{explore_summary, ExploreSummary};
 pub use inject::{inject_options, InjectOption};
 pub use inspect::{inspect_at, inspect_model_at, PersonSnapshot, Snapshot, SystemSnapshot};
 pub use reader::{

@@ -19,9 +19,9 @@ use super::parts::{button, fmt_time, para};
 use super::state::{Action, App, Dispatch, RunKey};
 use super::worker::{Worker, WorkerWasm};
 use super::{panels, timeline, web};
-use crate::api::VariantRole;
+use crate::api::{ExploreSummary, VariantRole};
 use crate::spec::RunSpec;
-use crate::work::{explore_request, ExploreSummary, Reply, Request};
+use crate::work::{explore_request, Reply, Request};
 
 /// Default bounds of an exploration from the app.
 const MAX_DECISIONS: u64 = 400;
