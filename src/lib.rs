@@ -5,18 +5,16 @@
 //! - [`engine`]: the pure, deterministic simulator (no clocks, no global RNG, no web).
 //! - [`scenarios`]: the built-in scenarios as data plus lesson text.
 //! - [`api`]: a small facade used by the CLI, the web page and the tests.
-//! - [`sweep_work`]: a unit of sweep work as text, for the app's Web Workers.
+//! - [`work`]: background work (sweeps, explorations) as typed messages for Web Workers.
 //! - [`spec`]: the run a user set up (scenario, variant, knobs, seed, injections, view).
 //! - [`codec`]: share links, one run spec in a URL fragment (versioned, compressed, checked).
-//! - [`numbers`]: decimals for the page without core's float formatting (a smaller wasm).
 
 pub mod api;
 pub mod codec;
 pub mod engine;
-pub mod numbers;
 pub mod scenarios;
 pub mod spec;
-pub mod sweep_work;
+pub mod work;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -493,7 +493,9 @@ fn injections_change_the_hash_and_the_same_injections_give_the_same_run() {
 // ---- validation ------------------------------------------------------------------------
 
 fn error(id: &str, variant: &str, injection: Injection) -> String {
-    compile(&builtin(id), &config(variant, vec![injection])).unwrap_err()
+    compile(&builtin(id), &config(variant, vec![injection]))
+        .unwrap_err()
+        .to_string()
 }
 
 #[test]
@@ -653,7 +655,9 @@ fn bad_injections_say_what_and_where() {
             ),
         ],
     );
-    let e = compile(&builtin("alert-before-owner"), &c).unwrap_err();
+    let e = compile(&builtin("alert-before-owner"), &c)
+        .unwrap_err()
+        .to_string();
     assert!(
         e.starts_with("injection 2 (added to list \"Nope\" at 2 s): unknown list `Nope`"),
         "{e}"

@@ -714,7 +714,7 @@ fn a_slow_consumer_past_the_visibility_timeout_gets_a_second_delivery() {
 
 #[test]
 fn validation_errors_say_what_and_where() {
-    let err = |j: Json| validate(&scenario(j)).unwrap_err();
+    let err = |j: Json| validate(&scenario(j)).unwrap_err().to_string();
     let base = |systems: Json, invariants: Json| {
         json!({
             "id": "bad", "title": "bad",

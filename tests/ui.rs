@@ -416,7 +416,7 @@ async fn an_injected_event_becomes_part_of_the_run() {
 /// worker files, so the tab is handed the explorer to search on the page's thread (the app's
 /// own wasm leaves it out and fetches it in a worker; tests/e2e/app.mjs checks that path).
 async fn mount_explore(variant: &str) -> Mounted {
-    racelab::ui::explore::explore_on_main_thread_with(racelab::sweep_work::serve_explore);
+    racelab::ui::explore::explore_on_main_thread_with(racelab::work::serve_explore);
     let mut spec = RunSpec::builtin("list-queue");
     spec.variant = variant.into();
     spec.view.tab = Tab::Explore;

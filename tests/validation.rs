@@ -6,7 +6,9 @@ mod common;
 
 use common::*;
 use racelab::engine::scenario::from_value;
-use racelab::engine::{compile, validate, RunConfig, RunError, Scenario, SeededChooser, Sim};
+use racelab::engine::{
+    compile, validate, Place, RunConfig, RunError, Scenario, SeededChooser, Sim,
+};
 use racelab::scenarios::parse;
 use serde_json::{json, Value as Json};
 
@@ -55,7 +57,9 @@ fn compile_with(j: Json, variant: Option<&str>, knobs: &[(&str, i64)]) -> Result
         knobs: knobs.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
         ..RunConfig::default()
     };
-    compile(&scenario(j), &config).map(|_| ())
+    compile(&scenario(j), &config)
+        .map(|_| ())
+        .map_err(String::from)
 }
 
 #[test]
@@ -136,7 +140,35 @@ fn a_bad_variant_is_reported_by_validate_with_its_name() {
     j["variants"] = json!([{ "name": "broken", "deactivate": ["Ghost"] }]);
     compile_with(j.clone(), None, &[]).unwrap();
     let err = validate(&scenario(j)).unwrap_err();
-    assert_mentions(&err, &["variant `broken`", "Ghost"]);
+    assert_eq!(
+        err.to_string(),
+        "variant `broken`: variant `broken` deactivates unknown campaign `Ghost`"
+    );
+    // What is wrong, and where: checking variant `broken`, in what it changes.
+    assert_eq!(
+        err.place,
+        [
+            Place::Variant("broken".into()),
+            Place::VariantChange("broken".into())
+        ]
+    );
+    assert_eq!(err.what, "deactivates unknown campaign `Ghost`");
+}
+
+#[test]
+fn a_compile_error_is_typed_with_its_place() {
+    let err = compile(
+        &scenario(with_flow(json!([{ "add_to_list": "Nowhere" }]))),
+        &RunConfig::default(),
+    )
+    .unwrap_err();
+    assert_eq!(err.place, [Place::Campaign("A".into()), Place::FlowStep(1)]);
+    assert!(err.what.starts_with("unknown list `Nowhere`"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("campaign `A`: flow step 1: unknown list `Nowhere`"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -24,6 +24,21 @@ pub struct InjectOption {
     pub needs_person: bool,
 }
 
+impl InjectOption {
+    /// This event at `at_ms`, for `person` (1-based) when it is about a person.
+    pub fn injection(&self, at_ms: u64, person: u32) -> Injection {
+        Injection {
+            at_ms,
+            people: if self.needs_person {
+                PeopleSelector::One(person)
+            } else {
+                PeopleSelector::None
+            },
+            event: self.event.clone(),
+        }
+    }
+}
+
 /// Burst size offered for the response feed.
 const BURST: u32 = 200;
 

@@ -4,27 +4,39 @@
 //! What the browser app needs beyond that lives in topic files, re-exported here: `view`
 //! (one run for the timeline: rows, lanes, violations, outcome, decisions), `inspect` (the
 //! state of people and systems at a moment), `reader` (campaigns and systems in Marketo
-//! words) and `inject` (the outside events a user can add to a run).
+//! words), `inject` (the outside events a user can add to a run), `scheduler` (the user as
+//! the scheduler), `sweep_points` (a sweep's points as the chart draws them) and `explore`
+//! (every ordering of a run, summed up).
 
+mod explore;
 mod inject;
 mod inspect;
 mod reader;
 mod scheduler;
+mod sweep_points;
 mod view;
 mod words;
 
+pub use explore::{explore_summary, ExploreSummary};
 pub use inject::{inject_options, InjectOption};
 pub use inspect::{inspect_at, inspect_model_at, PersonSnapshot, Snapshot, SystemSnapshot};
 pub use reader::{
     campaign_views, campaign_views_for, CampaignView, FlowStepView, SystemView, Views,
 };
 pub use scheduler::{model_scheduler_view, scheduler_view, Decision, SchedulerView};
-pub use view::{lanes, run_model_view, run_view, LaneInfo, LaneKind, RunView, ViolationView};
+pub use sweep_points::{sweep_axis, sweep_points, sweep_series, sweep_values, SweepPoint};
+pub use view::{
+    lanes, run_model_view, run_view, LaneInfo, LaneKind, RowPart, RunView, ViolationView,
+};
 
-use crate::engine::knobs::Knob;
-use crate::engine::scenario::VariantRole;
+// The engine's types and checks the front ends name: through here, `api` is their one door.
+pub use crate::engine::describe::fmt_ms as fmt_time;
+pub use crate::engine::knobs::Knob;
+pub use crate::engine::scenario::{Injection, PeopleSelector, VariantRole};
+pub use crate::engine::{validate, Place, RunConfig, Scenario, ScenarioError};
+
 use crate::engine::trace::EventKind;
-use crate::engine::{compile, Model, RunConfig, Scenario, SeededChooser, Sim, Violation};
+use crate::engine::{compile, Model, SeededChooser, Sim, Violation};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -109,6 +121,12 @@ fn outcome_line(sim: &Sim) -> String {
         n => format!("{n} violations"),
     });
     parts.join("; ")
+}
+
+/// The seed "New seed" picks after `seed`: derived from it (so a test can predict it), and
+/// short enough to read out.
+pub fn next_seed(seed: u64) -> u64 {
+    crate::engine::rng::SplitMix64::new(seed).next_u64() % 1_000_000
 }
 
 /// Many seeds of one scenario and variant.

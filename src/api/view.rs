@@ -123,12 +123,29 @@ pub struct ViolationView {
     pub person: Option<u32>,
     /// Trace event ids that show the violation, the violating event last.
     pub witness: Vec<u32>,
+    /// When the first witness happened (the window that shows the violation starts there).
+    pub first_witness_ms: u64,
+}
+
+/// A trace row's part in the run's violations, as the timeline marks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum RowPart {
+    /// In no violation.
+    #[default]
+    None,
+    /// A witness of a violation, but not the violating event.
+    Witness,
+    /// The last witness of a violation: the event that broke the invariant.
+    Violating,
 }
 
 /// Everything the timeline needs about one run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunView {
     pub rows: Vec<TraceRow>,
+    /// Each row's part in the violations, by row index (violating over witness: a row may
+    /// take part in several violations).
+    pub parts: Vec<RowPart>,
     pub violations: Vec<ViolationView>,
     /// One line naming what went wrong and for whom ("2 alerts to person 3"), or that
     /// everything held ("1 \"New fast-track lead\" alert each").
@@ -166,19 +183,30 @@ pub fn run_model_view(model: &Model, seed: u64, schedule: &[u32]) -> Result<RunV
     let mut chooser = Recorder::new(ReplayThenSeed::new(answers, seed));
     let mut sim = Sim::new(model);
     let out = sim.run(&mut chooser).map_err(|e| e.to_string())?;
+    let rows = rows(model, &sim);
+    let time_of = |id: u32| row_index(&rows, id).map(|i| rows[i].time_ms);
+    let violations: Vec<ViolationView> = out
+        .violations
+        .iter()
+        .map(|v| ViolationView {
+            invariant: v.invariant.clone(),
+            message: v.message.clone(),
+            time_ms: v.time_ms,
+            person: v.person,
+            witness: v.witness.clone(),
+            first_witness_ms: v
+                .witness
+                .iter()
+                .filter_map(|&w| time_of(w))
+                .min()
+                .unwrap_or(v.time_ms)
+                .min(v.time_ms),
+        })
+        .collect();
     Ok(RunView {
-        rows: rows(model, &sim),
-        violations: out
-            .violations
-            .iter()
-            .map(|v| ViolationView {
-                invariant: v.invariant.clone(),
-                message: v.message.clone(),
-                time_ms: v.time_ms,
-                person: v.person,
-                witness: v.witness.clone(),
-            })
-            .collect(),
+        parts: parts(&rows, &violations),
+        rows,
+        violations,
         outcome: outcome(model, &sim),
         trace_hash: format!("{:016x}", out.trace_hash),
         end_time_ms: out.end_time,
@@ -187,6 +215,37 @@ pub fn run_model_view(model: &Model, seed: u64, schedule: &[u32]) -> Result<RunV
         clamped: chooser.inner.clamped,
         decisions: chooser.log,
     })
+}
+
+impl RunView {
+    /// The row of trace event `id`.
+    pub fn row(&self, id: u32) -> Option<&TraceRow> {
+        row_index(&self.rows, id).map(|i| &self.rows[i])
+    }
+}
+
+/// The index of event `id`'s row (an event's id is normally its row's index).
+fn row_index(rows: &[TraceRow], id: u32) -> Option<usize> {
+    Some(id as usize)
+        .filter(|&i| rows.get(i).is_some_and(|r| r.id == id))
+        .or_else(|| rows.iter().position(|r| r.id == id))
+}
+
+/// Each row's part in `violations`: the last witness of a violation is violating, its other
+/// witnesses are witnesses; violating wins over witness.
+fn parts(rows: &[TraceRow], violations: &[ViolationView]) -> Vec<RowPart> {
+    let mut part = vec![RowPart::None; rows.len()];
+    for v in violations {
+        if let Some((last, rest)) = v.witness.split_last() {
+            let roles = rest.iter().map(|&w| (w, RowPart::Witness));
+            for (id, p) in roles.chain([(*last, RowPart::Violating)]) {
+                if let Some(i) = row_index(rows, id) {
+                    part[i] = part[i].max(p);
+                }
+            }
+        }
+    }
+    part
 }
 
 /// The trace of a run as rows.

@@ -3,11 +3,12 @@
 //! wasm leaves the search out; the Explore tab's worker (`static/sweep-worker.js`) fetches this
 //! one the first time "Explore all orderings" is clicked. No UI: it only answers requests.
 
-/// Explores every ordering (see `racelab::sweep_work::serve_explore`); called by the worker.
+/// Answers a worker request (`racelab::work::Request`, as a JavaScript object) with a
+/// `racelab::work::Reply`: explorations, and sweeps like the app's own wasm.
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]
-pub fn racelab_explore(request: &str) -> String {
-    racelab::sweep_work::serve_explore(request)
+pub fn racelab_work(request: wasm_bindgen::JsValue) -> wasm_bindgen::JsValue {
+    racelab::work::js::answer(request, racelab::work::serve_explore)
 }
 
 #[cfg(target_arch = "wasm32")]

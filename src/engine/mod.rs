@@ -23,7 +23,7 @@ pub mod trace;
 pub mod value;
 
 pub use chooser::{Choice, Chooser, Recorder, ReplayThenSeed, ScriptedChooser, SeededChooser};
-pub use compile::{compile, validate, RunConfig};
+pub use compile::{compile, validate, Place, RunConfig, ScenarioError};
 pub use invariants::Violation;
 pub use model::Model;
 pub use scenario::Scenario;

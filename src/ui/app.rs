@@ -7,29 +7,9 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::state::{Action, AppState, SPEEDS};
+use super::state::{Action, App, AppState, SPEEDS};
 use super::{compare, controls, explore, header, library, panels, reader, sweep, timeline, web};
 use crate::spec::Tab;
-
-/// The app's state handle, passed to every component that reads or changes it.
-pub type App = UseReducerHandle<AppState>;
-
-/// Props of components that work on the whole app state. Parts of the page without hooks of
-/// their own are plain functions of the handle (`fn(&App) -> Html`) instead: each component
-/// type costs its own copy of yew's component machinery in the wasm.
-#[derive(Properties, Clone)]
-pub struct AppProps {
-    pub app: App,
-}
-
-/// Never equal: a component given the app state renders again whenever its parent does. A
-/// handle always reads the newest state, so comparing handles cannot tell whether the state
-/// changed, and a skipped render would leave part of the page showing an older state.
-impl PartialEq for AppProps {
-    fn eq(&self, _: &Self) -> bool {
-        false
-    }
-}
 
 /// Where the app starts: the link in the URL, else the autosave, else the library. A link or
 /// autosave that cannot be read gives the library with a message saying why. (Its built-in
@@ -80,35 +60,29 @@ pub fn race_lab() -> Html {
             <div class="run-layout">
                 <aside class="side">
                     { controls::controls(&app) }
-                    <reader::Reader app={app.clone()} />
+                    { reader::reader(&app) }
                 </aside>
                 <section class="stage">
                     { controls::playback(&app) }
                     { timeline::main_timeline(&app) }
                     <div class="panels">
                         { panels::violations(&app) }
-                        <panels::Inspector app={app.clone()} />
+                        { panels::inspector(&app) }
                     </div>
                 </section>
             </div>
         },
         Tab::Compare => compare::compare(&app),
-        Tab::Sweep => html! { <sweep::Sweep app={app.clone()} /> },
+        Tab::Sweep => sweep::sweep(&app),
         Tab::Explore => explore::explore(&app),
     };
-    let page = html! {
-        <>
+    html! {
+        <div class={classes!("app", view.presentation.then_some("presentation"))}>
             { header::header(&app) }
             { notice(&app) }
             <main id="main">{ body }</main>
-        </>
-    };
-    let class = if view.presentation {
-        "app presentation"
-    } else {
-        "app"
-    };
-    super::parts::with_class("div", class, page)
+        </div>
+    }
 }
 
 /// What shows while a built-in scenario is being fetched.
@@ -126,7 +100,7 @@ fn notice(app: &App) -> Html {
     let Some(text) = app.notice.clone() else {
         return html! {};
     };
-    let close = super::parts::send(app, Action::Notice(None));
+    let close = super::parts::send(&app.dispatcher(), Action::Notice(None));
     html! {
         <div class="notice" id="notice" role="alert">
             <span>{ text }</span>

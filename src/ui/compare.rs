@@ -3,9 +3,8 @@
 
 use yew::prelude::*;
 
-use super::app::App;
 use super::controls::{playback, variant_picker};
-use super::state::RunResult;
+use super::state::{App, RunResult};
 use super::timeline::timeline_for;
 
 /// The compare tab.

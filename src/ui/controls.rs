@@ -3,12 +3,10 @@
 
 use yew::prelude::*;
 
-use super::app::App;
-use super::parts::{button, label, on_value, option, para, send};
-use super::state::{Action, SPEEDS};
-use super::{fmt_time, inject};
-use crate::engine::knobs::Knob;
-use crate::engine::scenario::VariantRole;
+use super::inject;
+use super::parts::{button, fmt_time, label, on_value, option, para, send};
+use super::state::{Action, App, SPEEDS};
+use crate::api::{Knob, VariantRole};
 
 /// The set-up column of the Run tab.
 pub fn controls(app: &App) -> Html {
@@ -22,10 +20,10 @@ pub fn controls(app: &App) -> Html {
             <fieldset class="knobs">
                 <legend>{ "Knobs" }</legend>
                 { for knobs }
-                { button("reset-knobs", "", "Default knobs", false, send(app, Action::ResetKnobs)) }
+                { button("reset-knobs", "", "Default knobs", false, send(&app.dispatcher(), Action::ResetKnobs)) }
             </fieldset>
             { seed_field(app) }
-            <inject::Inject app={app.clone()} />
+            { inject::inject(app) }
         </section>
     }
 }
@@ -140,7 +138,7 @@ fn seed_field(app: &App) -> Html {
             { label("seed", "Seed") }
             <input id="seed" class="num" inputmode="numeric" value={app.spec.seed.to_string()}
                 {onchange} />
-            { button("new-seed", "", "New seed", false, send(app, Action::NewSeed)) }
+            { button("new-seed", "", "New seed", false, send(&app.dispatcher(), Action::NewSeed)) }
         </div>
     }
 }
@@ -162,13 +160,13 @@ pub fn playback(app: &App) -> Html {
     let play_label = if app.playing { "Pause" } else { "Play" };
     html! {
         <div class="playback" role="toolbar" aria-label="Playback">
-            { button("rewind", "Back to the start", "Reset", false, send(app, Action::Rewind)) }
-            { button("step-back", "Previous event (←)", "◀ Step", false, send(app, Action::Step(-1))) }
-            <button id="play" onclick={send(app, Action::TogglePlay)} title="Play or pause (space)"
+            { button("rewind", "Back to the start", "Reset", false, send(&app.dispatcher(), Action::Rewind)) }
+            { button("step-back", "Previous event (←)", "◀ Step", false, send(&app.dispatcher(), Action::Step(-1))) }
+            <button id="play" onclick={send(&app.dispatcher(), Action::TogglePlay)} title="Play or pause (space)"
                 aria-pressed={app.playing.to_string()}>
                 { play_label }
             </button>
-            { button("step", "Next event (→)", "Step ▶", false, send(app, Action::Step(1))) }
+            { button("step", "Next event (→)", "Step ▶", false, send(&app.dispatcher(), Action::Step(1))) }
             { label("speed", "Speed") }
             <select id="speed" onchange={speed}>{ for speeds }</select>
             <span class="clock" id="playhead-time" aria-live="polite">

@@ -9,29 +9,26 @@
 //! (component tests), a search runs on the page's thread only if the embedder handed in the
 //! explorer with [`explore_on_main_thread_with`]; the app never does.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::app::{App, AppProps};
-use super::parts::{button, para};
-use super::pool::WorkerWasm;
-use super::state::Action;
-use super::{fmt_time, panels, timeline, web};
-use crate::numbers::fixed;
+use super::parts::{button, fmt_time, para};
+use super::state::{Action, App, Dispatch, RunKey};
+use super::worker::{Worker, WorkerWasm};
+use super::{panels, timeline, web};
+use crate::api::{ExploreSummary, VariantRole};
 use crate::spec::RunSpec;
-use crate::sweep_work::{explore_request, parse_explore_reply, ExploreSummary};
+use crate::work::{explore_request, Reply, Request};
 
 /// Default bounds of an exploration from the app.
 const MAX_DECISIONS: u64 = 400;
 const MAX_STATES: u64 = 1_000_000;
 
-/// Answers an explore request (`crate::sweep_work::serve_explore`).
-pub type ServeExplore = fn(&str) -> String;
+/// Answers an explore request (`crate::work::serve_explore`).
+pub type ServeExplore = fn(&Request) -> Reply;
 
 thread_local! {
     static MAIN_THREAD_EXPLORER: Cell<Option<ServeExplore>> = const { Cell::new(None) };
@@ -47,11 +44,20 @@ pub fn explore_on_main_thread_with(serve: ServeExplore) {
 
 /// The explore tab.
 pub fn explore(app: &App) -> Html {
+    // What an exploration covers: the set-up, without the view, seed and schedule (every
+    // ordering is explored, whatever the seed or a hand-picked schedule would choose).
+    let spec = RunSpec {
+        view: Default::default(),
+        seed: 0,
+        schedule: Vec::new(),
+        ..app.spec.clone()
+    };
+    let violated = app.run.as_ref().is_ok_and(|r| !r.violations.is_empty());
     html! {
         <div class="explore">
             <div class="explore-row">
-                <ExploreAll app={app.clone()} />
-                <Scheduler app={app.clone()} />
+                <ExploreAll {spec} setup={app.setup_key()} dispatch={app.dispatcher()} />
+                <Scheduler run_key={app.run_key()} {violated} dispatch={app.dispatcher()} />
             </div>
             { super::controls::playback(app) }
             { timeline::main_timeline(app) }
@@ -60,37 +66,17 @@ pub fn explore(app: &App) -> Html {
     }
 }
 
-/// A search in progress: its worker (dropping it terminates the worker) and its start time.
+/// A search in progress: its worker (dropping it terminates the worker) and the ticker
+/// that shows the time it has taken.
 struct Running {
-    worker: web_sys::Worker,
-    _listener: Closure<dyn FnMut(web_sys::MessageEvent)>,
-    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    _worker: Worker,
     _ticker: Interval,
 }
 
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.worker.terminate();
-    }
-}
-
-/// What a search result belongs to: scenario, variant, knobs and injections. A result is
-/// only shown while the set-up is still the one it was found for.
-type SetupKey = (
-    Option<String>,
-    String,
-    std::collections::BTreeMap<String, i64>,
-    Vec<crate::engine::scenario::Injection>,
-);
-
-fn setup_key(app: &App) -> SetupKey {
-    (
-        app.loaded.as_ref().map(|l| l.scenario.id.clone()),
-        app.spec.variant.clone(),
-        app.spec.knobs.clone(),
-        app.spec.injections.clone(),
-    )
-}
+/// What a search result belongs to: scenario, variant, knobs and injections
+/// ([`AppState::setup_key`](super::state::AppState::setup_key)). A result is only shown
+/// while the set-up is still the one it was found for.
+type SetupKey = RunKey;
 
 #[derive(Clone, PartialEq, Default)]
 enum Search {
@@ -109,24 +95,34 @@ enum Search {
     Cancelled,
 }
 
+#[derive(Properties, PartialEq)]
+pub struct ExploreAllProps {
+    /// The set-up to explore (its view, seed and schedule play no part).
+    pub spec: RunSpec,
+    /// The same set-up as a key (see [`SetupKey`]).
+    pub setup: RunKey,
+    pub dispatch: Dispatch,
+}
+
 #[function_component(ExploreAll)]
-fn explore_all(props: &AppProps) -> Html {
-    let app = &props.app;
+fn explore_all(props: &ExploreAllProps) -> Html {
+    let dispatch = &props.dispatch;
     let search = use_state(Search::default);
     let running = use_mut_ref(|| None::<Running>);
     {
         let running = running.clone();
         use_effect_with((), move |_| move || drop(running.borrow_mut().take()));
     }
-    let Some(loaded) = &app.loaded else {
+    let Some(scenario) = &*props.setup.scenario else {
         return html! {};
     };
-    let setup = crate::scenarios::explore_setup(&loaded.scenario.id);
+    let setup = crate::scenarios::explore_setup(&scenario.id);
     let start = {
-        let (app, search, running) = (app.clone(), search.clone(), running.clone());
+        let (spec, key) = (props.spec.clone(), props.setup.clone());
+        let (search, running) = (search.clone(), running.clone());
         Callback::from(move |_| {
-            let request = explore_request(&app.spec, MAX_DECISIONS, MAX_STATES);
-            let key = setup_key(&app);
+            let request = explore_request(&spec, MAX_DECISIONS, MAX_STATES);
+            let key = key.clone();
             let started = web::now_ms();
             match start_worker(
                 request.clone(),
@@ -144,7 +140,7 @@ fn explore_all(props: &AppProps) -> Html {
                 }
                 // No workers here: explore on the main thread if an explorer was handed in.
                 Err(e) => search.set(match MAIN_THREAD_EXPLORER.with(Cell::get) {
-                    Some(serve) => finished(&serve(&request), key, started),
+                    Some(serve) => finished(serve(&request), key, started),
                     None => Search::Failed(format!("The explorer could not start: {e}")),
                 }),
             }
@@ -158,10 +154,10 @@ fn explore_all(props: &AppProps) -> Html {
         })
     };
     let small = {
-        let app = app.clone();
+        let dispatch = dispatch.clone();
         Callback::from(move |_| {
             for (k, v) in setup {
-                app.dispatch(Action::Knob(k.to_string(), *v));
+                dispatch.dispatch(Action::Knob(k.to_string(), *v));
             }
         })
     };
@@ -170,17 +166,17 @@ fn explore_all(props: &AppProps) -> Html {
         Search::Running { started, now } => html! {
             <div class="sweep-progress">
                 <progress id="explore-progress" aria-label="Exploring" />
-                <span>{ format!("exploring… {} s", fixed((now - started) / 1000.0, 1)) }</span>
+                <span>{ format!("exploring… {:.1} s", (now - started) / 1000.0) }</span>
             </div>
         },
         Search::Cancelled => html! { <p id="explore-result" class="hint">{ "Cancelled." }</p> },
         Search::Failed(e) => html! { <p id="explore-result" class="error">{ e.clone() }</p> },
-        Search::Done { key, .. } if *key != setup_key(app) => html! {},
+        Search::Done { key, .. } if *key != props.setup => html! {},
         Search::Done {
             summary,
             elapsed_ms,
             key,
-        } => result(app, summary, *elapsed_ms, &key.1),
+        } => result(dispatch, summary, *elapsed_ms, &key.variant),
     };
     let busy = matches!(*search, Search::Running { .. });
     html! {
@@ -189,7 +185,7 @@ fn explore_all(props: &AppProps) -> Html {
             <p class="hint">
                 { format!("Every order of work ready at the same moment, every representative delay \
                    and failure of variant {} with these knobs (up to {MAX_STATES} states). \
-                   Keep the set-up small: a few people.", app.spec.variant) }
+                   Keep the set-up small: a few people.", props.spec.variant) }
             </p>
             if !setup.is_empty() {
                 { button("explore-small", "", "Use the small set-up", false, small) }
@@ -203,13 +199,12 @@ fn explore_all(props: &AppProps) -> Html {
 
 /// Starts a worker on `request`; its answer ends the search.
 fn start_worker(
-    request: String,
+    request: Request,
     key: SetupKey,
     started: f64,
     search: UseStateHandle<Search>,
-    running: Rc<std::cell::RefCell<Option<Running>>>,
+    running: Rc<RefCell<Option<Running>>>,
 ) -> Result<Running, String> {
-    let worker = super::pool::spawn_worker(WorkerWasm::Explorer)?;
     // Ends the search with `outcome`; the closures calling it belong to the worker's
     // Running, so that is let go after the call.
     let end = {
@@ -221,26 +216,10 @@ fn start_worker(
             }
         })
     };
-    let w = worker.clone();
-    let listener = {
-        let end = end.clone();
-        Closure::<dyn FnMut(_)>::new(move |e: web_sys::MessageEvent| {
-            let reply = e.data().as_string().unwrap_or_default();
-            if reply == "ready" {
-                let _ = w.post_message(&format!("explore:{request}").into());
-                return;
-            }
-            end(finished(&reply, key.clone(), started));
-        })
-    };
-    // The worker's script failed or its wasm trapped: no answer will come.
-    let on_error = Closure::<dyn FnMut(_)>::new(move |_: web_sys::Event| {
-        end(Search::Failed(
-            "The search failed: the explorer's worker stopped.".into(),
-        ))
-    });
-    worker.set_onmessage(Some(listener.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let worker = Worker::spawn(WorkerWasm::Explorer, move |sender, reply| match reply {
+        Reply::Ready => sender.send(&request),
+        reply => end(finished(reply, key.clone(), started)),
+    })?;
     let ticker = Interval::new(250, move || {
         if let Search::Running { started, .. } = *search {
             search.set(Search::Running {
@@ -250,30 +229,30 @@ fn start_worker(
         }
     });
     Ok(Running {
-        worker,
-        _listener: listener,
-        _on_error: on_error,
+        _worker: worker,
         _ticker: ticker,
     })
 }
 
-fn finished(reply: &str, key: SetupKey, started: f64) -> Search {
-    match parse_explore_reply(reply) {
-        Ok(summary) => Search::Done {
+/// What a search that got `reply` shows.
+fn finished(reply: Reply, key: SetupKey, started: f64) -> Search {
+    match reply {
+        Reply::Explored(summary) => Search::Done {
             summary,
             elapsed_ms: web::now_ms() - started,
             key,
         },
-        Err(e) => Search::Failed(format!("The search failed: {e}")),
+        Reply::Failed { message } => Search::Failed(format!("The search failed: {message}")),
+        other => Search::Failed(format!("The search failed: unexpected reply {other:?}")),
     }
 }
 
-fn result(app: &App, s: &ExploreSummary, elapsed_ms: f64, variant: &str) -> Html {
+fn result(dispatch: &Dispatch, s: &ExploreSummary, elapsed_ms: f64, variant: &str) -> Html {
     let show = s.shortest.clone().map(|schedule| {
-        let (app, variant) = (app.clone(), variant.to_string());
+        let (dispatch, variant) = (dispatch.clone(), variant.to_string());
         let onclick = Callback::from(move |_| {
-            app.dispatch(Action::Variant(variant.clone()));
-            app.dispatch(Action::SetSchedule(schedule.clone()));
+            dispatch.dispatch(Action::Variant(variant.clone()));
+            dispatch.dispatch(Action::SetSchedule(schedule.clone()));
         });
         button(
             "explore-show",
@@ -291,7 +270,7 @@ fn result(app: &App, s: &ExploreSummary, elapsed_ms: f64, variant: &str) -> Html
     html! {
         <div id="explore-result" data-orderings={s.schedules.to_string()}
             data-violating={s.violating_end_states.to_string()} data-truncated={s.truncated.to_string()}>
-            { para("outcome", format!("{variant}: {} orderings, {} end states of which {} end in violation ({} states, {} s)", s.schedules, s.end_states, s.violating_end_states, s.states, fixed(elapsed_ms / 1000.0, 2))) }
+            { para("outcome", format!("{variant}: {} orderings, {} end states of which {} end in violation ({} states, {:.2} s)", s.schedules, s.end_states, s.violating_end_states, s.states, elapsed_ms / 1000.0)) }
             { para(if s.violating_end_states > 0 { "bad" } else { "good" }, verdict) }
             if s.truncated {
                 { para("error", "The search was cut short by its bounds: make the set-up smaller.") }
@@ -306,37 +285,49 @@ fn result(app: &App, s: &ExploreSummary, elapsed_ms: f64, variant: &str) -> Html
 
 /// "You are the scheduler": the next decision's options as buttons, the decisions taken so
 /// far (fork from any), undo and start over.
+#[derive(Properties, PartialEq)]
+pub struct SchedulerProps {
+    /// The run: its scenario, variant, knobs, injections, seed and the schedule picked so far.
+    pub run_key: RunKey,
+    /// Whether the run violates an invariant.
+    pub violated: bool,
+    pub dispatch: Dispatch,
+}
+
 #[function_component(Scheduler)]
-fn scheduler(props: &AppProps) -> Html {
-    let app = &props.app;
-    let spec: &RunSpec = &app.spec;
-    let scenario = app.scenario_ref();
-    let view = use_memo(app.run_key(), |k| {
+fn scheduler(props: &SchedulerProps) -> Html {
+    let (key, violated) = (&props.run_key, props.violated);
+    let view = use_memo(key.clone(), |k| {
         let s = k.scenario.as_ref().ok_or_else(String::new)?;
         crate::api::scheduler_view(s, &k.config(), k.seed, &k.schedule)
     });
     let set = |schedule: Vec<u32>, at: Option<u64>| {
-        let app = app.clone();
+        let dispatch = props.dispatch.clone();
         Callback::from(move |_| {
-            app.dispatch(Action::SetSchedule(schedule.clone()));
+            dispatch.dispatch(Action::SetSchedule(schedule.clone()));
             if let Some(t) = at {
-                app.dispatch(Action::Seek(t));
+                dispatch.dispatch(Action::Seek(t));
             }
         })
     };
-    let violated = app.run.as_ref().is_ok_and(|r| !r.violations.is_empty());
-    let race = scenario.as_ref().map_or(String::new(), |s| s.race.clone());
-    let challenge = match (violated, spec.variant.as_str()) {
-        (true, "fixed") => "This order breaks the fix? Then the fix has a hole: see the violations below.".to_string(),
-        (true, _) => format!(
+    let scenario = key.scenario.as_ref();
+    let race = scenario.map_or(String::new(), |s| s.race.clone());
+    let variant = &key.variant;
+    // Whether this variant is the scenario's fix for the race.
+    let fix = scenario.is_some_and(|s| {
+        let v = s.variants.iter().find(|v| &v.name == variant);
+        v.is_some_and(|v| v.role == VariantRole::Fix)
+    });
+    let challenge = match (violated, fix) {
+        (true, true) => "This order breaks the fix? Then the fix has a hole: see the violations below.".to_string(),
+        (true, false) => format!(
             "You made the race happen ({race}): see the violations below. Now switch to the fixed variant and try again."
         ),
-        (false, "fixed") => format!(
-            "Challenge: make the fixed variant show the race ({race}). The Explore button checks every order at once."
+        (false, true) => format!(
+            "Challenge: make the {variant} variant show the race ({race}). The Explore button checks every order at once."
         ),
-        (false, _) => format!(
-            "Challenge: pick an order that makes the {} variant show the race ({race}), then try the fixed one.",
-            spec.variant
+        (false, false) => format!(
+            "Challenge: pick an order that makes the {variant} variant show the race ({race}), then try the fixed one."
         ),
     };
     let challenge = if violated {
@@ -367,13 +358,13 @@ fn scheduler(props: &AppProps) -> Html {
             let undo = v
                 .past
                 .last()
-                .map(|d| spec.schedule[..d.call.min(spec.schedule.len())].to_vec());
+                .map(|d| key.schedule[..d.call.min(key.schedule.len())].to_vec());
             html! {
                 <>
                     { next }
                     <div class="row">
                         { button("sched-undo", "", "Undo", undo.is_none(), set(undo.clone().unwrap_or_default(), None)) }
-                        { button("sched-clear", "", "Start over", spec.schedule.is_empty(), set(Vec::new(), None)) }
+                        { button("sched-clear", "", "Start over", key.schedule.is_empty(), set(Vec::new(), None)) }
                     </div>
                     if !v.past.is_empty() {
                         <h3>{ format!("Decisions taken ({})", v.past.len()) }</h3>
@@ -383,7 +374,7 @@ fn scheduler(props: &AppProps) -> Html {
                                     { format!("{}: {}", fmt_time(d.time_ms),
                                         d.chosen.and_then(|c| d.options.get(c)).cloned().unwrap_or_else(|| "(a value from the schedule)".into())) }
                                     <button class="link-button" id={format!("sched-fork-{k}")}
-                                        onclick={set(spec.schedule[..d.call.min(spec.schedule.len())].to_vec(), Some(d.time_ms))}>
+                                        onclick={set(key.schedule[..d.call.min(key.schedule.len())].to_vec(), Some(d.time_ms))}>
                                         { "fork here" }
                                     </button>
                                 </li>

@@ -3,10 +3,10 @@
 
 use yew::prelude::*;
 
-use super::app::{App, AppProps};
 use super::parts::{button, send};
-use super::state::Action;
+use super::state::{Action, App, Dispatch, Loaded};
 use super::web;
+use crate::spec::RunSpec;
 use crate::spec::Tab;
 
 const TABS: [(Tab, &str); 5] = [
@@ -22,7 +22,7 @@ pub fn header(app: &App) -> Html {
     let current = app.spec.view.tab;
     let open = app.loaded.is_some();
     let tabs = TABS.iter().map(|&(tab, label)| {
-        let onclick = send(app, Action::Tab(tab));
+        let onclick = send(&app.dispatcher(), Action::Tab(tab));
         let disabled = tab != Tab::Library && !open;
         html! {
             <button role="tab" id={format!("tab-{}", label.to_ascii_lowercase())}
@@ -36,7 +36,10 @@ pub fn header(app: &App) -> Html {
         .as_ref()
         .map(|l| l.scenario.title.clone())
         .unwrap_or_default();
-    let toggle = send(app, Action::Presentation(!app.spec.view.presentation));
+    let toggle = send(
+        &app.dispatcher(),
+        Action::Presentation(!app.spec.view.presentation),
+    );
     html! {
         <header class="top">
             <span class="brand">{ "Race Lab" }</span>
@@ -47,47 +50,56 @@ pub fn header(app: &App) -> Html {
                     onchange={toggle} />
                 { "Presentation" }
             </label>
-            if open { <Share app={app.clone()} /> }
+            if let Some(loaded) = &app.loaded {
+                <Share spec={app.spec.clone()} loaded={loaded.clone()} dispatch={app.dispatcher()} />
+            }
             { import(app) }
         </header>
     }
 }
 
 /// "Copy link" (shown in a field too), "Export JSON" and "Export SVG".
+#[derive(Properties, PartialEq)]
+pub struct ShareProps {
+    /// The set-up and view a link shares.
+    pub spec: RunSpec,
+    /// The open scenario (exported as it was read).
+    pub loaded: Loaded,
+    pub dispatch: Dispatch,
+}
+
 #[function_component(Share)]
-fn share(props: &AppProps) -> Html {
-    let app = &props.app;
+fn share(props: &ShareProps) -> Html {
+    let dispatch = &props.dispatch;
     let link = use_state(String::new);
     let copy = {
-        let (app, link) = (app.clone(), link.clone());
-        Callback::from(move |_| match crate::codec::encode_checked(&app.spec) {
+        let (spec, dispatch, link) = (props.spec.clone(), dispatch.clone(), link.clone());
+        Callback::from(move |_| match crate::codec::encode_checked(&spec) {
             Ok(code) => {
                 let url = format!("{}#{code}", web::base_url());
                 web::copy_to_clipboard(&url);
                 link.set(url);
             }
-            Err(e) => app.dispatch(Action::Notice(Some(format!(
+            Err(e) => dispatch.dispatch(Action::Notice(Some(format!(
                 "This run cannot be shared as a link: {e}"
             )))),
         })
     };
     let export_json = {
-        let app = app.clone();
+        let l = props.loaded.clone();
         Callback::from(move |_| {
-            if let Some(l) = &app.loaded {
-                web::download(
-                    &format!("{}.json", l.scenario.id),
-                    "application/json",
-                    &l.source,
-                );
-            }
+            web::download(
+                &format!("{}.json", l.scenario.id),
+                "application/json",
+                &l.source,
+            )
         })
     };
     let export_svg = {
-        let app = app.clone();
+        let dispatch = dispatch.clone();
         Callback::from(move |_| match web::outer_html("timeline-svg") {
             Some(svg) => web::download("race-lab-timeline.svg", "image/svg+xml", &svg),
-            None => app.dispatch(Action::Notice(Some(
+            None => dispatch.dispatch(Action::Notice(Some(
                 "Open the Run tab to export its timeline.".into(),
             ))),
         })

@@ -4,34 +4,49 @@
 
 use yew::prelude::*;
 
-use super::app::AppProps;
-use super::fmt_time;
-use super::parts::{button, label, on_value, option, para, send};
-use super::state::Action;
-use crate::engine::scenario::{Injection, PeopleSelector};
+use super::parts::{button, fmt_time, label, on_value, option, para, send};
+use super::state::{Action, App, Dispatch, RunKey};
+use crate::api::PeopleSelector;
+
+/// The inject form of the open set-up.
+pub fn inject(app: &App) -> Html {
+    html! {
+        <Inject setup={app.setup_key()} people={app.run.as_ref().map_or(1, |r| r.people.max(1))}
+            playhead={app.spec.view.playhead_ms} dispatch={app.dispatcher()} />
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct InjectProps {
+    /// The set-up: the events offered depend on its scenario and variant, and it holds the
+    /// injections made so far.
+    pub setup: RunKey,
+    /// People in the run (at least 1).
+    pub people: u32,
+    pub playhead: u64,
+    pub dispatch: Dispatch,
+}
 
 #[function_component(Inject)]
-pub fn inject(props: &AppProps) -> Html {
-    let app = &props.app;
-    // The chosen option's index (u32 like the person: each state type costs its own code).
-    let choice = use_state(|| 0u32);
+fn inject_view(props: &InjectProps) -> Html {
+    let dispatch = &props.dispatch;
+    let choice = use_state(|| 0usize);
     let time_s = use_state(|| None::<String>);
     let person = use_state(|| 1u32);
-    let scenario = app.scenario_ref();
-    let options = use_memo((scenario, app.spec.variant.clone()), |(s, v)| {
+    let deps = (props.setup.scenario.clone(), props.setup.variant.clone());
+    let options = use_memo(deps, |(s, v)| {
         s.as_ref()
             .and_then(|s| crate::api::inject_options(s, v).ok())
             .unwrap_or_default()
     });
-    let people = app.run.as_ref().map_or(1, |r| r.people.max(1));
-    let playhead = app.spec.view.playhead_ms;
+    let (people, playhead) = (props.people, props.playhead);
     let at_text = (*time_s).clone().unwrap_or_else(|| seconds_text(playhead));
 
     let pick = {
         let choice = choice.clone();
         Callback::from(move |e: Event| {
             if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                choice.set(sel.selected_index().max(0) as u32);
+                choice.set(sel.selected_index().max(0) as usize);
             }
         })
     };
@@ -54,42 +69,33 @@ pub fn inject(props: &AppProps) -> Html {
         })
     };
     let add = {
-        let (app, options, choice, person) = (app.clone(), options.clone(), *choice, *person);
+        let (dispatch, options, choice, person) =
+            (dispatch.clone(), options.clone(), *choice, *person);
         let at_text = at_text.clone();
         Callback::from(move |_| {
-            let Some(opt) = options.get(choice as usize) else {
+            let Some(opt) = options.get(choice) else {
                 return;
             };
-            let at_ms = match super::web::parse_f64(at_text.trim()) {
-                Some(s) if s.is_finite() && (0.0..=1e9).contains(&s) => (s * 1000.0).round() as u64,
+            let at_ms = match at_text.trim().parse::<f64>() {
+                Ok(s) if s.is_finite() && (0.0..=1e9).contains(&s) => (s * 1000.0).round() as u64,
                 _ => {
-                    return app.dispatch(Action::Notice(Some(format!(
+                    return dispatch.dispatch(Action::Notice(Some(format!(
                         "Inject at: \u{201c}{at_text}\u{201d} is not a time in seconds (0 to 1,000,000,000)."
                     ))))
                 }
             };
             if opt.needs_person && (person == 0 || person > people) {
-                return app.dispatch(Action::Notice(Some(format!(
+                return dispatch.dispatch(Action::Notice(Some(format!(
                     "Person {person} does not exist: this run has people 1 to {people}."
                 ))));
             }
-            app.dispatch(Action::Inject(Injection {
-                at_ms,
-                people: if opt.needs_person {
-                    PeopleSelector::One(person)
-                } else {
-                    PeopleSelector::None
-                },
-                event: opt.event.clone(),
-            }));
+            dispatch.dispatch(Action::Inject(opt.injection(at_ms, person)));
         })
     };
 
-    let needs_person = options
-        .get(*choice as usize)
-        .is_some_and(|o| o.needs_person);
-    let list = app.spec.injections.iter().enumerate().map(|(i, inj)| {
-        let remove = send(app, Action::RemoveInjection(i));
+    let needs_person = options.get(*choice).is_some_and(|o| o.needs_person);
+    let list = props.setup.injections.iter().enumerate().map(|(i, inj)| {
+        let remove = send(dispatch, Action::RemoveInjection(i));
         let who = match inj.people {
             PeopleSelector::One(p) => format!(", person {p}"),
             _ => String::new(),
@@ -114,7 +120,7 @@ pub fn inject(props: &AppProps) -> Html {
                 <div class="field">
                     { label("inject-event", "Event") }
                     <select id="inject-event" onchange={pick}>
-                        { for options.iter().enumerate().map(|(i, o)| option(None, i == *choice as usize, o.label.clone())) }
+                        { for options.iter().enumerate().map(|(i, o)| option(None, i == *choice, o.label.clone())) }
                     </select>
                 </div>
                 <div class="field row">

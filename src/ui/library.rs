@@ -5,14 +5,13 @@
 
 use yew::prelude::*;
 
-use super::app::App;
-use super::state::Action;
+use super::state::{Action, App};
 
 /// The library tab.
 pub fn library(app: &App) -> Html {
     let current = app.loaded.as_ref().map(|l| l.scenario.id.clone());
     let items = crate::scenarios::cards().map(|c| {
-        let onclick = super::parts::send(app, Action::OpenBuiltin(c.id.to_string()));
+        let onclick = super::parts::send(&app.dispatcher(), Action::OpenBuiltin(c.id.to_string()));
         let race = if c.control {
             "Control: no race".to_string()
         } else {

@@ -9,9 +9,15 @@
 //! - [`header`]: tabs, share / export / import, presentation toggle
 //! - [`library`], [`reader`], [`controls`], [`inject`]: picking and setting up a run
 //! - [`timeline`], [`panels`], [`compare`], [`sweep`], [`explore`]: looking at runs
-//! - [`pool`]: Web Workers for sweeps and explorations
+//! - [`worker`]: one Web Worker answering typed [`crate::work`] requests; [`pool`]: sweep
+//!   workers working through a queue
 //! - [`web`]: the browser APIs used (URL, storage, clipboard, files)
 //! - [`parts`]: small view pieces and handlers shared by many places
+//!
+//! Imports form a tree: [`state`] and [`parts`] at the bottom (no other UI module), the
+//! views above them, [`app`] at the top. The root holds the state; a part of the page without
+//! hooks is a plain function of it, and a component with hooks gets narrow props (the values
+//! it shows, deriving `PartialEq`) so that a change renders again only what depends on it.
 
 pub mod app;
 pub mod compare;
@@ -28,11 +34,7 @@ pub mod state;
 pub mod sweep;
 pub mod timeline;
 pub mod web;
-
-/// A simulated time for people: `4 min 3.2 s`.
-pub fn fmt_time(ms: u64) -> String {
-    crate::engine::describe::fmt_ms(ms)
-}
+pub mod worker;
 
 /// Mounts the app on the document body.
 pub fn start() {

@@ -4,10 +4,11 @@
 
 use yew::prelude::*;
 
-use super::app::{App, AppProps};
-use super::fmt_time;
-use super::parts::{self, label, on_value, option, para, send};
-use super::state::Action;
+use std::rc::Rc;
+
+use super::parts::{self, fmt_time, label, on_value, option, para, send};
+use super::state::{Action, App, Dispatch, RunKey};
+use crate::api::RunView;
 
 /// The violations of the main run.
 pub fn violations(app: &App) -> Html {
@@ -17,17 +18,8 @@ pub fn violations(app: &App) -> Html {
     let items = run.violations.iter().enumerate().map(|(i, v)| {
         let jump = {
             let app = app.clone();
-            let (first, last) = (
-                v.witness
-                    .iter()
-                    .filter_map(|id| run.rows.iter().find(|r| r.id == *id))
-                    .map(|r| r.time_ms)
-                    .min(),
-                v.witness.last().copied(),
-            );
-            let t = v.time_ms;
+            let (from, t, last) = (v.first_witness_ms, v.time_ms, v.witness.last().copied());
             Callback::from(move |_| {
-                let from = first.unwrap_or(t).min(t);
                 let pad = ((t - from) / 5).max(2_000);
                 app.dispatch(Action::Window(from.saturating_sub(pad), t + pad));
                 app.dispatch(Action::SelectEvent(last));
@@ -59,26 +51,46 @@ pub fn violations(app: &App) -> Html {
     }
 }
 
+/// The inspector of the main run (nothing when the run failed).
+pub fn inspector(app: &App) -> Html {
+    let Ok(run) = &app.run else {
+        return html! {};
+    };
+    let v = &app.spec.view;
+    html! {
+        <Inspector run={run.clone()} run_key={app.run_key()} playhead={v.playhead_ms}
+            person={v.person} event={v.event} dispatch={app.dispatcher()} />
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    pub run: Rc<RunView>,
+    /// What the run depends on (the inspector replays it up to the playhead).
+    pub run_key: RunKey,
+    pub playhead: u64,
+    pub person: Option<u32>,
+    /// The selected event.
+    pub event: Option<u32>,
+    pub dispatch: Dispatch,
+}
+
 #[function_component(Inspector)]
-pub fn inspector(props: &AppProps) -> Html {
-    let app = &props.app;
-    let spec = &app.spec;
-    let deps = (app.run_key(), spec.view.playhead_ms, spec.view.person);
+fn inspector_view(props: &InspectorProps) -> Html {
+    let deps = (props.run_key.clone(), props.playhead, props.person);
     let snapshot = use_memo(deps, |(k, t, person)| {
         let s = k.scenario.as_ref().ok_or_else(String::new)?;
         crate::api::inspect_at(s, &k.config(), k.seed, &k.schedule, *t, *person)
     });
-    let Ok(run) = app.run.as_ref() else {
-        return html! {};
-    };
+    let (run, dispatch) = (&props.run, &props.dispatch);
     let pick = {
-        let app = app.clone();
+        let dispatch = dispatch.clone();
         on_value(move |v| {
-            app.dispatch(Action::Person(v.parse().ok()));
+            dispatch.dispatch(Action::Person(v.parse().ok()));
             None
         })
     };
-    let person = spec.view.person;
+    let person = props.person;
     let people = (1..=run.people).map(|p| {
         option(
             Some(p.to_string().into()),
@@ -86,13 +98,12 @@ pub fn inspector(props: &AppProps) -> Html {
             format!("person {p}"),
         )
     });
-    let selected = spec
-        .view
+    let selected = props
         .event
-        .and_then(|id| run.rows.iter().find(|r| r.id == id))
+        .and_then(|id| run.row(id))
         .map(|r| {
             let cause = r.cause.map(|c| {
-                let go = send(app, Action::SelectEvent(Some(c)));
+                let go = send(dispatch, Action::SelectEvent(Some(c)));
                 html! { <button class="link-button" onclick={go}>{ format!("caused by #{c}") }</button> }
             });
             html! {
@@ -125,7 +136,7 @@ pub fn inspector(props: &AppProps) -> Html {
     };
     html! {
         <section class="panel inspector" id="inspector" aria-label="Inspector">
-            <h2>{ format!("At {}", fmt_time(spec.view.playhead_ms)) }</h2>
+            <h2>{ format!("At {}", fmt_time(props.playhead)) }</h2>
             { for selected }
             <div class="field">
                 { label("inspect-person", "Person") }

@@ -1,17 +1,10 @@
-//! Small view pieces many places share: one copy of an element's code serves every site (each
-//! `html!` element is its own code at each place it is written), and one change handler reads
-//! any input or select.
-//!
-//! A class chosen at run time goes through [`with_class`]: `class={..}` in `html!` builds a
-//! yew `Classes` set (an index map), KBs of wasm this app needs for nothing else. Elsewhere
-//! classes are literals.
+//! Small view pieces many places share (buttons, labels, options, paragraphs, SVG text) and
+//! one change handler that reads any input or select.
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
-use yew::virtual_dom::{AttributeOrProperty, Attributes, VTag};
 
-use super::app::App;
-use super::state::Action;
+use super::state::{Action, Dispatch};
 
 /// A change handler for an input or select: `f` gets the field's value; what it returns, if
 /// anything, is written back into an input (to put back a refused value).
@@ -31,9 +24,14 @@ fn field_changed(e: &Event, f: &dyn Fn(String) -> Option<String>) {
 }
 
 /// A handler that dispatches `action` to the app on every event.
-pub fn send<E: 'static>(app: &App, action: Action) -> Callback<E> {
-    let app = app.clone();
-    Callback::from(move |_| app.dispatch(action.clone()))
+pub fn send<E: 'static>(to: &Dispatch, action: Action) -> Callback<E> {
+    let to = to.clone();
+    Callback::from(move |_| to.dispatch(action.clone()))
+}
+
+/// A simulated time for people: `4 min 3.2 s`.
+pub fn fmt_time(ms: u64) -> String {
+    crate::api::fmt_time(ms)
 }
 
 /// A button: `id` and `title` are left out when empty.
@@ -49,29 +47,16 @@ pub fn button(
     html! { <button {id} {title} {disabled} {onclick}>{ text.into() }</button> }
 }
 
-/// Element `tag` of class `class` around `child`.
-pub fn with_class(tag: &'static str, class: &'static str, child: Html) -> Html {
-    let mut el = VTag::new(tag);
-    el.set_attributes(Attributes::Dynamic {
-        keys: &["class"],
-        values: Box::new([Some(AttributeOrProperty::Static(class))]),
-    });
-    el.add_child(child);
-    el.into()
-}
-
 /// A paragraph of text of class `class`.
 pub fn para(class: &'static str, text: impl Into<AttrValue>) -> Html {
-    with_class("p", class, html! { text.into() })
+    html! { <p class={classes!(class)}>{ text.into() }</p> }
 }
 
 /// One `<li>` (of class `class`, if not empty) per item, to go in a list.
 pub fn items(list: &[String], class: &'static str) -> Html {
+    let class = (!class.is_empty()).then_some(class);
     list.iter()
-        .map(|i| match class {
-            "" => html! { <li>{ i.clone() }</li> },
-            _ => with_class("li", class, html! { i.clone() }),
-        })
+        .map(|i| html! { <li class={classes!(class)}>{ i.clone() }</li> })
         .collect()
 }
 

@@ -4,32 +4,34 @@
 
 use yew::prelude::*;
 
-use super::app::AppProps;
 use super::parts::{items, para};
+use super::state::{App, RunKey};
+
+/// The campaigns and lesson of the open scenario.
+pub fn reader(app: &App) -> Html {
+    html! { <Reader setup={app.setup_key()} /> }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ReaderProps {
+    /// The set-up shown: scenario, variant and knobs (the campaigns' text depends on them).
+    pub setup: RunKey,
+}
 
 #[function_component(Reader)]
-pub fn reader(props: &AppProps) -> Html {
-    let app = &props.app;
-    let scenario = app.scenario_ref();
-    let views = use_memo(
-        (
-            scenario.clone(),
-            app.spec.variant.clone(),
-            app.spec.knobs.clone(),
+pub fn reader_view(props: &ReaderProps) -> Html {
+    let views = use_memo(props.setup.clone(), |k| match &*k.scenario {
+        // The campaigns as the variant and knobs make them (injected events aside).
+        Some(s) => crate::api::campaign_views_for(
+            s,
+            &crate::api::RunConfig {
+                injections: Vec::new(),
+                ..k.config()
+            },
         ),
-        |(s, variant, knobs)| match &s.0 {
-            Some(s) => crate::api::campaign_views_for(
-                s,
-                &crate::engine::RunConfig {
-                    variant: Some(variant.clone()),
-                    knobs: knobs.clone(),
-                    ..Default::default()
-                },
-            ),
-            None => Err(String::new()),
-        },
-    );
-    let Some(scenario) = scenario.0 else {
+        None => Err(String::new()),
+    });
+    let Some(scenario) = &*props.setup.scenario else {
         return html! {};
     };
     let body = match views.as_ref() {

@@ -2,18 +2,26 @@
 //! [`AppState`] and dispatch actions. Runs are computed here by asking the engine (through
 //! [`crate::api`]) whenever something that changes the run changes, so components never decide
 //! domain facts.
+//!
+//! The root component holds the state ([`App`]); the parts of the page it draws as plain
+//! functions read it whole, while components get only the values they show (props that
+//! derive `PartialEq`, so a change renders again only what depends on it) and a
+//! [`Dispatch`] to send actions with.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::api::{self, RunView};
-use crate::engine::knobs::Knob;
-use crate::engine::scenario::Injection;
-use crate::engine::RunConfig;
-use crate::engine::Scenario;
+use crate::api::{self, Injection, Knob, RunConfig, RunView, Scenario};
 use crate::spec::{RunSpec, ScenarioSource, Tab};
 use std::collections::BTreeMap;
+
+/// The app's state handle, held by the root component.
+pub type App = UseReducerHandle<AppState>;
+
+/// Sends actions to the app's state. It stays the same for the app's lifetime, so a component
+/// given one renders again only when its other props change.
+pub type Dispatch = UseReducerDispatcher<AppState>;
 
 /// Playback speeds offered, in trace events per second.
 pub const SPEEDS: [u32; 6] = [1, 2, 5, 10, 25, 100];
@@ -26,8 +34,8 @@ pub struct Loaded {
     pub source: Rc<str>,
 }
 
-/// The same parse: comparing two scenarios field by field would cost time on every render and
-/// several KB of wasm, and a scenario opened again is a new parse anyway.
+/// Equal when it is the same parse: a scenario opened again is a new parse anyway, so
+/// comparing the two pointers is enough, and it costs nothing on a render.
 impl PartialEq for Loaded {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.scenario, &other.scenario) && Rc::ptr_eq(&self.source, &other.source)
@@ -55,8 +63,8 @@ impl std::ops::Deref for ScenarioRef {
     }
 }
 
-/// What the main run depends on, as the memo dependency of views that ask the engine about
-/// it again (one type for all of them: each dependency type costs its own comparison code).
+/// What the main run depends on: the memo dependency of views that ask the engine about it
+/// again, and the props of components that draw it.
 #[derive(Clone, PartialEq)]
 pub struct RunKey {
     pub scenario: ScenarioRef,
@@ -184,8 +192,7 @@ impl AppState {
             Action::Import(json) => {
                 let checked =
                     load_scenario(&ScenarioSource::Custom(json.clone())).and_then(|(s, _)| {
-                        crate::engine::validate(&s)
-                            .map_err(|e| format!("This scenario is not valid: {e}"))
+                        api::validate(&s).map_err(|e| format!("This scenario is not valid: {e}"))
                     });
                 if let Err(e) = checked {
                     // A bad file leaves the current work as it is.
@@ -276,9 +283,7 @@ impl AppState {
             }
             Action::NewSeed => {
                 self.fit();
-                let next =
-                    crate::engine::rng::SplitMix64::new(self.spec.seed).next_u64() % 1_000_000;
-                self.spec.seed = next;
+                self.spec.seed = api::next_seed(self.spec.seed);
                 self.rerun();
             }
             Action::Inject(inj) => {
@@ -323,7 +328,7 @@ impl AppState {
             Action::SelectEvent(e) => {
                 self.spec.view.event = e;
                 if let (Some(id), Ok(run)) = (e, &self.run) {
-                    if let Some(row) = run.rows.iter().find(|r| r.id == id) {
+                    if let Some(row) = run.row(id) {
                         self.spec.view.playhead_ms = row.time_ms;
                         if row.person.is_some() {
                             self.spec.view.person = row.person;
@@ -381,7 +386,7 @@ impl AppState {
             Ok(x) => x,
             Err(e) => return self.apply(Action::Fail(e)),
         };
-        if let Err(e) = crate::engine::validate(&scenario) {
+        if let Err(e) = api::validate(&scenario) {
             return self.apply(Action::Fail(format!("This scenario is not valid: {e}")));
         }
         let mut spec = spec;
@@ -423,6 +428,16 @@ impl AppState {
     /// The open scenario, for memo dependencies.
     pub fn scenario_ref(&self) -> ScenarioRef {
         ScenarioRef(self.loaded.as_ref().map(|l| l.scenario.clone()))
+    }
+
+    /// What the set-up depends on, seed and schedule aside (they are left out, as zero and
+    /// empty): the campaigns shown, the events offered, an exploration's result.
+    pub fn setup_key(&self) -> RunKey {
+        RunKey {
+            seed: 0,
+            schedule: Vec::new(),
+            ..self.run_key()
+        }
     }
 
     /// What the main run depends on, for memo dependencies.

@@ -3,51 +3,29 @@
 //! (each chunk stops after [`CHUNK_MS`]), so the page stays responsive, shows progress and can
 //! be cancelled.
 
-use crate::numbers::{fixed, num};
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
-use super::app::{App, AppProps};
 use super::parts::{button, label, on_value, option, svg_text};
 use super::pool::{OnResult, Pool, Unit};
-use super::state::Action;
+use super::state::{Action, App, Dispatch, Loaded};
 use super::web;
-use crate::engine::Scenario;
+use crate::api::{sweep_axis, sweep_points, sweep_series, Scenario, SweepPoint};
 use crate::spec::RunSpec;
-use crate::sweep_work::request;
+use crate::work::{sweep_request, Counts};
 
 /// How long one chunk of sweep work may hold the main thread.
 pub const CHUNK_MS: f64 = 12.0;
 /// Most seeds per point.
 pub const MAX_SEEDS: u64 = 100_000;
 
-/// One point of a sweep: a variant at one knob value (or the plain set-up).
-#[derive(Clone, PartialEq, Debug)]
-pub struct Point {
-    pub variant: String,
-    pub knob_value: Option<i64>,
-    pub runs: u64,
-    pub violating: u64,
-    pub error: Option<String>,
-}
-
-impl Point {
-    pub fn rate(&self) -> f64 {
-        if self.runs == 0 {
-            0.0
-        } else {
-            self.violating as f64 / self.runs as f64
-        }
-    }
-}
-
 /// A sweep in progress or finished.
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct Progress {
-    pub points: Vec<Point>,
+    pub points: Vec<SweepPoint>,
     /// Seeds per point.
     pub seeds: u64,
     pub knob: Option<String>,
@@ -82,7 +60,7 @@ struct Job {
 
 impl Job {
     /// The run configuration of point `p` (its variant and knob value over the set-up's).
-    fn point_spec(&self, p: &Point) -> RunSpec {
+    fn point_spec(&self, p: &SweepPoint) -> RunSpec {
         let mut spec = self.spec.clone();
         spec.variant = p.variant.clone();
         if let (Some(k), Some(v)) = (&self.progress.knob, p.knob_value) {
@@ -102,7 +80,7 @@ impl Job {
                 .progress
                 .points
                 .iter()
-                .position(|p| p.runs < seeds && p.error.is_none())
+                .position(|p| p.wants_more(seeds))
             else {
                 break;
             };
@@ -114,10 +92,7 @@ impl Job {
             let result = crate::api::sweep(&self.scenario, &config, first, n);
             let p = &mut self.progress.points[i];
             match result {
-                Ok(r) => {
-                    p.runs += n;
-                    p.violating += r.violating_runs;
-                }
+                Ok(r) => p.add(n, r.violating_runs),
                 Err(e) => p.error = Some(e),
             }
             batch = (batch * 2).min(256);
@@ -129,11 +104,7 @@ impl Job {
     fn update(&mut self) -> bool {
         let seeds = self.progress.seeds;
         self.progress.elapsed_ms = web::now_ms() - self.started;
-        self.progress.running = self
-            .progress
-            .points
-            .iter()
-            .any(|p| p.runs < seeds && p.error.is_none());
+        self.progress.running = self.progress.points.iter().any(|p| p.wants_more(seeds));
         self.progress.running
     }
 
@@ -147,7 +118,7 @@ impl Job {
                 let n = UNIT_SEEDS.min(seeds - k);
                 out.push(Unit {
                     point: i,
-                    request: request(&spec, spec.seed + k, n),
+                    request: sweep_request(&spec, spec.seed + k, n),
                 });
             }
         }
@@ -190,16 +161,13 @@ fn launch(job: SharedJob, progress: UseStateHandle<Progress>, threads: u32) {
 fn worker_result(
     job: &SharedJob,
     progress: &UseStateHandle<Progress>,
-    point: usize,
-    result: Result<crate::sweep_work::Counts, String>,
+    point: Option<usize>,
+    result: Result<Counts, String>,
 ) {
     let mut slot = job.borrow_mut();
     let Some(j) = slot.as_mut() else { return };
-    match (j.progress.points.get_mut(point), result) {
-        (Some(p), Ok(c)) => {
-            p.runs += c.runs;
-            p.violating += c.violating;
-        }
+    match (point.and_then(|i| j.progress.points.get_mut(i)), result) {
+        (Some(p), Ok(c)) => p.add(c.runs, c.violating),
         (Some(p), Err(e)) => p.error = Some(e),
         (None, Err(e)) => j
             .progress
@@ -218,37 +186,47 @@ fn worker_result(
     }
 }
 
+/// The sweep tab.
+pub fn sweep(app: &App) -> Html {
+    let Some(loaded) = &app.loaded else {
+        return html! {};
+    };
+    html! { <Sweep loaded={loaded.clone()} spec={app.spec.clone()} dispatch={app.dispatcher()} /> }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SweepProps {
+    /// The open scenario.
+    pub loaded: Loaded,
+    /// The set-up a sweep starts from: variant and compared variant, knobs, injections, and
+    /// the first seed.
+    pub spec: RunSpec,
+    pub dispatch: Dispatch,
+}
+
 #[function_component(Sweep)]
-pub fn sweep(props: &AppProps) -> Html {
-    let app = &props.app;
+fn sweep_view(props: &SweepProps) -> Html {
+    let (loaded, spec) = (&props.loaded, &props.spec);
     let progress = use_state(Progress::default);
     let job = use_mut_ref(|| None::<Job>);
     let seeds = use_state(|| 1000u64);
-    let threads = use_state(super::pool::cores);
+    let threads = use_state(super::worker::cores);
     {
         // Leaving the Sweep tab cancels a running sweep (and stops its workers).
         let job = job.clone();
         use_effect_with((), move |_| move || drop(job.borrow_mut().take()));
     }
     let knob = use_state(|| {
-        app.loaded.as_ref().and_then(|l| {
-            l.scenario
-                .knobs
-                .iter()
-                .find(|k| k.main)
-                .map(|k| k.name.clone())
-        })
+        let main = loaded.scenario.knobs.iter().find(|k| k.main);
+        main.map(|k| k.name.clone())
     });
-    let Some(loaded) = &app.loaded else {
-        return html! {};
-    };
-    let variants: Vec<String> = std::iter::once(app.spec.variant.clone())
-        .chain(app.spec.compare.clone())
+    let variants: Vec<String> = std::iter::once(spec.variant.clone())
+        .chain(spec.compare.clone())
         .collect();
 
     let start = {
-        let (app, progress, job, seeds, knob, threads) = (
-            app.clone(),
+        let (spec, progress, job, seeds, knob, threads) = (
+            spec.clone(),
             progress.clone(),
             job.clone(),
             *seeds,
@@ -258,28 +236,7 @@ pub fn sweep(props: &AppProps) -> Html {
         let scenario = loaded.scenario.clone();
         let variants = variants.clone();
         Callback::from(move |_| {
-            let values: Vec<Option<i64>> = match knob
-                .as_ref()
-                .and_then(|k| scenario.knobs.iter().find(|x| &x.name == k))
-            {
-                Some(k) if !k.sweep.is_empty() => k.sweep.iter().map(|v| Some(*v)).collect(),
-                Some(k) => (0..=4)
-                    .map(|i| Some(k.min + (k.max - k.min) * i / 4))
-                    .collect(),
-                None => vec![None],
-            };
-            let points = variants
-                .iter()
-                .flat_map(|v| {
-                    values.iter().map(move |x| Point {
-                        variant: v.clone(),
-                        knob_value: *x,
-                        runs: 0,
-                        violating: 0,
-                        error: None,
-                    })
-                })
-                .collect();
+            let points = sweep_points(&scenario, &variants, knob.as_deref());
             let p = Progress {
                 points,
                 seeds,
@@ -290,7 +247,7 @@ pub fn sweep(props: &AppProps) -> Html {
                 runner: "main thread".into(),
             };
             *job.borrow_mut() = Some(Job {
-                spec: app.spec.clone(),
+                spec: spec.clone(),
                 scenario: scenario.clone(),
                 progress: p.clone(),
                 started: web::now_ms(),
@@ -312,14 +269,14 @@ pub fn sweep(props: &AppProps) -> Html {
         })
     };
     let set_seeds = {
-        let (seeds, app) = (seeds.clone(), app.clone());
+        let (seeds, dispatch) = (seeds.clone(), props.dispatch.clone());
         on_value(move |v| match v.trim().parse::<u64>() {
             Ok(n) if (1..=MAX_SEEDS).contains(&n) => {
                 seeds.set(n);
                 None
             }
             _ => {
-                app.dispatch(Action::Notice(Some(format!(
+                dispatch.dispatch(Action::Notice(Some(format!(
                     "Seeds per point must be a whole number from 1 to {MAX_SEEDS}."
                 ))));
                 Some(seeds.to_string())
@@ -344,13 +301,13 @@ pub fn sweep(props: &AppProps) -> Html {
         let selected = knob.as_deref() == Some(&k.name);
         option(Some(k.name.clone().into()), selected, k.name.clone())
     });
-    let thread_options = (0..=super::pool::cores())
+    let thread_options = (0..=super::worker::cores())
         .map(|n| option(Some(n.to_string().into()), n == *threads, threads_label(n)));
     let p = &*progress;
     html! {
         <section class="sweep" aria-label="Sweep">
             <div class="sweep-form">
-                <p>{ format!("Variants: {} · seeds from {}", variants.join(" and "), app.spec.seed) }</p>
+                <p>{ format!("Variants: {} · seeds from {}", variants.join(" and "), spec.seed) }</p>
                 { label("sweep-seeds", "Seeds per point") }
                 <input id="sweep-seeds" class="num" type="number" min="1" max={MAX_SEEDS.to_string()}
                     value={seeds.to_string()} onchange={set_seeds} />
@@ -369,11 +326,11 @@ pub fn sweep(props: &AppProps) -> Html {
                     <progress id="sweep-progress" max={p.total().to_string()} value={p.done().to_string()}
                         aria-label="Sweep progress" />
                     <span id="sweep-status" data-done={(!p.running && !p.cancelled).to_string()}
-                        data-elapsed-ms={fixed(p.elapsed_ms, 0)}>
+                        data-elapsed-ms={format!("{:.0}", p.elapsed_ms)}>
                         { status(p) }
                     </span>
                 </div>
-                { chart(p, app) }
+                { chart(p, &loaded.scenario) }
                 { table(p) }
             }
         </section>
@@ -423,10 +380,9 @@ fn status(p: &Progress) -> String {
         "done"
     };
     format!(
-        "{state}: {runs} of {} runs in {} s ({} runs/s) on {}",
+        "{state}: {runs} of {} runs in {:.2} s ({rate:.0} runs/s) on {}",
         p.total(),
-        fixed(p.elapsed_ms / 1000.0, 2),
-        fixed(rate, 0),
+        p.elapsed_ms / 1000.0,
         p.runner
     )
 }
@@ -446,7 +402,7 @@ fn table(p: &Progress) -> Html {
                         if p.knob.is_some() { <td>{ pt.knob_value.map_or(String::new(), |v| v.to_string()) }</td> }
                         <td>{ pt.runs }</td>
                         <td>{ pt.violating }</td>
-                        <td>{ pt.error.clone().unwrap_or_else(|| format!("{}%", fixed(pt.rate() * 100.0, 1))) }</td>
+                        <td>{ pt.error.clone().unwrap_or_else(|| format!("{:.1}%", pt.rate() * 100.0)) }</td>
                     </tr>
                 }) }
             </tbody>
@@ -458,15 +414,9 @@ const SERIES: [&str; 2] = ["#b42318", "#067647"];
 
 /// Violation rate per point: one line per variant over the knob's values (a single point per
 /// variant when no knob is swept).
-fn chart(p: &Progress, app: &App) -> Html {
+fn chart(p: &Progress, scenario: &Scenario) -> Html {
     let (w, h, left, bottom) = (640.0, 260.0, 48.0, 36.0);
-    // The knob values swept, each once, in order (few: insertion keeps them sorted).
-    let mut xs: Vec<Option<i64>> = Vec::new();
-    for pt in &p.points {
-        if let Err(i) = xs.binary_search(&pt.knob_value) {
-            xs.insert(i, pt.knob_value);
-        }
-    }
+    let xs = sweep_axis(&p.points);
     let n = xs.len().max(1);
     let x_of = |x: Option<i64>| {
         let i = xs.iter().position(|v| *v == x).unwrap_or(0);
@@ -477,31 +427,30 @@ fn chart(p: &Progress, app: &App) -> Html {
         }
     };
     let y_of = |rate: f64| 10.0 + (h - bottom - 10.0) * (1.0 - rate);
-    let mut variants: Vec<&str> = p.points.iter().map(|pt| pt.variant.as_str()).collect();
-    variants.dedup();
+    let variants = sweep_series(&p.points);
     let unit = p
         .knob
         .as_ref()
-        .and_then(|k| app.knob(k))
+        .and_then(|k| scenario.knobs.iter().find(|x| &x.name == k))
         .map_or("", |k| k.unit.label());
     let series = variants.iter().enumerate().map(|(si, v)| {
         let colour = SERIES[si % SERIES.len()];
-        let pts: Vec<(f64, f64, &Point)> = p
+        let pts: Vec<(f64, f64, &SweepPoint)> = p
             .points
             .iter()
             .filter(|pt| pt.variant == *v && pt.runs > 0)
             .map(|pt| (x_of(pt.knob_value), y_of(pt.rate()), pt))
             .collect();
-        let line: Vec<String> = pts.iter().map(|(x, y, _)| format!("{},{}", fixed(*x, 1), fixed(*y, 1))).collect();
+        let line: Vec<String> = pts.iter().map(|(x, y, _)| format!("{x:.1},{y:.1}")).collect();
         html! {
             <g>
                 <polyline points={line.join(" ")} fill="none" stroke={colour} stroke-width="2" />
                 { for pts.iter().map(|(x, y, pt)| html! {
-                    <circle cx={fixed(*x, 1)} cy={fixed(*y, 1)} r="4" fill={colour}>
-                        <title>{ format!("{}: {}% of {} runs", pt.variant, fixed(pt.rate() * 100.0, 1), pt.runs) }</title>
+                    <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="4" fill={colour}>
+                        <title>{ format!("{}: {:.1}% of {} runs", pt.variant, pt.rate() * 100.0, pt.runs) }</title>
                     </circle>
                 }) }
-                { svg_text(num(w - 150.0), num(20.0 + 16.0 * si as f64), "12", "start", colour, format!("● {v}")) }
+                { svg_text(format!("{}", w - 150.0), format!("{}", 20.0 + 16.0 * si as f64), "12", "start", colour, format!("● {v}")) }
             </g>
         }
     });
@@ -509,16 +458,16 @@ fn chart(p: &Progress, app: &App) -> Html {
         let y = y_of(r);
         html! {
             <g>
-                <line x1={num(left)} x2={num(w)} y1={fixed(y, 1)} y2={fixed(y, 1)} stroke="#dde2ea" />
-                { svg_text(num(left - 6.0), fixed(y + 4.0, 1), "11", "end", "#5b6478", format!("{}%", fixed(r * 100.0, 0))) }
+                <line x1={left.to_string()} x2={w.to_string()} y1={format!("{y:.1}")} y2={format!("{y:.1}")} stroke="#dde2ea" />
+                { svg_text((left - 6.0).to_string(), format!("{:.1}", y + 4.0), "11", "end", "#5b6478", format!("{:.0}%", r * 100.0)) }
             </g>
         }
     });
     let labels = xs.iter().map(|x| {
         let text = x.map_or("all seeds".to_string(), |v| format!("{v} {unit}"));
         svg_text(
-            fixed(x_of(*x), 1),
-            num(h - bottom + 16.0),
+            format!("{:.1}", x_of(*x)),
+            (h - bottom + 16.0).to_string(),
             "11",
             "middle",
             "#5b6478",
@@ -531,7 +480,7 @@ fn chart(p: &Progress, app: &App) -> Html {
     };
     html! {
         <svg id="sweep-chart" class="chart" xmlns="http://www.w3.org/2000/svg"
-            viewBox={format!("0 0 {} {}", num(w), num(h))} role="img" aria-label={title.clone()}
+            viewBox={format!("0 0 {w} {h}")} role="img" aria-label={title.clone()}
             font-family="system-ui, sans-serif">
             <title>{ title }</title>
             { for grid }

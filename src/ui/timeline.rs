@@ -4,15 +4,13 @@
 //! triangles, their other witnesses red rings. Colours are SVG attributes (not CSS) so an
 //! exported SVG looks the same.
 
-use crate::numbers::{fixed, num};
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::fmt_time;
-use super::parts::{button, svg_text};
-use super::state::Action;
-use crate::api::RunView;
+use super::parts::{button, fmt_time, svg_text};
+use super::state::{Action, App, Dispatch};
+use crate::api::{RowPart, RunView};
 
 /// The SVG's coordinate width; it scales to the page.
 const WIDTH: f64 = 1000.0;
@@ -20,11 +18,8 @@ const WIDTH: f64 = 1000.0;
 const LABELS: f64 = 170.0;
 const AXIS: f64 = 26.0;
 const LANE: f64 = 26.0;
-/// A row's part in a violation (see `part` in [`timeline`]).
-const WITNESS: u8 = 1;
-const VIOLATING: u8 = 2;
 
-#[derive(Properties, Clone)]
+#[derive(Properties, Clone, PartialEq)]
 pub struct TimelineProps {
     pub run: Rc<RunView>,
     /// The SVG element's id (exported by "Export SVG").
@@ -33,21 +28,8 @@ pub struct TimelineProps {
     /// The visible window `[start, end)`, already resolved (end > start).
     pub window: (u64, u64),
     pub selected: Option<u32>,
-    pub on_seek: Callback<u64>,
-    pub on_select: Callback<Option<u32>>,
-    pub on_window: Callback<(u64, u64)>,
-}
-
-/// Equal when drawing the same run (the same `Rc`, never compared row by row: a new run is a
-/// new `Rc`) the same way.
-impl PartialEq for TimelineProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.run, &o.run)
-            && (&self.id, self.playhead, self.window, self.selected)
-                == (&o.id, o.playhead, o.window, o.selected)
-            && (&self.on_seek, &self.on_select, &self.on_window)
-                == (&o.on_seek, &o.on_select, &o.on_window)
-    }
+    /// Where seeking, selecting and zooming go (as [`Action`]s).
+    pub dispatch: Dispatch,
 }
 
 /// The visible window of `view`, or the whole run when it is unset.
@@ -60,7 +42,7 @@ pub fn resolve_window(start: u64, end: u64, run_end: u64) -> (u64, u64) {
 }
 
 /// The timeline of the app's main run, with its zoom and pan buttons.
-pub fn main_timeline(app: &super::app::App) -> Html {
+pub fn main_timeline(app: &App) -> Html {
     match app.run.as_ref() {
         Ok(run) => timeline_for(app, run.clone(), "timeline-svg"),
         Err(e) => html! {
@@ -72,24 +54,12 @@ pub fn main_timeline(app: &super::app::App) -> Html {
 }
 
 /// A [`Timeline`] wired to the app's playhead, selection and window.
-pub fn timeline_for(app: &super::app::App, run: Rc<RunView>, id: &'static str) -> Html {
+pub fn timeline_for(app: &App, run: Rc<RunView>, id: &'static str) -> Html {
     let v = &app.spec.view;
     let window = resolve_window(v.window_start_ms, v.window_end_ms, app.end_time());
-    let on_seek = {
-        let app = app.clone();
-        Callback::from(move |t| app.dispatch(Action::Seek(t)))
-    };
-    let on_select = {
-        let app = app.clone();
-        Callback::from(move |e| app.dispatch(Action::SelectEvent(e)))
-    };
-    let on_window = {
-        let app = app.clone();
-        Callback::from(move |(a, b)| app.dispatch(Action::Window(a, b)))
-    };
     html! {
         <Timeline {run} id={id} playhead={v.playhead_ms} {window} selected={v.event}
-            {on_seek} {on_select} {on_window} />
+            dispatch={app.dispatcher()} />
     }
 }
 
@@ -119,6 +89,10 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let drag = use_state(|| None::<Drag>);
     let svg_ref = use_node_ref();
     let run = &props.run;
+    let to = props.dispatch.to_callback();
+    let on_seek = to.reform(Action::Seek);
+    let on_select = to.reform(Action::SelectEvent);
+    let on_window = to.reform(|(a, b)| Action::Window(a, b));
     let g = Geometry {
         start: props.window.0,
         end: props.window.1.max(props.window.0 + 1),
@@ -128,36 +102,12 @@ pub fn timeline(props: &TimelineProps) -> Html {
         let i = run.lanes.iter().position(|l| l.name == name).unwrap_or(0);
         AXIS + LANE * i as f64 + LANE / 2.0
     };
-    // The row of event `id` (an event's id is normally its row's index).
-    let row_of = |id: u32| {
-        Some(id as usize)
-            .filter(|&i| run.rows.get(i).is_some_and(|r| r.id == id))
-            .or_else(|| run.rows.iter().position(|r| r.id == id))
-    };
     // Where event `id` is drawn, if it is inside the window.
     let pos = |id: u32| {
-        row_of(id)
-            .map(|i| &run.rows[i])
+        run.row(id)
             .filter(|r| g.visible(r.time_ms))
             .map(|r| (g.x(r.time_ms), lane_y(&r.lane)))
     };
-
-    // Each row's part in the violations, by row index: VIOLATING (the last witness of a
-    // violation) over WITNESS (another witness) over none (a run may have many of both).
-    let mut part = vec![0u8; run.rows.len()];
-    for v in &run.violations {
-        if let Some((last, rest)) = v.witness.split_last() {
-            for (id, p) in rest
-                .iter()
-                .map(|&w| (w, WITNESS))
-                .chain([(*last, VIOLATING)])
-            {
-                if let Some(i) = row_of(id) {
-                    part[i] = part[i].max(p);
-                }
-            }
-        }
-    }
 
     let to_svg_x = {
         let svg_ref = svg_ref.clone();
@@ -172,7 +122,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
         }
     };
     let onmousedown = {
-        let (drag, to_svg_x, on_seek) = (drag.clone(), to_svg_x.clone(), props.on_seek.clone());
+        let (drag, to_svg_x, on_seek) = (drag.clone(), to_svg_x.clone(), on_seek.clone());
         let (y_axis, window) = (AXIS, props.window);
         let gt = move |x| {
             Geometry {
@@ -194,8 +144,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     };
     let onmousemove = {
         let (drag, to_svg_x) = (drag.clone(), to_svg_x.clone());
-        let (on_seek, on_window, window) =
-            (props.on_seek.clone(), props.on_window.clone(), props.window);
+        let (on_seek, on_window, window) = (on_seek.clone(), on_window.clone(), props.window);
         Callback::from(move |e: MouseEvent| {
             if e.buttons() == 0 {
                 return;
@@ -225,13 +174,13 @@ pub fn timeline(props: &TimelineProps) -> Html {
         Callback::from(move |_: MouseEvent| drag.set(None))
     };
 
-    let rows = run.rows.iter().zip(part);
+    let rows = run.rows.iter().zip(run.parts.iter().copied());
     let marks = rows.filter(|(r, _)| g.visible(r.time_ms)).map(|(r, part)| {
         let (x, y) = (g.x(r.time_ms), lane_y(&r.lane));
         let future = r.time_ms > props.playhead;
         let opacity = if future { "0.25" } else { "1" };
         let select = {
-            let (on_select, id) = (props.on_select.clone(), r.id);
+            let (on_select, id) = (on_select.clone(), r.id);
             Callback::from(move |e: MouseEvent| {
                 e.stop_propagation();
                 on_select.emit(Some(id));
@@ -247,21 +196,21 @@ pub fn timeline(props: &TimelineProps) -> Html {
         };
         let selected = props.selected == Some(r.id);
         let outline = if selected { "#1d2330" } else { "none" };
-        let shape = if part == VIOLATING {
+        let shape = if part == RowPart::Violating {
             html! {
-                <path d={format!("M{} {} l6 10 h-12 z", fixed(x, 1), fixed(y - 6.0, 1))} fill="#b42318"
+                <path d={format!("M{x:.1} {:.1} l6 10 h-12 z", y - 6.0)} fill="#b42318"
                     stroke={outline} stroke-width="2"
                     class="mark violation" data-event={r.id.to_string()} />
             }
-        } else if part == WITNESS {
+        } else if part == RowPart::Witness {
             html! {
-                <circle cx={fixed(x, 1)} cy={fixed(y, 1)} r="5" fill="#fff"
+                <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="5" fill="#fff"
                     stroke="#b42318" stroke-width="2.5" class="mark witness"
                     data-event={r.id.to_string()} />
             }
         } else {
             html! {
-                <circle cx={fixed(x, 1)} cy={fixed(y, 1)}
+                <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")}
                     r={if selected { "6" } else { "4" }} fill={lane_colour(&r.lane)}
                     stroke={outline} stroke-width="2" class="mark" data-event={r.id.to_string()} />
             }
@@ -276,17 +225,17 @@ pub fn timeline(props: &TimelineProps) -> Html {
 
     let focus = (*hover).or(props.selected);
     let arrow = focus.and_then(|id| {
-        let row = run.rows.iter().find(|r| r.id == id)?;
+        let row = run.row(id)?;
         let (x2, y2) = pos(id)?;
         let (x1, y1) = pos(row.cause?)?;
         Some(html! {
-            <line x1={fixed(x1, 1)} y1={fixed(y1, 1)} x2={fixed(x2, 1)}
-                y2={fixed(y2, 1)} stroke="#1d2330" stroke-width="1.5"
+            <line x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")}
+                y2={format!("{y2:.1}")} stroke="#1d2330" stroke-width="1.5"
                 marker-end="url(#arrowhead)" class="cause-arrow" />
         })
     });
     let tip = (*hover).and_then(|id| {
-        let row = run.rows.iter().find(|r| r.id == id)?;
+        let row = run.row(id)?;
         let (x, y) = pos(id)?;
         Some(tooltip(x, y, height, row))
     });
@@ -294,9 +243,9 @@ pub fn timeline(props: &TimelineProps) -> Html {
         let y = AXIS + LANE * i as f64;
         html! {
             <g>
-                <rect x="0" y={num(y)} width={num(WIDTH)} height={num(LANE)}
+                <rect x="0" y={y.to_string()} width={WIDTH.to_string()} height={LANE.to_string()}
                     fill={if i % 2 == 0 { "#f6f7f9" } else { "#ffffff" }} />
-                { svg_text("6".into(), fixed(y + LANE / 2.0 + 4.0, 1), "11", "start", "#1d2330", short(&l.name, 26)) }
+                { svg_text("6".into(), format!("{:.1}", y + LANE / 2.0 + 4.0), "11", "start", "#1d2330", short(&l.name, 26)) }
             </g>
         }
     });
@@ -304,9 +253,9 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let px = g.x(ph);
     html! {
         <div class="timeline">
-            { zoom_bar(props.window, props.playhead, run.end_time_ms, &props.on_window) }
+            { zoom_bar(props.window, props.playhead, run.end_time_ms, &on_window) }
             <svg id={props.id.clone()} ref={svg_ref} xmlns="http://www.w3.org/2000/svg"
-                viewBox={format!("0 0 {} {}", num(WIDTH), fixed(height, 0))} role="img"
+                viewBox={format!("0 0 {WIDTH} {height:.0}")} role="img"
                 aria-label="Timeline of the run: one lane per campaign and system"
                 font-family="system-ui, sans-serif"
                 {onmousedown} {onmousemove} onmouseup={end_drag.clone()} onmouseleave={end_drag}>
@@ -319,9 +268,9 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 { for marks }
                 { for arrow }
                 <g class="playhead">
-                    <line x1={fixed(px, 1)} x2={fixed(px, 1)} y1="0"
-                        y2={fixed(height, 0)} stroke="#2f5cd6" stroke-width="2" />
-                    <path d={format!("M{} 0 h12 l-6 8 z", fixed(px - 6.0, 1))} fill="#2f5cd6" />
+                    <line x1={format!("{px:.1}")} x2={format!("{px:.1}")} y1="0"
+                        y2={format!("{height:.0}")} stroke="#2f5cd6" stroke-width="2" />
+                    <path d={format!("M{:.1} 0 h12 l-6 8 z", px - 6.0)} fill="#2f5cd6" />
                 </g>
                 { for tip }
             </svg>
@@ -346,16 +295,16 @@ fn axis(g: &Geometry, height: f64) -> Html {
             let x = g.x(t);
             html! {
                 <g>
-                    <line x1={fixed(x, 1)} x2={fixed(x, 1)} y1={num(AXIS)}
-                        y2={fixed(height, 0)} stroke="#dde2ea" />
-                    { svg_text(fixed(x, 1), "16".into(), "10", "middle", "#5b6478", tick_label(t, step)) }
+                    <line x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1={AXIS.to_string()}
+                        y2={format!("{height:.0}")} stroke="#dde2ea" />
+                    { svg_text(format!("{x:.1}"), "16".into(), "10", "middle", "#5b6478", tick_label(t, step)) }
                 </g>
             }
         });
     html! {
         <g class="axis">
-            <rect x={num(LABELS)} y="0" width={num(WIDTH - LABELS)}
-                height={num(AXIS)} fill="#eef1f6" />
+            <rect x={LABELS.to_string()} y="0" width={(WIDTH - LABELS).to_string()}
+                height={AXIS.to_string()} fill="#eef1f6" />
             { for ticks }
         </g>
     }
@@ -414,10 +363,10 @@ fn tooltip(x: f64, y: f64, height: f64, row: &crate::api::TraceRow) -> Html {
     let by = (y - h / 2.0).clamp(0.0, (height - h).max(0.0));
     html! {
         <g class="tooltip" pointer-events="none">
-            <rect x={fixed(bx, 1)} y={fixed(by, 1)} width={num(w)}
-                height={fixed(h, 0)} rx="4" fill="#1d2330" opacity="0.94" />
+            <rect x={format!("{bx:.1}")} y={format!("{by:.1}")} width={w.to_string()}
+                height={format!("{h:.0}")} rx="4" fill="#1d2330" opacity="0.94" />
             { for lines.into_iter().enumerate().map(|(i, l)| {
-                svg_text(fixed(bx + 8.0, 1), fixed(by + 16.0 + 14.0 * i as f64, 1), "11", "start", "#ffffff", l)
+                svg_text(format!("{:.1}", bx + 8.0), format!("{:.1}", by + 16.0 + 14.0 * i as f64), "11", "start", "#ffffff", l)
             }) }
         </g>
     }

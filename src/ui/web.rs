@@ -163,56 +163,6 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    /// JavaScript's `Number(text)`: the nearest `f64` to a decimal text, like Rust's parser.
-    #[wasm_bindgen(js_name = Number)]
-    fn js_number(text: &str) -> f64;
-}
-
-/// `text.parse::<f64>().ok()`, exactly (the same texts accepted, the same values), using the
-/// browser's number parser instead of compiling Rust's into the app (15 KB less gzipped wasm).
-pub fn parse_f64(text: &str) -> Option<f64> {
-    let b = text.as_bytes();
-    let signed = matches!(b.first(), Some(b'+' | b'-'));
-    let word = &text[signed as usize..];
-    let sign = if b.first() == Some(&b'-') { -1.0 } else { 1.0 };
-    if word.eq_ignore_ascii_case("inf") || word.eq_ignore_ascii_case("infinity") {
-        return Some(sign * f64::INFINITY);
-    }
-    if word.eq_ignore_ascii_case("nan") {
-        return Some(f64::NAN);
-    }
-    // The decimal forms Rust accepts (and JavaScript reads the same way): digits with an
-    // optional point and fraction (at least one digit in all), then an optional exponent.
-    let mut i = signed as usize;
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while b.get(*i).is_some_and(u8::is_ascii_digit) {
-            *i += 1;
-        }
-        *i - start
-    };
-    let mut mantissa = digits(&mut i);
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        mantissa += digits(&mut i);
-    }
-    if mantissa == 0 {
-        return None;
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return None;
-        }
-    }
-    (i == b.len()).then(|| js_number(text))
-}
-
 /// The outer markup of the element with `id` (the timeline SVG, for export).
 pub fn outer_html(id: &str) -> Option<String> {
     Some(window()?.document()?.get_element_by_id(id)?.outer_html())

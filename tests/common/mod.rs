@@ -55,7 +55,7 @@ pub fn compile_error(j: Json) -> String {
     let s = scenario(j);
     match compile(&s, &RunConfig::default()) {
         Ok(_) => panic!("expected a compile error"),
-        Err(e) => e,
+        Err(e) => e.to_string(),
     }
 }
 

@@ -210,15 +210,18 @@ try {
   for (const variant of ["naive", "fixed"]) {
     const link = execFileSync("target/release/racelab",
       ["link", "list-queue", "--variant", variant, "--set", "people=10000"]).toString().trim();
-    const [reply, ms] = await page.evaluate(async (code) => {
+    const answer = await page.evaluate(async (code) => {
       const mod = await import(document.querySelector("script[data-js]").dataset.js);
-      mod.racelab_sweep(`0 1 ${code}`); // warm-up
+      const sweep = (first_seed, runs) => mod.racelab_work({ kind: "sweep", first_seed, runs, code });
+      sweep(0, 1); // warm-up
       const t0 = performance.now();
-      const reply = mod.racelab_sweep(`1 3 ${code}`);
-      return [reply, performance.now() - t0];
+      const reply = sweep(1, 3);
+      // 64-bit counts arrive as BigInt: plain numbers for the check and its message.
+      return [reply.kind, Number(reply.runs), Number(reply.events), reply.message, performance.now() - t0];
     }, link.split("#")[1]);
-    const events = Number(reply.split(" ")[3]);
-    check(reply.startsWith("ok 3 ") && events > 0, `the bench run answers (${reply})`);
+    const [kind, runs, events, message, ms] = answer;
+    check(kind === "swept" && runs === 3 && events > 0,
+      `the bench run answers (${kind} ${runs} runs, ${events} events${message ? ": " + message : ""})`);
     figures[`browser_events_per_s_list_queue_${variant}_10000_people`] = Math.round(events / (ms / 1000));
   }
 

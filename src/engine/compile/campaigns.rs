@@ -1,6 +1,7 @@
 //! Programs and smart campaigns: schedules, triggers, filters, flow steps with their queue
 //! priority, and the check that Execute Campaign forms no loop.
 
+use super::error::{Place, ScenarioError, Within};
 use super::{index_names, unknown, Compiler};
 use crate::engine::knobs::ParamUse;
 use crate::engine::logic::Logic;
@@ -11,16 +12,16 @@ use crate::engine::model::{
 use crate::engine::scenario::{self, Action, Campaign, Filter, Trigger};
 
 impl Compiler<'_> {
-    pub(super) fn programs(&self) -> Result<Vec<Program>, String> {
+    pub(super) fn programs(&self) -> Result<Vec<Program>, ScenarioError> {
         self.s
             .programs
             .iter()
             .map(|p| {
                 if p.statuses.is_empty() {
-                    return Err(format!("program `{}` has no statuses", p.name));
+                    return Err(format!("program `{}` has no statuses", p.name).into());
                 }
                 index_names("status", p.statuses.iter().map(|s| s.name.as_str()))
-                    .map_err(|e| format!("program `{}`: {e}", p.name))?;
+                    .within(Place::Program(p.name.clone()))?;
                 Ok(Program {
                     name: p.name.clone(),
                     statuses: p
@@ -33,7 +34,7 @@ impl Compiler<'_> {
             .collect()
     }
 
-    pub(super) fn campaign(&mut self, c: &Campaign) -> Result<CampaignModel, String> {
+    pub(super) fn campaign(&mut self, c: &Campaign) -> Result<CampaignModel, ScenarioError> {
         let schedule = match &c.schedule {
             Some(sch) => {
                 if !c.smart_list.triggers.is_empty() {
@@ -44,7 +45,9 @@ impl Compiler<'_> {
                     Some(e) => {
                         let e = self.duration(e)?;
                         if e < limits::MIN_RECURRENCE_MS {
-                            return Err(format!("recurs every {e} ms: the minimum is one minute"));
+                            return Err(
+                                format!("recurs every {e} ms: the minimum is one minute").into()
+                            );
                         }
                         Some(e)
                     }
@@ -55,11 +58,8 @@ impl Compiler<'_> {
             None => None,
         };
         if c.flow.len() > limits::MAX_FLOW_STEPS {
-            return Err(format!(
-                "{} flow steps: at most {}",
-                c.flow.len(),
-                limits::MAX_FLOW_STEPS
-            ));
+            let n = c.flow.len();
+            return Err(format!("{n} flow steps: at most {}", limits::MAX_FLOW_STEPS).into());
         }
         let triggers = c
             .smart_list
@@ -86,13 +86,11 @@ impl Compiler<'_> {
             .iter()
             .enumerate()
             .map(|(i, a)| {
-                let action = self
-                    .action(a)
-                    .map_err(|e| format!("flow step {}: {e}", i + 1))?;
+                let action = self.action(a).within(Place::FlowStep(i + 1))?;
                 let priority = self.priority(&action, queue);
                 Ok(StepModel { action, priority })
             })
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect::<Result<Vec<_>, ScenarioError>>()?;
         Ok(CampaignModel {
             name: c.name.clone(),
             active: c.active,
@@ -158,14 +156,14 @@ impl Compiler<'_> {
         })
     }
 
-    pub(super) fn filters(&mut self, fs: &[Filter]) -> Result<Vec<FilterModel>, String> {
+    pub(super) fn filters(&mut self, fs: &[Filter]) -> Result<Vec<FilterModel>, ScenarioError> {
         fs.iter()
             .enumerate()
-            .map(|(i, f)| self.filter(f).map_err(|e| format!("filter {}: {e}", i + 1)))
+            .map(|(i, f)| self.filter(f).within(Place::Filter(i + 1)))
             .collect()
     }
 
-    fn filter(&mut self, f: &Filter) -> Result<FilterModel, String> {
+    fn filter(&mut self, f: &Filter) -> Result<FilterModel, ScenarioError> {
         Ok(match f {
             Filter::Field { field, test } => {
                 let id = self.field(field)?;
@@ -188,7 +186,7 @@ impl Compiler<'_> {
         })
     }
 
-    pub(super) fn action(&mut self, a: &Action) -> Result<ActionModel, String> {
+    pub(super) fn action(&mut self, a: &Action) -> Result<ActionModel, ScenarioError> {
         use ActionModel as M;
         Ok(match a {
             Action::ChangeDataValue { field, value } => {
@@ -230,9 +228,7 @@ impl Compiler<'_> {
                 }
                 let mut out = Vec::new();
                 for (i, b) in branches.iter().enumerate() {
-                    let fs = self
-                        .filters(&b.when)
-                        .map_err(|e| format!("choice {}: {e}", i + 1))?;
+                    let fs = self.filters(&b.when).within(Place::Choice(i + 1))?;
                     let logic = Logic::parse(b.logic.as_deref(), fs.len())?;
                     if matches!(b.then, Action::Choice { .. }) {
                         return Err("a choice cannot contain another choice".into());

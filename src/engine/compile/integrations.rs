@@ -1,6 +1,7 @@
 //! The integration systems: the REST API limits, scheduled import jobs and their
 //! checkpoints, the response feed into a CRM campaign, and the change feed's consumers.
 
+use super::error::{Place, ScenarioError, Within};
 use super::{index_names, Compiler};
 use crate::engine::logic::Logic;
 use crate::engine::model::{
@@ -13,35 +14,28 @@ use crate::engine::scenario::{
 use crate::engine::systems::{ResponseConfig, RestLimits, ScoringMode};
 
 impl Compiler<'_> {
-    pub(super) fn integrations(&mut self) -> Result<Integrations, String> {
+    pub(super) fn integrations(&mut self) -> Result<Integrations, ScenarioError> {
         let sys = &self.s.systems;
+        let setting = |name: &str| Place::Setting(name.into());
         let mut out = Integrations::default();
         if let Some(r) = &sys.rest_api {
-            out.rest = self.rest_api(r).map_err(|e| format!("rest_api: {e}"))?;
+            out.rest = self.rest_api(r).within(setting("rest_api"))?;
         }
         index_names("job", sys.jobs.iter().map(|j| j.name.as_str()))?;
         for j in &sys.jobs {
-            let job = self
-                .job(j, &mut out)
-                .map_err(|e| format!("job `{}`: {e}", j.name))?;
+            let job = self.job(j, &mut out).within(Place::Job(j.name.clone()))?;
             out.jobs.push(job);
         }
         if let Some(f) = &sys.response_feed {
-            out.responses = Some(
-                self.response_feed(f)
-                    .map_err(|e| format!("response_feed: {e}"))?,
-            );
+            out.responses = Some(self.response_feed(f).within(setting("response_feed"))?);
         }
         if let Some(f) = &sys.change_feed {
-            out.changes = Some(
-                self.change_feed(f)
-                    .map_err(|e| format!("change_feed: {e}"))?,
-            );
+            out.changes = Some(self.change_feed(f).within(setting("change_feed"))?);
         }
         Ok(out)
     }
 
-    fn rest_api(&self, r: &RestApiConfig) -> Result<RestModel, String> {
+    fn rest_api(&self, r: &RestApiConfig) -> Result<RestModel, ScenarioError> {
         Ok(RestModel {
             limits: RestLimits {
                 rate_limit: self.count_in(&r.rate_limit, "rate_limit", 1, 1_000_000)?,
@@ -49,7 +43,9 @@ impl Compiler<'_> {
                 max_concurrent: self.count_in(&r.max_concurrent, "max_concurrent", 1, 10_000)?,
                 daily_quota: self.count_in(&r.daily_quota, "daily_quota", 1, 100_000_000)?,
             },
-            latency: self.dist(&r.latency).map_err(|e| format!("latency: {e}"))?,
+            latency: self
+                .dist(&r.latency)
+                .within(Place::Setting("latency".into()))?,
         })
     }
 
@@ -133,7 +129,7 @@ impl Compiler<'_> {
         })
     }
 
-    fn response_feed(&self, f: &ResponseFeedDef) -> Result<ResponseFeedModel, String> {
+    fn response_feed(&self, f: &ResponseFeedDef) -> Result<ResponseFeedModel, ScenarioError> {
         if f.name.trim().is_empty() || f.campaign.trim().is_empty() {
             return Err("`name` and `campaign` must not be empty".into());
         }
@@ -156,7 +152,9 @@ impl Compiler<'_> {
             user: f.name.clone(),
             campaign: f.campaign.clone(),
             count: self.count_in(&f.count, "count", 1, 100_000)?,
-            window: self.dist(&f.window).map_err(|e| format!("window: {e}"))?,
+            window: self
+                .dist(&f.window)
+                .within(Place::Setting("window".into()))?,
             batch_records: self.count_in(&f.batch_records, "batch_records", 1, 100_000)?,
             mode: f.mode,
             lock_wait_timeout_ms: self.duration_min(
@@ -171,44 +169,46 @@ impl Compiler<'_> {
         })
     }
 
-    fn change_feed(&mut self, f: &ChangeFeedDef) -> Result<ChangeFeedModel, String> {
+    fn change_feed(&mut self, f: &ChangeFeedDef) -> Result<ChangeFeedModel, ScenarioError> {
         if f.fields.is_empty() {
             return Err("`fields` must name at least one published field".into());
         }
+        let in_fields = || Place::Setting("fields".into());
         let mut fields = Vec::new();
         for name in &f.fields {
-            let id = self.field(name).map_err(|e| format!("fields: {e}"))?;
+            let id = self.field(name).within(in_fields())?;
             if fields.contains(&id) {
-                return Err(format!("fields: `{name}` is listed twice"));
+                return Err(
+                    ScenarioError::from(format!("`{name}` is listed twice")).at(in_fields())
+                );
             }
             fields.push(id);
         }
         let mut lists = Vec::new();
         for (i, d) in f.lists.iter().enumerate() {
-            let ctx = |e: String| format!("lists entry {} (`{}`): {e}", i + 1, d.list);
-            let l = self.list(&d.list).map_err(ctx)?;
+            let entry = || Place::ListsEntry(i + 1, d.list.clone());
+            let l = self.list(&d.list).within(entry())?;
             if lists.iter().any(|(x, _, _)| *x == l) {
-                return Err(ctx("the list is listed twice".into()));
+                return Err(ScenarioError::from("the list is listed twice").at(entry()));
             }
-            let fs = self.filters(&d.when).map_err(ctx)?;
-            let logic = Logic::parse(d.logic.as_deref(), fs.len()).map_err(ctx)?;
+            let fs = self.filters(&d.when).within(entry())?;
+            let logic = Logic::parse(d.logic.as_deref(), fs.len()).within(entry())?;
             lists.push((l, fs, logic));
         }
         let action = match &f.action {
             Some(b) => {
-                let ctx = |e: String| format!("action: {e}");
-                let fs = self.filters(&b.when).map_err(ctx)?;
-                let logic = Logic::parse(b.logic.as_deref(), fs.len()).map_err(ctx)?;
-                let a = self.action(&b.then).map_err(ctx)?;
+                let in_action = || Place::Setting("action".into());
+                let fs = self.filters(&b.when).within(in_action())?;
+                let logic = Logic::parse(b.logic.as_deref(), fs.len()).within(in_action())?;
+                let a = self.action(&b.then).within(in_action())?;
                 if !matches!(
                     a,
                     ActionModel::SendEmail(_)
                         | ActionModel::SendAlert(_)
                         | ActionModel::RequestCampaign(_)
                 ) {
-                    return Err(
-                        "action: `then` must be send_email, send_alert or request_campaign".into(),
-                    );
+                    let what = "`then` must be send_email, send_alert or request_campaign";
+                    return Err(ScenarioError::from(what).at(in_action()));
                 }
                 Some((fs, logic, a))
             }
@@ -219,7 +219,7 @@ impl Compiler<'_> {
             fields,
             replica_lag: self
                 .dist(&f.replica_lag)
-                .map_err(|e| format!("replica_lag: {e}"))?,
+                .within(Place::Setting("replica_lag".into()))?,
             visibility_timeout_ms: self.duration_min(
                 &f.visibility_timeout,
                 "visibility_timeout",
@@ -229,7 +229,7 @@ impl Compiler<'_> {
             consumers: self.count_in(&f.consumers, "consumers", 1, 1_000)?,
             processing_time: self
                 .dist(&f.processing_time)
-                .map_err(|e| format!("processing_time: {e}"))?,
+                .within(Place::Setting("processing_time".into()))?,
             version_check: f.version_check,
             idempotent: f.idempotent,
             lists,

@@ -1,7 +1,7 @@
 //! Validation and compilation: a scenario, a variant and knob overrides become a [`Model`].
 //!
-//! Every check a user can fail gives a message that says what is wrong and where, e.g.
-//! `campaign "Send Alert", flow step 2: unknown list "Awaiting Owner"`.
+//! Every check a user can fail gives a [`ScenarioError`] that says what is wrong and where,
+//! e.g. ``campaign `Send Alert`: flow step 2: unknown list `Awaiting Owner` ``.
 //!
 //! This file holds the entry points, variant application and the compiler's name lookups;
 //! `patch` applies a variant's JSON merge patches to systems. Each part of a scenario
@@ -11,6 +11,7 @@
 //! jobs, response feed, change feed) and `script` (people, scripted events, invariants).
 
 mod campaigns;
+mod error;
 mod integrations;
 mod numbers;
 mod patch;
@@ -22,6 +23,8 @@ use super::model::*;
 use super::scenario::*;
 use super::value::{Symbols, Test, Value};
 use campaigns::check_execute_graph;
+use error::Within;
+pub use error::{Place, ScenarioError};
 use patch::{job_named, patch_system, patched, written_at};
 use std::collections::BTreeMap;
 
@@ -35,7 +38,7 @@ pub struct RunConfig {
 }
 
 /// Applies `variant` to `scenario` and compiles the result.
-pub fn compile(scenario: &Scenario, config: &RunConfig) -> Result<Model, String> {
+pub fn compile(scenario: &Scenario, config: &RunConfig) -> Result<Model, ScenarioError> {
     let (applied, variant_name, variant_knobs) =
         apply_variant(scenario, config.variant.as_deref())?;
     // The variant's knob values, then the run's own (a later value of a knob wins).
@@ -59,19 +62,22 @@ pub fn compile(scenario: &Scenario, config: &RunConfig) -> Result<Model, String>
 
 /// The scenario as `variant` changes it (campaigns replaced, added or switched off, systems
 /// patched), before compilation: what a reader of the variant's campaigns sees.
-pub fn variant_applied(scenario: &Scenario, variant: Option<&str>) -> Result<Scenario, String> {
+pub fn variant_applied(
+    scenario: &Scenario,
+    variant: Option<&str>,
+) -> Result<Scenario, ScenarioError> {
     apply_variant(scenario, variant).map(|(s, _, _)| s)
 }
 
 /// Checks a scenario and every one of its variants at default knobs.
-pub fn validate(scenario: &Scenario) -> Result<(), String> {
+pub fn validate(scenario: &Scenario) -> Result<(), ScenarioError> {
     compile(scenario, &RunConfig::default())?;
     for v in &scenario.variants {
         let cfg = RunConfig {
             variant: Some(v.name.clone()),
             ..RunConfig::default()
         };
-        compile(scenario, &cfg).map_err(|e| format!("variant `{}`: {e}", v.name))?;
+        compile(scenario, &cfg).within(Place::Variant(v.name.clone()))?;
     }
     Ok(())
 }
@@ -79,7 +85,7 @@ pub fn validate(scenario: &Scenario) -> Result<(), String> {
 fn apply_variant(
     scenario: &Scenario,
     variant: Option<&str>,
-) -> Result<(Scenario, String, BTreeMap<String, i64>), String> {
+) -> Result<(Scenario, String, BTreeMap<String, i64>), ScenarioError> {
     let mut s = scenario.clone();
     let Some(name) = variant else {
         return Ok((s, "base".to_string(), BTreeMap::new()));
@@ -104,7 +110,7 @@ fn apply_variant(
             None => s.systems.webhooks.push(w.clone()),
         }
     }
-    let ctx = |what: &str, e: String| format!("variant `{name}`, {what}: {e}");
+    let change = || Place::VariantChange(name.to_string());
     let written_jobs = written_at(&scenario.written, "/systems/jobs").and_then(Json::as_array);
     // The JSON of each job as this variant patched it: a later patch of the job applies there.
     let mut patched_jobs: Vec<Json> = Vec::new();
@@ -112,12 +118,14 @@ fn apply_variant(
         let job = patch
             .get("name")
             .and_then(Json::as_str)
-            .ok_or_else(|| format!("variant `{name}`: a job change needs the job's `name`"))?;
+            .ok_or("a job change needs the job's `name`")
+            .within(Place::Variant(name.to_string()))?;
         let written = job_named(patched_jobs.iter().rev(), job)
             .or_else(|| job_named(written_jobs.into_iter().flatten(), job));
         let slot = s.systems.jobs.iter().position(|x| x.name == job);
         let (new, json) = patched(slot.map(|i| &s.systems.jobs[i]), written, patch)
-            .map_err(|e| ctx(&format!("job `{job}`"), e))?;
+            .within(Place::Job(job.to_string()))
+            .within(change())?;
         patched_jobs.push(json);
         match slot {
             Some(i) => s.systems.jobs[i] = new,
@@ -125,28 +133,28 @@ fn apply_variant(
         }
     }
     let (w, sys) = (&scenario.written, &mut s.systems);
-    let in_variant = |e: String| format!("variant `{name}`, {e}");
-    patch_system(&mut sys.rest_api, w, "rest_api", v.rest_api.as_ref()).map_err(in_variant)?;
+    patch_system(&mut sys.rest_api, w, "rest_api", v.rest_api.as_ref()).within(change())?;
     patch_system(
         &mut sys.response_feed,
         w,
         "response_feed",
         v.response_feed.as_ref(),
     )
-    .map_err(in_variant)?;
+    .within(change())?;
     patch_system(
         &mut sys.change_feed,
         w,
         "change_feed",
         v.change_feed.as_ref(),
     )
-    .map_err(in_variant)?;
+    .within(change())?;
     for d in &v.deactivate {
         let c = s
             .campaigns
             .iter_mut()
             .find(|c| &c.name == d)
-            .ok_or_else(|| format!("variant `{name}` deactivates unknown campaign `{d}`"))?;
+            .ok_or_else(|| format!("deactivates unknown campaign `{d}`"))
+            .within(change())?;
         c.active = false;
     }
     let knobs = v.knobs.clone();
@@ -237,53 +245,42 @@ impl<'a> Compiler<'a> {
         })
     }
 
-    fn finish(mut self, variant: String) -> Result<Model, String> {
+    fn finish(mut self, variant: String) -> Result<Model, ScenarioError> {
         let s = self.s;
         let horizon = self
             .duration(&s.horizon)
-            .map_err(|e| format!("horizon: {e}"))?;
+            .within(Place::Setting("horizon".into()))?;
         if horizon == 0 || horizon > limits::MAX_HORIZON_MS {
-            return Err(format!(
-                "horizon {horizon} ms must be between 1 ms and 400 days"
-            ));
+            return Err(format!("horizon {horizon} ms must be between 1 ms and 400 days").into());
         }
         let people = self.people()?;
         let programs = self.programs()?;
         let campaigns = s
             .campaigns
             .iter()
-            .map(|c| {
-                self.campaign(c)
-                    .map_err(|e| format!("campaign `{}`: {e}", c.name))
-            })
+            .map(|c| self.campaign(c).within(Place::Campaign(c.name.clone())))
             .collect::<Result<Vec<_>, _>>()?;
         check_execute_graph(&campaigns)?;
         let webhooks = s
             .systems
             .webhooks
             .iter()
-            .map(|w| {
-                self.webhook(w)
-                    .map_err(|e| format!("webhook `{}`: {e}", w.name))
-            })
+            .map(|w| self.webhook(w).within(Place::Webhook(w.name.clone())))
             .collect::<Result<Vec<_>, _>>()?;
         let crm = match &s.systems.crm {
-            Some(c) => Some(self.crm(c).map_err(|e| format!("crm: {e}"))?),
+            Some(c) => Some(self.crm(c).within(Place::Setting("crm".into()))?),
             None => None,
         };
         let queue = self
             .queue(&s.systems.queue)
-            .map_err(|e| format!("queue: {e}"))?;
+            .within(Place::Setting("queue".into()))?;
         let integrations = self.integrations()?;
         let script = self.script(people.len(), horizon)?;
         let invariants = s
             .invariants
             .iter()
             .enumerate()
-            .map(|(i, inv)| {
-                self.invariant(inv)
-                    .map_err(|e| format!("invariant {}: {e}", i + 1))
-            })
+            .map(|(i, inv)| self.invariant(inv).within(Place::Invariant(i + 1)))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Model {
             scenario_id: s.id.clone(),
@@ -348,15 +345,15 @@ impl<'a> Compiler<'a> {
             .map(|i| i as u16)
             .ok_or_else(|| format!("program `{}` has no status `{status}`", p.name))
     }
-    fn value(&mut self, field: FieldId, j: &Json) -> Result<Value, String> {
+    fn value(&mut self, field: FieldId, j: &Json) -> Result<Value, ScenarioError> {
         let f = &self.s.fields[field as usize];
         self.syms
             .from_json(j, f.kind)
-            .map_err(|e| format!("field `{}`: {e}", f.name))
+            .within(Place::Field(f.name.clone()))
     }
-    fn test(&mut self, field: FieldId, t: &FieldTest) -> Result<Test, String> {
+    fn test(&mut self, field: FieldId, t: &FieldTest) -> Result<Test, ScenarioError> {
         let f = &self.s.fields[field as usize];
-        Test::compile(t, f.kind, &mut self.syms).map_err(|e| format!("field `{}`: {e}", f.name))
+        Test::compile(t, f.kind, &mut self.syms).within(Place::Field(f.name.clone()))
     }
 
     fn number_field(&self, name: &str) -> Result<FieldId, String> {

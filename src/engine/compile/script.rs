@@ -1,5 +1,6 @@
 //! People, scripted outside events and invariants.
 
+use super::error::{Place, ScenarioError, Within};
 use super::{unknown, Compiler};
 use crate::engine::describe::fmt_duration;
 use crate::engine::dist::{Dist, MAX_DELAY_MS};
@@ -9,23 +10,18 @@ use crate::engine::scenario::{Invariant, Json, OutsideEvent, PeopleSelector};
 use crate::engine::value::Value;
 
 impl Compiler<'_> {
-    pub(super) fn people(&mut self) -> Result<Vec<PersonInit>, String> {
+    pub(super) fn people(&mut self) -> Result<Vec<PersonInit>, ScenarioError> {
         let mut out = Vec::new();
         for (gi, g) in self.s.people.iter().enumerate() {
-            let count = self
-                .param(&g.count, ParamUse::Count)
-                .map_err(|e| format!("people group {}: {e}", gi + 1))?;
+            let group = || Place::PeopleGroup(gi + 1);
+            let count = self.param(&g.count, ParamUse::Count).within(group())?;
             if count < 0 || out.len() + count as usize > limits::MAX_PEOPLE {
-                return Err(format!(
-                    "too many people: at most {} per scenario",
-                    limits::MAX_PEOPLE
-                ));
+                let max = limits::MAX_PEOPLE;
+                return Err(format!("too many people: at most {max} per scenario").into());
             }
             let mut template = Vec::new();
             for (name, j) in &g.fields {
-                let f = self
-                    .field(name)
-                    .map_err(|e| format!("people group {}: {e}", gi + 1))?;
+                let f = self.field(name).within(group())?;
                 template.push((f, j));
             }
             for _ in 0..count {
@@ -38,9 +34,7 @@ impl Compiler<'_> {
                         }
                         other => (*other).clone(),
                     };
-                    fields[*f as usize] = self
-                        .value(*f, &j)
-                        .map_err(|e| format!("people group {}: {e}", gi + 1))?;
+                    fields[*f as usize] = self.value(*f, &j).within(group())?;
                 }
                 out.push(PersonInit {
                     exists: !g.unborn,
@@ -51,7 +45,11 @@ impl Compiler<'_> {
         Ok(out)
     }
 
-    pub(super) fn script(&mut self, people: usize, horizon: u64) -> Result<Vec<Scripted>, String> {
+    pub(super) fn script(
+        &mut self,
+        people: usize,
+        horizon: u64,
+    ) -> Result<Vec<Scripted>, ScenarioError> {
         let mut out = Vec::new();
         let mut expanded = 0usize;
         for (i, e) in self.s.script.iter().enumerate() {
@@ -59,15 +57,14 @@ impl Compiler<'_> {
                 (Some(k), Dist::Fixed(Param::Literal(ms))) => Some((k, *ms as u64)),
                 _ => None,
             };
-            let ctx = |m: String| match injected_at {
-                Some((k, at)) => format!(
-                    "injection {} ({} at {}): {m}",
+            let place = || match injected_at {
+                Some((k, at)) => Place::Injection(
                     k + 1,
-                    e.event.summary(),
-                    fmt_duration(at)
+                    format!("{} at {}", e.event.summary(), fmt_duration(at)),
                 ),
-                None => format!("scripted event {} ({}): {m}", i + 1, e.label),
+                None => Place::ScriptedEvent(i + 1, e.label.clone()),
             };
+            let ctx = |what: String| ScenarioError::from(what).at(place());
             if let Some((_, at)) = injected_at {
                 if at > horizon {
                     return Err(ctx(format!(
@@ -102,7 +99,7 @@ impl Compiler<'_> {
             } else {
                 expanded += 1;
             }
-            let event = self.outside_event(&e.event).map_err(ctx)?;
+            let event = self.outside_event(&e.event).within(place())?;
             let needs_person = e.event.needs_person();
             if needs_person && range.is_none() {
                 return Err(ctx(
@@ -111,16 +108,14 @@ impl Compiler<'_> {
             }
             out.push(Scripted {
                 label: e.label.clone(),
-                at: self.dist(&e.at).map_err(ctx)?,
+                at: self.dist(&e.at).within(place())?,
                 people: if needs_person { range } else { None },
                 event,
             });
         }
         if expanded > limits::MAX_SCRIPTED {
-            return Err(format!(
-                "{expanded} scripted events: at most {}",
-                limits::MAX_SCRIPTED
-            ));
+            let max = limits::MAX_SCRIPTED;
+            return Err(format!("{expanded} scripted events: at most {max}").into());
         }
         Ok(out)
     }

@@ -1,6 +1,7 @@
 //! The systems around the campaign engine: webhooks and the key-value service behind them,
 //! the CRM and the campaign queue.
 
+use super::error::{Place, ScenarioError, Within};
 use super::Compiler;
 use crate::engine::knobs::{Param, ParamUse};
 use crate::engine::model::{Crm, KeyPart, KvOpModel, Queue, ServiceModel, Source, Webhook};
@@ -104,13 +105,11 @@ impl Compiler<'_> {
         Ok(parts)
     }
 
-    pub(super) fn crm(&mut self, c: &CrmConfig) -> Result<Crm, String> {
+    pub(super) fn crm(&mut self, c: &CrmConfig) -> Result<Crm, ScenarioError> {
         let owner_field = self.field(&c.owner_field)?;
         if self.s.fields[owner_field as usize].kind != FieldType::Text {
-            return Err(format!(
-                "owner field `{}` must be a text field",
-                c.owner_field
-            ));
+            let what = format!("owner field `{}` must be a text field", c.owner_field);
+            return Err(what.into());
         }
         let sync_interval_ms = self.duration(&c.sync_interval)?;
         if sync_interval_ms < 1_000 {
@@ -118,9 +117,7 @@ impl Compiler<'_> {
         }
         let mut rules = Vec::new();
         for (i, r) in c.assignment_rules.iter().enumerate() {
-            let fs = self
-                .filters(&r.when)
-                .map_err(|e| format!("assignment rule {}: {e}", i + 1))?;
+            let fs = self.filters(&r.when).within(Place::AssignmentRule(i + 1))?;
             rules.push((fs, self.syms.intern(&r.owner), self.syms.intern(&r.queue)));
         }
         Ok(Crm {

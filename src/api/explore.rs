@@ -1,0 +1,48 @@
+//! Every ordering of a run, as the app's Explore tab reports it: how many orderings and
+//! states the search met, how many end in violation, and the shortest violating schedule.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::explore::{explore, ExploreConfig};
+use crate::engine::{compile, RunConfig, Scenario};
+
+/// What an exhaustive search found.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ExploreSummary {
+    /// Schedules followed to the end of the run ("orderings").
+    pub schedules: u64,
+    pub states: u64,
+    pub end_states: u64,
+    pub violating_end_states: u64,
+    /// A bound cut the search short: "no violation" then proves nothing.
+    pub truncated: bool,
+    /// The shortest violating schedule, replayable with any seed.
+    pub shortest: Option<Vec<u32>>,
+}
+
+/// Explores every ordering of `scenario` run with `config`, following at most
+/// `max_decisions` decisions per schedule and `max_states` distinct states.
+pub fn explore_summary(
+    scenario: &Scenario,
+    config: &RunConfig,
+    max_decisions: usize,
+    max_states: usize,
+) -> Result<ExploreSummary, String> {
+    let model = compile(scenario, config)?;
+    let report = explore(
+        &model,
+        &ExploreConfig {
+            max_decisions,
+            max_states,
+            ..Default::default()
+        },
+    )?;
+    Ok(ExploreSummary {
+        truncated: report.truncated(),
+        schedules: report.schedules,
+        states: report.states,
+        end_states: report.end_states,
+        violating_end_states: report.violating_end_states,
+        shortest: report.shortest.map(|c| c.schedule),
+    })
+}

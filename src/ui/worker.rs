@@ -1,0 +1,135 @@
+//! One background worker (`static/sweep-worker.js`) that answers [`crate::work`] requests with
+//! typed replies: what the sweep pool ([`super::pool`]) and the Explore tab both use. A worker
+//! runs either the app's own wasm (sweeps: the page has already downloaded it) or the
+//! explorer's separate wasm (fetched the first time it is needed). Dropping a [`Worker`]
+//! terminates it: that is how work is cancelled.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use crate::work::js::{from_js, to_js};
+use crate::work::{Reply, Request};
+
+/// The wasm a worker runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum WorkerWasm {
+    /// The app's own (sweeps): the page has already downloaded it.
+    App,
+    /// The explorer (`src/bin/racelab-explorer.rs`), downloaded by the first worker that
+    /// needs it.
+    Explorer,
+}
+
+/// How many workers "all cores" means here (the browser's `hardwareConcurrency`, at most 16).
+pub fn cores() -> u32 {
+    web_sys::window()
+        .map(|w| w.navigator().hardware_concurrency() as u32)
+        .unwrap_or(1)
+        .clamp(1, 16)
+}
+
+/// The explorer's binary name: trunk names its files after it (index.html builds it as a
+/// worker, whose file names are not hashed).
+const EXPLORER: &str = "racelab-explorer";
+
+/// The wasm-bindgen module and wasm file of `which`. The explorer's sit next to the app's;
+/// the app's own (hashed) wasm name is their version, so a new build is never paired with a
+/// cached explorer from an older one.
+fn files(which: WorkerWasm) -> Option<(String, String)> {
+    let (js, wasm) = super::web::app_files()?;
+    match which {
+        WorkerWasm::App => Some((js, wasm)),
+        WorkerWasm::Explorer => {
+            let base = &js[..js.rfind('/').map_or(0, |i| i + 1)];
+            let version = super::web::query_encode(&wasm[wasm.rfind('/').map_or(0, |i| i + 1)..]);
+            Some((
+                format!("{base}{EXPLORER}.js?v={version}"),
+                format!("{base}{EXPLORER}_bg.wasm?v={version}"),
+            ))
+        }
+    }
+}
+
+/// Where a worker's replies go: a handle to post the next request on.
+#[derive(Clone)]
+pub struct Sender(web_sys::Worker);
+
+impl Sender {
+    /// Posts `request` to the worker.
+    pub fn send(&self, request: &Request) {
+        let _ = self.0.post_message(&to_js(request));
+    }
+}
+
+/// What gets a worker's replies.
+type OnReply = dyn FnMut(&Sender, Reply);
+
+/// A running worker; dropping it terminates the worker.
+pub struct Worker {
+    sender: Sender,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.sender.0.terminate();
+    }
+}
+
+impl Worker {
+    /// Starts a worker running `which` wasm; `on_reply` gets every message it sends (first
+    /// [`Reply::Ready`], or [`Reply::Failed`] if its wasm could not be loaded), with a
+    /// [`Sender`] to post requests on. A worker that stops (its script failed, its wasm
+    /// trapped) sends a [`Reply::Failed`] too.
+    pub fn spawn(
+        which: WorkerWasm,
+        on_reply: impl FnMut(&Sender, Reply) + 'static,
+    ) -> Result<Worker, String> {
+        let (js, wasm) = files(which).ok_or("the app's files are not known")?;
+        let url = format!(
+            "sweep-worker.js?js={}&wasm={}",
+            super::web::query_encode(&js),
+            super::web::query_encode(&wasm)
+        );
+        let options = web_sys::WorkerOptions::new();
+        options.set_type(web_sys::WorkerType::Module);
+        let worker = web_sys::Worker::new_with_options(&url, &options)
+            .map_err(|_| "this browser refused to start a worker".to_string())?;
+        let sender = Sender(worker.clone());
+        // Both listeners hand their news to `on_reply`.
+        let on_reply: Rc<RefCell<OnReply>> = Rc::new(RefCell::new(on_reply));
+        let on_message = {
+            let (sender, on_reply) = (sender.clone(), on_reply.clone());
+            Closure::<dyn FnMut(_)>::new(move |e: web_sys::MessageEvent| {
+                let reply = from_js(e.data(), "reply").unwrap_or_else(Reply::failed);
+                (on_reply.borrow_mut())(&sender, reply);
+            })
+        };
+        let on_error = {
+            let stopped = match which {
+                WorkerWasm::App => "a sweep worker stopped",
+                WorkerWasm::Explorer => "the explorer's worker stopped",
+            };
+            let sender = sender.clone();
+            Closure::<dyn FnMut(_)>::new(move |_: web_sys::Event| {
+                (on_reply.borrow_mut())(&sender, Reply::failed(stopped))
+            })
+        };
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Ok(Worker {
+            sender,
+            _on_message: on_message,
+            _on_error: on_error,
+        })
+    }
+
+    /// Posts `request` to the worker (once it is ready: see [`Worker::spawn`]).
+    pub fn send(&self, request: &Request) {
+        self.sender.send(request);
+    }
+}

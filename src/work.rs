@@ -1,0 +1,374 @@
+//! Background work for the app's Web Workers, as typed messages: a [`Request`] goes to a
+//! worker, a [`Reply`] comes back. On the web both cross the worker boundary as JavaScript
+//! objects ([`js`], with `serde-wasm-bindgen`); natively they are plain values, so
+//! [`serve_sweep`] and [`serve_explore`], what a worker runs, are tested without a browser.
+//!
+//! A request is self-contained: it carries the set-up as a link code ([`crate::codec`]) with
+//! a built-in scenario's JSON text in it (as a custom scenario; the run is the same), because
+//! the web app fetches built-in scenarios and a worker's wasm has none at hand (see
+//! [`crate::scenarios`]).
+
+use std::borrow::Borrow;
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::thread::LocalKey;
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::{ExploreSummary, RunConfig, Scenario};
+use crate::spec::{RunSpec, ScenarioSource};
+
+/// Most runs one sweep request may ask for (a worker answers each request in well under a
+/// second).
+pub const MAX_RUNS_PER_REQUEST: u64 = 100_000;
+/// Most states an exploration request may ask for.
+pub const MAX_EXPLORE_STATES: u64 = 5_000_000;
+/// Most decisions an exploration request may follow on one schedule.
+pub const MAX_EXPLORE_DECISIONS: u64 = 100_000;
+
+/// Work for a worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Request {
+    /// Runs seeds `first_seed .. first_seed + runs` (answered by [`serve_sweep`]).
+    Sweep {
+        first_seed: u64,
+        runs: u64,
+        /// The set-up: scenario (with its text), variant, knobs, injections.
+        code: Rc<str>,
+    },
+    /// Explores every ordering within the bounds (answered by [`serve_explore`]).
+    Explore {
+        max_decisions: u64,
+        max_states: u64,
+        code: Rc<str>,
+    },
+}
+
+/// A worker's message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reply {
+    /// The worker has loaded its wasm and takes requests (sent once, by the worker's script).
+    Ready,
+    /// The answer to a [`Request::Sweep`].
+    Swept(Counts),
+    /// The answer to a [`Request::Explore`].
+    Explored(ExploreSummary),
+    /// The request (or the worker itself) failed, and why.
+    Failed { message: String },
+}
+
+impl Reply {
+    pub fn failed(message: impl Into<String>) -> Reply {
+        Reply::Failed {
+            message: message.into(),
+        }
+    }
+}
+
+/// What a unit of sweep work found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Counts {
+    pub runs: u64,
+    pub violating: u64,
+    pub events: u64,
+}
+
+/// The request for `runs` seeds from `first_seed` of the run `spec` describes.
+pub fn sweep_request(spec: &RunSpec, first_seed: u64, runs: u64) -> Request {
+    Request::Sweep {
+        first_seed,
+        runs,
+        code: work_code(spec),
+    }
+}
+
+/// The request to explore every ordering of `spec`'s run within the bounds.
+pub fn explore_request(spec: &RunSpec, max_decisions: u64, max_states: u64) -> Request {
+    Request::Explore {
+        max_decisions,
+        max_states,
+        code: work_code(spec),
+    }
+}
+
+thread_local! {
+    /// The set-up [`work_code`] encoded last, and its code: a sweep asks for many requests of
+    /// one set-up, and compressing a scenario's text takes milliseconds.
+    static LAST_CODE: LastOne<RunSpec, Rc<str>> = const { RefCell::new(None) };
+    /// The last link code [`resolve_code`] read, and what it gave: a sweep sends the same code
+    /// (scenario text included) with every unit of a point, so a worker reads it once.
+    static LAST_RESOLVED: LastOne<String, Resolved> = const { RefCell::new(None) };
+}
+
+/// A one-entry memo: the last key asked about and its value.
+type LastOne<K, V> = RefCell<Option<(K, V)>>;
+
+/// What `compute` gives for `key`, remembered in `last` for the next call with the same key
+/// (one entry: a sweep asks about one set-up many times in a row).
+fn remembered<Q, V>(
+    last: &'static LocalKey<LastOne<Q::Owned, V>>,
+    key: &Q,
+    compute: impl FnOnce() -> V,
+) -> V
+where
+    Q: ToOwned + PartialEq + ?Sized,
+    V: Clone,
+{
+    let hit = last.with_borrow(|l| {
+        l.as_ref()
+            .filter(|(k, _)| k.borrow() == key)
+            .map(|(_, v)| v.clone())
+    });
+    hit.unwrap_or_else(|| {
+        let value = compute();
+        last.set(Some((key.to_owned(), value.clone())));
+        value
+    })
+}
+
+/// The link code of `spec` with its scenario's text in it.
+fn work_code(spec: &RunSpec) -> Rc<str> {
+    remembered(&LAST_CODE, spec, || {
+        let with_text = match &spec.scenario {
+            ScenarioSource::Builtin(id) => crate::scenarios::source(id).map(|text| RunSpec {
+                scenario: ScenarioSource::Custom(text.to_string()),
+                ..spec.clone()
+            }),
+            ScenarioSource::Custom(_) => None,
+        };
+        crate::codec::encode(with_text.as_ref().unwrap_or(spec)).into()
+    })
+}
+
+/// A link code's scenario and run configuration, or why it has none.
+type Resolved = Result<(Scenario, RunConfig), String>;
+
+/// The scenario and run configuration a link code describes (remembered for a repeated code).
+fn resolve_code(code: &str) -> Resolved {
+    remembered(&LAST_RESOLVED, code, || {
+        let spec = crate::codec::decode(code).map_err(|e| e.to_string())?;
+        spec.resolve()
+    })
+}
+
+/// Answers a sweep request (an explore request is refused: the app's own wasm, which sweep
+/// workers run, leaves the search out). Never panics on any input.
+pub fn serve_sweep(request: &Request) -> Reply {
+    let Request::Sweep {
+        first_seed,
+        runs,
+        code,
+    } = request
+    else {
+        return Reply::failed("this worker's wasm cannot explore");
+    };
+    let sweep = || -> Result<Counts, String> {
+        if *runs > MAX_RUNS_PER_REQUEST {
+            return Err(format!(
+                "sweep request: {runs} runs, at most {MAX_RUNS_PER_REQUEST}"
+            ));
+        }
+        let (scenario, config) = resolve_code(code)?;
+        let report = crate::api::sweep(&scenario, &config, *first_seed, *runs)?;
+        Ok(Counts {
+            runs: report.runs,
+            violating: report.violating_runs,
+            events: report.events,
+        })
+    };
+    sweep().map_or_else(Reply::failed, Reply::Swept)
+}
+
+/// Answers an explore request, or a sweep request as [`serve_sweep`] does. Never panics on
+/// any input.
+pub fn serve_explore(request: &Request) -> Reply {
+    let Request::Explore {
+        max_decisions,
+        max_states,
+        code,
+    } = request
+    else {
+        return serve_sweep(request);
+    };
+    let explore = || -> Result<ExploreSummary, String> {
+        if *max_states > MAX_EXPLORE_STATES || *max_decisions > MAX_EXPLORE_DECISIONS {
+            return Err(format!(
+                "explore request: at most {MAX_EXPLORE_STATES} states and \
+                 {MAX_EXPLORE_DECISIONS} decisions"
+            ));
+        }
+        let (scenario, config) = resolve_code(code)?;
+        let (decisions, states) = (*max_decisions as usize, *max_states as usize);
+        crate::api::explore_summary(&scenario, &config, decisions, states)
+    };
+    explore().map_or_else(Reply::failed, Reply::Explored)
+}
+
+/// Requests and replies as JavaScript values, for `postMessage`.
+#[cfg(target_arch = "wasm32")]
+pub mod js {
+    use serde::de::DeserializeOwned;
+    use serde::Serialize;
+    use wasm_bindgen::JsValue;
+
+    use super::{Reply, Request};
+
+    /// `value` as a JavaScript object (64-bit numbers as `BigInt`: a seed may exceed what a
+    /// JavaScript number holds exactly).
+    pub fn to_js(value: &impl Serialize) -> JsValue {
+        let s = serde_wasm_bindgen::Serializer::new().serialize_large_number_types_as_bigints(true);
+        value.serialize(&s).unwrap_or_else(JsValue::from)
+    }
+
+    /// Reads a message of type `T` (named `what` in the error).
+    pub fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, String> {
+        serde_wasm_bindgen::from_value(value).map_err(|e| format!("unreadable {what}: {e}"))
+    }
+
+    /// What a worker's exported entry point does: reads the request, answers it with
+    /// `serve`, and gives the reply back as a JavaScript object.
+    pub fn answer(request: JsValue, serve: fn(&Request) -> Reply) -> JsValue {
+        let reply = match from_js::<Request>(request, "request") {
+            Ok(r) => serve(&r),
+            Err(e) => Reply::failed(e),
+        };
+        to_js(&reply)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(reply: Reply) -> Counts {
+        match reply {
+            Reply::Swept(c) => c,
+            other => panic!("not a sweep answer: {other:?}"),
+        }
+    }
+
+    fn summary(reply: Reply) -> ExploreSummary {
+        match reply {
+            Reply::Explored(s) => s,
+            other => panic!("not an explore answer: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_request_carries_its_scenario_and_counts_what_a_direct_sweep_counts() {
+        let mut spec = RunSpec::builtin("list-queue");
+        spec.knobs.insert("people".into(), 5);
+        let request = sweep_request(&spec, 10, 30);
+        let Request::Sweep { code, .. } = &request else {
+            panic!("{request:?}")
+        };
+        let carried = crate::codec::decode(code).unwrap();
+        let text = crate::scenarios::source("list-queue").unwrap();
+        assert_eq!(carried.scenario, ScenarioSource::Custom(text.into()));
+        let reply = counts(serve_sweep(&request));
+        let (s, c) = spec.resolve().unwrap();
+        let direct = crate::api::sweep(&s, &c, 10, 30).unwrap();
+        assert_eq!(reply.runs, 30);
+        assert_eq!(reply.violating, direct.violating_runs);
+        assert_eq!(reply.events, direct.events);
+        // The explorer's wasm answers sweeps the same way.
+        assert_eq!(counts(serve_explore(&request)), reply);
+    }
+
+    #[test]
+    fn remembered_set_ups_never_answer_for_another() {
+        // Alternating set-ups: each answer must be its own set-up's, not the last one's.
+        let mut spec = RunSpec::builtin("list-queue");
+        spec.knobs.insert("people".into(), 5);
+        for variant in ["naive", "fixed", "fixed", "naive"] {
+            spec.variant = variant.into();
+            let reply = counts(serve_sweep(&sweep_request(&spec, 1, 20)));
+            let (s, c) = spec.resolve().unwrap();
+            let direct = crate::api::sweep(&s, &c, 1, 20).unwrap();
+            assert_eq!(
+                (reply.violating, reply.events),
+                (direct.violating_runs, direct.events),
+                "{variant}"
+            );
+        }
+    }
+
+    #[test]
+    fn exploring_list_queue_finds_recheck_unsafe_and_fixed_safe() {
+        let mut spec = RunSpec::builtin("list-queue");
+        for (k, v) in crate::scenarios::explore_setup("list-queue") {
+            spec.knobs.insert(k.to_string(), *v);
+        }
+        spec.variant = "recheck".into();
+        let recheck = summary(serve_explore(&explore_request(&spec, 400, 1_000_000)));
+        assert!(!recheck.truncated);
+        assert!(recheck.violating_end_states > 0 && recheck.shortest.is_some());
+        spec.variant = "fixed".into();
+        let fixed = summary(serve_explore(&explore_request(&spec, 400, 1_000_000)));
+        assert!(!fixed.truncated && fixed.schedules > 0);
+        assert_eq!((fixed.violating_end_states, fixed.shortest), (0, None));
+        // A tight bound is reported as such.
+        let cut = summary(serve_explore(&explore_request(&spec, 400, 10)));
+        assert!(cut.truncated);
+        // The app's own wasm refuses to explore.
+        assert!(matches!(
+            serve_sweep(&explore_request(&spec, 400, 10)),
+            Reply::Failed { .. }
+        ));
+    }
+
+    #[test]
+    fn bad_requests_get_an_error_reply_not_a_panic() {
+        let code = |c: &str| Rc::<str>::from(c);
+        let sweep = |runs, c: &str| Request::Sweep {
+            first_seed: 1,
+            runs,
+            code: code(c),
+        };
+        let explore = |max_states, c: &str| Request::Explore {
+            max_decisions: 10,
+            max_states,
+            code: code(c),
+        };
+        let good = work_code(&RunSpec::builtin("list-queue"));
+        for bad in [
+            sweep(2, ""),
+            sweep(2, "1.AAAA"),
+            sweep(2, "99.AAAA"),
+            sweep(999_999_999, &good),
+            explore(10, "1.AAAA"),
+            explore(MAX_EXPLORE_STATES + 1, &good),
+        ] {
+            let reply = serve_explore(&bad);
+            assert!(
+                matches!(&reply, Reply::Failed { message } if !message.is_empty()),
+                "{bad:?} → {reply:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn messages_have_the_shape_the_worker_script_relies_on() {
+        // static/sweep-worker.js posts `{kind: "ready"}` and `{kind: "failed", message}`.
+        let ready: Reply = serde_json::from_str(r#"{"kind":"ready"}"#).unwrap();
+        assert_eq!(ready, Reply::Ready);
+        let failed: Reply = serde_json::from_str(r#"{"kind":"failed","message":"no"}"#).unwrap();
+        assert_eq!(failed, Reply::failed("no"));
+        // Every message reads back as itself.
+        let request = explore_request(&RunSpec::builtin("list-queue"), 3, 4);
+        let text = serde_json::to_string(&request).unwrap();
+        assert!(
+            text.starts_with(r#"{"kind":"explore","max_decisions":3,"#),
+            "{text}"
+        );
+        assert_eq!(serde_json::from_str::<Request>(&text).unwrap(), request);
+        let reply = Reply::Explored(ExploreSummary {
+            shortest: Some(vec![0, 2]),
+            ..Default::default()
+        });
+        let text = serde_json::to_string(&reply).unwrap();
+        assert_eq!(serde_json::from_str::<Reply>(&text).unwrap(), reply);
+    }
+}
