@@ -140,9 +140,11 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// CRC-32 (IEEE 802.3, as in zlib and PNG) of a payload.
+/// CRC-32 (IEEE 802.3, as in zlib and PNG) of a payload, by the `crc` crate with a single
+/// lookup table: plenty fast for a link, and a small table for the web app to carry.
 pub fn crc32(data: &[u8]) -> u32 {
-    crc32fast::hash(data)
+    const CRC_32: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
+    CRC_32.checksum(data)
 }
 
 /// The payload compressed as raw DEFLATE (no zlib or gzip header) by miniz_oxide at its best
