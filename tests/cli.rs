@@ -274,15 +274,21 @@ fn bad_input_exits_with_code_2_and_says_why() {
         ),
         (
             vec!["run", "list-queue", "--frobnicate"],
-            "unknown option `--frobnicate`",
+            "unexpected argument '--frobnicate'",
         ),
         (vec!["run", "list-queue", "--seed", "-1"], "--seed"),
-        (vec!["run", "list-queue", "--seed"], "--seed needs a value"),
+        (
+            vec!["run", "list-queue", "--seed"],
+            "a value is required for '--seed <N>'",
+        ),
         (vec!["run", &bad_path], "not a valid scenario"),
         (vec!["sweep", "list-queue"], "--seeds"),
         (vec!["sweep", "list-queue", "--seeds", "0"], "--seeds"),
-        (vec!["run"], "missing <scenario>"),
-        (vec!["teleport"], "unknown command `teleport`"),
+        (
+            vec!["run"],
+            "the following required arguments were not provided:\n  <SCENARIO>",
+        ),
+        (vec!["teleport"], "unrecognized subcommand 'teleport'"),
     ];
     for (args, says) in cases {
         let stderr = fails(&args);
@@ -293,7 +299,7 @@ fn bad_input_exits_with_code_2_and_says_why() {
     }
     let _ = std::fs::remove_file(&bad_json);
     // No arguments at all: the usage, on stderr.
-    assert!(fails(&[]).contains("usage"));
+    assert!(fails(&[]).contains("Usage: racelab list"));
 }
 
 #[test]
@@ -339,9 +345,58 @@ fn sweep_starts_at_the_first_seed() {
 #[test]
 fn help_prints_the_usage_and_succeeds() {
     let out = ok(&["--help"]);
-    for command in ["list", "describe", "run", "sweep"] {
+    for command in [
+        "list", "describe", "run", "sweep", "explore", "table", "link",
+    ] {
         assert!(out.contains(&format!("racelab {command}")), "{out}");
     }
+    assert_eq!(ok(&["help"]), out);
+}
+
+/// Every command and its options: `racelab <command> --help` (and `racelab help <command>`)
+/// names each one, and an option the command does not have is refused with code 2.
+#[test]
+fn every_command_has_help_and_refuses_an_unknown_option() {
+    let source = "[SCENARIO], --link <URL>, --variant <V>, --seed <N>, --set <KNOB=VALUE>, ";
+    let explore = "--max-decisions <N>, --max-states <N>, --no-reduction, --no-dedup, \
+                   --sample <STRATEGY>, --runs <N>, --pct-depth <D>, --json";
+    for (command, options) in [
+        ("list", String::new()),
+        ("describe", format!("{source}--json")),
+        (
+            "run",
+            format!("{source}--json, --trace, --schedule <0,1,0,2>"),
+        ),
+        (
+            "sweep",
+            format!("{source}--seeds <N>, --first-seed <S>, --json"),
+        ),
+        ("explore", format!("{source}{explore}")),
+        ("table", "--seeds <N>".to_string()),
+        ("link", format!("{source}--compare <V2>, --base <URL>")),
+    ] {
+        let help = ok(&[command, "--help"]);
+        assert!(
+            help.contains(&format!("Usage: racelab {command}")),
+            "{help}"
+        );
+        for option in options.split(", ").filter(|o| !o.is_empty()) {
+            assert!(
+                help.contains(option),
+                "{command} --help lacks {option}:\n{help}"
+            );
+        }
+        assert_eq!(ok(&["help", command]), help);
+        let err = fails(&[command, "--no-such-option"]);
+        assert!(
+            err.contains("unexpected argument '--no-such-option'"),
+            "{err}"
+        );
+        assert!(err.contains(&format!("Usage: racelab {command}")), "{err}");
+    }
+    // An option of another command is refused too.
+    assert!(fails(&["run", "list-queue", "--seeds", "5"]).contains("unexpected argument"));
+    assert!(fails(&["table", "--json"]).contains("unexpected argument '--json'"));
 }
 
 #[test]
@@ -509,9 +564,15 @@ fn link_uses_the_apps_defaults_and_the_given_base() {
 fn a_bad_link_exits_with_code_2_and_says_why() {
     let l = link(&["list-queue", "--seed", "4"]);
     let truncated = &l[..l.len() - 4];
-    for command in ["run", "describe", "sweep", "link"] {
-        let err = fails(&[command, "--link", truncated, "--seeds", "5"]);
-        assert!(err.contains("truncated or damaged"), "{command}: {err}");
+    for args in [
+        &["run"][..],
+        &["describe"],
+        &["sweep", "--seeds", "5"],
+        &["link"],
+        &["explore"],
+    ] {
+        let err = fails(&[args, &["--link", truncated]].concat());
+        assert!(err.contains("truncated or damaged"), "{args:?}: {err}");
     }
     let (base, code) = l.split_once("#1.").unwrap();
     let mut flipped: Vec<char> = code.chars().collect();
@@ -523,7 +584,8 @@ fn a_bad_link_exits_with_code_2_and_says_why() {
     assert!(fails(&["run", "--link", &newer]).contains("version 7, made by a newer Race Lab"));
     assert!(fails(&["run", "--link", "http://127.0.0.1:8080/"]).contains("not a Race Lab link"));
     assert!(fails(&["run", "--link", "1.a%b"]).contains("not a Race Lab link"));
-    assert!(fails(&["run", "list-queue", "--link", &l]).contains("not both"));
+    assert!(fails(&["run", "list-queue", "--link", &l])
+        .contains("the argument '[SCENARIO]' cannot be used with '--link <URL>'"));
     assert!(fails(&["link", "list-queue", "--variant", "nope"]).contains("unknown variant `nope`"));
     assert!(fails(&["link", "list-queue", "--compare", "nope"]).contains("--compare"));
     assert!(

@@ -608,7 +608,10 @@ fn cli_explore_fixed_reduction_switch_bounds_and_sampling() {
 #[test]
 fn cli_explore_and_schedule_refuse_bad_input() {
     let cases: &[(&[&str], &str)] = &[
-        (&["explore"], "missing <scenario>"),
+        (
+            &["explore"],
+            "the following required arguments were not provided:\n  <SCENARIO>",
+        ),
         (
             &["explore", "no-such-scenario"],
             "neither a built-in scenario",
@@ -623,9 +626,32 @@ fn cli_explore_and_schedule_refuse_bad_input() {
         ),
         (
             &["explore", "list-queue", "--sample", "bfs"],
-            "sampling strategy",
+            "invalid value 'bfs' for '--sample <STRATEGY>'\n  [possible values: random, pct]",
         ),
         (&["explore", "list-queue", "--runs", "5"], "--sample"),
+        (&["explore", "list-queue", "--seed", "5"], "--sample"),
+        (
+            &[
+                "explore",
+                "list-queue",
+                "--sample",
+                "random",
+                "--pct-depth",
+                "2",
+            ],
+            "--pct-depth goes with --sample pct",
+        ),
+        (
+            &[
+                "explore",
+                "list-queue",
+                "--sample",
+                "pct",
+                "--max-states",
+                "9",
+            ],
+            "cannot be used with '--max-states <N>'",
+        ),
         (
             &["explore", "list-queue", "--sample", "random", "--runs", "0"],
             "--runs",
@@ -638,7 +664,7 @@ fn cli_explore_and_schedule_refuse_bad_input() {
                 "random",
                 "--no-reduction",
             ],
-            "exhaustive",
+            "the argument '--sample <STRATEGY>' cannot be used with '--no-reduction'",
         ),
         (
             &["explore", "list-queue", "--set", "people=0"],
@@ -648,7 +674,10 @@ fn cli_explore_and_schedule_refuse_bad_input() {
             &["run", "list-queue", "--schedule", "0,x,1"],
             "schedule answer",
         ),
-        (&["run", "list-queue", "--schedule"], "needs a value"),
+        (
+            &["run", "list-queue", "--schedule"],
+            "a value is required for '--schedule",
+        ),
     ];
     for (args, want) in cases {
         let err = fails(args);

@@ -4,10 +4,10 @@
 //! link made by a newer Race Lab is recognised before anything else is read, and so that old
 //! links keep opening: each version has its own decoder, kept for good (`v1.rs` reads version
 //! 1). Version 1's bytes are a CRC-32 of the payload followed by the payload compressed with
-//! raw DEFLATE; the payload is a compact binary form of the spec (LEB128 varints,
-//! length-prefixed UTF-8 strings, one-byte tags). A built-in scenario travels as its id, a
-//! custom one as its JSON text, an injected event as its compact JSON. `docs/link-format.md`
-//! describes the format byte by byte.
+//! raw DEFLATE (miniz_oxide, inflated under the payload limit below); the payload is a compact
+//! binary form of the spec (LEB128 varints, length-prefixed UTF-8 strings, one-byte tags). A
+//! built-in scenario travels as its id, a custom one as its JSON text, an injected event as
+//! its compact serde JSON. `docs/link-format.md` describes the format byte by byte.
 //!
 //! Decoding never panics, whatever the input. Its limits:
 //!
@@ -25,9 +25,6 @@
 //! [`encode`] writes any spec; [`encode_checked`] also makes sure the link opens again
 //! (within the limits), for the app's Share button.
 
-pub mod base64url;
-pub mod deflate;
-mod event_json;
 mod v1;
 mod wire;
 

@@ -4,15 +4,16 @@
 //! byte by byte. Never change this file's reading of a version-1 link: old links must keep
 //! opening. A new layout is a new version with its own file.
 
-use super::event_json::event_json;
-use super::wire::{crc32, Reader, Writer};
-use super::{base64url, deflate, LinkError};
+use super::wire::{crc32, deflate, inflate, Reader, Writer};
+use super::LinkError;
 use super::{
     MAX_EVENT_JSON_BYTES, MAX_INJECTIONS, MAX_KNOBS, MAX_NAME_BYTES, MAX_PAYLOAD_BYTES,
     MAX_SCENARIO_JSON_BYTES, MAX_SCHEDULE,
 };
 use crate::engine::scenario::{Injection, OutsideEvent, PeopleSelector};
 use crate::spec::{RunSpec, ScenarioSource, Tab, View};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use std::collections::BTreeMap;
 
 const TABS: [Tab; 5] = [
@@ -27,8 +28,8 @@ const TABS: [Tab; 5] = [
 pub fn encode(spec: &RunSpec) -> String {
     let payload = payload(spec);
     let mut bytes = crc32(&payload).to_le_bytes().to_vec();
-    bytes.extend(deflate::deflate(&payload));
-    base64url::encode(&bytes)
+    bytes.extend(deflate(&payload));
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 fn payload(spec: &RunSpec) -> Vec<u8> {
@@ -74,7 +75,7 @@ fn payload(spec: &RunSpec) -> Vec<u8> {
             PeopleSelector::None => w.byte(3),
         }
         // The event's own compact JSON keeps this format independent of new event kinds.
-        w.string(&event_json(&inj.event));
+        w.string(&serde_json::to_string(&inj.event).expect("an outside event is JSON"));
     }
     w.uvarint(spec.schedule.len() as u64);
     for &answer in &spec.schedule {
@@ -94,27 +95,25 @@ fn payload(spec: &RunSpec) -> Vec<u8> {
 
 /// Reads the link code after `1.`.
 pub fn decode(code: &str) -> Result<RunSpec, LinkError> {
-    let bytes = base64url::decode(code).map_err(|e| match e {
-        base64url::Base64Error::BadCharacter { character, .. } => LinkError::NotALink(format!(
+    // Base64url without padding, strict: only `A-Z a-z 0-9 - _`, and the unused low bits of
+    // the last character zero (the crate's default), so every byte string has one text form.
+    if let Some(bad) = code
+        .chars()
+        .find(|&c| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+    {
+        return Err(LinkError::NotALink(format!(
             "it contains `{}`, which never appears in a link code",
-            character.escape_debug()
-        )),
-        base64url::Base64Error::BadLength | base64url::Base64Error::NonCanonical => {
-            LinkError::Damaged("the code has a length or an ending that no link has".into())
-        }
+            bad.escape_debug()
+        )));
+    }
+    let bytes = URL_SAFE_NO_PAD.decode(code).map_err(|_| {
+        LinkError::Damaged("the code has a length or an ending that no link has".into())
     })?;
     if bytes.len() < 5 {
         return Err(LinkError::Damaged("the code is too short".into()));
     }
     let expected = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
-    let payload = deflate::inflate(&bytes[4..], MAX_PAYLOAD_BYTES).map_err(|e| match e {
-        deflate::InflateError::TooLarge => LinkError::TooLarge {
-            what: "bytes of decompressed payload".into(),
-            limit: MAX_PAYLOAD_BYTES,
-            found: None,
-        },
-        e => LinkError::Damaged(e.message().into()),
-    })?;
+    let payload = inflate(&bytes[4..], MAX_PAYLOAD_BYTES)?;
     if crc32(&payload) != expected {
         return Err(LinkError::Damaged("its checksum does not match".into()));
     }

@@ -1,5 +1,6 @@
-//! The byte-level pieces of a link payload: LEB128 varints (zigzag for signed numbers),
-//! length-prefixed UTF-8 strings, one-byte tags, and the CRC-32 that guards the payload.
+//! The byte-level pieces of a link: LEB128 varints (zigzag for signed numbers),
+//! length-prefixed UTF-8 strings and one-byte tags in the payload, the CRC-32 that guards
+//! it, and its raw DEFLATE compression (miniz_oxide), inflated with a size limit.
 //!
 //! The [`Reader`] is strict, so that a payload has exactly one reading and a damaged one is
 //! refused: a varint must be minimal and fit its type, a string must be valid UTF-8 within
@@ -139,35 +140,104 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// CRC-32 (IEEE 802.3, as in zlib and PNG), with a 16-entry table: small, and fast enough
-/// for a megabyte.
+/// CRC-32 (IEEE 802.3, as in zlib and PNG) of a payload, by the `crc` crate with a single
+/// lookup table: plenty fast for a link, and a small table for the web app to carry.
 pub fn crc32(data: &[u8]) -> u32 {
-    const fn table() -> [u32; 16] {
-        let mut t = [0u32; 16];
-        let mut i = 0;
-        while i < 16 {
-            let mut c = i as u32;
-            let mut k = 0;
-            while k < 4 {
-                c = if c & 1 == 1 {
-                    0xEDB8_8320 ^ (c >> 1)
-                } else {
-                    c >> 1
-                };
-                k += 1;
+    const CRC_32: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
+    CRC_32.checksum(data)
+}
+
+/// The payload compressed as raw DEFLATE (no zlib or gzip header) by miniz_oxide at its best
+/// level, twice: with the blocks it picks (dynamic Huffman, which keeps a custom scenario's
+/// JSON short, or stored when that is shorter) and with fixed-Huffman blocks only, which suit
+/// a payload of a few dozen bytes better. The shorter stream is the link.
+pub fn deflate(payload: &[u8]) -> Vec<u8> {
+    use miniz_oxide::deflate::core::{
+        compress_to_output, create_comp_flags_from_zip_params, CompressionStrategy,
+        CompressorOxide, TDEFLFlush, TDEFLStatus,
+    };
+    use miniz_oxide::deflate::CompressionLevel;
+    let with = |strategy: CompressionStrategy| {
+        // Window bits 0: raw DEFLATE.
+        let level = CompressionLevel::BestCompression as i32;
+        let flags = create_comp_flags_from_zip_params(level, 0, strategy as i32);
+        let mut out = Vec::new();
+        let (status, _) = compress_to_output(
+            &mut CompressorOxide::new(flags),
+            payload,
+            TDEFLFlush::Finish,
+            |chunk| {
+                out.extend_from_slice(chunk);
+                true
+            },
+        );
+        assert_eq!(
+            status,
+            TDEFLStatus::Done,
+            "miniz_oxide compresses in one call"
+        );
+        out
+    };
+    let chosen = with(CompressionStrategy::Default);
+    let fixed = with(CompressionStrategy::Fixed);
+    if fixed.len() < chosen.len() {
+        fixed
+    } else {
+        chosen
+    }
+}
+
+/// Inflates a raw DEFLATE stream into at most `limit` bytes, or says why not. The stream
+/// must end exactly where `data` ends, so that damage after it is not silently ignored.
+///
+/// miniz_oxide's `decompress_to_vec_with_limit` does not say where the stream ended, so this
+/// is its loop over the core decompressor, with that check added: the output grows by
+/// doubling up to one byte past the limit, which is how a stream that expands too far is
+/// caught without inflating it further.
+pub fn inflate(data: &[u8], limit: usize) -> Result<Vec<u8>, LinkError> {
+    use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
+    use miniz_oxide::inflate::TINFLStatus;
+    let damaged = |why: &str| Err(LinkError::Damaged(why.into()));
+    let too_large = || {
+        Err(LinkError::TooLarge {
+            what: "bytes of decompressed payload".into(),
+            limit,
+            found: None,
+        })
+    };
+    let cap = limit.saturating_add(1);
+    let mut out = vec![0; data.len().saturating_mul(4).clamp(1, cap)];
+    let mut state = Box::<DecompressorOxide>::default();
+    let (mut read, mut written) = (0, 0);
+    loop {
+        let (status, used, made) = decompress(
+            &mut state,
+            data.get(read..).unwrap_or_default(),
+            &mut out,
+            written,
+            inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
+        );
+        read += used;
+        written += made;
+        match status {
+            TINFLStatus::Done if written > limit => return too_large(),
+            TINFLStatus::Done if read < data.len() => {
+                return damaged("bytes follow the end of the compressed data")
             }
-            t[i] = c;
-            i += 1;
+            TINFLStatus::Done => {
+                out.truncate(written);
+                return Ok(out);
+            }
+            TINFLStatus::HasMoreOutput if out.len() < cap => {
+                out.resize(out.len().saturating_mul(2).min(cap), 0)
+            }
+            TINFLStatus::HasMoreOutput => return too_large(),
+            TINFLStatus::FailedCannotMakeProgress | TINFLStatus::NeedsMoreInput => {
+                return damaged("the compressed data is cut short")
+            }
+            _ => return damaged("the compressed data is invalid"),
         }
-        t
     }
-    const TABLE: [u32; 16] = table();
-    let mut crc = !0u32;
-    for &b in data {
-        crc = TABLE[((crc ^ b as u32) & 15) as usize] ^ (crc >> 4);
-        crc = TABLE[((crc ^ (b as u32 >> 4)) & 15) as usize] ^ (crc >> 4);
-    }
-    !crc
 }
 
 #[cfg(test)]
@@ -201,5 +271,39 @@ mod tests {
         assert!(Reader::new(&[0x80, 0x00]).uvarint("x").is_err());
         assert!(Reader::new(&[0xff; 10]).uvarint("x").is_err());
         assert!(Reader::new(&[0x80]).uvarint("x").is_err());
+    }
+
+    #[test]
+    fn inflate_stops_at_the_limit_and_at_the_end_of_the_stream() {
+        let text = b"the same words again and again and again and again".repeat(500);
+        let z = deflate(&text);
+        assert!(z.len() < text.len() / 20, "{} bytes", z.len());
+        assert_eq!(inflate(&z, text.len()).unwrap(), text);
+        assert_eq!(
+            inflate(&z, text.len() - 1),
+            Err(LinkError::TooLarge {
+                what: "bytes of decompressed payload".into(),
+                limit: text.len() - 1,
+                found: None,
+            })
+        );
+        assert_eq!(inflate(&deflate(b""), 0).unwrap(), b"");
+        let damaged = |data: &[u8]| match inflate(data, 1 << 20) {
+            Err(LinkError::Damaged(why)) => why,
+            other => panic!("{other:?}"),
+        };
+        let mut longer = z.clone();
+        longer.push(0);
+        assert_eq!(
+            damaged(&longer),
+            "bytes follow the end of the compressed data"
+        );
+        assert_eq!(
+            damaged(&z[..z.len() - 1]),
+            "the compressed data is cut short"
+        );
+        assert_eq!(damaged(&[]), "the compressed data is cut short");
+        // Block type 3 is reserved.
+        assert_eq!(damaged(&[0b111]), "the compressed data is invalid");
     }
 }

@@ -1,7 +1,9 @@
 //! `racelab explore`: the exhaustive search (or a sample) of one scenario's schedules, with
 //! the shortest violating schedule, its trace, and how to replay it.
 
-use super::{Options, Setup};
+use super::args::{ExploreArgs, Sample, APP_URL};
+use super::source::Setup;
+use clap::ValueEnum;
 use racelab::api;
 use racelab::engine::describe::fmt_ms;
 use racelab::engine::explore::{
@@ -11,32 +13,24 @@ use racelab::engine::{compile, Model, Violation};
 use racelab::spec::{RunSpec, ScenarioSource, Tab, View};
 use std::time::Instant;
 
-/// Where `./scripts/serve` serves the app.
-const APP_URL: &str = "http://127.0.0.1:8080/";
-
-/// The limits of the command-line bounds.
-const MAX_RUNS: u64 = 10_000_000;
-const MAX_STATES: u64 = 100_000_000;
-
-pub fn command(st: &Setup, o: &Options) -> Result<String, String> {
+pub fn command(o: &ExploreArgs) -> Result<String, String> {
+    let st = o.source.setup()?;
     let model = compile(&st.scenario, &st.config)?;
-    let link = |schedule: &[u32]| share_link(st, &model, o, schedule);
-    match &o.sample {
-        Some(name) => sampled(&model, name, st.seed, o, &link),
-        None => {
-            if o.runs.is_some() || o.pct_depth.is_some() || o.seed.is_some() {
-                return Err(
-                    "--runs, --seed and --pct-depth go with --sample random|pct".to_string()
-                );
-            }
-            exhaustive(&model, o, &link)
-        }
+    let link = |schedule: &[u32]| share_link(&st, &model, o, schedule);
+    match o.sample {
+        Some(sample) => sampled(&model, sample, st.seed, o, &link),
+        None => exhaustive(&model, o, &link),
     }
 }
 
 /// The app's link to the run along `schedule` (seed 0), or why there is none.
-fn share_link(st: &Setup, model: &Model, o: &Options, schedule: &[u32]) -> Result<String, String> {
-    let (source, compare) = match (&st.link, o.scenario.as_deref()) {
+fn share_link(
+    st: &Setup,
+    model: &Model,
+    o: &ExploreArgs,
+    schedule: &[u32],
+) -> Result<String, String> {
+    let (source, compare) = match (&st.link, o.source.scenario.as_deref()) {
         (Some(l), _) => (l.scenario.clone(), l.compare.clone()),
         (None, Some(id)) if racelab::scenarios::builtin(id).is_some() => (
             ScenarioSource::Builtin(id.to_string()),
@@ -77,14 +71,14 @@ fn link_line(link: Result<String, String>) -> String {
 }
 
 /// The command that replays `schedule` (for people to copy).
-fn replay_line(model: &Model, o: &Options, schedule: &[u32]) -> String {
-    let source = match (&o.scenario, &o.link) {
+fn replay_line(model: &Model, o: &ExploreArgs, schedule: &[u32]) -> String {
+    let source = match (&o.source.scenario, &o.source.link) {
         (Some(s), _) => s.clone(),
         (None, Some(link)) => format!("--link '{link}'"),
         (None, None) => model.scenario_id.clone(),
     };
     let mut line = format!("racelab run {source} --variant {}", model.variant);
-    for (k, v) in &o.knobs {
+    for (k, v) in &o.source.knobs {
         line += &format!(" --set {k}={v}");
     }
     line + &format!(" --schedule {} --trace", format_schedule(schedule))
@@ -113,31 +107,12 @@ fn trace_text(model: &Model, schedule: &[u32]) -> Result<String, String> {
         .join("\n"))
 }
 
-fn bounded(name: &str, v: Option<u64>, default: u64, max: u64) -> Result<u64, String> {
-    match v {
-        None => Ok(default),
-        Some(n) if (1..=max).contains(&n) => Ok(n),
-        Some(n) => Err(format!("{name} must be between 1 and {max} (got {n})")),
-    }
-}
-
 type LinkFn<'a> = dyn Fn(&[u32]) -> Result<String, String> + 'a;
 
-fn exhaustive(model: &Model, o: &Options, link: &LinkFn) -> Result<String, String> {
-    let defaults = ExploreConfig::default();
+fn exhaustive(model: &Model, o: &ExploreArgs, link: &LinkFn) -> Result<String, String> {
     let config = ExploreConfig {
-        max_decisions: bounded(
-            "--max-decisions",
-            o.max_decisions,
-            defaults.max_decisions as u64,
-            1_000_000,
-        )? as usize,
-        max_states: bounded(
-            "--max-states",
-            o.max_states,
-            defaults.max_states as u64,
-            MAX_STATES,
-        )? as usize,
+        max_decisions: o.max_decisions as usize,
+        max_states: o.max_states as usize,
         reduction: !o.no_reduction,
         dedup: !o.no_dedup,
     };
@@ -165,7 +140,7 @@ fn exhaustive(model: &Model, o: &Options, link: &LinkFn) -> Result<String, Strin
 
 fn exhaustive_text(
     model: &Model,
-    o: &Options,
+    o: &ExploreArgs,
     r: &ExploreReport,
     elapsed: f64,
     per_s: f64,
@@ -231,25 +206,23 @@ fn exhaustive_text(
 
 fn sampled(
     model: &Model,
-    name: &str,
+    sample: Sample,
     seed: u64,
-    o: &Options,
+    o: &ExploreArgs,
     link: &LinkFn,
 ) -> Result<String, String> {
-    if o.max_decisions.is_some() || o.max_states.is_some() || o.no_reduction || o.no_dedup {
-        return Err(
-            "--max-decisions, --max-states, --no-reduction and --no-dedup are for the exhaustive search (without --sample)"
-                .to_string(),
-        );
-    }
-    let depth = bounded("--pct-depth", o.pct_depth, 3, 100)? as u32;
-    let strategy = Strategy::parse(name, depth)?;
-    if o.pct_depth.is_some() && strategy == Strategy::Random {
-        return Err("--pct-depth goes with --sample pct".to_string());
-    }
+    let strategy = match sample {
+        Sample::Random if o.pct_depth.is_some() => {
+            return Err("--pct-depth goes with --sample pct".to_string())
+        }
+        Sample::Random => Strategy::Random,
+        Sample::Pct => Strategy::Pct {
+            depth: o.pct_depth.unwrap_or(3),
+        },
+    };
     let config = SampleConfig {
         strategy,
-        runs: bounded("--runs", o.runs, 1000, MAX_RUNS)?,
+        runs: o.runs,
         seed,
     };
     let start = Instant::now();
@@ -266,12 +239,13 @@ fn sampled(
         }
         return Ok(serde_json::to_string_pretty(&v).expect("serialises"));
     }
-    sampled_text(model, o, &r, elapsed, runs_per_s, link)
+    sampled_text(model, sample, o, &r, elapsed, runs_per_s, link)
 }
 
 fn sampled_text(
     model: &Model,
-    o: &Options,
+    sample: Sample,
+    o: &ExploreArgs,
     r: &SampleReport,
     elapsed: f64,
     runs_per_s: f64,
@@ -317,7 +291,10 @@ fn sampled_text(
     out += &format!(
         "  replay: {}\n    (or sample again: --sample {} --seed {} --runs {})\n",
         replay_line(model, o, &short.schedule),
-        o.sample.as_deref().unwrap_or("random"),
+        sample
+            .to_possible_value()
+            .expect("every strategy has a name")
+            .get_name(),
         r.seed,
         short.run + 1
     );

@@ -1,0 +1,245 @@
+//! The command line's grammar, declared with clap's derive API: the commands, their options
+//! and their `--help` texts. clap refuses what is wrong in the words typed (an unknown option,
+//! a missing or malformed value, a number out of range, options that do not go together) in
+//! its usual form, with exit code 2. Whether a scenario, variant or knob exists, and whether a
+//! value suits the scenario, is the commands' business.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use racelab::engine::explore::{parse_schedule, ExploreConfig};
+use racelab::engine::knobs::parse_assignment;
+
+/// Where `./scripts/serve` serves the app: the base of the share links that `link` and
+/// `explore` print.
+pub const APP_URL: &str = "http://127.0.0.1:8080/";
+/// Most seeds in one `racelab sweep`.
+pub const MAX_SWEEP_SEEDS: u64 = 10_000_000;
+/// Most seeds per variant in `racelab table`.
+pub const MAX_TABLE_SEEDS: u64 = 1_000_000;
+/// Most sampled runs in `racelab explore --sample`.
+pub const MAX_RUNS: u64 = 10_000_000;
+/// Most distinct states in an exhaustive `racelab explore`.
+pub const MAX_STATES: u64 = 100_000_000;
+/// Most decisions along one schedule in an exhaustive `racelab explore`.
+pub const MAX_DECISIONS: u64 = 1_000_000;
+
+/// Every command, one line each; clap writes it after "Usage:" in `racelab --help`.
+const USAGE: &str = "\
+racelab list
+       racelab describe <scenario> [--json]
+       racelab run <scenario> [--variant V] [--seed N] [--set knob=value]... [--json] [--trace]
+                   [--schedule 0,1,0,2]
+       racelab sweep <scenario> [--variant V] --seeds N [--first-seed S] [--set knob=value]...
+                     [--json]
+       racelab explore <scenario> [--variant V] [--set knob=value]... [--max-decisions N]
+                       [--max-states N] [--no-reduction] [--no-dedup] [--json]
+       racelab explore <scenario> --sample random|pct [--runs N] [--seed S] [--pct-depth D] ...
+       racelab table [--seeds N]
+       racelab link <scenario> [--variant V] [--compare V2] [--set knob=value]... [--seed N]
+                    [--base URL]";
+
+const AFTER_HELP: &str = "\
+<scenario> is a built-in id (see `racelab list`) or a path to a scenario JSON file.
+`--link URL` may replace <scenario> in describe, run, sweep, explore and link: the link's
+scenario, variant, knobs, seed and injections are used, and options given explicitly override
+them (sweep starts at the link's seed unless --first-seed is given).
+
+`racelab help <command>` describes a command and its options. Bad input prints what is wrong
+on stderr and exits with code 2.";
+
+/// racelab: simulate marketing-automation races deterministically
+#[derive(Parser)]
+#[command(
+    name = "racelab",
+    version,
+    override_usage = USAGE,
+    after_help = AFTER_HELP,
+    subcommand_required = true,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// List the built-in scenarios: id and title
+    List,
+    /// Show a scenario's variants, knobs (unit, default, range) and invariants
+    Describe(DescribeArgs),
+    /// Run a scenario once: its outcome, violations and trace hash
+    Run(RunArgs),
+    /// Run many seeds and count the runs that violate an invariant
+    Sweep(SweepArgs),
+    /// Search every schedule for a violation, or sample schedules with --sample
+    ///
+    /// A schedule answers every decision of a run: orderings of ready work, representative
+    /// delays, failures. The exhaustive search tries them all (within the bounds); --sample
+    /// runs N seeded schedules, random or PCT-style, for set-ups too big for that. Either
+    /// prints the shortest violating schedule, its trace, how to replay it and a share link.
+    Explore(ExploreArgs),
+    /// Print a markdown table: every built-in scenario and variant with its violation rate
+    Table(TableArgs),
+    /// Print a share link that opens the set-up in the web app
+    ///
+    /// Defaults as in the app: variant naive, compare fixed, seed 1. A scenario file's JSON
+    /// travels inside the link.
+    Link(LinkArgs),
+}
+
+/// The scenario and its set-up: a built-in id or file with options, or a share link whose
+/// settings the options override. Shared by describe, run, sweep, explore and link.
+#[derive(Args)]
+pub struct Source {
+    /// A built-in scenario id (see `racelab list`) or a path to a scenario JSON file
+    #[arg(
+        value_name = "SCENARIO",
+        required_unless_present = "link",
+        conflicts_with = "link"
+    )]
+    pub scenario: Option<String>,
+    /// A share link in place of <SCENARIO>: its scenario, variant, knobs, seed and
+    /// injections, overridden by the options given
+    #[arg(long, value_name = "URL")]
+    pub link: Option<String>,
+    /// The variant (default: the link's, else the scenario as written, `base`)
+    #[arg(long, value_name = "V")]
+    pub variant: Option<String>,
+    /// The seed (default: the link's, else 0)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub seed: Option<u64>,
+    /// Set a knob to a whole number, e.g. --set trigger_delay_s=120 (repeatable)
+    #[arg(long = "set", value_name = "KNOB=VALUE", value_parser = parse_assignment)]
+    pub knobs: Vec<(String, i64)>,
+}
+
+#[derive(Args)]
+pub struct DescribeArgs {
+    #[command(flatten)]
+    pub source: Source,
+    /// Write JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub source: Source,
+    /// Write JSON
+    #[arg(long)]
+    pub json: bool,
+    /// List every event (with --json, as a `trace` array)
+    #[arg(long)]
+    pub trace: bool,
+    /// The answers at the first decisions (chooser calls), then the seed decides: what
+    /// `explore` prints for a violating schedule (default: the link's schedule, if any)
+    // A fully qualified `Vec`: one value read into a list, not a repeated option.
+    #[arg(long, value_name = "0,1,0,2", value_parser = parse_schedule)]
+    pub schedule: Option<::std::vec::Vec<u32>>,
+}
+
+#[derive(Args)]
+#[command(mut_arg("seed", |a| a.help(
+    "Ignored without --link; with it, the first seed unless --first-seed is given \
+     (default: the link's seed)"
+)))]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub source: Source,
+    /// How many seeds to run
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_SWEEP_SEEDS))]
+    pub seeds: u64,
+    /// The first seed (default: the link's seed, else 0)
+    #[arg(long, value_name = "S")]
+    pub first_seed: Option<u64>,
+    /// Write JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How `explore --sample` picks schedules.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Sample {
+    /// Every decision answered at random
+    Random,
+    /// PCT-style: random priorities with a few priority changes (--pct-depth)
+    Pct,
+}
+
+#[derive(Args)]
+#[command(mut_arg("seed", |a| a.help(
+    "The sampling seed (default: the link's, else 0)"
+).requires("sample")))]
+pub struct ExploreArgs {
+    #[command(flatten)]
+    pub source: Source,
+    /// Stop a schedule after N decisions
+    #[arg(long, value_name = "N", conflicts_with = "sample",
+        default_value_t = ExploreConfig::default().max_decisions as u64,
+        value_parser = clap::value_parser!(u64).range(1..=MAX_DECISIONS))]
+    pub max_decisions: u64,
+    /// Stop the search after N distinct states
+    #[arg(long, value_name = "N", conflicts_with = "sample",
+        default_value_t = ExploreConfig::default().max_states as u64,
+        value_parser = clap::value_parser!(u64).range(1..=MAX_STATES))]
+    pub max_states: u64,
+    /// Explore every ordering, without the reduction that skips equivalent ones
+    #[arg(long, conflicts_with = "sample")]
+    pub no_reduction: bool,
+    /// Do not merge schedules that reach the same state
+    #[arg(long, conflicts_with = "sample")]
+    pub no_dedup: bool,
+    /// Sample seeded schedules instead of searching all of them
+    #[arg(long, value_enum, value_name = "STRATEGY")]
+    pub sample: Option<Sample>,
+    /// How many schedules to sample
+    #[arg(long, value_name = "N", requires = "sample", default_value_t = 1000,
+        value_parser = clap::value_parser!(u64).range(1..=MAX_RUNS))]
+    pub runs: u64,
+    /// Priority changes per PCT run (with --sample pct) [default: 3]
+    #[arg(long, value_name = "D", requires = "sample",
+        value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub pct_depth: Option<u32>,
+    /// Write JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct TableArgs {
+    /// Seeds per variant
+    #[arg(long, value_name = "N", default_value_t = 10_000,
+        value_parser = clap::value_parser!(u64).range(1..=MAX_TABLE_SEEDS))]
+    pub seeds: u64,
+}
+
+#[derive(Args)]
+#[command(
+    mut_arg("variant", |a| a.help(
+        "The variant (default: the link's, else naive as in the app, or a file's first)"
+    )),
+    mut_arg("seed", |a| a.help("The seed (default: the link's, else 1 as in the app)"))
+)]
+pub struct LinkArgs {
+    #[command(flatten)]
+    pub source: Source,
+    /// The variant shown beside it (default: the link's, or fixed when the scenario has one)
+    #[arg(long, value_name = "V2")]
+    pub compare: Option<String>,
+    /// Where the app is served (any `#…` is replaced); the default is what ./scripts/serve
+    /// serves
+    #[arg(long, value_name = "URL", default_value = APP_URL)]
+    pub base: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_grammar_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

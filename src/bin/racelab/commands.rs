@@ -1,0 +1,233 @@
+//! `racelab list`, `describe`, `run`, `sweep` and `table`: each returns what it prints on
+//! stdout (text, or JSON with `--json`), or what is wrong.
+
+use super::args::{DescribeArgs, RunArgs, SweepArgs};
+use super::source::Setup;
+use racelab::api;
+use racelab::engine::describe::fmt_ms;
+use racelab::engine::{RunConfig, Scenario};
+use std::fmt::Debug;
+use std::time::Instant;
+
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string_pretty(v).expect("reports serialise")
+}
+
+fn to_value<T: serde::Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).expect("reports serialise")
+}
+
+/// The trace as one line per event.
+fn trace_lines(rows: &[api::TraceRow]) -> String {
+    let lines: Vec<String> = rows.iter().map(api::TraceRow::line).collect();
+    lines.join("\n") + "\n\n"
+}
+
+/// A violation's line, after the run's summary.
+fn violation_line(invariant: &str, time_ms: u64, message: &str, witness: &impl Debug) -> String {
+    format!(
+        "\n  VIOLATION {invariant} at {}: {message} (witness events {witness:?})",
+        fmt_ms(time_ms)
+    )
+}
+
+pub fn list() -> String {
+    racelab::scenarios::all()
+        .iter()
+        .map(|s| format!("{:<22} {}", s.id, s.title))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub fn describe(a: &DescribeArgs) -> Result<String, String> {
+    let st = a.source.setup()?;
+    let d = api::describe_scenario(&st.scenario)?;
+    if a.json {
+        let mut v = to_value(&d);
+        if st.link.is_some() {
+            v["link"] = serde_json::json!({
+                "variant": st.config.variant,
+                "seed": st.seed,
+                "knobs": st.config.knobs,
+                "injections": st.config.injections,
+            });
+        }
+        return Ok(to_json(&v));
+    }
+    let mut out = format!("{} — {}\n{}\n\n", d.id, d.title, d.summary);
+    if st.link.is_some() {
+        out += &format!(
+            "link: variant {}, seed {}, knobs {:?}, {} injected events\n\n",
+            st.config.variant.as_deref().unwrap_or("(none)"),
+            st.seed,
+            st.config.knobs,
+            st.config.injections.len()
+        );
+    }
+    out += "variants:\n";
+    for v in &d.variants {
+        out += &format!("  {:<12} {}\n", v.name, v.description);
+    }
+    out += "knobs:\n";
+    for k in &d.knobs {
+        out += &format!(
+            "  {:<20} default {} {} (range {}..={}){}  {}\n",
+            k.name,
+            k.default,
+            k.unit.label(),
+            k.min,
+            k.max,
+            if k.main { " [main]" } else { "" },
+            k.description
+        );
+    }
+    out += &format!("invariants: {}", d.invariants.join(", "));
+    Ok(out)
+}
+
+pub fn run(a: &RunArgs) -> Result<String, String> {
+    let Setup {
+        scenario: s,
+        config: cfg,
+        seed,
+        link,
+    } = a.source.setup()?;
+    let schedule = a
+        .schedule
+        .clone()
+        .or_else(|| link.map(|l| l.schedule).filter(|s| !s.is_empty()));
+    if let Some(schedule) = schedule {
+        return run_scheduled(&s, &cfg, seed, &schedule, a);
+    }
+    let r = api::run(&s, &cfg, seed)?;
+    if a.json {
+        let mut v = to_value(&r);
+        if a.trace {
+            v["trace"] = to_value(&api::trace(&s, &cfg, seed)?);
+        }
+        return Ok(to_json(&v));
+    }
+    let mut out = String::new();
+    if a.trace {
+        out += &trace_lines(&api::trace(&s, &cfg, seed)?);
+    }
+    out += &format!(
+        "{} / {} / seed {}: {} events, trace {}\n{}",
+        r.scenario, r.variant, r.seed, r.events, r.trace_hash, r.outcome
+    );
+    for x in &r.violations {
+        out += &violation_line(&x.invariant, x.time_ms, &x.message, &x.witness);
+    }
+    Ok(out)
+}
+
+/// `run` with a hand-chosen schedule (`--schedule`, or a link that carries one): replayed as
+/// the app does (the schedule's answers at the first decisions, then the seed), so the trace
+/// hash is the one the app shows; `explore` prints violating schedules in this form.
+fn run_scheduled(
+    s: &Scenario,
+    cfg: &RunConfig,
+    seed: u64,
+    schedule: &[u32],
+    a: &RunArgs,
+) -> Result<String, String> {
+    let v = api::run_view(s, cfg, seed, schedule)?;
+    let variant = cfg.variant.as_deref().unwrap_or("base");
+    if a.json {
+        let violations: Vec<_> = (v.violations.iter())
+            .map(|x| {
+                serde_json::json!({
+                    "invariant": x.invariant,
+                    "time_ms": x.time_ms,
+                    "person": x.person,
+                    "message": x.message,
+                    "witness": x.witness,
+                })
+            })
+            .collect();
+        let mut j = serde_json::json!({
+            "scenario": s.id,
+            "variant": variant,
+            "seed": seed,
+            "schedule": schedule.len(),
+            "clamped": v.clamped,
+            "events": v.rows.len(),
+            "trace_hash": v.trace_hash,
+            "violations": violations,
+            "outcome": v.outcome,
+        });
+        if a.trace {
+            j["trace"] = to_value(&v.rows);
+        }
+        return Ok(to_json(&j));
+    }
+    let mut out = String::new();
+    if a.trace {
+        out += &trace_lines(&v.rows);
+    }
+    out += &format!(
+        "{} / {variant} / seed {seed} after a schedule of {} choices: {} events, trace {}\n{}",
+        s.id,
+        schedule.len(),
+        v.rows.len(),
+        v.trace_hash,
+        v.outcome
+    );
+    for x in &v.violations {
+        out += &violation_line(&x.invariant, x.time_ms, &x.message, &x.witness);
+    }
+    Ok(out)
+}
+
+pub fn sweep(a: &SweepArgs) -> Result<String, String> {
+    let st = a.source.setup()?;
+    let first_seed = a
+        .first_seed
+        .unwrap_or(if st.link.is_some() { st.seed } else { 0 });
+    let start = Instant::now();
+    let r = api::sweep(&st.scenario, &st.config, first_seed, a.seeds)?;
+    let elapsed_ms = start.elapsed().as_millis() as u64;
+    if a.json {
+        let mut v = to_value(&r);
+        v["elapsed_ms"] = elapsed_ms.into();
+        return Ok(to_json(&v));
+    }
+    Ok(format!(
+        "{} / {}: {} of {} runs violated ({:.2}%), {} events in {} ms{}",
+        r.scenario,
+        r.variant,
+        r.violating_runs,
+        r.runs,
+        100.0 * r.violation_rate,
+        r.events,
+        elapsed_ms,
+        r.first_violating_seed
+            .map_or(String::new(), |s| format!("; first violating seed {s}"))
+    ))
+}
+
+/// The README's table: every built-in scenario and variant at default knobs.
+pub fn table(seeds: u64) -> Result<String, String> {
+    let mut out = format!(
+        "| scenario | variant | role | violating runs ({seeds} seeds) | rate |\n| --- | --- | --- | --- | --- |\n"
+    );
+    for s in racelab::scenarios::all() {
+        for v in &s.variants {
+            let config = RunConfig {
+                variant: Some(v.name.clone()),
+                ..RunConfig::default()
+            };
+            let r = api::sweep(&s, &config, 0, seeds)?;
+            let role = to_value(&v.role);
+            out += &format!(
+                "| `{}` | `{}` | {} | {} | {:.2}% |\n",
+                s.id,
+                v.name,
+                role.as_str().unwrap_or(""),
+                r.violating_runs,
+                100.0 * r.violation_rate
+            );
+        }
+    }
+    Ok(out.trim_end().to_string())
+}
