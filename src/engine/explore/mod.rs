@@ -21,11 +21,12 @@
 pub mod exhaustive;
 pub mod independence;
 mod pool;
+mod report;
 pub mod sample;
 pub mod schedule;
 pub mod state_key;
 
-pub use exhaustive::{ExploreConfig, ExploreReport};
+pub use report::{ExploreConfig, ExploreReport};
 pub use sample::{sample, Finding, SampleConfig, SampleReport, Strategy};
 pub use schedule::{
     format_schedule, is_decision, option_at, option_count, parse_schedule, to_schedule,

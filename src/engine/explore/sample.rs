@@ -34,17 +34,6 @@ pub enum Strategy {
 }
 
 impl Strategy {
-    /// `random` or `pct` (depth 3), as the command line names them.
-    pub fn parse(name: &str, depth: u32) -> Result<Strategy, String> {
-        match name {
-            "random" => Ok(Strategy::Random),
-            "pct" => Ok(Strategy::Pct { depth }),
-            other => Err(format!(
-                "unknown sampling strategy `{other}` (expected random or pct)"
-            )),
-        }
-    }
-
     pub fn name(&self) -> String {
         match self {
             Strategy::Random => "random".to_string(),
