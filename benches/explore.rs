@@ -4,6 +4,9 @@
 //! run versus re-running it from the start; sampled runs per second. Figures to report, not
 //! pass/fail tests.
 
+// Measures elapsed wall time for its reports (clippy.toml keeps clocks out of the engine).
+#![allow(clippy::disallowed_methods)]
+
 use racelab::engine::explore::{self, ExploreConfig, SampleConfig, Strategy};
 use racelab::engine::{compile, Model, ReplayThenSeed, RunConfig, Sim};
 use std::time::Instant;

@@ -11,6 +11,9 @@
 //! run comes from, and `link`), `commands` (list, describe, run, sweep, table), `explore`.
 //! The command line is native only: the web app is `racelab-web`.
 
+// Measures elapsed wall time for its reports (clippy.toml keeps clocks out of the engine).
+#![allow(clippy::disallowed_methods)]
+
 #[cfg(not(target_arch = "wasm32"))]
 #[path = "racelab/cli.rs"]
 mod cli;
