@@ -1,4 +1,3 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! The share-link codec (`racelab::codec`): round trips over many random run specs, golden
 //! version-1 links that pin the format, a fuzz-style test of `decode` on random and damaged
 //! input, the DEFLATE implementation cross-checked against miniz_oxide in both directions,

@@ -1,4 +1,3 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! The scenario reader (`engine::scenario::read`): what serialising writes it reads back, absent
 //! fields take their defaults, unknown keys are refused or ignored as each type says, and an
 //! error says what is wrong in serde's words and where, as a path into the document.

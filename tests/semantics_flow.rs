@@ -1,4 +1,3 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Rules of the simulated campaign engine (see /work/shared/domain.md §1) about flows:
 //! Request vs Execute Campaign, the request cap, choices, alerts, e-mail, the trigger delay
 //! and variants.
@@ -6,9 +5,7 @@
 //! Every scenario is small and uses fixed delays, so the expected times follow from the
 //! rules (one worker, 100 ms per step unless stated).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use racelab::engine::trace::EventKind;
 use racelab::engine::RunConfig;
 use serde_json::{json, Value as Json};

@@ -1,4 +1,3 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Rules of the simulated campaign engine (see /work/shared/domain.md §1) about when work
 //! runs: the campaign queue and its priorities, batch snapshots and schedules,
 //! qualification rules, long waits and the horizon.
@@ -6,9 +5,7 @@
 //! Every scenario is small and uses fixed delays, so the expected times follow from the
 //! rules (one worker, 100 ms per step unless stated).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use racelab::engine::trace::{Actor, EventKind};
 use serde_json::{json, Value as Json};
 

@@ -1,13 +1,10 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Rules of the simulated systems around the campaign engine (see /work/shared/domain.md
 //! §1): webhooks, the key-value service and the CRM, and the causes recorded in the trace.
 //!
 //! Every scenario is small and uses fixed delays, so the expected times follow from the
 //! rules (one worker, 100 ms per step unless stated).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use racelab::engine::sim::state::KvEntry;
 use racelab::engine::trace::{Actor, EventKind};
 use racelab::engine::value::Value;

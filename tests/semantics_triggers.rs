@@ -1,13 +1,10 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Rules of the simulated campaign engine (see /work/shared/domain.md §1) about who enters
 //! a campaign: triggers, filters and smart-list logic, and program statuses.
 //!
 //! Every scenario is small and uses fixed delays, so the expected times follow from the
 //! rules (one worker, 100 ms per step unless stated).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use racelab::engine::trace::{Actor, EventKind};
 use serde_json::{json, Value as Json};
 

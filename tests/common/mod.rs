@@ -1,8 +1,14 @@
 //! Helpers shared by the native integration tests: build small inline scenarios with
-//! `serde_json::json!`, run them, and query the trace and the final state.
+//! `serde_json::json!`, run them, and query the trace and the final state (this file);
+//! built-in scenarios and run configs ([`runs`]); the command line as a process ([`cli`]).
 //!
 //! People are numbered from 1 in every helper, as in scenario files (`{"one": 3}`).
 #![allow(dead_code)]
+
+pub mod cli;
+mod runs;
+
+pub use runs::{builtin, config, config_with};
 
 use racelab::engine::model::{CampaignId, FieldId, ListId, ProgramId};
 use racelab::engine::scenario::read::FromJson;
