@@ -10,11 +10,6 @@ use racelab::engine::trace::EventKind;
 use racelab::engine::RunConfig;
 use serde_json::{json, Value as Json};
 
-/// A Change Data Value flow step setting `field` to `v`.
-fn cdv(field: &str, v: &str) -> Json {
-    json!({ "change_data_value": { "field": field, "value": v } })
-}
-
 // ---- Request Campaign vs Execute Campaign ---------------------------------------------------
 
 #[test]
@@ -139,7 +134,7 @@ fn a_choice_takes_the_first_matching_branch_when_the_step_runs() {
         ]))],
         "script": [
             { "at": { "fixed": 0 }, "people": "all", "event": { "fills_out_form": "Route" } },
-            outside(json!({ "change_data_value": { "field": "tier", "value": "gold" } }), 4, 500),
+            outside(cdv("tier", "gold"), 4, 500),
         ],
     }));
     let mut got: Vec<(u32, String)> = d.emails().into_iter().map(|e| (e.1, e.2)).collect();

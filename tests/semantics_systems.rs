@@ -245,7 +245,7 @@ fn crm_assigns_from_the_pushed_snapshot_and_the_owner_arrives_on_the_next_sync()
             "default_owner": "Desk" } },
         "script": [
             fill("Sync", 1, 0), fill("Sync", 2, 0),
-            outside(json!({ "change_data_value": { "field": "region", "value": "US" } }), 1, 1000),
+            outside(cdv("region", "US"), 1, 1000),
             fill("Sync", 1, 100_000),
         ],
         "horizon": 200_000,
@@ -302,7 +302,7 @@ fn the_crm_wins_a_conflict_on_the_owner_field() {
                               "default_owner": "Desk" } },
         "script": [
             fill("Sync", 1, 0),
-            outside(json!({ "change_data_value": { "field": "owner", "value": "Zed" } }), 1, 10_000),
+            outside(cdv("owner", "Zed"), 1, 10_000),
         ],
         "horizon": 100_000,
     }));

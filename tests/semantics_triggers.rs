@@ -53,13 +53,7 @@ fn data_value_changes_honours_new_and_previous_value_and_ignores_no_change() {
         json!({ "name": name, "qualification": "every_time", "flow": ["do_nothing"],
                 "smart_list": { "triggers": [{ "data_value_changes": t }] } })
     };
-    let change = |v: &str, at: u64| {
-        outside(
-            json!({ "change_data_value": { "field": "stage", "value": v } }),
-            1,
-            at,
-        )
-    };
+    let change = |v: &str, at: u64| outside(cdv("stage", v), 1, at);
     let d = run_json(json!({
         "fields": [{ "name": "stage", "type": "text" }],
         "people": [{ "count": 1 }],
@@ -167,7 +161,7 @@ fn score_is_changed_fires_on_every_change_of_that_score() {
         ],
         "script": [
             fill("Scorer", 1, 0),
-            outside(json!({ "change_data_value": { "field": "score", "value": 42 } }), 1, 1000),
+            outside(cdv("score", 42), 1, 1000),
         ],
     }));
     // +5 at 100 fires; +0 changes nothing; `other` is another score; the import at 1000 fires.

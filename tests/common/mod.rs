@@ -149,6 +149,12 @@ pub fn outside(event: Json, person: u32, at: u64) -> Json {
     json!({ "at": { "fixed": at }, "people": { "one": person }, "event": event })
 }
 
+/// A Change Data Value setting `field` to `value`: a flow step, or (through [`outside`]) a
+/// scripted event.
+pub fn cdv(field: &str, value: impl Into<Json>) -> Json {
+    json!({ "change_data_value": { "field": field, "value": value.into() } })
+}
+
 impl Done {
     pub fn campaign(&self, name: &str) -> CampaignId {
         let i = self.model.campaigns.iter().position(|c| c.name == name);
