@@ -2,19 +2,9 @@
 //! timeline (`run_view`, `lanes`), replayable schedules, the inspector (`inspect_at`), the
 //! campaign reader (`campaign_views`) and the inject menu (`inject_options`).
 
+use crate::common::{builtin, config};
 use racelab::api::{self, LaneKind};
-use racelab::engine::{RunConfig, Scenario};
-
-fn builtin(id: &str) -> Scenario {
-    racelab::scenarios::builtin(id).expect("built-in scenario")
-}
-
-fn config(variant: &str) -> RunConfig {
-    RunConfig {
-        variant: Some(variant.to_string()),
-        ..RunConfig::default()
-    }
-}
+use racelab::engine::Scenario;
 
 /// Every (scenario, variant) of the library.
 fn every_variant() -> Vec<(Scenario, String)> {

@@ -1,52 +1,9 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! The `racelab` command line, run as a process: `list`, `describe`, `run` (built-in id or
 //! a scenario file), `sweep`, and bad input (exit code 2, a message on stderr, no panic).
 
+use crate::common::cli::{fails, ok, ok_json, temp_file};
 use racelab::engine::RunConfig;
 use serde_json::{json, Value as Json};
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn racelab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_racelab"))
-        .args(args)
-        .output()
-        .expect("the racelab binary runs")
-}
-
-/// Runs a command that must succeed; returns stdout.
-fn ok(args: &[&str]) -> String {
-    let out = racelab(args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "racelab {args:?} failed: {stderr}");
-    String::from_utf8(out.stdout).expect("utf-8 output")
-}
-
-/// Runs a command that must succeed with `--json`; returns the parsed output.
-fn ok_json(args: &[&str]) -> Json {
-    let text = ok(args);
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("racelab {args:?}: bad JSON {e}: {text}"))
-}
-
-/// Runs a command that must fail with code 2; returns stderr.
-fn fails(args: &[&str]) -> String {
-    let out = racelab(args);
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(2), "racelab {args:?}: {stderr}");
-    assert!(
-        !stderr.contains("panicked"),
-        "racelab {args:?} panicked: {stderr}"
-    );
-    assert!(out.stdout.is_empty(), "racelab {args:?} printed to stdout");
-    stderr
-}
-
-/// A file in the temp directory, unique to this process and test.
-fn temp_file(name: &str, contents: &str) -> PathBuf {
-    let path = std::env::temp_dir().join(format!("racelab-cli-{}-{name}", std::process::id()));
-    std::fs::write(&path, contents).expect("temp file written");
-    path
-}
 
 #[test]
 fn list_shows_every_built_in_scenario() {

@@ -1,4 +1,3 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! The share-link codec (`racelab::codec`): round trips over many random run specs, golden
 //! version-1 links that pin the format, a fuzz-style test of `decode` on random and damaged
 //! input, links compressed every valid way (stored, fixed and dynamic Huffman), and a decoded

@@ -1,11 +1,9 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Determinism: a run is a pure function of scenario, variant, knobs and the chooser's
 //! answers. Same seed ⇒ same trace; a recorded run replays; a cloned simulation continues
 //! identically; stopping and resuming changes nothing; how the scenario was made (read from
 //! JSON or built in code) and texts no run uses change nothing either.
 
-mod common;
-
+use crate::common::{builtin, config, config_with};
 use racelab::engine::scenario::from_value;
 use racelab::engine::scenario::Injection;
 use racelab::engine::sim::SimState;
@@ -22,23 +20,14 @@ fn configs() -> Vec<(&'static str, RunConfig)> {
     let mut out = Vec::new();
     for id in ["alert-before-owner", "list-queue"] {
         for variant in ["naive", "fixed"] {
-            let knobs = [("people".to_string(), 30)].into_iter().collect();
-            out.push((
-                id,
-                RunConfig {
-                    variant: Some(variant.to_string()),
-                    knobs,
-                    ..RunConfig::default()
-                },
-            ));
+            out.push((id, config_with(variant, &[("people", 30)])));
         }
     }
     out
 }
 
 fn model(id: &str, config: &RunConfig) -> Model {
-    let s = racelab::scenarios::builtin(id).expect("built-in scenario");
-    compile(&s, config).expect("compiles")
+    compile(&builtin(id), config).expect("compiles")
 }
 
 fn std_hash(state: &SimState) -> u64 {
@@ -61,7 +50,7 @@ fn same_inputs_give_the_same_trace_and_hash() {
         assert_eq!(out_a.trace_hash, trace_hash(&a.trace));
         assert_eq!(a.state, b.state);
         // The facade gives the same run.
-        let s = racelab::scenarios::builtin(id).unwrap();
+        let s = builtin(id);
         let report = racelab::api::run(&s, &config, 7).unwrap();
         assert_eq!(report.trace_hash, format!("{:016x}", out_a.trace_hash));
         assert_eq!(report.events, a.trace.len());
@@ -85,7 +74,7 @@ fn same_inputs_give_the_same_trace_and_hash() {
 #[test]
 fn different_seeds_give_different_runs() {
     for (id, config) in configs() {
-        let s = racelab::scenarios::builtin(id).unwrap();
+        let s = builtin(id);
         let hashes: std::collections::BTreeSet<String> = (1..=5)
             .map(|seed| racelab::api::run(&s, &config, seed).unwrap().trace_hash)
             .collect();
@@ -100,11 +89,8 @@ fn different_seeds_give_different_runs() {
 
 #[test]
 fn knobs_change_the_run() {
-    let s = racelab::scenarios::builtin("list-queue").unwrap();
-    let mut config = RunConfig {
-        variant: Some("naive".into()),
-        ..RunConfig::default()
-    };
+    let s = builtin("list-queue");
+    let mut config = config("naive");
     let base = racelab::api::run(&s, &config, 3).unwrap();
     config.knobs.insert("trigger_delay_s".into(), 600);
     let slower = racelab::api::run(&s, &config, 3).unwrap();
@@ -227,7 +213,7 @@ fn every_variant(s: &Scenario) -> Vec<RunConfig> {
 #[test]
 fn a_scenario_read_from_json_runs_as_the_same_scenario_built_in_code() {
     for id in racelab::scenarios::ids() {
-        let s = racelab::scenarios::builtin(id).unwrap();
+        let s = builtin(id);
         let plain = from_value::<Scenario>(&serde_json::to_value(&s).unwrap()).unwrap();
         assert!(s.written.json().is_some() && plain.written.json().is_none());
         for config in every_variant(&s) {
@@ -252,7 +238,7 @@ fn a_scenario_read_from_json_runs_as_the_same_scenario_built_in_code() {
 #[test]
 fn text_ids_depend_only_on_the_texts_a_model_uses() {
     for id in racelab::scenarios::ids() {
-        let s = racelab::scenarios::builtin(id).unwrap();
+        let s = builtin(id);
         let mut reworded = s.clone();
         reworded.lesson = "A lesson rewritten from scratch.".into();
         reworded.summary = "000 first in any sorted order".into();

@@ -1,13 +1,13 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Exploring interleavings: the exhaustive search (verdicts, de-duplication, the reduction,
 //! bounds, the shortest violating schedule and its replay), the sampled search, and the
 //! `explore` and `run --schedule` commands.
 
+use crate::common::cli::{fails, ok};
+use crate::common::{builtin, config_with};
 use racelab::engine::explore::{
     self, sample, ExploreConfig, ExploreReport, SampleConfig, Strategy,
 };
-use racelab::engine::{compile, Model, RunConfig};
-use std::process::{Command, Output};
+use racelab::engine::{compile, Model};
 
 /// list-queue with its two drain campaigns and 3 people, every delay but the re-queue time
 /// collapsed to one value (the races then come from ties at the same millisecond), the
@@ -27,13 +27,7 @@ fn the_set_up_is_the_one_the_app_offers() {
 }
 
 fn model(id: &str, variant: &str, knobs: &[(&str, i64)]) -> Model {
-    let scenario = racelab::scenarios::builtin(id).expect("built in");
-    let config = RunConfig {
-        variant: Some(variant.to_string()),
-        knobs: knobs.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
-        ..RunConfig::default()
-    };
-    compile(&scenario, &config).expect("compiles")
+    compile(&builtin(id), &config_with(variant, knobs)).expect("compiles")
 }
 
 fn search(m: &Model, reduction: bool, dedup: bool) -> ExploreReport {
@@ -374,29 +368,6 @@ fn sampled_search_finds_the_naive_race_and_replays_by_seed() {
         };
         assert_eq!(sample(&fixed, &config).expect("samples").violating_runs, 0);
     }
-}
-
-fn racelab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_racelab"))
-        .args(args)
-        .output()
-        .expect("the racelab binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = racelab(args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "racelab {args:?} failed: {stderr}");
-    String::from_utf8(out.stdout).expect("utf-8")
-}
-
-fn fails(args: &[&str]) -> String {
-    let out = racelab(args);
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(2), "racelab {args:?}: {stderr}");
-    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
-    assert!(out.stdout.is_empty());
-    stderr
 }
 
 /// `--set k=v` for every knob of the set-up.

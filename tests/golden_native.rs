@@ -1,8 +1,6 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! The native twin of the browser test: the golden runs give their pinned trace hashes here too.
 
-#[path = "golden/mod.rs"]
-mod golden;
+use crate::golden;
 
 #[test]
 fn native_runs_match_the_golden_hashes() {

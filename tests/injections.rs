@@ -2,19 +2,16 @@
 //! the trace, makes the race it is about happen where the seed alone does not, leaves the
 //! fixes holding, changes the run's hash, and the same injections give the same run.
 
+use crate::common::builtin;
 use racelab::api::{self, RunView, TraceRow};
 use racelab::engine::scenario::{Injection, OutsideEvent, PeopleSelector};
 use racelab::engine::{compile, RunConfig, Scenario};
 
-fn builtin(id: &str) -> Scenario {
-    racelab::scenarios::builtin(id).expect("built-in scenario")
-}
-
+/// Variant `variant` at default knobs, with `injections`.
 fn config(variant: &str, injections: Vec<Injection>) -> RunConfig {
     RunConfig {
-        variant: Some(variant.to_string()),
         injections,
-        ..RunConfig::default()
+        ..crate::common::config(variant)
     }
 }
 

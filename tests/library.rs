@@ -1,27 +1,23 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! The scenario library's acceptance rules, checked for every built-in scenario:
 //! each `fix` variant never violates, each `race` variant violates in at least 5% of runs,
 //! control scenarios never violate, the race rate moves monotonically with the main knob
 //! over its sweep settings, and at `hides_race_at` the race almost never shows.
 
+use crate::common::{builtin, config_with};
 use racelab::api::sweep;
 use racelab::engine::scenario::VariantRole;
-use racelab::engine::{validate, RunConfig, Scenario};
+use racelab::engine::{validate, Scenario};
 
 const SEEDS: u64 = 1_000;
 
 fn rate(s: &Scenario, variant: &str, knobs: &[(String, i64)]) -> (f64, Option<u64>) {
-    let config = RunConfig {
-        variant: Some(variant.to_string()),
-        knobs: knobs.iter().cloned().collect(),
-        ..RunConfig::default()
-    };
-    let r = sweep(s, &config, 0, SEEDS).unwrap_or_else(|e| panic!("{}/{variant}: {e}", s.id));
+    let r = sweep(s, &config_with(variant, knobs), 0, SEEDS)
+        .unwrap_or_else(|e| panic!("{}/{variant}: {e}", s.id));
     (r.violation_rate, r.first_violating_seed)
 }
 
 fn check(id: &str) {
-    let s = racelab::scenarios::builtin(id).expect("built in");
+    let s = builtin(id);
     validate(&s).unwrap_or_else(|e| panic!("{id}: {e}"));
     assert!(
         !s.lesson.is_empty() && !s.summary.is_empty() && !s.race.is_empty(),

@@ -1,4 +1,3 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Reading scenario JSON (serde's derived `Deserialize` through `engine::scenario::from_value`
 //! and `scenarios::from_json`): every built-in scenario reads, what serialising writes reads
 //! back, absent fields take their defaults, unknown keys are refused or ignored as each type

@@ -1,23 +1,15 @@
 //! "You are the scheduler": the decisions a person can take by hand are described in words,
 //! picking one extends the schedule, and the schedule replays.
-#![cfg(not(target_arch = "wasm32"))]
 
+use crate::common::{builtin, config_with};
 use racelab::api::{run_view, scheduler_view};
 use racelab::engine::{RunConfig, Scenario};
 
 /// list-queue with 3 people and its delays collapsed, so that work is often ready at the same
 /// millisecond and the order is the person's to choose.
 fn setup(variant: &str) -> (Scenario, RunConfig) {
-    let s = racelab::scenarios::builtin("list-queue").unwrap();
-    let config = RunConfig {
-        variant: Some(variant.into()),
-        knobs: racelab::scenarios::explore_setup("list-queue")
-            .iter()
-            .map(|(k, v)| (k.to_string(), *v))
-            .collect(),
-        ..RunConfig::default()
-    };
-    (s, config)
+    let knobs = racelab::scenarios::explore_setup("list-queue");
+    (builtin("list-queue"), config_with(variant, knobs))
 }
 
 #[test]

@@ -1,4 +1,3 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Rules of the simulated campaign engine (see /work/shared/domain.md §1) about flows:
 //! Request vs Execute Campaign, the request cap, choices, alerts, e-mail, the trigger delay
 //! and variants.
@@ -6,17 +5,10 @@
 //! Every scenario is small and uses fixed delays, so the expected times follow from the
 //! rules (one worker, 100 ms per step unless stated).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use racelab::engine::trace::EventKind;
 use racelab::engine::RunConfig;
 use serde_json::{json, Value as Json};
-
-/// A Change Data Value flow step setting `field` to `v`.
-fn cdv(field: &str, v: &str) -> Json {
-    json!({ "change_data_value": { "field": field, "value": v } })
-}
 
 // ---- Request Campaign vs Execute Campaign ---------------------------------------------------
 
@@ -142,7 +134,7 @@ fn a_choice_takes_the_first_matching_branch_when_the_step_runs() {
         ]))],
         "script": [
             { "at": { "fixed": 0 }, "people": "all", "event": { "fills_out_form": "Route" } },
-            outside(json!({ "change_data_value": { "field": "tier", "value": "gold" } }), 4, 500),
+            outside(cdv("tier", "gold"), 4, 500),
         ],
     }));
     let mut got: Vec<(u32, String)> = d.emails().into_iter().map(|e| (e.1, e.2)).collect();

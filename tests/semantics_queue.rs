@@ -1,4 +1,3 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Rules of the simulated campaign engine (see /work/shared/domain.md §1) about when work
 //! runs: the campaign queue and its priorities, batch snapshots and schedules,
 //! qualification rules, long waits and the horizon.
@@ -6,9 +5,7 @@
 //! Every scenario is small and uses fixed delays, so the expected times follow from the
 //! rules (one worker, 100 ms per step unless stated).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use racelab::engine::trace::{Actor, EventKind};
 use serde_json::{json, Value as Json};
 
@@ -31,11 +28,7 @@ fn one_trigger_worker_runs_ready_steps_by_priority_class_then_arrival() {
     // (campaign, flow, when its person fills out the form). "Blocker" keeps the only
     // worker busy until t=100; everything else is ready by then and waits.
     let plan: Vec<(&str, Json, u64)> = vec![
-        (
-            "Blocker",
-            json!([{ "change_data_value": { "field": "f", "value": "x" } }]),
-            0,
-        ),
+        ("Blocker", json!([cdv("f", "x")]), 0),
         (
             "Score",
             json!([{ "change_score": { "field": "score", "change": 1 } }]),
@@ -47,11 +40,7 @@ fn one_trigger_worker_runs_ready_steps_by_priority_class_then_arrival() {
         ("Email", json!([{ "send_email": "Hello" }]), 30),
         ("Alert", json!([{ "send_alert": "Look" }]), 35),
         ("Webhook", json!([{ "call_webhook": "Ping" }]), 40),
-        (
-            "Data",
-            json!([{ "change_data_value": { "field": "f", "value": "y" } }]),
-            45,
-        ),
+        ("Data", json!([cdv("f", "y")]), 45),
     ];
     let campaigns: Vec<Json> = plan.iter().map(|(n, f, _)| on_form(n, f.clone())).collect();
     let script: Vec<Json> = (plan.iter().enumerate())
@@ -94,7 +83,7 @@ fn batch_send_email_is_not_high_priority_but_send_alert_is() {
         "people": [{ "count": 1 }],
         "lists": ["Done"],
         "campaigns": [
-            batch("Blocker", 0, json!({ "change_data_value": { "field": "f", "value": "x" } })),
+            batch("Blocker", 0, cdv("f", "x")),
             batch("List", 10, json!({ "add_to_list": "Done" })),
             batch("Mail", 20, json!({ "send_email": "News" })),
             batch("Alert", 30, json!({ "send_alert": "Look" })),
@@ -112,14 +101,13 @@ fn batch_send_email_is_not_high_priority_but_send_alert_is() {
 
 #[test]
 fn trigger_and_batch_queues_have_their_own_workers() {
-    let cdv = |v: &str| json!({ "change_data_value": { "field": "f", "value": v } });
     let d = run_json(json!({
         "fields": [{ "name": "f", "type": "text" }, { "name": "g", "type": "text" }],
         "campaigns": [
-            on_form("Trigger", json!([cdv("a"), cdv("b")])),
+            on_form("Trigger", json!([cdv("f", "a"), cdv("f", "b")])),
             { "name": "Batch", "schedule": { "at": 0 },
               "smart_list": { "filters": [{ "field": { "field": "g", "test": { "is": ["go"] } } }] },
-              "flow": [{ "change_data_value": { "field": "f", "value": "batch" } }] },
+              "flow": [cdv("f", "batch")] },
         ],
         "people": [{ "count": 3 }, { "count": 1, "fields": { "g": "go" } }],
         "script": [fill("Trigger", 1, 0), fill("Trigger", 2, 0), fill("Trigger", 3, 0)],
@@ -228,13 +216,7 @@ fn qualification_rules_once_every_time_and_once_every() {
                 "smart_list": { "triggers": [{ "data_value_changes": { "field": "stage" } }] },
                 "qualification": q, "flow": ["do_nothing"] })
     };
-    let change = |v: &str, at: u64| {
-        outside(
-            json!({ "change_data_value": { "field": "stage", "value": v } }),
-            1,
-            at,
-        )
-    };
+    let change = |v: &str, at: u64| outside(cdv("stage", v), 1, at);
     let d = run_json(json!({
         "fields": [{ "name": "stage", "type": "text" }],
         "people": [{ "count": 1 }],
@@ -254,13 +236,7 @@ fn qualification_rules_once_every_time_and_once_every() {
 #[test]
 fn once_every_takes_a_knob_in_days() {
     const HOUR: u64 = 3_600_000;
-    let change = |v: &str, at: u64| {
-        outside(
-            json!({ "change_data_value": { "field": "stage", "value": v } }),
-            1,
-            at,
-        )
-    };
+    let change = |v: &str, at: u64| outside(cdv("stage", v), 1, at);
     let d = run_json(json!({
         "fields": [{ "name": "stage", "type": "text" }],
         "people": [{ "count": 1 }],

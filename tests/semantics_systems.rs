@@ -1,13 +1,10 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Rules of the simulated systems around the campaign engine (see /work/shared/domain.md
 //! §1): webhooks, the key-value service and the CRM, and the causes recorded in the trace.
 //!
 //! Every scenario is small and uses fixed delays, so the expected times follow from the
 //! rules (one worker, 100 ms per step unless stated).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use racelab::engine::sim::state::KvEntry;
 use racelab::engine::trace::{Actor, EventKind};
 use racelab::engine::value::Value;
@@ -248,7 +245,7 @@ fn crm_assigns_from_the_pushed_snapshot_and_the_owner_arrives_on_the_next_sync()
             "default_owner": "Desk" } },
         "script": [
             fill("Sync", 1, 0), fill("Sync", 2, 0),
-            outside(json!({ "change_data_value": { "field": "region", "value": "US" } }), 1, 1000),
+            outside(cdv("region", "US"), 1, 1000),
             fill("Sync", 1, 100_000),
         ],
         "horizon": 200_000,
@@ -305,7 +302,7 @@ fn the_crm_wins_a_conflict_on_the_owner_field() {
                               "default_owner": "Desk" } },
         "script": [
             fill("Sync", 1, 0),
-            outside(json!({ "change_data_value": { "field": "owner", "value": "Zed" } }), 1, 10_000),
+            outside(cdv("owner", "Zed"), 1, 10_000),
         ],
         "horizon": 100_000,
     }));

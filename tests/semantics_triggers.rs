@@ -1,13 +1,10 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Rules of the simulated campaign engine (see /work/shared/domain.md §1) about who enters
 //! a campaign: triggers, filters and smart-list logic, and program statuses.
 //!
 //! Every scenario is small and uses fixed delays, so the expected times follow from the
 //! rules (one worker, 100 ms per step unless stated).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use racelab::engine::trace::{Actor, EventKind};
 use serde_json::{json, Value as Json};
 
@@ -56,13 +53,7 @@ fn data_value_changes_honours_new_and_previous_value_and_ignores_no_change() {
         json!({ "name": name, "qualification": "every_time", "flow": ["do_nothing"],
                 "smart_list": { "triggers": [{ "data_value_changes": t }] } })
     };
-    let change = |v: &str, at: u64| {
-        outside(
-            json!({ "change_data_value": { "field": "stage", "value": v } }),
-            1,
-            at,
-        )
-    };
+    let change = |v: &str, at: u64| outside(cdv("stage", v), 1, at);
     let d = run_json(json!({
         "fields": [{ "name": "stage", "type": "text" }],
         "people": [{ "count": 1 }],
@@ -170,7 +161,7 @@ fn score_is_changed_fires_on_every_change_of_that_score() {
         ],
         "script": [
             fill("Scorer", 1, 0),
-            outside(json!({ "change_data_value": { "field": "score", "value": 42 } }), 1, 1000),
+            outside(cdv("score", 42), 1, 1000),
         ],
     }));
     // +5 at 100 fires; +0 changes nothing; `other` is another score; the import at 1000 fires.

@@ -1,18 +1,11 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Acceptance sweeps for the built-in scenarios: every fix holds over 10,000 seeds at
 //! default knobs, every naive variant fails often, and the main knob moves the rate.
 
+use crate::common::{builtin, config_with};
 use racelab::api::{sweep, SweepReport};
-use racelab::engine::RunConfig;
 
 fn rate(id: &str, variant: &str, seeds: u64, knobs: &[(&str, i64)]) -> SweepReport {
-    let scenario = racelab::scenarios::builtin(id).expect("built in");
-    let config = RunConfig {
-        variant: Some(variant.to_string()),
-        knobs: knobs.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
-        ..RunConfig::default()
-    };
-    sweep(&scenario, &config, 0, seeds).expect("sweeps")
+    sweep(&builtin(id), &config_with(variant, knobs), 0, seeds).expect("sweeps")
 }
 
 #[test]

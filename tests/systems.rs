@@ -1,11 +1,11 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! The integration systems wired into the simulator: scheduled import jobs (race 5), the
 //! response feed (race 6) and the change feed (race 7), each shown failing in its naive
 //! form and holding in its fixed form, with small JSON scenarios.
 
+use crate::common::run_config;
 use racelab::engine::scenario::from_value;
 use racelab::engine::trace::{Actor, EventKind, JobOutcome, RestOp, TraceEvent};
-use racelab::engine::{compile, validate, RunConfig, Scenario, SeededChooser, Sim, Violation};
+use racelab::engine::{validate, RunConfig, Scenario, SeededChooser, Violation};
 use serde_json::{json, Value as Json};
 
 fn scenario(j: Json) -> Scenario {
@@ -21,12 +21,8 @@ fn config(variant: Option<&str>) -> RunConfig {
 
 /// One run: its trace and violations.
 fn run(s: &Scenario, variant: Option<&str>, seed: u64) -> (Vec<TraceEvent>, Vec<Violation>) {
-    let model = compile(s, &config(variant)).expect("scenario compiles");
-    let mut sim = Sim::new(&model);
-    let out = sim
-        .run(&mut SeededChooser::new(seed))
-        .expect("run finishes");
-    (sim.trace, out.violations)
+    let run = run_config(s, &config(variant), &mut SeededChooser::new(seed));
+    (run.trace, run.out.violations)
 }
 
 fn count(trace: &[TraceEvent], f: impl Fn(&EventKind) -> bool) -> usize {

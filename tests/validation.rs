@@ -1,8 +1,7 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Validation: every mistake a scenario author can make is refused with a message that names
 //! the problem and where it is; limits are enforced; a runaway run stops at the event limit.
 
-mod common;
+use crate::common;
 
 use common::*;
 use racelab::engine::scenario::from_value;

@@ -1,8 +1,14 @@
 //! Helpers shared by the native integration tests: build small inline scenarios with
-//! `serde_json::json!`, run them, and query the trace and the final state.
+//! `serde_json::json!`, run them, and query the trace and the final state (this file);
+//! built-in scenarios and run configs ([`runs`]); the command line as a process ([`cli`]).
 //!
 //! People are numbered from 1 in every helper, as in scenario files (`{"one": 3}`).
 #![allow(dead_code)]
+
+pub mod cli;
+mod runs;
+
+pub use runs::{builtin, config, config_with};
 
 use racelab::engine::model::{CampaignId, FieldId, ListId, ProgramId};
 use racelab::engine::scenario::from_value;
@@ -141,6 +147,12 @@ pub fn fill(form: &str, person: u32, at: u64) -> Json {
 /// A scripted outside event for person `person` at `at` ms.
 pub fn outside(event: Json, person: u32, at: u64) -> Json {
     json!({ "at": { "fixed": at }, "people": { "one": person }, "event": event })
+}
+
+/// A Change Data Value setting `field` to `value`: a flow step, or (through [`outside`]) a
+/// scripted event.
+pub fn cdv(field: &str, value: impl Into<Json>) -> Json {
+    json!({ "change_data_value": { "field": field, "value": value.into() } })
 }
 
 impl Done {
