@@ -6,6 +6,7 @@
 
 mod activity;
 mod agenda;
+mod batch_index;
 pub mod changes;
 mod checks;
 mod crm;

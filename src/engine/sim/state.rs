@@ -385,6 +385,8 @@ pub struct SimState {
     pub changes: Option<super::changes::ChangesState>,
     /// Pending effects of injected events.
     pub injected: Injected,
+    /// Who each scheduled batch campaign's smart list holds for (derived from `people`).
+    pub batch_index: super::batch_index::BatchIndex,
 }
 
 impl SimState {
@@ -419,6 +421,7 @@ impl SimState {
             responses: super::responses::ResponsesState::new(model),
             changes: super::changes::ChangesState::new(model),
             injected: Injected::default(),
+            batch_index: super::batch_index::BatchIndex::new(model),
         }
     }
 
