@@ -12,7 +12,7 @@
 //! - `batch-nobody`: a batch campaign that runs every minute for a day and whose smart list
 //!   matches nobody, 25,000 and 100,000 people.
 
-use racelab::engine::{compile, RunConfig, Scenario, SeededChooser, Sim};
+use racelab::engine::{compile, Model, RunConfig, Scenario, SeededChooser, Sim};
 use racelab::scenarios::{builtin, parse};
 use std::time::Instant;
 
@@ -35,43 +35,51 @@ fn cpu_seconds() -> Option<f64> {
 /// Seeds each figure sums over (a run at 1,000 people can take a few milliseconds).
 const SEEDS: u64 = 5;
 
-/// Seconds [`SEEDS`] seeded runs take, and the events of the first.
-fn time_runs(scenario: &Scenario, knobs: &[(&str, i64)]) -> (f64, usize) {
+/// The scenario compiled with `people` and the other knobs (its first variant).
+fn model(scenario: &Scenario, people: i64, knobs: &[(&str, i64)]) -> Model {
     let config = RunConfig {
-        // The scenario's first variant.
         variant: scenario.variants.first().map(|v| v.name.clone()),
-        knobs: knobs.iter().map(|&(k, v)| (k.to_string(), v)).collect(),
+        knobs: [("people", people)]
+            .iter()
+            .chain(knobs)
+            .map(|&(k, v)| (k.to_string(), v))
+            .collect(),
         ..RunConfig::default()
     };
-    let model = compile(scenario, &config).expect("compiles");
+    compile(scenario, &config).expect("compiles")
+}
+
+/// Seconds one seeded run takes, and its events.
+fn time_run(model: &Model, seed: u64) -> (f64, usize) {
     let (cpu, wall) = (cpu_seconds(), Instant::now());
-    let events: Vec<usize> = (1..=SEEDS)
-        .map(|seed| {
-            Sim::new(&model)
-                .run(&mut SeededChooser::new(seed))
-                .expect("runs")
-                .events
-        })
-        .collect();
+    let events = Sim::new(model)
+        .run(&mut SeededChooser::new(seed))
+        .expect("runs")
+        .events;
     let secs = match (cpu, cpu_seconds()) {
         (Some(a), Some(b)) => b - a,
         _ => wall.elapsed().as_secs_f64(),
     };
-    (secs, events[0])
+    (secs, events)
 }
 
-/// Runs a case at `n` and `4n` people (other knobs as given) and prints the ratio.
+/// Runs a case at `n` and `4n` people (other knobs as given), seed by seed side by side
+/// (so a change in the machine's load falls on both), and prints the ratio.
 fn case(name: &str, scenario: &Scenario, n: i64, knobs: &[(&str, i64)]) {
-    let at = |people: i64| {
-        let mut all = vec![("people", people)];
-        all.extend_from_slice(knobs);
-        time_runs(scenario, &all)
-    };
-    let (small, small_events) = at(n);
-    let (large, large_events) = at(4 * n);
+    let (small_model, large_model) = (model(scenario, n, knobs), model(scenario, 4 * n, knobs));
+    let (mut small, mut large) = (0.0, 0.0);
+    let (mut small_events, mut large_events) = (0, 0);
+    for seed in 1..=SEEDS {
+        let (secs, events) = time_run(&small_model, seed);
+        small += secs;
+        small_events += events;
+        let (secs, events) = time_run(&large_model, seed);
+        large += secs;
+        large_events += events;
+    }
     let extra: Vec<String> = knobs.iter().map(|(k, v)| format!(" {k}={v}")).collect();
     println!(
-        "{name}{}: {n} people {small:.3} s ({small_events} events), {} people {large:.3} s ({large_events} events) for {SEEDS} seeds, ratio {:.2} (linear: 4, target <= 5)",
+        "{name}{}: {n} people {small:.3} s ({small_events} events), {} people {large:.3} s ({large_events} events), {SEEDS} seeds; ratio {:.2} (linear: 4, target <= 5)",
         extra.concat(),
         4 * n,
         large / small
