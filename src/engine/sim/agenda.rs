@@ -156,7 +156,7 @@ impl Agenda {
 }
 
 /// The items due at one time, in `seq` order, with a Fenwick tree counting the ones not
-/// yet taken (taken slots stay as `None` until the tie is over).
+/// yet taken (taken slots stay as `None` until they are the majority, then go).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Tie {
     time: u64,
@@ -260,7 +260,26 @@ impl Tie {
         while self.head < n && self.slots[self.head].is_none() {
             self.head += 1;
         }
+        if n >= 64 && self.left * 2 < n {
+            self.compact();
+        }
         chosen
+    }
+
+    /// Drops the taken slots once they are the majority (a smaller list for the picks
+    /// still to come; amortised O(1) a pick) and rebuilds the tree in O(n).
+    fn compact(&mut self) {
+        self.slots.retain(Option::is_some);
+        let n = self.slots.len();
+        self.counts.clear();
+        self.counts.resize(n, 1);
+        for i in 1..=n {
+            let j = i + lowbit(i);
+            if j <= n {
+                self.counts[j - 1] += self.counts[i - 1];
+            }
+        }
+        self.head = 0;
     }
 }
 
@@ -288,8 +307,9 @@ mod tests {
             agenda.push(item(time, seq));
             reference.push(item(time, seq));
         };
-        // Ties of 40 at three times: indexed ones, and small ones towards the end.
-        for i in 0..120 {
+        // Ties of 100 at three times: indexed (and compacted) ones, and small ones at the
+        // end of each.
+        for i in 0..300 {
             add(&mut agenda, &mut reference, 10 + i % 3);
         }
         let mut x: u64 = 7;
