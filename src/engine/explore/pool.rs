@@ -79,6 +79,7 @@ fn copy_state(dst: &mut SimState, src: &SimState) {
         responses,
         changes,
         injected,
+        batch_index,
     } = src;
     dst.now = *now;
     dst.seq = *seq;
@@ -101,6 +102,7 @@ fn copy_state(dst: &mut SimState, src: &SimState) {
     dst.responses.clone_from(responses);
     dst.changes.clone_from(changes);
     dst.injected.clone_from(injected);
+    dst.batch_index.clone_from(batch_index);
 }
 
 #[cfg(test)]

@@ -201,6 +201,8 @@ pub(crate) fn state_key(sim: &Sim, done: bool) -> u128 {
         responses,
         changes,
         injected,
+        // Derived from `people` (hashed below).
+        batch_index: _,
     } = st;
     let mut h = KeyHasher::new();
     if done {

@@ -95,6 +95,7 @@ impl Sim<'_> {
                 let mut cause = None;
                 if !self.state.people[p as usize].exists {
                     self.state.people[p as usize].exists = true;
+                    self.state.batch_index.touch(p);
                     let id = self.record(Some(p), Actor::Outside, EventKind::PersonCreated, None);
                     self.activity(p, Activity::Created, id, ch);
                     cause = Some(id);
@@ -222,6 +223,7 @@ impl Sim<'_> {
             return false;
         }
         let id = self.record(Some(p), Actor::Campaign(c), EventKind::Qualified, cause);
+        self.state.batch_index.touch(p);
         let m = &mut self.state.people[p as usize].campaigns[c as usize];
         m.member = true;
         m.last_entry = now;
@@ -275,12 +277,22 @@ impl Sim<'_> {
                 },
             );
         }
-        let members: Vec<PersonId> = (0..self.state.people.len() as PersonId)
-            .filter(|&p| {
-                self.state.people[p as usize].exists
-                    && self.smart_list_holds(p, &camp.filters, &camp.logic)
-            })
-            .collect();
+        let model: &Model = self.model;
+        let holds = |sim: &Self, c: CampaignId, p: PersonId| {
+            let camp = &model.campaigns[c as usize];
+            sim.state.people[p as usize].exists
+                && sim.smart_list_holds(p, &camp.filters, &camp.logic)
+        };
+        let members: Vec<PersonId> = if self.state.batch_index.covers(c) {
+            let mut index = std::mem::take(&mut self.state.batch_index);
+            let members = index.members(c, |c, p| holds(self, c, p));
+            self.state.batch_index = index;
+            members
+        } else {
+            (0..self.state.people.len() as PersonId)
+                .filter(|&p| holds(self, c, p))
+                .collect()
+        };
         let id = self.record(
             None,
             Actor::Campaign(c),
@@ -342,6 +354,7 @@ impl Sim<'_> {
             return;
         }
         self.state.people[p as usize].fields[f as usize] = new;
+        self.state.batch_index.touch(p);
         let id = self.record(
             Some(p),
             actor,
@@ -365,6 +378,7 @@ impl Sim<'_> {
             return;
         }
         person.in_list[l as usize] = true;
+        self.state.batch_index.touch(p);
         person.list_entries[l as usize] += 1;
         let entry = person.list_entries[l as usize];
         let id = self.record(
@@ -389,6 +403,7 @@ impl Sim<'_> {
             return;
         }
         person.in_list[l as usize] = false;
+        self.state.batch_index.touch(p);
         let id = self.record(
             Some(p),
             actor,
@@ -428,6 +443,7 @@ impl Sim<'_> {
             }
         }
         self.state.people[p as usize].status[prog as usize] = Some(to);
+        self.state.batch_index.touch(p);
         let id = self.record(
             Some(p),
             actor,

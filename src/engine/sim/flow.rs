@@ -177,6 +177,7 @@ impl<'m> Sim<'m> {
             EventKind::ExecutedCampaign { target },
             cause,
         );
+        self.state.batch_index.touch(p);
         let m = &mut self.state.people[p as usize].campaigns[target as usize];
         m.member = true;
         m.last_entry = self.state.now;

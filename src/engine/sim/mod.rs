@@ -5,6 +5,8 @@
 //! then arrival. Every change is recorded in the trace and shown to the invariant monitor.
 
 mod activity;
+mod agenda;
+mod batch_index;
 pub mod changes;
 mod checks;
 mod crm;
@@ -183,32 +185,10 @@ impl<'m> Sim<'m> {
 
     /// Pops the earliest item; among items at the same time, the chooser picks.
     fn next_item(&mut self, ch: &mut dyn Chooser) -> Agendum {
-        let first = self.state.agenda.pop().expect("agenda checked non-empty");
-        if self
-            .state
+        self.state
             .agenda
-            .peek()
-            .is_none_or(|a| a.time != first.time)
-        {
-            return first;
-        }
-        let mut tied = vec![first];
-        while self
-            .state
-            .agenda
-            .peek()
-            .is_some_and(|a| a.time == tied[0].time)
-        {
-            tied.push(self.state.agenda.pop().expect("peeked"));
-        }
-        let pick = ch.choose(&Choice::Ready {
-            n: tied.len() as u32,
-        }) as usize;
-        let chosen = tied.swap_remove(pick.min(tied.len() - 1));
-        for a in tied {
-            self.state.agenda.push(a);
-        }
-        chosen
+            .pop_choosing(|n| ch.choose(&Choice::Ready { n }) as usize)
+            .expect("agenda checked non-empty")
     }
 
     fn process(&mut self, item: Agendum, ch: &mut dyn Chooser) {

@@ -64,77 +64,7 @@ impl<T: Ord + Hash> Hash for MinHeap<T> {
     }
 }
 
-/// What will happen, in time order: a small heap for what the run schedules as it goes,
-/// plus a pre-sorted calendar of the scripted events drawn at the start (thousands of them
-/// for a large scenario; keeping them out of the heap keeps every heap operation cheap).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct Agenda {
-    heap: MinHeap<Agendum>,
-    /// Sorted latest first, so the next item pops off the end.
-    calendar: Vec<Agendum>,
-}
-
-impl Agenda {
-    pub fn push(&mut self, a: Agendum) {
-        self.heap.push(a);
-    }
-
-    /// Adds many items at once (scripted events at the start of a run).
-    pub fn preload(&mut self, mut items: Vec<Agendum>) {
-        items.append(&mut self.calendar);
-        // Latest first (by time, then sequence number: unique, so the order is total).
-        items.sort_unstable_by(|a, b| b.cmp(a));
-        self.calendar = items;
-    }
-
-    pub fn peek(&self) -> Option<&Agendum> {
-        match (self.heap.peek(), self.calendar.last()) {
-            (Some(h), Some(c)) => Some(if c < h { c } else { h }),
-            (h, c) => h.or(c),
-        }
-    }
-
-    pub fn pop(&mut self) -> Option<Agendum> {
-        let from_calendar = match (self.heap.peek(), self.calendar.last()) {
-            (Some(h), Some(c)) => c < h,
-            (None, Some(_)) => true,
-            _ => false,
-        };
-        if from_calendar {
-            self.calendar.pop()
-        } else {
-            self.heap.pop()
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.heap.len() + self.calendar.len()
-    }
-
-    pub fn heap_len(&self) -> usize {
-        self.heap.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Every pending item, in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = &Agendum> {
-        self.heap.iter().chain(self.calendar.iter())
-    }
-
-    /// The items due at the earliest time, in the order the simulator numbered them (what
-    /// the answer to a tie picks from).
-    pub fn ready_now(&self) -> Vec<&Agendum> {
-        let Some(t) = self.peek().map(|a| a.time) else {
-            return Vec::new();
-        };
-        let mut tied: Vec<&Agendum> = self.iter().filter(|a| a.time == t).collect();
-        tied.sort_unstable();
-        tied
-    }
-}
+pub use super::agenda::Agenda;
 
 /// A reference to a flow run that stays valid only while that run lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -455,6 +385,8 @@ pub struct SimState {
     pub changes: Option<super::changes::ChangesState>,
     /// Pending effects of injected events.
     pub injected: Injected,
+    /// Who each scheduled batch campaign's smart list holds for (derived from `people`).
+    pub batch_index: super::batch_index::BatchIndex,
 }
 
 impl SimState {
@@ -489,6 +421,7 @@ impl SimState {
             responses: super::responses::ResponsesState::new(model),
             changes: super::changes::ChangesState::new(model),
             injected: Injected::default(),
+            batch_index: super::batch_index::BatchIndex::new(model),
         }
     }
 

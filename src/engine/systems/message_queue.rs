@@ -14,6 +14,7 @@
 
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
 
 /// A message id, unique per queue, assigned in publish order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -60,12 +61,39 @@ pub struct QueueStats {
 
 /// An at-least-once queue. Receives take the visible message that became visible
 /// earliest (ties by id), so the order is deterministic.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+///
+/// Every unacked message is also indexed by (visible at, id), so a receive and the next
+/// visibility time cost O(log n) however long the backlog (a scan of every message made
+/// a backlog of n messages cost O(n²) to drain). The index is derived from the messages:
+/// equality and hashing leave it out.
+#[derive(Debug, Clone, Serialize)]
 pub struct MessageQueue<P> {
     visibility_timeout_ms: u64,
     messages: BTreeMap<MessageId, Message<P>>,
+    #[serde(skip)]
+    by_visibility: BTreeSet<(u64, MessageId)>,
     next_id: u64,
     stats: QueueStats,
+}
+
+impl<P: PartialEq> PartialEq for MessageQueue<P> {
+    fn eq(&self, other: &Self) -> bool {
+        self.visibility_timeout_ms == other.visibility_timeout_ms
+            && self.messages == other.messages
+            && self.next_id == other.next_id
+            && self.stats == other.stats
+    }
+}
+
+impl<P: Eq> Eq for MessageQueue<P> {}
+
+impl<P: Hash> Hash for MessageQueue<P> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.visibility_timeout_ms.hash(state);
+        self.messages.hash(state);
+        self.next_id.hash(state);
+        self.stats.hash(state);
+    }
 }
 
 impl<P: Clone> MessageQueue<P> {
@@ -73,6 +101,7 @@ impl<P: Clone> MessageQueue<P> {
         MessageQueue {
             visibility_timeout_ms,
             messages: BTreeMap::new(),
+            by_visibility: BTreeSet::new(),
             next_id: 0,
             stats: QueueStats::default(),
         }
@@ -86,86 +115,97 @@ impl<P: Clone> MessageQueue<P> {
         &self.stats
     }
 
+    /// Stores a message (replacing any with its id) and indexes it.
+    fn insert(&mut self, m: Message<P>) {
+        if let Some(old) = self.messages.get(&m.id) {
+            self.by_visibility.remove(&(old.visible_at, old.id));
+        }
+        self.by_visibility.insert((m.visible_at, m.id));
+        self.messages.insert(m.id, m);
+    }
+
+    /// Changes when message `id` is visible, keeping the index in step.
+    fn set_visible_at(&mut self, id: MessageId, visible_at: u64) -> Option<&mut Message<P>> {
+        let m = self.messages.get_mut(&id)?;
+        self.by_visibility.remove(&(m.visible_at, id));
+        m.visible_at = visible_at;
+        self.by_visibility.insert((visible_at, id));
+        Some(m)
+    }
+
     /// Add a message, visible at once.
     pub fn publish(&mut self, now: u64, payload: P) -> MessageId {
         let id = MessageId(self.next_id);
         self.next_id += 1;
-        self.messages.insert(
+        self.insert(Message {
             id,
-            Message {
-                id,
-                payload,
-                published_at: now,
-                delivery_count: 0,
-                visible_at: now,
-            },
-        );
+            payload,
+            published_at: now,
+            delivery_count: 0,
+            visible_at: now,
+        });
         self.stats.published += 1;
         id
     }
 
     /// Deliver the next visible message and hide it for the visibility timeout.
     pub fn receive(&mut self, now: u64) -> Option<Delivery<P>> {
-        let id = self
-            .messages
-            .values()
-            .filter(|m| m.visible_at <= now)
-            .min_by_key(|m| (m.visible_at, m.id))?
-            .id;
-        let timeout = self.visibility_timeout_ms;
-        let m = self.messages.get_mut(&id).expect("message exists");
-        m.delivery_count += 1;
-        m.visible_at = now.saturating_add(timeout);
-        self.stats.deliveries += 1;
-        if m.delivery_count > 1 {
-            self.stats.redeliveries += 1;
+        let &(visible_at, id) = self.by_visibility.first()?;
+        if visible_at > now {
+            return None;
         }
-        Some(Delivery {
+        let timeout = self.visibility_timeout_ms;
+        let m = self
+            .set_visible_at(id, now.saturating_add(timeout))
+            .expect("an indexed message exists");
+        m.delivery_count += 1;
+        let delivery = Delivery {
             id,
             payload: m.payload.clone(),
             delivery_count: m.delivery_count,
             invisible_until: m.visible_at,
-        })
+        };
+        self.stats.deliveries += 1;
+        if delivery.is_redelivery() {
+            self.stats.redeliveries += 1;
+        }
+        Some(delivery)
     }
 
     /// Acknowledge a message: it is deleted and never delivered again. Returns false if it
     /// was already acked (or never existed). A late ack still deletes the message, but any
     /// redelivery that already happened is out in the world.
     pub fn ack(&mut self, id: MessageId) -> bool {
-        let found = self.messages.remove(&id).is_some();
-        if found {
+        let found = self.messages.remove(&id);
+        if let Some(m) = &found {
+            self.by_visibility.remove(&(m.visible_at, id));
             self.stats.acked += 1;
         }
-        found
+        found.is_some()
     }
 
     /// Force a duplicate: make an unacked message visible again at `now`, even while a
     /// consumer holds it. Returns false if the message is gone.
     pub fn redeliver(&mut self, id: MessageId, now: u64) -> bool {
-        match self.messages.get_mut(&id) {
-            Some(m) => {
-                m.visible_at = m.visible_at.min(now);
-                self.stats.forced_redeliveries += 1;
-                true
-            }
-            None => false,
-        }
+        let Some(visible_at) = self.messages.get(&id).map(|m| m.visible_at.min(now)) else {
+            return false;
+        };
+        self.set_visible_at(id, visible_at);
+        self.stats.forced_redeliveries += 1;
+        true
     }
 
     /// Force a duplicate of a message already acked: it is back, with the same id and
     /// payload, visible at `now` (`delivery_count`: its deliveries so far). At-least-once
     /// delivery allows this at any time (a broker that lost the ack, a replayed partition).
     pub fn restore(&mut self, id: MessageId, payload: P, delivery_count: u32, now: u64) {
-        self.messages.insert(
+        self.insert(Message {
             id,
-            Message {
-                id,
-                payload,
-                published_at: now,
-                delivery_count,
-                visible_at: now,
-            },
-        );
+            payload,
+            published_at: now,
+            delivery_count,
+            visible_at: now,
+        });
         self.stats.forced_redeliveries += 1;
     }
 
@@ -190,9 +230,8 @@ impl<P: Clone> MessageQueue<P> {
 
     /// Messages a receive at `now` could take.
     pub fn visible_len(&self, now: u64) -> usize {
-        self.messages
-            .values()
-            .filter(|m| m.visible_at <= now)
+        self.by_visibility
+            .range(..=(now, MessageId(u64::MAX)))
             .count()
     }
 
@@ -204,11 +243,11 @@ impl<P: Clone> MessageQueue<P> {
     /// The earliest time after `now` when a hidden message becomes visible again, so the
     /// simulator can schedule the redelivery.
     pub fn next_visible_time(&self, now: u64) -> Option<u64> {
-        self.messages
-            .values()
-            .map(|m| m.visible_at)
-            .filter(|&t| t > now)
-            .min()
+        let after = now.checked_add(1)?;
+        self.by_visibility
+            .range((after, MessageId(0))..)
+            .next()
+            .map(|&(t, _)| t)
     }
 }
 
@@ -319,6 +358,56 @@ impl<T> Stack<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The index answers what a scan of every message answers, whatever the operations.
+    #[test]
+    fn the_visibility_index_agrees_with_a_scan() {
+        let mut q = MessageQueue::new(700);
+        let mut x: u64 = 1;
+        let mut now = 0;
+        for _ in 0..2_000 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let r = x >> 40;
+            now += r % 50;
+            let some_id = MessageId(r % (q.next_id + 1));
+            match r % 6 {
+                0 | 1 => {
+                    q.publish(now, r);
+                }
+                2 => {
+                    let want = q
+                        .messages
+                        .values()
+                        .filter(|m| m.visible_at <= now)
+                        .min_by_key(|m| (m.visible_at, m.id))
+                        .map(|m| m.id);
+                    assert_eq!(q.receive(now).map(|d| d.id), want);
+                }
+                3 => {
+                    q.ack(some_id);
+                }
+                4 => {
+                    if !q.redeliver(some_id, now) {
+                        q.restore(some_id, r, 1, now);
+                    }
+                }
+                _ => {
+                    let want = q
+                        .messages
+                        .values()
+                        .map(|m| m.visible_at)
+                        .filter(|&t| t > now)
+                        .min();
+                    assert_eq!(q.next_visible_time(now), want);
+                }
+            }
+            let index: BTreeSet<(u64, MessageId)> =
+                q.messages.values().map(|m| (m.visible_at, m.id)).collect();
+            assert_eq!(q.by_visibility, index);
+        }
+    }
 
     #[test]
     fn publish_receive_ack_delivers_once() {

@@ -1,0 +1,102 @@
+//! Runs at scale give exactly the results of the engine before its scale indexes: the
+//! tie list (items due at one millisecond, kept in `seq` order with a counting tree once a
+//! tie has 16 or more), the change feed queue's visibility index, and the batch campaigns'
+//! member index (from 512 people). Small scenarios, as in the golden traces, never reach
+//! these paths, so each case here is large enough to, and its trace hash was pinned with
+//! the engine that popped every tie, scanned every message and scanned every person.
+//! (How long they take is measured by `cargo bench --bench scale`, not tested.)
+
+use racelab::engine::{compile, RunConfig, Scenario, SeededChooser, Sim};
+
+fn scenario(id: &str) -> Scenario {
+    let text = match id {
+        "signups" => include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/benches/scenarios/signups.json"
+        )),
+        "movers" => include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/benches/scenarios/movers.json"
+        )),
+        "batch-nobody" => include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/benches/scenarios/batch-nobody.json"
+        )),
+        builtin => return racelab::scenarios::builtin(builtin).expect("built in"),
+    };
+    racelab::scenarios::parse(text).expect("the scenario reads")
+}
+
+fn trace_hash(id: &str, variant: Option<&str>, knobs: &[(&str, i64)], seed: u64) -> String {
+    let config = RunConfig {
+        variant: variant.map(str::to_string),
+        knobs: knobs.iter().map(|&(k, v)| (k.to_string(), v)).collect(),
+        ..RunConfig::default()
+    };
+    let model = compile(&scenario(id), &config).expect("compiles");
+    let outcome = Sim::new(&model)
+        .run(&mut SeededChooser::new(seed))
+        .expect("runs");
+    format!("{:016x}", outcome.trace_hash)
+}
+
+#[test]
+fn thousands_of_people_at_one_millisecond_run_as_before() {
+    // 2,000 sign-ups at 0 ms: one tie the chooser orders 2,000 times.
+    let knobs = [("people", 2_000), ("window_ms", 0)];
+    assert_eq!(trace_hash("signups", None, &knobs, 1), "8f0d7e4534f6dc3d");
+    assert_eq!(trace_hash("signups", None, &knobs, 2), "87ec25c2fa920dcd");
+}
+
+#[test]
+fn replica_cascade_at_scale_runs_as_before() {
+    // 15 list additions per person at 0 ms (a tie of 30,000), then a backlog of change
+    // events on the queue.
+    let naive = [("people", 2_000)];
+    assert_eq!(
+        trace_hash("replica-cascade", Some("naive"), &naive, 1),
+        "13c38fc0a8972f69"
+    );
+    assert_eq!(
+        trace_hash("replica-cascade", Some("naive"), &naive, 2),
+        "e45aa51ee860c8f3"
+    );
+    let fixed = [("people", 1_000)];
+    assert_eq!(
+        trace_hash("replica-cascade", Some("fixed"), &fixed, 1),
+        "ec67f702a1ba5018"
+    );
+}
+
+#[test]
+fn batch_campaigns_over_an_index_find_the_same_people() {
+    // People move East and back, are created by a form, join and leave a list outside the
+    // batch campaign: every kind of change the index must see before the next batch run.
+    let movers = [("people", 1_000)];
+    assert_eq!(trace_hash("movers", None, &movers, 1), "74c903ceea669aa8");
+    assert_eq!(trace_hash("movers", None, &movers, 2), "e617875981c11bd7");
+    let queue = [("people", 1_000), ("batch_every_min", 5)];
+    assert_eq!(
+        trace_hash("list-queue", Some("naive"), &queue, 1),
+        "01fca99d4d107056"
+    );
+    assert_eq!(
+        trace_hash("list-queue", Some("fixed"), &queue, 1),
+        "601725fb3b0698a9"
+    );
+}
+
+#[test]
+fn a_batch_campaign_that_matches_nobody_finds_nobody() {
+    let config = RunConfig {
+        knobs: [("people".to_string(), 2_000)].into_iter().collect(),
+        ..RunConfig::default()
+    };
+    let model = compile(&scenario("batch-nobody"), &config).expect("compiles");
+    let outcome = Sim::new(&model)
+        .run(&mut SeededChooser::new(1))
+        .expect("runs");
+    // One "batch started, 0 members" event a minute for a day, and nothing else.
+    assert_eq!(outcome.events, 1_440);
+    assert_eq!(format!("{:016x}", outcome.trace_hash), "e1180f333bb36013");
+}
