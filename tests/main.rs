@@ -19,6 +19,7 @@ mod explore;
 mod golden_native;
 mod injections;
 mod library;
+mod scale;
 mod scenario_reader;
 mod scheduler;
 mod semantics_flow;
