@@ -17,6 +17,7 @@ mod determinism;
 mod docs_example;
 mod explore;
 mod golden_native;
+mod hostile;
 mod injections;
 mod library;
 mod scale;

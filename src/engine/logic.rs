@@ -1,4 +1,12 @@
 //! Smart-list filter logic: "all", "any", or advanced logic such as "1 and (2 or not 3)".
+//!
+//! The parser, evaluation and drop of an expression recurse over its tree, so its size is
+//! bounded before any tree is built: a file or a link cannot drive them past the stack.
+
+/// The most words and brackets one advanced-logic expression may have.
+pub const MAX_LOGIC_TOKENS: usize = 400;
+/// The deepest nesting of parentheses and `not` in one expression.
+pub const MAX_LOGIC_DEPTH: usize = 20;
 
 /// A parsed filter-logic expression over 1-based filter numbers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -32,6 +40,7 @@ impl Logic {
         let mut p = Parser {
             tokens,
             pos: 0,
+            depth: 0,
             filters,
         };
         let e = p.or()?;
@@ -87,6 +96,11 @@ fn tokenize(text: &str) -> Result<Vec<String>, String> {
         } else {
             return Err(format!("filter logic `{text}`: unexpected character `{c}`"));
         }
+        if out.len() > MAX_LOGIC_TOKENS {
+            return Err(format!(
+                "filter logic is too long: at most {MAX_LOGIC_TOKENS} filter numbers, words and brackets"
+            ));
+        }
     }
     Ok(out)
 }
@@ -94,6 +108,8 @@ fn tokenize(text: &str) -> Result<Vec<String>, String> {
 struct Parser {
     tokens: Vec<String>,
     pos: usize,
+    /// Parentheses and `not`s open around the current position.
+    depth: usize,
     filters: usize,
 }
 
@@ -127,13 +143,24 @@ impl Parser {
             .to_string();
         self.pos += 1;
         match tok.as_str() {
-            "not" => Ok(Expr::Not(Box::new(self.unary()?))),
-            "(" => {
-                let e = self.or()?;
-                if self.peek() != Some(")") {
-                    return Err("filter logic: missing `)`".into());
+            "not" | "(" => {
+                self.depth += 1;
+                if self.depth > MAX_LOGIC_DEPTH {
+                    return Err(format!(
+                        "filter logic nests too deep: at most {MAX_LOGIC_DEPTH} parentheses and `not`s inside one another"
+                    ));
                 }
-                self.pos += 1;
+                let e = if tok == "not" {
+                    Expr::Not(Box::new(self.unary()?))
+                } else {
+                    let e = self.or()?;
+                    if self.peek() != Some(")") {
+                        return Err("filter logic: missing `)`".into());
+                    }
+                    self.pos += 1;
+                    e
+                };
+                self.depth -= 1;
                 Ok(e)
             }
             t => {
@@ -181,5 +208,40 @@ mod tests {
         assert!(Logic::parse(Some("(1 or 2"), 2).unwrap_err().contains(")"));
         assert!(Logic::parse(Some("1 ; 2"), 2).is_err());
         assert!(Logic::parse(Some("1 and"), 2).is_err());
+    }
+
+    #[test]
+    fn hostile_logic_is_refused_before_it_can_overflow_the_stack() {
+        let deep = format!("{}1{}", "(".repeat(20_000), ")".repeat(20_000));
+        assert!(Logic::parse(Some(&deep), 1)
+            .unwrap_err()
+            .contains("too long"));
+        let nots = format!("{}1", "not ".repeat(MAX_LOGIC_DEPTH + 1));
+        assert!(Logic::parse(Some(&nots), 1)
+            .unwrap_err()
+            .contains("too deep"));
+        let parens = format!(
+            "{}1{}",
+            "(".repeat(MAX_LOGIC_DEPTH + 1),
+            ")".repeat(MAX_LOGIC_DEPTH + 1)
+        );
+        assert!(Logic::parse(Some(&parens), 1)
+            .unwrap_err()
+            .contains("too deep"));
+        let long = vec!["1"; MAX_LOGIC_TOKENS].join(" and ");
+        assert!(Logic::parse(Some(&long), 1)
+            .unwrap_err()
+            .contains("too long"));
+        // At the limits, logic still reads and evaluates.
+        let at_depth = format!(
+            "{}1{}",
+            "(".repeat(MAX_LOGIC_DEPTH),
+            ")".repeat(MAX_LOGIC_DEPTH)
+        );
+        assert!(eval(&at_depth, &[true]));
+        assert!(eval(
+            &vec!["1"; MAX_LOGIC_TOKENS / 2].join(" and "),
+            &[true]
+        ));
     }
 }
