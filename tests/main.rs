@@ -11,14 +11,19 @@ mod common;
 mod golden;
 
 mod app_api;
+mod app_api_reader;
 mod cli;
+mod cli_link;
 mod codec;
+mod codec_damaged;
 mod determinism;
 mod docs_example;
 mod explore;
+mod explore_cli;
 mod golden_native;
 mod hostile;
 mod injections;
+mod injections_checks;
 mod library;
 mod scale;
 mod scenario_reader;
@@ -29,6 +34,7 @@ mod semantics_systems;
 mod semantics_triggers;
 mod sweeps;
 mod systems;
+mod systems_feeds;
 mod validation;
 
 /// The test files that are not modules of this binary: this file and the browser tests,

@@ -1,14 +1,19 @@
 //! Helpers shared by the native integration tests: build small inline scenarios with
 //! `serde_json::json!`, run them, and query the trace and the final state (this file);
-//! built-in scenarios and run configs ([`runs`]); the command line as a process ([`cli`]).
+//! built-in scenarios and run configs ([`runs`]); the command line as a process ([`cli`]);
+//! helpers of one topic spread over two test files: the share-link codec ([`codec`]),
+//! injected outside events ([`injections`]) and the integration systems ([`systems`]).
 //!
 //! People are numbered from 1 in every helper, as in scenario files (`{"one": 3}`).
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod codec;
+pub mod injections;
 mod runs;
+pub mod systems;
 
-pub use runs::{builtin, config, config_with};
+pub use runs::{builtin, config, config_with, every_variant, SETUP};
 
 use racelab::engine::model::{CampaignId, FieldId, ListId, ProgramId};
 use racelab::engine::scenario::from_value;

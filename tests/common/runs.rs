@@ -1,5 +1,6 @@
 //! Runs of the built-in scenarios as most tests set them up: a scenario from the library by
-//! id, and a run config naming a variant and, where the test needs them, knob values.
+//! id, every (scenario, variant) of the library, a run config naming a variant and, where the
+//! test needs them, knob values, and the knob set-up the app's Explore tab uses.
 
 use racelab::engine::{RunConfig, Scenario};
 
@@ -24,3 +25,26 @@ pub fn config_with<K: AsRef<str>>(variant: &str, knobs: &[(K, i64)]) -> RunConfi
         ..RunConfig::default()
     }
 }
+
+/// Every (scenario, variant) of the library.
+pub fn every_variant() -> Vec<(Scenario, String)> {
+    racelab::scenarios::all()
+        .into_iter()
+        .flat_map(|s| {
+            let names: Vec<String> = s.variants.iter().map(|v| v.name.clone()).collect();
+            names.into_iter().map(move |v| (s.clone(), v))
+        })
+        .collect()
+}
+
+/// list-queue with its two drain campaigns and 3 people, every delay but the re-queue time
+/// collapsed to one value (the races then come from ties at the same millisecond), the
+/// hourly batch every 2 hours: the set-up the app's Explore tab uses.
+pub const SETUP: &[(&str, i64)] = &[
+    ("people", 3),
+    ("step_time_ms", 0),
+    ("trigger_delay_s", 0),
+    ("webhook_ms", 100),
+    ("queue_window_h", 0),
+    ("batch_every_min", 120),
+];
