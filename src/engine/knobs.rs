@@ -50,7 +50,11 @@ impl Unit {
 /// A trainer-adjustable number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Knob {
+    /// The knob's id, as scenarios, links and the CLI refer to it (`trigger_delay_s`).
     pub name: String,
+    /// What a user reads ("Trigger queue delay"); the id when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     pub unit: Unit,
     pub default: i64,
     pub min: i64,
@@ -67,6 +71,13 @@ pub struct Knob {
     /// For the main knob: the settings a sweep shows by default (at least five, ascending).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sweep: Vec<i64>,
+}
+
+impl Knob {
+    /// The name a user reads: the label, or the id when there is none.
+    pub fn display_name(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.name)
+    }
 }
 
 /// A number in a scenario: a literal or a knob's name (written as a whole number or as text;

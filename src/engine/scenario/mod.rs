@@ -53,6 +53,9 @@ pub struct Scenario {
     /// The lesson, in plain words, for marketing-operations people.
     #[serde(default)]
     pub lesson: String,
+    /// Where the lesson comes from: the source document (author, title) it is built on.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
     /// A control case: no variant may violate at any knob setting.
     #[serde(default)]
     pub control: bool,
@@ -126,9 +129,20 @@ pub enum FieldType {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldDef {
+    /// The field's API name, as scenarios refer to it (`owner`).
     pub name: String,
+    /// The name Marketo shows ("Lead Owner"); the API name when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     #[serde(rename = "type")]
     pub kind: FieldType,
+}
+
+impl FieldDef {
+    /// The name a user reads: the label, or the API name when there is none.
+    pub fn display_name(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.name)
+    }
 }
 
 /// `count` people with the same initial field values. A field value may contain `{n}`,
