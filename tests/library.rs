@@ -7,7 +7,6 @@ use crate::common::{builtin, config_with};
 use racelab::api::sweep;
 use racelab::engine::scenario::VariantRole;
 use racelab::engine::{validate, Scenario};
-use racelab::scenarios::REBUILT_ON_ANOTHER_BRANCH;
 
 const SEEDS: u64 = 1_000;
 
@@ -18,9 +17,6 @@ fn rate(s: &Scenario, variant: &str, knobs: &[(String, i64)]) -> (f64, Option<u6
 }
 
 fn check(id: &str) {
-    if REBUILT_ON_ANOTHER_BRANCH.contains(&id) {
-        return;
-    }
     let s = builtin(id);
     validate(&s).unwrap_or_else(|e| panic!("{id}: {e}"));
     assert!(

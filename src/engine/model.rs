@@ -212,6 +212,7 @@ pub enum KeyPart {
     Text(Sym),
     Person,
     Field(FieldId),
+    ListEntry(ListId),
 }
 
 #[derive(Debug, Clone)]

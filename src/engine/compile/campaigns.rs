@@ -38,11 +38,13 @@ impl Compiler<'_> {
         let schedule = match &c.schedule {
             Some(sch) => {
                 if !c.smart_list.triggers.is_empty() {
-                    return Err("a campaign with a schedule is a batch campaign, and a batch \
+                    return Err(
+                        "a campaign with a schedule is a batch campaign, and a batch \
                                 campaign cannot have triggers: Marketo runs a campaign whose \
                                 smart list has a trigger in trigger mode, one person at a time. \
                                 Remove the schedule or the triggers"
-                        .into());
+                            .into(),
+                    );
                 }
                 let at = self.duration(&sch.at)?;
                 let every = match &sch.every {

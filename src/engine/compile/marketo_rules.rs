@@ -17,6 +17,12 @@ use crate::engine::knobs::Param;
 use crate::engine::model::{limits, ActionModel, CampaignId, CampaignModel, TriggerModel, Webhook};
 use crate::engine::scenario::{RequestSource, WebhookDef};
 
+/// Built-ins that break these rules and are being rebuilt on another branch: until it lands,
+/// the rules are not applied to scenarios with these ids (so that they, and the tests that
+/// use them as fixtures, still run), and a test checks which rules each one breaks. Removed
+/// when the campaigns branch lands, together with `{list_entry:…}` keys (`KeyPart::ListEntry`).
+pub const REBUILT_ON_ANOTHER_BRANCH: [&str; 2] = ["list-queue", "sync-before-enrichment"];
+
 /// The longest Marketo waits for a webhook's response before it gives up.
 pub const WEBHOOK_TIMEOUT_MAX_MS: u64 = 30_000;
 
@@ -283,6 +289,9 @@ impl Compiler<'_> {
     /// Why a request through the API (a scripted outside request, the change feed's consumer)
     /// would not start campaign `c`, if it would not.
     pub(super) fn api_requestable(&self, c: CampaignId) -> Result<(), String> {
+        if !self.marketo_rules {
+            return Ok(());
+        }
         let campaign = &self.s.campaigns[c as usize];
         let triggers: Vec<TriggerModel> = (campaign.smart_list.triggers.iter())
             .filter_map(|t| match t {

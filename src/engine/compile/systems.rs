@@ -4,7 +4,9 @@
 use super::error::{Place, ScenarioError, Within};
 use super::Compiler;
 use crate::engine::knobs::{Param, ParamUse};
-use crate::engine::model::{Crm, FieldId, KeyPart, KvOpModel, Queue, ServiceModel, Source, Webhook};
+use crate::engine::model::{
+    Crm, FieldId, KeyPart, KvOpModel, Queue, ServiceModel, Source, Webhook,
+};
 use crate::engine::scenario::{CrmConfig, FieldType, Json, KvOp, QueueConfig, Service, WebhookDef};
 use crate::engine::sim::state::KvKey;
 use crate::engine::value::Value;
@@ -146,6 +148,7 @@ impl Compiler<'_> {
         Ok(match inner.split_once(':') {
             None if inner == "person" => KeyPart::Person,
             Some(("field", f)) => KeyPart::Field(self.field(f)?),
+            Some(("list_entry", l)) if !self.marketo_rules => KeyPart::ListEntry(self.list(l)?),
             Some(("list_entry", l)) => {
                 self.list(l)?;
                 return Err(format!(
