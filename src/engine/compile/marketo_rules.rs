@@ -7,7 +7,7 @@
 //! campaigns; a webhook waits at most 30 s for its response; no Wait or Call Webhook in a
 //! campaign run by Execute Campaign; Execute Campaign only of executable campaigns (no
 //! triggers, no schedule), at most 3 levels deep; Request Campaign only of a campaign with a
-//! "Campaign is Requested" trigger that listens to its source. Checked where they are
+//! "Campaign is Requested" trigger. Checked where they are
 //! compiled: a batch campaign has no triggers (`campaigns`), tokens in webhook keys
 //! (`systems`), and requests from outside through the API (`script`, `integrations`).
 
@@ -207,37 +207,30 @@ impl Ctx<'_> {
     }
 }
 
-/// Why a request from `source` would not start the campaign with these triggers, if it would
-/// not: it needs a "Campaign is Requested" trigger that listens to that source.
+/// Why a request from `source` could never start the campaign with these triggers, if it
+/// could not: it needs a "Campaign is Requested" trigger. (A trigger that listens to another
+/// source is allowed: Marketo lets you build it, and the request then silently does nothing,
+/// as the engine shows.)
 pub(super) fn requestable(
     triggers: &[TriggerModel],
     name: &str,
     source: RequestSource,
 ) -> Result<(), String> {
-    let sources: Vec<RequestSource> = (triggers.iter())
-        .filter_map(|t| match t {
-            TriggerModel::CampaignIsRequested(s) => Some(*s),
-            _ => None,
-        })
-        .collect();
+    if triggers
+        .iter()
+        .any(|t| matches!(t, TriggerModel::CampaignIsRequested(_)))
+    {
+        return Ok(());
+    }
     let from = match source {
         RequestSource::WebServiceApi => "Web Service API",
         _ => "Marketo Flow Action",
     };
-    if sources.is_empty() {
-        return Err(format!(
-            "`{name}` has no \"Campaign is Requested\" trigger, so Marketo would never run it: \
-             a requested campaign must be a trigger campaign whose smart list has \"Campaign is \
-             Requested\" (source: {from}). Add that trigger to `{name}`"
-        ));
-    }
-    if !sources.contains(&RequestSource::Any) && !sources.contains(&source) {
-        return Err(format!(
-            "`{name}`'s \"Campaign is Requested\" trigger listens to another source, so Marketo \
-             would not run it for this request: add the source {from} to the trigger"
-        ));
-    }
-    Ok(())
+    Err(format!(
+        "`{name}` has no \"Campaign is Requested\" trigger, so Marketo would never run it: a \
+         requested campaign must be a trigger campaign whose smart list has \"Campaign is \
+         Requested\" (source: {from}). Add that trigger to `{name}`"
+    ))
 }
 
 /// `subject` (a step or the webhook) waits `ms` for a response: more than Marketo allows.
