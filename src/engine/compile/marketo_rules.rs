@@ -15,7 +15,7 @@ use super::error::{Place, ScenarioError};
 use super::Compiler;
 use crate::engine::knobs::Param;
 use crate::engine::model::{limits, ActionModel, CampaignId, CampaignModel, TriggerModel, Webhook};
-use crate::engine::scenario::{RequestSource, WebhookDef};
+use crate::engine::scenario::{RequestSource, Trigger, WebhookDef};
 
 /// Built-ins that break these rules and are being rebuilt on another branch: until it lands,
 /// the rules are not applied to scenarios with these ids (so that they, and the tests that
@@ -184,7 +184,8 @@ impl Ctx<'_> {
                 Ok(())
             }
             ActionModel::RequestCampaign(t) => requestable(
-                &self.campaigns[*t as usize].triggers,
+                (self.campaigns[*t as usize].triggers.iter())
+                    .any(|t| matches!(t, TriggerModel::CampaignIsRequested(_))),
                 self.name(*t),
                 RequestSource::FlowAction,
             )
@@ -207,19 +208,12 @@ impl Ctx<'_> {
     }
 }
 
-/// Why a request from `source` could never start the campaign with these triggers, if it
-/// could not: it needs a "Campaign is Requested" trigger. (A trigger that listens to another
-/// source is allowed: Marketo lets you build it, and the request then silently does nothing,
-/// as the engine shows.)
-pub(super) fn requestable(
-    triggers: &[TriggerModel],
-    name: &str,
-    source: RequestSource,
-) -> Result<(), String> {
-    if triggers
-        .iter()
-        .any(|t| matches!(t, TriggerModel::CampaignIsRequested(_)))
-    {
+/// Why a request from `source` could never start campaign `name`, if it could not: it needs
+/// a "Campaign is Requested" trigger (`requested`). A trigger that listens to another source
+/// is allowed: Marketo lets you build it, and the request then silently does nothing, as the
+/// engine shows.
+fn requestable(requested: bool, name: &str, source: RequestSource) -> Result<(), String> {
+    if requested {
         return Ok(());
     }
     let from = match source {
@@ -244,7 +238,7 @@ fn timeout_refusal(subject: &str, ms: u64) -> String {
 }
 
 fn seconds(ms: u64) -> String {
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{} s", ms / 1000)
     } else {
         format!("{:.1} s", ms as f64 / 1000.0)
@@ -286,15 +280,9 @@ impl Compiler<'_> {
             return Ok(());
         }
         let campaign = &self.s.campaigns[c as usize];
-        let triggers: Vec<TriggerModel> = (campaign.smart_list.triggers.iter())
-            .filter_map(|t| match t {
-                crate::engine::scenario::Trigger::CampaignIsRequested { source } => {
-                    Some(TriggerModel::CampaignIsRequested(*source))
-                }
-                _ => None,
-            })
-            .collect();
-        requestable(&triggers, &campaign.name, RequestSource::WebServiceApi)
+        let requested = (campaign.smart_list.triggers.iter())
+            .any(|t| matches!(t, Trigger::CampaignIsRequested { .. }));
+        requestable(requested, &campaign.name, RequestSource::WebServiceApi)
             .map_err(|e| format!("Request Campaign through the API: {e}"))
     }
 }
