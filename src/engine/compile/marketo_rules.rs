@@ -7,9 +7,9 @@
 //! campaigns; a webhook waits at most 30 s for its response; no Wait or Call Webhook in a
 //! campaign run by Execute Campaign; Execute Campaign only of executable campaigns (no
 //! triggers, no schedule), at most 3 levels deep; Request Campaign only of a campaign with a
-//! "Campaign is Requested" trigger. Checked where they are
-//! compiled: a batch campaign has no triggers (`campaigns`), tokens in webhook keys
-//! (`systems`), and requests from outside through the API (`script`, `integrations`).
+//! "Campaign is Requested" trigger. Checked where they are compiled: a batch campaign has no
+//! triggers (`campaigns`), tokens in webhook keys (`systems`), and requests from outside
+//! through the API (`script`, `integrations`, with [`Compiler::api_requestable`]).
 
 use super::error::{Place, ScenarioError};
 use super::Compiler;
