@@ -25,6 +25,7 @@ mod hostile;
 mod injections;
 mod injections_checks;
 mod library;
+mod marketo_rules;
 mod scale;
 mod scenario_reader;
 mod scheduler;

@@ -146,7 +146,9 @@ fn compare_and_swap_succeeds_once_per_key() {
 }
 
 #[test]
-fn list_entry_keys_make_each_entry_claimable_once() {
+fn lead_tokens_in_keys_make_each_stamped_entry_claimable_once() {
+    // Each queueing stamps an entry ID on the person (as a list-queue fix must: no Marketo
+    // token counts list entries); the key uses the tokens {{lead.Id}} and {{lead.<label>}}.
     let drain = |name: &str, hook: &str| {
         json!({ "name": name, "qualification": "every_time",
                 "smart_list": { "triggers": [{ "added_to_list": "Q" }] },
@@ -154,17 +156,20 @@ fn list_entry_keys_make_each_entry_claimable_once() {
     };
     let claim = |name: &str, field: &str| {
         json!({ "name": name, "latency": { "fixed": 200 },
-                "service": { "key_value": { "cas": { "key": "c:{person}:{list_entry:Q}", "expected": null, "new": "x" } } },
+                "service": { "key_value": { "cas": { "key": "c:{{lead.Id}}:{{lead.Queue Entry ID}}", "expected": null, "new": "x" } } },
                 "response_mappings": { "ok": field } })
     };
     let d = run_json(json!({
-        "fields": [{ "name": "won_a", "type": "bool" }, { "name": "won_b", "type": "bool" }],
+        "fields": [{ "name": "won_a", "type": "bool" }, { "name": "won_b", "type": "bool" },
+                   { "name": "entry_id", "label": "Queue Entry ID", "type": "number" }],
         "people": [{ "count": 1 }],
         "lists": ["Q"],
         "campaigns": [drain("Drain A", "Claim A"), drain("Drain B", "Claim B")],
         "systems": { "webhooks": [claim("Claim A", "won_a"), claim("Claim B", "won_b")] },
         "script": [
+            outside(cdv("entry_id", 1), 1, 0),
             outside(json!({ "add_to_list": "Q" }), 1, 0),
+            outside(cdv("entry_id", 2), 1, 10_000),
             outside(json!({ "add_to_list": "Q" }), 1, 10_000),
         ],
     }));

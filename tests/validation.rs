@@ -212,7 +212,15 @@ fn execute_campaign_nests_at_most_three_deep() {
     // B → C → D → E is three levels of Execute Campaign: allowed.
     compile_with(chain(&["B", "C", "D", "E"]), None, &[]).unwrap();
     let err = compile_with(chain(&["B", "C", "D", "E", "F"]), None, &[]).unwrap_err();
-    assert_mentions(&err, &["campaign `B`", "deeper than 3"]);
+    assert_mentions(
+        &err,
+        &[
+            "campaign `B`",
+            "flow step 1",
+            "4 levels deep",
+            "at most 3 levels",
+        ],
+    );
 }
 
 #[test]
@@ -236,7 +244,15 @@ fn an_executed_campaign_cannot_wait_or_call_a_webhook() {
             { "name": "Sub", "flow": [step] },
         ]));
         let err = compile_with(j, None, &[]).unwrap_err();
-        assert_mentions(&err, &["`Sub`", "executed", "Wait or a webhook"]);
+        assert_mentions(
+            &err,
+            &[
+                "campaign `Sub`",
+                "flow step 1",
+                "run by Execute Campaign (from `Caller`)",
+                "never allows Wait or Call Webhook",
+            ],
+        );
     }
 }
 
@@ -245,7 +261,10 @@ fn a_batch_campaign_cannot_have_triggers() {
     let j = with_campaigns(json!([{ "name": "Batch", "schedule": { "at": 0 },
         "smart_list": { "triggers": ["person_is_created"] }, "flow": ["do_nothing"] }]));
     let err = compile_with(j, None, &[]).unwrap_err();
-    assert_mentions(&err, &["campaign `Batch`", "cannot have triggers"]);
+    assert_mentions(
+        &err,
+        &["campaign `Batch`", "batch campaign cannot have triggers"],
+    );
 }
 
 #[test]

@@ -38,7 +38,13 @@ impl Compiler<'_> {
         let schedule = match &c.schedule {
             Some(sch) => {
                 if !c.smart_list.triggers.is_empty() {
-                    return Err("a batch campaign (with a schedule) cannot have triggers".into());
+                    return Err(
+                        "a campaign with a schedule is a batch campaign, and a batch \
+                                campaign cannot have triggers: Marketo runs a campaign whose \
+                                smart list has a trigger in trigger mode, one person at a time. \
+                                Remove the schedule or the triggers"
+                            .into(),
+                    );
                 }
                 let at = self.duration(&sch.at)?;
                 let every = match &sch.every {
@@ -244,8 +250,8 @@ impl Compiler<'_> {
     }
 }
 
-/// Execute Campaign: no cycles, at most [`limits::MAX_EXECUTE_DEPTH`] deep, and executed
-/// flows contain no Wait and no webhook.
+/// Execute Campaign forms no loop (how deep it nests, and what an executed campaign may
+/// contain, are Marketo's rules: see `marketo_rules`).
 pub(super) fn check_execute_graph(campaigns: &[CampaignModel]) -> Result<(), String> {
     fn executes(a: &ActionModel, out: &mut Vec<CampaignId>) {
         match a {
@@ -257,15 +263,6 @@ pub(super) fn check_execute_graph(campaigns: &[CampaignModel]) -> Result<(), Str
             _ => {}
         }
     }
-    fn waits(a: &ActionModel) -> bool {
-        match a {
-            ActionModel::Wait(_) | ActionModel::CallWebhook(_) => true,
-            ActionModel::Choice { branches, default } => {
-                branches.iter().any(|(_, _, b)| waits(b)) || waits(default)
-            }
-            _ => false,
-        }
-    }
     let callees: Vec<Vec<CampaignId>> = campaigns
         .iter()
         .map(|c| {
@@ -274,40 +271,33 @@ pub(super) fn check_execute_graph(campaigns: &[CampaignModel]) -> Result<(), Str
             v
         })
         .collect();
-    for (i, c) in campaigns.iter().enumerate() {
-        // Depth-first over execute edges, tracking the path.
-        let mut stack: Vec<(CampaignId, usize)> = vec![(i as CampaignId, 0)];
-        let mut path: Vec<CampaignId> = Vec::new();
-        while let Some((node, depth)) = stack.pop() {
-            path.truncate(depth);
-            if path.contains(&node) {
-                return Err(format!(
-                    "campaign `{}`: Execute Campaign forms a loop through `{}`",
-                    c.name, campaigns[node as usize].name
-                ));
-            }
-            path.push(node);
-            if depth > limits::MAX_EXECUTE_DEPTH {
-                return Err(format!(
-                    "campaign `{}`: Execute Campaign nests deeper than {}",
-                    c.name,
-                    limits::MAX_EXECUTE_DEPTH
-                ));
-            }
-            for &callee in &callees[node as usize] {
-                stack.push((callee, depth + 1));
+    // Depth-first from each campaign, colouring campaigns on the current path (1) and done
+    // (2): an edge back to the path is a loop. Each campaign is walked once.
+    fn walk(
+        node: usize,
+        callees: &[Vec<CampaignId>],
+        colour: &mut [u8],
+    ) -> Result<(), (usize, usize)> {
+        colour[node] = 1;
+        for &callee in &callees[node] {
+            match colour[callee as usize] {
+                1 => return Err((node, callee as usize)),
+                0 => walk(callee as usize, callees, colour)?,
+                _ => {}
             }
         }
+        colour[node] = 2;
+        Ok(())
     }
-    for targets in &callees {
-        for &t in targets {
-            let target = &campaigns[t as usize];
-            if target.flow.iter().any(|s| waits(&s.action)) {
-                return Err(format!(
-                    "campaign `{}` is executed in series, so it cannot contain a Wait or a webhook",
-                    target.name
-                ));
-            }
+    let mut colour = vec![0u8; campaigns.len()];
+    for i in 0..campaigns.len() {
+        if colour[i] == 0 {
+            walk(i, &callees, &mut colour).map_err(|(from, to)| {
+                format!(
+                    "campaign `{}`: Execute Campaign forms a loop through `{}`",
+                    campaigns[from].name, campaigns[to].name
+                )
+            })?;
         }
     }
     Ok(())

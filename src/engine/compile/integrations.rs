@@ -210,6 +210,9 @@ impl Compiler<'_> {
                     let what = "`then` must be send_email, send_alert or request_campaign";
                     return Err(ScenarioError::from(what).at(in_action()));
                 }
+                if let ActionModel::RequestCampaign(c) = a {
+                    self.api_requestable(c).within(in_action())?;
+                }
                 Some((fs, logic, a))
             }
             None => None,

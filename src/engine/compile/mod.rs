@@ -6,13 +6,15 @@
 //! This file holds the entry points, variant application and the compiler's name lookups;
 //! `patch` applies a variant's JSON merge patches to systems. Each part of a scenario
 //! compiles in its own file: `numbers` (knob-or-literal values and distributions),
-//! `campaigns` (programs, campaigns, triggers, filters, flow steps, the Execute Campaign
-//! graph), `systems` (webhooks, key-value service, CRM, queue), `integrations` (REST API,
+//! `campaigns` (programs, campaigns, triggers, filters, flow steps, no Execute Campaign
+//! loop), `marketo_rules` (the rules Marketo itself enforces on campaigns), `systems`
+//! (webhooks, key-value service, CRM, queue), `integrations` (REST API,
 //! jobs, response feed, change feed) and `script` (people, scripted events, invariants).
 
 mod campaigns;
 mod error;
 mod integrations;
+mod marketo_rules;
 mod numbers;
 mod patch;
 mod script;
@@ -25,6 +27,7 @@ use super::value::{Symbols, Test, Value};
 use campaigns::check_execute_graph;
 use error::Within;
 pub use error::{Place, ScenarioError};
+pub use marketo_rules::{REBUILT_ON_ANOTHER_BRANCH, WEBHOOK_TIMEOUT_MAX_MS};
 use patch::{job_named, patch_system, patched, written_at};
 use std::collections::BTreeMap;
 
@@ -172,6 +175,8 @@ struct Compiler<'a> {
     webhooks: BTreeMap<&'a str, WebhookId>,
     /// Scripted events from this index on are the run's injections (for error messages).
     injected_from: usize,
+    /// Whether Marketo's rules apply (all scenarios but [`REBUILT_ON_ANOTHER_BRANCH`]).
+    marketo_rules: bool,
 }
 
 fn index_names<'a>(
@@ -242,6 +247,7 @@ impl<'a> Compiler<'a> {
                 s.systems.webhooks.iter().map(|w| w.name.as_str()),
             )?,
             injected_from,
+            marketo_rules: !REBUILT_ON_ANOTHER_BRANCH.contains(&s.id.as_str()),
         })
     }
 
@@ -267,6 +273,13 @@ impl<'a> Compiler<'a> {
             .iter()
             .map(|w| self.webhook(w).within(Place::Webhook(w.name.clone())))
             .collect::<Result<Vec<_>, _>>()?;
+        if self.marketo_rules {
+            marketo_rules::check_campaigns(&campaigns, &webhooks)?;
+            for (w, m) in s.systems.webhooks.iter().zip(&webhooks) {
+                self.webhook_timeout(w, m.timeout_ms)
+                    .within(Place::Webhook(w.name.clone()))?;
+            }
+        }
         let crm = match &s.systems.crm {
             Some(c) => Some(self.crm(c).within(Place::Setting("crm".into()))?),
             None => None,

@@ -130,7 +130,11 @@ impl Compiler<'_> {
                 let f = self.field(field)?;
                 OutsideModel::ChangeDataValue(f, self.value(f, value)?)
             }
-            OutsideEvent::RequestCampaign(c) => OutsideModel::RequestCampaign(self.campaign_id(c)?),
+            OutsideEvent::RequestCampaign(c) => {
+                let id = self.campaign_id(c)?;
+                self.api_requestable(id)?;
+                OutsideModel::RequestCampaign(id)
+            }
             OutsideEvent::RunBatchCampaign(c) => {
                 let id = self.campaign_id(c)?;
                 if self.s.campaigns[id as usize].schedule.is_none() {

@@ -4,7 +4,9 @@
 use super::error::{Place, ScenarioError, Within};
 use super::Compiler;
 use crate::engine::knobs::{Param, ParamUse};
-use crate::engine::model::{Crm, KeyPart, KvOpModel, Queue, ServiceModel, Source, Webhook};
+use crate::engine::model::{
+    Crm, FieldId, KeyPart, KvOpModel, Queue, ServiceModel, Source, Webhook,
+};
 use crate::engine::scenario::{CrmConfig, FieldType, Json, KvOp, QueueConfig, Service, WebhookDef};
 use crate::engine::sim::state::KvKey;
 use crate::engine::value::Value;
@@ -72,6 +74,11 @@ impl Compiler<'_> {
         })
     }
 
+    /// A key template: text and the tokens a Marketo webhook can send, `{{lead.Id}}` and
+    /// `{{lead.FIELD}}` (the field's API name or label). The forms of earlier versions read
+    /// as the same tokens (old links keep opening): `{person}` is `{{lead.Id}}` and
+    /// `{field:NAME}` is `{{lead.NAME}}`; `{list_entry:LIST}` is refused, as no Marketo token
+    /// gives it.
     fn key_template(&mut self, t: &str) -> Result<Vec<KeyPart>, String> {
         let mut parts = Vec::new();
         let mut rest = t;
@@ -79,30 +86,85 @@ impl Compiler<'_> {
             if open > 0 {
                 parts.push(KeyPart::Text(self.syms.intern(&rest[..open])));
             }
+            let double = rest[open..].starts_with("{{");
+            let (start, end) = if double { ("{{", "}}") } else { ("{", "}") };
             let close = rest[open..]
-                .find('}')
-                .ok_or_else(|| format!("key `{t}`: missing `}}`"))?
+                .find(end)
+                .ok_or_else(|| format!("key `{t}`: missing `{end}`"))?
                 + open;
-            let inner = &rest[open + 1..close];
-            parts.push(match inner.split_once(':') {
-                None if inner == "person" => KeyPart::Person,
-                Some(("field", f)) => KeyPart::Field(self.field(f)?),
-                Some(("list_entry", l)) => KeyPart::ListEntry(self.list(l)?),
-                _ => return Err(format!("key `{t}`: unknown placeholder `{{{inner}}}`")),
+            let inner = &rest[open + start.len()..close];
+            parts.push(if double {
+                self.token(t, inner)?
+            } else {
+                self.legacy_token(t, inner)?
             });
-            rest = &rest[close + 1..];
+            rest = &rest[close + end.len()..];
         }
         if !rest.is_empty() {
             parts.push(KeyPart::Text(self.syms.intern(rest)));
         }
         if parts.len() > KvKey::MAX_PARTS {
             return Err(format!(
-                "key `{t}` has {} parts: at most {} (text and placeholders)",
+                "key `{t}` has {} parts: at most {} (text and tokens)",
                 parts.len(),
                 KvKey::MAX_PARTS
             ));
         }
         Ok(parts)
+    }
+
+    /// `{{inner}}` in key `t`: `lead.Id`, or `lead.` and a field's API name or label.
+    fn token(&self, t: &str, inner: &str) -> Result<KeyPart, String> {
+        let unknown = || {
+            format!(
+                "key `{t}`: `{{{{{inner}}}}}` is not a token Marketo has: a webhook can send \
+                 {{{{lead.Id}}}} and {{{{lead.Field Name}}}} (a person field, by its API name \
+                 or label)"
+            )
+        };
+        let Some(name) = inner.strip_prefix("lead.") else {
+            return Err(unknown());
+        };
+        if name.eq_ignore_ascii_case("id") {
+            return Ok(KeyPart::Person);
+        }
+        let by_label = (self.s.fields.iter())
+            .position(|f| f.label.as_deref() == Some(name))
+            .map(|i| i as FieldId);
+        match self.fields.get(name).copied().or(by_label) {
+            Some(f) => Ok(KeyPart::Field(f)),
+            None => Err(format!(
+                "key `{t}`: {{{{lead.{name}}}}} names no person field (fields: {})",
+                (self.s.fields.iter())
+                    .map(|f| f.display_name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+
+    /// `{inner}` in key `t`, in the form of earlier versions.
+    fn legacy_token(&self, t: &str, inner: &str) -> Result<KeyPart, String> {
+        Ok(match inner.split_once(':') {
+            None if inner == "person" => KeyPart::Person,
+            Some(("field", f)) => KeyPart::Field(self.field(f)?),
+            Some(("list_entry", l)) if !self.marketo_rules => KeyPart::ListEntry(self.list(l)?),
+            Some(("list_entry", l)) => {
+                self.list(l)?;
+                return Err(format!(
+                    "key `{t}`: `{{list_entry:{l}}}` counts the person's entries in list `{l}`, \
+                     and no Marketo token gives such a counter, so a real webhook cannot send \
+                     it. Stamp an ID on the person instead (e.g. a field set by Change Data \
+                     Value when they join the list) and use its token, {{{{lead.Field Name}}}}"
+                ));
+            }
+            _ => {
+                return Err(format!(
+                    "key `{t}`: `{{{inner}}}` is not a token: use {{{{lead.Id}}}} or \
+                     {{{{lead.Field Name}}}}"
+                ))
+            }
+        })
     }
 
     pub(super) fn crm(&mut self, c: &CrmConfig) -> Result<Crm, ScenarioError> {

@@ -113,7 +113,7 @@ pub struct WebhookDef {
     /// caller crashed, the connection dropped): the flow sees a failure.
     #[serde(default = "zero")]
     pub response_loss: Param,
-    /// Marketo gives up after 30 s: no response mapping, the flow goes on.
+    /// Marketo gives up after this, at most 30 s: no response mapping, the flow goes on.
     #[serde(default = "thirty_seconds")]
     pub timeout: Param,
     pub service: Service,
@@ -128,8 +128,9 @@ pub struct WebhookDef {
 pub enum Service {
     /// Answers fixed attributes; a value `{"from_field": "x"}` copies the person's field x.
     Respond(BTreeMap<String, Json>),
-    /// A key-value store. Keys are templates: `{person}`, `{field:NAME}`, `{list_entry:LIST}`
-    /// (the number of the person's current entry in that list). Response: `ok`, `value`.
+    /// A key-value store. Keys are templates with the tokens a Marketo webhook can send:
+    /// `{{lead.Id}}` and `{{lead.FIELD}}` (API name or label); the earlier `{person}` and
+    /// `{field:NAME}` read as the same tokens. Response: `ok`, `value`.
     KeyValue(KvOp),
 }
 
