@@ -142,6 +142,11 @@ pub enum EventKind {
     WebhookTimedOut {
         webhook: WebhookId,
     },
+    /// After Marketo stopped waiting, the vendor wrote its answer to the person through the
+    /// REST API (the mapped fields change).
+    WebhookWroteBack {
+        webhook: WebhookId,
+    },
     CrmPushed,
     /// The record reached the CRM; `created` on first arrival (assignment rules run).
     CrmReceived {
@@ -353,6 +358,7 @@ impl EventKind {
             WebhookResponded { .. } => "webhook-responded",
             WebhookFailed { .. } => "webhook-failed",
             WebhookTimedOut { .. } => "webhook-timed-out",
+            WebhookWroteBack { .. } => "webhook-wrote-back",
             CrmPushed => "crm-pushed",
             CrmReceived { .. } => "crm-received",
             OwnerAssigned { .. } => "owner-assigned",

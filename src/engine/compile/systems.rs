@@ -27,6 +27,12 @@ impl Compiler<'_> {
             }
             Service::KeyValue(op) => ServiceModel::KeyValue(self.kv(op)?),
         };
+        if w.writes_back_late && !matches!(service, ServiceModel::Respond(_)) {
+            return Err(
+                "`writes_back_late` needs a `respond` service (a vendor that answers with data)"
+                    .into(),
+            );
+        }
         let mut mappings = Vec::new();
         for (attr, field) in &w.response_mappings {
             mappings.push((self.syms.intern(attr), self.field(field)?));
@@ -38,6 +44,7 @@ impl Compiler<'_> {
             response_loss_ppm,
             timeout_ms: self.duration(&w.timeout)?,
             service,
+            writes_back_late: w.writes_back_late,
             mappings,
         })
     }

@@ -474,6 +474,19 @@ pub(crate) fn footprint(model: &Model, state: &SimState, a: &Agendum) -> Footpri
             b.serve(call.webhook);
             b.fp
         }
+        Pending::WebhookWriteBack(call) => {
+            let mut b = Builder {
+                model,
+                state,
+                p: call.person,
+                fp: Footprint::default(),
+            };
+            b.serve(call.webhook);
+            for (_, f) in &model.webhooks[call.webhook as usize].mappings {
+                b.change_field(*f);
+            }
+            b.fp
+        }
         Pending::WebhookReturn(r, _) => {
             let Some(mut b) = run_builder(model, state, *r) else {
                 return Footprint::default();

@@ -117,6 +117,12 @@ pub struct WebhookDef {
     #[serde(default = "thirty_seconds")]
     pub timeout: Param,
     pub service: Service,
+    /// The vendor answers late through the REST API: when Marketo stops waiting (the
+    /// timeout), the service still finishes its work and, at the end of its round trip,
+    /// writes the mapped response attributes to the person with a REST update, as
+    /// enrichment vendors do. Only for a `respond` service.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub writes_back_late: bool,
     /// Response attribute → person field.
     #[serde(default)]
     pub response_mappings: BTreeMap<String, String>,
