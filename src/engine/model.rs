@@ -223,6 +223,8 @@ pub struct KvOpModel {
     /// For a claim: how long the lease lasts.
     pub lease_ms: u64,
     pub key: Vec<KeyPart>,
+    /// For a commit: the field holding the caller's fencing token.
+    pub token: Option<FieldId>,
     pub expected: Value,
     pub value: Value,
 }

@@ -65,6 +65,19 @@ impl Compiler<'_> {
             KvOp::Set { key, value } | KvOp::Push { key, value } => (key, &Json::Null, value),
             KvOp::Cas { key, expected, new } => (key, expected, new),
             KvOp::Claim { key, .. } => (key, &Json::Null, &Json::Null),
+            KvOp::Commit { key, value, .. } => (key, &Json::Null, value),
+        };
+        let token = match op {
+            KvOp::Commit { token, .. } => {
+                let f = self.field(token)?;
+                if self.s.fields[f as usize].kind != FieldType::Number {
+                    return Err(format!(
+                        "commit: the token field `{token}` must be a number field (it holds a lease's fencing token)"
+                    ));
+                }
+                Some(f)
+            }
+            _ => None,
         };
         let lease_ms = match op {
             KvOp::Claim { lease, .. } => self.duration(lease)?,
@@ -74,6 +87,7 @@ impl Compiler<'_> {
             op: op.clone(),
             lease_ms,
             key: self.key_template(key)?,
+            token,
             expected: self.json_value(expected)?,
             value: self.json_value(value)?,
         })

@@ -299,6 +299,9 @@ impl Builder<'_> {
         match &self.model.webhooks[w as usize].service {
             ServiceModel::KeyValue(op) => {
                 let key = self.kv_key(&op.key);
+                if let Some(f) = op.token {
+                    self.read(Res::Field(self.p, f));
+                }
                 self.write(Res::Kv(key_hash(&key)));
             }
             ServiceModel::Respond(values) => {

@@ -166,9 +166,18 @@ pub enum KvOp {
     },
     /// Takes a lease on `key` for `lease` (a duration): succeeds when the key is free or its
     /// previous lease has run out (a crashed holder's claim expires); fails while another
-    /// lease holds or once the key has been `set` (e.g. to "done").
+    /// lease holds or once the key has been `set` (e.g. to "done"). On success `value` is the
+    /// lease's fencing token: 1 for the key's first lease, one more for each later one.
     Claim {
         key: String,
         lease: Param,
+    },
+    /// Fenced commit: sets `value` only if the last lease granted on `key` has the token
+    /// held in the person's field `token` (no newer lease was granted since, even if this one
+    /// ran out); fails once a newer lease was granted or the key was already set. Atomic.
+    Commit {
+        key: String,
+        token: String,
+        value: Json,
     },
 }

@@ -295,8 +295,9 @@ impl KvKey {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KvEntry {
     Value(Value),
-    /// A claim's lease, held until this time.
-    Lease(u64),
+    /// A claim's lease, held until `until`; `token` numbers the leases granted on the key
+    /// (1, 2, ...): a fencing token.
+    Lease { until: u64, token: u64 },
     Stack(Vec<Value>),
 }
 

@@ -221,14 +221,28 @@ impl Sim<'_> {
             },
             KvOp::Claim { .. } => {
                 let now = self.state.now;
-                match kv.get(&key) {
-                    None => {}
-                    Some(KvEntry::Lease(until)) if *until <= now => {}
+                let token = match kv.get(&key) {
+                    None => 1,
+                    Some(KvEntry::Lease { until, token }) if *until <= now => token + 1,
                     Some(KvEntry::Value(v)) => return (false, *v),
                     Some(_) => return (false, Value::Empty),
+                };
+                let until = now + op.lease_ms;
+                kv.insert(key, KvEntry::Lease { until, token });
+                (true, Value::Number(token as i64))
+            }
+            KvOp::Commit { .. } => {
+                let held = op.token.map(|f| self.state.people[p as usize].fields[f as usize]);
+                match kv.get(&key) {
+                    Some(KvEntry::Lease { token, .. })
+                        if held == Some(Value::Number(*token as i64)) =>
+                    {
+                        kv.insert(key, KvEntry::Value(op.value));
+                        (true, op.value)
+                    }
+                    Some(KvEntry::Value(v)) => (false, *v),
+                    _ => (false, Value::Empty),
                 }
-                kv.insert(key, KvEntry::Lease(now + op.lease_ms));
-                (true, Value::Empty)
             }
         }
     }
