@@ -97,7 +97,11 @@ fn check(id: &str) {
 /// at every setting of the main knob.
 fn control_holds(s: &Scenario) -> Result<(), String> {
     let id = &s.id;
-    let main = s.knobs.iter().find(|k| k.main).ok_or(format!("{id}: main knob"))?;
+    let main = s
+        .knobs
+        .iter()
+        .find(|k| k.main)
+        .ok_or(format!("{id}: main knob"))?;
     for v in &s.variants {
         let (r, seed) = rate(s, &v.name, &[]);
         if v.role == VariantRole::Race {
@@ -114,7 +118,11 @@ fn control_holds(s: &Scenario) -> Result<(), String> {
         settings.extend(main.sweep.iter().map(|&x| Some(x)));
         for x in settings {
             let knobs: Vec<(String, i64)> = x.map(|x| (main.name.clone(), x)).into_iter().collect();
-            let (r, seed) = if x.is_none() { (r, seed) } else { rate(s, &v.name, &knobs) };
+            let (r, seed) = if x.is_none() {
+                (r, seed)
+            } else {
+                rate(s, &v.name, &knobs)
+            };
             if r != 0.0 {
                 return Err(format!(
                     "{id}/{} must never violate (knobs {knobs:?}); replay: racelab run {id} --variant {} --seed {seed:?}",
@@ -140,7 +148,10 @@ fn control_rules_catch_a_mislabelled_variant() {
         }
     }
     let e = control_holds(&broken_not_race).expect_err("a violating non-race variant");
-    assert!(e.contains("decide-before-wait") && e.contains("must never violate"), "{e}");
+    assert!(
+        e.contains("decide-before-wait") && e.contains("must never violate"),
+        "{e}"
+    );
     let mut race_that_holds = good;
     for v in &mut race_that_holds.variants {
         if v.name == "naive" {

@@ -273,10 +273,9 @@ fn kv(sim: &Sim) -> Option<SystemSnapshot> {
             let key = k.text(syms);
             match v {
                 KvEntry::Value(v) => format!("{key} = {}", words::value(syms, *v)),
-                KvEntry::Lease { until, token } if *until > now => format!(
-                    "{key}: claimed, lease {token} until {}",
-                    duration(*until)
-                ),
+                KvEntry::Lease { until, token } if *until > now => {
+                    format!("{key}: claimed, lease {token} until {}", duration(*until))
+                }
                 KvEntry::Lease { until, token } => {
                     format!("{key}: lease {token} ran out at {}", duration(*until))
                 }

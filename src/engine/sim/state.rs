@@ -297,7 +297,10 @@ pub enum KvEntry {
     Value(Value),
     /// A claim's lease, held until `until`; `token` numbers the leases granted on the key
     /// (1, 2, ...): a fencing token.
-    Lease { until: u64, token: u64 },
+    Lease {
+        until: u64,
+        token: u64,
+    },
     Stack(Vec<Value>),
 }
 

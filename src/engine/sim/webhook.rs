@@ -232,7 +232,9 @@ impl Sim<'_> {
                 (true, Value::Number(token as i64))
             }
             KvOp::Commit { .. } => {
-                let held = op.token.map(|f| self.state.people[p as usize].fields[f as usize]);
+                let held = op
+                    .token
+                    .map(|f| self.state.people[p as usize].fields[f as usize]);
                 match kv.get(&key) {
                     Some(KvEntry::Lease { token, .. })
                         if held == Some(Value::Number(*token as i64)) =>
