@@ -142,11 +142,6 @@ pub enum EventKind {
     WebhookTimedOut {
         webhook: WebhookId,
     },
-    /// After Marketo stopped waiting, the vendor wrote its answer to the person through the
-    /// REST API (the mapped fields change).
-    WebhookWroteBack {
-        webhook: WebhookId,
-    },
     CrmPushed,
     /// The record reached the CRM; `created` on first arrival (assignment rules run).
     CrmReceived {
@@ -327,6 +322,11 @@ pub enum EventKind {
     /// Injected: a burst of `records` responses reaches the integration.
     ResponseBurst {
         records: u32,
+    },
+    /// After Marketo stopped waiting, the vendor wrote its answer to the person through the
+    /// REST API (the mapped fields change). Last, so that the hashes of earlier kinds stay.
+    WebhookWroteBack {
+        webhook: WebhookId,
     },
 }
 
