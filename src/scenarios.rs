@@ -124,7 +124,7 @@ pub fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, ReadEr
 pub fn explore_setup(id: &str) -> &'static [(&'static str, i64)] {
     match id {
         "list-queue" => &[
-            ("people", 3),
+            ("people", 2),
             ("step_time_ms", 0),
             ("trigger_delay_s", 0),
             ("webhook_ms", 100),

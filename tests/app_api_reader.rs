@@ -99,7 +99,7 @@ fn reader_shows_choices_schedules_and_systems() {
     assert_eq!(enrich.flow[0].text, "1. Call Webhook: Enrichment");
     assert!(enrich.flow[0].choices.is_empty());
     assert_eq!(
-        enrich.flow[1].choices,
+        enrich.flow[2].choices,
         [
             "If enrichment_status is empty → Change Data Value: enrichment_status = failed",
             "Default → Do Nothing"
@@ -115,14 +115,16 @@ fn reader_shows_choices_schedules_and_systems() {
         .contains(&"response mapping: status → enrichment_status".to_string()));
     let s = builtin("list-queue");
     let naive = api::campaign_views(&s, "naive").unwrap();
-    let hourly = &naive.campaigns[0];
+    let hourly = (naive.campaigns.iter())
+        .find(|c| c.name == "Drain Queue (hourly)")
+        .unwrap();
     assert_eq!(hourly.kind, "Batch campaign, runs every 1 h (first at 1 h)");
     assert_eq!(hourly.filters, ["Member of List: Work Queue"]);
     let fixed = api::campaign_views(&s, "fixed").unwrap();
     let claim = fixed
         .systems
         .iter()
-        .find(|x| x.name == "Webhook: Claim Entry (batch)")
+        .find(|x| x.name == "Webhook: Claim Entry (hourly)")
         .expect("the claim webhook");
     assert!(claim.lines.iter().any(|l| l.contains("compare-and-swap")));
     assert!(naive.systems.iter().all(|x| !x.name.starts_with("Webhook")));
@@ -218,13 +220,13 @@ fn inject_options_name_what_the_scenario_has() {
     let o = find(
         "sync-before-enrichment",
         "wait",
-        "Extra delay on one webhook call: Enrichment (+3 min)",
+        "Extra delay on one webhook call: Enrichment (+24 s)",
     );
     assert_eq!(
         o.event,
         OutsideEvent::DelayWebhook {
             webhook: "Enrichment".into(),
-            extra_ms: 180_000
+            extra_ms: 24_000
         }
     );
     find(

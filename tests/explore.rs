@@ -98,7 +98,7 @@ fn list_queue_recheck_still_violates_and_fixed_never_does() {
     // The fix is no luck of one ordering: the same decisions exist in every variant.
     assert!(fixed.states > 0 && fixed.end_states >= recheck.end_states);
     println!(
-        "list-queue 2 drainers x 3 people: naive {} states, recheck {} states, fixed {} states",
+        "list-queue 2 drainers x 2 people: naive {} states, recheck {} states, fixed {} states",
         naive.states, recheck.states, fixed.states
     );
 }

@@ -10,7 +10,11 @@ use serde_json::Value as Json;
 fn with_logic(logic: &str) -> String {
     let mut scenario: Json =
         serde_json::from_str(racelab::scenarios::source("list-queue").unwrap()).unwrap();
-    scenario["campaigns"][0]["smart_list"]["logic"] = Json::String(logic.to_string());
+    let campaigns = scenario["campaigns"].as_array_mut().unwrap();
+    let drain = (campaigns.iter_mut())
+        .find(|c| c["name"] == "Drain Queue (hourly)")
+        .unwrap();
+    drain["smart_list"]["logic"] = Json::String(logic.to_string());
     scenario.to_string()
 }
 

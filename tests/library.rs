@@ -1,7 +1,9 @@
 //! The scenario library's acceptance rules, checked for every built-in scenario:
 //! each `fix` variant never violates, each `race` variant violates in at least 5% of runs,
-//! control scenarios never violate, the race rate moves monotonically with the main knob
-//! over its sweep settings, and at `hides_race_at` the race almost never shows.
+//! the race rate moves monotonically with the main knob over its sweep settings, and at
+//! `hides_race_at` the race almost never shows. A control scenario shows a design that holds
+//! and may also hold its broken counterpart: there its `race` variants violate in at least 5%
+//! of runs at the defaults, and every other variant never violates at any main-knob setting.
 
 use crate::common::{builtin, config_with};
 use racelab::api::sweep;
@@ -34,32 +36,23 @@ fn check(id: &str) {
         .filter(|v| v.role == VariantRole::Race)
         .map(|v| v.name.as_str())
         .collect();
+    if s.control {
+        control_holds(&s).unwrap_or_else(|e| panic!("{e}"));
+        return;
+    }
     for v in &s.variants {
         let (r, seed) = rate(&s, &v.name, &[]);
-        match (s.control, v.role) {
-            (true, _) | (false, VariantRole::Fix) => assert_eq!(
+        match v.role {
+            VariantRole::Fix => assert_eq!(
                 r, 0.0,
                 "{id}/{} must never violate; replay: racelab run {id} --variant {} --seed {seed:?}",
                 v.name, v.name
             ),
-            (false, VariantRole::Race) => {
+            VariantRole::Race => {
                 assert!(r >= 0.05, "{id}/{}: only {:.1}%", v.name, 100.0 * r)
             }
-            (false, VariantRole::Other) => {}
+            VariantRole::Other => {}
         }
-    }
-    if s.control {
-        for v in &s.variants {
-            for &x in &main.sweep {
-                let (r, seed) = rate(&s, &v.name, &[(main.name.clone(), x)]);
-                assert_eq!(
-                    r, 0.0,
-                    "{id}/{} at {}={x}: seed {seed:?}",
-                    v.name, main.name
-                );
-            }
-        }
-        return;
     }
     assert!(!races.is_empty(), "{id}: a race variant");
     assert!(
@@ -97,6 +90,76 @@ fn check(id: &str) {
             100.0 * r
         );
     }
+}
+
+/// A control scenario's rules: its `race` variants (the broken counterparts) violate in at
+/// least 5% of runs at the defaults; every other variant never violates, at the defaults and
+/// at every setting of the main knob.
+fn control_holds(s: &Scenario) -> Result<(), String> {
+    let id = &s.id;
+    let main = s
+        .knobs
+        .iter()
+        .find(|k| k.main)
+        .ok_or(format!("{id}: main knob"))?;
+    for v in &s.variants {
+        let (r, seed) = rate(s, &v.name, &[]);
+        if v.role == VariantRole::Race {
+            if r < 0.05 {
+                return Err(format!(
+                    "{id}/{}: a control scenario's race variant violates in only {:.1}% of runs",
+                    v.name,
+                    100.0 * r
+                ));
+            }
+            continue;
+        }
+        let mut settings = vec![None];
+        settings.extend(main.sweep.iter().map(|&x| Some(x)));
+        for x in settings {
+            let knobs: Vec<(String, i64)> = x.map(|x| (main.name.clone(), x)).into_iter().collect();
+            let (r, seed) = if x.is_none() {
+                (r, seed)
+            } else {
+                rate(s, &v.name, &knobs)
+            };
+            if r != 0.0 {
+                return Err(format!(
+                    "{id}/{} must never violate (knobs {knobs:?}); replay: racelab run {id} --variant {} --seed {seed:?}",
+                    v.name, v.name
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The control rules reject a control scenario whose broken counterpart is not marked
+/// `race` (it violates), and one whose `race` variant never violates.
+#[test]
+fn control_rules_catch_a_mislabelled_variant() {
+    let good = builtin("free-trial");
+    control_holds(&good).expect("free-trial holds as shipped");
+    assert!(good.variants.iter().any(|v| v.role == VariantRole::Race));
+    let mut broken_not_race = good.clone();
+    for v in &mut broken_not_race.variants {
+        if v.role == VariantRole::Race {
+            v.role = VariantRole::Other;
+        }
+    }
+    let e = control_holds(&broken_not_race).expect_err("a violating non-race variant");
+    assert!(
+        e.contains("decide-before-wait") && e.contains("must never violate"),
+        "{e}"
+    );
+    let mut race_that_holds = good;
+    for v in &mut race_that_holds.variants {
+        if v.name == "naive" {
+            v.role = VariantRole::Race;
+        }
+    }
+    let e = control_holds(&race_that_holds).expect_err("a race variant that never violates");
+    assert!(e.contains("naive") && e.contains("only 0.0%"), "{e}");
 }
 
 macro_rules! scenario_tests {

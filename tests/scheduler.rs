@@ -5,7 +5,7 @@ use crate::common::{builtin, config_with};
 use racelab::api::{run_view, scheduler_view};
 use racelab::engine::{RunConfig, Scenario};
 
-/// list-queue with 3 people and its delays collapsed, so that work is often ready at the same
+/// list-queue with 2 people and its delays collapsed, so that work is often ready at the same
 /// millisecond and the order is the person's to choose.
 fn setup(variant: &str) -> (Scenario, RunConfig) {
     let knobs = racelab::scenarios::explore_setup("list-queue");

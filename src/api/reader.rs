@@ -327,8 +327,12 @@ fn kv_line(syms: &Symbols, op: &KvOpModel) -> String {
         KvOp::Push { key, .. } => format!("key-value store: push {} onto `{key}`", v(op.value)),
         KvOp::Pop { key } => format!("key-value store: pop the top of `{key}` (at most once)"),
         KvOp::Claim { key, .. } => format!(
-            "key-value store: claim `{key}` for a lease of {} (fails while another lease holds or once it is set)",
+            "key-value store: claim `{key}` for a lease of {} (fails while another lease holds or once it is set; answers the lease's fencing token)",
             duration(op.lease_ms)
+        ),
+        KvOp::Commit { key, token, .. } => format!(
+            "key-value store: set `{key}` to {} only if the last lease on it has the token in {token} (fenced, atomic)",
+            v(op.value)
         ),
     }
 }

@@ -218,6 +218,11 @@ fn describe(sim: &Sim, a: &Agendum) -> String {
             m.webhooks[call.webhook as usize].name,
             words::person(call.person)
         ),
+        Pending::WebhookWriteBack(call) => format!(
+            "Webhook {}: the vendor writes its late answer for {} through the REST API",
+            m.webhooks[call.webhook as usize].name,
+            words::person(call.person)
+        ),
         Pending::WebhookReturn(r, _) => run(r, "gets the webhook's answer at"),
         Pending::WebhookTimeout(r, _) => run(r, "gives up waiting at"),
         Pending::CrmReceive { person, .. } => {

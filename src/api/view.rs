@@ -364,12 +364,12 @@ fn outcome(model: &Model, sim: &Sim) -> String {
                 let ps = violators(name);
                 if ps.is_empty() {
                     format!(
-                        "every record reached the CRM after {} was filled",
+                        "every record reached the CRM after {} was filled and was routed to the right queue",
                         words::field(model, *field)
                     )
                 } else {
                     format!(
-                        "{} before {} was filled ({})",
+                        "{} before {} was filled or routed to the wrong queue ({})",
                         plural(
                             ps.len(),
                             "record reached the CRM",

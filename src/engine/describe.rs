@@ -113,6 +113,9 @@ pub fn describe(model: &Model, syms: &Symbols, ev: &TraceEvent) -> String {
         WebhookResponded { .. } => "response arrives; mappings applied".to_string(),
         WebhookFailed { .. } => "call failed: no response mapping".to_string(),
         WebhookTimedOut { .. } => "gave up waiting (timeout): no response mapping".to_string(),
+        WebhookWroteBack { .. } => {
+            "the vendor writes its late answer through the REST API".to_string()
+        }
         CrmPushed => "Sync Person to CRM: pushed".to_string(),
         CrmReceived { created: true } => {
             "record created in the CRM; assignment rules run".to_string()

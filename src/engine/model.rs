@@ -190,6 +190,8 @@ pub struct Webhook {
     pub response_loss_ppm: u32,
     pub timeout_ms: u64,
     pub service: ServiceModel,
+    /// A timed-out call's answer is written to the person later (a REST update).
+    pub writes_back_late: bool,
     /// (response attribute, field).
     pub mappings: Vec<(Sym, FieldId)>,
 }
@@ -221,6 +223,8 @@ pub struct KvOpModel {
     /// For a claim: how long the lease lasts.
     pub lease_ms: u64,
     pub key: Vec<KeyPart>,
+    /// For a commit: the field holding the caller's fencing token.
+    pub token: Option<FieldId>,
     pub expected: Value,
     pub value: Value,
 }

@@ -323,6 +323,11 @@ pub enum EventKind {
     ResponseBurst {
         records: u32,
     },
+    /// After Marketo stopped waiting, the vendor wrote its answer to the person through the
+    /// REST API (the mapped fields change). Last, so that the hashes of earlier kinds stay.
+    WebhookWroteBack {
+        webhook: WebhookId,
+    },
 }
 
 impl EventKind {
@@ -353,6 +358,7 @@ impl EventKind {
             WebhookResponded { .. } => "webhook-responded",
             WebhookFailed { .. } => "webhook-failed",
             WebhookTimedOut { .. } => "webhook-timed-out",
+            WebhookWroteBack { .. } => "webhook-wrote-back",
             CrmPushed => "crm-pushed",
             CrmReceived { .. } => "crm-received",
             OwnerAssigned { .. } => "owner-assigned",

@@ -37,11 +37,11 @@ pub fn every_variant() -> Vec<(Scenario, String)> {
         .collect()
 }
 
-/// list-queue with its two drain campaigns and 3 people, every delay but the re-queue time
+/// list-queue with its two drain campaigns and 2 people, every delay but the re-queue time
 /// collapsed to one value (the races then come from ties at the same millisecond), the
 /// hourly batch every 2 hours: the set-up the app's Explore tab uses.
 pub const SETUP: &[(&str, i64)] = &[
-    ("people", 3),
+    ("people", 2),
     ("step_time_ms", 0),
     ("trigger_delay_s", 0),
     ("webhook_ms", 100),

@@ -6,5 +6,5 @@
 /// (scenario, variant, seed, trace hash).
 pub const GOLDEN_RUNS: &[(&str, &str, u64, &str)] = &[
     ("alert-before-owner", "naive", 1, "f0930c94cc6adef2"),
-    ("list-queue", "fixed", 7, "b2d79d4d71758bce"),
+    ("list-queue", "fixed", 7, "4cea828e76171e16"),
 ];

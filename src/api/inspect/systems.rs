@@ -273,10 +273,12 @@ fn kv(sim: &Sim) -> Option<SystemSnapshot> {
             let key = k.text(syms);
             match v {
                 KvEntry::Value(v) => format!("{key} = {}", words::value(syms, *v)),
-                KvEntry::Lease(until) if *until > now => {
-                    format!("{key}: claimed, lease until {}", duration(*until))
+                KvEntry::Lease { until, token } if *until > now => {
+                    format!("{key}: claimed, lease {token} until {}", duration(*until))
                 }
-                KvEntry::Lease(until) => format!("{key}: lease ran out at {}", duration(*until)),
+                KvEntry::Lease { until, token } => {
+                    format!("{key}: lease {token} ran out at {}", duration(*until))
+                }
                 KvEntry::Stack(s) => format!(
                     "{key}: stack [{}]",
                     s.iter()

@@ -29,6 +29,12 @@ impl Compiler<'_> {
             }
             Service::KeyValue(op) => ServiceModel::KeyValue(self.kv(op)?),
         };
+        if w.writes_back_late && !matches!(service, ServiceModel::Respond(_)) {
+            return Err(
+                "`writes_back_late` needs a `respond` service (a vendor that answers with data)"
+                    .into(),
+            );
+        }
         let mut mappings = Vec::new();
         for (attr, field) in &w.response_mappings {
             mappings.push((self.syms.intern(attr), self.field(field)?));
@@ -40,6 +46,7 @@ impl Compiler<'_> {
             response_loss_ppm,
             timeout_ms: self.duration(&w.timeout)?,
             service,
+            writes_back_late: w.writes_back_late,
             mappings,
         })
     }
@@ -60,6 +67,19 @@ impl Compiler<'_> {
             KvOp::Set { key, value } | KvOp::Push { key, value } => (key, &Json::Null, value),
             KvOp::Cas { key, expected, new } => (key, expected, new),
             KvOp::Claim { key, .. } => (key, &Json::Null, &Json::Null),
+            KvOp::Commit { key, value, .. } => (key, &Json::Null, value),
+        };
+        let token = match op {
+            KvOp::Commit { token, .. } => {
+                let f = self.field(token)?;
+                if self.s.fields[f as usize].kind != FieldType::Number {
+                    return Err(format!(
+                        "commit: the token field `{token}` must be a number field (it holds a lease's fencing token)"
+                    ));
+                }
+                Some(f)
+            }
+            _ => None,
         };
         let lease_ms = match op {
             KvOp::Claim { lease, .. } => self.duration(lease)?,
@@ -69,6 +89,7 @@ impl Compiler<'_> {
             op: op.clone(),
             lease_ms,
             key: self.key_template(key)?,
+            token,
             expected: self.json_value(expected)?,
             value: self.json_value(value)?,
         })

@@ -299,6 +299,9 @@ impl Builder<'_> {
         match &self.model.webhooks[w as usize].service {
             ServiceModel::KeyValue(op) => {
                 let key = self.kv_key(&op.key);
+                if let Some(f) = op.token {
+                    self.read(Res::Field(self.p, f));
+                }
                 self.write(Res::Kv(key_hash(&key)));
             }
             ServiceModel::Respond(values) => {
@@ -472,6 +475,19 @@ pub(crate) fn footprint(model: &Model, state: &SimState, a: &Agendum) -> Footpri
             };
             b.write(Res::Run(call.run.id));
             b.serve(call.webhook);
+            b.fp
+        }
+        Pending::WebhookWriteBack(call) => {
+            let mut b = Builder {
+                model,
+                state,
+                p: call.person,
+                fp: Footprint::default(),
+            };
+            b.serve(call.webhook);
+            for (_, f) in &model.webhooks[call.webhook as usize].mappings {
+                b.change_field(*f);
+            }
             b.fp
         }
         Pending::WebhookReturn(r, _) => {

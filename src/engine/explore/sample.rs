@@ -122,7 +122,7 @@ fn owner(sim: &Sim, a: &Agendum) -> Owner {
         | Pending::WaitOver(r)
         | Pending::WebhookReturn(r, _)
         | Pending::WebhookTimeout(r, _) => run_person(*r),
-        Pending::WebhookServe(c) => Some(c.person),
+        Pending::WebhookServe(c) | Pending::WebhookWriteBack(c) => Some(c.person),
         Pending::CrmReceive { person, .. } | Pending::CrmAssign { person, .. } => Some(*person),
         _ => None,
     };

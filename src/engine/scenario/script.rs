@@ -138,7 +138,9 @@ pub enum Invariant {
     NoEntryLost { list: String, email: String },
     /// An alert has a recipient (the person has an owner when it is sent).
     AlertHasRecipient,
-    /// The CRM only receives a person once `field` is filled (enrichment completed).
+    /// The CRM only receives a person once `field` is filled (enrichment completed), and by
+    /// the end of the run every record was routed to the queue the assignment rules give for
+    /// the person's data then (a lead routed on data that changed later is misrouted).
     CrmSyncAfter { field: String },
     /// `field` moves only forward through `order`.
     StageNeverRegresses { field: String, order: Vec<String> },

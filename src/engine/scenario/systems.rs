@@ -117,6 +117,12 @@ pub struct WebhookDef {
     #[serde(default = "thirty_seconds")]
     pub timeout: Param,
     pub service: Service,
+    /// The vendor answers late through the REST API: when Marketo stops waiting (the
+    /// timeout), the service still finishes its work and, at the end of its round trip,
+    /// writes the mapped response attributes to the person with a REST update, as
+    /// enrichment vendors do. Only for a `respond` service.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub writes_back_late: bool,
     /// Response attribute → person field.
     #[serde(default)]
     pub response_mappings: BTreeMap<String, String>,
@@ -161,9 +167,18 @@ pub enum KvOp {
     },
     /// Takes a lease on `key` for `lease` (a duration): succeeds when the key is free or its
     /// previous lease has run out (a crashed holder's claim expires); fails while another
-    /// lease holds or once the key has been `set` (e.g. to "done").
+    /// lease holds or once the key has been `set` (e.g. to "done"). On success `value` is the
+    /// lease's fencing token: 1 for the key's first lease, one more for each later one.
     Claim {
         key: String,
         lease: Param,
+    },
+    /// Fenced commit: sets `value` only if the last lease granted on `key` has the token
+    /// held in the person's field `token` (no newer lease was granted since, even if this one
+    /// ran out); fails once a newer lease was granted or the key was already set. Atomic.
+    Commit {
+        key: String,
+        token: String,
+        value: Json,
     },
 }

@@ -1,8 +1,10 @@
 //! Invariants that need the simulator's own view of a person (filters, CRM records) rather
-//! than a single event: "this email only to people who ..." and "everyone reaches the CRM".
+//! than a single event: "this email only to people who ..", "everyone reaches the CRM" and
+//! "every lead is routed to the queue its data calls for".
 
 use super::super::model::*;
 use super::super::trace::{EventId, EventKind};
+use super::super::value::Sym;
 use super::Sim;
 
 impl Sim<'_> {
@@ -53,6 +55,64 @@ impl Sim<'_> {
                     .monitor
                     .report(inv, end, Some(p), message, Vec::new());
             }
+        }
+    }
+
+    /// At the end (for `crm_sync_after`): every CRM record was routed to the queue the
+    /// assignment rules give for the person's data now, however the record got there (synced
+    /// before enrichment, or enriched after a fallback sent it on with no data).
+    pub(super) fn check_crm_routing(&mut self, end: u64) {
+        let model: &Model = self.model;
+        let (Some(inv), Some(crm)) = (
+            model
+                .invariants
+                .iter()
+                .find(|i| matches!(i, InvariantModel::CrmSyncAfter { .. })),
+            &model.crm,
+        ) else {
+            return;
+        };
+        let mut read: Vec<FieldId> = Vec::new();
+        for (when, _, _) in &crm.rules {
+            for f in when {
+                if let FilterModel::Field(field, _) = f {
+                    if !read.contains(field) {
+                        read.push(*field);
+                    }
+                }
+            }
+        }
+        let routed: Vec<(PersonId, Sym, EventId)> = self
+            .state
+            .crm
+            .records()
+            .filter_map(|(p, r)| r.routed.map(|(q, id)| (p, q, id)))
+            .collect();
+        for (p, queue, at) in routed {
+            let Some((_, right)) = self.assignment(p, None) else {
+                continue;
+            };
+            if right == queue {
+                continue;
+            }
+            let fields = &self.state.people[p as usize].fields;
+            let data: Vec<String> = read
+                .iter()
+                .map(|f| {
+                    let name = model.fields[*f as usize].display_name();
+                    format!("{name} = {}", model.syms.show(fields[*f as usize]))
+                })
+                .collect();
+            let message = format!(
+                "person {} was routed to \"{}\", but their data ({}) calls for \"{}\" (misrouted)",
+                p + 1,
+                model.syms.text(queue),
+                data.join(", "),
+                model.syms.text(right)
+            );
+            self.state
+                .monitor
+                .report(inv, end, Some(p), message, vec![at]);
         }
     }
 

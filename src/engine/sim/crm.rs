@@ -51,16 +51,11 @@ impl Sim<'_> {
         if !created {
             return;
         }
-        *self.state.crm.record_mut(p) = CrmRecord::default();
-        let rule = crm
-            .rules
-            .iter()
-            .find(|(when, _, _)| {
-                when.iter()
-                    .all(|f| self.filter_holds(p, f, Some(&snapshot)))
-            })
-            .map(|(_, owner, queue)| (*owner, *queue));
-        let routed = rule.or_else(|| crm.default_owner.map(|o| (o, o)));
+        let routed = self.assignment(p, Some(&snapshot));
+        *self.state.crm.record_mut(p) = CrmRecord {
+            routed: routed.map(|(_, queue)| (queue, id)),
+            ..CrmRecord::default()
+        };
         if let Some((owner, queue)) = routed {
             let d = crm.assignment_delay.draw(ch);
             self.state.schedule(
@@ -73,6 +68,19 @@ impl Sim<'_> {
                 },
             );
         }
+    }
+
+    /// (owner, queue) the assignment rules give for the person's data (`fields`: the data a
+    /// record arrived with; `None`: the person's data now). The default owner's queue has
+    /// the owner's name.
+    pub(super) fn assignment(&self, p: PersonId, fields: Option<&[Value]>) -> Option<(Sym, Sym)> {
+        let crm = self.model.crm.as_ref()?;
+        let rule = crm
+            .rules
+            .iter()
+            .find(|(when, _, _)| when.iter().all(|f| self.filter_holds(p, f, fields)))
+            .map(|(_, owner, queue)| (*owner, *queue));
+        rule.or_else(|| crm.default_owner.map(|o| (o, o)))
     }
 
     /// The CRM sets the owner; it reaches the marketing database on the next sync cycle.

@@ -208,6 +208,7 @@ impl<'m> Sim<'m> {
             Pending::WebhookServe(call) => self.webhook_serve(call, cause),
             Pending::WebhookReturn(r, call) => self.webhook_return(r, call, ch),
             Pending::WebhookTimeout(r, call) => self.webhook_timeout(r, call),
+            Pending::WebhookWriteBack(call) => self.webhook_write_back(call, cause, ch),
             Pending::CrmReceive { person, snapshot } => {
                 self.crm_receive(person, snapshot, cause, ch)
             }
@@ -297,6 +298,7 @@ impl<'m> Sim<'m> {
         let end = self.state.now;
         self.state.monitor.finish(self.model, end);
         self.check_everyone_reached_crm(end);
+        self.check_crm_routing(end);
         self.check_one_alert_per_person(end);
         RunOutcome {
             events: self.trace.len(),

@@ -114,6 +114,8 @@ pub enum Pending {
     WebhookServe(WebhookCall),
     WebhookReturn(RunRef, u64),
     WebhookTimeout(RunRef, u64),
+    /// A vendor that answered too late writes its answer through the REST API.
+    WebhookWriteBack(WebhookCall),
     CrmReceive {
         person: PersonId,
         snapshot: Vec<Value>,
@@ -293,8 +295,12 @@ impl KvKey {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KvEntry {
     Value(Value),
-    /// A claim's lease, held until this time.
-    Lease(u64),
+    /// A claim's lease, held until `until`; `token` numbers the leases granted on the key
+    /// (1, 2, ...): a fencing token.
+    Lease {
+        until: u64,
+        token: u64,
+    },
     Stack(Vec<Value>),
 }
 
@@ -304,6 +310,8 @@ pub struct CrmRecord {
     pub owner: Option<Sym>,
     /// The event that assigned an owner not yet synced back to the marketing database.
     pub unsynced: Option<EventId>,
+    /// The queue the assignment rules routed the record to, and the arrival that routed it.
+    pub routed: Option<(Sym, EventId)>,
 }
 
 /// The CRM's records, by person (empty when the scenario has no CRM).

@@ -1,12 +1,13 @@
 //! Call Webhook: the flow waits for the response (or the timeout); the service acts halfway
-//! through the round trip, so a timed-out call may still have changed the service's state.
+//! through the round trip, so a timed-out call may still have changed the service's state;
+//! a vendor that writes back late applies its answer through the REST API after the timeout.
 
 use super::super::chooser::{Choice, Chooser};
 use super::super::dist::MAX_DELAY_MS;
 use super::super::model::*;
 use super::super::scenario::KvOp;
 use super::super::trace::{Actor, EventId, EventKind};
-use super::super::value::{Value, SYM_OK, SYM_VALUE};
+use super::super::value::{Sym, Value, SYM_OK, SYM_VALUE};
 use super::state::*;
 use super::Sim;
 
@@ -68,6 +69,17 @@ impl Sim<'_> {
             }
         }
         if latency > hook.timeout_ms {
+            if hook.writes_back_late && !fails {
+                let late = WebhookCall {
+                    run: r,
+                    webhook: w,
+                    person: p,
+                    call,
+                    deliver: false,
+                };
+                let write_back = Pending::WebhookWriteBack(late);
+                self.state.schedule(now + latency, Some(id), write_back);
+            }
             self.state.schedule(
                 now + hook.timeout_ms,
                 Some(id),
@@ -92,20 +104,7 @@ impl Sim<'_> {
         let (r, w, p) = (c.run, c.webhook, c.person);
         let hook = &self.model.webhooks[w as usize];
         let (ok, value, response) = match &hook.service {
-            ServiceModel::Respond(values) => {
-                let person = &self.state.people[p as usize];
-                let resp: Vec<_> = values
-                    .iter()
-                    .map(|(attr, src)| {
-                        let v = match src {
-                            Source::Value(v) => *v,
-                            Source::Field(f) => person.fields[*f as usize],
-                        };
-                        (*attr, v)
-                    })
-                    .collect();
-                (true, Value::Empty, resp)
-            }
+            ServiceModel::Respond(values) => (true, Value::Empty, self.respond_values(values, p)),
             ServiceModel::KeyValue(op) => {
                 let (ok, value) = self.kv_apply(op, p);
                 let ok_sym = SYM_OK;
@@ -132,6 +131,56 @@ impl Sim<'_> {
                 run.response = Some(response);
             }
         }
+    }
+
+    /// The attributes a `respond` service answers for person `p`.
+    fn respond_values(&self, values: &[(Sym, Source)], p: PersonId) -> Vec<(Sym, Value)> {
+        let person = &self.state.people[p as usize];
+        values
+            .iter()
+            .map(|(attr, src)| {
+                let v = match src {
+                    Source::Value(v) => *v,
+                    Source::Field(f) => person.fields[*f as usize],
+                };
+                (*attr, v)
+            })
+            .collect()
+    }
+
+    /// Writes the mapped attributes of `values` to the person's fields.
+    fn apply_mappings(
+        &mut self,
+        p: PersonId,
+        w: WebhookId,
+        values: &[(Sym, Value)],
+        cause: EventId,
+        ch: &mut dyn Chooser,
+    ) {
+        for (attr, field) in &self.model.webhooks[w as usize].mappings {
+            if let Some((_, v)) = values.iter().find(|(a, _)| a == attr) {
+                let v = self.coerce(*v, self.model.field_type(*field));
+                self.change_field(p, *field, v, Actor::Webhook(w), Some(cause), ch);
+            }
+        }
+    }
+
+    /// A vendor that answered after the timeout writes its answer through the REST API:
+    /// the mapped fields change now, as a data value change any trigger can see.
+    pub(super) fn webhook_write_back(
+        &mut self,
+        c: WebhookCall,
+        cause: Option<EventId>,
+        ch: &mut dyn Chooser,
+    ) {
+        let (w, p) = (c.webhook, c.person);
+        let ServiceModel::Respond(values) = &self.model.webhooks[w as usize].service else {
+            return;
+        };
+        let values = self.respond_values(values, p);
+        let kind = EventKind::WebhookWroteBack { webhook: w };
+        let id = self.record(Some(p), Actor::Webhook(w), kind, cause);
+        self.apply_mappings(p, w, &values, id, ch);
     }
 
     /// Applies a key-value operation atomically; returns (applied, value).
@@ -172,14 +221,30 @@ impl Sim<'_> {
             },
             KvOp::Claim { .. } => {
                 let now = self.state.now;
-                match kv.get(&key) {
-                    None => {}
-                    Some(KvEntry::Lease(until)) if *until <= now => {}
+                let token = match kv.get(&key) {
+                    None => 1,
+                    Some(KvEntry::Lease { until, token }) if *until <= now => token + 1,
                     Some(KvEntry::Value(v)) => return (false, *v),
                     Some(_) => return (false, Value::Empty),
+                };
+                let until = now + op.lease_ms;
+                kv.insert(key, KvEntry::Lease { until, token });
+                (true, Value::Number(token as i64))
+            }
+            KvOp::Commit { .. } => {
+                let held = op
+                    .token
+                    .map(|f| self.state.people[p as usize].fields[f as usize]);
+                match kv.get(&key) {
+                    Some(KvEntry::Lease { token, .. })
+                        if held == Some(Value::Number(*token as i64)) =>
+                    {
+                        kv.insert(key, KvEntry::Value(op.value));
+                        (true, op.value)
+                    }
+                    Some(KvEntry::Value(v)) => (false, *v),
+                    _ => (false, Value::Empty),
                 }
-                kv.insert(key, KvEntry::Lease(now + op.lease_ms));
-                (true, Value::Empty)
             }
         }
     }
@@ -221,12 +286,7 @@ impl Sim<'_> {
                     cause,
                 );
                 self.set_cause(r, id);
-                for (attr, field) in &self.model.webhooks[w as usize].mappings {
-                    if let Some((_, v)) = values.iter().find(|(a, _)| a == attr) {
-                        let v = self.coerce(*v, self.model.field_type(*field));
-                        self.change_field(p, *field, v, Actor::Webhook(w), Some(id), ch);
-                    }
-                }
+                self.apply_mappings(p, w, &values, id, ch);
             }
         }
         self.advance(r);
