@@ -5,7 +5,7 @@
 
 use crate::common::cli::{fails, temp_file};
 use crate::common::*;
-use racelab::engine::{compile, validate, RunConfig, REBUILT_ON_ANOTHER_BRANCH};
+use racelab::engine::{compile, validate, RunConfig};
 use serde_json::{json, Value as Json};
 
 /// Trigger campaign `name` (requested from a flow or the API) with `flow`.
@@ -295,23 +295,6 @@ fn webhook_keys_use_marketo_tokens_and_the_old_forms_read_as_the_same_tokens() {
             "Stamp an ID on the person",
         ],
     );
-}
-
-#[test]
-fn the_built_ins_being_rebuilt_break_the_rules_and_are_exempt_until_then() {
-    for id in REBUILT_ON_ANOTHER_BRANCH {
-        let s = builtin(id);
-        validate(&s).unwrap_or_else(|e| panic!("{id} is exempt: {e}"));
-        // The same scenario under another id is refused by the rule it breaks.
-        let mut renamed = s.clone();
-        renamed.id = format!("copy-of-{id}");
-        let err = String::from(validate(&renamed).expect_err("breaks a rule"));
-        let rule = match id {
-            "list-queue" => "no Marketo token gives such a counter",
-            _ => "Marketo waits at most 30 s",
-        };
-        assert!(err.contains(rule), "{id}: {err}");
-    }
 }
 
 /// A scenario file with one campaign, `campaign`, and the webhook `Enrichment` with `timeout`.

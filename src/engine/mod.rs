@@ -23,10 +23,7 @@ pub mod trace;
 pub mod value;
 
 pub use chooser::{Choice, Chooser, Recorder, ReplayThenSeed, ScriptedChooser, SeededChooser};
-pub use compile::{
-    compile, validate, Place, RunConfig, ScenarioError, REBUILT_ON_ANOTHER_BRANCH,
-    WEBHOOK_TIMEOUT_MAX_MS,
-};
+pub use compile::{compile, validate, Place, RunConfig, ScenarioError, WEBHOOK_TIMEOUT_MAX_MS};
 pub use invariants::Violation;
 pub use model::Model;
 pub use scenario::Scenario;

@@ -214,7 +214,6 @@ pub enum KeyPart {
     Text(Sym),
     Person,
     Field(FieldId),
-    ListEntry(ListId),
 }
 
 #[derive(Debug, Clone)]

@@ -17,12 +17,6 @@ use crate::engine::knobs::Param;
 use crate::engine::model::{limits, ActionModel, CampaignId, CampaignModel, TriggerModel, Webhook};
 use crate::engine::scenario::{RequestSource, Trigger, WebhookDef};
 
-/// Built-ins that break these rules and are being rebuilt on another branch: until it lands,
-/// the rules are not applied to scenarios with these ids (so that they, and the tests that
-/// use them as fixtures, still run), and a test checks which rules each one breaks. Removed
-/// when the campaigns branch lands, together with `{list_entry:…}` keys (`KeyPart::ListEntry`).
-pub const REBUILT_ON_ANOTHER_BRANCH: [&str; 2] = ["list-queue", "sync-before-enrichment"];
-
 /// The longest Marketo waits for a webhook's response before it gives up.
 pub const WEBHOOK_TIMEOUT_MAX_MS: u64 = 30_000;
 
@@ -276,9 +270,6 @@ impl Compiler<'_> {
     /// Why a request through the API (a scripted outside request, the change feed's consumer)
     /// would not start campaign `c`, if it would not.
     pub(super) fn api_requestable(&self, c: CampaignId) -> Result<(), String> {
-        if !self.marketo_rules {
-            return Ok(());
-        }
         let campaign = &self.s.campaigns[c as usize];
         let requested = (campaign.smart_list.triggers.iter())
             .any(|t| matches!(t, Trigger::CampaignIsRequested { .. }));

@@ -27,7 +27,7 @@ use super::value::{Symbols, Test, Value};
 use campaigns::check_execute_graph;
 use error::Within;
 pub use error::{Place, ScenarioError};
-pub use marketo_rules::{REBUILT_ON_ANOTHER_BRANCH, WEBHOOK_TIMEOUT_MAX_MS};
+pub use marketo_rules::WEBHOOK_TIMEOUT_MAX_MS;
 use patch::{job_named, patch_system, patched, written_at};
 use std::collections::BTreeMap;
 
@@ -175,8 +175,6 @@ struct Compiler<'a> {
     webhooks: BTreeMap<&'a str, WebhookId>,
     /// Scripted events from this index on are the run's injections (for error messages).
     injected_from: usize,
-    /// Whether Marketo's rules apply (all scenarios but [`REBUILT_ON_ANOTHER_BRANCH`]).
-    marketo_rules: bool,
 }
 
 fn index_names<'a>(
@@ -247,7 +245,6 @@ impl<'a> Compiler<'a> {
                 s.systems.webhooks.iter().map(|w| w.name.as_str()),
             )?,
             injected_from,
-            marketo_rules: !REBUILT_ON_ANOTHER_BRANCH.contains(&s.id.as_str()),
         })
     }
 
@@ -273,12 +270,10 @@ impl<'a> Compiler<'a> {
             .iter()
             .map(|w| self.webhook(w).within(Place::Webhook(w.name.clone())))
             .collect::<Result<Vec<_>, _>>()?;
-        if self.marketo_rules {
-            marketo_rules::check_campaigns(&campaigns, &webhooks)?;
-            for (w, m) in s.systems.webhooks.iter().zip(&webhooks) {
-                self.webhook_timeout(w, m.timeout_ms)
-                    .within(Place::Webhook(w.name.clone()))?;
-            }
+        marketo_rules::check_campaigns(&campaigns, &webhooks)?;
+        for (w, m) in s.systems.webhooks.iter().zip(&webhooks) {
+            self.webhook_timeout(w, m.timeout_ms)
+                .within(Place::Webhook(w.name.clone()))?;
         }
         let crm = match &s.systems.crm {
             Some(c) => Some(self.crm(c).within(Place::Setting("crm".into()))?),

@@ -169,7 +169,6 @@ impl Compiler<'_> {
         Ok(match inner.split_once(':') {
             None if inner == "person" => KeyPart::Person,
             Some(("field", f)) => KeyPart::Field(self.field(f)?),
-            Some(("list_entry", l)) if !self.marketo_rules => KeyPart::ListEntry(self.list(l)?),
             Some(("list_entry", l)) => {
                 self.list(l)?;
                 return Err(format!(

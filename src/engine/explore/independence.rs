@@ -283,10 +283,6 @@ impl Builder<'_> {
                 reads.push(Res::Field(p, *f));
                 person.fields[*f as usize]
             }
-            KeyPart::ListEntry(l) => {
-                reads.push(Res::List(p, *l));
-                Value::Number(person.list_entries[*l as usize] as i64)
-            }
         }));
         for r in reads {
             self.read(r);

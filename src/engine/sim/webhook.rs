@@ -255,7 +255,6 @@ impl Sim<'_> {
             KeyPart::Text(t) => Value::Text(*t),
             KeyPart::Person => Value::Number(p as i64 + 1),
             KeyPart::Field(f) => person.fields[*f as usize],
-            KeyPart::ListEntry(l) => Value::Number(person.list_entries[*l as usize] as i64),
         }))
     }
 
