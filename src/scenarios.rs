@@ -14,8 +14,9 @@ use crate::engine::Scenario;
 
 /// The ids of the built-in scenarios, in library order: one per `src/scenarios/<id>.json` (a
 /// test checks that none is missing).
-const LIBRARY: [&str; 9] = [
+const LIBRARY: [&str; 10] = [
     "alert-before-owner",
+    "owner-alert-tactics",
     "sync-before-enrichment",
     "lifecycle-overwrite",
     "list-queue",

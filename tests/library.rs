@@ -116,6 +116,7 @@ macro_rules! scenario_tests {
 
 scenario_tests! {
     alert_before_owner => "alert-before-owner",
+    owner_alert_tactics => "owner-alert-tactics",
     sync_before_enrichment => "sync-before-enrichment",
     lifecycle_overwrite => "lifecycle-overwrite",
     list_queue => "list-queue",
