@@ -119,6 +119,7 @@ scenario_tests! {
     owner_alert_tactics => "owner-alert-tactics",
     sync_before_enrichment => "sync-before-enrichment",
     lifecycle_overwrite => "lifecycle-overwrite",
+    central_mql => "central-mql",
     list_queue => "list-queue",
     job_checkpoint => "job-checkpoint",
     lock_storm => "lock-storm",
