@@ -14,12 +14,13 @@ use crate::engine::Scenario;
 
 /// The ids of the built-in scenarios, in library order: one per `src/scenarios/<id>.json` (a
 /// test checks that none is missing).
-const LIBRARY: [&str; 11] = [
+const LIBRARY: [&str; 12] = [
     "alert-before-owner",
     "owner-alert-tactics",
     "sync-before-enrichment",
     "lifecycle-overwrite",
     "central-mql",
+    "score-recycle",
     "list-queue",
     "job-checkpoint",
     "lock-storm",

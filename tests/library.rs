@@ -120,6 +120,7 @@ scenario_tests! {
     sync_before_enrichment => "sync-before-enrichment",
     lifecycle_overwrite => "lifecycle-overwrite",
     central_mql => "central-mql",
+    score_recycle => "score-recycle",
     list_queue => "list-queue",
     job_checkpoint => "job-checkpoint",
     lock_storm => "lock-storm",
