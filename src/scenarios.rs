@@ -14,10 +14,13 @@ use crate::engine::Scenario;
 
 /// The ids of the built-in scenarios, in library order: one per `src/scenarios/<id>.json` (a
 /// test checks that none is missing).
-const LIBRARY: [&str; 9] = [
+const LIBRARY: [&str; 12] = [
     "alert-before-owner",
+    "owner-alert-tactics",
     "sync-before-enrichment",
     "lifecycle-overwrite",
+    "central-mql",
+    "score-recycle",
     "list-queue",
     "job-checkpoint",
     "lock-storm",
@@ -130,6 +133,30 @@ pub fn explore_setup(id: &str) -> &'static [(&'static str, i64)] {
             ("webhook_ms", 100),
             ("queue_window_h", 0),
             ("batch_every_min", 120),
+        ],
+        "owner-alert-tactics" => &[
+            ("new_leads", 1),
+            ("known_leads", 1),
+            ("step_time_ms", 0),
+            ("trigger_delay_s", 0),
+            ("arrival_window_min", 0),
+            ("crm_push_s", 0),
+            ("crm_sync_min", 1),
+            ("alert_wait_min", 1),
+        ],
+        "central-mql" => &[
+            ("people", 1),
+            ("step_time_ms", 0),
+            ("trigger_delay_s", 1),
+            ("arrival_window_min", 0),
+            ("crm_push_max_s", 2),
+        ],
+        "score-recycle" => &[
+            ("people", 1),
+            ("step_time_ms", 0),
+            ("trigger_delay_s", 0),
+            ("recycle_gap_s", 0),
+            ("hold_days", 1),
         ],
         _ => &[],
     }

@@ -133,6 +133,27 @@ fn reader_shows_choices_schedules_and_systems() {
 }
 
 #[test]
+fn reader_shows_program_statuses_with_their_step_numbers() {
+    let s = builtin("score-recycle");
+    let program = |variant: &str| {
+        let views = api::campaign_views(&s, variant).unwrap();
+        let p = views
+            .systems
+            .iter()
+            .find(|x| x.name == "Program: Lead Scoring");
+        p.expect("the program").lines[0].clone()
+    };
+    assert_eq!(
+        program("naive"),
+        "statuses: Scoring (step 1), Reached Threshold (step 1), Recycled - Holding (step 1)"
+    );
+    assert_eq!(
+        program("numbered-steps"),
+        "statuses: Scoring (step 1), Reached Threshold (step 2), Recycled - Holding (step 3)"
+    );
+}
+
+#[test]
 fn reader_covers_every_scenario_and_names_systems_like_lanes() {
     for (s, v) in every_variant() {
         let views = api::campaign_views(&s, &v).unwrap();

@@ -356,3 +356,22 @@ fn sampled_search_finds_the_naive_race_and_replays_by_seed() {
         assert_eq!(sample(&fixed, &config).expect("samples").violating_runs, 0);
     }
 }
+
+/// Norris's tactics, explored at the small set-up the app offers: every `race` variant has an
+/// ordering that violates, no `fix` variant has one.
+#[test]
+fn the_order_of_operations_scenarios_race_in_some_ordering_and_their_fixes_in_none() {
+    use racelab::engine::scenario::VariantRole;
+    for id in ["owner-alert-tactics", "central-mql", "score-recycle"] {
+        let setup = racelab::scenarios::explore_setup(id);
+        assert!(!setup.is_empty(), "{id}: an explore set-up");
+        for v in &builtin(id).variants {
+            let r = search(&model(id, &v.name, setup), true, true);
+            match v.role {
+                VariantRole::Race => assert!(r.violating_end_states > 0, "{id}/{}", v.name),
+                VariantRole::Fix => assert_eq!(r.violating_end_states, 0, "{id}/{}", v.name),
+                VariantRole::Other => {}
+            }
+        }
+    }
+}

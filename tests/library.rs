@@ -179,8 +179,11 @@ macro_rules! scenario_tests {
 
 scenario_tests! {
     alert_before_owner => "alert-before-owner",
+    owner_alert_tactics => "owner-alert-tactics",
     sync_before_enrichment => "sync-before-enrichment",
     lifecycle_overwrite => "lifecycle-overwrite",
+    central_mql => "central-mql",
+    score_recycle => "score-recycle",
     list_queue => "list-queue",
     job_checkpoint => "job-checkpoint",
     lock_storm => "lock-storm",

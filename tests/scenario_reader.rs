@@ -235,10 +235,10 @@ fn an_error_names_its_place_in_the_document() {
     assert!(err.message().starts_with(
         "unknown variant `teleport`, expected one of `change_data_value`, `change_score`, "
     ));
-    let missing = error::<Scenario>(with_flow(json!([{"change_score": {"field": "s"}}])));
+    let missing = error::<Scenario>(with_flow(json!([{"change_data_value": {"field": "s"}}])));
     assert_eq!(
         missing,
-        "campaigns[0].flow[0].change_score: missing field `change`"
+        "campaigns[0].flow[0].change_data_value: missing field `value`"
     );
     // A map key that is not a plain word is quoted.
     let knobs = json!({"id": "x", "title": "x", "horizon": 1,

@@ -6,6 +6,7 @@
 
 use crate::common::*;
 use racelab::engine::trace::{Actor, EventKind};
+use racelab::engine::{RunConfig, SeededChooser};
 use serde_json::{json, Value as Json};
 
 fn sorted(mut v: Vec<u32>) -> Vec<u32> {
@@ -168,6 +169,40 @@ fn score_is_changed_fires_on_every_change_of_that_score() {
     assert_eq!(d.qualified_times("Score Watch"), vec![100, 1000]);
     assert_eq!(d.value(1, "score"), "42");
     assert_eq!(d.value(1, "other"), "3");
+}
+
+#[test]
+fn change_score_with_set_makes_the_score_that_number_and_needs_one_of_change_or_set() {
+    let set = |n: i64| json!({ "change_score": { "field": "score", "set": n } });
+    let add = |n: i64| json!({ "change_score": { "field": "score", "change": n } });
+    let d = run_json(json!({
+        "fields": [{ "name": "score", "type": "number" }],
+        "people": [{ "count": 1, "fields": { "score": 130 } }],
+        "campaigns": [on_form("Reset", json!([add(10), set(0), set(0), add(-5)]))],
+        "script": [fill("Reset", 1, 0)],
+    }));
+    // 130 +10 = 140 (at 100), =0 (at 200), =0 again is no change, -5 (at 400).
+    let changes: Vec<(u64, String)> = (d.events("field-changed").into_iter())
+        .map(|e| match e.kind {
+            EventKind::FieldChanged { new, .. } => (e.time, d.show(new)),
+            _ => unreachable!(),
+        })
+        .collect();
+    let want = [(100, "140"), (200, "0"), (400, "-5")].map(|(t, v)| (t, v.to_string()));
+    assert_eq!(changes, want);
+    for both in [
+        json!({ "field": "score" }),
+        json!({ "field": "score", "change": 1, "set": 0 }),
+    ] {
+        let err = compile_error(json!({
+            "fields": [{ "name": "score", "type": "number" }],
+            "campaigns": [on_form("Reset", json!([{ "change_score": both }]))],
+        }));
+        assert!(
+            err.contains("either `change` (+5, -5) or `set` (=5)"),
+            "{err}"
+        );
+    }
 }
 
 // ---- filters -------------------------------------------------------------------------------
@@ -347,4 +382,75 @@ fn program_status_progression_is_one_way_except_within_a_step() {
         d.qualified("Any Change").len() + d.by_campaign("Any Change", "not-qualified").len();
     assert_eq!(offered, 3, "refused statuses are not activities");
     assert_eq!(d.qualified("Attended").len(), 1);
+}
+
+#[test]
+fn status_never_moves_catches_a_sideways_move_between_statuses_that_share_a_step() {
+    let status =
+        |s: &str| json!({ "change_program_status": { "program": "Lead Scoring", "status": s } });
+    let d = run_json(json!({
+        "people": [{ "count": 1 }],
+        "programs": [{ "name": "Lead Scoring", "channel": "Operational", "statuses": [
+            { "name": "Scoring", "step": 1 }, { "name": "Reached Threshold", "step": 1 },
+            { "name": "Recycled - Holding", "step": 1 } ] }],
+        "campaigns": [on_form("Moves", json!([
+            status("Reached Threshold"), status("Recycled - Holding"), status("Reached Threshold"),
+            status("Recycled - Holding"), status("Scoring"), status("Reached Threshold")
+        ]))],
+        "invariants": [{ "status_never_moves": { "program": "Lead Scoring",
+            "from": "Recycled - Holding", "to": "Reached Threshold" } }],
+        "script": [fill("Moves", 1, 0)],
+    }));
+    // Every move is allowed (one step number), but only the third leaves the holding status
+    // for "Reached Threshold"; the last one comes from "Scoring".
+    let changes = d.trace.iter().filter(|e| e.kind.name() == "status-changed");
+    assert_eq!(changes.count(), 6);
+    let v = &d.out.violations;
+    assert_eq!(v.len(), 1, "{v:#?}");
+    assert_eq!(v[0].invariant, "status-never-moves");
+    assert_eq!(v[0].time_ms, 300);
+    assert_eq!(v[0].person, Some(1));
+    assert_eq!(
+        v[0].message,
+        "person 1 moved from \"Recycled - Holding\" to \"Reached Threshold\" in program \"Lead Scoring\""
+    );
+    let unknown = compile_error(json!({
+        "programs": [{ "name": "P", "channel": "c", "statuses": [{ "name": "A", "step": 1 }] }],
+        "invariants": [{ "status_never_moves": { "program": "P", "from": "A", "to": "B" } }],
+    }));
+    assert!(
+        unknown.contains("invariant 1") && unknown.contains("`B`"),
+        "{unknown}"
+    );
+}
+
+#[test]
+fn a_variant_replaces_a_program_and_its_step_numbers_decide_what_is_refused() {
+    let status =
+        |s: &str| json!({ "change_program_status": { "program": "Scoring", "status": s } });
+    let program = |held: u32| {
+        json!({ "name": "Scoring", "channel": "Operational", "statuses": [
+        { "name": "Scoring", "step": 1 }, { "name": "Holding", "step": held } ] })
+    };
+    let s = scenario(json!({
+        "people": [{ "count": 1 }],
+        "programs": [program(1)],
+        "campaigns": [on_form("Cycle", json!([status("Holding"), status("Scoring")]))],
+        "script": [fill("Cycle", 1, 0)],
+        "variants": [{ "name": "numbered", "programs": [program(2)] }],
+    }));
+    let names = |d: &Done| -> Vec<&'static str> {
+        (d.trace.iter())
+            .filter(|e| e.kind.name().starts_with("status-"))
+            .map(|e| e.kind.name())
+            .collect()
+    };
+    let shared = run(&s, 1);
+    assert_eq!(names(&shared), ["status-changed", "status-changed"]);
+    let config = RunConfig {
+        variant: Some("numbered".into()),
+        ..RunConfig::default()
+    };
+    let numbered = run_config(&s, &config, &mut SeededChooser::new(1));
+    assert_eq!(names(&numbered), ["status-changed", "status-refused"]);
 }

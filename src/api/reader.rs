@@ -262,6 +262,18 @@ fn system_views(model: &Model) -> Vec<SystemView> {
             lines,
         });
     }
+    for p in &model.programs {
+        let statuses: Vec<String> = (p.statuses.iter())
+            .map(|(name, step)| format!("{name} (step {step})"))
+            .collect();
+        out.push(SystemView {
+            name: format!("Program: {}", p.name),
+            lines: vec![
+                format!("statuses: {}", statuses.join(", ")),
+                "a status change only moves to a higher step, or to another status of the same step; anything else is refused (\"already in or past this status\")".to_string(),
+            ],
+        });
+    }
     for w in used_webhooks(model) {
         out.push(webhook_view(model, syms, &model.webhooks[w as usize]));
     }

@@ -398,6 +398,19 @@ fn outcome(model: &Model, sim: &Sim) -> String {
                     words::people(&ps)
                 )
             }
+            InvariantModel::StatusNeverMoves { program, from, to } => {
+                let ps = violators(name);
+                if ps.is_empty() {
+                    continue;
+                }
+                let prog = &model.programs[*program as usize];
+                format!(
+                    "moved from \"{}\" to \"{}\": {}",
+                    prog.statuses[*from as usize].0,
+                    prog.statuses[*to as usize].0,
+                    words::people(&ps)
+                )
+            }
             InvariantModel::EmailOnlyWhen { email, .. } => {
                 let ps = violators(name);
                 if ps.is_empty() {

@@ -230,7 +230,7 @@ pub fn action(model: &Model, syms: &Symbols, a: &ActionModel) -> String {
                 value(syms, *v)
             )
         }
-        ActionModel::ChangeScore(f, d) => format!("Change Score: {} {d:+}", field(model, *f)),
+        ActionModel::ChangeScore(f, d) => format!("Change Score: {} {d}", field(model, *f)),
         ActionModel::AddToList(l) => format!("Add to List: {}", list(model, *l)),
         ActionModel::RemoveFromList(l) => format!("Remove from List: {}", list(model, *l)),
         ActionModel::ChangeProgramStatus(p, s) => format!(

@@ -219,6 +219,33 @@ impl Monitor {
                     }
                 }
             }
+            EventKind::StatusChanged {
+                program,
+                from: Some(from),
+                to,
+            } => {
+                for inv in &model.invariants {
+                    let InvariantModel::StatusNeverMoves {
+                        program: p,
+                        from: f,
+                        to: t,
+                    } = inv
+                    else {
+                        continue;
+                    };
+                    if (p, f, t) == (program, from, to) {
+                        let prog = &model.programs[*program as usize];
+                        let msg = format!(
+                            "{} moved from \"{}\" to \"{}\" in program \"{}\"",
+                            who(ev),
+                            prog.statuses[*from as usize].0,
+                            prog.statuses[*to as usize].0,
+                            prog.name
+                        );
+                        self.violate(inv, ev, msg, ev.cause.into_iter().collect());
+                    }
+                }
+            }
             _ => self.observe_integration(model, ev),
         }
     }

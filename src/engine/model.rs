@@ -160,10 +160,37 @@ pub struct StepModel {
     pub priority: Priority,
 }
 
+/// What a Change Score step does to the score: `+5` / `-5` (by) or `=5` (to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScoreChange {
+    By(i64),
+    To(i64),
+}
+
+impl ScoreChange {
+    /// The new score from the old one.
+    pub fn apply(self, old: i64) -> i64 {
+        match self {
+            ScoreChange::By(d) => old.saturating_add(d),
+            ScoreChange::To(n) => n,
+        }
+    }
+}
+
+impl std::fmt::Display for ScoreChange {
+    /// As Marketo's Change Score step writes it: `+40`, `-5`, `=0`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScoreChange::By(d) => write!(f, "{d:+}"),
+            ScoreChange::To(n) => write!(f, "={n}"),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum ActionModel {
     ChangeDataValue(FieldId, Value),
-    ChangeScore(FieldId, i64),
+    ChangeScore(FieldId, ScoreChange),
     AddToList(ListId),
     RemoveFromList(ListId),
     ChangeProgramStatus(ProgramId, u16),
@@ -307,6 +334,11 @@ pub enum InvariantModel {
     OneAlertPerPerson {
         alert: Sym,
     },
+    StatusNeverMoves {
+        program: ProgramId,
+        from: u16,
+        to: u16,
+    },
 }
 
 impl InvariantModel {
@@ -325,6 +357,7 @@ impl InvariantModel {
             InvariantModel::EmailOnlyWhen { .. } => "email-only-when",
             InvariantModel::EveryoneReachesCrm => "everyone-reaches-crm",
             InvariantModel::OneAlertPerPerson { .. } => "one-alert-per-person",
+            InvariantModel::StatusNeverMoves { .. } => "status-never-moves",
         }
     }
 }

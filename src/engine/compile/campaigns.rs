@@ -7,7 +7,7 @@ use crate::engine::knobs::ParamUse;
 use crate::engine::logic::Logic;
 use crate::engine::model::{
     self, limits, ActionModel, CampaignId, CampaignModel, FilterModel, Priority, Program,
-    QueueKind, StepModel, TriggerModel,
+    QueueKind, ScoreChange, StepModel, TriggerModel,
 };
 use crate::engine::scenario::{self, Action, Campaign, Filter, Trigger};
 
@@ -199,9 +199,19 @@ impl Compiler<'_> {
                 let f = self.field(field)?;
                 M::ChangeDataValue(f, self.value(f, value)?)
             }
-            Action::ChangeScore { field, change } => {
+            Action::ChangeScore { field, change, set } => {
                 let f = self.number_field(field)?;
-                M::ChangeScore(f, self.param(change, ParamUse::Count)?)
+                let by = match (change, set) {
+                    (Some(c), None) => ScoreChange::By(self.param(c, ParamUse::Count)?),
+                    (None, Some(n)) => ScoreChange::To(self.param(n, ParamUse::Count)?),
+                    _ => {
+                        return Err(
+                            "Change Score takes either `change` (+5, -5) or `set` (=5), not both or neither"
+                                .into(),
+                        )
+                    }
+                };
+                M::ChangeScore(f, by)
             }
             Action::AddToList(l) => M::AddToList(self.list(l)?),
             Action::RemoveFromList(l) => M::RemoveFromList(self.list(l)?),

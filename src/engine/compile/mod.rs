@@ -113,6 +113,12 @@ fn apply_variant(
             None => s.systems.webhooks.push(w.clone()),
         }
     }
+    for p in &v.programs {
+        match s.programs.iter_mut().find(|x| x.name == p.name) {
+            Some(slot) => *slot = p.clone(),
+            None => s.programs.push(p.clone()),
+        }
+    }
     let change = || Place::VariantChange(name.to_string());
     let written_jobs = written_at(&scenario.written, "/systems/jobs").and_then(Json::as_array);
     // The JSON of each job as this variant patched it: a later patch of the job applies there.

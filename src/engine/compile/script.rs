@@ -231,6 +231,14 @@ impl Compiler<'_> {
             Invariant::OneAlertPerPerson { alert } => InvariantModel::OneAlertPerPerson {
                 alert: self.syms.intern(alert),
             },
+            Invariant::StatusNeverMoves { program, from, to } => {
+                let program = self.program(program)?;
+                InvariantModel::StatusNeverMoves {
+                    program,
+                    from: self.status(program, from)?,
+                    to: self.status(program, to)?,
+                }
+            }
             Invariant::EveryoneReachesCrm => {
                 if self.s.systems.crm.is_none() {
                     return Err("everyone_reaches_crm needs a `crm` in systems".into());

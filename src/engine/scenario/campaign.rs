@@ -157,9 +157,14 @@ pub enum Action {
         field: String,
         value: Json,
     },
+    /// Marketo's Change Score: `change` adds (or, negative, subtracts); `set` makes the score
+    /// exactly that number (Marketo's `=0`). One of the two.
     ChangeScore {
         field: String,
-        change: Param,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        change: Option<Param>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        set: Option<Param>,
     },
     AddToList(String),
     RemoveFromList(String),

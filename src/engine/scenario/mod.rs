@@ -189,6 +189,10 @@ pub struct Variant {
     /// Webhooks added, or replacing the webhook of the same name.
     #[serde(default)]
     pub webhooks: Vec<WebhookDef>,
+    /// Programs added, or replacing the program of the same name (e.g. the same statuses with
+    /// other step numbers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub programs: Vec<ProgramDef>,
     /// Knob defaults for this variant.
     #[serde(default)]
     pub knobs: BTreeMap<String, i64>,

@@ -168,4 +168,11 @@ pub enum Invariant {
     /// By the end of the run every person who exists got `alert` exactly once (none missed,
     /// none doubled).
     OneAlertPerPerson { alert: String },
+    /// Nobody in program status `from` of `program` moves to status `to` (e.g. a recycled
+    /// lead in its holding period is never moved back to "Reached Threshold").
+    StatusNeverMoves {
+        program: String,
+        from: String,
+        to: String,
+    },
 }

@@ -79,19 +79,12 @@ impl<'m> Sim<'m> {
         let before = self.trace.len();
         match action {
             ActionModel::ChangeDataValue(f, v) => self.change_field(p, *f, *v, actor, cause, ch),
-            ActionModel::ChangeScore(f, delta) => {
+            ActionModel::ChangeScore(f, by) => {
                 let old = match self.state.people[p as usize].fields[*f as usize] {
                     Value::Number(n) => n,
                     _ => 0,
                 };
-                self.change_field(
-                    p,
-                    *f,
-                    Value::Number(old.saturating_add(*delta)),
-                    actor,
-                    cause,
-                    ch,
-                );
+                self.change_field(p, *f, Value::Number(by.apply(old)), actor, cause, ch);
             }
             ActionModel::AddToList(l) => self.add_to_list(p, *l, actor, cause, ch),
             ActionModel::RemoveFromList(l) => self.remove_from_list(p, *l, actor, cause, ch),
