@@ -432,7 +432,7 @@ try {
   await page.check("#presentation");
   await shot(page, "presentation");
 
-  step = "the lesson's source and its words, in presentation mode";
+  step = "the lesson's source and its words, then in presentation mode";
   await page.click("#tab-library");
   await page.click("#card-alert-before-owner");
   await page.waitForSelector("#glossary dt");
@@ -446,6 +446,9 @@ try {
   check(await page.$eval("#glossary", (d) => d.open), "and opens again");
   await page.$eval("#lesson-source", (e) => e.scrollIntoView({ block: "start" }));
   await shot(page, "lesson-words");
+  await page.check("#presentation");
+  await page.$eval("#glossary", (e) => e.scrollIntoView({ block: "start" }));
+  await shot(page, "lesson-words-presentation");
 } catch (e) {
   problems.push(`${step}: ${e.message}`);
 } finally {
