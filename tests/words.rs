@@ -154,6 +154,7 @@ const TECHNICAL_WORDS: &[&str] = &[
     "webhook",
     "webhook timeout",
     "timeout",
+    "trigger",
 ];
 
 #[test]
