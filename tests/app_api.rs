@@ -274,7 +274,11 @@ fn inspect_shows_flows_queues_and_the_crm() {
     // At the end the owner is back from the CRM.
     let end = api::inspect_at(&s, &c, 2, &[], view.end_time_ms, Some(p)).unwrap();
     let person = end.person.unwrap();
-    let owner = person.fields.iter().find(|(f, _)| f == "owner").unwrap();
+    let owner = person
+        .fields
+        .iter()
+        .find(|(f, _)| f == "Lead Owner")
+        .unwrap();
     assert_ne!(owner.1, "(empty)");
     assert!(person
         .campaigns

@@ -27,7 +27,7 @@ fn reader_shows_alert_before_owner_variants_as_built() {
     let fixed = api::campaign_views(&s, "fixed").unwrap();
     assert_eq!(
         flow(&naive, "Fast Track Alert"),
-        ["1. Wait 0 s", "2. Send Alert: New fast-track lead"]
+        ["1. Send Alert: New fast-track lead"]
     );
     assert_eq!(
         flow(&wait, "Fast Track Alert"),
@@ -55,12 +55,12 @@ fn reader_shows_alert_before_owner_variants_as_built() {
         alert.triggers,
         [
             "Campaign is Requested (source: Marketo Flow Action)",
-            "Data Value Changes: owner (new value is not empty)"
+            "Data Value Changes: Lead Owner (new value is not empty)"
         ]
     );
     assert_eq!(
         alert.filters,
-        ["Member of List: Awaiting Owner", "owner is not empty"]
+        ["Member of List: Awaiting Owner", "Lead Owner is not empty"]
     );
     assert_eq!(alert.logic, None);
     assert_eq!(
@@ -79,7 +79,7 @@ fn reader_shows_alert_before_owner_variants_as_built() {
     let crm = naive.systems.iter().find(|x| x.name == "CRM").unwrap();
     assert!(crm
         .lines
-        .contains(&"If region is EMEA → owner Alice Martin (EMEA Sales)".to_string()));
+        .contains(&"If Region is EMEA → owner Alice Martin (EMEA Sales)".to_string()));
     // Knobs the user set show as their values.
     let mut config = config("wait");
     config.knobs.insert("alert_wait_min".into(), 7);
@@ -101,8 +101,8 @@ fn reader_shows_choices_schedules_and_systems() {
     assert_eq!(
         enrich.flow[2].choices,
         [
-            "If enrichment_status is empty → Change Data Value: enrichment_status = failed",
-            "Default → Do Nothing"
+            "If Enrichment Status is empty, then Change Data Value: Enrichment Status = failed",
+            "Default: Do Nothing"
         ]
     );
     let hook = fixed
@@ -112,7 +112,7 @@ fn reader_shows_choices_schedules_and_systems() {
         .unwrap();
     assert!(hook
         .lines
-        .contains(&"response mapping: status → enrichment_status".to_string()));
+        .contains(&"response mapping: status → Enrichment Status".to_string()));
     let s = builtin("list-queue");
     let naive = api::campaign_views(&s, "naive").unwrap();
     let hourly = (naive.campaigns.iter())

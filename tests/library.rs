@@ -59,7 +59,19 @@ fn check(id: &str) {
         main.sweep.len() >= 5,
         "{id}: the main knob sweeps at least five settings"
     );
-    for race in races {
+    // A race variant built without the main knob's step (alert-before-owner's naive variant
+    // has no Wait step at all) cannot move with it; every other race variant must, and the
+    // knob must steer at least one.
+    let steered: Vec<&str> = races
+        .into_iter()
+        .filter(|v| uses_knob(&s, v, &main.name))
+        .collect();
+    assert!(
+        !steered.is_empty(),
+        "{id}: no race variant uses the main knob {}",
+        main.name
+    );
+    for race in steered {
         let rates: Vec<f64> = main
             .sweep
             .iter()
@@ -160,6 +172,24 @@ fn control_rules_catch_a_mislabelled_variant() {
     }
     let e = control_holds(&race_that_holds).expect_err("a race variant that never violates");
     assert!(e.contains("naive") && e.contains("only 0.0%"), "{e}");
+}
+
+/// Whether `variant` (as applied: its campaigns, systems, script and people) refers to the
+/// knob `knob` anywhere but in the knob declarations themselves.
+fn uses_knob(s: &Scenario, variant: &str, knob: &str) -> bool {
+    let mut applied = racelab::engine::compile::variant_applied(s, Some(variant))
+        .unwrap_or_else(|e| panic!("{}/{variant}: {e}", s.id));
+    applied.knobs.clear();
+    applied.variants.clear();
+    let text = serde_json::to_string(&applied).expect("a scenario serialises");
+    text.contains(&format!("\"{knob}\""))
+}
+
+#[test]
+fn a_race_variant_without_the_main_knob_is_recognised() {
+    let s = crate::common::builtin("alert-before-owner");
+    assert!(!uses_knob(&s, "naive", "alert_wait_min"));
+    assert!(uses_knob(&s, "wait", "alert_wait_min"));
 }
 
 macro_rules! scenario_tests {

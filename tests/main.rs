@@ -38,6 +38,7 @@ mod systems;
 mod systems_feeds;
 mod validation;
 mod webhook_vendors;
+mod words;
 
 /// The test files that are not modules of this binary: this file and the browser tests,
 /// which Cargo.toml builds as their own binaries for wasm32.

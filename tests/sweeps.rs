@@ -45,7 +45,7 @@ fn a_longer_wait_lowers_the_alert_failure_rate() {
         .map(|w| {
             rate(
                 "alert-before-owner",
-                "naive",
+                "wait",
                 1_000,
                 &[("alert_wait_min", *w)],
             )

@@ -201,6 +201,13 @@ async fn out_of_range_and_malformed_knob_values_are_refused_with_a_message() {
     let app = mount(None).await;
     app.click("#card-alert-before-owner").await;
     app.shows("#violations").await;
+    // The wait variant is the one built with the main knob's Wait step.
+    let naive = app.attr("#violations", "data-trace-hash");
+    app.change("#variant", "wait").await;
+    eventually("the wait variant runs", || {
+        app.attr("#violations", "data-trace-hash") != naive
+    })
+    .await;
     let hash = app.attr("#violations", "data-trace-hash");
     let knob = racelab::scenarios::builtin("alert-before-owner")
         .unwrap()
@@ -375,6 +382,32 @@ async fn the_reader_shows_each_variants_campaigns_in_marketo_words() {
     );
     assert!(app.count("#campaigns ol.flow li") > 0);
     assert!(!app.text("#lesson").is_empty());
+    assert!(
+        app.text("#lesson-source")
+            .starts_with("Source: Justin Norris"),
+        "{}",
+        app.text("#lesson-source")
+    );
+    // Field labels, not API names, and the technical words of the lesson explained.
+    assert!(
+        naive.contains("Marketo's Lead Owner field") && naive.contains("1. Sync Person to SFDC")
+    );
+    assert_eq!(app.text("#glossary summary"), "Words used in this lesson");
+    let words: Vec<String> = (0..app.count("#glossary dt"))
+        .map(|i| app.text(&format!("#glossary dt:nth-of-type({})", i + 1)))
+        .collect();
+    let expected: Vec<&str> = racelab::api::glossary::lesson_terms(
+        &racelab::scenarios::builtin("alert-before-owner").unwrap(),
+    )
+    .iter()
+    .map(|t| t.term)
+    .collect();
+    assert_eq!(words, expected);
+    assert!(words.iter().any(|w| w == "static list"), "{words:?}");
+    assert_eq!(app.count("#glossary dd"), app.count("#glossary dt"));
+    assert!(app
+        .text("label[for=knob-alert_wait_min]")
+        .starts_with("Alert wait (minutes)"));
     app.change("#variant", "fixed").await;
     eventually("the fixed variant's campaigns are shown", || {
         app.text("#campaigns") != naive

@@ -105,13 +105,19 @@ pub fn inject_options(scenario: &Scenario, variant: &str) -> Result<Vec<InjectOp
             }
         }
     }
+    // A field as Marketo shows it (its label), for the menu's words.
+    let label = |name: &str| {
+        (applied.fields.iter())
+            .find(|f| f.name == name)
+            .map_or(name.to_string(), |f| f.display_name().to_string())
+    };
     for (field, value) in changes {
         let shown = match &value {
             Json::String(s) => s.clone(),
             other => other.to_string(),
         };
         add(
-            format!("Data value change: {field} = {shown}"),
+            format!("Data value change: {} = {shown}", label(&field)),
             OutsideEvent::ChangeDataValue { field, value },
         );
     }
@@ -225,7 +231,7 @@ pub fn inject_options(scenario: &Scenario, variant: &str) -> Result<Vec<InjectOp
     if let Some(feed) = &applied.systems.change_feed {
         for f in &feed.fields {
             add(
-                format!("Change event arrives: {f}"),
+                format!("Change event arrives: {}", label(f)),
                 OutsideEvent::ChangeEventArrives { field: f.clone() },
             );
         }

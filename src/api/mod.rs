@@ -5,10 +5,12 @@
 //! (one run for the timeline: rows, lanes, violations, outcome, decisions), `inspect` (the
 //! state of people and systems at a moment), `reader` (campaigns and systems in Marketo
 //! words), `inject` (the outside events a user can add to a run), `scheduler` (the user as
-//! the scheduler), `sweep_points` (a sweep's points as the chart draws them) and `explore`
-//! (every ordering of a run, summed up).
+//! the scheduler), `sweep_points` (a sweep's points as the chart draws them), `explore`
+//! (every ordering of a run, summed up) and `glossary` (the technical words the lessons use,
+//! explained).
 
 mod explore;
+pub mod glossary;
 mod inject;
 mod inspect;
 mod reader;
@@ -28,6 +30,7 @@ pub use sweep_points::{sweep_axis, sweep_points, sweep_series, sweep_values, Swe
 pub use view::{
     lanes, run_model_view, run_view, LaneInfo, LaneKind, RowPart, RunView, ViolationView,
 };
+pub use words::knob_title;
 
 // The engine's types and checks the front ends name: through here, `api` is their one door.
 pub use crate::engine::describe::fmt_ms as fmt_time;
@@ -203,6 +206,10 @@ pub struct Description {
     pub title: String,
     pub summary: String,
     pub race: String,
+    /// The lesson, in plain words.
+    pub lesson: String,
+    /// The source document the lesson is built on (empty when the scenario names none).
+    pub source: String,
     pub variants: Vec<VariantInfo>,
     pub knobs: Vec<Knob>,
     pub invariants: Vec<String>,
@@ -224,6 +231,8 @@ pub fn describe_scenario(s: &Scenario) -> Result<Description, String> {
         title: s.title.clone(),
         summary: s.summary.clone(),
         race: s.race.clone(),
+        lesson: s.lesson.clone(),
+        source: s.source.clone(),
         variants: s
             .variants
             .iter()

@@ -222,7 +222,8 @@ fn system_views(model: &Model) -> Vec<SystemView> {
     if let Some(crm) = &model.crm {
         let mut lines = vec![
             format!(
-                "Sync Person to CRM reaches the CRM after {}",
+                "{} reaches the CRM after {}",
+                words::SYNC_PERSON,
                 delay(&crm.push_latency)
             ),
             format!(

@@ -3,6 +3,7 @@
 //! the inspector, so both say the same thing the same way.
 
 use crate::engine::dist::{Delay, MAX_DELAY_MS};
+use crate::engine::knobs::{Knob, Unit};
 use crate::engine::logic::{Expr, Logic};
 use crate::engine::model::*;
 use crate::engine::scenario::RequestSource;
@@ -81,8 +82,24 @@ pub fn test(syms: &Symbols, t: &Test) -> String {
     }
 }
 
+/// A field as Marketo shows it: its label ("Lead Owner"), or its API name when it has none.
 pub fn field(model: &Model, f: FieldId) -> &str {
-    model.fields[f as usize].name.as_str()
+    model.fields[f as usize].display_name()
+}
+
+/// A knob as a user reads it: its label with its unit, `Trigger queue delay (seconds)`
+/// (a count has no unit: `Leads`).
+pub fn knob_title(k: &Knob) -> String {
+    let unit = match k.unit {
+        Unit::Ms => "milliseconds",
+        Unit::Seconds => "seconds",
+        Unit::Minutes => "minutes",
+        Unit::Hours => "hours",
+        Unit::Days => "days",
+        Unit::Percent => "%",
+        Unit::Count => return k.display_name().to_string(),
+    };
+    format!("{} ({unit})", k.display_name())
 }
 
 pub fn list(model: &Model, l: ListId) -> &str {
@@ -97,7 +114,7 @@ fn status(model: &Model, p: ProgramId, s: u16) -> &str {
     model.programs[p as usize].statuses[s as usize].0.as_str()
 }
 
-/// A smart-list filter: `owner is not empty`, `Member of List: Awaiting Owner`.
+/// A smart-list filter: `Lead Owner is not empty`, `Member of List: Awaiting Owner`.
 pub fn filter(model: &Model, syms: &Symbols, f: &FilterModel) -> String {
     match f {
         FilterModel::Field(fid, t) => format!("{} {}", field(model, *fid), test(syms, t)),
@@ -118,7 +135,7 @@ pub fn filter(model: &Model, syms: &Symbols, f: &FilterModel) -> String {
     }
 }
 
-/// Several filters joined by their logic, for one line: `owner is not empty and …`.
+/// Several filters joined by their logic, for one line: `Lead Owner is not empty and …`.
 pub fn condition(model: &Model, syms: &Symbols, filters: &[FilterModel], l: &Logic) -> String {
     let texts: Vec<String> = filters.iter().map(|f| filter(model, syms, f)).collect();
     match l {
@@ -246,7 +263,7 @@ pub fn action(model: &Model, syms: &Symbols, a: &ActionModel) -> String {
         ActionModel::CallWebhook(w) => {
             format!("Call Webhook: {}", model.webhooks[*w as usize].name)
         }
-        ActionModel::SyncPersonToCrm => "Sync Person to CRM".to_string(),
+        ActionModel::SyncPersonToCrm => SYNC_PERSON.to_string(),
         ActionModel::RemoveFromFlow => "Remove from Flow".to_string(),
         ActionModel::DoNothing => "Do Nothing".to_string(),
         ActionModel::Choice { branches, default } => {
@@ -259,6 +276,9 @@ pub fn action(model: &Model, syms: &Symbols, a: &ActionModel) -> String {
         }
     }
 }
+
+/// The CRM sync flow step, as Marketo's flow-step menu names it for a Salesforce CRM.
+pub const SYNC_PERSON: &str = crate::engine::describe::SYNC_PERSON;
 
 /// The flow action's type alone: `Change Data Value`, `Send Alert`.
 pub fn action_type(a: &ActionModel) -> &'static str {
@@ -274,15 +294,15 @@ pub fn action_type(a: &ActionModel) -> &'static str {
         ActionModel::SendEmail(_) => "Send Email",
         ActionModel::SendAlert(_) => "Send Alert",
         ActionModel::CallWebhook(_) => "Call Webhook",
-        ActionModel::SyncPersonToCrm => "Sync Person to CRM",
+        ActionModel::SyncPersonToCrm => SYNC_PERSON,
         ActionModel::RemoveFromFlow => "Remove from Flow",
         ActionModel::DoNothing => "Do Nothing",
         ActionModel::Choice { .. } => "Choice",
     }
 }
 
-/// The choices of a step, one line each: `If owner is not empty → Send Alert: …`, ending with
-/// `Default → …`. Empty for a step without choices.
+/// The choices of a step, one line each: `If Lead Owner is not empty, then Send Alert: …`,
+/// ending with `Default: …`. Empty for a step without choices.
 pub fn choices(model: &Model, syms: &Symbols, a: &ActionModel) -> Vec<String> {
     let ActionModel::Choice { branches, default } = a else {
         return Vec::new();
@@ -291,13 +311,13 @@ pub fn choices(model: &Model, syms: &Symbols, a: &ActionModel) -> Vec<String> {
         .iter()
         .map(|(filters, l, then)| {
             format!(
-                "If {} → {}",
+                "If {}, then {}",
                 condition(model, syms, filters, l),
                 action(model, syms, then)
             )
         })
         .collect();
-    out.push(format!("Default → {}", action(model, syms, default)));
+    out.push(format!("Default: {}", action(model, syms, default)));
     out
 }
 

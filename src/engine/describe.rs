@@ -1,8 +1,12 @@
 //! Human-readable text for trace events and actors, in the vocabulary of campaign builders.
+//! Fields show as Marketo shows them (their labels), flow steps as Marketo spells them.
 
 use super::model::Model;
 use super::trace::{Actor, EventKind, JobOutcome, RestOp, TraceEvent};
 use super::value::Symbols;
+
+/// The CRM sync flow step as Marketo's flow-step menu spells it for a Salesforce CRM.
+pub const SYNC_PERSON: &str = "Sync Person to SFDC";
 
 /// The swimlane name of an actor ("Campaign: Fast Track Alert", "CRM", "Webhook: Claim").
 pub fn actor_name(model: &Model, actor: Actor) -> String {
@@ -43,7 +47,7 @@ pub fn actor_name(model: &Model, actor: Actor) -> String {
 /// One sentence describing the event.
 pub fn describe(model: &Model, syms: &Symbols, ev: &TraceEvent) -> String {
     use EventKind::*;
-    let field = |f: u16| model.fields[f as usize].name.as_str();
+    let field = |f: u16| model.fields[f as usize].display_name();
     let list = |l: u16| model.lists[l as usize].as_str();
     let campaign = |c: u16| model.campaigns[c as usize].name.as_str();
     let status = |p: u16, s: u16| model.programs[p as usize].statuses[s as usize].0.as_str();
@@ -116,7 +120,7 @@ pub fn describe(model: &Model, syms: &Symbols, ev: &TraceEvent) -> String {
         WebhookWroteBack { .. } => {
             "the vendor writes its late answer through the REST API".to_string()
         }
-        CrmPushed => "Sync Person to CRM: pushed".to_string(),
+        CrmPushed => format!("{SYNC_PERSON}: pushed"),
         CrmReceived { created: true } => {
             "record created in the CRM; assignment rules run".to_string()
         }
@@ -317,7 +321,7 @@ fn describe_integration(model: &Model, syms: &Symbols, kind: &EventKind) -> Stri
         ResponsesLost { records } => format!("{records} response(s) LOST"),
         ChangePublished { field, version, .. } => format!(
             "{} change committed on the primary (version {version}) and queued",
-            model.fields[*field as usize].name
+            model.fields[*field as usize].display_name()
         ),
         ReplicaApplied { version } => format!("read replica now shows version {version}"),
         MessageDelivered { message, delivery } => format!(
@@ -338,7 +342,7 @@ fn describe_integration(model: &Model, syms: &Symbols, kind: &EventKind) -> Stri
             ..
         } => format!(
             "decides on {} = {} read from the {} (version {version}; primary {primary_version}){}",
-            model.fields[*field as usize].name,
+            model.fields[*field as usize].display_name(),
             syms.show(*value),
             if *from_primary { "primary" } else { "replica" },
             if version < primary_version { ": STALE" } else { "" }

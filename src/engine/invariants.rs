@@ -191,7 +191,7 @@ impl Monitor {
                             let msg = format!(
                                 "{} reached the CRM before \"{}\" was filled (routed on incomplete data)",
                                 who(ev),
-                                model.fields[*field as usize].name
+                                model.fields[*field as usize].display_name()
                             );
                             self.violate(inv, ev, msg, ev.cause.into_iter().collect());
                         }
@@ -208,7 +208,7 @@ impl Monitor {
                                     let msg = format!(
                                         "{}: \"{}\" went back from {} to {}",
                                         who(ev),
-                                        model.fields[*field as usize].name,
+                                        model.fields[*field as usize].display_name(),
                                         model.syms.show(*old),
                                         model.syms.show(*new)
                                     );
@@ -344,7 +344,7 @@ impl Monitor {
                     let msg = format!(
                         "{}: decided on {} = {} from replica version {version} while the primary had version {primary_version}",
                         who(ev),
-                        model.fields[*field as usize].name,
+                        model.fields[*field as usize].display_name(),
                         model.syms.show(*value)
                     );
                     self.violate(inv, ev, msg, ev.cause.into_iter().collect());

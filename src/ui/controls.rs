@@ -84,6 +84,7 @@ fn knob_row(app: &App, k: &Knob) -> Html {
     let id = format!("knob-{}", k.name);
     let set = |app: &App, name: &str| {
         let (app, name) = (app.clone(), name.to_string());
+        let label = k.display_name().to_string();
         on_value(move |text| match text.trim().parse::<i64>() {
             Ok(v) => {
                 app.dispatch(Action::Knob(name.clone(), v));
@@ -91,21 +92,22 @@ fn knob_row(app: &App, k: &Knob) -> Html {
             }
             Err(_) => {
                 app.dispatch(Action::Notice(Some(format!(
-                    "{name}: \u{201c}{text}\u{201d} is not a whole number."
+                    "{label}: \u{201c}{text}\u{201d} is not a whole number."
                 ))));
                 Some(app.knob_value_by_name(&name).to_string())
             }
         })
     };
     let unit = k.unit.label();
+    let title = crate::api::knob_title(k);
     let main = k
         .main
         .then(|| html! { <span class="badge">{ "main" }</span> });
     html! {
         <div class="knob">
-            <label for={id.clone()}>{ k.name.clone() } { main }</label>
+            <label for={id.clone()}>{ title.clone() } { main }</label>
             <div class="knob-inputs">
-                <input type="range" aria-label={format!("{} slider", k.name)}
+                <input type="range" aria-label={format!("{title} slider")}
                     min={k.min.to_string()} max={k.max.to_string()} value={value.to_string()}
                     onchange={set(app, &k.name)} />
                 <input type="number" id={id} class="num" value={value.to_string()}

@@ -1,6 +1,8 @@
 //! The campaigns of the chosen variant in the vocabulary marketing-operations people know
 //! (Smart List triggers and filters, numbered Flow steps with choices, schedule, qualification
-//! rule), the systems around them, and the scenario's lesson. The engine writes every line.
+//! rule), the systems around them, and the scenario's lesson with its source and the
+//! technical words it uses, explained ("Words used in this lesson"). The engine writes every
+//! line.
 
 use yew::prelude::*;
 
@@ -89,9 +91,35 @@ pub fn reader_view(props: &ReaderProps) -> Html {
             <details class="lesson" open=true>
                 <summary>{ "Lesson" }</summary>
                 <p id="lesson">{ scenario.lesson.clone() }</p>
+                if !scenario.source.is_empty() {
+                    <p class="source" id="lesson-source">{ format!("Source: {}", scenario.source) }</p>
+                }
             </details>
+            { glossary(scenario) }
             <h2>{ "Campaigns" }</h2>
             <div id="campaigns">{ body }</div>
         </section>
+    }
+}
+
+/// "Words used in this lesson": each glossary term the lesson uses, with its definition.
+/// A `details` element, so its summary takes the keyboard focus and opens or closes it.
+fn glossary(scenario: &crate::api::Scenario) -> Html {
+    let terms = crate::api::glossary::lesson_terms(scenario);
+    if terms.is_empty() {
+        return html! {};
+    }
+    html! {
+        <details class="glossary" id="glossary" open=true>
+            <summary>{ "Words used in this lesson" }</summary>
+            <dl>
+                { for terms.iter().map(|t| html! {
+                    <>
+                        <dt>{ t.term }</dt>
+                        <dd>{ t.definition }</dd>
+                    </>
+                }) }
+            </dl>
+        </details>
     }
 }

@@ -254,7 +254,8 @@ impl AppState {
             Action::Knob(name, value) => match self.knob(&name) {
                 Some(k) if value < k.min || value > k.max => {
                     self.notice = Some(format!(
-                        "{name} must be between {} and {} {}; {value} was not applied.",
+                        "{} must be between {} and {} {}; {value} was not applied.",
+                        k.display_name(),
                         k.min,
                         k.max,
                         k.unit.label()

@@ -13,7 +13,7 @@ use super::parts::{button, label, on_value, option, svg_text};
 use super::pool::{OnResult, Pool, Unit};
 use super::state::{Action, App, Dispatch, Loaded};
 use super::web;
-use crate::api::{sweep_axis, sweep_points, sweep_series, Scenario, SweepPoint};
+use crate::api::{knob_title, sweep_axis, sweep_points, sweep_series, Scenario, SweepPoint};
 use crate::spec::RunSpec;
 use crate::work::{sweep_request, Counts};
 
@@ -299,7 +299,7 @@ fn sweep_view(props: &SweepProps) -> Html {
     };
     let knob_options = loaded.scenario.knobs.iter().map(|k| {
         let selected = knob.as_deref() == Some(&k.name);
-        option(Some(k.name.clone().into()), selected, k.name.clone())
+        option(Some(k.name.clone().into()), selected, knob_title(k))
     });
     let thread_options = (0..=super::worker::cores())
         .map(|n| option(Some(n.to_string().into()), n == *threads, threads_label(n)));
@@ -331,7 +331,7 @@ fn sweep_view(props: &SweepProps) -> Html {
                     </span>
                 </div>
                 { chart(p, &loaded.scenario) }
-                { table(p) }
+                { table(p, &loaded.scenario) }
             }
         </section>
     }
@@ -387,12 +387,24 @@ fn status(p: &Progress) -> String {
     )
 }
 
-fn table(p: &Progress) -> Html {
+/// The swept knob's title, `Alert wait (minutes)` (its id if the scenario lacks it).
+fn swept_title(p: &Progress, scenario: &Scenario) -> Option<String> {
+    let k = p.knob.as_ref()?;
+    Some(
+        scenario
+            .knobs
+            .iter()
+            .find(|x| &x.name == k)
+            .map_or_else(|| k.clone(), knob_title),
+    )
+}
+
+fn table(p: &Progress, scenario: &Scenario) -> Html {
     html! {
         <table class="sweep-table" id="sweep-table">
             <thead><tr>
                 <th>{ "Variant" }</th>
-                if let Some(k) = &p.knob { <th>{ k.clone() }</th> }
+                if let Some(k) = swept_title(p, scenario) { <th>{ k }</th> }
                 <th>{ "Runs" }</th><th>{ "Violating" }</th><th>{ "Rate" }</th>
             </tr></thead>
             <tbody>
@@ -474,9 +486,9 @@ fn chart(p: &Progress, scenario: &Scenario) -> Html {
             text,
         )
     });
-    let title = match &p.knob {
-        Some(k) => format!("Violation rate against {k}"),
-        None => "Violation rate".to_string(),
+    let title = match swept_title(p, scenario) {
+        Some(k) => format!("Violation rate (share of runs) against {k}"),
+        None => "Violation rate (share of runs)".to_string(),
     };
     html! {
         <svg id="sweep-chart" class="chart" xmlns="http://www.w3.org/2000/svg"

@@ -431,6 +431,24 @@ try {
   await page.click("#tab-run");
   await page.check("#presentation");
   await shot(page, "presentation");
+
+  step = "the lesson's source and its words, then in presentation mode";
+  await page.click("#tab-library");
+  await page.click("#card-alert-before-owner");
+  await page.waitForSelector("#glossary dt");
+  check((await page.textContent("#lesson-source")).startsWith("Source: Justin Norris"),
+    "the lesson names its source");
+  check((await page.$$("#glossary dt")).length >= 3, "the lesson's words are explained");
+  await page.focus("#glossary summary");
+  await page.keyboard.press("Enter");
+  check(!(await page.$eval("#glossary", (d) => d.open)), "the word list closes from the keyboard");
+  await page.keyboard.press("Enter");
+  check(await page.$eval("#glossary", (d) => d.open), "and opens again");
+  await page.$eval("#lesson-source", (e) => e.scrollIntoView({ block: "start" }));
+  await shot(page, "lesson-words");
+  await page.check("#presentation");
+  await page.$eval("#glossary", (e) => e.scrollIntoView({ block: "start" }));
+  await shot(page, "lesson-words-presentation");
 } catch (e) {
   problems.push(`${step}: ${e.message}`);
 } finally {

@@ -5,6 +5,6 @@
 
 /// (scenario, variant, seed, trace hash).
 pub const GOLDEN_RUNS: &[(&str, &str, u64, &str)] = &[
-    ("alert-before-owner", "naive", 1, "f0930c94cc6adef2"),
+    ("alert-before-owner", "naive", 1, "b7af2708c1cbe8a0"),
     ("list-queue", "fixed", 7, "4cea828e76171e16"),
 ];

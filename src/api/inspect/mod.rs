@@ -23,7 +23,7 @@ pub struct PersonSnapshot {
     pub person: u32,
     /// False until the person is created (an unborn lead before the form fill).
     pub exists: bool,
-    /// Every field: (name, value as text; `(empty)` when empty).
+    /// Every field: (its label or API name, value as text; `(empty)` when empty).
     pub fields: Vec<(String, String)>,
     /// Static lists the person is in: `Work Queue (entry 2)`.
     pub lists: Vec<String>,
@@ -111,7 +111,7 @@ fn person_snapshot(sim: &Sim, runs: &RunIndex, p: PersonId) -> PersonSnapshot {
         .fields
         .iter()
         .zip(&person.fields)
-        .map(|(f, v)| (f.name.clone(), words::value(syms, *v)))
+        .map(|(f, v)| (f.display_name().to_string(), words::value(syms, *v)))
         .collect();
     let lists = model
         .lists

@@ -54,7 +54,11 @@ pub fn describe(a: &DescribeArgs) -> Result<String, String> {
         }
         return Ok(to_json(&v));
     }
-    let mut out = format!("{} — {}\n{}\n\n", d.id, d.title, d.summary);
+    let mut out = format!("{} — {}\n{}\n", d.id, d.title, d.summary);
+    if !d.source.is_empty() {
+        out += &format!("Source: {}\n", d.source);
+    }
+    out += "\n";
     if st.link.is_some() {
         out += &format!(
             "link: variant {}, seed {}, knobs {:?}, {} injected events\n\n",
@@ -68,11 +72,12 @@ pub fn describe(a: &DescribeArgs) -> Result<String, String> {
     for v in &d.variants {
         out += &format!("  {:<12} {}\n", v.name, v.description);
     }
-    out += "knobs:\n";
+    out += "knobs (set one with --set NAME=VALUE):\n";
     for k in &d.knobs {
         out += &format!(
-            "  {:<20} default {} {} (range {}..={}){}  {}\n",
+            "  {:<20} {}: default {} {} (range {}..={}){}  {}\n",
             k.name,
+            api::knob_title(k),
             k.default,
             k.unit.label(),
             k.min,

@@ -232,7 +232,7 @@ impl Compiler<'_> {
             ),
             Action::SyncPersonToCrm => {
                 if self.s.systems.crm.is_none() {
-                    return Err("Sync Person to CRM needs a `crm` in systems".into());
+                    return Err("Sync Person to SFDC needs a `crm` in systems".into());
                 }
                 M::SyncPersonToCrm
             }
