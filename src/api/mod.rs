@@ -4,7 +4,7 @@
 //! What the browser app needs beyond that lives in topic files, re-exported here: `view`
 //! (one run for the timeline: rows, lanes, violations, outcome, decisions), `inspect` (the
 //! state of people and systems at a moment), `reader` (campaigns and systems in Marketo
-//! words), `inject` (the outside events a user can add to a run), `scheduler` (the user as
+//! words; `steps`: the integration systems' steps and what differs between two variants), `inject` (the outside events a user can add to a run), `scheduler` (the user as
 //! the scheduler), `sweep_points` (a sweep's points as the chart draws them) and `explore`
 //! (every ordering of a run, summed up).
 
@@ -13,6 +13,7 @@ mod inject;
 mod inspect;
 mod reader;
 mod scheduler;
+mod steps;
 mod sweep_points;
 mod view;
 mod words;
@@ -24,6 +25,10 @@ pub use reader::{
     campaign_views, campaign_views_for, CampaignView, FlowStepView, SystemView, Views,
 };
 pub use scheduler::{model_scheduler_view, scheduler_view, Decision, SchedulerView};
+pub use steps::{
+    variant_differences, variant_differences_for, views_differences, FlowDiff, StepChange,
+    StepChangeKind,
+};
 pub use sweep_points::{sweep_axis, sweep_points, sweep_series, sweep_values, SweepPoint};
 pub use view::{
     lanes, run_model_view, run_view, LaneInfo, LaneKind, RowPart, RunView, ViolationView,

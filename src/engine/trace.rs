@@ -323,6 +323,11 @@ pub enum EventKind {
     ResponseBurst {
         records: u32,
     },
+    /// An admin resets the checkpoint's epoch: the imported object is dropped and the mark
+    /// goes back to the start (kept last: earlier kinds keep their hash).
+    EpochReset {
+        checkpoint: u16,
+    },
 }
 
 impl EventKind {
@@ -390,6 +395,7 @@ impl EventKind {
             WebhookDelayInjected { .. } => "webhook-delay-injected",
             WebhookSlowed { .. } => "webhook-slowed",
             ResponseBurst { .. } => "response-burst",
+            EpochReset { .. } => "epoch-reset",
         }
     }
 }
