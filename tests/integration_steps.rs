@@ -23,8 +23,10 @@ fn hash(s: &Scenario, variant: &str, seed: u64) -> String {
 
 #[test]
 fn the_older_switches_give_the_same_runs_as_their_steps() {
-    // job-checkpoint with `strategy` in place of `steps`, in the base and each variant.
+    // job-checkpoint with `strategy` in place of `steps`, in the base and its first three
+    // variants (the failure variants after them use steps).
     let legacy = edited("job-checkpoint", |j| {
+        j["variants"].as_array_mut().unwrap().truncate(3);
         for job in j["systems"]["jobs"].as_array_mut().unwrap() {
             job.as_object_mut().unwrap().remove("steps");
             job["strategy"] = json!("read_then_write");

@@ -396,7 +396,9 @@ async fn the_reader_numbers_a_jobs_steps_and_marks_what_another_variant_does_dif
     })
     .await;
     assert!(app.text("#reader-diff").contains("differ from fixed"));
-    assert!(app.text(".diff-removed").contains("Only in fixed: Compare-and-set"));
+    assert!(app
+        .text(".diff-removed")
+        .contains("Only in fixed: Compare-and-set"));
     app.change("#reader-compare", "").await;
     eventually("no comparison, no marks", || {
         app.count("#campaigns li.diff-added") == 0 && app.find("#reader-diff").is_none()
