@@ -1,10 +1,6 @@
 //! The campaigns of the chosen variant in the vocabulary marketing-operations people know
 //! (Smart List triggers and filters, numbered Flow steps with choices, schedule, qualification
-//! rule), the systems around them (an import job's, a consumer's and the response feed's
-//! steps as numbered flows), and the scenario's lesson. The engine writes every line.
-//!
-//! "Compare with" picks another variant: the steps this variant adds or changes are marked,
-//! and the steps only the other one has are listed under their flow.
+//! rule), the systems around them, and the scenario's lesson. The engine writes every line.
 
 use yew::prelude::*;
 
@@ -23,6 +19,10 @@ pub struct ReaderProps {
     pub setup: RunKey,
 }
 
+/// The lesson, then each campaign's and system's flow (an import job's, a consumer's and the
+/// response feed's steps are numbered flows too). "Compare with" picks another variant: the
+/// steps this variant adds or changes are marked, and the steps only the other one has are
+/// listed under their flow.
 #[function_component(Reader)]
 pub fn reader_view(props: &ReaderProps) -> Html {
     let compare = use_state(String::new);
@@ -60,6 +60,35 @@ pub fn reader_view(props: &ReaderProps) -> Html {
             .then(|| diffs.iter().find(|d| d.flow == flow))
             .flatten()
     };
+    let picker = (!others.is_empty()).then(|| {
+        let set = compare.clone();
+        let onchange = on_value(move |v| {
+            set.set(v);
+            None
+        });
+        html! {
+            <label class="compare-with">{ "Compare with " }
+                <select id="reader-compare" {onchange}>
+                    <option value="" selected={!comparing}>{ "no other variant" }</option>
+                    { for others.iter().map(|o| html! {
+                        <option value={o.clone()} selected={comparing && *o == other}>{ o.clone() }</option>
+                    }) }
+                </select>
+            </label>
+        }
+    });
+    let summary = comparing.then(|| {
+        let n: usize = diffs.iter().map(|d| d.changes.len()).sum();
+        let text = if n == 0 {
+            format!("Same steps as {other}.")
+        } else {
+            format!(
+                "{n} step{} differ from {other}: marked below.",
+                if n == 1 { "" } else { "s" }
+            )
+        };
+        html! { <p id="reader-diff" class="meta">{ text }</p> }
+    });
     let body = match views.as_ref() {
         Ok(v) => {
             let campaigns = v.campaigns.iter().map(|c| {
@@ -110,51 +139,17 @@ pub fn reader_view(props: &ReaderProps) -> Html {
                     </article>
                 }
             });
-            html! { <>{ for campaigns }{ for systems }</> }
+            html! { <>{ picker }{ summary }{ for campaigns }{ for systems }</> }
         }
         Err(e) => para("error", e.clone()),
     };
-    let picker = (!others.is_empty()).then(|| {
-        let set = compare.clone();
-        let onchange = on_value(move |v| {
-            set.set(v);
-            None
-        });
-        html! {
-            <label class="compare-with">{ "Compare with " }
-                <select id="reader-compare" {onchange}>
-                    <option value="" selected={!comparing}>{ "no other variant" }</option>
-                    { for others.iter().map(|o| html! {
-                        <option value={o.clone()} selected={comparing && *o == other}>{ o.clone() }</option>
-                    }) }
-                </select>
-            </label>
-        }
-    });
-    let summary = comparing.then(|| {
-        let n: usize = diffs.iter().map(|d| d.changes.len()).sum();
-        let text = if n == 0 {
-            format!("Same steps as {other}.")
-        } else {
-            format!(
-                "{n} step{} differ from {other}: marked below.",
-                if n == 1 { "" } else { "s" }
-            )
-        };
-        html! { <p id="reader-diff" class="meta">{ text }</p> }
-    });
     html! {
         <section class="reader" aria-label="Campaigns and lesson">
             <details class="lesson" open=true>
                 <summary>{ "Lesson" }</summary>
                 <p id="lesson">{ scenario.lesson.clone() }</p>
-                if !scenario.source.is_empty() {
-                    { para("meta", format!("Source: {}", scenario.source)) }
-                }
             </details>
             <h2>{ "Campaigns" }</h2>
-            { picker }
-            { summary }
             <div id="campaigns">{ body }</div>
         </section>
     }
