@@ -13,6 +13,55 @@ pub fn reader(app: &App) -> Html {
     html! { <Reader setup={app.setup_key()} /> }
 }
 
+/// A numbered flow; with a comparison, the steps added or changed against `other` are
+/// marked and the steps only `other` has are listed after the flow.
+fn flow(steps: &[FlowStepView], diff: Option<&FlowDiff>, other: &str) -> Html {
+    let mark = |number: usize| {
+        diff.and_then(|d| {
+            d.changes
+                .iter()
+                .find(|c| c.kind != StepChangeKind::Removed && c.number == number)
+        })
+    };
+    let removed: Vec<String> = diff.map_or(Vec::new(), |d| {
+        d.changes
+            .iter()
+            .filter(|c| c.kind == StepChangeKind::Removed)
+            .filter_map(|c| c.before.clone())
+            .collect()
+    });
+    html! {
+        <>
+            <ol class="flow">
+                { for steps.iter().enumerate().map(|(i, s)| {
+                    let change = mark(i + 1);
+                    let class = change.map(|c| match c.kind {
+                        StepChangeKind::Added => "diff-added",
+                        _ => "diff-changed",
+                    });
+                    let title = change.map(|c| match &c.before {
+                        Some(b) => format!("In {other}: {b}"),
+                        None => format!("Not in {other}"),
+                    });
+                    html! {
+                        <li class={classes!(class)} {title}>
+                            { s.text.clone() }
+                            if !s.choices.is_empty() {
+                                <ul class="choices">{ items(&s.choices, "") }</ul>
+                            }
+                        </li>
+                    }
+                }) }
+            </ol>
+            if !removed.is_empty() {
+                <ul class="diff-removed">
+                    { for removed.iter().map(|r| html! { <li>{ format!("Only in {other}: {r}") }</li> }) }
+                </ul>
+            }
+        </>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct ReaderProps {
     /// The set-up shown: scenario, variant and knobs (the campaigns' text depends on them).
@@ -152,54 +201,5 @@ pub fn reader_view(props: &ReaderProps) -> Html {
             <h2>{ "Campaigns" }</h2>
             <div id="campaigns">{ body }</div>
         </section>
-    }
-}
-
-/// A numbered flow; with a comparison, the steps added or changed against `other` are
-/// marked and the steps only `other` has are listed after the flow.
-fn flow(steps: &[FlowStepView], diff: Option<&FlowDiff>, other: &str) -> Html {
-    let mark = |number: usize| {
-        diff.and_then(|d| {
-            d.changes
-                .iter()
-                .find(|c| c.kind != StepChangeKind::Removed && c.number == number)
-        })
-    };
-    let removed: Vec<String> = diff.map_or(Vec::new(), |d| {
-        d.changes
-            .iter()
-            .filter(|c| c.kind == StepChangeKind::Removed)
-            .filter_map(|c| c.before.clone())
-            .collect()
-    });
-    html! {
-        <>
-            <ol class="flow">
-                { for steps.iter().enumerate().map(|(i, s)| {
-                    let change = mark(i + 1);
-                    let class = change.map(|c| match c.kind {
-                        StepChangeKind::Added => "diff-added",
-                        _ => "diff-changed",
-                    });
-                    let title = change.map(|c| match &c.before {
-                        Some(b) => format!("In {other}: {b}"),
-                        None => format!("Not in {other}"),
-                    });
-                    html! {
-                        <li class={classes!(class)} {title}>
-                            { s.text.clone() }
-                            if !s.choices.is_empty() {
-                                <ul class="choices">{ items(&s.choices, "") }</ul>
-                            }
-                        </li>
-                    }
-                }) }
-            </ol>
-            if !removed.is_empty() {
-                <ul class="diff-removed">
-                    { for removed.iter().map(|r| html! { <li>{ format!("Only in {other}: {r}") }</li> }) }
-                </ul>
-            }
-        </>
     }
 }
