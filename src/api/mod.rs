@@ -4,7 +4,7 @@
 //! What the browser app needs beyond that lives in topic files, re-exported here: `view`
 //! (one run for the timeline: rows, lanes, violations, outcome, decisions), `inspect` (the
 //! state of people and systems at a moment), `reader` (campaigns and systems in Marketo
-//! words; `steps`: the integration systems' steps and what differs between two variants), `inject` (the outside events a user can add to a run), `scheduler` (the user as
+//! words), `inject` (the outside events a user can add to a run), `scheduler` (the user as
 //! the scheduler), `sweep_points` (a sweep's points as the chart draws them) and `explore`
 //! (every ordering of a run, summed up).
 
@@ -25,10 +25,6 @@ pub use reader::{
     campaign_views, campaign_views_for, CampaignView, FlowStepView, SystemView, Views,
 };
 pub use scheduler::{model_scheduler_view, scheduler_view, Decision, SchedulerView};
-pub use steps::{
-    variant_differences, variant_differences_for, views_differences, FlowDiff, StepChange,
-    StepChangeKind,
-};
 pub use sweep_points::{sweep_axis, sweep_points, sweep_series, sweep_values, SweepPoint};
 pub use view::{
     lanes, run_model_view, run_view, LaneInfo, LaneKind, RowPart, RunView, ViolationView,
@@ -43,7 +39,13 @@ pub use crate::engine::{validate, Place, RunConfig, Scenario, ScenarioError};
 use crate::engine::trace::EventKind;
 use crate::engine::{compile, Model, SeededChooser, Sim, Violation};
 use serde::Serialize;
+
+// The integration systems' steps and what differs between two variants' flows.
 use std::collections::{BTreeMap, BTreeSet};
+pub use steps::{
+    variant_differences, variant_differences_for, views_differences, FlowDiff, StepChange,
+    StepChangeKind,
+};
 
 /// What one run produced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

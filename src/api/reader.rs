@@ -434,7 +434,7 @@ fn integration_views(model: &Model) -> Vec<SystemView> {
         ];
         if !f
             .steps
-            .contains(&crate::engine::scenario::ProcessorStep::RetryLockErrors)
+            .contains(&crate::engine::scenario::steps::ProcessorStep::RetryLockErrors)
         {
             integration.push("a failed insert is not retried: its responses are lost".to_string());
         }

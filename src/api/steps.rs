@@ -6,7 +6,7 @@
 use super::reader::{campaign_views, campaign_views_for, Views};
 use super::words::{self, duration};
 use crate::engine::model::*;
-use crate::engine::scenario::{ConsumerStep, JobStepDef, ProcessorStep};
+use crate::engine::scenario::steps::{ConsumerStep, JobStepDef, ProcessorStep};
 use crate::engine::RunConfig;
 use crate::engine::{Model, Scenario};
 use serde::Serialize;

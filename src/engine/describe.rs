@@ -1,7 +1,6 @@
 //! Human-readable text for trace events and actors, in the vocabulary of campaign builders.
 
 use super::model::Model;
-use super::sim::responses::OTHER_WRITER_BATCH;
 use super::trace::{Actor, EventKind, JobOutcome, RestOp, TraceEvent};
 use super::value::Symbols;
 
@@ -269,7 +268,7 @@ fn describe_integration(model: &Model, syms: &Symbols, kind: &EventKind) -> Stri
                 JobOutcome::GaveUp => "gave up after too many REST errors",
             }
         ),
-        ResponseInsert { batch, .. } if *batch >= OTHER_WRITER_BATCH => format!(
+        ResponseInsert { batch, .. } if *batch >= super::sim::responses::OTHER_WRITER_BATCH => format!(
             "{} inserts 1 response into the same campaign",
             model
                 .integrations

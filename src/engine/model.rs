@@ -4,9 +4,8 @@
 use super::dist::Delay;
 use super::knobs::KnobValues;
 use super::logic::Logic;
-use super::scenario::{
-    ConsumerStep, FieldDef, FieldType, JobStepDef, KvOp, ProcessorStep, RequestSource,
-};
+use super::scenario::steps::{ConsumerStep, JobStepDef, ProcessorStep};
+use super::scenario::{FieldDef, FieldType, KvOp, RequestSource};
 use super::systems::{ResponseConfig, RestLimits};
 use super::value::{Sym, Symbols, Test, Value};
 

@@ -532,7 +532,7 @@ fn changes(sim: &Sim, now: u64) -> Option<SystemSnapshot> {
     }
     if feed
         .steps
-        .contains(&crate::engine::scenario::ConsumerStep::SkipIfSeen)
+        .contains(&crate::engine::scenario::steps::ConsumerStep::SkipIfSeen)
     {
         items.push(format!("idempotency log: {} message id(s)", st.log.len()));
     }

@@ -8,10 +8,9 @@ use crate::engine::model::{
     limits, ActionModel, ChangeFeedModel, CheckpointModel, Integrations, JobModel,
     ResponseFeedModel, RestModel,
 };
-use crate::engine::scenario::steps::steps_or_legacy;
+use crate::engine::scenario::steps::{steps_or_legacy, ConsumerStep, JobStepDef, ProcessorStep};
 use crate::engine::scenario::{
-    ChangeFeedDef, ConsumerStep, JobDef, JobStepDef, ProcessorStep, ResponseFeedDef, ResponseMode,
-    RestApiConfig,
+    ChangeFeedDef, JobDef, ResponseFeedDef, ResponseMode, RestApiConfig,
 };
 use crate::engine::systems::{ResponseConfig, RestLimits, ScoringMode};
 

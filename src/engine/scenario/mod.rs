@@ -29,7 +29,6 @@ pub use integrations::{
     ResponseMode, RestApiConfig, SecondWriterDef,
 };
 pub use script::{Injection, Invariant, OutsideEvent, PeopleSelector, ScriptedEvent};
-pub use steps::{ConsumerStep, JobStepDef, ProcessorStep};
 pub use systems::{AssignmentRule, CrmConfig, KvOp, QueueConfig, Service, Systems, WebhookDef};
 
 use super::knobs::{Knob, Param};

@@ -12,7 +12,8 @@
 
 use super::super::chooser::Chooser;
 use super::super::model::*;
-use super::super::scenario::{ConsumerStep, RequestSource};
+use super::super::scenario::steps::ConsumerStep;
+use super::super::scenario::RequestSource;
 use super::super::systems::{IdempotencyLog, MessageId, MessageQueue, ReplicatedStore};
 use super::super::trace::{Actor, EventId, EventKind};
 use super::super::value::Value;

@@ -12,7 +12,7 @@
 
 use super::super::chooser::{Choice, Chooser};
 use super::super::model::*;
-use super::super::scenario::JobStepDef;
+use super::super::scenario::steps::JobStepDef;
 use super::super::systems::{
     backoff_ms, CallTicket, CoLimits, CoValue, CustomObjectStore, DedupeBy, Fields, InvocationId,
     JobSchedule, RestApi, ServerlessJob, WriteAction, WriteStatus,

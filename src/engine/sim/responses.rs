@@ -12,7 +12,7 @@
 
 use super::super::chooser::Chooser;
 use super::super::model::*;
-use super::super::scenario::ProcessorStep;
+use super::super::scenario::steps::ProcessorStep;
 use super::super::systems::{
     backoff_ms, chunk_sizes, CampaignLock, LockOutcome, ResponseProcessor, SubmitOutcome,
 };
