@@ -278,7 +278,7 @@ fn inject_options_name_what_the_scenario_has() {
             false
         )
     );
-    find("replica-cascade", "naive", "Change event arrives: region");
+    find("replica-cascade", "naive", "Change event arrives: Region");
     find(
         "replica-cascade",
         "naive",

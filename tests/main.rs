@@ -24,6 +24,7 @@ mod golden_native;
 mod hostile;
 mod injections;
 mod injections_checks;
+mod integration_steps;
 mod library;
 mod marketo_rules;
 mod scale;

@@ -416,6 +416,30 @@ async fn the_reader_shows_each_variants_campaigns_in_marketo_words() {
 }
 
 #[wasm_bindgen_test]
+async fn the_reader_numbers_a_jobs_steps_and_marks_what_another_variant_does_differently() {
+    let app = mount_spec("job-checkpoint", Tab::Run).await;
+    app.change("#variant", "naive").await;
+    app.shows("#campaigns .system ol.flow li").await;
+    assert!(app.text("#campaigns").contains("1. GET checkpoint"));
+    assert_eq!(app.count("#campaigns li.diff-added"), 0);
+    // The fixed variant swaps POST checkpoint for a compare-and-set before the import.
+    app.change("#reader-compare", "fixed").await;
+    eventually("the differing steps are marked", || {
+        app.count("#campaigns li.diff-added") == 2 && app.count("#campaigns .diff-removed li") == 2
+    })
+    .await;
+    assert!(app.text("#reader-diff").contains("differ from fixed"));
+    assert!(app
+        .text(".diff-removed")
+        .contains("Only in fixed: Compare-and-set"));
+    app.change("#reader-compare", "").await;
+    eventually("no comparison, no marks", || {
+        app.count("#campaigns li.diff-added") == 0 && app.find("#reader-diff").is_none()
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
 async fn an_injected_event_becomes_part_of_the_run() {
     let app = mount_spec("alert-before-owner", Tab::Run).await;
     app.shows("#inject-event").await;

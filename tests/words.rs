@@ -6,18 +6,9 @@ use crate::common::{builtin, config};
 use racelab::api::{self, glossary};
 use racelab::engine::Scenario;
 
-/// The scenarios whose lessons, labels and sources other branches of the Marketo-fidelity
-/// work are rewriting at the same time as this one. The lead removes this list when the
-/// branches are merged, so that the tests below then cover every built-in.
-const LESSONS_REWRITTEN_ON_OTHER_BRANCHES: &[&str] =
-    &["job-checkpoint", "replica-cascade", "lock-storm"];
-
-/// The built-ins the label, source and knob-id rules apply to on this branch.
+/// Every built-in scenario.
 fn checked() -> Vec<Scenario> {
     racelab::scenarios::all()
-        .into_iter()
-        .filter(|s| !LESSONS_REWRITTEN_ON_OTHER_BRANCHES.contains(&s.id.as_str()))
-        .collect()
 }
 
 /// Whether `name` reads as an id rather than as a word: ids join words with `_` or carry a

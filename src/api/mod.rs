@@ -15,6 +15,7 @@ mod inject;
 mod inspect;
 mod reader;
 mod scheduler;
+mod steps;
 mod sweep_points;
 mod view;
 mod words;
@@ -41,7 +42,13 @@ pub use crate::engine::{validate, Place, RunConfig, Scenario, ScenarioError};
 use crate::engine::trace::EventKind;
 use crate::engine::{compile, Model, SeededChooser, Sim, Violation};
 use serde::Serialize;
+
+// The integration systems' steps and what differs between two variants' flows.
 use std::collections::{BTreeMap, BTreeSet};
+pub use steps::{
+    variant_differences, variant_differences_for, views_differences, FlowDiff, StepChange,
+    StepChangeKind,
+};
 
 /// What one run produced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,13 +1,16 @@
 //! The campaign reader: each smart campaign of a variant, as applied, in the words of the
 //! Marketo UI (kind, qualification rule, Smart List triggers and filters, numbered Flow
-//! steps with their choices), and the systems around the campaigns as short descriptions.
+//! steps with their choices), and the systems around the campaigns as short descriptions;
+//! an import job, a change-feed consumer and the response feed also show their steps as
+//! numbered flows (see [`super::steps`]).
 //! Values come from the compiled model, so knobs show as the numbers they stand for.
 
+use super::steps::{consumer_step, job_step, processor_step};
 use super::view::{runnable_campaigns, used_webhooks};
 use super::words::{self, delay, duration, percent};
 use crate::engine::compile::variant_applied;
 use crate::engine::model::*;
-use crate::engine::scenario::{JobStrategy, KvOp, ResponseMode};
+use crate::engine::scenario::KvOp;
 use crate::engine::value::Symbols;
 use crate::engine::{compile, Model, RunConfig, Scenario};
 
@@ -48,7 +51,21 @@ pub struct CampaignView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SystemView {
     pub name: String,
+    /// Its settings, one line each.
     pub lines: Vec<String>,
+    /// What it does, as a numbered flow (`1. GET checkpoint: ...`): an import job's run, a
+    /// consumer's handling of a message, the response feed's handling of an insert. Empty
+    /// for systems without steps.
+    pub steps: Vec<String>,
+}
+
+/// `texts` numbered from 1, as flow steps.
+fn numbered(texts: impl IntoIterator<Item = String>) -> Vec<String> {
+    texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| format!("{}. {t}", i + 1))
+        .collect()
 }
 
 /// What the reader shows for one variant.
@@ -202,6 +219,7 @@ fn system_views(model: &Model) -> Vec<SystemView> {
         let workers =
             |n: u32, what: &str| format!("{n} {what} worker{}", if n == 1 { "" } else { "s" });
         out.push(SystemView {
+            steps: Vec::new(),
             name: "Campaign queue".to_string(),
             lines: vec![
                 format!(
@@ -261,6 +279,7 @@ fn system_views(model: &Model) -> Vec<SystemView> {
         out.push(SystemView {
             name: "CRM".to_string(),
             lines,
+            steps: Vec::new(),
         });
     }
     for p in &model.programs {
@@ -273,6 +292,7 @@ fn system_views(model: &Model) -> Vec<SystemView> {
                 format!("statuses: {}", statuses.join(", ")),
                 "a status change only moves to a higher step, or to another status of the same step; anything else is refused (\"already in or past this status\")".to_string(),
             ],
+            steps: Vec::new(),
         });
     }
     for w in used_webhooks(model) {
@@ -323,6 +343,7 @@ fn webhook_view(model: &Model, syms: &Symbols, w: &Webhook) -> SystemView {
     SystemView {
         name: format!("Webhook: {}", w.name),
         lines,
+        steps: Vec::new(),
     }
 }
 
@@ -357,45 +378,41 @@ fn integration_views(model: &Model) -> Vec<SystemView> {
     for job in &integ.jobs {
         let cp = &integ.checkpoints[job.checkpoint as usize];
         let object = &integ.objects[cp.object as usize].0;
+        let mut lines = vec![
+            match job.every {
+                Some(every) => format!(
+                    "the scheduler fires it every {} from {} (it does not wait for a run still going)",
+                    duration(every),
+                    duration(job.at)
+                ),
+                None => format!("the scheduler fires it once, at {}", duration(job.at)),
+            },
+            format!(
+                "an import takes {}; an invocation starts cold {} of the time (a warm one reuses its cached mark)",
+                delay(&job.run_time),
+                percent(job.cold_ppm)
+            ),
+            format!(
+                "checkpoint: {}.{} in custom object {object}; imports records with modstamps after the mark, up to the run's start",
+                cp.key, cp.field
+            ),
+            format!(
+                "a refused REST call is retried after {} (doubling up to {}), {} attempts at most",
+                duration(job.backoff_ms),
+                duration(job.max_backoff_ms),
+                job.max_attempts
+            ),
+        ];
+        if let Some(at) = &job.epoch_reset {
+            lines.push(format!(
+                "an admin resets the epoch once, after {}: the imported object is dropped and the mark goes back to the start (a run in flight goes on)",
+                delay(at)
+            ));
+        }
         out.push(SystemView {
             name: format!("Job: {}", job.name),
-            lines: vec![
-                match job.every {
-                    Some(every) => format!(
-                        "the scheduler fires it every {} from {} (it does not wait for a run still going)",
-                        duration(every),
-                        duration(job.at)
-                    ),
-                    None => format!("the scheduler fires it once, at {}", duration(job.at)),
-                },
-                format!(
-                    "an import takes {}; an invocation starts cold {} of the time (a warm one reuses its cached mark)",
-                    delay(&job.run_time),
-                    percent(job.cold_ppm)
-                ),
-                format!(
-                    "checkpoint: {}.{} in custom object {object}; imports records with modstamps after the mark, up to the run's start",
-                    cp.key, cp.field
-                ),
-                match job.strategy {
-                    JobStrategy::ReadThenWrite => {
-                        "guard: read the mark, import, then write the new mark (createOrUpdate)"
-                    }
-                    JobStrategy::ClaimCreateOnly => {
-                        "guard: read the mark, then createOnly a claim keyed by it; only the creator imports"
-                    }
-                    JobStrategy::VersionCas => {
-                        "guard: read mark and version, compare-and-set the new mark first, then import"
-                    }
-                }
-                .to_string(),
-                format!(
-                    "a refused REST call is retried after {} (doubling up to {}), {} attempts at most",
-                    duration(job.backoff_ms),
-                    duration(job.max_backoff_ms),
-                    job.max_attempts
-                ),
-            ],
+            lines,
+            steps: numbered(job.steps.iter().map(|s| job_step(model, job, *s))),
         });
     }
     if !integ.jobs.is_empty() {
@@ -412,6 +429,7 @@ fn integration_views(model: &Model) -> Vec<SystemView> {
                 ),
                 format!("a call takes {}", delay(&integ.rest.latency)),
             ],
+            steps: Vec::new(),
         });
     }
     if let Some(f) = &integ.responses {
@@ -432,21 +450,11 @@ fn integration_views(model: &Model) -> Vec<SystemView> {
                 format!("responses are inserted {} at a time", f.batch_records)
             },
         ];
-        match f.mode {
-            ResponseMode::Synchronous => {
-                integration.push("a failed insert is not retried".to_string())
-            }
-            ResponseMode::Retry => integration.push(format!(
-                "a failed insert is retried after {} (doubling up to {}), {} attempts at most",
-                duration(f.backoff_ms),
-                duration(f.max_backoff_ms),
-                f.max_attempts
-            )),
-            ResponseMode::UserAsync => integration.push(format!(
-                "user-based async scoring: batches of up to {} wait {} and are merged",
-                p.small_batch_threshold,
-                duration(p.async_delay_ms)
-            )),
+        if !f
+            .steps
+            .contains(&crate::engine::scenario::steps::ProcessorStep::RetryLockErrors)
+        {
+            integration.push("a failed insert is not retried: its responses are lost".to_string());
         }
         let mut campaign = vec![
             format!(
@@ -464,19 +472,31 @@ fn integration_views(model: &Model) -> Vec<SystemView> {
             ),
             format!("scoring batch size {}", p.batch_size),
         ];
-        if p.async_above_batch_size {
-            campaign.push(
-                "a batch above the batch size is processed asynchronously, in chunks".to_string(),
-            );
-        }
+        campaign.push(
+            "whatever is not made asynchronous is handled, scored and resolved at once, in the inserting transaction"
+                .to_string(),
+        );
         out.push(SystemView {
             name: format!("Integration: {}", f.user),
             lines: integration,
+            steps: numbered(f.steps.iter().map(|s| processor_step(f, *s))),
         });
         out.push(SystemView {
             name: format!("CRM campaign: {}", f.campaign),
             lines: campaign,
+            steps: Vec::new(),
         });
+        if let Some((name, count, window)) = &f.second_writer {
+            out.push(SystemView {
+                name: format!("Second writer: {name}"),
+                lines: vec![
+                    format!("inserts {count} responses into {}, one at a time, each after {}", f.campaign, delay(window)),
+                    "not set up for user-based async scoring: each insert is processed synchronously, holding the campaign lock".to_string(),
+                    "a lock error loses the response (no retry)".to_string(),
+                ],
+                steps: Vec::new(),
+            });
+        }
     }
     if let Some(f) = &integ.changes {
         let fields: Vec<&str> = f.fields.iter().map(|x| words::field(model, *x)).collect();
@@ -503,14 +523,6 @@ fn integration_views(model: &Model) -> Vec<SystemView> {
                 percent(f.redelivery_ppm)
             ));
         }
-        lines.push(if f.version_check {
-            "reads the replica, or the primary when the replica is older than the message (read-your-writes)".to_string()
-        } else {
-            "reads the replica".to_string()
-        });
-        if f.idempotent {
-            lines.push("logs each message id before acting and skips duplicates".to_string());
-        }
         for (l, filters, logic) in &f.lists {
             lines.push(format!(
                 "list {}: members are people with {}",
@@ -518,16 +530,10 @@ fn integration_views(model: &Model) -> Vec<SystemView> {
                 words::condition(model, syms, filters, logic)
             ));
         }
-        if let Some((filters, logic, action)) = &f.action {
-            lines.push(format!(
-                "then, if {} → {}",
-                words::condition(model, syms, filters, logic),
-                words::action(model, syms, action)
-            ));
-        }
         out.push(SystemView {
             name: format!("Change feed: {}", f.name),
             lines,
+            steps: numbered(f.steps.iter().map(|s| consumer_step(model, f, *s))),
         });
     }
     out

@@ -31,11 +31,18 @@ pub struct LaneInfo {
 }
 
 /// Every swimlane a run of `model` can put an event in, in a stable order: the outside
-/// world (when anything is scripted or injected), the campaigns that can run (in scenario
+/// world (when anything is scripted or injected, an admin resets a job's epoch or a second
+/// writer inserts responses), the campaigns that can run (in scenario
 /// order), then the systems (CRM, webhooks, jobs, response feed, change feed, consumers).
 pub fn lanes(model: &Model) -> Vec<LaneInfo> {
     let mut actors = Vec::new();
-    if !model.script.is_empty() {
+    let integ = &model.integrations;
+    let outside_writes = integ.jobs.iter().any(|j| j.epoch_reset.is_some())
+        || integ
+            .responses
+            .as_ref()
+            .is_some_and(|f| f.second_writer.is_some());
+    if !model.script.is_empty() || outside_writes {
         actors.push((Actor::Outside, LaneKind::Outside));
     }
     for c in runnable_campaigns(model) {

@@ -130,6 +130,13 @@ pub fn describe(model: &Model, syms: &Symbols, ev: &TraceEvent) -> String {
             syms.text(*owner),
             syms.text(*queue)
         ),
+        EpochReset { checkpoint } => format!(
+            "an admin resets the epoch: the imported object is dropped and {} goes back to the start",
+            {
+                let c = &model.integrations.checkpoints[*checkpoint as usize];
+                format!("{}.{}", c.key, c.field)
+            }
+        ),
         JobFiredByHand { job } => format!(
             "job \"{}\" fired by hand, outside its schedule",
             model.integrations.jobs[*job as usize].name
@@ -267,6 +274,15 @@ fn describe_integration(model: &Model, syms: &Symbols, kind: &EventKind) -> Stri
                 JobOutcome::CasConflict => "stopped (lost the compare-and-set)",
                 JobOutcome::GaveUp => "gave up after too many REST errors",
             }
+        ),
+        ResponseInsert { batch, .. } if *batch >= super::sim::responses::OTHER_WRITER_BATCH => format!(
+            "{} inserts 1 response into the same campaign",
+            model
+                .integrations
+                .responses
+                .as_ref()
+                .and_then(|f| f.second_writer.as_ref())
+                .map_or("another writer", |w| w.0.as_str())
         ),
         ResponseInsert {
             batch,

@@ -30,7 +30,10 @@ pub struct Monitor {
     people: u32,
     /// Checkpoint → (last mark written, the event that wrote it).
     marks: BTreeMap<u16, (u64, EventId)>,
-    /// (checkpoint, first record) → (last record, the import event); ranges as imported.
+    /// Checkpoint → (when its current epoch began, the reset event), once reset.
+    epochs: BTreeMap<u16, (u64, EventId)>,
+    /// (checkpoint, first record) → (last record, the import event); ranges as imported
+    /// in the checkpoint's current epoch.
     imports: BTreeMap<(u16, u64), (u64, EventId)>,
     /// Responses processed and lost so far.
     responses: (u64, u64),
@@ -261,6 +264,22 @@ impl Monitor {
                 else {
                     return;
                 };
+                // A mark is the start of the run that wrote it: one from before the epoch
+                // began was written by a run from the old epoch.
+                match self.epochs.get(checkpoint) {
+                    Some(&(began, at)) if *mark < began => {
+                        let cp = &model.integrations.checkpoints[*checkpoint as usize];
+                        let msg = format!(
+                            "a run from before the epoch reset at {} wrote {}.{} = {} into the new epoch: the records up to it are never imported again",
+                            fmt_ms(began),
+                            cp.key,
+                            cp.field,
+                            fmt_ms(*mark)
+                        );
+                        self.violate(inv, ev, msg, vec![at]);
+                    }
+                    _ => {}
+                }
                 if let Some(&(prev, at)) = self.marks.get(checkpoint) {
                     if *mark < prev {
                         let cp = &model.integrations.checkpoints[*checkpoint as usize];
@@ -321,6 +340,19 @@ impl Monitor {
                     .or_insert_with(|| (last, ev.id));
                 if slot.0 < last {
                     *slot = (last, ev.id);
+                }
+            }
+            EventKind::EpochReset { checkpoint } => {
+                // A new epoch: its mark starts again and its records are imported again.
+                self.epochs.insert(*checkpoint, (ev.time, ev.id));
+                self.marks.remove(checkpoint);
+                let old: Vec<(u16, u64)> = self
+                    .imports
+                    .range((*checkpoint, 0)..=(*checkpoint, u64::MAX))
+                    .map(|(k, _)| *k)
+                    .collect();
+                for k in old {
+                    self.imports.remove(&k);
                 }
             }
             EventKind::ResponsesProcessed { records } => self.responses.0 += *records as u64,

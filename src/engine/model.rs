@@ -4,7 +4,8 @@
 use super::dist::Delay;
 use super::knobs::KnobValues;
 use super::logic::Logic;
-use super::scenario::{FieldDef, FieldType, JobStrategy, KvOp, RequestSource, ResponseMode};
+use super::scenario::steps::{ConsumerStep, JobStepDef, ProcessorStep};
+use super::scenario::{FieldDef, FieldType, KvOp, RequestSource};
 use super::systems::{ResponseConfig, RestLimits};
 use super::value::{Sym, Symbols, Test, Value};
 
@@ -409,10 +410,13 @@ pub struct JobModel {
     pub run_time: Delay,
     pub cold_ppm: u32,
     pub checkpoint: u16,
-    pub strategy: JobStrategy,
+    /// What each run does, in order (checked: GET first, one import).
+    pub steps: Vec<JobStepDef>,
     pub backoff_ms: u64,
     pub max_backoff_ms: u64,
     pub max_attempts: u32,
+    /// When an admin resets the checkpoint's epoch (once), if ever.
+    pub epoch_reset: Option<Delay>,
 }
 
 #[derive(Debug, Clone)]
@@ -422,13 +426,16 @@ pub struct ResponseFeedModel {
     pub count: u32,
     pub window: Delay,
     pub batch_records: u32,
-    pub mode: ResponseMode,
+    /// What happens to each insert (checked: an insert step first).
+    pub steps: Vec<ProcessorStep>,
     pub lock_wait_timeout_ms: u64,
     pub max_attempts: u32,
     pub backoff_ms: u64,
     pub max_backoff_ms: u64,
     /// The processor's settings (CPU costs and limits, batch size, user-based async).
     pub processor: ResponseConfig,
+    /// Another writer into the same campaign: its name, responses and arrival times.
+    pub second_writer: Option<(String, u32, Delay)>,
 }
 
 #[derive(Debug, Clone)]
@@ -441,8 +448,9 @@ pub struct ChangeFeedModel {
     pub redelivery_ppm: u32,
     pub consumers: u32,
     pub processing_time: Delay,
-    pub version_check: bool,
-    pub idempotent: bool,
+    /// What a consumer does with each message, in order (checked: one read, before the
+    /// list updates and the action).
+    pub steps: Vec<ConsumerStep>,
     pub lists: Vec<(ListId, Vec<FilterModel>, Logic)>,
     pub action: Option<(Vec<FilterModel>, Logic, ActionModel)>,
 }

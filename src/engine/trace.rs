@@ -328,6 +328,11 @@ pub enum EventKind {
     WebhookWroteBack {
         webhook: WebhookId,
     },
+    /// An admin resets the checkpoint's epoch: the imported object is dropped and the mark
+    /// goes back to the start (kept last: earlier kinds keep their hash).
+    EpochReset {
+        checkpoint: u16,
+    },
 }
 
 impl EventKind {
@@ -396,6 +401,7 @@ impl EventKind {
             WebhookDelayInjected { .. } => "webhook-delay-injected",
             WebhookSlowed { .. } => "webhook-slowed",
             ResponseBurst { .. } => "response-burst",
+            EpochReset { .. } => "epoch-reset",
         }
     }
 }

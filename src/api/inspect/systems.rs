@@ -4,7 +4,6 @@
 
 use crate::api::words::{self, duration};
 use crate::engine::model::*;
-use crate::engine::scenario::JobStrategy;
 use crate::engine::sim::job::JobStep;
 use crate::engine::sim::state::{KvEntry, Pending};
 use crate::engine::sim::Sim;
@@ -349,14 +348,12 @@ fn jobs(sim: &Sim, now: u64) -> Vec<SystemSnapshot> {
             "{idle} idle warm {}",
             if idle == 1 { "instance" } else { "instances" }
         ));
-        items.push(
-            match job.strategy {
-                JobStrategy::ReadThenWrite => "guard: read, then write the mark",
-                JobStrategy::ClaimCreateOnly => "guard: createOnly claim on the mark",
-                JobStrategy::VersionCas => "guard: compare-and-set on the version",
-            }
-            .to_string(),
-        );
+        let steps: Vec<String> = job
+            .steps
+            .iter()
+            .map(|s| crate::engine::scenario::steps::name(s).replace('_', " "))
+            .collect();
+        items.push(format!("steps: {}", steps.join(" → ")));
         out.push(SystemSnapshot {
             name: format!("Job: {}", job.name),
             items,
@@ -535,7 +532,10 @@ fn changes(sim: &Sim, now: u64) -> Option<SystemSnapshot> {
             None => format!("Consumer {}: idle", w + 1),
         });
     }
-    if feed.idempotent {
+    if feed
+        .steps
+        .contains(&crate::engine::scenario::steps::ConsumerStep::SkipIfSeen)
+    {
         items.push(format!("idempotency log: {} message id(s)", st.log.len()));
     }
     Some(SystemSnapshot {

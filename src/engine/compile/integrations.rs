@@ -8,6 +8,7 @@ use crate::engine::model::{
     limits, ActionModel, ChangeFeedModel, CheckpointModel, Integrations, JobModel,
     ResponseFeedModel, RestModel,
 };
+use crate::engine::scenario::steps::{steps_or_legacy, ConsumerStep, JobStepDef, ProcessorStep};
 use crate::engine::scenario::{
     ChangeFeedDef, JobDef, ResponseFeedDef, ResponseMode, RestApiConfig,
 };
@@ -113,6 +114,13 @@ impl Compiler<'_> {
                 out.checkpoints.len() - 1
             }
         } as u16;
+        let steps = steps_or_legacy(&j.steps, j.strategy.is_some(), || {
+            j.strategy.map(JobStepDef::legacy).unwrap_or_default()
+        })?;
+        if steps.is_empty() {
+            return Err("`steps` is missing: list what each run does".into());
+        }
+        JobStepDef::check(&steps).map_err(|e| format!("steps: {e}"))?;
         Ok(JobModel {
             name: j.name.clone(),
             at,
@@ -122,10 +130,14 @@ impl Compiler<'_> {
                 .map_err(|e| format!("run_time: {e}"))?,
             cold_ppm: self.ppm(&j.cold_start, "cold_start")?,
             checkpoint,
-            strategy: j.strategy,
+            steps,
             backoff_ms: self.duration_min(&j.backoff_ms, "backoff_ms", 1)?,
             max_backoff_ms: self.duration_min(&j.max_backoff_ms, "max_backoff_ms", 1)?,
             max_attempts: self.count_in(&j.max_attempts, "max_attempts", 1, 100)?,
+            epoch_reset: match &j.epoch_reset {
+                Some(d) => Some(self.dist(d).map_err(|e| format!("epoch_reset: {e}"))?),
+                None => None,
+            },
         })
     }
 
@@ -134,16 +146,22 @@ impl Compiler<'_> {
             return Err("`name` and `campaign` must not be empty".into());
         }
         let batch_size = self.count_in(&f.batch_size, "batch_size", 1, 100_000)?;
+        let switched = f.mode != ResponseMode::Synchronous || f.async_above_batch_size;
+        let steps = steps_or_legacy(&f.steps, switched, || {
+            ProcessorStep::legacy(f.mode, f.async_above_batch_size)
+        })?;
+        ProcessorStep::check(&steps).map_err(|e| format!("steps: {e}"))?;
         let processor = ResponseConfig {
             default_mode: ScoringMode::Synchronous,
             sync_cpu_limit_ms: self.duration_min(&f.sync_cpu_limit, "sync_cpu_limit", 1)?,
             async_cpu_limit_ms: self.duration_min(&f.async_cpu_limit, "async_cpu_limit", 1)?,
             cpu_per_record_ms: self.duration_min(&f.cpu_per_record, "cpu_per_record", 0)?,
             batch_size,
-            async_above_batch_size: f.async_above_batch_size,
-            async_users: match f.mode {
-                ResponseMode::UserAsync => [f.name.clone()].into(),
-                _ => Default::default(),
+            async_above_batch_size: steps.contains(&ProcessorStep::AsyncAboveBatchSize),
+            async_users: if steps.contains(&ProcessorStep::HoldSmallBatches) {
+                [f.name.clone()].into()
+            } else {
+                Default::default()
             },
             small_batch_threshold: self.count_in(&f.small_batch, "small_batch", 0, 100_000)?,
             async_delay_ms: self.duration_min(&f.async_delay, "async_delay", 0)?,
@@ -156,7 +174,7 @@ impl Compiler<'_> {
                 .dist(&f.window)
                 .within(Place::Setting("window".into()))?,
             batch_records: self.count_in(&f.batch_records, "batch_records", 1, 100_000)?,
-            mode: f.mode,
+            steps,
             lock_wait_timeout_ms: self.duration_min(
                 &f.lock_wait_timeout,
                 "lock_wait_timeout",
@@ -166,6 +184,18 @@ impl Compiler<'_> {
             backoff_ms: self.duration_min(&f.backoff_ms, "backoff_ms", 1)?,
             max_backoff_ms: self.duration_min(&f.max_backoff_ms, "max_backoff_ms", 1)?,
             processor,
+            second_writer: match &f.second_writer {
+                Some(w) => {
+                    let at = || Place::Setting("second_writer".into());
+                    if w.name.trim().is_empty() || w.name == f.name {
+                        let what = "`name` must be set and differ from the feed's user";
+                        return Err(ScenarioError::from(what).at(at()));
+                    }
+                    let count = self.count_in(&w.count, "count", 1, 100_000).within(at())?;
+                    Some((w.name.clone(), count, self.dist(&w.window).within(at())?))
+                }
+                None => None,
+            },
         })
     }
 
@@ -217,6 +247,12 @@ impl Compiler<'_> {
             }
             None => None,
         };
+        let (has_lists, has_action) = (!lists.is_empty(), action.is_some());
+        let steps = steps_or_legacy(&f.steps, f.version_check || f.idempotent, || {
+            ConsumerStep::legacy(f.version_check, f.idempotent, has_lists, has_action)
+        })?;
+        ConsumerStep::check(&steps, has_lists, has_action)
+            .map_err(|e| ScenarioError::from(e).at(Place::Setting("steps".into())))?;
         Ok(ChangeFeedModel {
             name: f.name.clone(),
             fields,
@@ -233,8 +269,7 @@ impl Compiler<'_> {
             processing_time: self
                 .dist(&f.processing_time)
                 .within(Place::Setting("processing_time".into()))?,
-            version_check: f.version_check,
-            idempotent: f.idempotent,
+            steps,
             lists,
             action,
         })

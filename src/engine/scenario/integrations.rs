@@ -1,6 +1,7 @@
 //! The integration systems (domain §2; races 5, 6 and 7): the REST API limits, scheduled
 //! import jobs with their checkpoints, the response feed and the change feed.
 
+use super::steps::{ConsumerStep, JobStepDef, ProcessorStep};
 use super::{one, thirty_seconds, zero, Branch, Filter, Schedule};
 use crate::engine::dist::Dist;
 use crate::engine::knobs::Param;
@@ -54,7 +55,8 @@ fn two_hundred_ms() -> Dist {
     Dist::fixed_ms(200)
 }
 
-/// How a job guards its checkpoint against an overlapping run (race 5).
+/// How a job guards its checkpoint against an overlapping run (race 5): the older way to
+/// choose a job's steps (see [`JobStepDef::legacy`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JobStrategy {
@@ -82,7 +84,12 @@ pub struct JobDef {
     pub cold_start: Param,
     pub source: RecordSource,
     pub checkpoint: CheckpointDef,
-    pub strategy: JobStrategy,
+    /// What each run does, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Vec<JobStepDef>>,
+    /// Older files: the steps as one switch (read as its step list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<JobStrategy>,
     /// First retry delay after a 606/615/607; doubles on each retry, up to `max_backoff_ms`.
     #[serde(default = "one_second")]
     pub backoff_ms: Param,
@@ -91,6 +98,10 @@ pub struct JobDef {
     /// Attempts per REST call before the run gives up.
     #[serde(default = "five")]
     pub max_attempts: Param,
+    /// An admin resets the epoch once, at this time: the imported object is dropped and
+    /// the checkpoint's mark goes back to the start, so that everything is imported again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch_reset: Option<Dist>,
 }
 
 fn always() -> Param {
@@ -135,7 +146,8 @@ fn high_water_mark() -> String {
     "highWaterMark".to_string()
 }
 
-/// How the integration's inserts are processed on the CRM side (race 6).
+/// How the integration's inserts are processed on the CRM side (race 6): the older way to
+/// choose the feed's steps (see [`ProcessorStep::legacy`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ResponseMode {
@@ -167,6 +179,10 @@ pub struct ResponseFeedDef {
     /// Longest wait for the campaign lock before UNABLE_TO_LOCK_ROW.
     #[serde(default = "ten_seconds")]
     pub lock_wait_timeout: Param,
+    /// What happens to each insert, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Vec<ProcessorStep>>,
+    /// Older files: part of the steps as a switch.
     #[serde(default)]
     pub mode: ResponseMode,
     /// `retry`: attempts per insert, first backoff, backoff cap.
@@ -188,7 +204,7 @@ pub struct ResponseFeedDef {
     /// Scoring batch size: async chunk size and the switch threshold.
     #[serde(default = "two_hundred")]
     pub batch_size: Param,
-    /// Process a batch above `batch_size` asynchronously instead of synchronously.
+    /// Older files: the `async_above_batch_size` step as a switch.
     #[serde(default)]
     pub async_above_batch_size: bool,
     /// CPU budget of a synchronous (trigger) transaction.
@@ -197,6 +213,22 @@ pub struct ResponseFeedDef {
     /// CPU budget of an asynchronous context.
     #[serde(default = "sixty_seconds")]
     pub async_cpu_limit: Param,
+    /// Another writer inserting responses into the same CRM campaign.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_writer: Option<SecondWriterDef>,
+}
+
+/// Another writer of campaign responses into the feed's CRM campaign (a second
+/// integration, a sales rep's import): not an async-scoring user, so each of its inserts
+/// is processed synchronously, contends for the campaign lock and is lost on a lock error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecondWriterDef {
+    pub name: String,
+    /// Responses it inserts, one at a time.
+    pub count: Param,
+    /// Arrival time of each (one draw per response).
+    pub window: Dist,
 }
 
 fn integration_user() -> String {
@@ -253,10 +285,13 @@ pub struct ChangeFeedDef {
     /// Time from receiving a message to reading, deciding and acting.
     #[serde(default = "fifty_ms_dist")]
     pub processing_time: Dist,
-    /// Read-your-writes: when the replica is older than the message, read the primary.
+    /// What a consumer does with each message, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Vec<ConsumerStep>>,
+    /// Older files: the `read_primary_if_stale` step as a switch (read-your-writes).
     #[serde(default, alias = "read_your_writes")]
     pub version_check: bool,
-    /// Claim each message id in an idempotency log before acting; skip duplicates.
+    /// Older files: the `skip_if_seen` step as a switch.
     #[serde(default)]
     pub idempotent: bool,
     /// Lists recomputed on every message (Add to List / Remove from List).

@@ -9,13 +9,15 @@
 //! This file holds the scenario itself, its fields, people and variants; the other parts
 //! live in topic files and are re-exported here: `campaign` (programs, smart campaigns,
 //! triggers, filters, flow steps), `systems` (queue, CRM, webhooks, key-value service),
-//! `integrations` (REST API, jobs, response feed, change feed) and `script` (scripted
+//! `integrations` (REST API, jobs, response feed, change feed), `steps` (what the jobs, the
+//! consumers and the response processing do, in order) and `script` (scripted
 //! outside events, invariants).
 
 mod campaign;
 mod integrations;
 pub mod reading;
 mod script;
+pub mod steps;
 mod systems;
 
 pub use campaign::{
@@ -24,7 +26,7 @@ pub use campaign::{
 };
 pub use integrations::{
     ChangeFeedDef, CheckpointDef, DynamicList, JobDef, JobStrategy, RecordSource, ResponseFeedDef,
-    ResponseMode, RestApiConfig,
+    ResponseMode, RestApiConfig, SecondWriterDef,
 };
 pub use script::{Injection, Invariant, OutsideEvent, PeopleSelector, ScriptedEvent};
 pub use systems::{AssignmentRule, CrmConfig, KvOp, QueueConfig, Service, Systems, WebhookDef};

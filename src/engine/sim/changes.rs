@@ -5,12 +5,14 @@
 //! queue. Consumer workers receive messages, read the person (from the replica; with the
 //! version check, from the primary when the replica is older than the message), recompute
 //! the configured dynamic lists through Add to List / Remove from List (so Added to List
-//! triggers fire), run the per-message action, and ack. A lost ack (the chooser decides)
-//! or a visibility timeout delivers a message again; an idempotent consumer claims each
-//! message id before acting and skips duplicates.
+//! triggers fire), run the per-message action, and ack: the consumer's steps, in the order
+//! the scenario lists them. A lost ack (the chooser decides) or a visibility timeout
+//! delivers a message again; a consumer with the skip-if-seen step claims each message id
+//! in the idempotency log and skips duplicates.
 
 use super::super::chooser::Chooser;
 use super::super::model::*;
+use super::super::scenario::steps::ConsumerStep;
 use super::super::scenario::RequestSource;
 use super::super::systems::{IdempotencyLog, MessageId, MessageQueue, ReplicatedStore};
 use super::super::trace::{Actor, EventId, EventKind};
@@ -262,7 +264,8 @@ impl Sim<'_> {
         }
     }
 
-    /// Read, decide, update the lists, act once, ack.
+    /// The consumer's steps, in order (skip a message id already seen, read, update the
+    /// lists, act), then the ack.
     fn consume(
         &mut self,
         worker: u16,
@@ -275,14 +278,75 @@ impl Sim<'_> {
         let feed = model.integrations.changes.as_ref().expect("change feed");
         let actor = Actor::Consumer(worker);
         let p = msg.person;
-        let now = self.state.now;
         self.changes().workers[worker as usize] = None;
-        if feed.idempotent && !self.changes().log.claim(message) {
-            let kind = EventKind::DuplicateSkipped { message: message.0 };
-            let id = self.record(Some(p), actor, kind, cause);
-            self.consumer_ack(worker, message, p, id, ch);
-            return;
+        // The person as read (set by the read step, which comes before the lists and the act).
+        let mut fields = Vec::new();
+        let mut last = cause;
+        for step in &feed.steps {
+            match step {
+                ConsumerStep::SkipIfSeen => {
+                    if !self.changes().log.claim(message) {
+                        let kind = EventKind::DuplicateSkipped { message: message.0 };
+                        let id = self.record(Some(p), actor, kind, cause);
+                        self.consumer_ack(worker, message, p, id, ch);
+                        return;
+                    }
+                }
+                ConsumerStep::ReadReplica | ConsumerStep::ReadPrimaryIfStale => {
+                    let check = *step == ConsumerStep::ReadPrimaryIfStale;
+                    let (read, decided) = self.consumer_read(worker, message, msg, check, cause);
+                    fields = read;
+                    last = Some(decided);
+                }
+                ConsumerStep::UpdateLists => {
+                    for (l, filters, logic) in &feed.lists {
+                        let member = logic.eval(filters.len(), &mut |i| {
+                            self.filter_holds(p, &filters[i], Some(&fields))
+                        });
+                        if member != self.state.people[p as usize].in_list[*l as usize] {
+                            if member {
+                                self.add_to_list(p, *l, actor, last, ch);
+                            } else {
+                                self.remove_from_list(p, *l, actor, last, ch);
+                            }
+                        }
+                    }
+                }
+                ConsumerStep::Act => {
+                    let Some((filters, logic, action)) = &feed.action else {
+                        continue;
+                    };
+                    let holds = logic.eval(filters.len(), &mut |i| {
+                        self.filter_holds(p, &filters[i], Some(&fields))
+                    });
+                    if holds {
+                        let kind = EventKind::ConsumerActed { message: message.0 };
+                        let acted = self.record(Some(p), actor, kind, last);
+                        self.consumer_action(p, action, actor, acted, ch);
+                    }
+                }
+            }
         }
+        let done = last.expect("the steps read the person, which records an event");
+        self.consumer_ack(worker, message, p, done, ch);
+    }
+
+    /// Reads the person (from the replica; with `check`, from the primary when the replica
+    /// is older than the message) and records the decision. Gives the person's fields as
+    /// read (published fields from the store, or initial values if never written;
+    /// everything else as it is now) and the decision's event.
+    fn consumer_read(
+        &mut self,
+        worker: u16,
+        message: MessageId,
+        msg: ChangeMsg,
+        check: bool,
+        cause: Option<EventId>,
+    ) -> (Vec<Value>, EventId) {
+        let model: &Model = self.model;
+        let feed = model.integrations.changes.as_ref().expect("change feed");
+        let p = msg.person;
+        let now = self.state.now;
         let st = self.changes();
         let k = key(p);
         let replica = st
@@ -290,8 +354,8 @@ impl Sim<'_> {
             .read_replica(now, &k)
             .map(|(v, ver)| (v.clone(), ver));
         let (values, version, from_primary) = match replica {
-            Some((v, ver)) if !feed.version_check || ver >= msg.version => (Some(v), ver, false),
-            None if !feed.version_check || msg.version == 0 => (None, 0, false),
+            Some((v, ver)) if !check || ver >= msg.version => (Some(v), ver, false),
+            None if !check || msg.version == 0 => (None, 0, false),
             _ => {
                 let (v, ver) = st
                     .store
@@ -301,8 +365,6 @@ impl Sim<'_> {
             }
         };
         let primary_version = st.store.primary_version(&k);
-        // The person as read: published fields from the store (initial values if never
-        // written), everything else as it is now.
         let mut fields = self.state.people[p as usize].fields.clone();
         if let Some(v) = &values {
             for (i, &f) in feed.fields.iter().enumerate() {
@@ -321,30 +383,8 @@ impl Sim<'_> {
             primary_version,
             from_primary,
         };
-        let decided = self.record(Some(p), actor, kind, cause);
-        for (l, filters, logic) in &feed.lists {
-            let member = logic.eval(filters.len(), &mut |i| {
-                self.filter_holds(p, &filters[i], Some(&fields))
-            });
-            if member != self.state.people[p as usize].in_list[*l as usize] {
-                if member {
-                    self.add_to_list(p, *l, actor, Some(decided), ch);
-                } else {
-                    self.remove_from_list(p, *l, actor, Some(decided), ch);
-                }
-            }
-        }
-        if let Some((filters, logic, action)) = &feed.action {
-            let holds = logic.eval(filters.len(), &mut |i| {
-                self.filter_holds(p, &filters[i], Some(&fields))
-            });
-            if holds {
-                let kind = EventKind::ConsumerActed { message: message.0 };
-                let acted = self.record(Some(p), actor, kind, Some(decided));
-                self.consumer_action(p, action, actor, acted, ch);
-            }
-        }
-        self.consumer_ack(worker, message, p, decided, ch);
+        let decided = self.record(Some(p), Actor::Consumer(worker), kind, cause);
+        (fields, decided)
     }
 
     fn consumer_action(

@@ -3,14 +3,16 @@
 //! Each invocation starts cold or warm (the chooser decides when an idle instance exists;
 //! a warm one reuses the mark its last run cached), reads the high-water mark from a
 //! standalone custom object through the REST API, imports the source records with
-//! modstamps in (mark, start] and moves the mark to its start time. How the mark is guarded
-//! is the job's strategy: read-then-write (loses updates when runs overlap), a createOnly
-//! claim keyed by the mark, or a compare-and-set on the record's version. Every checkpoint
+//! modstamps in (mark, start] and moves the mark to its start time. The run executes the
+//! job's steps in order: GET the checkpoint, then (as listed) POST a createOnly claim keyed
+//! by the mark, compare-and-set the mark on the record's version, import, POST the new mark
+//! with createOrUpdate. Without a claim or compare-and-set, runs that overlap lose updates
+//! and import records twice. Every checkpoint
 //! call passes the REST limits (606 / 615 / 607) and backs off exponentially when refused.
 
 use super::super::chooser::{Choice, Chooser};
 use super::super::model::*;
-use super::super::scenario::JobStrategy;
+use super::super::scenario::steps::JobStepDef;
 use super::super::systems::{
     backoff_ms, CallTicket, CoLimits, CoValue, CustomObjectStore, DedupeBy, Fields, InvocationId,
     JobSchedule, RestApi, ServerlessJob, WriteAction, WriteStatus,
@@ -71,6 +73,8 @@ pub struct JobRun {
     pub version: u64,
     /// Lost the compare-and-set: the next read is the last thing the run does.
     pub conflict: bool,
+    /// The step the run is at (an index into the job's steps).
+    pub pc: u8,
     /// The run's latest event.
     pub cause: Option<EventId>,
 }
@@ -95,6 +99,8 @@ pub enum JobStep {
     ImportDone {
         run: u64,
     },
+    /// An admin resets the checkpoint's epoch.
+    EpochReset,
 }
 
 /// A yes/no the chooser decides with probability `ppm` (no question when it is certain).
@@ -107,18 +113,47 @@ pub(super) fn chance(ch: &mut dyn Chooser, ppm: u32) -> bool {
 }
 
 impl Sim<'_> {
-    pub(super) fn start_jobs(&mut self) {
-        for (j, job) in self.model.integrations.jobs.iter().enumerate() {
+    pub(super) fn start_jobs(&mut self, ch: &mut dyn Chooser) {
+        let model: &Model = self.model;
+        for (j, job) in model.integrations.jobs.iter().enumerate() {
+            let job_id = j as u16;
             let step = JobStep::Fire;
-            self.state.schedule(
-                job.at,
-                None,
-                Pending::Job {
-                    job: j as u16,
-                    step,
-                },
-            );
+            self.state
+                .schedule(job.at, None, Pending::Job { job: job_id, step });
+            if let Some(at) = &job.epoch_reset {
+                let step = JobStep::EpochReset;
+                let at = at.draw(ch);
+                self.state
+                    .schedule(at, None, Pending::Job { job: job_id, step });
+            }
         }
+    }
+
+    /// An admin drops the imported object and starts a new epoch: the checkpoint's mark
+    /// goes back to the start (a new version of the record), so that the next run imports
+    /// everything again. A run in flight goes on as it was.
+    fn epoch_reset(&mut self, j: u16) {
+        let model: &Model = self.model;
+        let checkpoint = model.integrations.jobs[j as usize].checkpoint;
+        let cp = &model.integrations.checkpoints[checkpoint as usize];
+        let store = &mut self.state.jobs.objects[cp.object as usize];
+        let mut fields = Fields::from([(cp.field.clone(), CoValue::Number(0))]);
+        fields.insert(
+            store.dedupe_field().to_string(),
+            CoValue::Text(cp.key.clone()),
+        );
+        // The admin's write cannot fail: it is not a job's REST call.
+        let _ = store.write(
+            WriteAction::CreateOrUpdate,
+            DedupeBy::DedupeFields,
+            &[fields],
+        );
+        self.record(
+            None,
+            Actor::Outside,
+            EventKind::EpochReset { checkpoint },
+            None,
+        );
     }
 
     pub(super) fn job_step(&mut self, j: u16, step: JobStep, ch: &mut dyn Chooser) {
@@ -127,6 +162,7 @@ impl Sim<'_> {
             JobStep::Call { run, op, attempt } => self.job_call(j, run, op, attempt, ch),
             JobStep::Answer { run, op, ticket } => self.job_answer(j, run, op, ticket, ch),
             JobStep::ImportDone { run } => self.job_imported(j, run, ch),
+            JobStep::EpochReset => self.epoch_reset(j),
         }
     }
 
@@ -148,7 +184,7 @@ impl Sim<'_> {
                 .runs
                 .get(&run)
                 .and_then(|r| r.cause),
-            JobStep::Fire => None,
+            JobStep::Fire | JobStep::EpochReset => None,
         };
         self.state
             .schedule(at, cause, Pending::Job { job: j, step });
@@ -183,6 +219,7 @@ impl Sim<'_> {
                 mark: 0,
                 version: 0,
                 conflict: false,
+                pc: 0,
                 cause,
             },
         );
@@ -300,7 +337,7 @@ impl Sim<'_> {
                 };
                 self.job_record(j, run, kind);
                 if created {
-                    self.job_import(j, run, ch);
+                    self.job_next(j, run, ch);
                 } else {
                     self.job_end(j, run, JobOutcome::ClaimSkipped, None);
                 }
@@ -321,9 +358,11 @@ impl Sim<'_> {
                     ) => *version,
                     _ => 0,
                 };
-                let mark = r.start;
-                self.record_mark_written(j, run, checkpoint, mark, previous);
-                self.job_end(j, run, JobOutcome::Imported, Some((mark, version)));
+                self.record_mark_written(j, run, checkpoint, r.start, previous);
+                if let Some(x) = self.state.jobs.jobs[j as usize].runs.get_mut(&run) {
+                    x.version = version;
+                }
+                self.job_next(j, run, ch);
             }
             RestOp::CasMark => {
                 let (previous, _) = self.checkpoint_now(cp);
@@ -346,7 +385,7 @@ impl Sim<'_> {
                         if let Some(x) = self.state.jobs.jobs[j as usize].runs.get_mut(&run) {
                             x.version = version;
                         }
-                        self.job_import(j, run, ch);
+                        self.job_next(j, run, ch);
                     }
                     Err(_) => {
                         if let Some(x) = self.state.jobs.jobs[j as usize].runs.get_mut(&run) {
@@ -376,7 +415,8 @@ impl Sim<'_> {
         self.job_record(j, run, kind);
     }
 
-    /// The run knows the mark: import what is newer, guarded as the strategy says.
+    /// The run knows the mark (its first step, GET checkpoint, is done): it ends when there
+    /// is nothing newer, or else goes on with its next step.
     fn job_proceed(&mut self, j: u16, run: u64, mark: u64, version: u64, ch: &mut dyn Chooser) {
         let runs = &mut self.state.jobs.jobs[j as usize].runs;
         let Some(r) = runs.get_mut(&run) else { return };
@@ -386,10 +426,26 @@ impl Sim<'_> {
             self.job_end(j, run, JobOutcome::NothingToImport, Some((mark, version)));
             return;
         }
-        match self.model.integrations.jobs[j as usize].strategy {
-            JobStrategy::ReadThenWrite => self.job_import(j, run, ch),
-            JobStrategy::ClaimCreateOnly => self.job_call(j, run, RestOp::Claim, 0, ch),
-            JobStrategy::VersionCas => self.job_call(j, run, RestOp::CasMark, 0, ch),
+        self.job_next(j, run, ch);
+    }
+
+    /// The run's current step is done: it does the next one, or ends when none is left
+    /// (its instance caches the run's start as the mark, with the version last seen).
+    fn job_next(&mut self, j: u16, run: u64, ch: &mut dyn Chooser) {
+        let Some(r) = self.state.jobs.jobs[j as usize].runs.get_mut(&run) else {
+            return;
+        };
+        r.pc += 1;
+        let (pc, start, version) = (r.pc as usize, r.start, r.version);
+        let steps = &self.model.integrations.jobs[j as usize].steps;
+        match steps.get(pc) {
+            // Checked at compile time: the GET is the first step only.
+            Some(JobStepDef::GetCheckpoint) => self.job_call(j, run, RestOp::ReadMark, 0, ch),
+            Some(JobStepDef::ClaimCreateOnly) => self.job_call(j, run, RestOp::Claim, 0, ch),
+            Some(JobStepDef::CasCheckpoint) => self.job_call(j, run, RestOp::CasMark, 0, ch),
+            Some(JobStepDef::ImportBatch) => self.job_import(j, run, ch),
+            Some(JobStepDef::PostCheckpoint) => self.job_call(j, run, RestOp::WriteMark, 0, ch),
+            None => self.job_end(j, run, JobOutcome::Imported, Some((start, version))),
         }
     }
 
@@ -421,12 +477,7 @@ impl Sim<'_> {
             count: r.start / every - r.mark / every,
         };
         self.job_record(j, run, kind);
-        match m.strategy {
-            JobStrategy::VersionCas => {
-                self.job_end(j, run, JobOutcome::Imported, Some((r.start, r.version)))
-            }
-            _ => self.job_call(j, run, RestOp::WriteMark, 0, ch),
-        }
+        self.job_next(j, run, ch);
     }
 
     /// The run ends; the instance keeps `cache` (after giving up, the instance is gone).

@@ -131,7 +131,7 @@ impl<'m> Sim<'m> {
             });
             self.state.schedule(phase, None, Pending::CrmCycle);
         }
-        self.start_jobs();
+        self.start_jobs(ch);
         self.start_responses(ch);
     }
 

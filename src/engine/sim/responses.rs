@@ -6,12 +6,13 @@
 //! time; a wait past the lock timeout fails with UNABLE_TO_LOCK_ROW, a batch over the CPU
 //! budget fails), asynchronous above the batch size, or (user-based async scoring) delayed
 //! and merged. Async chunks are processed one at a time by one async worker, which waits
-//! for the lock rather than failing. A failed insert is retried with backoff in `retry`
-//! mode; a response that is never processed is lost, and recorded as such.
+//! for the lock rather than failing. Response prompts are always synchronous. A failed
+//! insert is retried with backoff when the feed has the retry step; a response that is
+//! never processed is lost, and recorded as such.
 
 use super::super::chooser::Chooser;
 use super::super::model::*;
-use super::super::scenario::ResponseMode;
+use super::super::scenario::steps::ProcessorStep;
 use super::super::systems::{
     backoff_ms, chunk_sizes, CampaignLock, LockOutcome, ResponseProcessor, SubmitOutcome,
 };
@@ -19,6 +20,9 @@ use super::super::trace::{Actor, EventId, EventKind};
 use super::state::Pending;
 use super::Sim;
 use std::collections::VecDeque;
+
+/// Insert batches of the second writer are numbered from here (one response each).
+pub const OTHER_WRITER_BATCH: u32 = 1 << 30;
 
 /// The CRM side of the response feed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -110,6 +114,19 @@ impl Sim<'_> {
             };
             let at = *chunk.last().expect("chunks are not empty");
             self.state.schedule(at, None, Pending::Response(step));
+        }
+        if let Some((_, count, window)) = &feed.second_writer {
+            let mut times: Vec<u64> = (0..*count).map(|_| window.draw(ch)).collect();
+            times.sort_unstable();
+            self.state.monitor.extra_responses += u64::from(*count);
+            for (k, at) in times.into_iter().enumerate() {
+                let step = ResponseStep::Insert {
+                    batch: OTHER_WRITER_BATCH + k as u32,
+                    records: 1,
+                    attempt: 0,
+                };
+                self.state.schedule(at, None, Pending::Response(step));
+            }
         }
     }
 
@@ -203,10 +220,26 @@ impl Sim<'_> {
             records,
             attempt,
         };
-        let id = self.record(None, Actor::Integration, kind, cause);
+        // The second writer's inserts come from outside the integration, as its user.
+        let feed = self.feed();
+        let (actor, user, prompts) = match &feed.second_writer {
+            Some((name, _, _)) if batch >= OTHER_WRITER_BATCH => {
+                (Actor::Outside, name.clone(), false)
+            }
+            _ => (
+                Actor::Integration,
+                feed.user.clone(),
+                feed.steps.first() == Some(&ProcessorStep::InsertResponsePrompts),
+            ),
+        };
+        let id = self.record(None, actor, kind, cause);
         let now = self.state.now;
-        let user = self.feed().user.clone();
-        let outcome = self.responses().processor.submit(now, &user, records);
+        let processor = &mut self.responses().processor;
+        let outcome = if prompts {
+            processor.submit_prompts(records)
+        } else {
+            processor.submit(now, &user, records)
+        };
         match outcome {
             SubmitOutcome::Synchronous { cpu_ms, .. } => {
                 self.take_lock(batch, records, attempt, cpu_ms, false, id)
@@ -302,12 +335,15 @@ impl Sim<'_> {
         cause: Option<EventId>,
     ) {
         let feed = self.feed();
-        let (mode, max_attempts) = (feed.mode, feed.max_attempts);
+        // The second writer does not retry.
+        let other = batch >= OTHER_WRITER_BATCH;
+        let retry = !other && feed.steps.contains(&ProcessorStep::RetryLockErrors);
+        let max_attempts = feed.max_attempts;
         let (base, cap) = (feed.backoff_ms, feed.max_backoff_ms);
         let waited_ms = feed.lock_wait_timeout_ms;
         let kind = EventKind::LockTimedOut { records, waited_ms };
         let id = self.record(None, Actor::CrmCampaign, kind, cause);
-        if mode == ResponseMode::Retry && attempt + 1 < max_attempts {
+        if retry && attempt + 1 < max_attempts {
             let delay_ms = backoff_ms(attempt, base, cap);
             let attempt = attempt + 1;
             let kind = EventKind::Backoff { attempt, delay_ms };
@@ -321,7 +357,12 @@ impl Sim<'_> {
             self.state.schedule(at, Some(id), Pending::Response(step));
         } else {
             let kind = EventKind::ResponsesLost { records };
-            self.record(None, Actor::Integration, kind, Some(id));
+            let actor = if other {
+                Actor::Outside
+            } else {
+                Actor::Integration
+            };
+            self.record(None, actor, kind, Some(id));
         }
     }
 

@@ -13,6 +13,7 @@
 //!   (default 5 minutes) and merged per user into one batch, processed one at a time;
 //! - **batch-size switch** (release 1.37.6): a batch above `batch_size` (default 200) is
 //!   processed asynchronously even in synchronous mode.
+//! - **response prompts** are always processed synchronously.
 //!
 //! The processor only decides; the simulator takes the campaign lock
 //! ([`super::campaign_lock::CampaignLock`]) for the inserts, schedules async work, and asks
@@ -220,22 +221,33 @@ impl ResponseProcessor {
             }
             (ScoringMode::Asynchronous, _) => self.go_async(records, AsyncReason::DefaultMode),
             (ScoringMode::Synchronous, true) => self.go_async(records, AsyncReason::AboveBatchSize),
-            (ScoringMode::Synchronous, false) => {
-                let cpu_ms = self.cpu_ms(records);
-                let limit_ms = self.config.sync_cpu_limit_ms;
-                if cpu_ms > limit_ms {
-                    self.stats.cpu_failures += 1;
-                    self.stats.failed_records += u64::from(records);
-                    SubmitOutcome::CpuLimitExceeded {
-                        records,
-                        cpu_ms,
-                        limit_ms,
-                    }
-                } else {
-                    self.stats.sync_batches += 1;
-                    SubmitOutcome::Synchronous { records, cpu_ms }
-                }
+            (ScoringMode::Synchronous, false) => self.synchronous(records),
+        }
+    }
+
+    /// A batch of `records` response prompts: always processed synchronously, whatever the
+    /// scoring mode, user-based async scoring or batch size say.
+    pub fn submit_prompts(&mut self, records: u32) -> SubmitOutcome {
+        self.stats.submitted_batches += 1;
+        self.stats.submitted_records += u64::from(records);
+        self.synchronous(records)
+    }
+
+    /// In the inserting transaction, within the synchronous CPU budget or failing.
+    fn synchronous(&mut self, records: u32) -> SubmitOutcome {
+        let cpu_ms = self.cpu_ms(records);
+        let limit_ms = self.config.sync_cpu_limit_ms;
+        if cpu_ms > limit_ms {
+            self.stats.cpu_failures += 1;
+            self.stats.failed_records += u64::from(records);
+            SubmitOutcome::CpuLimitExceeded {
+                records,
+                cpu_ms,
+                limit_ms,
             }
+        } else {
+            self.stats.sync_batches += 1;
+            SubmitOutcome::Synchronous { records, cpu_ms }
         }
     }
 
