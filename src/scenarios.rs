@@ -14,7 +14,7 @@ use crate::engine::Scenario;
 
 /// The ids of the built-in scenarios, in library order: one per `src/scenarios/<id>.json` (a
 /// test checks that none is missing).
-const LIBRARY: [&str; 9] = [
+const LIBRARY: [&str; 10] = [
     "alert-before-owner",
     "sync-before-enrichment",
     "lifecycle-overwrite",
@@ -22,6 +22,7 @@ const LIBRARY: [&str; 9] = [
     "job-checkpoint",
     "lock-storm",
     "replica-cascade",
+    "duplicate-lead",
     "form-autoresponder",
     "free-trial",
 ];

@@ -122,6 +122,7 @@ scenario_tests! {
     job_checkpoint => "job-checkpoint",
     lock_storm => "lock-storm",
     replica_cascade => "replica-cascade",
+    duplicate_lead => "duplicate-lead",
     form_autoresponder => "form-autoresponder",
     free_trial => "free-trial",
 }

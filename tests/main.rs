@@ -29,6 +29,7 @@ mod scale;
 mod scenario_reader;
 mod scheduler;
 mod semantics_flow;
+mod semantics_identity;
 mod semantics_queue;
 mod semantics_systems;
 mod semantics_triggers;

@@ -111,7 +111,7 @@ fn absent_fields_take_their_defaults() {
 fn unknown_keys_are_refused_where_serde_denied_them_and_ignored_elsewhere() {
     assert_eq!(
         error::<Scenario>(json!({"id": "x", "title": "x", "horizon": 1, "colour": 1})),
-        "colour: unknown field `colour`, expected one of `id`, `title`, `summary`, `race`, `lesson`, \
+        "colour: unknown field `colour`, expected one of `id`, `title`, `summary`, `race`, `lesson`, `source`, \
          `control`, `fields`, `people`, `lists`, `programs`, `campaigns`, `systems`, `knobs`, \
          `script`, `invariants`, `variants`, `horizon`"
     );

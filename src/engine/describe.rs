@@ -1,6 +1,6 @@
 //! Human-readable text for trace events and actors, in the vocabulary of campaign builders.
 
-use super::model::Model;
+use super::model::{Model, Via};
 use super::trace::{Actor, EventKind, JobOutcome, RestOp, TraceEvent};
 use super::value::Symbols;
 
@@ -49,7 +49,13 @@ pub fn describe(model: &Model, syms: &Symbols, ev: &TraceEvent) -> String {
     let status = |p: u16, s: u16| model.programs[p as usize].statuses[s as usize].0.as_str();
     let webhook = |w: u16| model.webhooks[w as usize].name.as_str();
     match &ev.kind {
-        PersonCreated => "person is created".to_string(),
+        PersonCreated => match ev.person.and_then(|p| model.people[p as usize].spare_of) {
+            Some(first) => format!(
+                "person is created: a second record for the email of person {}",
+                first + 1
+            ),
+            None => "person is created".to_string(),
+        },
         FilledOutForm(f) => format!("fills out form \"{}\"", syms.text(*f)),
         Qualified => "enters the flow".to_string(),
         NotQualified => {
@@ -154,8 +160,81 @@ pub fn describe(model: &Model, syms: &Symbols, ev: &TraceEvent) -> String {
         ResponseBurst { records } => {
             format!("a burst of {records} more responses arrives (injected)")
         }
+        LookedUpByEmail { via, found } => format!(
+            "{}: looks the email address up: {}",
+            match via {
+                Via::Form(f) => format!("form \"{}\" posted", syms.text(*f)),
+                Via::Api(c) => format!("\"{}\" REST API call", api_client(model, *c)),
+            },
+            match (found, via) {
+                (Some(p), _) => format!("found (person {})", p + 1),
+                (None, Via::Api(c))
+                    if model
+                        .creation
+                        .as_ref()
+                        .is_some_and(|pc| pc.clients[*c as usize].update_only) =>
+                {
+                    "not found".to_string()
+                }
+                (None, _) => "not found, a new person will be created".to_string(),
+            }
+        ),
+        ApiSyncSent { client, attempt } => format!(
+            "\"{}\" sends the person by REST API (Sync Leads, lookupField email){}",
+            api_client(model, *client),
+            if *attempt > 1 {
+                format!(", try {attempt}")
+            } else {
+                String::new()
+            }
+        ),
+        ApiSynced { client, created } => format!(
+            "REST API: {} for \"{}\"",
+            if *created {
+                "new person created"
+            } else {
+                "existing person updated"
+            },
+            api_client(model, *client)
+        ),
+        ApiSkipped { client, retry } => format!(
+            "REST API (updateOnly): skipped, lead not found{}",
+            if *retry {
+                format!("; \"{}\" will try again", api_client(model, *client))
+            } else {
+                "; no tries left".to_string()
+            }
+        ),
+        CrmAutomationRan {
+            automation,
+            field: f,
+            value,
+            changed,
+        } => format!(
+            "CRM automation \"{}\" sets {} to {}{}",
+            model
+                .crm
+                .as_ref()
+                .map_or("?", |c| c.automations[*automation as usize].name.as_str()),
+            field(*f),
+            syms.show(*value),
+            if *changed { "" } else { " (already so)" }
+        ),
+        CrmConflict { field: f, kept } => format!(
+            "sync: {} changed in both systems since the last sync; Marketo wins, the CRM takes {}",
+            field(*f),
+            syms.show(*kept)
+        ),
         _ => describe_integration(model, syms, &ev.kind),
     }
+}
+
+/// An API client's name.
+fn api_client(model: &Model, c: u16) -> &str {
+    model
+        .creation
+        .as_ref()
+        .map_or("?", |pc| pc.clients[c as usize].name.as_str())
 }
 
 /// Sentences for the integration systems' events (jobs, response feed, change feed).
