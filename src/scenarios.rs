@@ -14,7 +14,7 @@ use crate::engine::Scenario;
 
 /// The ids of the built-in scenarios, in library order: one per `src/scenarios/<id>.json` (a
 /// test checks that none is missing).
-const LIBRARY: [&str; 10] = [
+const LIBRARY: [&str; 11] = [
     "alert-before-owner",
     "sync-before-enrichment",
     "lifecycle-overwrite",
@@ -23,6 +23,7 @@ const LIBRARY: [&str; 10] = [
     "lock-storm",
     "replica-cascade",
     "duplicate-lead",
+    "crm-overwrite",
     "form-autoresponder",
     "free-trial",
 ];

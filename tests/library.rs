@@ -123,6 +123,7 @@ scenario_tests! {
     lock_storm => "lock-storm",
     replica_cascade => "replica-cascade",
     duplicate_lead => "duplicate-lead",
+    crm_overwrite => "crm-overwrite",
     form_autoresponder => "form-autoresponder",
     free_trial => "free-trial",
 }

@@ -28,6 +28,7 @@ mod library;
 mod scale;
 mod scenario_reader;
 mod scheduler;
+mod semantics_crm_automation;
 mod semantics_flow;
 mod semantics_identity;
 mod semantics_queue;

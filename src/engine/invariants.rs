@@ -350,7 +350,7 @@ impl Monitor {
                                 .as_ref()
                                 .map_or("?", |crm| crm.automations[a as usize].name.as_str());
                             let msg = format!(
-                                "{}: the CRM sync replaced {} \"{}\" (set by campaign \"{}\") with \"{}\" from the CRM automation \"{}\": the CRM wins, Marketo's value is lost",
+                                "{}: the CRM sync replaced {} \"{}\" (set by campaign \"{}\") with \"{}\" from the CRM automation \"{}\": the CRM's later change won and Marketo's value is lost",
                                 who(ev),
                                 model.fields[field as usize].display_name(),
                                 model.syms.show(old),

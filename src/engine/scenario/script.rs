@@ -179,7 +179,7 @@ pub enum Invariant {
     /// At most one person record per email address (no duplicate people).
     OnePersonPerEmail,
     /// A value a Marketo campaign set on `field` is never replaced by the CRM sync with a
-    /// value a CRM automation set (the CRM wins conflicts, silently undoing Marketo's
-    /// change).
+    /// value a CRM automation set (an automation that runs after Marketo's value reached
+    /// the CRM silently undoes Marketo's change).
     MarketoValueKept { field: String },
 }
