@@ -156,3 +156,24 @@ fn person_creation_mistakes_are_refused_with_their_place() {
     let e = compile_error(j);
     assert!(e.contains("field named `email`"), "{e}");
 }
+
+#[test]
+fn spare_records_are_not_part_of_all_but_can_be_named() {
+    let mut j = two_posts(500, "create_or_update");
+    j["people"] = json!([{ "count": 3, "unborn": true, "fields": { "email": "s{n}@x.com" } }]);
+    j["script"] = json!([
+        { "at": { "fixed": 0 }, "people": "all", "event": { "fills_out_form": "Sign-up" } },
+        fill("Sign-up", 4, 5000)]);
+    let d = run_json(j);
+    assert_eq!(
+        d.model.people.len(),
+        6,
+        "three people and their spare records"
+    );
+    assert_eq!(d.model.people[3].spare_of, Some(0));
+    // "all" is the three declared people; person 4 (person 1's spare) has person 1's address,
+    // so its form fill finds person 1.
+    assert_eq!(d.events("person-created").len(), 3);
+    assert_eq!(d.times("filled-out-form", 1), vec![1000, 5000]);
+    assert!(d.out.violations.is_empty(), "{:?}", d.out.violations);
+}

@@ -283,7 +283,6 @@ impl<'a> Compiler<'a> {
             .queue(&s.systems.queue)
             .within(Place::Setting("queue".into()))?;
         let integrations = self.integrations()?;
-        let script = self.script(declared, horizon)?;
         let creation = match &s.systems.person_creation {
             Some(pc) => Some(
                 self.person_creation(pc, &mut people)
@@ -291,6 +290,7 @@ impl<'a> Compiler<'a> {
             ),
             None => None,
         };
+        let script = self.script(declared, people.len(), horizon)?;
         let invariants = s
             .invariants
             .iter()

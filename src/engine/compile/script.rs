@@ -48,6 +48,7 @@ impl Compiler<'_> {
 
     pub(super) fn script(
         &mut self,
+        declared: usize,
         people: usize,
         horizon: u64,
     ) -> Result<Vec<Scripted>, ScenarioError> {
@@ -75,8 +76,9 @@ impl Compiler<'_> {
                 }
             }
             let range = match e.people {
-                PeopleSelector::All if people == 0 => None,
-                PeopleSelector::All => Some((0, people as u32 - 1)),
+                // Everyone the scenario declares (spare records only by number).
+                PeopleSelector::All if declared == 0 => None,
+                PeopleSelector::All => Some((0, declared as u32 - 1)),
                 PeopleSelector::One(n) => Some((n.wrapping_sub(1), n.wrapping_sub(1))),
                 PeopleSelector::Range { first, last } => {
                     Some((first.wrapping_sub(1), last.wrapping_sub(1)))
