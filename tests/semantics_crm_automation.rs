@@ -153,3 +153,25 @@ fn marketo_value_kept_needs_a_field_an_automation_sets() {
     let e = compile_error(j);
     assert!(e.contains("no CRM automation sets"), "{e}");
 }
+
+#[test]
+fn a_flow_that_runs_only_when_empty_leaves_marketos_value_alone() {
+    // As in the first test, MQL reaches the CRM at 1.4 s and the flow runs at 6.1 s, but
+    // the flow's entry condition is "Status is empty".
+    let mut j = crm_scenario(
+        5000,
+        "marketo",
+        json!([fill("Sync", 1, 0), fill("MQL", 1, 200)]),
+    );
+    j["systems"]["crm"]["automations"][0]["only_if_empty"] = json!(true);
+    let d = run_scripted(j);
+    let ran = d.events_of("crm-automation-ran", 1);
+    assert_eq!(ran.len(), 1);
+    assert!(matches!(
+        ran[0].kind,
+        EventKind::CrmAutomationRan { changed: false, .. }
+    ));
+    assert_eq!(d.changes(1, "status"), vec![(300, "MQL".to_string())]);
+    assert_eq!(crm_status(&d), "MQL");
+    assert!(d.out.violations.is_empty(), "{:?}", d.out.violations);
+}

@@ -210,16 +210,29 @@ pub fn describe(model: &Model, syms: &Symbols, ev: &TraceEvent) -> String {
             field: f,
             value,
             changed,
-        } => format!(
-            "CRM automation \"{}\" sets {} to {}{}",
-            model
+        } => {
+            let a = model
                 .crm
                 .as_ref()
-                .map_or("?", |c| c.automations[*automation as usize].name.as_str()),
-            field(*f),
-            syms.show(*value),
-            if *changed { "" } else { " (already so)" }
-        ),
+                .map(|c| &c.automations[*automation as usize]);
+            let name = a.map_or("?", |a| a.name.as_str());
+            match (changed, a.is_some_and(|a| a.only_if_empty)) {
+                (true, _) => format!(
+                    "CRM automation \"{name}\" sets {} to {}",
+                    field(*f),
+                    syms.show(*value)
+                ),
+                (false, true) => format!(
+                    "CRM automation \"{name}\" leaves {} alone (only when empty)",
+                    field(*f)
+                ),
+                (false, false) => format!(
+                    "CRM automation \"{name}\": {} is already {}",
+                    field(*f),
+                    syms.show(*value)
+                ),
+            }
+        }
         CrmConflict { field: f, kept } => format!(
             "sync: {} changed in both systems since the last sync; Marketo wins, the CRM takes {}",
             field(*f),

@@ -290,6 +290,7 @@ pub struct CrmAutomation {
     pub field: FieldId,
     pub value: Value,
     pub delay: Delay,
+    pub only_if_empty: bool,
 }
 
 #[derive(Debug, Clone)]

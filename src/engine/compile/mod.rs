@@ -148,6 +148,7 @@ fn apply_variant(
         v.change_feed.as_ref(),
     )
     .within(change())?;
+    patch_system(&mut sys.crm, w, "crm", v.crm.as_ref()).within(change())?;
     patch_system(
         &mut sys.person_creation,
         w,

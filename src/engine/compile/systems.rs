@@ -146,6 +146,7 @@ impl Compiler<'_> {
                 field,
                 value,
                 delay: self.dist(&a.delay).within(place())?,
+                only_if_empty: a.only_if_empty,
             });
         }
         Ok(Crm {

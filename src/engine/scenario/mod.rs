@@ -208,6 +208,9 @@ pub struct Variant {
     /// Merged into `systems.change_feed` (JSON merge patch).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_feed: Option<Json>,
+    /// Merged into `systems.crm` (JSON merge patch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crm: Option<Json>,
     /// Merged into `systems.person_creation` (JSON merge patch).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_creation: Option<Json>,

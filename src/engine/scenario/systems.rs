@@ -168,6 +168,10 @@ pub struct CrmAutomationDef {
     /// Time from the insert to the automation's update.
     #[serde(default = "instant")]
     pub delay: Dist,
+    /// The automation's entry condition "the field is empty": it leaves a value that is
+    /// already there (e.g. one Marketo sent) alone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub only_if_empty: bool,
 }
 
 fn instant() -> Dist {

@@ -133,7 +133,9 @@ impl Sim<'_> {
         if record.automated.len() < slots {
             record.automated.resize(slots, CrmValue::default());
         }
-        let changed = record.automated[a.slot as usize].value != a.value;
+        let current = record.automated[a.slot as usize].value;
+        let allowed = !a.only_if_empty || current.is_empty();
+        let changed = allowed && current != a.value;
         let kind = EventKind::CrmAutomationRan {
             automation: k,
             field: a.field,
