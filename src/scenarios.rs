@@ -14,7 +14,7 @@ use crate::engine::Scenario;
 
 /// The ids of the built-in scenarios, in library order: one per `src/scenarios/<id>.json` (a
 /// test checks that none is missing).
-const LIBRARY: [&str; 12] = [
+const LIBRARY: [&str; 14] = [
     "alert-before-owner",
     "owner-alert-tactics",
     "sync-before-enrichment",
@@ -25,6 +25,8 @@ const LIBRARY: [&str; 12] = [
     "job-checkpoint",
     "lock-storm",
     "replica-cascade",
+    "duplicate-lead",
+    "crm-overwrite",
     "form-autoresponder",
     "free-trial",
 ];

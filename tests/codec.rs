@@ -271,6 +271,7 @@ fn every_kind_of_injected_event_survives_a_link() {
                 extra_ms: u64::MAX,
             },
             E::ResponsesArrive { count: u32::MAX },
+            E::SyncPersonByApi(t.clone()),
         ]);
         events.extend(values.iter().map(|v| E::ChangeDataValue {
             field: t.clone(),
@@ -278,7 +279,7 @@ fn every_kind_of_injected_event_survives_a_link() {
         }));
     }
     // The `match` stops compiling when a kind of event is added: add it above too.
-    let mut seen = [false; 11];
+    let mut seen = [false; 12];
     for e in &events {
         seen[match e {
             E::FillsOutForm(_) => 0,
@@ -292,6 +293,7 @@ fn every_kind_of_injected_event_survives_a_link() {
             E::ChangeEventRedelivered => 8,
             E::DelayWebhook { .. } => 9,
             E::ResponsesArrive { .. } => 10,
+            E::SyncPersonByApi(_) => 11,
         }] = true;
     }
     assert!(seen.iter().all(|&s| s), "every kind of event is tried");

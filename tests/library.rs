@@ -218,6 +218,8 @@ scenario_tests! {
     job_checkpoint => "job-checkpoint",
     lock_storm => "lock-storm",
     replica_cascade => "replica-cascade",
+    duplicate_lead => "duplicate-lead",
+    crm_overwrite => "crm-overwrite",
     form_autoresponder => "form-autoresponder",
     free_trial => "free-trial",
 }

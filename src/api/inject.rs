@@ -241,6 +241,16 @@ pub fn inject_options(scenario: &Scenario, variant: &str) -> Result<Vec<InjectOp
         );
     }
 
+    // People sent by an integration through the REST API.
+    if let Some(pc) = &applied.systems.person_creation {
+        for c in &pc.api_clients {
+            add(
+                format!("Person sent by REST API: {}", c.name),
+                OutsideEvent::SyncPersonByApi(c.name.clone()),
+            );
+        }
+    }
+
     // A burst of responses.
     if applied.systems.response_feed.is_some() {
         add(

@@ -232,6 +232,21 @@ fn describe(sim: &Sim, a: &Agendum) -> String {
             format!("CRM: assigns an owner to {}", words::person(*person))
         }
         Pending::CrmCycle => "CRM: the sync cycle runs".to_string(),
+        Pending::CrmAutomation { person, automation } => format!(
+            "CRM: automation \"{}\" runs for {}",
+            m.crm
+                .as_ref()
+                .map_or("?", |c| c.automations[*automation as usize].name.as_str()),
+            words::person(*person)
+        ),
+        Pending::Insert { person, .. } => format!(
+            "Outside: a new person is inserted for the email of {}",
+            words::person(*person)
+        ),
+        Pending::ApiSync { person, .. } => format!(
+            "Outside: the API client tries {} again",
+            words::person(*person)
+        ),
         Pending::Job { job, .. } => format!(
             "Job {}: its next step",
             m.integrations.jobs[*job as usize].name

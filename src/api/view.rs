@@ -387,6 +387,25 @@ fn outcome(model: &Model, sim: &Sim) -> String {
                     )
                 }
             }
+            InvariantModel::OnePersonPerEmail { .. } => {
+                let ps = violators(name);
+                if ps.is_empty() {
+                    "one person record per email address".to_string()
+                } else {
+                    format!("duplicate person records: {}", words::people(&ps))
+                }
+            }
+            InvariantModel::MarketoValueKept { field } => {
+                let ps = violators(name);
+                if ps.is_empty() {
+                    continue;
+                }
+                format!(
+                    "the CRM sync overwrote {} set in Marketo for {}",
+                    words::field(model, *field),
+                    words::people(&ps)
+                )
+            }
             InvariantModel::EveryoneReachesCrm => {
                 let ps = violators(name);
                 if ps.is_empty() {

@@ -1,7 +1,7 @@
 //! Human-readable text for trace events and actors, in the vocabulary of campaign builders.
 //! Fields show as Marketo shows them (their labels), flow steps as Marketo spells them.
 
-use super::model::Model;
+use super::model::{Model, Via};
 use super::trace::{Actor, EventKind, JobOutcome, RestOp, TraceEvent};
 use super::value::Symbols;
 
@@ -53,7 +53,13 @@ pub fn describe(model: &Model, syms: &Symbols, ev: &TraceEvent) -> String {
     let status = |p: u16, s: u16| model.programs[p as usize].statuses[s as usize].0.as_str();
     let webhook = |w: u16| model.webhooks[w as usize].name.as_str();
     match &ev.kind {
-        PersonCreated => "person is created".to_string(),
+        PersonCreated => match ev.person.and_then(|p| model.people[p as usize].spare_of) {
+            Some(first) => format!(
+                "person is created: a second record for the email of person {}",
+                first + 1
+            ),
+            None => "person is created".to_string(),
+        },
         FilledOutForm(f) => format!("fills out form \"{}\"", syms.text(*f)),
         Qualified => "enters the flow".to_string(),
         NotQualified => {
@@ -168,8 +174,94 @@ pub fn describe(model: &Model, syms: &Symbols, ev: &TraceEvent) -> String {
         ResponseBurst { records } => {
             format!("a burst of {records} more responses arrives (injected)")
         }
+        LookedUpByEmail { via, found } => format!(
+            "{}: looks the email address up: {}",
+            match via {
+                Via::Form(f) => format!("form \"{}\" posted", syms.text(*f)),
+                Via::Api(c) => format!("\"{}\" REST API call", api_client(model, *c)),
+            },
+            match (found, via) {
+                (Some(p), _) => format!("found (person {})", p + 1),
+                (None, Via::Api(c))
+                    if model
+                        .creation
+                        .as_ref()
+                        .is_some_and(|pc| pc.clients[*c as usize].update_only) =>
+                {
+                    "not found".to_string()
+                }
+                (None, _) => "not found, a new person will be created".to_string(),
+            }
+        ),
+        ApiSyncSent { client, attempt } => format!(
+            "\"{}\" sends the person by REST API (Sync Leads, lookupField email){}",
+            api_client(model, *client),
+            if *attempt > 1 {
+                format!(", try {attempt}")
+            } else {
+                String::new()
+            }
+        ),
+        ApiSynced { client, created } => format!(
+            "REST API: {} for \"{}\"",
+            if *created {
+                "new person created"
+            } else {
+                "existing person updated"
+            },
+            api_client(model, *client)
+        ),
+        ApiSkipped { client, retry } => format!(
+            "REST API (updateOnly): skipped, lead not found{}",
+            if *retry {
+                format!("; \"{}\" will try again", api_client(model, *client))
+            } else {
+                "; no tries left".to_string()
+            }
+        ),
+        CrmAutomationRan {
+            automation,
+            field: f,
+            value,
+            changed,
+        } => {
+            let a = model
+                .crm
+                .as_ref()
+                .map(|c| &c.automations[*automation as usize]);
+            let name = a.map_or("?", |a| a.name.as_str());
+            match (changed, a.is_some_and(|a| a.only_if_empty)) {
+                (true, _) => format!(
+                    "CRM automation \"{name}\" sets {} to {}",
+                    field(*f),
+                    syms.show(*value)
+                ),
+                (false, true) => format!(
+                    "CRM automation \"{name}\" leaves {} alone (only when empty)",
+                    field(*f)
+                ),
+                (false, false) => format!(
+                    "CRM automation \"{name}\": {} is already {}",
+                    field(*f),
+                    syms.show(*value)
+                ),
+            }
+        }
+        CrmConflict { field: f, kept } => format!(
+            "sync: {} changed in both systems since the last sync; Marketo wins, the CRM takes {}",
+            field(*f),
+            syms.show(*kept)
+        ),
         _ => describe_integration(model, syms, &ev.kind),
     }
+}
+
+/// An API client's name.
+fn api_client(model: &Model, c: u16) -> &str {
+    model
+        .creation
+        .as_ref()
+        .map_or("?", |pc| pc.clients[c as usize].name.as_str())
 }
 
 /// Sentences for the integration systems' events (jobs, response feed, change feed).

@@ -3,7 +3,7 @@
 
 use super::describe::fmt_ms;
 use super::model::*;
-use super::trace::{EventId, EventKind, TraceEvent};
+use super::trace::{Actor, EventId, EventKind, TraceEvent};
 use super::value::Value;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -41,6 +41,14 @@ pub struct Monitor {
     acted: BTreeMap<u64, EventId>,
     /// Responses injected into the response feed beyond its configured count.
     pub extra_responses: u64,
+    /// Email address → the records that hold it (with `one_person_per_email`), each with the
+    /// event that created it (none: it existed from the start).
+    emails: BTreeMap<Value, Vec<(PersonId, Option<EventId>)>>,
+    /// (person, field) → the value a Marketo campaign set last, the campaign and the event
+    /// (fields watched by `marketo_value_kept`).
+    marketo_set: BTreeMap<(PersonId, FieldId), (Value, CampaignId, EventId)>,
+    /// (person, field) → the CRM automation whose change is on its way back, and its event.
+    automated: BTreeMap<(PersonId, FieldId), (u16, EventId)>,
     pub violations: Vec<Violation>,
 }
 
@@ -48,6 +56,14 @@ pub struct Monitor {
 fn who(ev: &TraceEvent) -> String {
     ev.person
         .map_or(String::new(), |p| format!("person {}", p + 1))
+}
+
+/// Whether `marketo_value_kept` watches `field`.
+fn watched_by_kept(model: &Model, field: FieldId) -> bool {
+    model
+        .invariants
+        .iter()
+        .any(|i| matches!(i, InvariantModel::MarketoValueKept { field: f } if *f == field))
 }
 
 /// The declared invariant of this kind, if any.
@@ -69,9 +85,24 @@ impl Monitor {
             })
             .map(|(k, _)| k as u16)
             .collect();
+        let mut emails: BTreeMap<Value, Vec<(PersonId, Option<EventId>)>> = BTreeMap::new();
+        for inv in &model.invariants {
+            if let InvariantModel::OnePersonPerEmail { email } = inv {
+                for (p, init) in model.people.iter().enumerate() {
+                    let address = init.fields[*email as usize];
+                    if init.exists && !address.is_empty() {
+                        emails
+                            .entry(address)
+                            .or_default()
+                            .push((p as PersonId, None));
+                    }
+                }
+            }
+        }
         Monitor {
             entry_invariants,
             people: model.people.len() as u32,
+            emails,
             ..Default::default()
         }
     }
@@ -201,7 +232,32 @@ impl Monitor {
                     }
                 }
             }
+            EventKind::PersonCreated => {
+                let (Some(p), Some(inv)) = (
+                    ev.person,
+                    declared(model, |i| {
+                        matches!(i, InvariantModel::OnePersonPerEmail { .. })
+                    }),
+                ) else {
+                    return;
+                };
+                if let InvariantModel::OnePersonPerEmail { email } = inv {
+                    let address = model.people[p as usize].fields[*email as usize];
+                    self.email_taken(model, inv, ev, address);
+                }
+            }
+            EventKind::CrmAutomationRan {
+                automation,
+                field,
+                changed: true,
+                ..
+            } => {
+                if let Some(p) = ev.person.filter(|_| watched_by_kept(model, *field)) {
+                    self.automated.insert((p, *field), (*automation, ev.id));
+                }
+            }
             EventKind::FieldChanged { field, old, new } => {
+                self.observe_identity_and_origin(model, ev, *field, *old, *new);
                 for inv in &model.invariants {
                     if let InvariantModel::StageNeverRegresses { field: f, order } = inv {
                         let rank = |v: &Value| order.iter().position(|x| x == v);
@@ -250,6 +306,94 @@ impl Monitor {
                 }
             }
             _ => self.observe_integration(model, ev),
+        }
+    }
+
+    /// Person `ev.person` now holds `address`: a second record of one address violates
+    /// `one_person_per_email`.
+    fn email_taken(
+        &mut self,
+        model: &Model,
+        inv: &InvariantModel,
+        ev: &TraceEvent,
+        address: Value,
+    ) {
+        let Some(p) = ev.person else { return };
+        if address.is_empty() {
+            return;
+        }
+        let holders = self.emails.entry(address).or_default();
+        let others: Vec<(PersonId, Option<EventId>)> =
+            holders.iter().copied().filter(|(q, _)| *q != p).collect();
+        if !holders.iter().any(|(q, _)| *q == p) {
+            holders.push((p, Some(ev.id)));
+        }
+        if let Some(&(first, _)) = others.first() {
+            let msg = format!(
+                "{} is a second person record for {} (person {} has that address already): a duplicate lead",
+                who(ev),
+                model.syms.show(address),
+                first + 1
+            );
+            let witness = others.iter().filter_map(|(_, id)| *id).collect();
+            self.violate(inv, ev, msg, witness);
+        }
+    }
+
+    /// A field change: moves the person's email address (`one_person_per_email`), and
+    /// follows who set a field `marketo_value_kept` watches: a campaign, or the CRM sync
+    /// bringing back an automation's value over a campaign's.
+    fn observe_identity_and_origin(
+        &mut self,
+        model: &Model,
+        ev: &TraceEvent,
+        field: FieldId,
+        old: Value,
+        new: Value,
+    ) {
+        let Some(p) = ev.person else { return };
+        for inv in &model.invariants {
+            match inv {
+                InvariantModel::OnePersonPerEmail { email } if *email == field => {
+                    if let Some(holders) = self.emails.get_mut(&old) {
+                        holders.retain(|(q, _)| *q != p);
+                    }
+                    self.email_taken(model, inv, ev, new);
+                }
+                InvariantModel::MarketoValueKept { field: f } if *f == field => {
+                    let set = self.marketo_set.remove(&(p, field));
+                    if let Actor::Campaign(c) = ev.actor {
+                        self.marketo_set.insert((p, field), (new, c, ev.id));
+                        continue;
+                    }
+                    let from_automation = match self.automated.get(&(p, field)) {
+                        Some(&(a, id)) if ev.actor == Actor::Crm && ev.cause == Some(id) => {
+                            self.automated.remove(&(p, field));
+                            Some((a, id))
+                        }
+                        _ => None,
+                    };
+                    if let (Some((v, c, set_at)), Some((a, ran_at))) = (set, from_automation) {
+                        if v == old {
+                            let automation = model
+                                .crm
+                                .as_ref()
+                                .map_or("?", |crm| crm.automations[a as usize].name.as_str());
+                            let msg = format!(
+                                "{}: the CRM sync replaced {} \"{}\" (set by campaign \"{}\") with \"{}\" from the CRM automation \"{}\": the CRM's later change won and Marketo's value is lost",
+                                who(ev),
+                                model.fields[field as usize].display_name(),
+                                model.syms.show(old),
+                                model.campaigns[c as usize].name,
+                                model.syms.show(new),
+                                automation
+                            );
+                            self.violate(inv, ev, msg, vec![set_at, ran_at]);
+                        }
+                    }
+                }
+                _ => {}
+            }
         }
     }
 

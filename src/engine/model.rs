@@ -62,6 +62,43 @@ pub struct Model {
     pub owner_field: Option<FieldId>,
     /// Integration systems (absent or empty when the scenario does not use them).
     pub integrations: Integrations,
+    /// Person creation by email lookup, then insert (absent: a form fill creates at once).
+    pub creation: Option<PersonCreation>,
+}
+
+/// Person creation by email: lookup, a gap, then the insert (see `PersonCreationDef`).
+#[derive(Debug, Clone)]
+pub struct PersonCreation {
+    pub insert_gap: Delay,
+    pub clients: Vec<ApiClient>,
+    /// The records of one email address: each person's group (index into `groups`).
+    pub group_of: Vec<u32>,
+    /// People (records) by email address, the declared person first, then its spare.
+    pub groups: Vec<Vec<PersonId>>,
+}
+
+impl PersonCreation {
+    /// The records that share person `p`'s email address (`p` among them).
+    pub fn records_of(&self, p: PersonId) -> &[PersonId] {
+        &self.groups[self.group_of[p as usize] as usize]
+    }
+}
+
+/// How a submission reached Marketo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Via {
+    /// A form fill (the form's name).
+    Form(Sym),
+    /// An API client (index into `PersonCreation::clients`).
+    Api(u16),
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiClient {
+    pub name: String,
+    pub update_only: bool,
+    pub retry_after_ms: u64,
+    pub attempts: u32,
 }
 
 impl Model {
@@ -74,6 +111,9 @@ impl Model {
 pub struct PersonInit {
     pub exists: bool,
     pub fields: Vec<Value>,
+    /// A spare record: the second record of this declared person's email, created only by
+    /// a duplicate submission (see [`PersonCreation`]).
+    pub spare_of: Option<PersonId>,
 }
 
 #[derive(Debug, Clone)]
@@ -265,6 +305,23 @@ pub struct Crm {
     pub rules: Vec<(Vec<FilterModel>, Sym, Sym)>,
     pub default_owner: Option<Sym>,
     pub owner_field: FieldId,
+    pub automations: Vec<CrmAutomation>,
+    /// When the sync finds an automated field changed on both sides, Marketo's value wins
+    /// (else the CRM's).
+    pub marketo_wins_conflicts: bool,
+    /// The fields the automations set, in order: a CRM record keeps these values.
+    pub automated_fields: Vec<FieldId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CrmAutomation {
+    pub name: String,
+    /// Index into `Crm::automated_fields`.
+    pub slot: u16,
+    pub field: FieldId,
+    pub value: Value,
+    pub delay: Delay,
+    pub only_if_empty: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -279,6 +336,8 @@ pub struct Queue {
 pub struct Scripted {
     pub label: String,
     pub at: Delay,
+    /// An earlier scripted event (index) that `at` counts from, per person.
+    pub after: Option<u32>,
     /// 0-based people, or none.
     pub people: Option<(PersonId, PersonId)>,
     pub event: OutsideModel,
@@ -301,6 +360,8 @@ pub enum OutsideModel {
     DelayWebhook(WebhookId, u64),
     /// Extra responses arriving at the response feed.
     ResponsesArrive(u32),
+    /// An API client (index into `PersonCreation::clients`) sends the person.
+    SyncPersonByApi(u16),
 }
 
 #[derive(Debug, Clone)]
@@ -340,6 +401,12 @@ pub enum InvariantModel {
         from: u16,
         to: u16,
     },
+    OnePersonPerEmail {
+        email: FieldId,
+    },
+    MarketoValueKept {
+        field: FieldId,
+    },
 }
 
 impl InvariantModel {
@@ -359,6 +426,8 @@ impl InvariantModel {
             InvariantModel::EveryoneReachesCrm => "everyone-reaches-crm",
             InvariantModel::OneAlertPerPerson { .. } => "one-alert-per-person",
             InvariantModel::StatusNeverMoves { .. } => "status-never-moves",
+            InvariantModel::OnePersonPerEmail { .. } => "one-person-per-email",
+            InvariantModel::MarketoValueKept { .. } => "marketo-value-kept",
         }
     }
 }

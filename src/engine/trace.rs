@@ -333,6 +333,40 @@ pub enum EventKind {
     EpochReset {
         checkpoint: u16,
     },
+    // ---- person creation and CRM automations (kept last: earlier kinds keep their hash) --
+    /// A submission looked the person's email up: the record found, if any.
+    LookedUpByEmail {
+        via: Via,
+        found: Option<PersonId>,
+    },
+    /// An API client sent the person (Sync Leads, lookupField email); `attempt` from 1.
+    ApiSyncSent {
+        client: u16,
+        attempt: u32,
+    },
+    /// The API call updated the record found, or `created` it.
+    ApiSynced {
+        client: u16,
+        created: bool,
+    },
+    /// An update-only call found no record: "skipped, lead not found".
+    ApiSkipped {
+        client: u16,
+        retry: bool,
+    },
+    /// A CRM automation set `field` to `value` on the CRM record (`changed`: it differed).
+    CrmAutomationRan {
+        automation: u16,
+        field: FieldId,
+        value: Value,
+        changed: bool,
+    },
+    /// The sync found `field` changed on both sides since the last exchange and kept
+    /// Marketo's value `kept` (the CRM record takes it).
+    CrmConflict {
+        field: FieldId,
+        kept: Value,
+    },
 }
 
 impl EventKind {
@@ -402,6 +436,12 @@ impl EventKind {
             WebhookSlowed { .. } => "webhook-slowed",
             ResponseBurst { .. } => "response-burst",
             EpochReset { .. } => "epoch-reset",
+            LookedUpByEmail { .. } => "looked-up-by-email",
+            ApiSyncSent { .. } => "api-sync-sent",
+            ApiSynced { .. } => "api-synced",
+            ApiSkipped { .. } => "api-skipped",
+            CrmAutomationRan { .. } => "crm-automation-ran",
+            CrmConflict { .. } => "crm-conflict",
         }
     }
 }

@@ -14,7 +14,7 @@
 // not asserted.
 // Exits non-zero on any failed check, page error, console error or CSP violation.
 import { createServer } from "node:http";
-import { readFile, mkdir, writeFile } from "node:fs/promises";
+import { readFile, readdir, mkdir, writeFile } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import { extname, join, normalize, resolve } from "node:path";
 import { chromium } from "playwright-core";
@@ -173,7 +173,12 @@ try {
   figures.first_render_ms = Math.round(await page.evaluate(() => performance.now()));
   firstLoad = [...new Set(served)];
   check(!firstLoad.some(isExplorer), `the first load does not fetch the explorer (${firstLoad})`);
-  check((await page.$$(".card")).length === 9, "the library shows 9 scenario cards");
+  // One card per built-in scenario file.
+  const builtIn = (await readdir(resolve("src/scenarios"))).filter((f) => f.endsWith(".json")).length;
+  check(
+    (await page.$$(".card")).length === builtIn,
+    `the library shows ${builtIn} scenario cards`,
+  );
   check(fetched.length === 0, `the library fetches no scenario (fetched ${fetched})`);
   await shot(page, "library");
 

@@ -157,6 +157,14 @@ fn apply_variant(
         v.change_feed.as_ref(),
     )
     .within(change())?;
+    patch_system(&mut sys.crm, w, "crm", v.crm.as_ref()).within(change())?;
+    patch_system(
+        &mut sys.person_creation,
+        w,
+        "person_creation",
+        v.person_creation.as_ref(),
+    )
+    .within(change())?;
     for d in &v.deactivate {
         let c = s
             .campaigns
@@ -262,7 +270,8 @@ impl<'a> Compiler<'a> {
         if horizon == 0 || horizon > limits::MAX_HORIZON_MS {
             return Err(format!("horizon {horizon} ms must be between 1 ms and 400 days").into());
         }
-        let people = self.people()?;
+        let mut people = self.people()?;
+        let declared = people.len();
         let programs = self.programs()?;
         let campaigns = s
             .campaigns
@@ -289,7 +298,14 @@ impl<'a> Compiler<'a> {
             .queue(&s.systems.queue)
             .within(Place::Setting("queue".into()))?;
         let integrations = self.integrations()?;
-        let script = self.script(people.len(), horizon)?;
+        let creation = match &s.systems.person_creation {
+            Some(pc) => Some(
+                self.person_creation(pc, &mut people)
+                    .within(Place::Setting("person_creation".into()))?,
+            ),
+            None => None,
+        };
+        let script = self.script(declared, people.len(), horizon)?;
         let invariants = s
             .invariants
             .iter()
@@ -322,6 +338,7 @@ impl<'a> Compiler<'a> {
             invariants,
             horizon,
             integrations,
+            creation,
         })
     }
 

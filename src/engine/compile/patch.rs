@@ -1,4 +1,5 @@
-//! Variant patches: a variant changes a job, `rest_api`, `response_feed` or `change_feed`
+//! Variant patches: a variant changes a job, `rest_api`, `response_feed`, `change_feed`,
+//! `crm` or `person_creation`
 //! with a JSON merge patch (RFC 7386), applied to that system's JSON as the scenario wrote
 //! it (see [`WrittenJson`]) and read back.
 //!

@@ -39,6 +39,7 @@ impl Compiler<'_> {
                 out.push(PersonInit {
                     exists: !g.unborn,
                     fields,
+                    spare_of: None,
                 });
             }
         }
@@ -47,6 +48,7 @@ impl Compiler<'_> {
 
     pub(super) fn script(
         &mut self,
+        declared: usize,
         people: usize,
         horizon: u64,
     ) -> Result<Vec<Scripted>, ScenarioError> {
@@ -74,8 +76,9 @@ impl Compiler<'_> {
                 }
             }
             let range = match e.people {
-                PeopleSelector::All if people == 0 => None,
-                PeopleSelector::All => Some((0, people as u32 - 1)),
+                // Everyone the scenario declares (spare records only by number).
+                PeopleSelector::All if declared == 0 => None,
+                PeopleSelector::All => Some((0, declared as u32 - 1)),
                 PeopleSelector::One(n) => Some((n.wrapping_sub(1), n.wrapping_sub(1))),
                 PeopleSelector::Range { first, last } => {
                     Some((first.wrapping_sub(1), last.wrapping_sub(1)))
@@ -106,9 +109,29 @@ impl Compiler<'_> {
                     "this event happens to a person: say which (`people`)".into()
                 ));
             }
+            let after = match &e.after {
+                None => None,
+                Some(label) => {
+                    let earlier = self.s.script[..i].iter().position(|x| &x.label == label);
+                    match earlier {
+                        Some(k) if self.s.script[k].people == e.people => Some(k as u32),
+                        Some(_) => {
+                            return Err(ctx(format!(
+                                "`after`: \"{label}\" happens to other people; both events need the same `people`"
+                            )))
+                        }
+                        None => {
+                            return Err(ctx(format!(
+                                "`after`: no earlier scripted event is labelled \"{label}\""
+                            )))
+                        }
+                    }
+                }
+            };
             out.push(Scripted {
                 label: e.label.clone(),
                 at: self.dist(&e.at).within(place())?,
+                after,
                 people: if needs_person { range } else { None },
                 event,
             });
@@ -206,6 +229,26 @@ impl Compiler<'_> {
                 }
                 OutsideModel::ResponsesArrive(*count)
             }
+            OutsideEvent::SyncPersonByApi(c) => {
+                let clients = sys
+                    .person_creation
+                    .as_ref()
+                    .map_or(&[][..], |pc| &pc.api_clients);
+                match clients.iter().position(|x| &x.name == c) {
+                    Some(i) => OutsideModel::SyncPersonByApi(i as u16),
+                    None => {
+                        let names: Vec<&str> = clients.iter().map(|x| x.name.as_str()).collect();
+                        return Err(format!(
+                            "unknown API client `{c}` (`person_creation` lists: {})",
+                            if names.is_empty() {
+                                "none".to_string()
+                            } else {
+                                names.join(", ")
+                            }
+                        ));
+                    }
+                }
+            }
         })
     }
 
@@ -238,6 +281,26 @@ impl Compiler<'_> {
                     from: self.status(program, from)?,
                     to: self.status(program, to)?,
                 }
+            }
+            Invariant::OnePersonPerEmail => InvariantModel::OnePersonPerEmail {
+                email: self
+                    .field("email")
+                    .map_err(|_| "one_person_per_email needs a field named `email`".to_string())?,
+            },
+            Invariant::MarketoValueKept { field } => {
+                let f = self.field(field)?;
+                let automated = self
+                    .s
+                    .systems
+                    .crm
+                    .as_ref()
+                    .is_some_and(|c| c.automations.iter().any(|a| &a.field == field));
+                if !automated {
+                    return Err(format!(
+                        "marketo_value_kept watches `{field}`, which no CRM automation sets"
+                    ));
+                }
+                InvariantModel::MarketoValueKept { field: f }
             }
             Invariant::EveryoneReachesCrm => {
                 if self.s.systems.crm.is_none() {

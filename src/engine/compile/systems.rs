@@ -5,11 +5,16 @@ use super::error::{Place, ScenarioError, Within};
 use super::Compiler;
 use crate::engine::knobs::{Param, ParamUse};
 use crate::engine::model::{
-    Crm, FieldId, KeyPart, KvOpModel, Queue, ServiceModel, Source, Webhook,
+    limits, ApiClient, Crm, CrmAutomation, FieldId, KeyPart, KvOpModel, PersonCreation, PersonId,
+    PersonInit, Queue, ServiceModel, Source, Webhook,
 };
-use crate::engine::scenario::{CrmConfig, FieldType, Json, KvOp, QueueConfig, Service, WebhookDef};
+use crate::engine::scenario::{
+    ConflictWinner, CrmConfig, FieldType, Json, KvOp, PersonCreationDef, QueueConfig, Service,
+    SyncAction, WebhookDef,
+};
 use crate::engine::sim::state::KvKey;
 use crate::engine::value::Value;
+use std::collections::BTreeMap;
 
 impl Compiler<'_> {
     pub(super) fn webhook(&mut self, w: &WebhookDef) -> Result<Webhook, String> {
@@ -202,7 +207,32 @@ impl Compiler<'_> {
             let fs = self.filters(&r.when).within(Place::AssignmentRule(i + 1))?;
             rules.push((fs, self.syms.intern(&r.owner), self.syms.intern(&r.queue)));
         }
+        let mut automations = Vec::new();
+        let mut automated_fields = Vec::new();
+        for (i, a) in c.automations.iter().enumerate() {
+            let place = || Place::Setting(format!("CRM automation {} ({})", i + 1, a.name));
+            let field = self.field(&a.field).within(place())?;
+            let value = self.value(field, &a.value).within(place())?;
+            let slot = match automated_fields.iter().position(|f| *f == field) {
+                Some(k) => k,
+                None => {
+                    automated_fields.push(field);
+                    automated_fields.len() - 1
+                }
+            };
+            automations.push(CrmAutomation {
+                name: a.name.clone(),
+                slot: slot as u16,
+                field,
+                value,
+                delay: self.dist(&a.delay).within(place())?,
+                only_if_empty: a.only_if_empty,
+            });
+        }
         Ok(Crm {
+            marketo_wins_conflicts: c.conflict_winner == ConflictWinner::Marketo,
+            automations,
+            automated_fields,
             push_latency: self.dist(&c.push_latency)?,
             sync_interval_ms,
             assignment_delay: self.dist(&c.assignment_delay)?,
@@ -228,6 +258,76 @@ impl Compiler<'_> {
             step_time: self.dist(&q.step_time)?,
             trigger_delay: self.dist(&q.trigger_delay)?,
             request_cap: count(&q.request_cap, "request cap")?,
+        })
+    }
+}
+
+impl Compiler<'_> {
+    /// Person creation by email; appends one spare record (unborn, same fields) for every
+    /// declared person who does not exist yet, for a duplicate to land in.
+    pub(super) fn person_creation(
+        &mut self,
+        pc: &PersonCreationDef,
+        people: &mut Vec<PersonInit>,
+    ) -> Result<PersonCreation, String> {
+        let email = self
+            .fields
+            .get("email")
+            .copied()
+            .ok_or("person creation looks people up by email: add a field named `email`")?;
+        let declared = people.len();
+        for p in 0..declared {
+            if !people[p].exists {
+                let spare = PersonInit {
+                    spare_of: Some(p as PersonId),
+                    ..people[p].clone()
+                };
+                people.push(spare);
+            }
+        }
+        if people.len() > limits::MAX_PEOPLE {
+            return Err(format!(
+                "too many people with their spare records: at most {} per scenario",
+                limits::MAX_PEOPLE
+            ));
+        }
+        let mut by_email: BTreeMap<Value, u32> = BTreeMap::new();
+        let (mut group_of, mut groups) = (Vec::new(), Vec::<Vec<PersonId>>::new());
+        for (p, init) in people.iter().enumerate() {
+            let address = init.fields[email as usize];
+            let g = match (address, by_email.get(&address)) {
+                (Value::Empty, _) | (_, None) => {
+                    groups.push(Vec::new());
+                    let g = groups.len() as u32 - 1;
+                    if !address.is_empty() {
+                        by_email.insert(address, g);
+                    }
+                    g
+                }
+                (_, Some(&g)) => g,
+            };
+            groups[g as usize].push(p as PersonId);
+            group_of.push(g);
+        }
+        let mut clients = Vec::new();
+        for c in &pc.api_clients {
+            let ctx = |e: String| format!("API client `{}`: {e}", c.name);
+            clients.push(ApiClient {
+                name: c.name.clone(),
+                update_only: c.action == SyncAction::UpdateOnly,
+                retry_after_ms: self
+                    .duration_min(&c.retry_after, "retry_after", 1_000)
+                    .map_err(ctx)?,
+                attempts: self
+                    .count_in(&c.attempts, "attempts", 1, 100)
+                    .map_err(ctx)?,
+            });
+        }
+        Ok(PersonCreation {
+            insert_gap: self.dist(&pc.insert_gap)?,
+            clients,
+            group_of,
+            groups,
         })
     }
 }

@@ -18,7 +18,8 @@
 //! entered. Outside events and the CRM's per-person work touch everything of their person.
 //! Anything that reads or writes data of several people or of a shared system is *global*:
 //! a batch campaign's snapshot, the CRM sync cycle, an outside event without a person or one
-//! that runs a batch campaign, scheduled jobs, the response feed, the change feed (and any
+//! that runs a batch campaign, a submission that looks a person up by email (it reads the
+//! address's spare record too), scheduled jobs, the response feed, the change feed (and any
 //! field change it watches), and an e-mail checked against `email_only_when` conditions.
 //!
 //! Two items are independent when neither is global, neither writes what the other reads
@@ -416,7 +417,19 @@ pub(crate) fn footprint(model: &Model, state: &SimState, a: &Agendum) -> Footpri
             | OutsideModel::RunJobNow(_)
             | OutsideModel::ChangeEventArrives(_)
             | OutsideModel::ChangeEventRedelivered
-            | OutsideModel::ResponsesArrive(_) => Footprint::global(),
+            | OutsideModel::ResponsesArrive(_)
+            | OutsideModel::SyncPersonByApi(_) => Footprint::global(),
+            // A lookup by email reads every record of the address (the spare record too), and
+            // `one_person_per_email` compares a new person with everyone.
+            OutsideModel::FillsOutForm(_)
+                if model.creation.is_some()
+                    || model
+                        .invariants
+                        .iter()
+                        .any(|i| matches!(i, InvariantModel::OnePersonPerEmail { .. })) =>
+            {
+                Footprint::global()
+            }
             OutsideModel::ChangeDataValue(f, _)
                 if model
                     .integrations
@@ -439,10 +452,12 @@ pub(crate) fn footprint(model: &Model, state: &SimState, a: &Agendum) -> Footpri
         | Pending::CrmCycle
         | Pending::Job { .. }
         | Pending::Response(_)
-        | Pending::Change(_) => Footprint::global(),
-        Pending::CrmReceive { person, .. } | Pending::CrmAssign { person, .. } => {
-            Footprint::of_person(*person)
-        }
+        | Pending::Change(_)
+        | Pending::Insert { .. }
+        | Pending::ApiSync { .. } => Footprint::global(),
+        Pending::CrmReceive { person, .. }
+        | Pending::CrmAssign { person, .. }
+        | Pending::CrmAutomation { person, .. } => Footprint::of_person(*person),
         // A run that has ended makes these do nothing.
         Pending::Enqueue(r) | Pending::WaitOver(r) | Pending::WebhookTimeout(r, _) => {
             run_builder(model, state, *r).map_or_else(Footprint::default, |b| b.fp)

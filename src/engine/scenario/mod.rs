@@ -29,7 +29,10 @@ pub use integrations::{
     ResponseMode, RestApiConfig, SecondWriterDef,
 };
 pub use script::{Injection, Invariant, OutsideEvent, PeopleSelector, ScriptedEvent};
-pub use systems::{AssignmentRule, CrmConfig, KvOp, QueueConfig, Service, Systems, WebhookDef};
+pub use systems::{
+    ApiClientDef, AssignmentRule, ConflictWinner, CrmAutomationDef, CrmConfig, KvOp,
+    PersonCreationDef, QueueConfig, Service, SyncAction, Systems, WebhookDef,
+};
 
 use super::knobs::{Knob, Param};
 pub use reading::{from_value, ReadError};
@@ -211,6 +214,12 @@ pub struct Variant {
     /// Merged into `systems.change_feed` (JSON merge patch).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_feed: Option<Json>,
+    /// Merged into `systems.crm` (JSON merge patch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crm: Option<Json>,
+    /// Merged into `systems.person_creation` (JSON merge patch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person_creation: Option<Json>,
 }
 
 // ---- defaults used by more than one file --------------------------------------

@@ -12,6 +12,11 @@ pub struct ScriptedEvent {
     #[serde(default)]
     pub label: String,
     pub at: Dist,
+    /// The `label` of an earlier scripted event for the same people: `at` then counts from
+    /// the time that event happened to each person (a second submission seconds after the
+    /// first one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
     #[serde(default)]
     pub people: PeopleSelector,
     pub event: OutsideEvent,
@@ -35,6 +40,7 @@ impl Injection {
         ScriptedEvent {
             label: format!("injected at {} ms", self.at_ms),
             at: Dist::Fixed(crate::engine::knobs::Param::Literal(self.at_ms as i64)),
+            after: None,
             people: self.people.clone(),
             event: self.event.clone(),
         }
@@ -89,6 +95,9 @@ pub enum OutsideEvent {
     /// A burst of `count` extra responses reaches the response feed's integration now; it
     /// inserts them as it inserts the others (`batch_records` at a time).
     ResponsesArrive { count: u32 },
+    /// An integration (an API client of `person_creation`) sends the person to Marketo's
+    /// REST API: Sync Leads with lookupField email and the client's action.
+    SyncPersonByApi(String),
 }
 
 impl OutsideEvent {
@@ -114,6 +123,7 @@ impl OutsideEvent {
                 fmt_duration(*extra_ms)
             ),
             OutsideEvent::ResponsesArrive { count } => format!("burst of {count} responses"),
+            OutsideEvent::SyncPersonByApi(c) => format!("\"{c}\" sends the person by REST API"),
         }
     }
 
@@ -175,4 +185,10 @@ pub enum Invariant {
         from: String,
         to: String,
     },
+    /// At most one person record per email address (no duplicate people).
+    OnePersonPerEmail,
+    /// A value a Marketo campaign set on `field` is never replaced by the CRM sync with a
+    /// value a CRM automation set (an automation that runs after Marketo's value reached
+    /// the CRM silently undoes Marketo's change).
+    MarketoValueKept { field: String },
 }

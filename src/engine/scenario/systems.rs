@@ -30,6 +30,57 @@ pub struct Systems {
     /// Change events about people, replicated and queued to consumers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_feed: Option<ChangeFeedDef>,
+    /// How new people are created: looked up by email, then inserted after a gap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person_creation: Option<PersonCreationDef>,
+}
+
+/// Person creation by email: a form fill or an API call for an email not yet known looks the
+/// email up, then inserts a new person `insert_gap` later. A second submission for the same
+/// email inside that gap does not see the first and creates a second person (a duplicate).
+/// Each person who does not exist yet gets one spare record for such a duplicate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonCreationDef {
+    /// Time from the lookup by email to the insert of the new person.
+    pub insert_gap: Dist,
+    /// Integrations that send people through the REST API (Sync Leads, lookupField email).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub api_clients: Vec<ApiClientDef>,
+}
+
+/// An integration sending people to Marketo through the REST API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiClientDef {
+    pub name: String,
+    /// `create_or_update` (creates a person whose email is not found) or `update_only`
+    /// (skips them: "skipped, lead not found", and tries again later).
+    #[serde(default)]
+    pub action: SyncAction,
+    /// With `update_only`: the wait before trying a skipped person again.
+    #[serde(default = "one_minute")]
+    pub retry_after: Param,
+    /// With `update_only`: tries in all, the first included.
+    #[serde(default = "three")]
+    pub attempts: Param,
+}
+
+/// The `action` of a REST API Sync Leads call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncAction {
+    #[default]
+    CreateOrUpdate,
+    UpdateOnly,
+}
+
+fn one_minute() -> Param {
+    Param::Literal(60_000)
+}
+
+fn three() -> Param {
+    Param::Literal(3)
 }
 
 /// The campaign queue: separate trigger and batch queues, each with workers.
@@ -78,6 +129,49 @@ pub struct CrmConfig {
     /// The marketing-database field that holds the owner.
     #[serde(default = "owner_field")]
     pub owner_field: String,
+    /// CRM-side automations (a flow, a trigger) that set a field when a record is created
+    /// in the CRM. The CRM's value comes back on the next sync cycle and wins over a value
+    /// changed in Marketo meanwhile (the CRM wins sync conflicts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub automations: Vec<CrmAutomationDef>,
+    /// Who wins when the sync finds a field the automations set changed in both systems
+    /// since the last sync. Adobe documents Marketo winning for leads and Salesforce for
+    /// contacts.
+    #[serde(default, skip_serializing_if = "ConflictWinner::is_crm")]
+    pub conflict_winner: ConflictWinner,
+}
+
+/// The side whose value a sync collision keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictWinner {
+    #[default]
+    Crm,
+    Marketo,
+}
+
+impl ConflictWinner {
+    fn is_crm(&self) -> bool {
+        *self == ConflictWinner::Crm
+    }
+}
+
+/// A CRM automation run when a record is created in the CRM: it sets `field` to `value`
+/// `delay` after the insert.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrmAutomationDef {
+    /// What CRM users call it ("Lead Status on new leads", a Salesforce flow).
+    pub name: String,
+    pub field: String,
+    pub value: Json,
+    /// Time from the insert to the automation's update.
+    #[serde(default = "instant")]
+    pub delay: Dist,
+    /// The automation's entry condition "the field is empty": it leaves a value that is
+    /// already there (e.g. one Marketo sent) alone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub only_if_empty: bool,
 }
 
 fn instant() -> Dist {

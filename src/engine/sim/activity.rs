@@ -91,23 +91,11 @@ impl Sim<'_> {
             return;
         };
         match event {
-            OutsideModel::FillsOutForm(form) => {
-                let mut cause = None;
-                if !self.state.people[p as usize].exists {
-                    self.state.people[p as usize].exists = true;
-                    self.state.batch_index.touch(p);
-                    let id = self.record(Some(p), Actor::Outside, EventKind::PersonCreated, None);
-                    self.activity(p, Activity::Created, id, ch);
-                    cause = Some(id);
-                }
-                let id = self.record(
-                    Some(p),
-                    Actor::Outside,
-                    EventKind::FilledOutForm(form),
-                    cause,
-                );
-                self.activity(p, Activity::FilledOutForm(form), id, ch);
+            OutsideModel::FillsOutForm(form) if self.model.creation.is_some() => {
+                self.submit(p, Via::Form(form), None, 1, ch)
             }
+            OutsideModel::FillsOutForm(form) => self.fill_form(p, form, None, ch),
+            OutsideModel::SyncPersonByApi(client) => self.api_sync(p, client, 1, None, ch),
             OutsideModel::DelayWebhook(w, extra_ms) => {
                 // About the person's next call, whether or not the person exists yet.
                 let kind = EventKind::WebhookDelayInjected {

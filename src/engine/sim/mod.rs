@@ -11,6 +11,7 @@ pub mod changes;
 mod checks;
 mod crm;
 mod flow;
+mod intake;
 pub mod job;
 pub mod responses;
 pub mod state;
@@ -97,19 +98,25 @@ impl<'m> Sim<'m> {
         self.started = true;
         let m = self.model;
         let mut calendar = Vec::new();
+        // Each event's time per person, for the events timed `after` it.
+        let mut times: Vec<Vec<u64>> = Vec::with_capacity(m.script.len());
         for (i, s) in m.script.iter().enumerate() {
             let index = i as u32;
             let people: Vec<Option<PersonId>> = match s.people {
                 Some((a, b)) => (a..=b).map(Some).collect(),
                 None => vec![None],
             };
-            for person in people {
-                let t = s.at.draw(ch);
+            let mut own = Vec::with_capacity(people.len());
+            for (n, person) in people.into_iter().enumerate() {
+                let base = s.after.map_or(0, |k| times[k as usize][n]);
+                let t = base.saturating_add(s.at.draw(ch));
+                own.push(t);
                 calendar.push(
                     self.state
                         .agendum(t, None, Pending::Scripted { index, person }),
                 );
             }
+            times.push(own);
         }
         self.state.agenda.preload(calendar);
         for (i, c) in m.campaigns.iter().enumerate() {
@@ -218,6 +225,15 @@ impl<'m> Sim<'m> {
                 queue,
             } => self.crm_assign(person, owner, queue, cause),
             Pending::CrmCycle => self.crm_cycle(ch),
+            Pending::Insert { person, via } => self.insert_person(person, via, cause, ch),
+            Pending::ApiSync {
+                person,
+                client,
+                attempt,
+            } => self.api_sync(person, client, attempt, cause, ch),
+            Pending::CrmAutomation { person, automation } => {
+                self.crm_automation(person, automation, cause)
+            }
         }
     }
 

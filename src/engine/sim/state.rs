@@ -135,6 +135,22 @@ pub enum Pending {
     Response(super::responses::ResponseStep),
     /// The change feed's next step.
     Change(super::changes::ChangeStep),
+    /// A submission for a new email address inserts its person (after the lookup's gap).
+    Insert {
+        person: PersonId,
+        via: Via,
+    },
+    /// An API client tries a skipped person again (`attempt` counts from 1).
+    ApiSync {
+        person: PersonId,
+        client: u16,
+        attempt: u32,
+    },
+    /// A CRM automation runs on a record created in the CRM.
+    CrmAutomation {
+        person: PersonId,
+        automation: u16,
+    },
 }
 
 /// A webhook call on its way to the service.
@@ -305,13 +321,25 @@ pub enum KvEntry {
 }
 
 /// A person's record in the CRM.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct CrmRecord {
     pub owner: Option<Sym>,
     /// The event that assigned an owner not yet synced back to the marketing database.
     pub unsynced: Option<EventId>,
     /// The queue the assignment rules routed the record to, and the arrival that routed it.
     pub routed: Option<(Sym, EventId)>,
+    /// The fields CRM automations set (`Crm::automated_fields`, in order).
+    pub automated: Vec<CrmValue>,
+}
+
+/// A field a CRM automation sets, as the CRM record holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct CrmValue {
+    pub value: Value,
+    /// The value as last exchanged with Marketo (pushed, or synced back).
+    pub synced: Value,
+    /// The automation event that changed the value, while that change is not synced back.
+    pub changed: Option<EventId>,
 }
 
 /// The CRM's records, by person (empty when the scenario has no CRM).
@@ -357,6 +385,22 @@ impl CrmState {
             .enumerate()
             .filter_map(|(p, r)| Some((p as PersonId, r.as_mut()?.unsynced.take()?)))
             .collect()
+    }
+
+    /// Takes the automations' changes not yet synced back: (person, slot in
+    /// `Crm::automated_fields`, the value before the take, the automation event), by person.
+    pub fn take_automated(&mut self) -> Vec<(PersonId, usize, CrmValue, EventId)> {
+        let mut out = Vec::new();
+        for (p, r) in self.records.iter_mut().enumerate() {
+            let Some(r) = r else { continue };
+            for (k, v) in r.automated.iter_mut().enumerate() {
+                let before = *v;
+                if let Some(id) = v.changed.take() {
+                    out.push((p as PersonId, k, before, id));
+                }
+            }
+        }
+        out
     }
 }
 
