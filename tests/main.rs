@@ -25,6 +25,7 @@ mod hostile;
 mod injections;
 mod injections_checks;
 mod library;
+mod outcomes;
 mod scale;
 mod scenario_reader;
 mod scheduler;

@@ -92,7 +92,13 @@ impl Job {
             let result = crate::api::sweep(&self.scenario, &config, first, n);
             let p = &mut self.progress.points[i];
             match result {
-                Ok(r) => p.add(n, r.violating_runs),
+                Ok(r) => p.add(&Counts {
+                    runs: n,
+                    violating: r.violating_runs,
+                    events: r.events,
+                    leads: r.leads,
+                    affected_leads: r.affected_leads,
+                }),
                 Err(e) => p.error = Some(e),
             }
             batch = (batch * 2).min(256);
@@ -167,7 +173,7 @@ fn worker_result(
     let mut slot = job.borrow_mut();
     let Some(j) = slot.as_mut() else { return };
     match (point.and_then(|i| j.progress.points.get_mut(i)), result) {
-        (Some(p), Ok(c)) => p.add(c.runs, c.violating),
+        (Some(p), Ok(c)) => p.add(&c),
         (Some(p), Err(e)) => p.error = Some(e),
         (None, Err(e)) => j
             .progress
