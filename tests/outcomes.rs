@@ -325,3 +325,34 @@ fn the_table_shows_both_rates_for_every_variant() {
         "{t}"
     );
 }
+
+#[test]
+fn a_table_lists_the_affected_first_and_only_them_in_a_big_run() {
+    let r = run("alert-before-owner", "wait", 2);
+    let (rows, left_out) = r.outcomes.listed();
+    assert_eq!((rows.len(), left_out), (20, 0));
+    let flags: Vec<bool> = rows
+        .iter()
+        .map(|&i| r.outcomes.people[i].affected)
+        .collect();
+    let first_clean = flags.iter().position(|a| !a).unwrap_or(flags.len());
+    assert!(
+        flags[first_clean..].iter().all(|a| !a),
+        "affected first: {flags:?}"
+    );
+    assert_eq!(first_clean as u64, r.outcomes.affected_leads);
+
+    let s = racelab::scenarios::builtin("alert-before-owner").unwrap();
+    let mut c = config("wait");
+    c.knobs.insert("people".into(), 2_000);
+    c.knobs.insert("arrival_window_min".into(), 600);
+    let big = api::run(&s, &c, 1).unwrap().outcomes;
+    let (rows, left_out) = big.listed();
+    assert!(big.affected_leads > 0);
+    assert_eq!(
+        rows.len() as u64,
+        big.affected_leads.min(api::MOST_LISTED as u64)
+    );
+    assert!(rows.iter().all(|&i| big.people[i].affected));
+    assert_eq!(rows.len() + left_out, 2_000);
+}

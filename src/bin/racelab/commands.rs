@@ -182,7 +182,7 @@ fn run_scheduled(
             "violations": violations,
             "outcome": v.outcome,
         });
-        for (k, x) in to_value(&v.outcomes).as_object().into_iter().flatten() {
+        for (k, x) in to_value(&*v.outcomes).as_object().into_iter().flatten() {
             j[k] = x.clone();
         }
         if a.trace {
