@@ -23,7 +23,7 @@ pub use inject::{inject_options, InjectOption};
 pub use inspect::{inspect_at, inspect_model_at, PersonSnapshot, Snapshot, SystemSnapshot};
 pub use outcomes::{
     lead_counts, lead_unit, outcomes, AlertOutcome, ChangeOutcome, CrmOutcome, EntryOutcome,
-    Outcomes, PersonOutcome, PersonViolation, LIST_EVERYONE_UP_TO, MOST_LISTED,
+    FieldValue, Outcomes, PersonOutcome, PersonViolation, LIST_EVERYONE_UP_TO, MOST_LISTED,
 };
 pub use reader::{
     campaign_views, campaign_views_for, CampaignView, FlowStepView, SystemView, Views,

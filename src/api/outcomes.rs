@@ -46,8 +46,8 @@ pub struct PersonOutcome {
     pub entries: Vec<EntryOutcome>,
     /// The person's CRM record (`None`: the scenario has no CRM).
     pub crm: Option<CrmOutcome>,
-    /// The final values of the fields the invariants watch (display name, value).
-    pub fields: Vec<(String, String)>,
+    /// The final values of the fields the invariants watch.
+    pub fields: Vec<FieldValue>,
     /// Change events about the person and what the consumers did with them (`None`: the
     /// scenario has no change feed).
     pub changes: Option<ChangeOutcome>,
@@ -79,13 +79,22 @@ impl Outcomes {
 }
 
 impl PersonOutcome {
-    /// The value a watched field ends with, by display name.
+    /// The value a watched field ends with, by API name or label.
     pub fn field(&self, name: &str) -> Option<&str> {
         self.fields
             .iter()
-            .find(|(f, _)| f == name)
-            .map(|(_, v)| v.as_str())
+            .find(|f| f.field == name || f.label == name)
+            .map(|f| f.value.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldValue {
+    /// The field's API name (`lifecycle_stage`).
+    pub field: String,
+    /// The name Marketo shows ("Lifecycle Stage"; the API name when the scenario gives none).
+    pub label: String,
+    pub value: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -444,8 +453,12 @@ pub fn outcomes(sim: &Sim) -> Outcomes {
         o.fields = fields
             .iter()
             .map(|&f| {
-                let name = model.fields[f as usize].display_name().to_string();
-                (name, super::words::value(syms, state.fields[f as usize]))
+                let def = &model.fields[f as usize];
+                FieldValue {
+                    field: def.name.clone(),
+                    label: def.display_name().to_string(),
+                    value: super::words::value(syms, state.fields[f as usize]),
+                }
             })
             .collect();
         o.summary = summary(model, syms, &o);
@@ -529,8 +542,8 @@ fn summary(model: &Model, syms: &Symbols, o: &PersonOutcome) -> String {
             (Some(_), None) => format!("in the CRM, not routed{verdict}"),
         });
     }
-    for (field, value) in &o.fields {
-        parts.push(format!("{field}: {value}"));
+    for f in &o.fields {
+        parts.push(format!("{}: {}", f.label, f.value));
     }
     if let Some(c) = &o.changes {
         if c.messages > 0 {
