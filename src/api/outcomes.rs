@@ -542,7 +542,16 @@ fn summary(model: &Model, syms: &Symbols, o: &PersonOutcome) -> String {
             (Some(_), None) => format!("in the CRM, not routed{verdict}"),
         });
     }
+    // The owner field, once the CRM's owner has arrived in it, was said with the routing.
+    let owner_field = model
+        .crm
+        .as_ref()
+        .map(|c| &model.fields[c.owner_field as usize].name);
+    let crm_owner = o.crm.as_ref().and_then(|c| c.owner.as_deref());
     for f in &o.fields {
+        if Some(&f.field) == owner_field && Some(f.value.as_str()) == crm_owner {
+            continue;
+        }
         parts.push(format!("{}: {}", f.label, f.value));
     }
     if let Some(c) = &o.changes {
