@@ -40,6 +40,7 @@ pub fn outcomes_table(props: &OutcomesProps) -> Html {
         o.lead_unit
     );
     let (rows, left_out) = o.listed();
+    let nobody = rows.is_empty();
     let rows = rows.into_iter().map(|i| {
         let p = &o.people[i];
         let number = p.person;
@@ -92,7 +93,9 @@ pub fn outcomes_table(props: &OutcomesProps) -> Html {
             data-leads={o.leads.to_string()} data-affected={o.affected_leads.to_string()}>
             <h2>{ heading }</h2>
             { for o.items.iter().map(|line| para("outcome-item", line.clone())) }
-            if !o.people.is_empty() {
+            if nobody && !o.people.is_empty() {
+                { para("clean", format!("None of the {} people was affected.", thousands(o.leads))) }
+            } else if !o.people.is_empty() {
                 { for note }
                 <div class="outcomes-scroll">
                     <table class="outcomes-table" id="outcomes-table">
