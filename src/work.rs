@@ -73,6 +73,9 @@ pub struct Counts {
     pub runs: u64,
     pub violating: u64,
     pub events: u64,
+    /// Leads over the runs, and those a violation touched (the per-lead rate).
+    pub leads: u64,
+    pub affected_leads: u64,
 }
 
 /// The request for `runs` seeds from `first_seed` of the run `spec` describes.
@@ -176,6 +179,8 @@ pub fn serve_sweep(request: &Request) -> Reply {
             runs: report.runs,
             violating: report.violating_runs,
             events: report.events,
+            leads: report.leads,
+            affected_leads: report.affected_leads,
         })
     };
     sweep().map_or_else(Reply::failed, Reply::Swept)
@@ -273,6 +278,11 @@ mod tests {
         assert_eq!(reply.runs, 30);
         assert_eq!(reply.violating, direct.violating_runs);
         assert_eq!(reply.events, direct.events);
+        assert_eq!(
+            (reply.leads, reply.affected_leads),
+            (direct.leads, direct.affected_leads)
+        );
+        assert_eq!(reply.leads, 30 * 5);
         // The explorer's wasm answers sweeps the same way.
         assert_eq!(counts(serve_explore(&request)), reply);
     }

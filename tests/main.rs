@@ -27,6 +27,7 @@ mod injections_checks;
 mod integration_steps;
 mod library;
 mod marketo_rules;
+mod outcomes;
 mod scale;
 mod scenario_reader;
 mod scheduler;

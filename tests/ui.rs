@@ -337,7 +337,76 @@ async fn a_sweep_runs_to_completion_and_draws_its_chart() {
     })
     .await;
     assert!(app.text("#sweep-status").contains("80 of 80 runs"));
-    assert_eq!(app.count("#sweep-chart circle"), 2);
+    // Two series per variant: runs with a violation, leads affected.
+    assert_eq!(app.count("#sweep-chart circle"), 4);
+    assert_eq!(app.count("#sweep-chart .series.leads-affected"), 2);
+    // The table's per-lead rate is the library's over the same seeds.
+    let s = racelab::scenarios::builtin("list-queue").unwrap();
+    let config = racelab::engine::RunConfig {
+        variant: Some("naive".into()),
+        ..Default::default()
+    };
+    let want = racelab::api::sweep(&s, &config, 1, 40).unwrap();
+    let row = "#sweep-table tbody tr:first-child";
+    assert_eq!(app.attr(row, "data-lead-rate"), want.lead_rate.to_string());
+    let m = racelab::api::projected_affected(want.lead_rate, 1_000);
+    let line = app.text("#sweep-projections li:first-child");
+    assert!(
+        line.contains(&format!("at 1,000 leads a day, about {m} ")),
+        "{line}"
+    );
+    // The user sets the leads a day.
+    app.change("#sweep-per-day", "500000000").await;
+    let m = racelab::api::projected_affected(want.lead_rate, 500_000_000);
+    eventually("the projection follows the leads a day", || {
+        app.text("#sweep-projections li:first-child")
+            .contains(&format!(
+                "at 500,000,000 leads a day, about {} ",
+                racelab::api::thousands(m)
+            ))
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn the_outcomes_table_lists_affected_people_first_and_selects_one() {
+    let mut spec = RunSpec::builtin("alert-before-owner");
+    spec.view.tab = Tab::Run;
+    spec.variant = "wait".into();
+    spec.seed = 0;
+    let app = mount(Some(&racelab::codec::encode(&spec))).await;
+    app.shows("#outcomes-table").await;
+    let want = racelab::api::run(
+        &racelab::scenarios::builtin("alert-before-owner").unwrap(),
+        &spec.config("wait"),
+        0,
+    )
+    .unwrap();
+    let affected = want.outcomes.affected_leads;
+    assert!(affected > 0);
+    assert_eq!(app.attr("#outcomes", "data-affected"), affected.to_string());
+    assert_eq!(app.count("#outcomes-table tbody tr"), 20);
+    assert_eq!(app.count("#outcomes-table tr.affected"), affected as u32);
+    // Affected people first; their row says what happened in Marketo's words.
+    let first = "#outcomes-table tbody tr:first-child";
+    assert_eq!(app.attr(first, "data-affected"), "true");
+    assert!(
+        app.text(first).contains("sent to no one"),
+        "{}",
+        app.text(first)
+    );
+    // Clicking a person selects them in the inspector, at their violation.
+    let person = app.attr(first, "data-person");
+    app.click(&format!("#outcome-person-{person}")).await;
+    eventually("the inspector shows the person", || {
+        app.get("#inspect-person")
+            .unchecked_into::<HtmlSelectElement>()
+            .value()
+            == person
+    })
+    .await;
+    app.shows("#selected-event").await;
+    assert!(app.find(&format!("{first}.selected")).is_some());
 }
 
 #[wasm_bindgen_test]

@@ -13,6 +13,7 @@ mod explore;
 pub mod glossary;
 mod inject;
 mod inspect;
+mod outcomes;
 mod reader;
 mod scheduler;
 mod steps;
@@ -23,11 +24,18 @@ mod words;
 pub use explore::{explore_summary, ExploreSummary};
 pub use inject::{inject_options, InjectOption};
 pub use inspect::{inspect_at, inspect_model_at, PersonSnapshot, Snapshot, SystemSnapshot};
+pub use outcomes::{
+    lead_counts, lead_unit, outcomes, AlertOutcome, ChangeOutcome, CrmOutcome, EntryOutcome,
+    FieldValue, Outcomes, PersonOutcome, PersonViolation, LIST_EVERYONE_UP_TO, MOST_LISTED,
+};
 pub use reader::{
     campaign_views, campaign_views_for, CampaignView, FlowStepView, SystemView, Views,
 };
 pub use scheduler::{model_scheduler_view, scheduler_view, Decision, SchedulerView};
-pub use sweep_points::{sweep_axis, sweep_points, sweep_series, sweep_values, SweepPoint};
+pub use sweep_points::{
+    projected_affected, projection, sweep_axis, sweep_points, sweep_series, sweep_values,
+    thousands, SweepPoint, MCAE_LEADS_PER_DAY,
+};
 pub use view::{
     lanes, run_model_view, run_view, LaneInfo, LaneKind, RowPart, RunView, ViolationView,
 };
@@ -68,6 +76,10 @@ pub struct RunReport {
     pub capped_requests: u32,
     /// One line for people: "20 alerts sent, 3 to no one".
     pub outcome: String,
+    /// What happened to each lead: `lead_unit`, `leads`, `affected_leads`, `people` (one
+    /// entry per person) and `items` (for a scenario without people).
+    #[serde(flatten)]
+    pub outcomes: Outcomes,
 }
 
 /// Runs `scenario` once with `config` and `seed`.
@@ -98,6 +110,7 @@ pub fn run_model(model: &Model, seed: u64) -> Result<RunReport, String> {
         trace_hash: format!("{:016x}", out.trace_hash),
         end_time_ms: out.end_time,
         outcome: outcome_line(&sim),
+        outcomes: outcomes(&sim),
         violations: out.violations,
         invariants,
         capped_requests: out.capped_requests,
@@ -148,6 +161,13 @@ pub struct SweepReport {
     pub runs: u64,
     pub violating_runs: u64,
     pub violation_rate: f64,
+    /// What one lead is here (`people`, or the items of a scenario without people).
+    pub lead_unit: String,
+    /// Leads over all runs, and those a violation touched.
+    pub leads: u64,
+    pub affected_leads: u64,
+    /// `affected_leads / leads`: the share of leads a violation touched.
+    pub lead_rate: f64,
     /// Trace events over all runs.
     pub events: u64,
     /// Runs with at least one violation of each invariant.
@@ -171,6 +191,10 @@ pub fn sweep(
         runs,
         violating_runs: 0,
         violation_rate: 0.0,
+        lead_unit: lead_unit(&model).into(),
+        leads: 0,
+        affected_leads: 0,
+        lead_rate: 0.0,
         events: 0,
         invariants: model
             .invariants
@@ -185,6 +209,9 @@ pub fn sweep(
             .run(&mut SeededChooser::new(seed))
             .map_err(|e| format!("seed {seed}: {e}"))?;
         report.events += out.events as u64;
+        let (leads, affected) = lead_counts(&sim);
+        report.leads += leads;
+        report.affected_leads += affected;
         if !out.violations.is_empty() {
             report.violating_runs += 1;
             report.first_violating_seed.get_or_insert(seed);
@@ -198,12 +225,18 @@ pub fn sweep(
             }
         }
     }
-    report.violation_rate = if runs == 0 {
+    report.violation_rate = ratio(report.violating_runs, runs);
+    report.lead_rate = ratio(report.affected_leads, report.leads);
+    Ok(report)
+}
+
+/// `part / whole`, 0 when `whole` is 0.
+pub fn ratio(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
         0.0
     } else {
-        report.violating_runs as f64 / runs as f64
-    };
-    Ok(report)
+        part as f64 / whole as f64
+    }
 }
 
 /// What a scenario offers: variants, knobs and invariants.

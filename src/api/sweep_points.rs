@@ -1,6 +1,7 @@
 //! The points of a sweep as the app draws them: one per variant and swept knob value, each
-//! counting its runs and violating runs as the work comes in, with the violation rate the
-//! chart and table show.
+//! counting its runs and violating runs, its leads and affected leads as the work comes in,
+//! with the two rates the chart and table show (runs with a violation, leads affected) and
+//! the projection of the per-lead rate to a day of leads.
 
 use crate::engine::Scenario;
 
@@ -12,6 +13,9 @@ pub struct SweepPoint {
     pub knob_value: Option<i64>,
     pub runs: u64,
     pub violating: u64,
+    /// Leads over the runs so far, and those a violation touched.
+    pub leads: u64,
+    pub affected_leads: u64,
     /// Why this point could not be run.
     pub error: Option<String>,
 }
@@ -26,10 +30,17 @@ impl SweepPoint {
         }
     }
 
-    /// Adds `runs` more runs of which `violating` violated.
-    pub fn add(&mut self, runs: u64, violating: u64) {
-        self.runs += runs;
-        self.violating += violating;
+    /// The share of leads a violation touched (0 before any run).
+    pub fn lead_rate(&self) -> f64 {
+        super::ratio(self.affected_leads, self.leads)
+    }
+
+    /// Adds the runs a unit of work counted.
+    pub fn add(&mut self, c: &crate::work::Counts) {
+        self.runs += c.runs;
+        self.violating += c.violating;
+        self.leads += c.leads;
+        self.affected_leads += c.affected_leads;
     }
 
     /// Whether more runs are wanted to reach `seeds` (a point that failed wants none).
@@ -67,6 +78,8 @@ pub fn sweep_points(
                 knob_value: *x,
                 runs: 0,
                 violating: 0,
+                leads: 0,
+                affected_leads: 0,
                 error: None,
             })
         })
@@ -88,6 +101,38 @@ pub fn sweep_series(points: &[SweepPoint]) -> Vec<&str> {
         if !out.contains(&p.variant.as_str()) {
             out.push(&p.variant);
         }
+    }
+    out
+}
+
+/// Lead updates a day at the scale the MCAE source describes (about 500 million).
+pub const MCAE_LEADS_PER_DAY: u64 = 500_000_000;
+
+/// About how many of `per_day` leads a day a violation touches at `lead_rate`.
+pub fn projected_affected(lead_rate: f64, per_day: u64) -> u64 {
+    (lead_rate * per_day as f64).round() as u64
+}
+
+/// "at 1,000 leads a day, about 12 are affected": what the app and the CLI print.
+pub fn projection(lead_rate: f64, per_day: u64) -> String {
+    let m = projected_affected(lead_rate, per_day);
+    format!(
+        "at {} leads a day, about {} {} affected",
+        thousands(per_day),
+        thousands(m),
+        if m == 1 { "is" } else { "are" }
+    )
+}
+
+/// 1234567 as "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
     }
     out
 }
@@ -131,8 +176,29 @@ mod tests {
         let mut p = sweep_points(&s, &["naive".into()], None).remove(0);
         assert_eq!(p.rate(), 0.0);
         assert!(p.wants_more(4));
-        p.add(4, 1);
+        let counts = crate::work::Counts {
+            runs: 4,
+            violating: 1,
+            leads: 80,
+            affected_leads: 2,
+            ..Default::default()
+        };
+        p.add(&counts);
         assert_eq!(p.rate(), 0.25);
+        assert_eq!(p.lead_rate(), 0.025);
+        assert_eq!(
+            projection(p.lead_rate(), 1_000),
+            "at 1,000 leads a day, about 25 are affected"
+        );
+        assert_eq!(
+            projection(1e-6, MCAE_LEADS_PER_DAY),
+            "at 500,000,000 leads a day, about 500 are affected"
+        );
+        assert_eq!(
+            projection(0.001, 1_000),
+            "at 1,000 leads a day, about 1 is affected"
+        );
+        assert_eq!(thousands(7), "7");
         assert!(!p.wants_more(4));
         p.runs = 0;
         p.error = Some("broken".into());

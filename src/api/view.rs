@@ -170,6 +170,8 @@ pub struct RunView {
     /// Scheduled answers that did not fit their decision and were clamped to the nearest
     /// answer it takes.
     pub clamped: usize,
+    /// What happened to each lead (the run view's outcomes table).
+    pub outcomes: std::rc::Rc<super::Outcomes>,
 }
 
 /// Runs `scenario` with `config`, following `schedule` at the first decisions and `seed`
@@ -215,6 +217,7 @@ pub fn run_model_view(model: &Model, seed: u64, schedule: &[u32]) -> Result<RunV
         rows,
         violations,
         outcome: outcome(model, &sim),
+        outcomes: std::rc::Rc::new(super::outcomes(&sim)),
         trace_hash: format!("{:016x}", out.trace_hash),
         end_time_ms: out.end_time,
         people: model.people.len() as u32,

@@ -8,7 +8,9 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::state::{Action, App, AppState, SPEEDS};
-use super::{compare, controls, explore, header, library, panels, reader, sweep, timeline, web};
+use super::{
+    compare, controls, explore, header, library, outcomes, panels, reader, sweep, timeline, web,
+};
 use crate::spec::Tab;
 
 /// Where the app starts: the link in the URL, else the autosave, else the library. A link or
@@ -69,6 +71,7 @@ pub fn race_lab() -> Html {
                         { panels::violations(&app) }
                         { panels::inspector(&app) }
                     </div>
+                    { outcomes::outcomes(&app) }
                 </section>
             </div>
         },

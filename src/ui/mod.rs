@@ -8,7 +8,8 @@
 //! - [`app`]: the root, start-up from a link or the autosave, playback and keys
 //! - [`header`]: tabs, share / export / import, presentation toggle
 //! - [`library`], [`reader`], [`controls`], [`inject`]: picking and setting up a run
-//! - [`timeline`], [`panels`], [`compare`], [`sweep`], [`explore`]: looking at runs
+//! - [`timeline`], [`panels`], [`outcomes`], [`compare`], [`sweep`], [`explore`]: looking at
+//!   runs
 //! - [`worker`]: one Web Worker answering typed [`crate::work`] requests; [`pool`]: sweep
 //!   workers working through a queue
 //! - [`web`]: the browser APIs used (URL, storage, clipboard, files)
@@ -26,12 +27,14 @@ pub mod explore;
 pub mod header;
 pub mod inject;
 pub mod library;
+pub mod outcomes;
 pub mod panels;
 pub mod parts;
 pub mod pool;
 pub mod reader;
 pub mod state;
 pub mod sweep;
+pub mod sweep_chart;
 pub mod timeline;
 pub mod web;
 pub mod worker;

@@ -157,6 +157,9 @@ pub enum Action {
     /// Back to the start (playhead 0, paused).
     Rewind,
     Person(Option<u32>),
+    /// Picks a person in the outcomes table: selects them, and the event of the first
+    /// violation that touched them, if any (the playhead moves there).
+    PersonOutcome(u32),
     SelectEvent(Option<u32>),
     Window(u64, u64),
     Presentation(bool),
@@ -326,6 +329,16 @@ impl AppState {
                 self.spec.view.playhead_ms = 0;
             }
             Action::Person(p) => self.spec.view.person = p,
+            Action::PersonOutcome(p) => {
+                let event = self.run.as_ref().ok().and_then(|run| {
+                    let v = run.violations.iter().find(|v| v.person == Some(p))?;
+                    v.witness.last().copied()
+                });
+                if event.is_some() {
+                    self.apply(Action::SelectEvent(event));
+                }
+                self.spec.view.person = Some(p);
+            }
             Action::SelectEvent(e) => {
                 self.spec.view.event = e;
                 if let (Some(id), Ok(run)) = (e, &self.run) {

@@ -1,5 +1,6 @@
 //! Sweeps: many seeds of the chosen variants, or one knob over its sweep settings, with the
-//! violation rate drawn as an SVG chart. The work runs in short chunks between browser frames
+//! share of runs with a violation and the share of leads affected drawn as an SVG chart
+//! ([`super::sweep_chart`]), and a projection to a number of leads a day the user sets. The work runs in short chunks between browser frames
 //! (each chunk stops after [`CHUNK_MS`]), so the page stays responsive, shows progress and can
 //! be cancelled.
 
@@ -9,11 +10,12 @@ use std::rc::Rc;
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
-use super::parts::{button, label, on_value, option, svg_text};
+use super::parts::{button, label, on_value, option};
 use super::pool::{OnResult, Pool, Unit};
 use super::state::{Action, App, Dispatch, Loaded};
+use super::sweep_chart;
 use super::web;
-use crate::api::{knob_title, sweep_axis, sweep_points, sweep_series, Scenario, SweepPoint};
+use crate::api::{knob_title, sweep_points, thousands, Scenario, SweepPoint, MCAE_LEADS_PER_DAY};
 use crate::spec::RunSpec;
 use crate::work::{sweep_request, Counts};
 
@@ -21,6 +23,9 @@ use crate::work::{sweep_request, Counts};
 pub const CHUNK_MS: f64 = 12.0;
 /// Most seeds per point.
 pub const MAX_SEEDS: u64 = 100_000;
+/// The leads a day the projection starts with, and the most it takes.
+pub const DEFAULT_PER_DAY: u64 = 1_000;
+pub const MAX_PER_DAY: u64 = 1_000_000_000_000;
 
 /// A sweep in progress or finished.
 #[derive(Clone, PartialEq, Debug, Default)]
@@ -92,7 +97,13 @@ impl Job {
             let result = crate::api::sweep(&self.scenario, &config, first, n);
             let p = &mut self.progress.points[i];
             match result {
-                Ok(r) => p.add(n, r.violating_runs),
+                Ok(r) => p.add(&Counts {
+                    runs: n,
+                    violating: r.violating_runs,
+                    events: r.events,
+                    leads: r.leads,
+                    affected_leads: r.affected_leads,
+                }),
                 Err(e) => p.error = Some(e),
             }
             batch = (batch * 2).min(256);
@@ -167,7 +178,7 @@ fn worker_result(
     let mut slot = job.borrow_mut();
     let Some(j) = slot.as_mut() else { return };
     match (point.and_then(|i| j.progress.points.get_mut(i)), result) {
-        (Some(p), Ok(c)) => p.add(c.runs, c.violating),
+        (Some(p), Ok(c)) => p.add(&c),
         (Some(p), Err(e)) => p.error = Some(e),
         (None, Err(e)) => j
             .progress
@@ -210,6 +221,7 @@ fn sweep_view(props: &SweepProps) -> Html {
     let progress = use_state(Progress::default);
     let job = use_mut_ref(|| None::<Job>);
     let seeds = use_state(|| 1000u64);
+    let per_day = use_state(|| DEFAULT_PER_DAY);
     let threads = use_state(super::worker::cores);
     {
         // Leaving the Sweep tab cancels a running sweep (and stops its workers).
@@ -283,6 +295,22 @@ fn sweep_view(props: &SweepProps) -> Html {
             }
         })
     };
+    let set_per_day = {
+        let (per_day, dispatch) = (per_day.clone(), props.dispatch.clone());
+        on_value(move |v| match v.trim().replace(',', "").parse::<u64>() {
+            Ok(n) if (1..=MAX_PER_DAY).contains(&n) => {
+                per_day.set(n);
+                None
+            }
+            _ => {
+                dispatch.dispatch(Action::Notice(Some(format!(
+                    "Leads a day must be a whole number from 1 to {}.",
+                    thousands(MAX_PER_DAY)
+                ))));
+                Some(per_day.to_string())
+            }
+        })
+    };
     let set_threads = {
         let threads = threads.clone();
         on_value(move |v| {
@@ -304,6 +332,11 @@ fn sweep_view(props: &SweepProps) -> Html {
     let thread_options = (0..=super::worker::cores())
         .map(|n| option(Some(n.to_string().into()), n == *threads, threads_label(n)));
     let p = &*progress;
+    // The set-up's value of the swept knob: the projection speaks of that point.
+    let current = p.knob.as_deref().and_then(|k| {
+        let knob = loaded.scenario.knobs.iter().find(|x| x.name == k)?;
+        Some(spec.knobs.get(k).copied().unwrap_or(knob.default))
+    });
     html! {
         <section class="sweep" aria-label="Sweep">
             <div class="sweep-form">
@@ -330,8 +363,21 @@ fn sweep_view(props: &SweepProps) -> Html {
                         { status(p) }
                     </span>
                 </div>
-                { chart(p, &loaded.scenario) }
-                { table(p, &loaded.scenario) }
+                { sweep_chart::chart(&p.points, swept_title(p, &loaded.scenario).as_deref(), knob_unit(&loaded.scenario, p.knob.as_deref())) }
+                <div class="sweep-projection">
+                    { label("sweep-per-day", "Leads a day") }
+                    <input id="sweep-per-day" class="num" type="number" min="1"
+                        max={MAX_PER_DAY.to_string()} value={per_day.to_string()} onchange={set_per_day} />
+                    <p class="hint">{ format!(
+                        "How many leads your instance handles a day. The per-lead rate times \
+                         this is about how many would be affected. For scale: the Marketo \
+                         Engage instance in one of the sources handles about {} lead updates \
+                         a day, so a one-in-a-million race there is hundreds of incidents a day.",
+                        thousands(MCAE_LEADS_PER_DAY)
+                    ) }</p>
+                    { sweep_chart::projections(&p.points, current, *per_day) }
+                </div>
+                { sweep_chart::table(&p.points, swept_title(p, &loaded.scenario).as_deref(), *per_day) }
             }
         </section>
     }
@@ -399,105 +445,8 @@ fn swept_title(p: &Progress, scenario: &Scenario) -> Option<String> {
     )
 }
 
-fn table(p: &Progress, scenario: &Scenario) -> Html {
-    html! {
-        <table class="sweep-table" id="sweep-table">
-            <thead><tr>
-                <th>{ "Variant" }</th>
-                if let Some(k) = swept_title(p, scenario) { <th>{ k }</th> }
-                <th>{ "Runs" }</th><th>{ "Violating" }</th><th>{ "Rate" }</th>
-            </tr></thead>
-            <tbody>
-                { for p.points.iter().map(|pt| html! {
-                    <tr>
-                        <td>{ pt.variant.clone() }</td>
-                        if p.knob.is_some() { <td>{ pt.knob_value.map_or(String::new(), |v| v.to_string()) }</td> }
-                        <td>{ pt.runs }</td>
-                        <td>{ pt.violating }</td>
-                        <td>{ pt.error.clone().unwrap_or_else(|| format!("{:.1}%", pt.rate() * 100.0)) }</td>
-                    </tr>
-                }) }
-            </tbody>
-        </table>
-    }
-}
-
-const SERIES: [&str; 2] = ["#b42318", "#067647"];
-
-/// Violation rate per point: one line per variant over the knob's values (a single point per
-/// variant when no knob is swept).
-fn chart(p: &Progress, scenario: &Scenario) -> Html {
-    let (w, h, left, bottom) = (640.0, 260.0, 48.0, 36.0);
-    let xs = sweep_axis(&p.points);
-    let n = xs.len().max(1);
-    let x_of = |x: Option<i64>| {
-        let i = xs.iter().position(|v| *v == x).unwrap_or(0);
-        if n == 1 {
-            left + (w - left) / 2.0
-        } else {
-            left + 20.0 + (w - left - 40.0) * i as f64 / (n - 1) as f64
-        }
-    };
-    let y_of = |rate: f64| 10.0 + (h - bottom - 10.0) * (1.0 - rate);
-    let variants = sweep_series(&p.points);
-    let unit = p
-        .knob
-        .as_ref()
-        .and_then(|k| scenario.knobs.iter().find(|x| &x.name == k))
-        .map_or("", |k| k.unit.label());
-    let series = variants.iter().enumerate().map(|(si, v)| {
-        let colour = SERIES[si % SERIES.len()];
-        let pts: Vec<(f64, f64, &SweepPoint)> = p
-            .points
-            .iter()
-            .filter(|pt| pt.variant == *v && pt.runs > 0)
-            .map(|pt| (x_of(pt.knob_value), y_of(pt.rate()), pt))
-            .collect();
-        let line: Vec<String> = pts.iter().map(|(x, y, _)| format!("{x:.1},{y:.1}")).collect();
-        html! {
-            <g>
-                <polyline points={line.join(" ")} fill="none" stroke={colour} stroke-width="2" />
-                { for pts.iter().map(|(x, y, pt)| html! {
-                    <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="4" fill={colour}>
-                        <title>{ format!("{}: {:.1}% of {} runs", pt.variant, pt.rate() * 100.0, pt.runs) }</title>
-                    </circle>
-                }) }
-                { svg_text(format!("{}", w - 150.0), format!("{}", 20.0 + 16.0 * si as f64), "12", "start", colour, format!("● {v}")) }
-            </g>
-        }
-    });
-    let grid = [0.0, 0.25, 0.5, 0.75, 1.0].map(|r| {
-        let y = y_of(r);
-        html! {
-            <g>
-                <line x1={left.to_string()} x2={w.to_string()} y1={format!("{y:.1}")} y2={format!("{y:.1}")} stroke="#dde2ea" />
-                { svg_text((left - 6.0).to_string(), format!("{:.1}", y + 4.0), "11", "end", "#5b6478", format!("{:.0}%", r * 100.0)) }
-            </g>
-        }
-    });
-    let labels = xs.iter().map(|x| {
-        let text = x.map_or("all seeds".to_string(), |v| format!("{v} {unit}"));
-        svg_text(
-            format!("{:.1}", x_of(*x)),
-            (h - bottom + 16.0).to_string(),
-            "11",
-            "middle",
-            "#5b6478",
-            text,
-        )
-    });
-    let title = match swept_title(p, scenario) {
-        Some(k) => format!("Violation rate (share of runs) against {k}"),
-        None => "Violation rate (share of runs)".to_string(),
-    };
-    html! {
-        <svg id="sweep-chart" class="chart" xmlns="http://www.w3.org/2000/svg"
-            viewBox={format!("0 0 {w} {h}")} role="img" aria-label={title.clone()}
-            font-family="system-ui, sans-serif">
-            <title>{ title }</title>
-            { for grid }
-            { for labels }
-            { for series }
-        </svg>
-    }
+/// The unit of the swept knob `knob`, for the chart's axis.
+fn knob_unit<'a>(scenario: &'a Scenario, knob: Option<&str>) -> &'a str {
+    knob.and_then(|k| scenario.knobs.iter().find(|x| x.name == k))
+        .map_or("", |k| k.unit.label())
 }

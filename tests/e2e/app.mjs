@@ -208,6 +208,18 @@ try {
   check((await page.$$("#timeline-svg .mark.violation")).length > 0, "the timeline marks the violation");
   await shot(page, "run-naive");
 
+  step = "the leads table";
+  check(Number(await attr(page, "#outcomes", "data-affected")) === native.affected_leads,
+    `the Leads table counts the CLI's affected leads (${native.affected_leads})`);
+  check((await page.$$("#outcomes-table tr.affected")).length === native.affected_leads,
+    "every affected person is highlighted");
+  const firstAffected = await attr(page, "#outcomes-table tbody tr:first-child", "data-person");
+  await page.click(`#outcome-person-${firstAffected}`);
+  await page.waitForFunction((p) => document.querySelector("#inspect-person")?.value === p, firstAffected);
+  await page.locator("#outcomes").scrollIntoViewIfNeeded();
+  await shot(page, "run-outcomes");
+  await page.evaluate(() => window.scrollTo(0, 0));
+
   step = "engine throughput in the browser";
   // The shipped wasm (release build) runs list-queue at 10,000 people through the same entry
   // point the sweep workers use; the link code comes from the CLI (it names the scenario, which
@@ -371,6 +383,10 @@ try {
   check(/done: 2000 of 2000 runs/.test(await text(page, "#sweep-status")),
     `1,000 seeds of both variants ran (${await text(page, "#sweep-status")})`);
   check((await page.$("#sweep-chart circle")) !== null, "the chart shows the rates");
+  check((await page.$$("#sweep-chart .series.leads-affected")).length === 2,
+    "the chart shows leads affected beside runs with a violation");
+  check(/at 1,000 leads a day, about \d+/.test(await text(page, "#sweep-projections")),
+    "the sweep projects the per-lead rate to 1,000 leads a day");
   await shot(page, "sweep");
 
   step = "sweep a knob, then cancel one";

@@ -13,6 +13,8 @@ use racelab::engine::knobs::parse_assignment;
 pub const APP_URL: &str = "http://127.0.0.1:8080/";
 /// Most seeds in one `racelab sweep`.
 pub const MAX_SWEEP_SEEDS: u64 = 10_000_000;
+/// The most leads a day `sweep --per-day` projects for.
+pub const MAX_PER_DAY: u64 = 1_000_000_000_000;
 /// Most seeds per variant in `racelab table`.
 pub const MAX_TABLE_SEEDS: u64 = 1_000_000;
 /// Most sampled runs in `racelab explore --sample`.
@@ -29,7 +31,7 @@ racelab list
        racelab run <scenario> [--variant V] [--seed N] [--set knob=value]... [--json] [--trace]
                    [--schedule 0,1,0,2]
        racelab sweep <scenario> [--variant V] --seeds N [--first-seed S] [--set knob=value]...
-                     [--json]
+                     [--per-day N] [--json]
        racelab explore <scenario> [--variant V] [--set knob=value]... [--max-decisions N]
                        [--max-states N] [--no-reduction] [--no-dedup] [--json]
        racelab explore <scenario> --sample random|pct [--runs N] [--seed S] [--pct-depth D] ...
@@ -69,7 +71,7 @@ pub enum Command {
     Describe(DescribeArgs),
     /// Run a scenario once: its outcome, violations and trace hash
     Run(RunArgs),
-    /// Run many seeds and count the runs that violate an invariant
+    /// Run many seeds: the runs that violate an invariant and the leads affected
     Sweep(SweepArgs),
     /// Search every schedule for a violation, or sample schedules with --sample
     ///
@@ -78,7 +80,8 @@ pub enum Command {
     /// runs N seeded schedules, random or PCT-style, for set-ups too big for that. Either
     /// prints the shortest violating schedule, its trace, how to replay it and a share link.
     Explore(ExploreArgs),
-    /// Print a markdown table: every built-in scenario and variant with its violation rate
+    /// Print a markdown table: every built-in scenario and variant with the share of runs
+    /// that violate and the share of leads affected
     Table(TableArgs),
     /// Print a share link that opens the set-up in the web app
     ///
@@ -153,6 +156,11 @@ pub struct SweepArgs {
     /// The first seed (default: the link's seed, else 0)
     #[arg(long, value_name = "S")]
     pub first_seed: Option<u64>,
+    /// Leads a day for the projection "at N leads a day, about M are affected" (a large
+    /// Marketo Engage instance handles about 500 million lead updates a day)
+    #[arg(long, value_name = "N", default_value_t = 1_000,
+        value_parser = clap::value_parser!(u64).range(1..=MAX_PER_DAY))]
+    pub per_day: u64,
     /// Write JSON
     #[arg(long)]
     pub json: bool,

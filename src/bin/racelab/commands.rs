@@ -117,13 +117,39 @@ pub fn run(a: &RunArgs) -> Result<String, String> {
         out += &trace_lines(&api::trace(&s, &cfg, seed)?);
     }
     out += &format!(
-        "{} / {} / seed {}: {} events, trace {}\n{}",
-        r.scenario, r.variant, r.seed, r.events, r.trace_hash, r.outcome
+        "{} / {} / seed {}: {} events, trace {}\n{}\n{}",
+        r.scenario,
+        r.variant,
+        r.seed,
+        r.events,
+        r.trace_hash,
+        r.outcome,
+        leads_line(&r.outcomes)
     );
     for x in &r.violations {
         out += &violation_line(&x.invariant, x.time_ms, &x.message, &x.witness);
     }
     Ok(out)
+}
+
+/// "3 of 20 people affected: people 2, 5 and 9" (at most 12 listed).
+fn leads_line(o: &api::Outcomes) -> String {
+    let affected: Vec<String> = (o.people.iter())
+        .filter(|p| p.affected)
+        .map(|p| p.person.to_string())
+        .collect();
+    let mut line = format!(
+        "{} of {} {} affected",
+        o.affected_leads, o.leads, o.lead_unit
+    );
+    if !affected.is_empty() {
+        let shown = affected.len().min(12);
+        line += &format!(": {}", affected[..shown].join(", "));
+        if affected.len() > shown {
+            line += &format!(" and {} more", affected.len() - shown);
+        }
+    }
+    line
 }
 
 /// `run` with a hand-chosen schedule (`--schedule`, or a link that carries one): replayed as
@@ -161,6 +187,9 @@ fn run_scheduled(
             "violations": violations,
             "outcome": v.outcome,
         });
+        for (k, x) in to_value(&*v.outcomes).as_object().into_iter().flatten() {
+            j[k] = x.clone();
+        }
         if a.trace {
             j["trace"] = to_value(&v.rows);
         }
@@ -195,10 +224,15 @@ pub fn sweep(a: &SweepArgs) -> Result<String, String> {
     if a.json {
         let mut v = to_value(&r);
         v["elapsed_ms"] = elapsed_ms.into();
+        v["projection"] = serde_json::json!({
+            "leads_per_day": a.per_day,
+            "affected_per_day": api::projected_affected(r.lead_rate, a.per_day),
+        });
         return Ok(to_json(&v));
     }
     Ok(format!(
-        "{} / {}: {} of {} runs violated ({:.2}%), {} events in {} ms{}",
+        "{} / {}: {} of {} runs violated ({:.2}%), {} events in {} ms{}\n\
+         {} of {} {} affected ({:.2}%): {}",
         r.scenario,
         r.variant,
         r.violating_runs,
@@ -207,14 +241,21 @@ pub fn sweep(a: &SweepArgs) -> Result<String, String> {
         r.events,
         elapsed_ms,
         r.first_violating_seed
-            .map_or(String::new(), |s| format!("; first violating seed {s}"))
+            .map_or(String::new(), |s| format!("; first violating seed {s}")),
+        r.affected_leads,
+        r.leads,
+        r.lead_unit,
+        100.0 * r.lead_rate,
+        api::projection(r.lead_rate, a.per_day)
     ))
 }
 
-/// The README's table: every built-in scenario and variant at default knobs.
+/// The README's table: every built-in scenario and variant at default knobs, with the share
+/// of runs that violate and the share of leads affected.
 pub fn table(seeds: u64) -> Result<String, String> {
     let mut out = format!(
-        "| scenario | variant | role | violating runs ({seeds} seeds) | rate |\n| --- | --- | --- | --- | --- |\n"
+        "| scenario | variant | role | runs with a violation ({seeds} seeds) | per run | \
+         leads affected | per lead |\n| --- | --- | --- | --- | --- | --- | --- |\n"
     );
     for s in racelab::scenarios::all() {
         for v in &s.variants {
@@ -225,14 +266,27 @@ pub fn table(seeds: u64) -> Result<String, String> {
             let r = api::sweep(&s, &config, 0, seeds)?;
             let role = to_value(&v.role);
             out += &format!(
-                "| `{}` | `{}` | {} | {} | {:.2}% |\n",
+                "| `{}` | `{}` | {} | {} | {:.2}% | {} of {} {} | {} |\n",
                 s.id,
                 v.name,
                 role.as_str().unwrap_or(""),
                 r.violating_runs,
-                100.0 * r.violation_rate
+                100.0 * r.violation_rate,
+                r.affected_leads,
+                r.leads,
+                r.lead_unit,
+                percent(r.lead_rate)
             );
         }
     }
     Ok(out.trim_end().to_string())
+}
+
+/// A rate as a percentage precise enough for rare races: "12.34%", "0.0040%".
+fn percent(rate: f64) -> String {
+    if rate == 0.0 || rate >= 0.01 {
+        format!("{:.2}%", 100.0 * rate)
+    } else {
+        format!("{:.4}%", 100.0 * rate)
+    }
 }
