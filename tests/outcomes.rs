@@ -368,3 +368,34 @@ fn a_table_lists_the_affected_first_and_only_them_in_a_big_run() {
     assert_eq!(big.leads, big.people.len() as u64);
     assert_eq!(rows.len() + left_out, big.people.len());
 }
+
+/// A duplicate record is the second record of a lead's address, not another lead: the lead
+/// counts stay at the declared people, and a duplicate counts once, against its lead.
+#[test]
+fn a_duplicate_record_counts_against_the_lead_whose_address_it_shares() {
+    let s = racelab::scenarios::builtin("duplicate-lead").unwrap();
+    let declared: u64 = 20;
+    let mut seen_duplicate = false;
+    for seed in 0..20 {
+        let o = run("duplicate-lead", "naive", seed).outcomes;
+        assert_eq!(o.leads, declared, "seed {seed}");
+        let seconds: Vec<_> = o
+            .people
+            .iter()
+            .filter(|p| p.second_record_of.is_some())
+            .collect();
+        seen_duplicate |= !seconds.is_empty();
+        // Every affected lead is a declared person whose address has (or is) an affected record.
+        let mut leads: Vec<u32> = (o.people.iter())
+            .filter(|p| p.affected)
+            .map(|p| p.second_record_of.unwrap_or(p.person))
+            .collect();
+        leads.sort_unstable();
+        leads.dedup();
+        assert_eq!(o.affected_leads, leads.len() as u64, "seed {seed}");
+        assert!(leads.iter().all(|&p| u64::from(p) <= declared));
+    }
+    assert!(seen_duplicate, "naive makes a duplicate in 20 runs");
+    let sweep = api::sweep(&s, &config("naive"), 0, 20).unwrap();
+    assert_eq!(sweep.leads, declared * 20);
+}

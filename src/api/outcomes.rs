@@ -35,6 +35,10 @@ pub struct Outcomes {
 pub struct PersonOutcome {
     /// 1-based person number.
     pub person: u32,
+    /// For a duplicate record: the person (1-based) whose email address it shares. It is
+    /// not another lead: the lead counts count it against that person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub second_record_of: Option<u32>,
     /// A violation names this person.
     pub affected: bool,
     /// Each alert sent about the person, in order.
@@ -235,19 +239,20 @@ pub fn lead_counts(sim: &Sim) -> (u64, u64) {
         let (leads, affected, _) = items(sim);
         return (leads, affected);
     }
+    // A spare record (the duplicate of a declared person's email) is not another lead: a
+    // violation about it counts against the lead whose address it shares.
+    let spare_of = |i: usize| sim.model.people[i].spare_of.map(|s| s as usize);
     let people = &sim.state.people;
     let mut hit = vec![false; people.len()];
     for v in &sim.state.monitor.violations {
         if let Some(p) = v.person {
-            hit[p as usize - 1] = true;
+            let i = p as usize - 1;
+            hit[spare_of(i).unwrap_or(i)] = true;
         }
     }
-    let leads = people.iter().filter(|p| p.exists).count() as u64;
-    let affected = people
-        .iter()
-        .zip(&hit)
-        .filter(|(p, hit)| p.exists && **hit)
-        .count() as u64;
+    let is_lead = |i: usize| people[i].exists && spare_of(i).is_none();
+    let leads = (0..people.len()).filter(|&i| is_lead(i)).count() as u64;
+    let affected = (0..people.len()).filter(|&i| is_lead(i) && hit[i]).count() as u64;
     (leads, affected)
 }
 
@@ -343,6 +348,7 @@ pub fn outcomes(sim: &Sim) -> Outcomes {
     let mut out: Vec<PersonOutcome> = (0..n)
         .map(|p| PersonOutcome {
             person: p as u32 + 1,
+            second_record_of: model.people[p].spare_of.map(|s| s + 1),
             entries: watches
                 .iter()
                 .map(|(l, e)| EntryOutcome {
@@ -469,10 +475,11 @@ pub fn outcomes(sim: &Sim) -> Outcomes {
         o.summary = summary(model, syms, &o);
         people.push(o);
     }
+    let (leads, affected_leads) = lead_counts(sim);
     Outcomes {
         lead_unit: "people".into(),
-        leads: people.len() as u64,
-        affected_leads: people.iter().filter(|o| o.affected).count() as u64,
+        leads,
+        affected_leads,
         people,
         items: Vec::new(),
     }
