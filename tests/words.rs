@@ -292,3 +292,33 @@ fn describe_names_the_source_and_the_knob_labels() {
     assert!(v["source"].as_str().unwrap().starts_with("Justin Norris"));
     assert_eq!(v["knobs"][0]["label"], "Alert wait");
 }
+
+/// A violation is headed by what it means ("Alert sent to no one"), not by the check's id;
+/// the id stays at hand (the button's tooltip, the JSON). Every invariant of every built-in
+/// has such a heading, and the Leads table's verdicts use it too.
+#[test]
+fn violations_are_headed_in_plain_words() {
+    for s in racelab::scenarios::all() {
+        let model = racelab::engine::compile(&s, &Default::default()).unwrap();
+        for inv in &model.invariants {
+            let title = api::invariant_title(inv);
+            assert!(
+                !title.contains(inv.name())
+                    && title.contains(' ')
+                    && title.chars().next().is_some_and(char::is_uppercase),
+                "{}: {} reads as {title:?}",
+                s.id,
+                inv.name()
+            );
+        }
+    }
+    let s = builtin("alert-before-owner");
+    let view = api::run_view(&s, &config("naive"), 1, &[]).unwrap();
+    let v = &view.violations[0];
+    assert_eq!(v.invariant, "alert-has-recipient");
+    assert_eq!(v.title, "Alert sent to no one");
+    let person = (view.outcomes.people.iter())
+        .find(|p| p.affected)
+        .expect("an affected lead");
+    assert_eq!(person.violations[0].title, "Alert sent to no one");
+}

@@ -39,7 +39,7 @@ pub use sweep_points::{
 pub use view::{
     lanes, run_model_view, run_view, LaneInfo, LaneKind, RowPart, RunView, ViolationView,
 };
-pub use words::knob_title;
+pub use words::{invariant_title, knob_title};
 
 // The engine's types and checks the front ends name: through here, `api` is their one door.
 pub use crate::engine::describe::fmt_ms as fmt_time;

@@ -139,6 +139,8 @@ pub struct ChangeOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PersonViolation {
     pub invariant: String,
+    /// What breaking it means, in plain words ("Alert sent to no one").
+    pub title: String,
     pub message: String,
 }
 
@@ -452,6 +454,7 @@ pub fn outcomes(sim: &Sim) -> Outcomes {
         }
         o.violations.push(PersonViolation {
             invariant: v.invariant.clone(),
+            title: super::words::invariant_title_of(model, &v.invariant).to_string(),
             message: v.message.clone(),
         });
     }

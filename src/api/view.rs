@@ -123,7 +123,10 @@ pub(super) fn used_webhooks(model: &Model) -> Vec<WebhookId> {
 /// A broken invariant, as the timeline marks it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ViolationView {
+    /// The invariant's stable id (`alert-has-recipient`).
     pub invariant: String,
+    /// What breaking it means, in plain words ("Alert sent to no one").
+    pub title: String,
     pub message: String,
     pub time_ms: u64,
     /// 1-based person number.
@@ -199,6 +202,7 @@ pub fn run_model_view(model: &Model, seed: u64, schedule: &[u32]) -> Result<RunV
         .iter()
         .map(|v| ViolationView {
             invariant: v.invariant.clone(),
+            title: super::words::invariant_title_of(model, &v.invariant).to_string(),
             message: v.message.clone(),
             time_ms: v.time_ms,
             person: v.person,

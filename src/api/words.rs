@@ -321,6 +321,39 @@ pub fn choices(model: &Model, syms: &Symbols, a: &ActionModel) -> Vec<String> {
     out
 }
 
+/// What breaking an invariant means, in a marketing-operations person's words: the heading
+/// of a violation ("Alert sent to no one"). Every invariant kind is listed, so a new one
+/// has to say it.
+pub fn invariant_title(inv: &InvariantModel) -> &'static str {
+    match inv {
+        InvariantModel::OneEmailPerEntry { .. } => "Emailed twice for one queue entry",
+        InvariantModel::NoEntryLost { .. } => "Queue entry never handled",
+        InvariantModel::AlertHasRecipient => "Alert sent to no one",
+        InvariantModel::CrmSyncAfter { .. } => "Reached the CRM before enrichment",
+        InvariantModel::StageNeverRegresses { .. } => "Lifecycle stage went backwards",
+        InvariantModel::CheckpointMonotonic => "Import checkpoint went backwards",
+        InvariantModel::NoDuplicateImport => "Record imported twice",
+        InvariantModel::NoResponseLost => "Campaign response lost",
+        InvariantModel::NoStaleDecision => "Decided on out-of-date data",
+        InvariantModel::NoDuplicateAction => "Acted twice on one change",
+        InvariantModel::EmailOnlyWhen { .. } => "Email sent when it should not be",
+        InvariantModel::EveryoneReachesCrm => "Never reached the CRM",
+        InvariantModel::OneAlertPerPerson { .. } => "Alerted more than once",
+        InvariantModel::StatusNeverMoves { .. } => "Program status moved back",
+        InvariantModel::OnePersonPerEmail { .. } => "Two people for one email address",
+        InvariantModel::MarketoValueKept { .. } => "Marketo's change undone by the CRM sync",
+    }
+}
+
+/// [`invariant_title`] of the invariant named `name` (its stable id) in `model`; the id
+/// itself if the model has no such invariant.
+pub fn invariant_title_of<'a>(model: &Model, name: &'a str) -> &'a str {
+    match model.invariants.iter().find(|i| i.name() == name) {
+        Some(inv) => invariant_title(inv),
+        None => name,
+    }
+}
+
 /// "person 3" for a 0-based person id.
 pub fn person(p: PersonId) -> String {
     format!("person {}", p + 1)

@@ -53,7 +53,7 @@ pub fn outcomes_table(props: &OutcomesProps) -> Html {
             p.affected.then_some("affected"),
             selected.then_some("selected")
         );
-        let broke: Vec<String> = p.violations.iter().map(|v| v.invariant.clone()).collect();
+        let broke: Vec<String> = p.violations.iter().map(|v| v.title.clone()).collect();
         html! {
             <tr {class} data-person={number.to_string()} data-affected={p.affected.to_string()}>
                 <td>

@@ -28,9 +28,10 @@ pub fn violations(app: &App) -> Html {
         let who = v.person.map_or(String::new(), |p| format!(" · person {p}"));
         html! {
             <li>
-                <button class="violation" id={format!("violation-{i}")} onclick={jump}>
+                <button class="violation" id={format!("violation-{i}")} onclick={jump}
+                    title={format!("Check: {}", v.invariant)}>
                     <span class="vmark" aria-hidden="true">{ "▲" }</span>
-                    <strong>{ v.invariant.clone() }</strong>
+                    <strong>{ v.title.clone() }</strong>
                     { format!(" at {}{who}: {}", fmt_time(v.time_ms), v.message) }
                 </button>
             </li>
