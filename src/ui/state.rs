@@ -433,6 +433,13 @@ impl AppState {
         };
         self.run = run_of(&self.spec.variant, &self.spec.schedule);
         self.compare_run = self.spec.compare.as_deref().map(|v| run_of(v, &[]));
+        // A set-up with fewer people (a smaller knob, the small set-up) drops a chosen person
+        // who no longer exists, rather than leaving the inspector on an error.
+        if let (Ok(run), Some(p)) = (&self.run, self.spec.view.person) {
+            if p > run.people {
+                self.spec.view.person = None;
+            }
+        }
         let end = self.end_time();
         if self.spec.view.playhead_ms > end {
             self.spec.view.playhead_ms = end;
