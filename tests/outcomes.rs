@@ -385,6 +385,15 @@ fn a_duplicate_record_counts_against_the_lead_whose_address_it_shares() {
             .filter(|p| p.second_record_of.is_some())
             .collect();
         seen_duplicate |= !seconds.is_empty();
+        for p in &seconds {
+            let first = p.second_record_of.unwrap();
+            assert!(
+                p.summary
+                    .contains(&format!("second record for person {first}'s email")),
+                "{}",
+                p.summary
+            );
+        }
         // Every affected lead is a declared person whose address has (or is) an affected record.
         let mut leads: Vec<u32> = (o.people.iter())
             .filter(|p| p.affected)

@@ -500,6 +500,11 @@ fn times(k: u32) -> String {
 /// One line for a person: alerts, e-mails, CRM routing, watched fields, change events.
 fn summary(model: &Model, syms: &Symbols, o: &PersonOutcome) -> String {
     let mut parts: Vec<String> = Vec::new();
+    if let Some(first) = o.second_record_of {
+        parts.push(format!(
+            "a second record for person {first}'s email address (a duplicate)"
+        ));
+    }
     for a in &o.alerts {
         parts.push(match &a.recipient {
             Some(r) => format!("alert \"{}\" sent to {r}", a.alert),
