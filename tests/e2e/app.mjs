@@ -13,116 +13,17 @@
 // fetched on first use) are printed and written to target/e2e/figures.json; they are reported,
 // not asserted.
 // Exits non-zero on any failed check, page error, console error or CSP violation.
-import { createServer } from "node:http";
-import { readFile, readdir, mkdir, writeFile } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
-import { extname, join, normalize, resolve } from "node:path";
-import { chromium } from "playwright-core";
+import { join, resolve } from "node:path";
 import { execFileSync } from "node:child_process";
+import { harness, scenarioFetches, sourceOf, titleOf, text, attr, shot, viewOf, DIST } from "./lib.mjs";
 
-const DIST = resolve("dist");
-const OUT = "target/e2e";
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript",
-  ".wasm": "application/wasm",
-  ".css": "text/css",
-  ".json": "application/json",
-};
-
-const watchdog = setTimeout(() => {
-  console.error("FAIL: e2e tests took longer than 300 s");
-  process.exit(1);
-}, 300_000);
-
-// Every path the server answered, in order: which files a step made the browser download.
-const served = [];
+const h = await harness("app");
+const { BASE, served, problems, figures, check } = h;
+const newPage = h.newPage;
 const isExplorer = (path) => path.includes("racelab-explorer");
-
-// Files go out gzipped when the browser asks for it, as any web host serves them: first-render
-// figures then measure what a user's download costs.
-const gzipped = new Map();
-const server = createServer(async (req, res) => {
-  const path = new URL(req.url, "http://localhost").pathname;
-  served.push(path);
-  const file = normalize(join(DIST, path === "/" ? "index.html" : decodeURIComponent(path)));
-  try {
-    if (!file.startsWith(DIST)) throw new Error("outside dist");
-    let body = await readFile(file);
-    const headers = { "content-type": TYPES[extname(file)] || "application/octet-stream" };
-    if (/\bgzip\b/.test(req.headers["accept-encoding"] || "")) {
-      if (!gzipped.has(file)) gzipped.set(file, gzipSync(body, { level: 6 }));
-      body = gzipped.get(file);
-      headers["content-encoding"] = "gzip";
-    }
-    res.writeHead(200, headers);
-    res.end(body);
-  } catch {
-    res.writeHead(404).end("not found");
-  }
-});
-await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-const BASE = `http://127.0.0.1:${server.address().port}/`;
-
-const problems = [];
-const figures = {};
 let firstLoad = []; // what the first visit downloaded, up to the first render
-let step = "start";
-const check = (ok, what) => {
-  if (!ok) problems.push(`${step}: ${what}`);
-  return ok;
-};
-
-// `offline`: fetching the built-in scenarios fails (the browser's own report of each failed
-// load is then expected, not a problem).
-async function newPage(browser, { offline = false } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  page.on("pageerror", (e) => problems.push(`${step}: page error: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() !== "error") return;
-    if (offline && /^Failed to load resource: net::ERR_/.test(m.text())) return;
-    problems.push(`${step}: console error: ${m.text()}`);
-  });
-  if (offline) await page.route(/\/scenarios\/[a-z-]+\.json(\?|$)/, (route) => route.abort("internetdisconnected"));
-  await page.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (e) =>
-      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
-    );
-  });
-  return page;
-}
-
-// The built-in scenario files a page fetched, in order.
-function scenarioFetches(page) {
-  const ids = [];
-  page.on("request", (r) => {
-    const m = /\/scenarios\/([a-z-]+)\.json$/.exec(new URL(r.url()).pathname);
-    if (m) ids.push(m[1]);
-  });
-  return ids;
-}
-const sourceOf = (id) => readFile(`src/scenarios/${id}.json`, "utf8");
-const titleOf = async (id) => JSON.parse(await sourceOf(id)).title;
-
-const text = async (page, sel) => ((await page.textContent(sel)) || "").trim();
-const attr = (page, sel, name) => page.getAttribute(sel, name);
-const shot = (page, name) => page.screenshot({ path: `${OUT}/${name}.png` });
-
-// The state a link must reproduce: run identity plus what the user was looking at.
-async function viewOf(page) {
-  return {
-    title: await text(page, "#scenario-title"),
-    tab: await text(page, "[role=tab][aria-selected=true]"),
-    variant: await page.inputValue("#variant"),
-    seed: await page.inputValue("#seed"),
-    hash: await attr(page, "#violations", "data-trace-hash"),
-    violations: await attr(page, "#violations", "data-count"),
-    playhead: await text(page, "#playhead-time"),
-  };
-}
 
 // Chromium's network throttled through the DevTools protocol to a 4G-like profile.
 const FOUR_G = { offline: false, latency: 170, downloadThroughput: 9e6 / 8, uploadThroughput: 9e6 / 8 };
@@ -148,24 +49,21 @@ async function coldFirstRender(browser, network) {
   }
 }
 
-let browser;
-try {
-  await mkdir(OUT, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    timeout: 30_000,
-    args: [
-      "--no-sandbox",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-      "--disable-gpu",
-    ],
-  });
+// Bundle size, gzipped: what the first visit downloaded (wasm, js), and the explorer's worker
+// files, which the first exploration downloads.
+h.after = async () => {
+  const gz = (f) => readFile(join(DIST, f)).then((b) => gzipSync(b, { level: 9 }).length);
+  const gzAll = async (fs) => (await Promise.all(fs.map(gz))).reduce((a, b) => a + b, 0);
+  figures.wasm_gzip_bytes = await gzAll(firstLoad.filter((p) => p.endsWith(".wasm")));
+  figures.js_gzip_bytes = await gzAll(firstLoad.filter((p) => p.endsWith(".js")));
+  figures.explorer_wasm_gzip_bytes = await gz("racelab-explorer_bg.wasm");
+  figures.explorer_js_gzip_bytes = await gz("racelab-explorer.js");
+};
 
-  step = "open the app";
+await h.run(async () => {
+  const browser = await h.launch();
+
+  h.step = "open the app";
   const page = await newPage(browser);
   const fetched = scenarioFetches(page);
   await page.goto(BASE, { waitUntil: "load" });
@@ -182,7 +80,7 @@ try {
   check(fetched.length === 0, `the library fetches no scenario (fetched ${fetched})`);
   await shot(page, "library");
 
-  step = "first render, cold starts";
+  h.step = "first render, cold starts";
   for (const [name, network] of [["", null], ["_4g", FOUR_G]]) {
     const times = [];
     for (let i = 0; i < COLD_STARTS; i++) times.push(await coldFirstRender(browser, network));
@@ -190,7 +88,7 @@ try {
     figures[`first_render${name}_ms_all`] = times;
   }
 
-  step = "run list-queue naive";
+  h.step = "run list-queue naive";
   await page.click("#card-list-queue");
   await page.waitForSelector("#violations");
   check(fetched.join() === "list-queue", `the card fetched its scenario once (fetched ${fetched})`);
@@ -208,7 +106,7 @@ try {
   check((await page.$$("#timeline-svg .mark.violation")).length > 0, "the timeline marks the violation");
   await shot(page, "run-naive");
 
-  step = "the leads table";
+  h.step = "the leads table";
   check(Number(await attr(page, "#outcomes", "data-affected")) === native.affected_leads,
     `the Leads table counts the CLI's affected leads (${native.affected_leads})`);
   check((await page.$$("#outcomes-table tr.affected")).length === native.affected_leads,
@@ -220,7 +118,7 @@ try {
   await shot(page, "run-outcomes");
   await page.evaluate(() => window.scrollTo(0, 0));
 
-  step = "engine throughput in the browser";
+  h.step = "engine throughput in the browser";
   // The shipped wasm (release build) runs list-queue at 10,000 people through the same entry
   // point the sweep workers use; the link code comes from the CLI (it names the scenario, which
   // this page has fetched).
@@ -242,12 +140,12 @@ try {
     figures[`browser_events_per_s_list_queue_${variant}_10000_people`] = Math.round(events / (ms / 1000));
   }
 
-  step = "switch to fixed";
+  h.step = "switch to fixed";
   await page.selectOption("#variant", "fixed");
   await page.waitForSelector("#violations[data-count='0']");
   check((await page.$("#no-violations")) !== null, "fixed says no invariant was violated");
 
-  step = "step and copy the link";
+  h.step = "step and copy the link";
   await page.click("#rewind");
   for (let i = 0; i < 3; i++) await page.click("#step");
   await page.fill("#seed", "42");
@@ -261,7 +159,7 @@ try {
   check(link.startsWith(BASE + "#"), `the link points at the app (${link.slice(0, 60)}…)`);
   figures.link_length = link.length;
 
-  step = "open the link in a fresh browser";
+  h.step = "open the link in a fresh browser";
   const fresh = await newPage(browser);
   // A slow network: the page says what it is loading until the scenario is there.
   let release;
@@ -278,7 +176,7 @@ try {
     `same run and view: ${JSON.stringify(before)} vs ${JSON.stringify(after)}`);
   await fresh.context().close();
 
-  step = "open a corrupted link";
+  h.step = "open a corrupted link";
   const bad = await newPage(browser);
   const code = link.split("#")[1];
   const corrupted = code.slice(0, 2) + (code[2] === "A" ? "B" : "A") + code.slice(3, -4);
@@ -293,7 +191,7 @@ try {
   check(/version/i.test(await text(bad, "#notice")), "an unknown version is named as such");
   await bad.context().close();
 
-  step = "offline: a scenario that cannot be fetched";
+  h.step = "offline: a scenario that cannot be fetched";
   const offline = await newPage(browser, { offline: true });
   await offline.goto(BASE, { waitUntil: "load" });
   await offline.click("#card-free-trial");
@@ -309,7 +207,7 @@ try {
   check((await offline.$("#library-heading")) !== null, "a link offline shows the library");
   await offline.context().close();
 
-  step = "reload restores the state";
+  h.step = "reload restores the state";
   await page.reload({ waitUntil: "load" });
   await page.waitForSelector("#violations");
   check(JSON.stringify(await viewOf(page)) === JSON.stringify(before), "same state after a reload");
@@ -319,7 +217,7 @@ try {
   check(restored.hash === before.hash && restored.seed === "42",
     `the autosave restores the run (${JSON.stringify(restored)})`);
 
-  step = "export and import";
+  h.step = "export and import";
   const download = async (sel) => {
     const [dl] = await Promise.all([page.waitForEvent("download"), page.click(sel)]);
     return { name: dl.suggestedFilename(), text: await readFile(await dl.path(), "utf8") };
@@ -350,7 +248,7 @@ try {
   await page.goto(BASE + "#" + link.split("#")[1], { waitUntil: "load" });
   await page.waitForSelector("#violations");
 
-  step = "compare";
+  h.step = "compare";
   await page.click("#tab-compare");
   await page.selectOption("#compare-variant-a", "naive");
   await page.waitForSelector("#outcome-a");
@@ -358,7 +256,7 @@ try {
   check((await attr(page, "#outcome-b", "data-violations")) === "0", "fixed side has no violation");
   await shot(page, "compare");
 
-  step = "sweep";
+  h.step = "sweep";
   await page.click("#tab-sweep");
   await page.fill("#sweep-seeds", "1000");
   await page.press("#sweep-seeds", "Tab");
@@ -389,7 +287,7 @@ try {
     "the sweep projects the per-lead rate to 1,000 leads a day");
   await shot(page, "sweep");
 
-  step = "sweep a knob, then cancel one";
+  h.step = "sweep a knob, then cancel one";
   await page.selectOption("#sweep-knob", { index: 1 });
   await page.fill("#sweep-seeds", "20000");
   await page.press("#sweep-seeds", "Tab");
@@ -397,7 +295,7 @@ try {
   await page.click("#sweep-cancel");
   await page.waitForFunction(() => /cancelled/.test(document.querySelector("#sweep-status")?.textContent));
 
-  step = "sweep speed: 10,000 seeds of a 50-person scenario, workers vs one";
+  h.step = "sweep speed: 10,000 seeds of a 50-person scenario, workers vs one";
   await page.click("#tab-run");
   await page.fill("#knob-people", "50");
   await page.press("#knob-people", "Tab");
@@ -421,7 +319,7 @@ try {
   }
   await shot(page, "sweep-workers");
 
-  step = "explore every ordering (in a worker): recheck has violating orderings, fixed none";
+  h.step = "explore every ordering (in a worker): recheck has violating orderings, fixed none";
   check(!served.some(isExplorer), "nothing before the first exploration fetches the explorer");
   for (const [variant, violating] of [["recheck", true], ["fixed", false]]) {
     await page.click("#tab-run");
@@ -442,18 +340,18 @@ try {
   }
   check(served.some((p) => p.endsWith("/racelab-explorer_bg.wasm")) &&
     served.some((p) => p.endsWith("/racelab-explorer.js")), "exploring fetched the explorer's wasm and js");
-  step = "you are the scheduler";
+  h.step = "you are the scheduler";
   await page.click("#sched-option-0");
   await page.waitForSelector("#sched-past li");
   await page.click("#sched-undo");
   await page.waitForFunction(() => !document.querySelector("#sched-past li"));
 
-  step = "presentation mode";
+  h.step = "presentation mode";
   await page.click("#tab-run");
   await page.check("#presentation");
   await shot(page, "presentation");
 
-  step = "the lesson's source and its words, then in presentation mode";
+  h.step = "the lesson's source and its words, then in presentation mode";
   await page.click("#tab-library");
   await page.click("#card-alert-before-owner");
   await page.waitForSelector("#glossary dt");
@@ -470,28 +368,4 @@ try {
   await page.check("#presentation");
   await page.$eval("#glossary", (e) => e.scrollIntoView({ block: "start" }));
   await shot(page, "lesson-words-presentation");
-} catch (e) {
-  problems.push(`${step}: ${e.message}`);
-} finally {
-  await browser?.close().catch(() => {});
-  server.closeAllConnections();
-  server.close();
-  clearTimeout(watchdog);
-}
-
-// Bundle size, gzipped: what the first visit downloaded (wasm, js), and the explorer's worker
-// files, which the first exploration downloads.
-const gz = (f) => readFile(join(DIST, f)).then((b) => gzipSync(b, { level: 9 }).length);
-const gzAll = async (fs) => (await Promise.all(fs.map(gz))).reduce((a, b) => a + b, 0);
-figures.wasm_gzip_bytes = await gzAll(firstLoad.filter((p) => p.endsWith(".wasm")));
-figures.js_gzip_bytes = await gzAll(firstLoad.filter((p) => p.endsWith(".js")));
-figures.explorer_wasm_gzip_bytes = await gz("racelab-explorer_bg.wasm");
-figures.explorer_js_gzip_bytes = await gz("racelab-explorer.js");
-await writeFile(`${OUT}/figures.json`, JSON.stringify(figures, null, 2) + "\n");
-console.log("figures:", JSON.stringify(figures));
-
-if (problems.length) {
-  for (const p of problems) console.error(`FAIL: ${p}`);
-  process.exit(1);
-}
-console.log(`e2e: all checks passed; screenshots in ${OUT}/`);
+});
