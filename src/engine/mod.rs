@@ -6,6 +6,7 @@
 //! Pipeline: [`scenario::Scenario`] (serde data) → [`compile::compile`] (validation, a
 //! variant, knob values) → [`model::Model`] → [`sim::Sim`] (state + trace) → outcome.
 
+pub mod bounds;
 pub mod chooser;
 pub mod compile;
 pub mod describe;

@@ -18,6 +18,7 @@ mod marketo_rules;
 mod numbers;
 mod patch;
 mod script;
+mod size;
 mod systems;
 
 use super::knobs::{check_knob, KnobValues};
@@ -40,8 +41,16 @@ pub struct RunConfig {
     pub injections: Vec<Injection>,
 }
 
-/// Applies `variant` to `scenario` and compiles the result.
+/// Applies `variant` to `scenario` and compiles the result; a run too large to hold is
+/// refused here, before it starts (see [`crate::engine::bounds`]).
 pub fn compile(scenario: &Scenario, config: &RunConfig) -> Result<Model, ScenarioError> {
+    let model = compile_unchecked(scenario, config)?;
+    size::check_size(&model, scenario, config)?;
+    Ok(model)
+}
+
+/// [`compile`] without the size check (which compiles again to find the knob to lower).
+fn compile_unchecked(scenario: &Scenario, config: &RunConfig) -> Result<Model, ScenarioError> {
     let (applied, variant_name, variant_knobs) =
         apply_variant(scenario, config.variant.as_deref())?;
     // The variant's knob values, then the run's own (a later value of a knob wins).

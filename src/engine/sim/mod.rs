@@ -38,7 +38,8 @@ impl std::fmt::Display for RunError {
         match self {
             RunError::TooManyEvents(n) => write!(
                 f,
-                "the run exceeded {n} events (the limit per run); lower the number of people, the horizon or the load"
+                "This run passed {} events, the most one run may have; lower the number of people, the time window or the load.",
+                super::bounds::thousands(*n as u64)
             ),
         }
     }
