@@ -110,6 +110,10 @@ pub fn builtin(id: &str) -> Option<Scenario> {
 /// Parses scenario JSON text (see [`from_json`]) and keeps the JSON it read
 /// ([`Scenario::written`]: variant patches apply to it).
 pub fn parse(json: &str) -> Result<Scenario, ReadError> {
+    let max = crate::engine::model::limits::MAX_SCENARIO_BYTES;
+    if json.len() > max {
+        return Err(ReadError::too_large(json.len(), max));
+    }
     let value: serde_json::Value = serde_json::from_str(json)?;
     let mut scenario: Scenario = reading::from_value(&value)?;
     scenario.written = crate::engine::scenario::WrittenJson::new(value);

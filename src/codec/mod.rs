@@ -21,6 +21,9 @@
 //! | injections | [`MAX_INJECTIONS`] = 1,000 |
 //! | one injected event's JSON | [`MAX_EVENT_JSON_BYTES`] = 16 KiB |
 //! | schedule entries | [`MAX_SCHEDULE`] = 100,000 |
+//! | a time (playhead, view window, injection) | [`MAX_TIME_MS`] = 1,000 days |
+//!
+//! A view window must also end after it starts (or be 0, 0: fit all).
 //!
 //! [`encode`] writes any spec; [`encode_checked`] also makes sure the link opens again
 //! (within the limits), for the app's Share button.
@@ -49,6 +52,8 @@ pub const MAX_INJECTIONS: usize = 1_000;
 pub const MAX_EVENT_JSON_BYTES: usize = 16 * 1024;
 /// Most entries in a hand-chosen schedule.
 pub const MAX_SCHEDULE: usize = 100_000;
+/// Latest time a link may name, in milliseconds: 1,000 days (a run lasts at most 400).
+pub const MAX_TIME_MS: u64 = 1_000 * 86_400_000;
 
 /// Why a text does not open as a run. Its `Display` is written for the person who pasted it.
 #[derive(Debug, Clone, PartialEq, Eq)]

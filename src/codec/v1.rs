@@ -8,7 +8,7 @@ use super::wire::{crc32, deflate, inflate, Reader, Writer};
 use super::LinkError;
 use super::{
     MAX_EVENT_JSON_BYTES, MAX_INJECTIONS, MAX_KNOBS, MAX_NAME_BYTES, MAX_PAYLOAD_BYTES,
-    MAX_SCENARIO_JSON_BYTES, MAX_SCHEDULE,
+    MAX_SCENARIO_JSON_BYTES, MAX_SCHEDULE, MAX_TIME_MS,
 };
 use crate::engine::scenario::{Injection, OutsideEvent, PeopleSelector};
 use crate::spec::{RunSpec, ScenarioSource, Tab, View};
@@ -120,6 +120,22 @@ pub fn decode(code: &str) -> Result<RunSpec, LinkError> {
     read_payload(&mut Reader::new(&payload))
 }
 
+/// A time in milliseconds, at most [`MAX_TIME_MS`].
+fn time(r: &mut Reader, field: &str) -> Result<u64, LinkError> {
+    let ms = r.uvarint(field)?;
+    if ms > MAX_TIME_MS {
+        return Err(LinkError::Invalid {
+            field: field.into(),
+            reason: format!(
+                "{} days is later than any run reaches (at most {} days)",
+                ms / 86_400_000,
+                MAX_TIME_MS / 86_400_000
+            ),
+        });
+    }
+    Ok(ms)
+}
+
 fn read_payload(r: &mut Reader) -> Result<RunSpec, LinkError> {
     let scenario = match r.tag("scenario", 2)? {
         0 => ScenarioSource::Builtin(r.string("scenario id", MAX_NAME_BYTES)?),
@@ -150,7 +166,7 @@ fn read_payload(r: &mut Reader) -> Result<RunSpec, LinkError> {
     let mut injections = Vec::with_capacity(count);
     for i in 1..=count {
         let field = |part: &str| format!("injection {i} {part}");
-        let at_ms = r.uvarint(&field("time"))?;
+        let at_ms = time(r, &field("time"))?;
         let people = match r.tag(&field("people"), 4)? {
             0 => PeopleSelector::All,
             1 => PeopleSelector::One(r.u32(&field("person"))?),
@@ -178,9 +194,15 @@ fn read_payload(r: &mut Reader) -> Result<RunSpec, LinkError> {
         schedule.push(r.u32("schedule")?);
     }
     let tab = TABS[r.tag("view tab", TABS.len() as u8)? as usize];
-    let playhead_ms = r.uvarint("view playhead")?;
-    let window_start_ms = r.uvarint("view window start")?;
-    let window_end_ms = r.uvarint("view window end")?;
+    let playhead_ms = time(r, "view playhead")?;
+    let window_start_ms = time(r, "view window start")?;
+    let window_end_ms = time(r, "view window end")?;
+    if window_end_ms <= window_start_ms && (window_start_ms, window_end_ms) != (0, 0) {
+        return Err(LinkError::Invalid {
+            field: "view window".into(),
+            reason: "it ends before it starts".into(),
+        });
+    }
     let mut option = |field: &str| -> Result<Option<u32>, LinkError> {
         match r.uvarint(field)? {
             0 => Ok(None),

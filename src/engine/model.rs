@@ -34,6 +34,16 @@ pub mod limits {
     pub const MIN_RECURRENCE_MS: u64 = 60_000;
     /// Scripted events after expansion over people.
     pub const MAX_SCRIPTED: usize = 1_000_000;
+    /// Person fields in a scenario.
+    pub const MAX_FIELDS: usize = 1_000;
+    /// Field values of all people together (people times fields).
+    pub const MAX_PERSON_VALUES: usize = 10_000_000;
+    /// One person's text value after `{n}` is filled in, in bytes.
+    pub const MAX_TEXT_BYTES: usize = 4_096;
+    /// All people's text values after `{n}` is filled in, in bytes.
+    pub const MAX_PEOPLE_TEXT_BYTES: usize = 64 << 20;
+    /// A scenario file's text, in bytes.
+    pub const MAX_SCENARIO_BYTES: usize = 16 << 20;
 }
 
 #[derive(Debug, Clone)]

@@ -48,6 +48,14 @@ impl Gen {
     pub fn u32(&mut self) -> u32 {
         self.u64() as u32
     }
+    /// A time a link may carry: small, edge (0 and the limit) or arbitrary up to the limit.
+    pub fn time(&mut self) -> u64 {
+        match self.below(3) {
+            0 => self.below(100),
+            1 => [0, 1, codec::MAX_TIME_MS][self.below(3) as usize],
+            _ => self.below(codec::MAX_TIME_MS + 1),
+        }
+    }
     pub fn i64(&mut self) -> i64 {
         match self.below(3) {
             0 => self.below(2000) as i64 - 1000,
@@ -105,7 +113,7 @@ impl Gen {
             .collect();
         let injections = (0..[0, 1, 5, 40][self.below(4) as usize])
             .map(|_| Injection {
-                at_ms: self.u64(),
+                at_ms: self.time(),
                 people: self.people(),
                 event: self.event(),
             })
@@ -113,6 +121,12 @@ impl Gen {
         let schedule = (0..[0, 3, 50, 2000][self.below(4) as usize])
             .map(|_| self.u32())
             .collect();
+        // A view window ends after it starts, or is (0, 0): fit all.
+        let window = match (self.time(), self.time()) {
+            (a, b) if a < b => (a, b),
+            (a, b) if a > b => (b, a),
+            _ => (0, 0),
+        };
         let tabs = [
             Tab::Library,
             Tab::Run,
@@ -130,9 +144,9 @@ impl Gen {
             schedule,
             view: View {
                 tab: tabs[self.below(5) as usize],
-                playhead_ms: self.u64(),
-                window_start_ms: self.u64(),
-                window_end_ms: self.u64(),
+                playhead_ms: self.time(),
+                window_start_ms: window.0,
+                window_end_ms: window.1,
                 person: self.option_u32(),
                 event: self.option_u32(),
                 presentation: self.chance(2),

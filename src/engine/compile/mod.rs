@@ -198,6 +198,8 @@ struct Compiler<'a> {
     webhooks: BTreeMap<&'a str, WebhookId>,
     /// Scripted events from this index on are the run's injections (for error messages).
     injected_from: usize,
+    /// Bytes of people's text values made so far (bounded by `MAX_PEOPLE_TEXT_BYTES`).
+    text_bytes: usize,
 }
 
 fn index_names<'a>(
@@ -248,6 +250,13 @@ impl<'a> Compiler<'a> {
         }
         index_names("knob", s.knobs.iter().map(|k| k.name.as_str()))?;
         index_names("variant", s.variants.iter().map(|v| v.name.as_str()))?;
+        if s.fields.len() > limits::MAX_FIELDS {
+            return Err(format!(
+                "{} person fields: at most {} are allowed",
+                s.fields.len(),
+                limits::MAX_FIELDS
+            ));
+        }
         if s.campaigns.len() > limits::MAX_CAMPAIGNS {
             return Err(format!(
                 "{} campaigns: at most {} are allowed",
@@ -268,6 +277,7 @@ impl<'a> Compiler<'a> {
                 s.systems.webhooks.iter().map(|w| w.name.as_str()),
             )?,
             injected_from,
+            text_bytes: 0,
         })
     }
 

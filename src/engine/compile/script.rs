@@ -19,9 +19,42 @@ impl Compiler<'_> {
                 let max = limits::MAX_PEOPLE;
                 return Err(format!("too many people: at most {max} per scenario").into());
             }
+            let total = out.len() + count as usize;
+            if total.saturating_mul(self.s.fields.len()) > limits::MAX_PERSON_VALUES {
+                return Err(format!(
+                    "{total} people with {} fields each are {} values: at most {} are \
+                     allowed; use fewer people or fields",
+                    self.s.fields.len(),
+                    total.saturating_mul(self.s.fields.len()),
+                    limits::MAX_PERSON_VALUES
+                )
+                .into());
+            }
             let mut template = Vec::new();
+            let digits = total.to_string().len();
             for (name, j) in &g.fields {
                 let f = self.field(name).within(group())?;
+                // Bounded before any text is made: `{n}` becomes the person's number.
+                if let Json::String(t) = j {
+                    let each = t.len() + t.matches("{n}").count() * digits.saturating_sub(3);
+                    if each > limits::MAX_TEXT_BYTES {
+                        return Err(format!(
+                            "field `{name}`: its text becomes {each} characters for a person \
+                             once {{n}} is filled in: at most {} are allowed",
+                            limits::MAX_TEXT_BYTES
+                        ))
+                        .within(group());
+                    }
+                    self.text_bytes = self.text_bytes.saturating_add(each * count as usize);
+                    if self.text_bytes > limits::MAX_PEOPLE_TEXT_BYTES {
+                        return Err(format!(
+                            "the people's texts add up to more than {} MB once {{n}} is filled \
+                             in: use fewer people or shorter texts",
+                            limits::MAX_PEOPLE_TEXT_BYTES >> 20
+                        ))
+                        .within(group());
+                    }
+                }
                 template.push((f, j));
             }
             for _ in 0..count {

@@ -25,6 +25,18 @@ impl ReadError {
         &self.path
     }
 
+    /// A text over the size limit, refused before it is read.
+    pub fn too_large(len: usize, max: usize) -> Self {
+        ReadError {
+            path: String::new(),
+            message: format!(
+                "the scenario is {} MB of text: at most {} MB is allowed",
+                len.div_ceil(1 << 20),
+                max >> 20
+            ),
+        }
+    }
+
     /// What is wrong, in serde's words, without the place.
     pub fn message(&self) -> &str {
         &self.message
