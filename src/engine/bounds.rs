@@ -29,7 +29,7 @@ pub const BYTES_PER_FIELD: u64 = 16;
 /// The estimate is at most this many times a run's real event count (plus the slack).
 pub const ESTIMATE_FACTOR: u64 = 20;
 /// Small runs: the estimate may exceed the real count by this much on top of the factor.
-pub const ESTIMATE_SLACK: u64 = 2_000;
+pub const ESTIMATE_SLACK: u64 = 10_000;
 
 /// A run's estimated size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -16,7 +16,7 @@ pub type ProgramId = u16;
 pub type WebhookId = u16;
 pub type PersonId = u32;
 
-/// Hard limits of one run (documented in the README); exceeding one is an error.
+/// Hard limits of one run (documented in docs/limits.md); exceeding one is an error.
 pub mod limits {
     /// People in a scenario.
     pub const MAX_PEOPLE: usize = 100_000;
