@@ -2,6 +2,8 @@
 //! run over a limit is refused with a message that names the limit and the knob to lower;
 //! the estimate stays within its stated factor of the real event count; each size a file
 //! or link can drive is bounded with a message of its own.
+// Each case's wall time is measured: no case may take 10 s (the brief of these tests).
+#![allow(clippy::disallowed_methods)]
 
 use crate::common::cli::{fails, temp_file};
 use crate::common::{scenario, text_fields};
@@ -67,6 +69,12 @@ fn a_run_too_large_is_refused_before_it_starts_with_the_knob_to_lower() {
     assert!(est.over().is_none(), "{est:?}");
     // Twice as many does not.
     assert!(compile(&s, &config("fenced", &[("people", ok * 2)])).is_err());
+
+    // The front ends' door says the same before any run starts.
+    let api_err = racelab::api::run_size(&s, &config("fenced", &[("people", 100_000)]));
+    assert_eq!(api_err, Err(err.clone()));
+    let size = racelab::api::run_size(&s, &config("fenced", &[("people", ok)])).unwrap();
+    assert!(size.events <= bounds::MAX_EVENTS as u64 && size.bytes <= bounds::MAX_RUN_BYTES);
 
     // The command line says the same and exits with code 2.
     let file = temp_file("limits-people.json", &text);

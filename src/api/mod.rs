@@ -82,6 +82,28 @@ pub struct RunReport {
     pub outcomes: Outcomes,
 }
 
+/// A run's estimated size, for a front end to check before it starts the run (on the main
+/// thread: it compiles, never runs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RunSize {
+    /// Trace events, estimated (an upper bound in practice; see docs/limits.md).
+    pub events: u64,
+    /// Memory in bytes, estimated.
+    pub bytes: u64,
+}
+
+/// The estimated size of the run `config` asks of `scenario`, or why it cannot run: the
+/// message a user reads ("This run would have about 12 million events; the browser can hold
+/// 5 million. Lower People (now 10,000) to 4,000 or less."). [`run`] refuses the same runs.
+pub fn run_size(scenario: &Scenario, config: &RunConfig) -> Result<RunSize, String> {
+    let model = compile(scenario, config)?;
+    let e = crate::engine::bounds::estimate(&model);
+    Ok(RunSize {
+        events: e.events,
+        bytes: e.bytes,
+    })
+}
+
 /// Runs `scenario` once with `config` and `seed`.
 pub fn run(scenario: &Scenario, config: &RunConfig, seed: u64) -> Result<RunReport, String> {
     let model = compile(scenario, config)?;
