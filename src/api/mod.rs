@@ -184,6 +184,19 @@ pub fn sweep(
     runs: u64,
 ) -> Result<SweepReport, String> {
     let model = compile(scenario, config)?;
+    sweep_model(&model, first_seed, runs, &mut |_| true)
+}
+
+/// Runs seeds `first_seed .. first_seed + runs` of a compiled model, calling `watch` with
+/// the seed before each run: when it returns false the sweep stops there and reports the
+/// runs done (`runs` is then fewer than asked). Reports of consecutive seed ranges
+/// [`merge`](SweepReport::merge) into the report of the whole range.
+pub fn sweep_model(
+    model: &Model,
+    first_seed: u64,
+    runs: u64,
+    watch: &mut dyn FnMut(u64) -> bool,
+) -> Result<SweepReport, String> {
     let mut report = SweepReport {
         scenario: model.scenario_id.clone(),
         variant: model.variant.clone(),
@@ -191,7 +204,7 @@ pub fn sweep(
         runs,
         violating_runs: 0,
         violation_rate: 0.0,
-        lead_unit: lead_unit(&model).into(),
+        lead_unit: lead_unit(model).into(),
         leads: 0,
         affected_leads: 0,
         lead_rate: 0.0,
@@ -204,7 +217,11 @@ pub fn sweep(
         first_violating_seed: None,
     };
     for seed in first_seed..first_seed.saturating_add(runs) {
-        let mut sim = Sim::new(&model);
+        if !watch(seed) {
+            report.runs = seed - first_seed;
+            break;
+        }
+        let mut sim = Sim::new(model);
         let out = sim
             .run(&mut SeededChooser::new(seed))
             .map_err(|e| format!("seed {seed}: {e}"))?;
@@ -225,9 +242,33 @@ pub fn sweep(
             }
         }
     }
-    report.violation_rate = ratio(report.violating_runs, runs);
-    report.lead_rate = ratio(report.affected_leads, report.leads);
+    report.rates();
     Ok(report)
+}
+
+impl SweepReport {
+    /// Works out the rates from the counts.
+    fn rates(&mut self) {
+        self.violation_rate = ratio(self.violating_runs, self.runs);
+        self.lead_rate = ratio(self.affected_leads, self.leads);
+    }
+
+    /// Adds the report of the seeds that come right after this one's: the report of both
+    /// ranges together, as one sweep over them would make it.
+    pub fn merge(&mut self, next: &SweepReport) {
+        self.runs += next.runs;
+        self.violating_runs += next.violating_runs;
+        self.leads += next.leads;
+        self.affected_leads += next.affected_leads;
+        self.events += next.events;
+        for (name, n) in &next.invariants {
+            *self.invariants.entry(name.clone()).or_default() += n;
+        }
+        if self.first_violating_seed.is_none() {
+            self.first_violating_seed = next.first_violating_seed;
+        }
+        self.rates();
+    }
 }
 
 /// `part / whole`, 0 when `whole` is 0.
