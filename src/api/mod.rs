@@ -48,7 +48,7 @@ pub use crate::engine::scenario::{Injection, PeopleSelector, VariantRole};
 pub use crate::engine::{validate, Place, RunConfig, Scenario, ScenarioError};
 
 use crate::engine::trace::EventKind;
-use crate::engine::{compile, Model, SeededChooser, Sim, Violation};
+use crate::engine::{compile, Model, RunOutcome, SeededChooser, Sim, Violation};
 use serde::Serialize;
 
 // The integration systems' steps and what differs between two variants' flows.
@@ -94,6 +94,30 @@ pub fn run_model(model: &Model, seed: u64) -> Result<RunReport, String> {
     let out = sim
         .run(&mut SeededChooser::new(seed))
         .map_err(|e| e.to_string())?;
+    Ok(report_of(model, &sim, seed, out))
+}
+
+/// Runs `scenario` once, like [`run`] and [`trace`] together, and hands `f` the report and
+/// the trace's rows, each made as it is read: a long trace is written out without ever
+/// holding every row in memory.
+pub fn run_streamed<R>(
+    scenario: &Scenario,
+    config: &RunConfig,
+    seed: u64,
+    f: impl FnOnce(&RunReport, &mut dyn Iterator<Item = TraceRow>) -> R,
+) -> Result<R, String> {
+    let model = compile(scenario, config)?;
+    let mut sim = Sim::new(&model);
+    let out = sim
+        .run(&mut SeededChooser::new(seed))
+        .map_err(|e| e.to_string())?;
+    let report = report_of(&model, &sim, seed, out);
+    let mut rows = sim.trace.iter().map(|e| view::row(&model, &sim.syms, e));
+    Ok(f(&report, &mut rows))
+}
+
+/// The report of a finished run.
+fn report_of(model: &Model, sim: &Sim, seed: u64, out: RunOutcome) -> RunReport {
     let mut invariants: BTreeMap<String, usize> = model
         .invariants
         .iter()
@@ -102,19 +126,19 @@ pub fn run_model(model: &Model, seed: u64) -> Result<RunReport, String> {
     for v in &out.violations {
         *invariants.entry(v.invariant.clone()).or_default() += 1;
     }
-    Ok(RunReport {
+    RunReport {
         scenario: model.scenario_id.clone(),
         variant: model.variant.clone(),
         seed,
         events: out.events,
         trace_hash: format!("{:016x}", out.trace_hash),
         end_time_ms: out.end_time,
-        outcome: outcome_line(&sim),
-        outcomes: outcomes(&sim),
+        outcome: outcome_line(sim),
+        outcomes: outcomes(sim),
         violations: out.violations,
         invariants,
         capped_requests: out.capped_requests,
-    })
+    }
 }
 
 /// Counts what people care about: e-mails, alerts (and those sent to no one), violations.

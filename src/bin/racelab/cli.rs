@@ -5,6 +5,7 @@ mod commands;
 mod explore;
 mod progress;
 mod source;
+mod stream;
 mod sweep;
 
 use args::{Cli, Command};

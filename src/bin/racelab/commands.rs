@@ -103,19 +103,20 @@ pub fn run(a: &RunArgs) -> Result<String, String> {
     if let Some(schedule) = schedule {
         return run_scheduled(&s, &cfg, seed, &schedule, a);
     }
+    if a.trace {
+        return super::stream::run_traced(&s, &cfg, seed, a.json, summary);
+    }
     let r = api::run(&s, &cfg, seed)?;
     if a.json {
-        let mut v = to_value(&r);
-        if a.trace {
-            v["trace"] = to_value(&api::trace(&s, &cfg, seed)?);
-        }
-        return Ok(to_json(&v));
+        return Ok(to_json(&to_value(&r)));
     }
-    let mut out = String::new();
-    if a.trace {
-        out += &trace_lines(&api::trace(&s, &cfg, seed)?);
-    }
-    out += &format!(
+    Ok(summary(&r))
+}
+
+/// A run's summary: its events and trace hash, what happened, who was affected, and each
+/// violation.
+fn summary(r: &api::RunReport) -> String {
+    let mut out = format!(
         "{} / {} / seed {}: {} events, trace {}\n{}\n{}",
         r.scenario,
         r.variant,
@@ -128,7 +129,7 @@ pub fn run(a: &RunArgs) -> Result<String, String> {
     for x in &r.violations {
         out += &violation_line(&x.invariant, x.time_ms, &x.message, &x.witness);
     }
-    Ok(out)
+    out
 }
 
 /// "3 of 20 people affected: people 2, 5 and 9" (at most 12 listed).

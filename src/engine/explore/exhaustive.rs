@@ -258,7 +258,7 @@ impl<'m> Search<'m> {
         child.step(&mut ch)?;
         compact(&mut child);
         self.report.steps += 1;
-        if self.report.steps % WATCH_EVERY == 0 {
+        if self.report.steps.is_multiple_of(WATCH_EVERY) {
             self.poll();
         }
         let time = child.state.now;
