@@ -185,6 +185,8 @@ pub struct SweepReport {
     pub runs: u64,
     pub violating_runs: u64,
     pub violation_rate: f64,
+    /// Violations over all runs (a run may have several).
+    pub violations: u64,
     /// What one lead is here (`people`, or the items of a scenario without people).
     pub lead_unit: String,
     /// Leads over all runs, and those a violation touched.
@@ -228,6 +230,7 @@ pub fn sweep_model(
         runs,
         violating_runs: 0,
         violation_rate: 0.0,
+        violations: 0,
         lead_unit: lead_unit(model).into(),
         leads: 0,
         affected_leads: 0,
@@ -250,6 +253,7 @@ pub fn sweep_model(
             .run(&mut SeededChooser::new(seed))
             .map_err(|e| format!("seed {seed}: {e}"))?;
         report.events += out.events as u64;
+        report.violations += out.violations.len() as u64;
         let (leads, affected) = lead_counts(&sim);
         report.leads += leads;
         report.affected_leads += affected;
@@ -282,6 +286,7 @@ impl SweepReport {
     pub fn merge(&mut self, next: &SweepReport) {
         self.runs += next.runs;
         self.violating_runs += next.violating_runs;
+        self.violations += next.violations;
         self.leads += next.leads;
         self.affected_leads += next.affected_leads;
         self.events += next.events;

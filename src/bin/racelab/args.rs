@@ -40,6 +40,8 @@ racelab list
                        [--max-states N] [--time-limit S] [--no-reduction] [--no-dedup]
                        [--quiet] [--json]
        racelab explore <scenario> --sample random|pct [--runs N] [--seed S] [--pct-depth D] ...
+       racelab scale replica-cascade [--variant V] [--rate N] [--seconds S] [--first-seed S]
+                     [--set knob=value]... [--jobs N] [--quiet] [--json]
        racelab table [--seeds N]
        racelab link <scenario> [--variant V] [--compare V2] [--set knob=value]... [--seed N]
                     [--base URL]";
@@ -89,6 +91,14 @@ pub enum Command {
     /// runs N seeded schedules, random or PCT-style, for set-ups too big for that. Either
     /// prints the shortest violating schedule, its trace, how to replay it and a share link.
     Explore(ExploreArgs),
+    /// Run the change feed at its source's scale: one simulated hour of change events at
+    /// about 5,800 a second (500 million a day), with the violations and the share of leads
+    /// affected
+    ///
+    /// The hour is run as consecutive one-second slices (each its own seed, its own people
+    /// and a queue platform scaled to its maximum of consumers), on every core; no slice's
+    /// trace is kept once it has been counted, so memory stays the same however long the run.
+    Scale(ScaleArgs),
     /// Print a markdown table: every built-in scenario and variant with the share of runs
     /// that violate and the share of leads affected
     Table(TableArgs),
@@ -229,6 +239,33 @@ pub struct ExploreArgs {
     #[arg(long, value_name = "D", requires = "sample",
         value_parser = clap::value_parser!(u32).range(1..=100))]
     pub pct_depth: Option<u32>,
+    /// Do not show progress on stderr
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Write JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+#[command(mut_arg("seed", |a| a.help(
+    "The first slice's seed (default: the link's, else 0); slice n runs seed + n"
+)))]
+pub struct ScaleArgs {
+    #[command(flatten)]
+    pub source: Source,
+    /// Change events a second (the source: about 5,800, 500 million a day)
+    #[arg(long, value_name = "N", default_value_t = 5_800,
+        value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub rate: u64,
+    /// Simulated seconds (default: one hour)
+    #[arg(long, value_name = "S", default_value_t = 3_600,
+        value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub seconds: u64,
+    /// Slices run at once (default: one per core); the results are the same whatever the
+    /// number
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_JOBS))]
+    pub jobs: Option<u64>,
     /// Do not show progress on stderr
     #[arg(long, short)]
     pub quiet: bool,

@@ -4,6 +4,7 @@ mod args;
 mod commands;
 mod explore;
 mod progress;
+mod scale;
 mod source;
 mod stream;
 mod sweep;
@@ -22,6 +23,7 @@ pub fn main() -> ExitCode {
         Command::Run(a) => commands::run(a),
         Command::Sweep(a) => sweep::command(a),
         Command::Explore(a) => explore::command(a),
+        Command::Scale(a) => scale::command(a),
         Command::Table(a) => commands::table(a.seeds),
         Command::Link(a) => source::link_command(a),
     };

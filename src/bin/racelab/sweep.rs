@@ -31,7 +31,14 @@ pub fn command(a: &SweepArgs) -> Result<String, String> {
     progress::catch_ctrl_c();
     let start = Instant::now();
     let mut ticker = Ticker::new(a.quiet);
-    let r = parallel(&model, first_seed, a.seeds, jobs, &mut ticker)?;
+    let r = parallel(
+        &model,
+        first_seed,
+        a.seeds,
+        jobs,
+        ("sweeping", "runs"),
+        &mut ticker,
+    )?;
     ticker.done();
     let elapsed_ms = start.elapsed().as_millis() as u64;
     let interrupted = r.runs < a.seeds;
@@ -79,17 +86,19 @@ pub fn command(a: &SweepArgs) -> Result<String, String> {
 }
 
 /// The processor cores this program may use.
-fn cores() -> usize {
+pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Runs seeds `first .. first + runs` of `model` on `jobs` threads: the report one thread
-/// would make (or, after Ctrl-C, that of the seeds run without a gap from `first`).
+/// would make (or, after Ctrl-C, that of the seeds run without a gap from `first`). The
+/// progress line says what is done and what a run is, e.g. `("sweeping", "runs")`.
 pub fn parallel(
     model: &Model,
     first: u64,
     runs: u64,
     jobs: usize,
+    (doing, unit): (&str, &str),
     ticker: &mut Ticker,
 ) -> Result<SweepReport, String> {
     let jobs = jobs.clamp(1, runs.max(1) as usize);
@@ -127,7 +136,7 @@ pub fn parallel(
             ticker.tick(|s| {
                 let d = done.load(Ordering::SeqCst);
                 format!(
-                    "sweeping… {} of {} runs ({} runs/s)",
+                    "{doing}… {} of {} {unit} ({} {unit}/s)",
                     api::thousands(d),
                     api::thousands(runs),
                     progress::rate(d, s)
