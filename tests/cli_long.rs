@@ -257,3 +257,85 @@ fn a_trace_written_as_it_is_formatted_is_the_trace_built_whole() {
     assert_eq!(text, lines.join("\n") + "\n\n" + &summary);
     assert!(rows.len() > 100 && summary.contains(&report.trace_hash));
 }
+
+#[test]
+fn scale_runs_one_second_slices_and_counts_every_violation() {
+    let scale = |variant: &'static str, jobs: &'static str| {
+        let mut v = ok_json(&[
+            "scale",
+            "replica-cascade",
+            "--variant",
+            variant,
+            "--rate",
+            "300",
+            "--seconds",
+            "4",
+            "--seed",
+            "5",
+            "--jobs",
+            jobs,
+            "--json",
+        ]);
+        for k in ["elapsed_ms", "events_per_s", "jobs"] {
+            v.as_object_mut().unwrap().remove(k);
+        }
+        v
+    };
+    let naive = scale("naive", "2");
+    assert_eq!(naive, scale("naive", "1"));
+    assert_eq!(naive["changes"], 1200);
+    assert_eq!(naive["simulated_s"], 4);
+    assert_eq!(naive["knobs"]["people"], 300);
+    // Each slice is the scenario with the scale set-up, one seed after another.
+    let s = racelab::scenarios::builtin("replica-cascade").unwrap();
+    let config = RunConfig {
+        variant: Some("naive".into()),
+        knobs: [("people", 300), ("move_window_s", 2), ("consumers", 1000)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+        ..RunConfig::default()
+    };
+    let lib = api::sweep(&s, &config, 5, 4).unwrap();
+    let mut violations = 0;
+    for seed in 5..9 {
+        violations += api::run(&s, &config, seed).unwrap().violations.len() as u64;
+    }
+    assert!(violations > 0);
+    assert_eq!(naive["violations"], violations);
+    assert_eq!(naive["affected_leads"], lib.affected_leads);
+    assert_eq!(naive["leads"], 1200);
+    assert_eq!(naive["events"], lib.events);
+    let fixed = scale("fixed", "2");
+    assert_eq!(fixed["violations"], 0);
+    assert_eq!(fixed["lead_rate"], 0.0);
+    // The text says the same in words.
+    let text = ok(&[
+        "scale",
+        "replica-cascade",
+        "--rate",
+        "300",
+        "--seconds",
+        "4",
+        "--seed",
+        "5",
+    ]);
+    for part in [
+        "replica-cascade / naive: 300 changes a second for 4 s (4 one-second slices, seeds 5 to 8)",
+        "changes:         1,200",
+        &format!("violations:      {violations} ("),
+        "at 500,000,000 leads a day, about",
+    ] {
+        assert!(text.contains(part), "{part:?} missing from {text}");
+    }
+}
+
+#[test]
+fn scale_refuses_what_it_cannot_run() {
+    let out = racelab(&["scale", "list-queue"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no scale set-up"));
+    let out = racelab(&["scale", "replica-cascade", "--set", "people=3"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--rate sets the changes a second"));
+}
