@@ -206,7 +206,17 @@ fn sweep_gives_the_same_figures_on_any_number_of_threads() {
 
 #[test]
 fn a_long_sweep_shows_progress_on_stderr_unless_quiet() {
-    let args = ["sweep", "list-queue", "--seeds", "40000", "--jobs", "1"];
+    // About 2.5 s of one core's work: long enough for progress lines on any machine.
+    let args = [
+        "sweep",
+        "list-queue",
+        "--set",
+        "people=100",
+        "--seeds",
+        "12000",
+        "--jobs",
+        "1",
+    ];
     let out = racelab(&args);
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(out.status.success());
@@ -216,7 +226,7 @@ fn a_long_sweep_shows_progress_on_stderr_unless_quiet() {
         .unwrap_or_else(|| panic!("no progress"));
     assert!(
         line.starts_with("sweeping… ")
-            && line.contains(" of 40,000 runs (")
+            && line.contains(" of 12,000 runs (")
             && line.ends_with(" runs/s)"),
         "{line:?}"
     );
