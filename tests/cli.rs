@@ -304,7 +304,7 @@ fn sweep_starts_at_the_first_seed() {
 fn help_prints_the_usage_and_succeeds() {
     let out = ok(&["--help"]);
     for command in [
-        "list", "describe", "run", "sweep", "explore", "table", "link",
+        "list", "describe", "run", "sweep", "explore", "scale", "table", "link",
     ] {
         assert!(out.contains(&format!("racelab {command}")), "{out}");
     }
@@ -316,8 +316,8 @@ fn help_prints_the_usage_and_succeeds() {
 #[test]
 fn every_command_has_help_and_refuses_an_unknown_option() {
     let source = "[SCENARIO], --link <URL>, --variant <V>, --seed <N>, --set <KNOB=VALUE>, ";
-    let explore = "--max-decisions <N>, --max-states <N>, --no-reduction, --no-dedup, \
-                   --sample <STRATEGY>, --runs <N>, --pct-depth <D>, --json";
+    let explore = "--max-decisions <N>, --max-states <N>, --time-limit <S>, --no-reduction, \
+                   --no-dedup, --sample <STRATEGY>, --runs <N>, --pct-depth <D>, --quiet, --json";
     for (command, options) in [
         ("list", String::new()),
         ("describe", format!("{source}--json")),
@@ -327,7 +327,11 @@ fn every_command_has_help_and_refuses_an_unknown_option() {
         ),
         (
             "sweep",
-            format!("{source}--seeds <N>, --first-seed <S>, --json"),
+            format!("{source}--seeds <N>, --first-seed <S>, --jobs <N>, --quiet, --json"),
+        ),
+        (
+            "scale",
+            format!("{source}--rate <N>, --seconds <S>, --jobs <N>, --quiet, --json"),
         ),
         ("explore", format!("{source}{explore}")),
         ("table", "--seeds <N>".to_string()),

@@ -14,6 +14,7 @@ mod app_api;
 mod app_api_reader;
 mod cli;
 mod cli_link;
+mod cli_long;
 mod codec;
 mod codec_damaged;
 mod determinism;

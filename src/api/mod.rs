@@ -48,7 +48,7 @@ pub use crate::engine::scenario::{Injection, PeopleSelector, VariantRole};
 pub use crate::engine::{validate, Place, RunConfig, Scenario, ScenarioError};
 
 use crate::engine::trace::EventKind;
-use crate::engine::{compile, Model, SeededChooser, Sim, Violation};
+use crate::engine::{compile, Model, RunOutcome, SeededChooser, Sim, Violation};
 use serde::Serialize;
 
 // The integration systems' steps and what differs between two variants' flows.
@@ -116,6 +116,30 @@ pub fn run_model(model: &Model, seed: u64) -> Result<RunReport, String> {
     let out = sim
         .run(&mut SeededChooser::new(seed))
         .map_err(|e| e.to_string())?;
+    Ok(report_of(model, &sim, seed, out))
+}
+
+/// Runs `scenario` once, like [`run`] and [`trace`] together, and hands `f` the report and
+/// the trace's rows, each made as it is read: a long trace is written out without ever
+/// holding every row in memory.
+pub fn run_streamed<R>(
+    scenario: &Scenario,
+    config: &RunConfig,
+    seed: u64,
+    f: impl FnOnce(&RunReport, &mut dyn Iterator<Item = TraceRow>) -> R,
+) -> Result<R, String> {
+    let model = compile(scenario, config)?;
+    let mut sim = Sim::new(&model);
+    let out = sim
+        .run(&mut SeededChooser::new(seed))
+        .map_err(|e| e.to_string())?;
+    let report = report_of(&model, &sim, seed, out);
+    let mut rows = sim.trace.iter().map(|e| view::row(&model, &sim.syms, e));
+    Ok(f(&report, &mut rows))
+}
+
+/// The report of a finished run.
+fn report_of(model: &Model, sim: &Sim, seed: u64, out: RunOutcome) -> RunReport {
     let mut invariants: BTreeMap<String, usize> = model
         .invariants
         .iter()
@@ -124,19 +148,19 @@ pub fn run_model(model: &Model, seed: u64) -> Result<RunReport, String> {
     for v in &out.violations {
         *invariants.entry(v.invariant.clone()).or_default() += 1;
     }
-    Ok(RunReport {
+    RunReport {
         scenario: model.scenario_id.clone(),
         variant: model.variant.clone(),
         seed,
         events: out.events,
         trace_hash: format!("{:016x}", out.trace_hash),
         end_time_ms: out.end_time,
-        outcome: outcome_line(&sim),
-        outcomes: outcomes(&sim),
+        outcome: outcome_line(sim),
+        outcomes: outcomes(sim),
         violations: out.violations,
         invariants,
         capped_requests: out.capped_requests,
-    })
+    }
 }
 
 /// Counts what people care about: e-mails, alerts (and those sent to no one), violations.
@@ -183,6 +207,8 @@ pub struct SweepReport {
     pub runs: u64,
     pub violating_runs: u64,
     pub violation_rate: f64,
+    /// Violations over all runs (a run may have several).
+    pub violations: u64,
     /// What one lead is here (`people`, or the items of a scenario without people).
     pub lead_unit: String,
     /// Leads over all runs, and those a violation touched.
@@ -206,6 +232,19 @@ pub fn sweep(
     runs: u64,
 ) -> Result<SweepReport, String> {
     let model = compile(scenario, config)?;
+    sweep_model(&model, first_seed, runs, &mut |_| true)
+}
+
+/// Runs seeds `first_seed .. first_seed + runs` of a compiled model, calling `watch` with
+/// the seed before each run: when it returns false the sweep stops there and reports the
+/// runs done (`runs` is then fewer than asked). Reports of consecutive seed ranges
+/// [`merge`](SweepReport::merge) into the report of the whole range.
+pub fn sweep_model(
+    model: &Model,
+    first_seed: u64,
+    runs: u64,
+    watch: &mut dyn FnMut(u64) -> bool,
+) -> Result<SweepReport, String> {
     let mut report = SweepReport {
         scenario: model.scenario_id.clone(),
         variant: model.variant.clone(),
@@ -213,7 +252,8 @@ pub fn sweep(
         runs,
         violating_runs: 0,
         violation_rate: 0.0,
-        lead_unit: lead_unit(&model).into(),
+        violations: 0,
+        lead_unit: lead_unit(model).into(),
         leads: 0,
         affected_leads: 0,
         lead_rate: 0.0,
@@ -226,11 +266,16 @@ pub fn sweep(
         first_violating_seed: None,
     };
     for seed in first_seed..first_seed.saturating_add(runs) {
-        let mut sim = Sim::new(&model);
+        if !watch(seed) {
+            report.runs = seed - first_seed;
+            break;
+        }
+        let mut sim = Sim::new(model);
         let out = sim
             .run(&mut SeededChooser::new(seed))
             .map_err(|e| format!("seed {seed}: {e}"))?;
         report.events += out.events as u64;
+        report.violations += out.violations.len() as u64;
         let (leads, affected) = lead_counts(&sim);
         report.leads += leads;
         report.affected_leads += affected;
@@ -247,9 +292,34 @@ pub fn sweep(
             }
         }
     }
-    report.violation_rate = ratio(report.violating_runs, runs);
-    report.lead_rate = ratio(report.affected_leads, report.leads);
+    report.rates();
     Ok(report)
+}
+
+impl SweepReport {
+    /// Works out the rates from the counts.
+    fn rates(&mut self) {
+        self.violation_rate = ratio(self.violating_runs, self.runs);
+        self.lead_rate = ratio(self.affected_leads, self.leads);
+    }
+
+    /// Adds the report of the seeds that come right after this one's: the report of both
+    /// ranges together, as one sweep over them would make it.
+    pub fn merge(&mut self, next: &SweepReport) {
+        self.runs += next.runs;
+        self.violating_runs += next.violating_runs;
+        self.violations += next.violations;
+        self.leads += next.leads;
+        self.affected_leads += next.affected_leads;
+        self.events += next.events;
+        for (name, n) in &next.invariants {
+            *self.invariants.entry(name.clone()).or_default() += n;
+        }
+        if self.first_violating_seed.is_none() {
+            self.first_violating_seed = next.first_violating_seed;
+        }
+        self.rates();
+    }
 }
 
 /// `part / whole`, 0 when `whole` is 0.

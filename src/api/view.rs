@@ -7,8 +7,8 @@ use super::TraceRow;
 use crate::engine::chooser::{Choice, Recorder, ReplayThenSeed};
 use crate::engine::describe::{actor_name, describe};
 use crate::engine::model::*;
-use crate::engine::trace::{Actor, EventKind};
-use crate::engine::value::Sym;
+use crate::engine::trace::{Actor, EventKind, TraceEvent};
+use crate::engine::value::{Sym, Symbols};
 use crate::engine::{compile, Model, RunConfig, Scenario, Sim};
 use std::collections::BTreeMap;
 
@@ -264,18 +264,20 @@ fn parts(rows: &[TraceRow], violations: &[ViolationView]) -> Vec<RowPart> {
 
 /// The trace of a run as rows.
 pub(super) fn rows(model: &Model, sim: &Sim) -> Vec<TraceRow> {
-    sim.trace
-        .iter()
-        .map(|e| TraceRow {
-            id: e.id,
-            time_ms: e.time,
-            person: e.person.map(|p| p + 1),
-            lane: actor_name(model, e.actor),
-            kind: e.kind.name(),
-            details: describe(model, &sim.syms, e),
-            cause: e.cause,
-        })
-        .collect()
+    sim.trace.iter().map(|e| row(model, &sim.syms, e)).collect()
+}
+
+/// One event's row (`syms`: the run's text table).
+pub(super) fn row(model: &Model, syms: &Symbols, e: &TraceEvent) -> TraceRow {
+    TraceRow {
+        id: e.id,
+        time_ms: e.time,
+        person: e.person.map(|p| p + 1),
+        lane: actor_name(model, e.actor),
+        kind: e.kind.name(),
+        details: describe(model, syms, e),
+        cause: e.cause,
+    }
 }
 
 /// How many of one e-mail or alert each person got (indexed by person).

@@ -1,6 +1,6 @@
 //! `racelab`: the native command line over the Race Lab engine.
 //!
-//! Commands: `list`, `describe`, `run`, `sweep`, `explore`, `table`, `link` (`racelab --help`
+//! Commands: `list`, `describe`, `run`, `sweep`, `explore`, `scale`, `table`, `link` (`racelab --help`
 //! lists them, `racelab help <command>` describes one). A scenario is a built-in id or a path
 //! to a scenario JSON file, or comes from a share link (`--link URL`). Bad input prints what
 //! is wrong on stderr and exits with code 2: clap reports mistakes in the arguments, the
@@ -8,7 +8,9 @@
 //! range, a malformed file or link).
 //!
 //! The modules live in `racelab/`: `args` (the grammar, clap's derive API), `source` (where a
-//! run comes from, and `link`), `commands` (list, describe, run, sweep, table), `explore`.
+//! run comes from, and `link`), `commands` (list, describe, run, table), `stream` (`run
+//! --trace` written as it is formatted), `sweep` (on every core), `explore`, `scale` (a
+//! change feed at its source's rate) and `progress` (progress lines on stderr, Ctrl-C).
 //! The command line is native only: the web app is `racelab-web`.
 
 // Measures elapsed wall time for its reports (clippy.toml keeps clocks out of the engine).

@@ -23,6 +23,10 @@ pub const MAX_RUNS: u64 = 10_000_000;
 pub const MAX_STATES: u64 = 100_000_000;
 /// Most decisions along one schedule in an exhaustive `racelab explore`.
 pub const MAX_DECISIONS: u64 = 1_000_000;
+/// The time an exhaustive `racelab explore` may take by default, in seconds.
+pub const DEFAULT_TIME_LIMIT_S: u64 = 60;
+/// Most worker threads of one `racelab sweep`.
+pub const MAX_JOBS: u64 = 1024;
 
 /// Every command, one line each; clap writes it after "Usage:" in `racelab --help`.
 const USAGE: &str = "\
@@ -31,10 +35,13 @@ racelab list
        racelab run <scenario> [--variant V] [--seed N] [--set knob=value]... [--json] [--trace]
                    [--schedule 0,1,0,2]
        racelab sweep <scenario> [--variant V] --seeds N [--first-seed S] [--set knob=value]...
-                     [--per-day N] [--json]
+                     [--per-day N] [--jobs N] [--quiet] [--json]
        racelab explore <scenario> [--variant V] [--set knob=value]... [--max-decisions N]
-                       [--max-states N] [--no-reduction] [--no-dedup] [--json]
+                       [--max-states N] [--time-limit S] [--no-reduction] [--no-dedup]
+                       [--quiet] [--json]
        racelab explore <scenario> --sample random|pct [--runs N] [--seed S] [--pct-depth D] ...
+       racelab scale replica-cascade [--variant V] [--rate N] [--seconds S] [--first-seed S]
+                     [--set knob=value]... [--jobs N] [--quiet] [--json]
        racelab table [--seeds N]
        racelab link <scenario> [--variant V] [--compare V2] [--set knob=value]... [--seed N]
                     [--base URL]";
@@ -46,7 +53,11 @@ scenario, variant, knobs, seed and injections are used, and options given explic
 them (sweep starts at the link's seed unless --first-seed is given).
 
 `racelab help <command>` describes a command and its options. Bad input prints what is wrong
-on stderr and exits with code 2.";
+on stderr and exits with code 2.
+
+sweep and explore show their progress on stderr when the work takes more than a second
+(--quiet to hide it). Ctrl-C stops them: they print what they found so far, marked as
+interrupted, and exit with code 130.";
 
 /// racelab: simulate marketing-automation races deterministically
 #[derive(Parser)]
@@ -80,6 +91,14 @@ pub enum Command {
     /// runs N seeded schedules, random or PCT-style, for set-ups too big for that. Either
     /// prints the shortest violating schedule, its trace, how to replay it and a share link.
     Explore(ExploreArgs),
+    /// Run the change feed at its source's scale: one simulated hour of change events at
+    /// about 5,800 a second (500 million a day), with the violations and the share of leads
+    /// affected
+    ///
+    /// The hour is run as consecutive one-second slices (each its own seed, its own people
+    /// and a queue platform scaled to its maximum of consumers), on every core; no slice's
+    /// trace is kept once it has been counted, so memory stays the same however long the run.
+    Scale(ScaleArgs),
     /// Print a markdown table: every built-in scenario and variant with the share of runs
     /// that violate and the share of leads affected
     Table(TableArgs),
@@ -161,6 +180,13 @@ pub struct SweepArgs {
     #[arg(long, value_name = "N", default_value_t = 1_000,
         value_parser = clap::value_parser!(u64).range(1..=MAX_PER_DAY))]
     pub per_day: u64,
+    /// Runs at once, one per processor core (default: every core); the results are the same
+    /// whatever the number, seed by seed
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_JOBS))]
+    pub jobs: Option<u64>,
+    /// Do not show progress on stderr
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Write JSON
     #[arg(long)]
     pub json: bool,
@@ -192,6 +218,10 @@ pub struct ExploreArgs {
         default_value_t = ExploreConfig::default().max_states as u64,
         value_parser = clap::value_parser!(u64).range(1..=MAX_STATES))]
     pub max_states: u64,
+    /// Stop the search after S seconds and report what it found so far (0: no limit)
+    #[arg(long, value_name = "S", conflicts_with = "sample",
+        default_value_t = DEFAULT_TIME_LIMIT_S)]
+    pub time_limit: u64,
     /// Explore every ordering, without the reduction that skips equivalent ones
     #[arg(long, conflicts_with = "sample")]
     pub no_reduction: bool,
@@ -209,6 +239,36 @@ pub struct ExploreArgs {
     #[arg(long, value_name = "D", requires = "sample",
         value_parser = clap::value_parser!(u32).range(1..=100))]
     pub pct_depth: Option<u32>,
+    /// Do not show progress on stderr
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Write JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+#[command(mut_arg("seed", |a| a.help(
+    "The first slice's seed (default: the link's, else 0); slice n runs seed + n"
+)))]
+pub struct ScaleArgs {
+    #[command(flatten)]
+    pub source: Source,
+    /// Change events a second (the source: about 5,800, 500 million a day)
+    #[arg(long, value_name = "N", default_value_t = 5_800,
+        value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub rate: u64,
+    /// Simulated seconds (default: one hour)
+    #[arg(long, value_name = "S", default_value_t = 3_600,
+        value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub seconds: u64,
+    /// Slices run at once (default: one per core); the results are the same whatever the
+    /// number
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_JOBS))]
+    pub jobs: Option<u64>,
+    /// Do not show progress on stderr
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Write JSON
     #[arg(long)]
     pub json: bool,

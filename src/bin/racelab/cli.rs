@@ -3,7 +3,11 @@
 mod args;
 mod commands;
 mod explore;
+mod progress;
+mod scale;
 mod source;
+mod stream;
+mod sweep;
 
 use args::{Cli, Command};
 use clap::Parser;
@@ -17,8 +21,9 @@ pub fn main() -> ExitCode {
         Command::List => Ok(commands::list()),
         Command::Describe(a) => commands::describe(a),
         Command::Run(a) => commands::run(a),
-        Command::Sweep(a) => commands::sweep(a),
+        Command::Sweep(a) => sweep::command(a),
         Command::Explore(a) => explore::command(a),
+        Command::Scale(a) => scale::command(a),
         Command::Table(a) => commands::table(a.seeds),
         Command::Link(a) => source::link_command(a),
     };
@@ -27,11 +32,19 @@ pub fn main() -> ExitCode {
             // A closed pipe (`racelab run … --trace | head`) is not an error worth a panic.
             use std::io::Write;
             let _ = writeln!(std::io::stdout(), "{out}");
-            ExitCode::SUCCESS
+            if progress::interrupted() {
+                ExitCode::from(progress::INTERRUPTED_EXIT)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Err(e) => {
             eprintln!("racelab: {e}");
-            ExitCode::from(2)
+            ExitCode::from(if progress::interrupted() {
+                progress::INTERRUPTED_EXIT
+            } else {
+                2
+            })
         }
     }
 }

@@ -1,13 +1,12 @@
-//! `racelab list`, `describe`, `run`, `sweep` and `table`: each returns what it prints on
+//! `racelab list`, `describe`, `run` and `table`: each returns what it prints on
 //! stdout (text, or JSON with `--json`), or what is wrong.
 
-use super::args::{DescribeArgs, RunArgs, SweepArgs};
+use super::args::{DescribeArgs, RunArgs};
 use super::source::Setup;
 use racelab::api;
 use racelab::engine::describe::fmt_ms;
 use racelab::engine::{RunConfig, Scenario};
 use std::fmt::Debug;
-use std::time::Instant;
 
 fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string_pretty(v).expect("reports serialise")
@@ -104,19 +103,20 @@ pub fn run(a: &RunArgs) -> Result<String, String> {
     if let Some(schedule) = schedule {
         return run_scheduled(&s, &cfg, seed, &schedule, a);
     }
+    if a.trace {
+        return super::stream::run_traced(&s, &cfg, seed, a.json, summary);
+    }
     let r = api::run(&s, &cfg, seed)?;
     if a.json {
-        let mut v = to_value(&r);
-        if a.trace {
-            v["trace"] = to_value(&api::trace(&s, &cfg, seed)?);
-        }
-        return Ok(to_json(&v));
+        return Ok(to_json(&to_value(&r)));
     }
-    let mut out = String::new();
-    if a.trace {
-        out += &trace_lines(&api::trace(&s, &cfg, seed)?);
-    }
-    out += &format!(
+    Ok(summary(&r))
+}
+
+/// A run's summary: its events and trace hash, what happened, who was affected, and each
+/// violation.
+fn summary(r: &api::RunReport) -> String {
+    let mut out = format!(
         "{} / {} / seed {}: {} events, trace {}\n{}\n{}",
         r.scenario,
         r.variant,
@@ -129,7 +129,7 @@ pub fn run(a: &RunArgs) -> Result<String, String> {
     for x in &r.violations {
         out += &violation_line(&x.invariant, x.time_ms, &x.message, &x.witness);
     }
-    Ok(out)
+    out
 }
 
 /// "3 of 20 people affected: people 2, 5 and 9" (at most 12 listed).
@@ -211,43 +211,6 @@ fn run_scheduled(
         out += &violation_line(&x.invariant, x.time_ms, &x.message, &x.witness);
     }
     Ok(out)
-}
-
-pub fn sweep(a: &SweepArgs) -> Result<String, String> {
-    let st = a.source.setup()?;
-    let first_seed = a
-        .first_seed
-        .unwrap_or(if st.link.is_some() { st.seed } else { 0 });
-    let start = Instant::now();
-    let r = api::sweep(&st.scenario, &st.config, first_seed, a.seeds)?;
-    let elapsed_ms = start.elapsed().as_millis() as u64;
-    if a.json {
-        let mut v = to_value(&r);
-        v["elapsed_ms"] = elapsed_ms.into();
-        v["projection"] = serde_json::json!({
-            "leads_per_day": a.per_day,
-            "affected_per_day": api::projected_affected(r.lead_rate, a.per_day),
-        });
-        return Ok(to_json(&v));
-    }
-    Ok(format!(
-        "{} / {}: {} of {} runs violated ({:.2}%), {} events in {} ms{}\n\
-         {} of {} {} affected ({:.2}%): {}",
-        r.scenario,
-        r.variant,
-        r.violating_runs,
-        r.runs,
-        100.0 * r.violation_rate,
-        r.events,
-        elapsed_ms,
-        r.first_violating_seed
-            .map_or(String::new(), |s| format!("; first violating seed {s}")),
-        r.affected_leads,
-        r.leads,
-        r.lead_unit,
-        100.0 * r.lead_rate,
-        api::projection(r.lead_rate, a.per_day)
-    ))
 }
 
 /// The README's table: every built-in scenario and variant at default knobs, with the share

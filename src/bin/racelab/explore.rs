@@ -1,21 +1,36 @@
 //! `racelab explore`: the exhaustive search (or a sample) of one scenario's schedules, with
 //! the shortest violating schedule, its trace, and how to replay it.
+//!
+//! Progress goes to stderr (see [`super::progress`]). The exhaustive search stops at its
+//! time limit (`--time-limit`, 60 s by default) and says so, with the small set-up to try;
+//! Ctrl-C stops either kind of search with what it found so far.
 
 use super::args::{ExploreArgs, Sample, APP_URL};
+use super::progress::{self, Ticker};
 use super::source::Setup;
 use clap::ValueEnum;
 use racelab::api;
 use racelab::engine::describe::fmt_ms;
 use racelab::engine::explore::{
-    self, format_schedule, ExploreConfig, ExploreReport, SampleConfig, SampleReport, Strategy,
+    self, format_schedule, ExploreConfig, ExploreReport, Progress, SampleConfig, SampleReport,
+    Strategy,
 };
 use racelab::engine::{compile, Model, Violation};
 use racelab::spec::{RunSpec, ScenarioSource, Tab, View};
-use std::time::Instant;
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+/// What stopped an exhaustive search before it was done.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    TimeLimit,
+    Interrupted,
+}
 
 pub fn command(o: &ExploreArgs) -> Result<String, String> {
     let st = o.source.setup()?;
     let model = compile(&st.scenario, &st.config)?;
+    progress::catch_ctrl_c();
     let link = |schedule: &[u32]| share_link(&st, &model, o, schedule);
     match o.sample {
         Some(sample) => sampled(&model, sample, st.seed, o, &link),
@@ -116,15 +131,43 @@ fn exhaustive(model: &Model, o: &ExploreArgs, link: &LinkFn) -> Result<String, S
         reduction: !o.no_reduction,
         dedup: !o.no_dedup,
     };
+    let limit = (o.time_limit > 0).then(|| Duration::from_secs(o.time_limit));
+    let stop = Cell::new(None);
     let start = Instant::now();
-    let r = explore::explore(model, &config)?;
+    let mut ticker = Ticker::new(o.quiet);
+    let watch = |p: &Progress| {
+        ticker.tick(|s| {
+            format!(
+                "exploring… {s:.1} s: {} states ({} states/s), {} orderings run to the end, \
+                 {} violating so far",
+                api::thousands(p.states),
+                progress::rate(p.states, s),
+                api::thousands(p.schedules),
+                api::thousands(p.violating_end_states)
+            )
+        });
+        if progress::interrupted() {
+            stop.set(Some(Stop::Interrupted));
+        } else if limit.is_some_and(|l| start.elapsed() >= l) {
+            stop.set(Some(Stop::TimeLimit));
+        }
+        stop.get().is_none()
+    };
+    let r = explore::explore_watched(model, &config, Box::new(watch))?;
+    ticker.done();
     let elapsed = start.elapsed().as_secs_f64();
     let per_s = r.states as f64 / elapsed.max(1e-9);
+    let stop = stop.get();
     if o.json {
         let mut v = serde_json::to_value(&r).expect("serialises");
         v["elapsed_ms"] = ((elapsed * 1000.0).round() as u64).into();
         v["states_per_s"] = (per_s.round() as u64).into();
         v["truncated"] = r.truncated().into();
+        v["stopped_by"] = match stop {
+            Some(Stop::TimeLimit) => "time-limit".into(),
+            Some(Stop::Interrupted) => "interrupted".into(),
+            None => serde_json::Value::Null,
+        };
         if let Some(c) = &r.shortest {
             v["shortest"]["decision_count"] = c.decisions.len().into();
             v["shortest"]["replay"] = replay_line(model, o, &c.schedule).into();
@@ -135,7 +178,47 @@ fn exhaustive(model: &Model, o: &ExploreArgs, link: &LinkFn) -> Result<String, S
         }
         return Ok(serde_json::to_string_pretty(&v).expect("serialises"));
     }
-    exhaustive_text(model, o, &r, elapsed, per_s, link)
+    let mut out = exhaustive_text(model, o, &r, elapsed, per_s, link)?;
+    match stop {
+        Some(Stop::TimeLimit) => {
+            out += &format!(
+                "\n  search stopped at its time limit of {} s (--time-limit S to change it, 0 for \
+                 none): not every state was explored\n{}",
+                o.time_limit,
+                smaller_setup(model, o)
+            )
+        }
+        Some(Stop::Interrupted) => {
+            out += "\n  search interrupted (Ctrl-C): not every state was explored, the figures \
+                    above are what it found so far"
+        }
+        None => {}
+    }
+    Ok(out)
+}
+
+/// What to try for a search that takes too long: the scenario's small set-up, if known.
+fn smaller_setup(model: &Model, o: &ExploreArgs) -> String {
+    let setup = racelab::scenarios::explore_setup(&model.scenario_id);
+    let builtin = o
+        .source
+        .scenario
+        .as_deref()
+        .is_some_and(|s| racelab::scenarios::builtin(s).is_some());
+    if setup.is_empty() || !builtin {
+        return "  fewer people and shorter delays make the search smaller; or sample schedules \
+                with --sample random"
+            .to_string();
+    }
+    let mut line = format!(
+        "  try the small set-up (a few people, delays collapsed), which the app's Explore tab \
+         also offers:\n    racelab explore {} --variant {}",
+        model.scenario_id, model.variant
+    );
+    for (k, v) in setup {
+        line += &format!(" --set {k}={v}");
+    }
+    line
 }
 
 fn exhaustive_text(
@@ -226,20 +309,45 @@ fn sampled(
         seed,
     };
     let start = Instant::now();
-    let r = explore::sample(model, &config)?;
+    let mut ticker = Ticker::new(o.quiet);
+    let r = explore::sample_watched(model, &config, &mut |runs, violating| {
+        ticker.tick(|s| {
+            format!(
+                "sampling… {} of {} runs ({} runs/s), {} violating so far",
+                api::thousands(runs),
+                api::thousands(o.runs),
+                progress::rate(runs, s),
+                api::thousands(violating)
+            )
+        });
+        !progress::interrupted()
+    })?;
+    ticker.done();
     let elapsed = start.elapsed().as_secs_f64();
     let runs_per_s = r.runs as f64 / elapsed.max(1e-9);
+    let interrupted = r.runs < o.runs;
     if o.json {
         let mut v = serde_json::to_value(&r).expect("serialises");
         v["elapsed_ms"] = ((elapsed * 1000.0).round() as u64).into();
         v["runs_per_s"] = (runs_per_s.round() as u64).into();
+        if interrupted {
+            v["interrupted"] = true.into();
+            v["runs_asked"] = o.runs.into();
+        }
         if let Some(f) = &r.shortest {
             v["shortest"]["replay"] = replay_line(model, o, &f.schedule).into();
             v["shortest"]["link"] = link(&f.schedule).ok().into();
         }
         return Ok(serde_json::to_string_pretty(&v).expect("serialises"));
     }
-    sampled_text(model, sample, o, &r, elapsed, runs_per_s, link)
+    let mut out = sampled_text(model, sample, o, &r, elapsed, runs_per_s, link)?;
+    if interrupted {
+        out += &format!(
+            "\n  interrupted (Ctrl-C) after {} of {} runs: the figures are for those runs",
+            r.runs, o.runs
+        );
+    }
+    Ok(out)
 }
 
 fn sampled_text(

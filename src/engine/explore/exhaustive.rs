@@ -27,7 +27,7 @@ use super::super::model::Model;
 use super::super::sim::{RunError, Sim};
 use super::independence::{footprint, independent, Footprint};
 use super::pool::Pool;
-use super::report::{ExploreConfig, ExploreReport};
+use super::report::{ExploreConfig, ExploreReport, Progress, Watch};
 use super::schedule::PrefixChooser;
 use super::state_key::{compact, item_id, state_key};
 use super::verdict;
@@ -132,7 +132,12 @@ pub(crate) struct Search<'m> {
     pub report: ExploreReport,
     stop: bool,
     pool: Pool<'m>,
+    /// The caller's watch, shown the progress every [`WATCH_EVERY`] steps.
+    watch: Option<Box<Watch<'m>>>,
 }
+
+/// Steps between two calls of the watch (a few milliseconds of search).
+const WATCH_EVERY: u64 = 4096;
 
 fn asleep(sleep: &[Asleep], seq: u64) -> bool {
     sleep.iter().any(|x| x.0 == seq)
@@ -173,6 +178,31 @@ impl<'m> Search<'m> {
             report,
             stop: false,
             pool: Pool::default(),
+            watch: None,
+        }
+    }
+
+    /// Shows `watch` the progress every few thousand steps; the search stops (with
+    /// `report.stopped`) when it returns false.
+    pub fn with_watch(mut self, watch: Box<Watch<'m>>) -> Self {
+        self.watch = Some(watch);
+        self
+    }
+
+    /// Shows the watch how far the search has got.
+    fn poll(&mut self) {
+        let Some(watch) = self.watch.as_mut() else {
+            return;
+        };
+        let progress = Progress {
+            states: (self.visited.len() + self.ends.len()) as u64,
+            schedules: self.report.schedules,
+            violating_end_states: self.report.violating_end_states,
+            steps: self.report.steps,
+        };
+        if !watch(&progress) {
+            self.stop = true;
+            self.report.stopped = true;
         }
     }
 
@@ -228,6 +258,9 @@ impl<'m> Search<'m> {
         child.step(&mut ch)?;
         compact(&mut child);
         self.report.steps += 1;
+        if self.report.steps.is_multiple_of(WATCH_EVERY) {
+            self.poll();
+        }
         let time = child.state.now;
         let now = child.state.agenda.iter().filter(|a| a.time == time).count();
         let class = if now + 1 > ties { ADDS_SOME } else { ADDS_NONE };

@@ -26,8 +26,8 @@ pub mod sample;
 pub mod schedule;
 pub mod state_key;
 
-pub use report::{ExploreConfig, ExploreReport};
-pub use sample::{sample, Finding, SampleConfig, SampleReport, Strategy};
+pub use report::{ExploreConfig, ExploreReport, Progress, Watch};
+pub use sample::{sample, sample_watched, Finding, SampleConfig, SampleReport, Strategy};
 pub use schedule::{
     format_schedule, is_decision, option_at, option_count, parse_schedule, to_schedule,
 };
@@ -113,7 +113,17 @@ pub fn counterexample(model: &Model, decisions: Vec<u32>) -> Result<Counterexamp
 /// Explores every schedule of `model` within `config`'s bounds; the shortest violating
 /// schedule is replayed to describe it.
 pub fn explore(model: &Model, config: &ExploreConfig) -> Result<ExploreReport, String> {
-    let mut search = exhaustive::Search::new(model, config.clone());
+    explore_watched(model, config, Box::new(|_| true))
+}
+
+/// [`explore`], showing `watch` the progress every few thousand steps: when it returns
+/// false the search stops there (`stopped` in the report) and reports what it found so far.
+pub fn explore_watched<'m>(
+    model: &'m Model,
+    config: &ExploreConfig,
+    watch: Box<Watch<'m>>,
+) -> Result<ExploreReport, String> {
+    let mut search = exhaustive::Search::new(model, config.clone()).with_watch(watch);
     search.run().map_err(|e| e.to_string())?;
     let mut report = search.report;
     report.shortest = match search.best {

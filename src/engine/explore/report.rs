@@ -58,6 +58,8 @@ pub struct ExploreReport {
     pub truncated_by_decisions: bool,
     /// More than `max_states` states: the search stopped early.
     pub truncated_by_states: bool,
+    /// The caller's watch stopped the search early (a time limit, Ctrl-C).
+    pub stopped: bool,
     /// The violating schedule with the fewest decisions (of every schedule, unless the
     /// search was cut short).
     pub shortest: Option<Counterexample>,
@@ -69,6 +71,22 @@ pub struct ExploreReport {
 impl ExploreReport {
     /// Whether a bound cut the search short (then "no violation" proves nothing).
     pub fn truncated(&self) -> bool {
-        self.truncated_by_decisions || self.truncated_by_states
+        self.truncated_by_decisions || self.truncated_by_states || self.stopped
     }
 }
+
+/// How far a running search has got: what its watch is shown every few thousand steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// Distinct states so far (decision points and ends of runs).
+    pub states: u64,
+    /// Schedules followed to the end of the run so far.
+    pub schedules: u64,
+    /// Distinct violating end states so far.
+    pub violating_end_states: u64,
+    /// Simulator steps run so far.
+    pub steps: u64,
+}
+
+/// Shown the progress every few thousand steps; returns false to stop the search there.
+pub type Watch<'w> = dyn FnMut(&Progress) -> bool + 'w;

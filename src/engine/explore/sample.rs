@@ -222,6 +222,17 @@ fn one_run(
 
 /// Samples `config.runs` schedules of `model`.
 pub fn sample(model: &Model, config: &SampleConfig) -> Result<SampleReport, String> {
+    sample_watched(model, config, &mut |_, _| true)
+}
+
+/// [`sample`], calling `watch` before each run with the runs done and the violating runs so
+/// far: when it returns false the sampling stops there and reports the runs done (`runs` is
+/// then fewer than asked).
+pub fn sample_watched(
+    model: &Model,
+    config: &SampleConfig,
+    watch: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<SampleReport, String> {
     let mut report = SampleReport {
         scenario: model.scenario_id.clone(),
         variant: model.variant.clone(),
@@ -245,6 +256,10 @@ pub fn sample(model: &Model, config: &SampleConfig) -> Result<SampleReport, Stri
         Strategy::Random => 0,
     };
     for run in 0..config.runs {
+        if !watch(run, report.violating_runs) {
+            report.runs = run;
+            break;
+        }
         let run_seed = config.seed.wrapping_add(run);
         let (schedule, violations, events, _) =
             one_run(model, config.strategy, run_seed, ties_hint)
