@@ -28,6 +28,7 @@ mod integration_steps;
 mod library;
 mod marketo_rules;
 mod outcomes;
+mod saved_work;
 mod scale;
 mod scenario_reader;
 mod scheduler;
