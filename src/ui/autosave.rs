@@ -50,9 +50,13 @@ pub fn initial_state() -> AppState {
         if let Some(record) = WORK.load(&recent.tab) {
             let others = slots.iter().filter(|s| s.tab != tab.id).count() - 1;
             let notice = (others > 0).then(|| {
+                let rest = match others {
+                    1 => "the other one is".to_string(),
+                    n => format!("the other {n} are"),
+                };
                 format!(
                     "Opened your most recent work, \u{201c}{}\u{201d}. Each tab saves its own \
-                     work: the other {others} are listed in the Library, under Saved work.",
+                     work: {rest} listed in the Library, under Saved work.",
                     recent.header.title
                 )
             });
