@@ -181,10 +181,22 @@ pub fn link_for(spec: &RunSpec) -> Result<String, LinkError> {
 
 /// What the app says when a set-up cannot travel as a link.
 pub fn not_a_link_message(why: &LinkError) -> String {
+    let why = match why {
+        LinkError::TooLarge {
+            what,
+            limit,
+            found: Some(n),
+        } => format!(
+            "{} {what}; a link holds at most {}",
+            crate::api::thousands(*n),
+            crate::api::thousands(*limit as u64)
+        ),
+        other => other.to_string(),
+    };
     format!(
-        "This scenario cannot be shared as a link ({why}), so the address bar does not carry \
-         it. It is kept in this browser and comes back after a reload; to share it, use Export \
-         JSON."
+        "This scenario is too large to share as a link ({why}), so the address bar does not \
+         carry it. It is kept in this browser and comes back after a reload; to share it, use \
+         Export JSON."
     )
 }
 

@@ -120,7 +120,9 @@ fn a_set_up_too_large_for_a_link_is_saved_whole() {
     spec.view.playhead_ms = 60_000;
     let why = saved::link_for(&spec).unwrap_err();
     assert!(matches!(why, codec::LinkError::TooLarge { .. }), "{why}");
-    assert!(saved::not_a_link_message(&why).contains("cannot be shared as a link"));
+    let told = saved::not_a_link_message(&why);
+    assert!(told.contains("too large to share as a link"), "{told}");
+    assert!(told.contains("a link holds at most 65,536"), "{told}");
     // The saved body opens again to the same set-up, scenario included.
     let body = saved::work_body(&spec);
     assert!(

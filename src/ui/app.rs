@@ -28,8 +28,8 @@ pub fn race_lab() -> Html {
         _ if app.fetching().is_some() => loading(&app),
         Tab::Library => html! {
             <>
-                { library::library(&app) }
                 <SavedWork dispatch={app.dispatcher()} />
+                { library::library(&app) }
             </>
         },
         Tab::Run => html! {

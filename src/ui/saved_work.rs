@@ -1,4 +1,4 @@
-//! "Saved work in this browser", under the library: the work other tabs saved (each tab saves
+//! "Saved work in this browser", above the library's cards: the work other tabs saved (each tab saves
 //! its own, see [`super::autosave`]), most recent first, with when it was saved. "Open" goes on
 //! with it in this tab; "Remove" deletes it from the browser.
 
