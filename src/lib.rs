@@ -8,10 +8,12 @@
 //! - [`work`]: background work (sweeps, explorations) as typed messages for Web Workers.
 //! - [`spec`]: the run a user set up (scenario, variant, knobs, seed, injections, view).
 //! - [`codec`]: share links, one run spec in a URL fragment (versioned, compressed, checked).
+//! - [`saved`]: work saved in the browser (one slot per tab), as plain data.
 
 pub mod api;
 pub mod codec;
 pub mod engine;
+pub mod saved;
 pub mod scenarios;
 pub mod spec;
 pub mod work;

@@ -31,6 +31,7 @@ mod library;
 mod limits;
 mod marketo_rules;
 mod outcomes;
+mod saved_work;
 mod scale;
 mod scenario_reader;
 mod scheduler;

@@ -1,63 +1,37 @@
-//! The root component: restores the run from a link or the autosave, fetches a built-in
-//! scenario the first time it is needed, keeps the URL and the autosave up to date, drives
-//! playback and keyboard shortcuts, and lays out the tabs.
+//! The root component: starts from a link or saved work and keeps the work, the URL and
+//! history up to date (see [`super::autosave`]), fetches a built-in scenario the first time
+//! it is needed, drives playback and keyboard shortcuts, and lays out the tabs.
 
 use gloo_timers::callback::Interval;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::state::{Action, App, AppState, SPEEDS};
+use super::saved_work::SavedWork;
+use super::state::{Action, App, SPEEDS};
 use super::{
-    compare, controls, explore, header, library, outcomes, panels, reader, sweep, timeline, web,
+    autosave, compare, controls, explore, header, library, outcomes, panels, reader, sweep,
+    timeline, web,
 };
 use crate::spec::Tab;
 
-/// Where the app starts: the link in the URL, else the autosave, else the library. A link or
-/// autosave that cannot be read gives the library with a message saying why. (Its built-in
-/// scenario may still have to be fetched: see [`use_scenario_fetch`].)
-pub fn initial_state() -> AppState {
-    if let Some(code) = web::fragment() {
-        return match open_link(&code) {
-            Ok(spec) => AppState::from_spec(spec),
-            Err(message) => failed(message),
-        };
-    }
-    match web::load_saved().map(|s| crate::codec::decode(&s)) {
-        Some(Ok(spec)) => AppState::from_spec(spec),
-        Some(Err(e)) => failed(format!("Your saved work could not be restored: {e}")),
-        None => AppState::default(),
-    }
-}
-
-/// Decodes the link in the URL; a bad one is removed from the URL and explained.
-fn open_link(code: &str) -> Result<crate::spec::RunSpec, String> {
-    crate::codec::decode(code).map_err(|e| {
-        web::clear_fragment();
-        format!("This link could not be opened: {e}")
-    })
-}
-
-fn failed(message: String) -> AppState {
-    AppState {
-        notice: Some(message),
-        ..AppState::default()
-    }
-}
-
 #[function_component(RaceLab)]
 pub fn race_lab() -> Html {
-    let app = use_reducer(initial_state);
+    let app = use_reducer(autosave::initial_state);
     use_scenario_fetch(&app);
-    use_autosave(&app);
+    let kept = autosave::use_keeping(&app);
     use_playback(&app);
     use_keyboard(&app);
-    use_link_changes(&app);
 
     let view = &app.spec.view;
     let body = match view.tab {
         _ if app.fetching().is_some() => loading(&app),
-        Tab::Library => library::library(&app),
+        Tab::Library => html! {
+            <>
+                <SavedWork dispatch={app.dispatcher()} />
+                { library::library(&app) }
+            </>
+        },
         Tab::Run => html! {
             <div class="run-layout">
                 <aside class="side">
@@ -82,6 +56,7 @@ pub fn race_lab() -> Html {
     html! {
         <div class={classes!("app", view.presentation.then_some("presentation"))}>
             { header::header(&app) }
+            { autosave::banners(&kept) }
             { notice(&app) }
             <main id="main">{ body }</main>
         </div>
@@ -119,7 +94,7 @@ fn scenario_url(id: &str) -> String {
     format!("scenarios/{id}.json?v={version}")
 }
 
-/// Fetches the built-in scenario a pending set-up needs (see [`AppState::fetching`]); its
+/// Fetches the built-in scenario a pending set-up needs (see [`super::state::AppState::fetching`]); its
 /// answer opens the set-up, or says why it could not.
 #[hook]
 fn use_scenario_fetch(app: &App) {
@@ -130,20 +105,6 @@ fn use_scenario_fetch(app: &App) {
             web::fetch_text(&scenario_url(&id), move |text| {
                 handle.dispatch(Action::Fetched(id, text))
             });
-        }
-    });
-}
-
-/// Saves the set-up to localStorage and mirrors it in the URL fragment (not while playing).
-#[hook]
-fn use_autosave(app: &App) {
-    let spec = app.spec.clone();
-    let idle = !app.playing && app.loaded.is_some();
-    use_effect_with((spec, idle), |(spec, idle)| {
-        if *idle {
-            let code = crate::codec::encode(spec);
-            web::save(&code);
-            web::set_fragment(&code);
         }
     });
 }
@@ -159,34 +120,6 @@ fn use_playback(app: &App) {
             Interval::new(period, move || handle.dispatch(Action::Step(1)))
         });
         move || drop(timer)
-    });
-}
-
-/// Opens a link pasted into the address bar of an open tab (a `hashchange`, no reload).
-#[hook]
-fn use_link_changes(app: &App) {
-    let handle = app.clone();
-    use_effect_with((), move |_| {
-        let listener = Closure::<dyn Fn()>::new(move || {
-            let Some(code) = web::fragment() else { return };
-            handle.dispatch(match open_link(&code) {
-                Ok(spec) => Action::Load(spec),
-                Err(message) => Action::Fail(message),
-            });
-        });
-        let win = web_sys::window();
-        if let Some(w) = &win {
-            let _ =
-                w.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
-        }
-        move || {
-            if let Some(w) = win {
-                let _ = w.remove_event_listener_with_callback(
-                    "hashchange",
-                    listener.as_ref().unchecked_ref(),
-                );
-            }
-        }
     });
 }
 

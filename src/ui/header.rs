@@ -117,7 +117,8 @@ fn share(props: &ShareProps) -> Html {
     }
 }
 
-/// "Import JSON": opens a scenario file.
+/// "Import JSON": opens a scenario file. A file over [`crate::saved::MAX_IMPORT_BYTES`] is
+/// refused from its size, before it is read; a file that fails leaves the work as it was.
 fn import(app: &App) -> Html {
     let onchange = {
         let app = app.clone();
@@ -125,16 +126,24 @@ fn import(app: &App) -> Html {
             let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
                 return;
             };
+            let Some(file) = web::chosen_file(&input) else {
+                return;
+            };
+            input.set_value("");
+            if let Err(message) = crate::saved::check_import_size(&file.name(), file.size() as u64)
+            {
+                return app.dispatch(Action::Notice(Some(message)));
+            }
             let app = app.clone();
-            web::read_file(&input, move |text| match text {
+            web::read_file(&file, move |text| match text {
                 Ok(json) => app.dispatch(Action::Import(json)),
                 Err(e) => app.dispatch(Action::Notice(Some(format!("Import failed: {e}")))),
             });
-            input.set_value("");
         })
     };
+    let limit = crate::saved::human_bytes(crate::saved::MAX_IMPORT_BYTES);
     html! {
-        <label class="import button">
+        <label class="import button" title={format!("A scenario file of up to {limit}")}>
             { "Import JSON" }
             <input type="file" id="import-json" accept=".json,application/json" {onchange} />
         </label>

@@ -3,9 +3,11 @@
 //! State lives in one reducer ([`state::AppState`], [`state::Action`]); components draw it and
 //! dispatch actions, and every domain fact (runs, violations, campaign text, snapshots) comes
 //! from the engine through [`crate::api`]. The set-up is a [`crate::spec::RunSpec`], which the
-//! share link and the autosave encode with [`crate::codec`].
+//! share link encodes with [`crate::codec`] (the autosave too, see [`crate::saved`]).
 //!
-//! - [`app`]: the root, start-up from a link or the autosave, playback and keys
+//! - [`app`]: the root, playback and keys
+//! - [`autosave`]: start-up from a link or saved work, autosave, address bar and history;
+//!   [`storage`]: one slot of saved work per tab; [`saved_work`]: the list of saved work
 //! - [`header`]: tabs, share / export / import, presentation toggle
 //! - [`library`], [`reader`], [`controls`], [`inject`]: picking and setting up a run
 //! - [`timeline`], [`panels`], [`outcomes`], [`compare`], [`sweep`], [`explore`]: looking at
@@ -21,6 +23,7 @@
 //! it shows, deriving `PartialEq`) so that a change renders again only what depends on it.
 
 pub mod app;
+pub mod autosave;
 pub mod compare;
 pub mod controls;
 pub mod explore;
@@ -32,7 +35,9 @@ pub mod panels;
 pub mod parts;
 pub mod pool;
 pub mod reader;
+pub mod saved_work;
 pub mod state;
+pub mod storage;
 pub mod sweep;
 pub mod sweep_chart;
 pub mod timeline;

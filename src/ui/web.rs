@@ -1,15 +1,13 @@
-//! Thin wrappers over the browser APIs the app uses (URL fragment, localStorage, clipboard,
-//! downloads, file reading, fetching, timing). Each fails quietly to `None`/`false` (or says
-//! why): a browser that refuses storage or the clipboard must not break the app.
+//! Thin wrappers over the browser APIs the app uses (URL fragment and history, clipboard,
+//! downloads, file reading, fetching, timing; saved work is in [`super::storage`]). Each
+//! fails quietly to `None`/`false` (or says why): a browser that refuses the clipboard must
+//! not break the app.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-
-/// The localStorage key the autosaved state lives under.
-pub const STORAGE_KEY: &str = "racelab.state";
 
 fn window() -> Option<web_sys::Window> {
     web_sys::window()
@@ -30,32 +28,40 @@ pub fn base_url() -> String {
         .unwrap_or_default()
 }
 
-/// Replaces the URL fragment without adding a history entry or reloading.
-pub fn set_fragment(code: &str) {
-    if let Some(h) = window().and_then(|w| w.history().ok()) {
-        let _ =
-            h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{code}")));
+/// Writes the address bar and this history entry's state, without reloading: a new entry
+/// (`push`, for a newly opened scenario or link) or in place (a change to the open one). The
+/// URL carries `code` as its fragment, or no fragment; `state` is kept with the entry (work
+/// too large for a link). A state the browser refuses is dropped, the URL still written.
+pub fn write_history(push: bool, state: Option<&str>, code: Option<&str>) {
+    let Some(h) = window().and_then(|w| w.history().ok()) else {
+        return;
+    };
+    let url = match code {
+        Some(code) => format!("#{code}"),
+        None => base_url(),
+    };
+    let write = |state: &wasm_bindgen::JsValue| {
+        if push {
+            h.push_state_with_url(state, "", Some(&url))
+        } else {
+            h.replace_state_with_url(state, "", Some(&url))
+        }
+    };
+    let state = state.map_or(wasm_bindgen::JsValue::NULL, wasm_bindgen::JsValue::from_str);
+    if write(&state).is_err() {
+        let _ = write(&wasm_bindgen::JsValue::NULL);
     }
+}
+
+/// The text kept with the current history entry, if any (see [`write_history`]).
+pub fn history_state() -> Option<String> {
+    window()?.history().ok()?.state().ok()?.as_string()
 }
 
 /// Removes the fragment (after a bad link was reported).
 pub fn clear_fragment() {
     if let Some(h) = window().and_then(|w| w.history().ok()) {
         let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&base_url()));
-    }
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    window()?.local_storage().ok()?
-}
-
-pub fn load_saved() -> Option<String> {
-    storage()?.get_item(STORAGE_KEY).ok()?
-}
-
-pub fn save(value: &str) {
-    if let Some(s) = storage() {
-        let _ = s.set_item(STORAGE_KEY, value);
     }
 }
 
@@ -95,14 +101,13 @@ fn percent_encode(text: &str) -> String {
     out
 }
 
-/// Reads the first file chosen in `input` as text and calls `done` with it (or an error).
-pub fn read_file(
-    input: &web_sys::HtmlInputElement,
-    done: impl FnOnce(Result<String, String>) + 'static,
-) {
-    let Some(file) = input.files().and_then(|f| f.get(0)) else {
-        return;
-    };
+/// The first file chosen in `input`, if any.
+pub fn chosen_file(input: &web_sys::HtmlInputElement) -> Option<web_sys::File> {
+    input.files()?.get(0)
+}
+
+/// Reads `file` as text and calls `done` with it (or an error).
+pub fn read_file(file: &web_sys::File, done: impl FnOnce(Result<String, String>) + 'static) {
     let Ok(reader) = web_sys::FileReader::new() else {
         return done(Err("this browser cannot read files".into()));
     };
@@ -113,7 +118,7 @@ pub fn read_file(
     });
     reader.set_onloadend(Some(onload.as_ref().unchecked_ref()));
     onload.forget();
-    let _ = reader.read_as_text(&file);
+    let _ = reader.read_as_text(file);
 }
 
 /// How long a fetch may take before it counts as failed.
