@@ -192,7 +192,7 @@ impl InvariantLane {
 
     /// What the lane says while it holds.
     pub fn holds(&self) -> String {
-        format!("Holds: no \u{201c}{}\u{201d}", self.title)
+        format!("No \u{201c}{}\u{201d} up to here", self.title)
     }
 }
 

@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use super::{Dims, Geometry, WIDTH};
+use super::{Dims, Geometry};
 use crate::api::{InvariantLane, LaneIndex, RunView};
 use crate::ui::parts::{button, fmt_time};
 use crate::ui::state::Action;
@@ -47,7 +47,7 @@ pub(crate) fn lane_backgrounds(index: &LaneIndex, shown: &[usize], top: f64, d: 
             let fill = if lane.affected && lane.person.is_some() { "#b42318" } else { "#1d2330" };
             html! {
                 <g class="lane" data-lane={lane.name.clone()} data-person={person}>
-                    <rect x="0" y={format!("{y:.1}")} width={WIDTH.to_string()} height={format!("{:.1}", d.lane)}
+                    <rect x="0" y={format!("{y:.1}")} width={d.width.to_string()} height={format!("{:.1}", d.lane)}
                         fill={if i % 2 == 0 { "#f3f5f8" } else { "#ffffff" }} />
                     { text(6.0, y + d.lane / 2.0 + d.font * 0.36, d.font, fill, "lane-name", short(&lane.name, d.name_chars)) }
                 </g>
@@ -64,7 +64,7 @@ pub(crate) fn invariant_rows(
     g: &Geometry,
     d: &Dims,
 ) -> Html {
-    let right = WIDTH - 8.0;
+    let right = d.width - 8.0;
     rules
         .iter()
         .enumerate()
@@ -85,8 +85,11 @@ pub(crate) fn invariant_rows(
             let state = if broken_at.is_some() { "broken" } else { "held" };
             html! {
                 <g class="invariant-lane" data-invariant={rule.id.clone()} data-state={state}>
-                    { text(6.0, y + d.rule * 0.8, d.small, if broken_at.is_some() { "#b42318" } else { "#1f6b3f" }, "",
-                        short(&format!("Rule: {}", rule.title), d.name_chars + 4)) }
+                    <g class="rule-name">
+                        <title>{ format!("This lane watches for \u{201c}{}\u{201d}: green while it has not happened, red from the event that made it happen", rule.title) }</title>
+                        { text(6.0, y + d.rule * 0.8, d.small, if broken_at.is_some() { "#b42318" } else { "#1f6b3f" }, "",
+                            short(&format!("Watch for: {}", rule.title), d.name_chars + 6)) }
+                    </g>
                     { for held }
                     { for broken }
                     { ticks(run, rule, g, y, d) }
@@ -154,7 +157,7 @@ pub(crate) fn axis(g: &Geometry, height: f64, d: &Dims) -> Html {
         });
     html! {
         <g class="axis">
-            <rect x={g.left.to_string()} y="0" width={(WIDTH - g.left).to_string()}
+            <rect x={g.left.to_string()} y="0" width={(d.width - g.left).to_string()}
                 height={d.axis.to_string()} fill="#eef1f6" />
             { for ticks }
         </g>
@@ -196,7 +199,8 @@ pub(crate) fn tooltip(run: &RunView, hover: Hover, x: f64, y: f64, height: f64, 
     let mut lines = Vec::new();
     match hover {
         Hover::Event(id) => {
-            let Some(i) = run.rows.iter().position(|r| r.id == id) else {
+            let fast = Some(id as usize).filter(|&i| run.rows.get(i).is_some_and(|r| r.id == id));
+            let Some(i) = fast.or_else(|| run.rows.iter().position(|r| r.id == id)) else {
                 return Html::default();
             };
             let row = &run.rows[i];
@@ -235,7 +239,7 @@ pub(crate) fn tooltip(run: &RunView, hover: Hover, x: f64, y: f64, height: f64, 
     let line = d.font * 1.3;
     let w = d.font * 30.0;
     let h = 8.0 + line * lines.len() as f64;
-    let bx = if x + w + 12.0 > WIDTH {
+    let bx = if x + w + 12.0 > d.width {
         x - w - 12.0
     } else {
         x + 12.0

@@ -67,7 +67,8 @@ pub fn marks(p: &MarksProps) -> Html {
             let next = xs.get(k + 1).copied().unwrap_or(g.x(g.end) + 8.0);
             mark(&p.run, m, xs[k], next, y, d, &g)
         });
-        html! { <g class="lane-marks">{ for drawn }</g> }
+        let person = p.index.lanes[l].person.map(|n| n.to_string());
+        html! { <g class="lane-marks" data-person={person}>{ for drawn }</g> }
     });
     html! { <g class="marks">{ for lanes }</g> }
 }

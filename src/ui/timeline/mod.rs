@@ -25,14 +25,15 @@ use crate::api::{invariant_lanes, lane_index, Grouping, RunView};
 use draw::{axis, invariant_rows, lane_backgrounds, tooltip, zoom_bar, Hover};
 use marks::Same;
 
-/// The SVG's coordinate width; it scales to the page.
-const WIDTH: f64 = 1000.0;
 /// Person lanes shown at once when lanes are grouped by person.
 const PEOPLE_PER_PAGE: usize = 10;
 
 /// Sizes of the drawing: normal, or larger for a projector (presentation mode).
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub(crate) struct Dims {
+    /// The SVG's coordinate width; it scales to the page (narrower in presentation mode, so
+    /// that each unit is drawn larger).
+    width: f64,
     /// Width of the lane-name column.
     labels: f64,
     axis: f64,
@@ -51,16 +52,18 @@ impl Dims {
     fn new(presentation: bool) -> Self {
         if presentation {
             Dims {
-                labels: 230.0,
-                axis: 32.0,
-                lane: 38.0,
-                rule: 16.0,
-                font: 15.0,
-                small: 14.0,
-                name_chars: 24,
+                width: 700.0,
+                labels: 180.0,
+                axis: 30.0,
+                lane: 34.0,
+                rule: 14.0,
+                font: 14.0,
+                small: 13.0,
+                name_chars: 21,
             }
         } else {
             Dims {
+                width: 1000.0,
                 labels: 170.0,
                 axis: 26.0,
                 lane: 26.0,
@@ -79,6 +82,7 @@ pub(crate) struct Geometry {
     start: u64,
     end: u64,
     left: f64,
+    width: f64,
 }
 
 impl Geometry {
@@ -87,10 +91,11 @@ impl Geometry {
             start: window.0,
             end: window.1.max(window.0 + 1),
             left: dims.labels,
+            width: dims.width,
         }
     }
     fn plot_width(&self) -> f64 {
-        WIDTH - self.left - 8.0
+        self.width - self.left - 8.0
     }
     fn x(&self, t: u64) -> f64 {
         let span = (self.end - self.start) as f64;
@@ -199,15 +204,16 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let shown: Rc<Vec<usize>> = Rc::new(match grouping {
         Grouping::Campaigns => (0..index.lanes.len()).collect(),
         Grouping::People => {
-            let pinned = props
-                .person
-                .and_then(|p| index.lanes.iter().position(|l| l.person == Some(p)));
-            let rest = (0..index.lanes.len()).filter(|&i| Some(i) != pinned);
-            let rest: Vec<usize> = rest
-                .skip(*page * PEOPLE_PER_PAGE)
-                .take(PEOPLE_PER_PAGE)
-                .collect();
-            pinned.into_iter().chain(rest).collect()
+            // The no-person lane and the app's person stay; the other people are paged.
+            let person = props.person;
+            let pinned = |i: &usize| {
+                let lane = &index.lanes[*i];
+                lane.person.is_none() || (person.is_some() && lane.person == person)
+            };
+            let kept = (0..index.lanes.len()).filter(pinned);
+            let rest = (0..index.lanes.len()).filter(|i| !pinned(i));
+            kept.chain(rest.skip(*page * PEOPLE_PER_PAGE).take(PEOPLE_PER_PAGE))
+                .collect()
         }
     });
     let top = dims.axis + (dims.rule + 3.0) * rules.len() as f64;
@@ -232,6 +238,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let on_seek = to.reform(Action::Seek);
     let on_select = to.reform(Action::SelectEvent);
     let on_window = to.reform(|(a, b)| Action::Window(a, b));
+    let width = dims.width;
     let to_svg_x = {
         let svg_ref = svg_ref.clone();
         move |client_x: i32| -> f64 {
@@ -239,7 +246,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 .cast::<web_sys::Element>()
                 .map(|el| {
                     let r = el.get_bounding_client_rect();
-                    (client_x as f64 - r.left()) / r.width().max(1.0) * WIDTH
+                    (client_x as f64 - r.left()) / r.width().max(1.0) * width
                 })
                 .unwrap_or(0.0)
         }
@@ -347,7 +354,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     });
     let ph = props.playhead.clamp(g.start, g.end);
     let px = g.x(ph);
-    let future_w = (WIDTH - 8.0 - px).max(0.0);
+    let future_w = (width - 8.0 - px).max(0.0);
     let pager = (grouping == Grouping::People).then(|| {
         let people = index.lanes.iter().filter(|l| l.person.is_some()).count();
         draw::people_pager(*page, PEOPLE_PER_PAGE, people, &page)
@@ -357,7 +364,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
             { zoom_bar(props.window, props.playhead, run.end_time_ms, &on_window, props.by_person, &to) }
             { for pager }
             <svg id={props.id.clone()} ref={svg_ref} xmlns="http://www.w3.org/2000/svg"
-                viewBox={format!("0 0 {WIDTH} {height:.0}")} role="img"
+                viewBox={format!("0 0 {width} {height:.0}")} role="img"
                 aria-label="Timeline of the run: a lane per rule checked, then one per campaign and system (or per person)"
                 font-family="system-ui, sans-serif" data-grouping={if props.by_person { "person" } else { "campaign" }}
                 {onmousedown} {onmousemove} {onmouseover} onmouseup={end_drag} {onmouseleave}>
