@@ -18,7 +18,7 @@ fn naive_view(id: &str, knobs: &[(&str, i64)]) -> RunView {
 }
 
 /// Opens `id`'s naive variant on the Run tab with `knobs`, showing the window `window`
-/// ((0, 0): the whole run), and waits until the app shows `want`'s run.
+/// ((0, 0): the whole run), and waits until the timeline draws `want`'s run in that window.
 async fn open(id: &str, knobs: &[(&str, i64)], window: (u64, u64), want: &RunView) -> Mounted {
     let mut spec = RunSpec::builtin(id);
     spec.view.tab = Tab::Run;
@@ -28,8 +28,10 @@ async fn open(id: &str, knobs: &[(&str, i64)], window: (u64, u64), want: &RunVie
     spec.view.window_end_ms = window.1;
     let app = mount(Some(&racelab::codec::encode(&spec))).await;
     for _ in 0..1500 {
-        if app.find("#violations").is_some()
-            && app.attr("#violations", "data-trace-hash") == want.trace_hash
+        let (a, b) = racelab::ui::timeline::resolve_window(window.0, window.1, want.end_time_ms);
+        let shows = format!("{} {a}-{b}", want.trace_hash);
+        if app.find("#timeline-svg .marks").is_some()
+            && app.attr("#timeline-svg .marks", "data-shows") == shows
         {
             settle().await;
             return app;
@@ -238,12 +240,12 @@ async fn a_run_with_many_events_draws_at_most_a_few_hundred_marks_per_lane_and_h
         want.rows.len()
     );
     // The aggregated marks account for every event; one holding a violation is red.
+    let buckets = app
+        .root
+        .query_selector_all("#timeline-svg .bucket")
+        .unwrap();
+    let singles = app.count("#timeline-svg .mark");
     let counted: u32 = {
-        let buckets = app
-            .root
-            .query_selector_all("#timeline-svg .bucket")
-            .unwrap();
-        let singles = app.count("#timeline-svg .mark");
         (0..buckets.length())
             .map(|i| {
                 let el: Element = buckets.item(i).unwrap().unchecked_into();

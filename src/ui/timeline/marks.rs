@@ -70,7 +70,8 @@ pub fn marks(p: &MarksProps) -> Html {
         let person = p.index.lanes[l].person.map(|n| n.to_string());
         html! { <g class="lane-marks" data-person={person}>{ for drawn }</g> }
     });
-    html! { <g class="marks">{ for lanes }</g> }
+    let shows = format!("{} {}-{}", p.run.trace_hash, p.window.0, p.window.1);
+    html! { <g class="marks" data-shows={shows}>{ for lanes }</g> }
 }
 
 /// One mark at `x` on the lane centred at `y`; the next mark of the lane is at `next`.
