@@ -65,6 +65,9 @@ pub(crate) fn invariant_rows(
     d: &Dims,
 ) -> Html {
     let right = d.width - 8.0;
+    // As many characters as the name column holds at this size (a character is a little
+    // over half the size wide).
+    let fits = ((d.labels - 10.0) / (d.small * 0.56)) as usize;
     rules
         .iter()
         .enumerate()
@@ -88,7 +91,7 @@ pub(crate) fn invariant_rows(
                     <g class="rule-name">
                         <title>{ format!("This lane watches for \u{201c}{}\u{201d}: green while it has not happened, red from the event that made it happen", rule.title) }</title>
                         { text(6.0, y + d.rule * 0.8, d.small, if broken_at.is_some() { "#b42318" } else { "#1f6b3f" }, "",
-                            short(&format!("Watch for: {}", rule.title), d.name_chars + 6)) }
+                            short(&format!("Watch for: {}", rule.title), fits)) }
                     </g>
                     { for held }
                     { for broken }
