@@ -44,6 +44,7 @@ mod semantics_triggers;
 mod sweeps;
 mod systems;
 mod systems_feeds;
+mod timeline_lanes;
 mod validation;
 mod webhook_vendors;
 mod words;

@@ -543,3 +543,5 @@ mod explore_and_fetch;
 
 #[path = "ui_parts/storage.rs"]
 mod storage;
+#[path = "ui_parts/timeline.rs"]
+mod timeline;

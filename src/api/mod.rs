@@ -13,6 +13,8 @@ mod explore;
 pub mod glossary;
 mod inject;
 mod inspect;
+mod lanes;
+mod marks;
 mod outcomes;
 mod reader;
 mod scheduler;
@@ -24,6 +26,8 @@ mod words;
 pub use explore::{explore_summary, ExploreSummary};
 pub use inject::{inject_options, InjectOption};
 pub use inspect::{inspect_at, inspect_model_at, PersonSnapshot, Snapshot, SystemSnapshot};
+pub use lanes::{invariant_lanes, step_name, InvariantInfo, InvariantLane, StepNames};
+pub use marks::{lane_index, Grouping, IndexedLane, LaneIndex, Mark, NO_PERSON};
 pub use outcomes::{
     lead_counts, lead_unit, outcomes, AlertOutcome, ChangeOutcome, CrmOutcome, EntryOutcome,
     FieldValue, Outcomes, PersonOutcome, PersonViolation, LIST_EVERYONE_UP_TO, MOST_LISTED,

@@ -175,6 +175,10 @@ pub struct RunView {
     pub clamped: usize,
     /// What happened to each lead (the run view's outcomes table).
     pub outcomes: std::rc::Rc<super::Outcomes>,
+    /// The invariants the run checks (the timeline's invariant lanes), in scenario order.
+    pub invariants: Vec<super::lanes::InvariantInfo>,
+    /// Each row's step name, in Marketo's words (the timeline's labels).
+    pub step_names: super::lanes::StepNames,
 }
 
 /// Runs `scenario` with `config`, following `schedule` at the first decisions and `seed`
@@ -196,6 +200,7 @@ pub fn run_model_view(model: &Model, seed: u64, schedule: &[u32]) -> Result<RunV
     let mut sim = Sim::new(model);
     let out = sim.run(&mut chooser).map_err(|e| e.to_string())?;
     let rows = rows(model, &sim);
+    let step_names = super::lanes::step_names(model, &sim.trace, &rows);
     let time_of = |id: u32| row_index(&rows, id).map(|i| rows[i].time_ms);
     let violations: Vec<ViolationView> = out
         .violations
@@ -228,6 +233,8 @@ pub fn run_model_view(model: &Model, seed: u64, schedule: &[u32]) -> Result<RunV
         lanes: lanes(model),
         clamped: chooser.inner.clamped,
         decisions: chooser.log,
+        invariants: super::lanes::invariants(model),
+        step_names,
     })
 }
 

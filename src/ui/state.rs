@@ -105,6 +105,8 @@ pub struct AppState {
     /// The set-up to open once its built-in scenario, not at hand yet, has been fetched (see
     /// [`AppState::fetching`]).
     pub pending: Option<RunSpec>,
+    /// The timeline shows one lane per person instead of one per campaign and system.
+    pub lanes_by_person: bool,
 }
 
 impl Default for AppState {
@@ -118,6 +120,7 @@ impl Default for AppState {
             speed: 2,
             notice: None,
             pending: None,
+            lanes_by_person: false,
         }
     }
 }
@@ -163,6 +166,8 @@ pub enum Action {
     SelectEvent(Option<u32>),
     Window(u64, u64),
     Presentation(bool),
+    /// One timeline lane per person (true) or per campaign and system.
+    LanesByPerson(bool),
     Notice(Option<String>),
 }
 
@@ -355,6 +360,7 @@ impl AppState {
                 self.spec.view.window_end_ms = b;
             }
             Action::Presentation(on) => self.spec.view.presentation = on,
+            Action::LanesByPerson(on) => self.lanes_by_person = on,
             Action::Notice(n) => self.notice = n,
         }
     }
