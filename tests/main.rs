@@ -31,6 +31,7 @@ mod outcomes;
 mod scale;
 mod scenario_reader;
 mod scheduler;
+mod scheduler_challenge;
 mod semantics_crm_automation;
 mod semantics_flow;
 mod semantics_identity;
