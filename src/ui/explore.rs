@@ -330,7 +330,7 @@ fn scheduler(props: &SchedulerProps) -> Html {
     });
     let setup = scenario.and_then(|s| challenge::setup(&s.id));
     let race_variant = scenario
-        .and_then(challenge::race_variant)
+        .and_then(|s| challenge::race_variant(s))
         .map(str::to_string);
     let hint = use_state(|| None::<(RunKey, String)>);
     let challenge = match (violated, fix, &props.win, setup) {
