@@ -56,7 +56,8 @@ async fn the_scheduler_mode_offers_decisions_records_picks_and_undoes_them() {
     app.shows("#sched-option-1").await;
     // list-queue has a challenge: its goal is stated in Marketo's words.
     assert!(
-        app.text("#sched-challenge").contains("Goal: Make person 1 get two Task Emails"),
+        app.text("#sched-challenge")
+            .contains("Goal: Make person 1 get two Task Emails"),
         "{}",
         app.text("#sched-challenge")
     );

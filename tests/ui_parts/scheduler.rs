@@ -25,10 +25,19 @@ async fn following_the_hints_wins_the_list_queue_challenge_and_names_the_fix() {
     assert!(app.find("#sched-win").is_none());
     let mut clicks = 0;
     while app.find("#sched-win").is_none() {
-        assert!(clicks < 6, "not won in 6 choices: {}", app.text(".scheduler"));
+        assert!(
+            clicks < 6,
+            "not won in 6 choices: {}",
+            app.text(".scheduler")
+        );
         let text = hint(&app).await;
-        let pick = text.strip_prefix("Pick: ").unwrap_or_else(|| panic!("{text}"));
-        let options = app.root.query_selector_all("#sched-next button.option").unwrap();
+        let pick = text
+            .strip_prefix("Pick: ")
+            .unwrap_or_else(|| panic!("{text}"));
+        let options = app
+            .root
+            .query_selector_all("#sched-next button.option")
+            .unwrap();
         let button = (0..options.length())
             .filter_map(|i| options.item(i))
             .find(|b| b.text_content().as_deref() == Some(pick))
@@ -38,7 +47,13 @@ async fn following_the_hints_wins_the_list_queue_challenge_and_names_the_fix() {
         clicks += 1;
     }
     let win = app.text("#sched-win");
-    assert!(win.starts_with("Person 1 got \"Task Email\" twice"), "{win}");
-    assert!(win.contains("you caused the race. Now try `fixed`."), "{win}");
+    assert!(
+        win.starts_with("Person 1 got \"Task Email\" twice"),
+        "{win}"
+    );
+    assert!(
+        win.contains("you caused the race. Now try `fixed`."),
+        "{win}"
+    );
     assert_ne!(app.attr("#violations", "data-count"), "0");
 }
