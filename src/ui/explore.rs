@@ -441,7 +441,7 @@ fn scheduler(props: &SchedulerProps) -> Html {
                         <ol class="past" id="sched-past">
                             { for v.past.iter().enumerate().map(|(k, d)| html! {
                                 <li>
-                                    { format!("{}: {}", fmt_time(d.time_ms),
+                                    { format!("{}: {} ", fmt_time(d.time_ms),
                                         d.chosen.and_then(|c| d.options.get(c)).cloned().unwrap_or_else(|| "(a value from the schedule)".into())) }
                                     <button class="link-button" id={format!("sched-fork-{k}")}
                                         onclick={set(key.schedule[..d.call.min(key.schedule.len())].to_vec(), Some(d.time_ms))}>
