@@ -35,6 +35,7 @@ mod saved_work;
 mod scale;
 mod scenario_reader;
 mod scheduler;
+mod scheduler_challenge;
 mod semantics_crm_automation;
 mod semantics_flow;
 mod semantics_identity;

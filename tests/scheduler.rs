@@ -21,7 +21,9 @@ fn the_next_decision_lists_what_is_ready_in_words_and_a_pick_extends_the_schedul
     assert!(next.options.len() >= 2);
     assert_eq!(next.options.len(), next.answers.len());
     assert!(
-        next.options.iter().all(|o| o.contains(": ")),
+        next.options
+            .iter()
+            .all(|o| o.contains(" — ") && o.contains("person ")),
         "{:?}",
         next.options
     );

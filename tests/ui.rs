@@ -545,3 +545,5 @@ mod explore_and_fetch;
 mod storage;
 #[path = "ui_parts/timeline.rs"]
 mod timeline;
+#[path = "ui_parts/scheduler.rs"]
+mod scheduler;

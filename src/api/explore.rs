@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::explore::fewest::{count_switches, decision_actors};
 use crate::engine::explore::{explore, ExploreConfig};
 use crate::engine::{compile, RunConfig, Scenario};
 
@@ -16,8 +17,16 @@ pub struct ExploreSummary {
     pub violating_end_states: u64,
     /// A bound cut the search short: "no violation" then proves nothing.
     pub truncated: bool,
-    /// The shortest violating schedule, replayable with any seed.
+    /// The shortest violating schedule (the fewest decisions, then the fewest switches
+    /// between campaigns), replayable with any seed.
     pub shortest: Option<Vec<u32>>,
+    /// Its number of decisions (the scheduler's choices; `shortest` also holds the answers
+    /// of calls with a single option).
+    #[serde(default)]
+    pub shortest_decisions: u32,
+    /// Its switches: consecutive decisions that pick different campaigns or systems.
+    #[serde(default)]
+    pub shortest_switches: u32,
 }
 
 /// Explores every ordering of `scenario` run with `config`, following at most
@@ -37,7 +46,16 @@ pub fn explore_summary(
             ..Default::default()
         },
     )?;
+    let (decisions, switches) = match &report.shortest {
+        Some(c) => {
+            let (actors, _) = decision_actors(&model, &c.decisions).map_err(|e| e.to_string())?;
+            (c.decisions.len() as u32, count_switches(&actors))
+        }
+        None => (0, 0),
+    };
     Ok(ExploreSummary {
+        shortest_decisions: decisions,
+        shortest_switches: switches,
         truncated: report.truncated(),
         schedules: report.schedules,
         states: report.states,

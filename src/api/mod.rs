@@ -9,6 +9,7 @@
 //! (every ordering of a run, summed up) and `glossary` (the technical words the lessons use,
 //! explained).
 
+pub mod challenge;
 mod explore;
 pub mod glossary;
 mod inject;

@@ -74,10 +74,16 @@ pub fn model_scheduler_view(
     };
     let mut sim = Sim::new(model);
     let mut past = Vec::new();
+    let start = sim.clone();
     sim.begin(&mut ch);
-    if let Some(next) = note(&ch.log, 0, schedule, 0, &mut past, |_| {
-        "Start: when a scripted event happens".into()
-    }) {
+    let step = Step {
+        before: &start,
+        from: 0,
+        seed,
+        context: String::new(),
+        ready: Vec::new(),
+    };
+    if let Some(next) = step.note(&ch.log, schedule, 0, &mut past) {
         return Ok(view(past, next, &ch.log));
     }
     loop {
@@ -91,6 +97,7 @@ pub fn model_scheduler_view(
         };
         let time = first.time;
         let labels: Vec<String> = ready.iter().map(|a| describe(&sim, a)).collect();
+        let before = sim.clone();
         let from = ch.log.len();
         if !sim.step(&mut ch).map_err(|e| e.to_string())? {
             return Ok(SchedulerView {
@@ -105,20 +112,15 @@ pub fn model_scheduler_view(
         } else {
             0
         };
-        let context = labels.get(done).cloned().unwrap_or_default();
-        let label = |c: &Choice| match c {
-            Choice::Ready { .. } => String::new(),
-            _ => context.clone(),
+        let step = Step {
+            before: &before,
+            from,
+            seed,
+            context: labels.get(done).cloned().unwrap_or_default(),
+            ready: labels,
         };
-        let found = note(&ch.log, from, schedule, time, &mut past, label);
-        if let Some(mut next) = found {
-            if matches!(ch.log[next.call].0, Choice::Ready { .. }) {
-                next.options = labels;
-            }
+        if let Some(next) = step.note(&ch.log, schedule, time, &mut past) {
             return Ok(view(past, next, &ch.log));
-        }
-        for d in past.iter_mut().filter(|d| d.options.is_empty()) {
-            d.options = labels.clone();
         }
     }
 }
@@ -132,126 +134,226 @@ fn view(past: Vec<Decision>, next: Decision, log: &[(Choice, u64)]) -> Scheduler
     }
 }
 
-/// Records the decisions among calls `from..` of `log`; returns the first one past the
-/// schedule. A tie's options are filled in by the caller (they are the ready items).
-fn note(
-    log: &[(Choice, u64)],
+/// One step of the run as the scheduler sees it: the state before it, where its chooser
+/// calls start in the log, what it processes and what was ready.
+struct Step<'a, 'm> {
+    before: &'a Sim<'m>,
     from: usize,
-    schedule: &[u32],
-    time_ms: u64,
-    past: &mut Vec<Decision>,
-    context: impl Fn(&Choice) -> String,
-) -> Option<Decision> {
-    for (call, (choice, answer)) in log.iter().enumerate().skip(from) {
-        let values = choice.finite_answers();
-        if values.len() < 2 {
-            continue;
-        }
-        let what = context(choice);
-        let options = match choice {
-            Choice::Ready { .. } => Vec::new(),
-            Choice::Fail { .. } => vec![format!("{what}: no failure"), format!("{what}: it fails")],
-            Choice::Pick { .. } => values
-                .iter()
-                .map(|v| format!("{what}: listed value {}", v + 1))
-                .collect(),
-            _ => values
-                .iter()
-                .map(|v| format!("{what}: a delay of {}", words::duration(*v)))
-                .collect(),
-        };
-        let answers: Vec<u32> = values
-            .iter()
-            .map(|&v| v.min(u32::MAX as u64) as u32)
-            .collect();
-        let mut d = Decision {
-            call,
-            time_ms,
-            options,
-            chosen: answers.iter().position(|&a| a as u64 == *answer),
-            answers,
-        };
-        if call >= schedule.len() {
-            d.chosen = None;
-            return Some(d);
-        }
-        past.push(d);
-    }
-    None
+    seed: u64,
+    /// The item processed, in words (empty for the start of the run).
+    context: String,
+    /// The ready items in words (the options of a tie).
+    ready: Vec<String>,
 }
 
-/// One ready item in words: `Drain Queue (hourly): person 2, step 2 (Send Email: Task Email)`.
-fn describe(sim: &Sim, a: &Agendum) -> String {
+impl Step<'_, '_> {
+    /// Records the decisions among the step's calls in `log`; returns the first one past
+    /// the schedule.
+    fn note(
+        &self,
+        log: &[(Choice, u64)],
+        schedule: &[u32],
+        time_ms: u64,
+        past: &mut Vec<Decision>,
+    ) -> Option<Decision> {
+        for (call, (choice, answer)) in log.iter().enumerate().skip(self.from) {
+            let values = choice.finite_answers();
+            if values.len() < 2 {
+                continue;
+            }
+            let what = &self.context;
+            let options = match choice {
+                Choice::Ready { .. } => self.ready.clone(),
+                Choice::Fail { .. } => {
+                    vec![format!("{what}: it works"), format!("{what}: it fails")]
+                }
+                Choice::Pick { .. } => values
+                    .iter()
+                    .map(|v| format!("{what}: listed value {}", v + 1))
+                    .collect(),
+                _ => self.delay_options(log, call, &values),
+            };
+            let answers: Vec<u32> = values
+                .iter()
+                .map(|&v| v.min(u32::MAX as u64) as u32)
+                .collect();
+            let mut d = Decision {
+                call,
+                time_ms,
+                options,
+                chosen: answers.iter().position(|&a| a as u64 == *answer),
+                answers,
+            };
+            if call >= schedule.len() {
+                d.chosen = None;
+                return Some(d);
+            }
+            past.push(d);
+        }
+        None
+    }
+
+    /// A delay's options as orderings of named steps: what the delayed item comes before
+    /// or after ("First Drain Queue (trigger) — …, then Drain Queue (hourly) — …"), with the
+    /// delay itself added only where two options would read alike.
+    fn delay_options(&self, log: &[(Choice, u64)], call: usize, values: &[u64]) -> Vec<String> {
+        let durations = || -> Vec<String> {
+            let what = if self.context.is_empty() {
+                "Start: when an outside event happens".to_string()
+            } else {
+                self.context.clone()
+            };
+            values
+                .iter()
+                .map(|v| format!("{what}: a delay of {}", words::duration(*v)))
+                .collect()
+        };
+        let Some(mut labels) = self.orderings(log, call, values) else {
+            return durations();
+        };
+        let distinct: std::collections::BTreeSet<&String> = labels.iter().collect();
+        if distinct.len() < labels.len() {
+            for (l, v) in labels.iter_mut().zip(values) {
+                l.push_str(&format!(" (after {})", words::duration(*v)));
+            }
+        }
+        labels
+    }
+
+    /// The ordering each delay value gives, or `None` when no item's time depends on it.
+    fn orderings(&self, log: &[(Choice, u64)], call: usize, values: &[u64]) -> Option<Vec<String>> {
+        let children: Vec<Sim> = values
+            .iter()
+            .map(|&v| {
+                let mut replay: Vec<u64> = log[self.from..call].iter().map(|x| x.1).collect();
+                replay.push(v);
+                let mut ch = ReplayThenSeed::new(replay, self.seed);
+                let mut sim = self.before.clone();
+                if self.context.is_empty() {
+                    sim.begin(&mut ch);
+                } else {
+                    // An error shows in the run itself; here it only costs the ordering.
+                    let _ = sim.step(&mut ch);
+                }
+                sim
+            })
+            .collect();
+        let times = |sim: &Sim| -> Vec<(u64, u64)> {
+            let mut t: Vec<(u64, u64)> = sim.state.agenda.iter().map(|a| (a.seq, a.time)).collect();
+            t.sort_unstable();
+            t
+        };
+        let (first, last) = (times(&children[0]), times(children.last()?));
+        // The delayed item: the first whose time differs between the ends of the range.
+        let moved = first
+            .iter()
+            .find(|(seq, t)| last.iter().any(|(s, u)| s == seq && u != t))?
+            .0;
+        children
+            .iter()
+            .map(|sim| {
+                let items: Vec<&Agendum> = sim.state.agenda.iter().collect();
+                let m = items.iter().find(|a| a.seq == moved)?;
+                let mut others: Vec<&&Agendum> = items.iter().filter(|a| a.seq != moved).collect();
+                others.sort_by_key(|a| (a.time, a.seq));
+                let me = describe(sim, m);
+                if self.context.is_empty() {
+                    // When an outside event happens: its time is what the start decides.
+                    return Some(format!("{me}, {} after the start", words::duration(m.time)));
+                }
+                let same = others.iter().find(|a| a.time == m.time);
+                let after = others.iter().find(|a| a.time > m.time);
+                let before = others.iter().rev().find(|a| a.time < m.time);
+                Some(match (same, after, before) {
+                    (Some(o), _, _) => {
+                        format!("{me}, at the same moment as {}", describe(sim, o))
+                    }
+                    (None, Some(o), _) => format!("First {me}, then {}", describe(sim, o)),
+                    (None, None, Some(o)) => format!("First {}, then {me}", describe(sim, o)),
+                    (None, None, None) => me,
+                })
+            })
+            .collect()
+    }
+}
+
+/// One ready item in words, campaign (or system) first, then the step and the person:
+/// `Drain Queue (hourly) — Send Email: Task Email, person 2`.
+pub(crate) fn describe(sim: &Sim, a: &Agendum) -> String {
     let m = sim.model;
-    let run = |r: &RunRef, what: &str| match sim.state.runs.get(*r) {
+    let run = |r: &RunRef, what: &dyn Fn(&str) -> String| match sim.state.runs.get(*r) {
         Some(run) => {
             let c = &m.campaigns[run.campaign as usize];
             let step = c.flow.get(run.pc as usize).map_or_else(
-                || "the end".to_string(),
+                || "the end of the flow".to_string(),
                 |s| words::action(m, &sim.syms, &s.action),
             );
             format!(
-                "{}: {} {what} step {} ({step})",
+                "{} — {}, {}",
                 c.name,
-                words::person(run.person),
-                run.pc + 1
+                what(&step),
+                words::person(run.person)
             )
         }
-        None => format!("a finished run {what}"),
+        None => "a finished campaign run".to_string(),
     };
+    let webhook = |w: u16| m.webhooks[w as usize].name.as_str();
     match &a.what {
         Pending::Scripted { index, person } => {
             let label = &m.script[*index as usize].label;
             match person {
-                Some(p) => format!("Outside: {label} ({})", words::person(*p)),
-                None => format!("Outside: {label}"),
+                Some(p) => format!("Outside — {label}, {}", words::person(*p)),
+                None => format!("Outside — {label}"),
             }
         }
-        Pending::BatchRun { campaign, .. } => {
-            format!("{}: the batch run starts", words::campaign(m, *campaign))
-        }
-        Pending::Enqueue(r) => run(r, "queues"),
-        Pending::StepDone(r, _) => run(r, "finishes"),
-        Pending::WaitOver(r) => run(r, "ends the wait before"),
+        Pending::BatchRun { campaign, .. } => format!(
+            "{} — the batch run starts and takes its list of people",
+            words::campaign(m, *campaign)
+        ),
+        Pending::Enqueue(r) => run(r, &|s| format!("starts its flow ({s})")),
+        Pending::StepDone(r, _) => run(r, &|s| s.to_string()),
+        Pending::WaitOver(r) => run(r, &|s| format!("the wait ends (next: {s})")),
         Pending::WebhookServe(call) => format!(
-            "Webhook {}: the service acts for {}",
-            m.webhooks[call.webhook as usize].name,
+            "Webhook {} — the service acts, {}",
+            webhook(call.webhook),
             words::person(call.person)
         ),
         Pending::WebhookWriteBack(call) => format!(
-            "Webhook {}: the vendor writes its late answer for {} through the REST API",
-            m.webhooks[call.webhook as usize].name,
+            "Webhook {} — the vendor writes its late answer through the REST API, {}",
+            webhook(call.webhook),
             words::person(call.person)
         ),
-        Pending::WebhookReturn(r, _) => run(r, "gets the webhook's answer at"),
-        Pending::WebhookTimeout(r, _) => run(r, "gives up waiting at"),
+        Pending::WebhookReturn(r, _) => run(r, &|s| format!("the webhook answers ({s})")),
+        Pending::WebhookTimeout(r, _) => {
+            run(r, &|s| format!("gives up waiting for the webhook ({s})"))
+        }
         Pending::CrmReceive { person, .. } => {
-            format!("CRM: receives {}", words::person(*person))
+            format!("CRM — receives the record, {}", words::person(*person))
         }
         Pending::CrmAssign { person, .. } => {
-            format!("CRM: assigns an owner to {}", words::person(*person))
+            format!("CRM — assigns an owner, {}", words::person(*person))
         }
-        Pending::CrmCycle => "CRM: the sync cycle runs".to_string(),
+        Pending::CrmCycle => "CRM — the sync cycle runs".to_string(),
         Pending::CrmAutomation { person, automation } => format!(
-            "CRM: automation \"{}\" runs for {}",
+            "CRM — automation \"{}\" runs, {}",
             m.crm
                 .as_ref()
                 .map_or("?", |c| c.automations[*automation as usize].name.as_str()),
             words::person(*person)
         ),
         Pending::Insert { person, .. } => format!(
-            "Outside: a new person is inserted for the email of {}",
+            "Outside — a new person is inserted for the email address of {}",
             words::person(*person)
         ),
         Pending::ApiSync { person, .. } => format!(
-            "Outside: the API client tries {} again",
+            "Outside — the API client tries {} again",
             words::person(*person)
         ),
         Pending::Job { job, .. } => format!(
-            "Job {}: its next step",
+            "Job {} — its next step",
             m.integrations.jobs[*job as usize].name
         ),
-        Pending::Response(_) => "Response feed: its next step".to_string(),
-        Pending::Change(_) => "Change feed: its next step".to_string(),
+        Pending::Response(_) => "Response feed — its next step".to_string(),
+        Pending::Change(_) => "Change feed — its next step".to_string(),
     }
 }

@@ -19,7 +19,7 @@ use super::parts::{button, fmt_time, para};
 use super::state::{Action, App, Dispatch, RunKey};
 use super::worker::{Worker, WorkerWasm};
 use super::{panels, timeline, web};
-use crate::api::{ExploreSummary, VariantRole};
+use crate::api::{challenge, ExploreSummary, VariantRole};
 use crate::spec::RunSpec;
 use crate::work::{explore_request, Reply, Request};
 
@@ -53,11 +53,16 @@ pub fn explore(app: &App) -> Html {
         ..app.spec.clone()
     };
     let violated = app.run.as_ref().is_ok_and(|r| !r.violations.is_empty());
+    // The win of the scheduler challenge, read from the run's violations.
+    let win = match (&*app.run_key().scenario, &app.run) {
+        (Some(s), Ok(run)) => crate::api::challenge::win_message(s, &run.violations),
+        _ => None,
+    };
     html! {
         <div class="explore">
             <div class="explore-row">
                 <ExploreAll {spec} setup={app.setup_key()} dispatch={app.dispatcher()} />
-                <Scheduler run_key={app.run_key()} {violated} dispatch={app.dispatcher()} />
+                <Scheduler run_key={app.run_key()} {violated} {win} dispatch={app.dispatcher()} />
             </div>
             { super::controls::playback(app) }
             { timeline::main_timeline(app) }
@@ -253,11 +258,12 @@ fn result(dispatch: &Dispatch, s: &ExploreSummary, elapsed_ms: f64, variant: &st
         let onclick = Callback::from(move |_| {
             dispatch.dispatch(Action::Variant(variant.clone()));
             dispatch.dispatch(Action::SetSchedule(schedule.clone()));
+            dispatch.dispatch(Action::SelectViolation(0));
         });
         button(
             "explore-show",
             "",
-            "Show the shortest counterexample on the timeline",
+            "Open the shortest counterexample",
             false,
             onclick,
         )
@@ -275,8 +281,10 @@ fn result(dispatch: &Dispatch, s: &ExploreSummary, elapsed_ms: f64, variant: &st
             if s.truncated {
                 { para("error", "The search was cut short by its bounds: make the set-up smaller.") }
             }
-            if let Some(sch) = &s.shortest {
-                { para("hint", format!("Shortest counterexample: {} decisions.", sch.len())) }
+            if s.shortest.is_some() {
+                { para("hint", format!("Shortest counterexample: {} decisions, {} switches between campaigns \
+                    (the fewest decisions, then the fewest times the order goes from one campaign or system to another).",
+                    s.shortest_decisions, s.shortest_switches)) }
             }
             { for show }
         </div>
@@ -291,6 +299,8 @@ pub struct SchedulerProps {
     pub run_key: RunKey,
     /// Whether the run violates an invariant.
     pub violated: bool,
+    /// The challenge's win message, when the run violates.
+    pub win: Option<String>,
     pub dispatch: Dispatch,
 }
 
@@ -318,22 +328,82 @@ fn scheduler(props: &SchedulerProps) -> Html {
         let v = s.variants.iter().find(|v| &v.name == variant);
         v.is_some_and(|v| v.role == VariantRole::Fix)
     });
-    let challenge = match (violated, fix) {
-        (true, true) => "This order breaks the fix? Then the fix has a hole: see the violations below.".to_string(),
-        (true, false) => format!(
-            "You made the race happen ({race}): see the violations below. Now switch to the fixed variant and try again."
+    let setup = scenario.and_then(|s| challenge::setup(&s.id));
+    let race_variant = scenario
+        .and_then(|s| challenge::race_variant(s))
+        .map(str::to_string);
+    let hint = use_state(|| None::<(RunKey, String)>);
+    let challenge = match (violated, fix, &props.win, setup) {
+        (true, true, _, _) => para(
+            "bad",
+            "This order breaks the fix? Then the fix has a hole: see the violations below.",
         ),
-        (false, true) => format!(
+        (true, false, Some(win), _) => html! {
+            <p class="bad win" id="sched-win"><strong>{ win.clone() }</strong></p>
+        },
+        (true, false, None, _) => para("bad", format!("You made the race happen ({race}).")),
+        (false, _, _, Some(c)) => html! {
+            <p class="goal" id="sched-goal"><strong>{ "Goal: " }</strong>{ format!(
+                "{} Variant {}, one choice at a time, at most {} choices.",
+                c.goal,
+                race_variant.clone().unwrap_or_default(),
+                challenge::MAX_CLICKS
+            ) }</p>
+        },
+        (false, true, _, None) => para("hint", format!(
             "Challenge: make the {variant} variant show the race ({race}). The Explore button checks every order at once."
-        ),
-        (false, false) => format!(
+        )),
+        (false, false, _, None) => para("hint", format!(
             "Challenge: pick an order that makes the {variant} variant show the race ({race}), then try the fixed one."
-        ),
+        )),
     };
-    let challenge = if violated {
-        html! { <p class="bad" id="sched-challenge">{ challenge }</p> }
-    } else {
-        html! { <p class="hint" id="sched-challenge">{ challenge }</p> }
+    let use_setup = setup.map(|c| {
+        let dispatch = props.dispatch.clone();
+        let race_variant = race_variant.clone().unwrap_or_else(|| variant.clone());
+        let onclick = Callback::from(move |_| {
+            dispatch.dispatch(Action::Variant(race_variant.clone()));
+            dispatch.dispatch(Action::ResetKnobs);
+            for (k, v) in c.knobs {
+                dispatch.dispatch(Action::Knob(k.to_string(), *v));
+            }
+            dispatch.dispatch(Action::Seed(c.seed));
+            dispatch.dispatch(Action::SetSchedule(Vec::new()));
+        });
+        button(
+            "sched-setup",
+            "",
+            "Use the challenge set-up",
+            false,
+            onclick,
+        )
+    });
+    let ask_hint = {
+        let (hint, key) = (hint.clone(), key.clone());
+        Callback::from(move |_| {
+            let text = key.scenario.as_ref().map_or_else(String::new, |s| {
+                match crate::engine::compile(s, &key.config()) {
+                    Ok(m) => challenge::next_hint(&m, key.seed, &key.schedule),
+                    Err(e) => e.to_string(),
+                }
+            });
+            hint.set(Some((key.clone(), text)));
+        })
+    };
+    let hint_text = hint
+        .as_ref()
+        .filter(|(k, _)| k == key)
+        .map(|(_, t)| html! { <p class="hint" id="sched-hint-text">{ t.clone() }</p> });
+    let challenge = html! {
+        <div id="sched-challenge">
+            { challenge }
+            <div class="row">
+                { for use_setup }
+                if setup.is_some() && !violated {
+                    { button("sched-hint", "", "Hint", false, ask_hint) }
+                }
+            </div>
+            { for hint_text }
+        </div>
     };
     let body = match view.as_ref() {
         Err(e) if e.is_empty() => html! {},
@@ -371,7 +441,7 @@ fn scheduler(props: &SchedulerProps) -> Html {
                         <ol class="past" id="sched-past">
                             { for v.past.iter().enumerate().map(|(k, d)| html! {
                                 <li>
-                                    { format!("{}: {}", fmt_time(d.time_ms),
+                                    { format!("{}: {} ", fmt_time(d.time_ms),
                                         d.chosen.and_then(|c| d.options.get(c)).cloned().unwrap_or_else(|| "(a value from the schedule)".into())) }
                                     <button class="link-button" id={format!("sched-fork-{k}")}
                                         onclick={set(key.schedule[..d.call.min(key.schedule.len())].to_vec(), Some(d.time_ms))}>

@@ -164,6 +164,9 @@ pub enum Action {
     /// violation that touched them, if any (the playhead moves there).
     PersonOutcome(u32),
     SelectEvent(Option<u32>),
+    /// Selects violation `i` of the main run, as clicking it does: the window shows it and
+    /// its violating event is selected (nothing when there is no such violation).
+    SelectViolation(usize),
     Window(u64, u64),
     Presentation(bool),
     /// One timeline lane per person (true) or per campaign and system.
@@ -353,6 +356,16 @@ impl AppState {
                             self.spec.view.person = row.person;
                         }
                     }
+                }
+            }
+            Action::SelectViolation(i) => {
+                let found = self.run.as_ref().ok().and_then(|r| r.violations.get(i));
+                if let Some(v) = found {
+                    let (from, t) = (v.first_witness_ms, v.time_ms);
+                    let last = v.witness.last().copied();
+                    let pad = ((t - from) / 5).max(2_000);
+                    self.apply(Action::Window(from.saturating_sub(pad), t + pad));
+                    self.apply(Action::SelectEvent(last));
                 }
             }
             Action::Window(a, b) => {

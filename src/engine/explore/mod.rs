@@ -19,6 +19,7 @@
 //! Pure: no clocks (the caller measures elapsed time), no threads, no global state.
 
 pub mod exhaustive;
+pub mod fewest;
 pub mod independence;
 mod pool;
 mod report;
@@ -97,6 +98,28 @@ pub fn replay<'m>(
     Ok((sim, out))
 }
 
+/// Among the violating schedules with as many decisions as `shortest`, the one with the
+/// fewest switches between campaigns ([`fewest::fewest`]); `shortest` itself when that
+/// search would visit more than a few times the `states` the exploration met (bounded by
+/// `max_states`), or finds nothing better.
+fn fewest_switches(model: &Model, shortest: Vec<u32>, states: u64, max_states: usize) -> Vec<u32> {
+    let cfg = fewest::FewestConfig {
+        max_decisions: shortest.len(),
+        max_states: (states as usize)
+            .saturating_add(64)
+            .saturating_mul(8)
+            .min(max_states),
+        forced: Vec::new(),
+    };
+    match fewest::fewest(model, cfg) {
+        Ok(r) if !r.cut_by_states => match r.best {
+            Some(b) if b.decisions.len() == shortest.len() => b.decisions,
+            _ => shortest,
+        },
+        _ => shortest,
+    }
+}
+
 /// Writes the run that takes `decisions` as a schedule and replays it.
 pub fn counterexample(model: &Model, decisions: Vec<u32>) -> Result<Counterexample, String> {
     let schedule = to_schedule(model, &decisions)?;
@@ -111,7 +134,8 @@ pub fn counterexample(model: &Model, decisions: Vec<u32>) -> Result<Counterexamp
 }
 
 /// Explores every schedule of `model` within `config`'s bounds; the shortest violating
-/// schedule is replayed to describe it.
+/// schedule (the fewest decisions, then the fewest switches between campaigns: see
+/// [`fewest`]) is replayed to describe it.
 pub fn explore(model: &Model, config: &ExploreConfig) -> Result<ExploreReport, String> {
     explore_watched(model, config, Box::new(|_| true))
 }
@@ -126,7 +150,10 @@ pub fn explore_watched<'m>(
     let mut search = exhaustive::Search::new(model, config.clone()).with_watch(watch);
     search.run().map_err(|e| e.to_string())?;
     let mut report = search.report;
-    report.shortest = match search.best {
+    let best = search
+        .best
+        .map(|d| fewest_switches(model, d, report.states, config.max_states));
+    report.shortest = match best {
         Some(decisions) => {
             let c = counterexample(model, decisions)?;
             if c.violations.is_empty() {

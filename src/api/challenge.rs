@@ -1,0 +1,176 @@
+//! The scheduler challenge: a small set-up per race scenario in which the race variant can
+//! be made to break in a few choices, its goal in Marketo's words, hints (one at a time,
+//! worked out by searching the choices), and the win, read from the run's violations.
+//!
+//! Only the set-up and the goal's wording are scenario data ([`setup`]); the hints and the
+//! win come from the run: a hint names the next option on a winning path the search finds
+//! from the choices made so far, and the win message is the first violation's own message.
+
+use super::scheduler::model_scheduler_view;
+use super::view::ViolationView;
+use crate::engine::explore::replay;
+use crate::engine::model::Model;
+use crate::engine::scenario::VariantRole;
+use crate::engine::Scenario;
+
+/// Most choices a challenge needs.
+pub const MAX_CLICKS: usize = 6;
+
+/// A scenario's challenge: knob settings (on top of the scenario's defaults), the seed for
+/// the choices nobody makes, and the goal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChallengeSetup {
+    pub knobs: &'static [(&'static str, i64)],
+    pub seed: u64,
+    /// What to make happen, in Marketo's words.
+    pub goal: &'static str,
+}
+
+/// The challenge of built-in scenario `id`, if it has one.
+pub fn setup(id: &str) -> Option<ChallengeSetup> {
+    let (knobs, goal): (&'static [(&'static str, i64)], &'static str) = match id {
+        "list-queue" => (
+            &[
+                ("people", 1),
+                ("step_time_ms", 0),
+                ("trigger_delay_s", 0),
+                ("webhook_ms", 100),
+                ("queue_window_h", 0),
+                ("batch_every_min", 120),
+            ],
+            "Make person 1 get two Task Emails for one queue entry.",
+        ),
+        "score-recycle" => (
+            &[
+                ("people", 1),
+                ("step_time_ms", 0),
+                ("trigger_delay_s", 0),
+                ("recycle_gap_s", 0),
+                ("hold_days", 1),
+            ],
+            "Make person 1 move from Recycled - Holding straight back to Reached Threshold in the \
+             Lead Scoring program.",
+        ),
+        "lifecycle-overwrite" => (
+            &[
+                ("people", 1),
+                ("step_time_ms", 0),
+                ("trigger_delay_s", 0),
+                ("followup_gap_s", 0),
+            ],
+            "Make person 1's Lifecycle Stage go back from SQL to MQL.",
+        ),
+        "duplicate-lead" => (
+            &[
+                ("people", 1),
+                ("step_time_ms", 0),
+                ("trigger_delay_s", 0),
+                ("arrival_window_min", 0),
+                ("integration_delay_s", 0),
+                ("create_gap_ms", 1),
+            ],
+            "Make Marketo create a second person record for person 1's email address.",
+        ),
+        _ => return None,
+    };
+    // The seed answers the choices nobody makes: one whose run does not break by itself.
+    let seed = if id == "duplicate-lead" { 7 } else { 1 };
+    Some(ChallengeSetup { knobs, seed, goal })
+}
+
+/// The variant a challenge is played on: `naive` if it races, else the first race variant.
+pub fn race_variant(scenario: &Scenario) -> Option<&str> {
+    let races = || {
+        scenario
+            .variants
+            .iter()
+            .filter(|v| v.role == VariantRole::Race)
+    };
+    races()
+        .find(|v| v.name == "naive")
+        .or_else(|| races().next())
+        .map(|v| v.name.as_str())
+}
+
+/// The fix to try next: `fixed` if it is a fix, else the first fix variant.
+pub fn fix_variant(scenario: &Scenario) -> Option<&str> {
+    let fixes = || {
+        scenario
+            .variants
+            .iter()
+            .filter(|v| v.role == VariantRole::Fix)
+    };
+    fixes()
+        .find(|v| v.name == "fixed")
+        .or_else(|| fixes().next())
+        .map(|v| v.name.as_str())
+}
+
+/// "Person 1 got "Task Email" twice …: you caused the race. Now try `fixed`.", when the
+/// run (of a variant that is not a fix) has a violation.
+pub fn win_message(scenario: &Scenario, violations: &[ViolationView]) -> Option<String> {
+    let v = violations.first()?;
+    let mut what = v.message.clone();
+    if let Some(c) = what.get(..1) {
+        what = c.to_uppercase() + &what[1..];
+    }
+    let next = fix_variant(scenario).map_or(String::new(), |f| format!(" Now try `{f}`."));
+    Some(format!("{what}: you caused the race.{next}"))
+}
+
+/// Whether the run along `schedule` (then `seed`) violates.
+fn violates(model: &Model, schedule: &[u32], seed: u64) -> bool {
+    replay(model, schedule, seed).is_ok_and(|(_, out)| !out.violations.is_empty())
+}
+
+/// A schedule that wins from `schedule` in at most `clicks` more choices (each a
+/// scheduler option, the rest from `seed`), the fewest choices first; `None` if there is
+/// none. Breadth first over the options the scheduler offers, so the answer is the path a
+/// trainee could click.
+pub fn find_win(model: &Model, seed: u64, schedule: &[u32], clicks: usize) -> Option<Vec<u32>> {
+    if violates(model, schedule, seed) {
+        return Some(schedule.to_vec());
+    }
+    let mut level = vec![schedule.to_vec()];
+    for _ in 0..clicks {
+        let mut next_level = Vec::new();
+        for s in &level {
+            let Ok(view) = model_scheduler_view(model, seed, s) else {
+                continue;
+            };
+            let Some(d) = view.next else { continue };
+            for &a in &d.answers {
+                let mut t = view.prefix.clone();
+                t.push(a);
+                if violates(model, &t, seed) {
+                    return Some(t);
+                }
+                next_level.push(t);
+            }
+        }
+        level = next_level;
+    }
+    None
+}
+
+/// The next hint from `schedule`: the option to pick now on a winning path, in words
+/// ("Pick: Drain Queue (hourly) — the batch run starts…"), or why there is none.
+pub fn next_hint(model: &Model, seed: u64, schedule: &[u32]) -> String {
+    let Some(win) = find_win(model, seed, schedule, MAX_CLICKS) else {
+        return "No order from here breaks it within a few choices: use Undo or Start over."
+            .to_string();
+    };
+    let Ok(view) = model_scheduler_view(model, seed, schedule) else {
+        return String::new();
+    };
+    match view.next {
+        Some(d) if win.len() > view.prefix.len() => {
+            let want = win[view.prefix.len()];
+            match d.answers.iter().position(|&a| a == want) {
+                Some(i) => format!("Pick: {}", d.options[i]),
+                None => String::new(),
+            }
+        }
+        _ => "This run already breaks: look at the violations.".to_string(),
+    }
+}

@@ -1,0 +1,172 @@
+//! The scheduler challenge: each challenge set-up's race variant can be broken in at most
+//! six choices a trainee can click (found by search), its fix by no ordering at all; the
+//! choices name campaigns, steps and people; the win is read from the violations; the
+//! shortest counterexample is the fewest decisions, then the fewest switches.
+
+use crate::common::{builtin, config_with};
+use racelab::api::challenge::{self, find_win, next_hint, MAX_CLICKS};
+use racelab::api::{model_scheduler_view, run_view};
+use racelab::engine::explore::fewest::{count_switches, decision_actors};
+use racelab::engine::explore::{explore, ExploreConfig};
+use racelab::engine::{compile, Model};
+
+/// The scenarios with a challenge.
+fn challenged() -> Vec<&'static str> {
+    let ids: Vec<&str> = racelab::scenarios::ids()
+        .filter(|id| challenge::setup(id).is_some())
+        .collect();
+    assert!(ids.len() >= 4, "{ids:?}");
+    ids
+}
+
+fn model(id: &str, variant: &str) -> Model {
+    let c = challenge::setup(id).unwrap();
+    compile(&builtin(id), &config_with(variant, c.knobs)).unwrap()
+}
+
+#[test]
+fn every_challenge_is_won_in_at_most_six_choices_and_its_fix_never_breaks() {
+    for id in challenged() {
+        let s = builtin(id);
+        let c = challenge::setup(id).unwrap();
+        let race = challenge::race_variant(&s).expect("a race variant");
+        let m = model(id, race);
+        let win = find_win(&m, c.seed, &[], MAX_CLICKS)
+            .unwrap_or_else(|| panic!("{id}/{race}: no win in {MAX_CLICKS} choices"));
+        // The win is a path of scheduler options, one click each, at most six.
+        let view = model_scheduler_view(&m, c.seed, &win).unwrap();
+        assert!(view.past.len() <= MAX_CLICKS, "{id}: {}", view.past.len());
+        assert!(view.past.iter().all(|d| d.chosen.is_some()), "{id}");
+        let run = run_view(&s, &config_with(race, c.knobs), c.seed, &win).unwrap();
+        assert!(!run.violations.is_empty(), "{id}");
+        let message = challenge::win_message(&s, &run.violations).unwrap();
+        assert!(message.contains("you caused the race"), "{message}");
+        assert!(
+            message.contains(&run.violations[0].message[1..]),
+            "{message}"
+        );
+        // The fix: no ordering at all breaks it (the whole search, not cut short).
+        let fix = challenge::fix_variant(&s).expect("a fix");
+        let r = explore(&model(id, fix), &ExploreConfig::default()).unwrap();
+        assert!(!r.truncated(), "{id}/{fix}");
+        assert!(r.shortest.is_none(), "{id}/{fix} breaks");
+        assert!(find_win(&model(id, fix), c.seed, &[], MAX_CLICKS).is_none());
+    }
+}
+
+#[test]
+fn the_list_queue_win_says_who_got_two_task_emails_and_names_the_fix() {
+    let s = builtin("list-queue");
+    let c = challenge::setup("list-queue").unwrap();
+    assert!(c.goal.contains("two Task Emails"), "{}", c.goal);
+    let m = model("list-queue", "naive");
+    // Not won before any choice: the trainee has to cause it.
+    let cfg = config_with("naive", c.knobs);
+    assert!(run_view(&s, &cfg, c.seed, &[])
+        .unwrap()
+        .violations
+        .is_empty());
+    let win = find_win(&m, c.seed, &[], MAX_CLICKS).unwrap();
+    let run = run_view(&s, &cfg, c.seed, &win).unwrap();
+    let message = challenge::win_message(&s, &run.violations).unwrap();
+    assert!(
+        message.starts_with("Person 1 got \"Task Email\" twice"),
+        "{message}"
+    );
+    assert!(message.ends_with("Now try `fixed`."), "{message}");
+}
+
+#[test]
+fn hints_come_one_at_a_time_and_following_them_wins() {
+    let s = builtin("list-queue");
+    let c = challenge::setup("list-queue").unwrap();
+    let m = model("list-queue", "naive");
+    let mut schedule: Vec<u32> = Vec::new();
+    for _ in 0..MAX_CLICKS {
+        if !run_view(&s, &config_with("naive", c.knobs), c.seed, &schedule)
+            .unwrap()
+            .violations
+            .is_empty()
+        {
+            return;
+        }
+        let hint = next_hint(&m, c.seed, &schedule);
+        let pick = hint.strip_prefix("Pick: ").expect(&hint);
+        let view = model_scheduler_view(&m, c.seed, &schedule).unwrap();
+        let next = view.next.unwrap();
+        let i = next.options.iter().position(|o| o == pick).expect(pick);
+        schedule = view.prefix.clone();
+        schedule.push(next.answers[i]);
+    }
+    panic!("following the hints did not win in {MAX_CLICKS} choices");
+}
+
+#[test]
+fn choices_name_campaign_step_and_person_without_internal_ids() {
+    let m = model("list-queue", "naive");
+    let c = challenge::setup("list-queue").unwrap();
+    let win = find_win(&m, c.seed, &[], MAX_CLICKS).unwrap();
+    let view = model_scheduler_view(&m, c.seed, &win).unwrap();
+    let all: Vec<&String> = view.past.iter().flat_map(|d| &d.options).collect();
+    assert!(all
+        .iter()
+        .any(|o| o.starts_with("Add to Work Queue — Add to List: Work Queue, person 1")));
+    assert!(all.iter().any(|o| o.starts_with("Drain Queue (hourly) — ")));
+    for o in &all {
+        assert!(
+            o.contains(" — ") && o.contains("person 1") || o.contains("batch run"),
+            "{o}"
+        );
+        for raw in [
+            "step 1",
+            "run 0",
+            "seq",
+            "Pending",
+            "campaign 0",
+            "a delay of",
+        ] {
+            assert!(!o.contains(raw), "{o}");
+        }
+    }
+    // The start's delay is asked as when the event happens, not as a bare delay.
+    assert!(
+        view.past[0].options[0].ends_with("after the start"),
+        "{:?}",
+        view.past[0]
+    );
+}
+
+#[test]
+fn the_shortest_counterexample_has_the_fewest_decisions_then_the_fewest_switches() {
+    let m = model("list-queue", "naive");
+    let r = explore(&m, &ExploreConfig::default()).unwrap();
+    let c = r.shortest.expect("naive violates");
+    let n = c.decisions.len();
+    let (actors, violates) = decision_actors(&m, &c.decisions).unwrap();
+    assert!(violates);
+    assert_eq!(actors.len(), n);
+    let found = count_switches(&actors);
+    // Brute force over every answer index at each of the n decisions (at most 3 options
+    // each): no violating run of n decisions switches less, and none is shorter.
+    let mut best = u32::MAX;
+    let mut idx = vec![0u32; n];
+    loop {
+        let (a, v) = decision_actors(&m, &idx).unwrap();
+        if v && a.len() == n {
+            best = best.min(count_switches(&a));
+        }
+        assert!(!(v && a.len() < n), "a shorter violating run: {idx:?}");
+        let Some(i) = (0..n).rev().find(|&i| idx[i] < 2) else {
+            break;
+        };
+        idx[i] += 1;
+        idx[i + 1..].iter_mut().for_each(|x| *x = 0);
+    }
+    assert_eq!(found, best);
+    // Deterministic: the same schedule every time.
+    let again = explore(&m, &ExploreConfig::default())
+        .unwrap()
+        .shortest
+        .unwrap();
+    assert_eq!(again.schedule, c.schedule);
+}
