@@ -104,7 +104,7 @@ pub fn campaigns_seen(s: &Scenario, variant: Option<&str>) -> Vec<(Campaign, boo
     out
 }
 
-fn at<T>(items: &mut Vec<T>, i: usize, what: &str) -> Result<(), String> {
+fn at<T>(items: &mut [T], i: usize, what: &str) -> Result<(), String> {
     if i < items.len() {
         Ok(())
     } else {
@@ -112,7 +112,7 @@ fn at<T>(items: &mut Vec<T>, i: usize, what: &str) -> Result<(), String> {
     }
 }
 
-fn set<T>(items: &mut Vec<T>, i: usize, v: T, what: &str) -> Result<(), String> {
+fn set<T>(items: &mut [T], i: usize, v: T, what: &str) -> Result<(), String> {
     at(items, i, what)?;
     items[i] = v;
     Ok(())

@@ -9,7 +9,8 @@ use yew::prelude::*;
 
 use super::state::{Action, App, AppState, SPEEDS};
 use super::{
-    compare, controls, explore, header, library, outcomes, panels, reader, sweep, timeline, web,
+    builder, compare, controls, explore, header, library, outcomes, panels, reader, sweep,
+    timeline, web,
 };
 use crate::spec::Tab;
 
@@ -78,6 +79,7 @@ pub fn race_lab() -> Html {
         Tab::Compare => compare::compare(&app),
         Tab::Sweep => sweep::sweep(&app),
         Tab::Explore => explore::explore(&app),
+        Tab::Build => builder::build_tab(&app),
     };
     html! {
         <div class={classes!("app", view.presentation.then_some("presentation"))}>

@@ -8,6 +8,7 @@
 //! - [`app`]: the root, start-up from a link or the autosave, playback and keys
 //! - [`header`]: tabs, share / export / import, presentation toggle
 //! - [`library`], [`reader`], [`controls`], [`inject`]: picking and setting up a run
+//! - [`builder`]: the Build tab (the campaign builder, over [`crate::builder`])
 //! - [`timeline`], [`panels`], [`outcomes`], [`compare`], [`sweep`], [`explore`]: looking at
 //!   runs
 //! - [`worker`]: one Web Worker answering typed [`crate::work`] requests; [`pool`]: sweep
@@ -21,6 +22,7 @@
 //! it shows, deriving `PartialEq`) so that a change renders again only what depends on it.
 
 pub mod app;
+pub mod builder;
 pub mod compare;
 pub mod controls;
 pub mod explore;
