@@ -6,6 +6,7 @@
 //! share link use it); an invalid one stays here, autosaved, until it is fixed.
 //!
 //! - this file: the component, its reducer, the toolbar, autosave and the hand-over to the app
+//! - [`systems`]: outside events, checks, webhooks
 //! - [`widgets`]: labelled inputs and selects
 //! - [`data`]: lists, fields, people, variants
 //! - [`campaign`]: one smart campaign (name, tabs, Schedule tab); [`smart_list`] and
@@ -15,6 +16,7 @@ mod campaign;
 mod data;
 mod flow;
 mod smart_list;
+mod systems;
 mod widgets;
 
 use std::rc::Rc;
@@ -177,6 +179,9 @@ pub fn build_tab_component(props: &BuildTabProps) -> Html {
                     { data::lists(&state, &to) }
                     { data::fields(&state, &to) }
                     { data::people(&state, &to) }
+                    { systems::webhooks(&state, &to) }
+                    { systems::events(&state, &to) }
+                    { systems::checks(&state, &to) }
                     { data::variants(&state, &to) }
                 </aside>
                 <div class="builder-main">
