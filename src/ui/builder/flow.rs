@@ -9,7 +9,7 @@ use yew::prelude::*;
 use super::campaign::{add_menu, error_at, Names, Set};
 use super::data::{param_of, param_text};
 use super::smart_list::filter_editor;
-use super::widgets::{menu, on_pick, select, small, text};
+use super::widgets::{menu, on_menu, select, small, text};
 use super::{BuildState, Msg, To};
 use crate::builder::menus::{self, key_of, new_step, typed_value, value_text};
 use crate::builder::{CampaignEdit, Issue};
@@ -87,7 +87,7 @@ pub(super) fn flow(
     });
     let add = {
         let (ce, stub) = (ce.clone(), n.scenario_stub_with(draft));
-        on_pick(move |k| {
+        on_menu(move |k| {
             if let Some(a) = new_step(&stub, &k) {
                 ce(CampaignEdit::AddStep(a))
             }

@@ -195,7 +195,7 @@ pub fn build_tab_component(props: &BuildTabProps) -> Html {
 fn toolbar(s: &BuildState, to: &To, app: &Dispatch, open: Option<&str>, json: &str) -> Html {
     let start = {
         let (to, open) = (to.clone(), open.map(str::to_string));
-        widgets::on_pick(move |key: String| {
+        widgets::on_menu(move |key: String| {
             let scenario = if key == "open" {
                 open.as_deref()
                     .and_then(|j| Builder::open(j).ok())

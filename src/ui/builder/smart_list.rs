@@ -7,7 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::campaign::{add_menu, error_at, Names, Set};
-use super::widgets::{menu, on_pick, select, small, text};
+use super::widgets::{menu, on_menu, select, small, text};
 use crate::builder::menus::{
     self, key_of, new_filter, new_test, new_trigger, typed_value, value_text,
 };
@@ -62,7 +62,7 @@ pub(super) fn smart_list(
     let add_trigger = {
         let ce = ce.clone();
         let s = n.scenario_stub();
-        on_pick(move |k| {
+        on_menu(move |k| {
             if let Some(t) = new_trigger(&s, &k) {
                 ce(CampaignEdit::AddTrigger(t))
             }
@@ -71,7 +71,7 @@ pub(super) fn smart_list(
     let add_filter = {
         let ce = ce.clone();
         let s = n.scenario_stub();
-        on_pick(move |k| {
+        on_menu(move |k| {
             if let Some(f) = new_filter(&s, &k) {
                 ce(CampaignEdit::AddFilter(f))
             }

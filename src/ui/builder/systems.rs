@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use yew::prelude::*;
 
 use super::data::{param_of, param_text};
-use super::widgets::{adder, menu, names, on_pick, select, small, text};
+use super::widgets::{adder, menu, names, on_menu, select, small, text};
 use super::{BuildState, Msg, To};
 use crate::builder::menus::{key_of, typed_value, value_text};
 use crate::builder::Edit;
@@ -110,7 +110,7 @@ pub fn events(s: &BuildState, to: &To) -> Html {
             d.lists.first().cloned(),
             d.fields.first().map(|f| f.name.clone()),
         );
-        on_pick(move |k: String| {
+        on_menu(move |k: String| {
             let event = match k.as_str() {
                 "add_to_list" => OutsideEvent::AddToList(list.clone().unwrap_or_default()),
                 "fills_out_form" => OutsideEvent::FillsOutForm("Contact Us".into()),
@@ -198,7 +198,7 @@ pub fn checks(s: &BuildState, to: &To) -> Html {
     });
     let add = {
         let (to, list) = (to.clone(), d.lists.first().cloned().unwrap_or_default());
-        on_pick(move |k: String| {
+        on_menu(move |k: String| {
             let (list, email) = (list.clone(), "Email".to_string());
             let inv = match k.as_str() {
                 "one_email_per_entry" => Invariant::OneEmailPerEntry { list, email },

@@ -94,3 +94,17 @@ pub fn menu(entries: &[(&str, &str)]) -> Vec<(String, String)> {
         .map(|(k, t)| (k.to_string(), t.to_string()))
         .collect()
 }
+
+/// A handler for a menu that adds or starts something: `f` gets the chosen value, and the
+/// menu goes back to "choose…", so the same entry can be chosen again.
+pub fn on_menu(f: impl Fn(String) + 'static) -> Callback<Event> {
+    Callback::from(move |e: Event| {
+        if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+            let v = select.value();
+            select.set_value("");
+            if !v.is_empty() {
+                f(v);
+            }
+        }
+    })
+}
