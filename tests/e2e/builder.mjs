@@ -102,6 +102,7 @@ await h.run(async () => {
   h.step = "the naive pair races over 1,000 seeds";
   const naive = await sweep(page);
   check(/done: 1000 of 1000 runs/.test(naive.status), `1,000 seeds ran (${naive.status})`);
+  h.figures.builder_naive_violation_rate = naive.rate;
   check(naive.rate > 0, `the naive pair shows violations (rate ${naive.rate})`);
 
   h.step = "Call Webhook in the batch campaign is refused at that step";
@@ -173,6 +174,7 @@ await h.run(async () => {
   await addStep(page, "request_campaign");
   await pick(page, "#step-1-campaign", "Claim and Send (hourly)");
   await valid(page);
+  await open(page, 1);
   await tab(page, "flow");
   await shot(page, "builder-flow-fixed");
   await page.check("#presentation");
@@ -184,6 +186,7 @@ await h.run(async () => {
   h.step = "the claim holds over 1,000 seeds";
   const fixed = await sweep(page);
   check(/done: 1000 of 1000 runs/.test(fixed.status), `1,000 seeds ran (${fixed.status})`);
+  h.figures.builder_claim_violation_rate = fixed.rate;
   check(fixed.rate === 0, `no violations with the claim (rate ${fixed.rate})`);
 
   h.step = "the link carries the built scenario";
