@@ -1,4 +1,5 @@
 // End-to-end test of the campaign builder (the Build tab), with clicks and typing only:
+//   list-queue opened in the builder and run unchanged gives the built-in's trace hash;
 //   from a blank scenario, build list-queue's naive pair (the Work Queue list, a trigger
 //   campaign on Added to List, an hourly batch campaign filtered by list membership, both
 //   Remove from List then Send Email, 20 people queued twice) → a 1,000-seed sweep shows
@@ -51,6 +52,32 @@ async function addStep(page, kind) {
 await h.run(async () => {
   const browser = await h.launch();
   const page = await h.newPage(browser);
+
+  h.step = "a built-in opened in the builder and run unchanged gives the same trace hash";
+  {
+    const first = await h.newPage(browser);
+    await first.goto(BASE);
+    await first.click("#card-list-queue");
+    await first.waitForSelector("#violations[data-trace-hash]");
+    const builtin = await attr(first, "#violations", "data-trace-hash");
+    await first.fill("#seed", "7");
+    await first.press("#seed", "Enter");
+    await first.waitForFunction((h) => document.querySelector("#violations")?.dataset.traceHash !== h, builtin);
+    const seven = await attr(first, "#violations", "data-trace-hash");
+    const builtinLink = await first.evaluate(() => location.hash.length);
+    await first.click("#tab-build");
+    await first.waitForSelector("#build-valid");
+    check((await first.inputValue("#build-title")) === "A static list used as a task queue",
+      "the builder opens the scenario open in Run");
+    await first.click("#build-run");
+    await first.waitForSelector("#violations[data-trace-hash]");
+    const saved = await attr(first, "#violations", "data-trace-hash");
+    const customLink = await first.evaluate(() => location.hash.length);
+    check(customLink > 10 * builtinLink,
+      `the run is now of the builder's saved JSON, carried in the link (${builtinLink} → ${customLink} characters)`);
+    check(saved === seven, `saved by the builder, list-queue naive seed 7 runs the same (${seven} vs ${saved})`);
+    await first.context().close();
+  }
 
   h.step = "open the builder on a blank scenario";
   await page.goto(BASE);
