@@ -143,8 +143,10 @@ await h.run(async () => {
   check((await attr(page, `#step-${n}`, "aria-invalid")) === "true", "the step is marked invalid");
   check(/cannot run yet/.test(await text(page, "#build-issue")), "the scenario cannot run, the work is kept");
   await shot(page, "builder-flow-error");
-  await page.click(`#step-${n}-remove`);
+  await page.focus(`#step-${n}`);
+  await page.keyboard.press("Control+z");
   await valid(page);
+  check((await page.$(`#step-${n}`)) === null, "Ctrl+Z takes the step back");
 
   h.step = "the compare-and-swap claim, built the valid way";
   await type(page, "#add-field", "Claimed by Hourly Drain");
@@ -227,6 +229,21 @@ await h.run(async () => {
   await fresh.waitForSelector("#violations[data-trace-hash]");
   const again = await attr(fresh, "#violations", "data-trace-hash");
   check(/^[0-9a-f]{16}$/.test(hash) && again === hash, `same trace hash in a fresh page (${hash} vs ${again})`);
+
+  h.step = "duplicate a variant and change it: the difference shows step by step";
+  await page.click("#tab-build");
+  await type(page, "#duplicate-variant", "no-trigger-drain");
+  await open(page, 1);
+  await tab(page, "schedule");
+  await pick(page, "#campaign-active", "false");
+  await open(page, 2);
+  await tab(page, "flow");
+  await addStep(page, "remove_from_flow");
+  await valid(page);
+  const diff = await text(page, "#variant-differences");
+  check(/no-trigger-drain compared with naive/.test(diff) && /added/.test(diff),
+    `the builder shows what the variant changes (${diff})`);
+  check((await page.inputValue("#edit-variant")) === "no-trigger-drain", "the copy is the variant being edited");
 
   for (const f of ["builder-smart-list", "builder-flow", "builder-flow-fixed", "builder-flow-presentation"]) {
     await copyFile(`${OUT}/${f}.png`, `docs/screenshots/${f}.png`);

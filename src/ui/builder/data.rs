@@ -251,12 +251,48 @@ pub fn variants(s: &BuildState, to: &To) -> Html {
             }
         }
     };
+    let diff = differences(s);
     html! {
         <section class="bpanel" aria-labelledby="build-variants-h">
             <h3 id="build-variants-h">{ "Variants" }</h3>
             { select("edit-variant".into(), "Campaign changes go to", &options,
                 s.b.editing().unwrap_or(""), pick) }
             { adder("duplicate-variant".into(), "Duplicate this variant as", "new name, then Enter", duplicate) }
+            { diff }
         </section>
+    }
+}
+
+/// How the edited variant differs from the first one, step by step (for a valid draft).
+fn differences(s: &BuildState) -> Html {
+    let d = s.b.draft();
+    let (Some(first), Some(edited)) = (d.variants.first(), s.b.editing()) else {
+        return html! {};
+    };
+    if first.name == edited || s.b.issue().is_some() {
+        return html! {};
+    }
+    let Ok(diffs) = crate::api::variant_differences(d, &first.name, edited) else {
+        return html! {};
+    };
+    let lines = diffs.iter().flat_map(|f| {
+        f.changes.iter().map(move |c| {
+            let what = match (&c.before, &c.after) {
+                (Some(b), Some(a)) => format!("step {}: {b} \u{2192} {a}", c.number),
+                (None, Some(a)) => format!("step {} added: {a}", c.number),
+                (Some(b), None) => format!("step removed before {}: {b}", c.number),
+                (None, None) => String::new(),
+            };
+            html! { <li>{ format!("{}: {what}", f.flow) }</li> }
+        })
+    });
+    html! {
+        <div id="variant-differences">
+            <h4>{ format!("{edited} compared with {}", first.name) }</h4>
+            if diffs.is_empty() {
+                <p class="hint">{ "No flow step differs yet." }</p>
+            }
+            <ul class="bitems">{ for lines }</ul>
+        </div>
     }
 }

@@ -169,8 +169,30 @@ pub fn build_tab_component(props: &BuildTabProps) -> Html {
         });
     }
     let to = state.dispatcher();
+    let keys = {
+        let to = to.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if !(e.ctrl_key() || e.meta_key()) {
+                return;
+            }
+            let msg = match e.key().as_str() {
+                "z" if e.shift_key() => Msg::Redo,
+                "Z" | "y" => Msg::Redo,
+                "z" => Msg::Undo,
+                _ => return,
+            };
+            // Text fields keep their own undo while they are being typed in.
+            let typing = e
+                .target_dyn_into::<web_sys::HtmlInputElement>()
+                .is_some_and(|i| i.type_() == "text");
+            if !typing {
+                e.prevent_default();
+                to.dispatch(msg);
+            }
+        })
+    };
     html! {
-        <section class="builder" id="builder" aria-label="Campaign builder">
+        <section class="builder" id="builder" aria-label="Campaign builder" onkeydown={keys}>
             { toolbar(&state, &to, &props.dispatch, props.source.as_deref(), &json) }
             { status(issue.as_ref(), state.note.as_deref()) }
             <div class="builder-layout">
@@ -262,8 +284,8 @@ fn toolbar(s: &BuildState, to: &To, app: &Dispatch, open: Option<&str>, json: &s
             <label>{ "Title " }
                 <input id="build-title" type="text" value={s.b.draft().title.clone()} onchange={title} />
             </label>
-            <button id="build-undo" disabled={!s.b.can_undo()} onclick={undo}>{ "Undo" }</button>
-            <button id="build-redo" disabled={!s.b.can_redo()} onclick={redo}>{ "Redo" }</button>
+            <button id="build-undo" disabled={!s.b.can_undo()} onclick={undo} title="Undo (Ctrl+Z)">{ "Undo" }</button>
+            <button id="build-redo" disabled={!s.b.can_redo()} onclick={redo} title="Redo (Ctrl+Y)">{ "Redo" }</button>
             <button id="build-export" onclick={export}>{ "Export JSON" }</button>
             <label class="import button">{ "Import JSON" }
                 <input type="file" id="build-import" accept=".json,application/json" onchange={import} />
