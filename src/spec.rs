@@ -30,6 +30,8 @@ pub enum Tab {
     Sweep,
     /// Every ordering (exhaustive search) or the user as the scheduler.
     Explore,
+    /// The campaign builder: the user builds their own scenario.
+    Build,
 }
 
 /// How the run is being looked at: restored by a link so that a trainer's view is shared.

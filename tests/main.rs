@@ -12,6 +12,7 @@ mod golden;
 
 mod app_api;
 mod app_api_reader;
+mod builder;
 mod cli;
 mod cli_link;
 mod cli_long;

@@ -16,12 +16,13 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use std::collections::BTreeMap;
 
-const TABS: [Tab; 5] = [
+const TABS: [Tab; 6] = [
     Tab::Library,
     Tab::Run,
     Tab::Compare,
     Tab::Sweep,
     Tab::Explore,
+    Tab::Build,
 ];
 
 /// The link code after `1.`.

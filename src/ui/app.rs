@@ -10,7 +10,7 @@ use yew::prelude::*;
 use super::saved_work::SavedWork;
 use super::state::{Action, App, SPEEDS};
 use super::{
-    autosave, compare, controls, explore, header, library, outcomes, panels, reader, sweep,
+    autosave, builder, compare, controls, explore, header, library, outcomes, panels, reader, sweep,
     timeline, web,
 };
 use crate::spec::Tab;
@@ -52,6 +52,7 @@ pub fn race_lab() -> Html {
         Tab::Compare => compare::compare(&app),
         Tab::Sweep => sweep::sweep(&app),
         Tab::Explore => explore::explore(&app),
+        Tab::Build => builder::build_tab(&app),
     };
     html! {
         <div class={classes!("app", view.presentation.then_some("presentation"))}>

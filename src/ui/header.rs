@@ -9,12 +9,13 @@ use super::web;
 use crate::spec::RunSpec;
 use crate::spec::Tab;
 
-const TABS: [(Tab, &str); 5] = [
+const TABS: [(Tab, &str); 6] = [
     (Tab::Library, "Library"),
     (Tab::Run, "Run"),
     (Tab::Compare, "Compare"),
     (Tab::Sweep, "Sweep"),
     (Tab::Explore, "Explore"),
+    (Tab::Build, "Build"),
 ];
 
 /// The top bar.
@@ -23,7 +24,7 @@ pub fn header(app: &App) -> Html {
     let open = app.loaded.is_some();
     let tabs = TABS.iter().map(|&(tab, label)| {
         let onclick = send(&app.dispatcher(), Action::Tab(tab));
-        let disabled = tab != Tab::Library && !open;
+        let disabled = !matches!(tab, Tab::Library | Tab::Build) && !open;
         html! {
             <button role="tab" id={format!("tab-{}", label.to_ascii_lowercase())}
                 aria-selected={(tab == current).to_string()} {disabled} {onclick}>

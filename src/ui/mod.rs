@@ -10,6 +10,7 @@
 //!   [`storage`]: one slot of saved work per tab; [`saved_work`]: the list of saved work
 //! - [`header`]: tabs, share / export / import, presentation toggle
 //! - [`library`], [`reader`], [`controls`], [`inject`]: picking and setting up a run
+//! - [`builder`]: the Build tab (the campaign builder, over [`crate::builder`])
 //! - [`timeline`], [`panels`], [`outcomes`], [`compare`], [`sweep`], [`explore`]: looking at
 //!   runs
 //! - [`worker`]: one Web Worker answering typed [`crate::work`] requests; [`pool`]: sweep
@@ -24,6 +25,7 @@
 
 pub mod app;
 pub mod autosave;
+pub mod builder;
 pub mod compare;
 pub mod controls;
 pub mod explore;

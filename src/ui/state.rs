@@ -131,6 +131,9 @@ pub enum Action {
     OpenBuiltin(String),
     /// Opens a scenario from imported JSON text.
     Import(String),
+    /// Opens the (valid) scenario the builder made, staying on the current tab; the set-up
+    /// keeps its seed and, if the scenario still has it, its variant.
+    Built(String),
     /// Replaces the whole set-up (a link or the autosaved state).
     Load(RunSpec),
     /// Shows the library with a message (e.g. a link that could not be read).
@@ -218,6 +221,15 @@ impl AppState {
                     self.notice = Some("Scenario imported.".into());
                 }
             }
+            Action::Built(json) => {
+                let mut spec = self.spec.clone();
+                spec.scenario = ScenarioSource::Custom(json);
+                spec.knobs.clear();
+                spec.injections.clear();
+                spec.schedule.clear();
+                spec.compare = None;
+                self.load(spec);
+            }
             Action::Load(spec) => {
                 self.notice = None;
                 self.load(spec);
@@ -248,7 +260,7 @@ impl AppState {
             }
             Action::Tab(t) => {
                 self.pending = None;
-                if t == Tab::Library || self.loaded.is_some() {
+                if matches!(t, Tab::Library | Tab::Build) || self.loaded.is_some() {
                     self.spec.view.tab = t;
                 }
             }

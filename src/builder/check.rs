@@ -1,0 +1,159 @@
+//! Validation for the builder: the engine's own checks (including Marketo's rules,
+//! `engine::compile::marketo_rules`), with the place they report turned into a
+//! [`Location`] the builder can show the message at: the smart campaign, its tab (Smart
+//! List, Flow, Schedule), the trigger, filter or flow step, or the field, list, webhook or
+//! setting. The engine reports triggers by campaign only, so names a trigger refers to are
+//! checked here first, to point at the trigger itself.
+
+use crate::engine::scenario::{Campaign, Scenario, Trigger};
+use crate::engine::{Place, ScenarioError};
+
+/// The tabs of Marketo's smart campaign editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SmartCampaignTab {
+    #[default]
+    SmartList,
+    Flow,
+    Schedule,
+}
+
+impl SmartCampaignTab {
+    pub fn label(self) -> &'static str {
+        match self {
+            SmartCampaignTab::SmartList => "Smart List",
+            SmartCampaignTab::Flow => "Flow",
+            SmartCampaignTab::Schedule => "Schedule",
+        }
+    }
+}
+
+/// Where a problem is, as the builder shows it. Indexes are 0-based.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Location {
+    /// The variant it was found in (`None`: the scenario itself, or every variant).
+    pub variant: Option<String>,
+    pub campaign: Option<String>,
+    /// For a campaign: the tab the problem shows on.
+    pub tab: Option<SmartCampaignTab>,
+    pub trigger: Option<usize>,
+    /// A smart list filter (or, with `step`, a filter of that step's choice).
+    pub filter: Option<usize>,
+    pub step: Option<usize>,
+    /// With `step`: the choice ("if … then …") of that step.
+    pub choice: Option<usize>,
+    /// Anything else by its name in the scenario: a webhook, field, program, setting.
+    pub other: Option<String>,
+}
+
+/// A problem that stops the draft from running, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    pub location: Location,
+    /// What is wrong, in Marketo's words, without the place.
+    pub message: String,
+    /// The whole message with its place, as the engine words it.
+    pub text: String,
+}
+
+impl Issue {
+    /// Whether this issue is at flow step `step` of campaign `campaign`.
+    pub fn at_step(&self, campaign: &str, step: usize) -> bool {
+        self.location.campaign.as_deref() == Some(campaign) && self.location.step == Some(step)
+    }
+}
+
+/// The first problem of the scenario (every variant is checked), located.
+pub fn first_issue(s: &Scenario) -> Option<Issue> {
+    if let Some(i) = trigger_issue(s) {
+        return Some(i);
+    }
+    crate::engine::validate(s).err().map(|e| located(&e))
+}
+
+/// Turns the engine's error into an issue with a location.
+pub fn located(e: &ScenarioError) -> Issue {
+    let mut loc = Location::default();
+    for p in &e.place {
+        match p {
+            Place::Variant(v) | Place::VariantChange(v) => loc.variant = Some(v.clone()),
+            Place::Campaign(c) => loc.campaign = Some(c.clone()),
+            Place::FlowStep(i) => loc.step = Some(i - 1),
+            Place::Filter(i) => loc.filter = Some(i - 1),
+            Place::Choice(i) => loc.choice = Some(i - 1),
+            Place::Program(n) | Place::Webhook(n) | Place::Job(n) | Place::Field(n) => {
+                loc.other.get_or_insert_with(|| n.clone());
+            }
+            other => {
+                loc.other.get_or_insert_with(|| other.to_string());
+            }
+        }
+    }
+    if loc.campaign.is_some() {
+        let schedule = e.what.contains("schedule") || e.what.contains("recurs");
+        loc.tab = Some(if loc.step.is_some() {
+            SmartCampaignTab::Flow
+        } else if schedule {
+            SmartCampaignTab::Schedule
+        } else {
+            SmartCampaignTab::SmartList
+        });
+    }
+    Issue {
+        location: loc,
+        message: capitalised(&e.what),
+        text: e.to_string(),
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// A trigger naming a list, field or program the scenario does not have (the scenario's own
+/// campaigns, then each variant's).
+fn trigger_issue(s: &Scenario) -> Option<Issue> {
+    let own = s.campaigns.iter().map(|c| (None, c));
+    let variants = (s.variants.iter()).flat_map(|v| v.campaigns.iter().map(move |c| (Some(v), c)));
+    for (variant, c) in own.chain(variants) {
+        if let Some((i, what)) = unknown_in_triggers(s, c) {
+            return Some(Issue {
+                location: Location {
+                    variant: variant.map(|v| v.name.clone()),
+                    campaign: Some(c.name.clone()),
+                    tab: Some(SmartCampaignTab::SmartList),
+                    trigger: Some(i),
+                    ..Location::default()
+                },
+                text: format!("campaign `{}`: trigger {}: {what}", c.name, i + 1),
+                message: capitalised(&what),
+            });
+        }
+    }
+    None
+}
+
+fn unknown_in_triggers(s: &Scenario, c: &Campaign) -> Option<(usize, String)> {
+    let list = |l: &String| (!s.lists.contains(l)).then(|| format!("unknown list `{l}`"));
+    let field = |f: &String| {
+        (!s.fields
+            .iter()
+            .any(|x| &x.name == f || x.label.as_ref() == Some(f)))
+        .then(|| format!("unknown field `{f}`"))
+    };
+    let program = |p: &String| {
+        (!s.programs.iter().any(|x| &x.name == p)).then(|| format!("unknown program `{p}`"))
+    };
+    c.smart_list.triggers.iter().enumerate().find_map(|(i, t)| {
+        let what = match t {
+            Trigger::AddedToList(l) | Trigger::RemovedFromList(l) => list(l),
+            Trigger::DataValueChanges { field: f, .. } | Trigger::ScoreIsChanged(f) => field(f),
+            Trigger::ProgramStatusIsChanged { program: p, .. } => program(p),
+            _ => None,
+        };
+        what.map(|w| (i, w))
+    })
+}

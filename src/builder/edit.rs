@@ -1,0 +1,318 @@
+//! The builder's edit operations, and how each changes a draft scenario. Campaign edits
+//! apply to the campaigns as the edited variant sees them ([`campaigns_seen`]): editing a
+//! variant stores the changed campaign in that variant, leaving the scenario's own as it is.
+
+use crate::engine::knobs::{Knob, Param};
+use crate::engine::scenario::{
+    Action, Campaign, FieldDef, Filter, Invariant, PeopleGroup, Qualification, Scenario, Schedule,
+    ScriptedEvent, Trigger, Variant, VariantRole, WebhookDef,
+};
+
+/// One change to the draft.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// The scenario's title (what the library and the header show).
+    Title(String),
+    AddList(String),
+    RenameList(usize, String),
+    RemoveList(usize),
+    AddField(FieldDef),
+    SetField(usize, FieldDef),
+    RemoveField(usize),
+    AddPeople(PeopleGroup),
+    SetPeople(usize, PeopleGroup),
+    RemovePeople(usize),
+    /// A new smart campaign (in the edited variant, if any).
+    AddCampaign(Campaign),
+    /// A change to the campaign of this name, as the edited variant sees it.
+    Campaign(String, CampaignEdit),
+    /// Deletes a campaign (in a variant: the variant's own one, or switches the scenario's off).
+    RemoveCampaign(String),
+    AddWebhook(WebhookDef),
+    SetWebhook(usize, WebhookDef),
+    RemoveWebhook(usize),
+    AddKnob(Knob),
+    SetKnob(usize, Knob),
+    RemoveKnob(usize),
+    AddEvent(ScriptedEvent),
+    SetEvent(usize, ScriptedEvent),
+    RemoveEvent(usize),
+    AddInvariant(Invariant),
+    SetInvariant(usize, Invariant),
+    RemoveInvariant(usize),
+    /// "Duplicate this variant and change it": a copy of variant `from` named `name`.
+    DuplicateVariant {
+        from: String,
+        name: String,
+    },
+    /// A variant's name, role and description.
+    SetVariant {
+        variant: String,
+        name: String,
+        role: VariantRole,
+        description: String,
+    },
+    RemoveVariant(String),
+    Horizon(Param),
+    /// The whole draft at once (an import).
+    Replace(Box<Scenario>),
+}
+
+/// One change to a smart campaign, by Marketo's tabs: Smart List, Flow, Schedule.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CampaignEdit {
+    Rename(String),
+    Description(String),
+    Active(bool),
+    AddTrigger(Trigger),
+    SetTrigger(usize, Trigger),
+    RemoveTrigger(usize),
+    AddFilter(Filter),
+    SetFilter(usize, Filter),
+    RemoveFilter(usize),
+    /// `None` or "all": ALL filters; "any"; or advanced logic ("1 and (2 or 3)").
+    Logic(Option<String>),
+    AddStep(Action),
+    InsertStep(usize, Action),
+    SetStep(usize, Action),
+    RemoveStep(usize),
+    /// Moves the step at the first index to the second.
+    MoveStep(usize, usize),
+    /// A batch campaign's schedule; `None` makes it a trigger campaign.
+    Schedule(Option<Schedule>),
+    Qualification(Qualification),
+}
+
+/// The campaigns as `variant` sees them, each with whether the variant switches it off.
+pub fn campaigns_seen(s: &Scenario, variant: Option<&str>) -> Vec<(Campaign, bool)> {
+    let Some(v) = variant.and_then(|v| s.variants.iter().find(|x| x.name == v)) else {
+        return s.campaigns.iter().map(|c| (c.clone(), false)).collect();
+    };
+    let mut out: Vec<(Campaign, bool)> = s
+        .campaigns
+        .iter()
+        .map(|c| {
+            let own = v.campaigns.iter().find(|x| x.name == c.name);
+            (own.unwrap_or(c).clone(), v.deactivate.contains(&c.name))
+        })
+        .collect();
+    for c in &v.campaigns {
+        if !s.campaigns.iter().any(|x| x.name == c.name) {
+            out.push((c.clone(), v.deactivate.contains(&c.name)));
+        }
+    }
+    out
+}
+
+fn at<T>(items: &mut [T], i: usize, what: &str) -> Result<(), String> {
+    if i < items.len() {
+        Ok(())
+    } else {
+        Err(format!("There is no {what} {}.", i + 1))
+    }
+}
+
+fn set<T>(items: &mut [T], i: usize, v: T, what: &str) -> Result<(), String> {
+    at(items, i, what)?;
+    items[i] = v;
+    Ok(())
+}
+
+fn remove<T>(items: &mut Vec<T>, i: usize, what: &str) -> Result<(), String> {
+    at(items, i, what)?;
+    items.remove(i);
+    Ok(())
+}
+
+/// Applies `e` to `s`, campaign edits as `variant` sees the campaigns.
+pub fn apply(s: &mut Scenario, variant: Option<&str>, e: Edit) -> Result<(), String> {
+    match e {
+        Edit::Title(t) => s.title = t,
+        Edit::AddList(l) => s.lists.push(l),
+        Edit::RenameList(i, l) => set(&mut s.lists, i, l, "list")?,
+        Edit::RemoveList(i) => remove(&mut s.lists, i, "list")?,
+        Edit::AddField(f) => s.fields.push(f),
+        Edit::SetField(i, f) => set(&mut s.fields, i, f, "field")?,
+        Edit::RemoveField(i) => remove(&mut s.fields, i, "field")?,
+        Edit::AddPeople(p) => s.people.push(p),
+        Edit::SetPeople(i, p) => set(&mut s.people, i, p, "group of people")?,
+        Edit::RemovePeople(i) => remove(&mut s.people, i, "group of people")?,
+        Edit::AddCampaign(c) => match variant_mut(s, variant) {
+            Some(v) => v.campaigns.push(c),
+            None => s.campaigns.push(c),
+        },
+        Edit::Campaign(name, ce) => edit_campaign(s, variant, &name, ce)?,
+        Edit::RemoveCampaign(name) => remove_campaign(s, variant, &name)?,
+        Edit::AddWebhook(w) => s.systems.webhooks.push(w),
+        Edit::SetWebhook(i, w) => set(&mut s.systems.webhooks, i, w, "webhook")?,
+        Edit::RemoveWebhook(i) => remove(&mut s.systems.webhooks, i, "webhook")?,
+        Edit::AddKnob(k) => s.knobs.push(k),
+        Edit::SetKnob(i, k) => set(&mut s.knobs, i, k, "knob")?,
+        Edit::RemoveKnob(i) => remove(&mut s.knobs, i, "knob")?,
+        Edit::AddEvent(ev) => s.script.push(ev),
+        Edit::SetEvent(i, ev) => set(&mut s.script, i, ev, "scripted event")?,
+        Edit::RemoveEvent(i) => remove(&mut s.script, i, "scripted event")?,
+        Edit::AddInvariant(inv) => s.invariants.push(inv),
+        Edit::SetInvariant(i, inv) => set(&mut s.invariants, i, inv, "check")?,
+        Edit::RemoveInvariant(i) => remove(&mut s.invariants, i, "check")?,
+        Edit::DuplicateVariant { from, name } => {
+            if s.variants.iter().any(|v| v.name == name) {
+                return Err(format!(
+                    "There is already a variant \u{201c}{name}\u{201d}."
+                ));
+            }
+            let original = s
+                .variants
+                .iter()
+                .find(|v| v.name == from)
+                .ok_or_else(|| format!("There is no variant \u{201c}{from}\u{201d}."))?;
+            let copy = Variant {
+                name,
+                role: VariantRole::Other,
+                ..original.clone()
+            };
+            s.variants.push(copy);
+        }
+        Edit::SetVariant {
+            variant,
+            name,
+            role,
+            description,
+        } => {
+            let v = s
+                .variants
+                .iter_mut()
+                .find(|v| v.name == variant)
+                .ok_or_else(|| format!("There is no variant \u{201c}{variant}\u{201d}."))?;
+            v.name = name;
+            v.role = role;
+            v.description = description;
+        }
+        Edit::RemoveVariant(name) => {
+            let i = (s.variants.iter().position(|v| v.name == name))
+                .ok_or_else(|| format!("There is no variant \u{201c}{name}\u{201d}."))?;
+            s.variants.remove(i);
+        }
+        Edit::Horizon(h) => s.horizon = h,
+        Edit::Replace(new) => *s = *new,
+    }
+    Ok(())
+}
+
+fn variant_mut<'a>(s: &'a mut Scenario, variant: Option<&str>) -> Option<&'a mut Variant> {
+    let v = variant?;
+    s.variants.iter_mut().find(|x| x.name == v)
+}
+
+/// Finds the campaign called `name` where an edit in `variant` should change it: the
+/// variant's own copy (made from the scenario's on first edit), or the scenario's.
+fn campaign_mut<'a>(
+    s: &'a mut Scenario,
+    variant: Option<&str>,
+    name: &str,
+) -> Result<&'a mut Campaign, String> {
+    let missing = || format!("There is no smart campaign \u{201c}{name}\u{201d}.");
+    let base = s.campaigns.iter().position(|c| c.name == name);
+    let base_copy = base.map(|i| s.campaigns[i].clone());
+    let Some(vi) = variant.and_then(|v| s.variants.iter().position(|x| x.name == v)) else {
+        return match base {
+            Some(i) => Ok(&mut s.campaigns[i]),
+            None => Err(missing()),
+        };
+    };
+    let v = &mut s.variants[vi];
+    let i = match v.campaigns.iter().position(|c| c.name == name) {
+        Some(i) => i,
+        None => {
+            v.campaigns.push(base_copy.ok_or_else(missing)?);
+            v.campaigns.len() - 1
+        }
+    };
+    Ok(&mut v.campaigns[i])
+}
+
+fn edit_campaign(
+    s: &mut Scenario,
+    variant: Option<&str>,
+    name: &str,
+    e: CampaignEdit,
+) -> Result<(), String> {
+    if let CampaignEdit::Active(on) = e {
+        if let Some(v) = variant_mut(s, variant) {
+            v.deactivate.retain(|d| d != name);
+            if !on {
+                v.deactivate.push(name.to_string());
+            }
+            return Ok(());
+        }
+    }
+    if let CampaignEdit::Rename(new) = &e {
+        if new != name
+            && campaigns_seen(s, variant)
+                .iter()
+                .any(|(c, _)| &c.name == new)
+        {
+            return Err(format!(
+                "There is already a smart campaign \u{201c}{new}\u{201d}."
+            ));
+        }
+    }
+    let c = campaign_mut(s, variant, name)?;
+    let sl = &mut c.smart_list;
+    match e {
+        CampaignEdit::Rename(n) => c.name = n,
+        CampaignEdit::Description(d) => c.description = d,
+        CampaignEdit::Active(on) => c.active = on,
+        CampaignEdit::AddTrigger(t) => sl.triggers.push(t),
+        CampaignEdit::SetTrigger(i, t) => set(&mut sl.triggers, i, t, "trigger")?,
+        CampaignEdit::RemoveTrigger(i) => remove(&mut sl.triggers, i, "trigger")?,
+        CampaignEdit::AddFilter(f) => sl.filters.push(f),
+        CampaignEdit::SetFilter(i, f) => set(&mut sl.filters, i, f, "filter")?,
+        CampaignEdit::RemoveFilter(i) => remove(&mut sl.filters, i, "filter")?,
+        CampaignEdit::Logic(l) => {
+            sl.logic = l.filter(|l| !l.trim().is_empty() && l.trim() != "all");
+        }
+        CampaignEdit::AddStep(a) => c.flow.push(a),
+        CampaignEdit::InsertStep(i, a) => {
+            if i > c.flow.len() {
+                return Err(format!("There is no flow step {}.", i + 1));
+            }
+            c.flow.insert(i, a);
+        }
+        CampaignEdit::SetStep(i, a) => set(&mut c.flow, i, a, "flow step")?,
+        CampaignEdit::RemoveStep(i) => remove(&mut c.flow, i, "flow step")?,
+        CampaignEdit::MoveStep(from, to) => {
+            at(&mut c.flow, from, "flow step")?;
+            at(&mut c.flow, to, "flow step")?;
+            let step = c.flow.remove(from);
+            c.flow.insert(to, step);
+        }
+        CampaignEdit::Schedule(sch) => c.schedule = sch,
+        CampaignEdit::Qualification(q) => c.qualification = q,
+    }
+    Ok(())
+}
+
+fn remove_campaign(s: &mut Scenario, variant: Option<&str>, name: &str) -> Result<(), String> {
+    let in_base = s.campaigns.iter().any(|c| c.name == name);
+    if let Some(v) = variant_mut(s, variant) {
+        let own = v.campaigns.iter().position(|c| c.name == name);
+        if let Some(i) = own {
+            v.campaigns.remove(i);
+        }
+        if in_base {
+            if !v.deactivate.iter().any(|d| d == name) {
+                v.deactivate.push(name.to_string());
+            }
+        } else if own.is_none() {
+            return Err(format!(
+                "There is no smart campaign \u{201c}{name}\u{201d}."
+            ));
+        }
+        return Ok(());
+    }
+    let i = (s.campaigns.iter().position(|c| c.name == name))
+        .ok_or_else(|| format!("There is no smart campaign \u{201c}{name}\u{201d}."))?;
+    s.campaigns.remove(i);
+    Ok(())
+}
