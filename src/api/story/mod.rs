@@ -284,7 +284,8 @@ fn conflict_pair(model: &Model, trace: &[TraceEvent], v: &Violation) -> Option<(
         }
         InvariantModel::CrmSyncAfter { field } => {
             let push = v.witness.first().copied()?;
-            let write = trace[at..].iter().filter(mine).find(|e| {
+            let from = index_of(trace, push)?;
+            let write = trace[from..].iter().filter(mine).find(|e| {
                 matches!(e.kind, EventKind::FieldChanged { field: f, .. } if f == *field)
             });
             if let Some(w) = write {

@@ -70,7 +70,7 @@ pub(super) fn build(
             arrows.push(Arrow { from, to: i });
         }
     }
-    let sentences = sentences(model, syms, &events, &mut steps);
+    let sentences = sentences(model, syms, trace, &events, &mut steps);
     let conflict = pair.and_then(|(a, b)| {
         let ia = steps.iter().position(|s| s.event == a)?;
         let ib = steps.iter().position(|s| s.event == b)?;
@@ -224,7 +224,13 @@ fn subject(model: &Model, actor: Actor) -> String {
 
 /// What the step did, as a predicate of its subject (`removes person 3 from Work Queue`);
 /// `None` when the subject's previous words already say it.
-fn predicate(model: &Model, syms: &Symbols, e: &TraceEvent, again: bool) -> Option<String> {
+fn predicate(
+    model: &Model,
+    syms: &Symbols,
+    trace: &[TraceEvent],
+    e: &TraceEvent,
+    again: bool,
+) -> Option<String> {
     let who = e
         .person
         .map_or("everyone".to_string(), |p| format!("person {}", p + 1));
@@ -233,14 +239,15 @@ fn predicate(model: &Model, syms: &Symbols, e: &TraceEvent, again: bool) -> Opti
         EventKind::BatchStarted { .. } => "takes its list of members".to_string(),
         EventKind::Qualified => match e.actor {
             Actor::Campaign(c) if model.campaigns[c as usize].schedule.is_some() => return None,
-            _ => format!("starts for {who}"),
+            _ => format!("starts for {who} ({})", label(model, syms, trace, e)),
         },
         EventKind::FieldChanged { field, old, new } => format!(
-            "sets {} of {who} to {} (was {})",
+            "sets {} = {} for {who} (was {})",
             words::field(model, *field),
             words::value(syms, *new),
             words::value(syms, *old)
         ),
+        EventKind::WaitStarted { until } => format!("puts {who} on Wait until {}", clock(*until)),
         EventKind::AddedToList { list, .. } => {
             format!("adds {who} to {}", words::list(model, *list))
         }
@@ -258,11 +265,8 @@ fn predicate(model: &Model, syms: &Symbols, e: &TraceEvent, again: bool) -> Opti
             syms.show(*recipient)
         ),
         EventKind::CrmPushed => format!("syncs {who} to the CRM ({SYNC_PERSON})"),
-        EventKind::CrmReceived { created: true } => {
-            format!("receives {who}'s record (CRM: record created) and routes it with its assignment rules")
-        }
-        EventKind::CrmReceived { created: false } => {
-            format!("updates {who}'s record (CRM: record updated)")
+        EventKind::CrmReceived { .. } => {
+            format!("receives {who}'s record ({})", label(model, syms, &[], e))
         }
         EventKind::OwnerAssigned { owner, .. } => {
             format!(
@@ -286,6 +290,7 @@ fn predicate(model: &Model, syms: &Symbols, e: &TraceEvent, again: bool) -> Opti
 fn sentences(
     model: &Model,
     syms: &Symbols,
+    trace: &[TraceEvent],
     events: &[&TraceEvent],
     steps: &mut [StoryStep],
 ) -> Vec<Sentence> {
@@ -308,9 +313,18 @@ fn sentences(
                 s.person == steps[k].person && matches!(x.kind, EventKind::EmailSent { email: y } if y == email)
             }));
             let seen = steps[k].seen.as_ref();
-            stale |= seen.is_some_and(|s| s.stale() && s.read_event != e.id)
-                && matches!(e.actor, Actor::Campaign(_));
-            if let Some(p) = predicate(model, syms, e, again) {
+            // Working from an earlier read that another campaign or system changed since.
+            let by_other = |w: Option<u32>| {
+                w.and_then(|w| index_of(trace, w))
+                    .is_some_and(|i| trace[i].actor != e.actor)
+            };
+            stale |= seen.is_some_and(|s| {
+                s.read_event != e.id
+                    && s.values
+                        .iter()
+                        .any(|v| v.differs() && by_other(v.changed_by))
+            }) && matches!(e.actor, Actor::Campaign(_));
+            if let Some(p) = predicate(model, syms, trace, e, again) {
                 parts.push(p);
             }
             if let EventKind::BatchStarted { .. } = e.kind {
