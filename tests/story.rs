@@ -231,3 +231,24 @@ fn clock_times_read_like_a_clock() {
     assert_eq!(api::clock(59 * 60_000 + 12_250), "0:59:12.25");
     assert_eq!(api::clock(30 * 86_400_000 + 4 * 3_600_000), "30 d 4:00:00");
 }
+
+#[test]
+fn a_link_that_names_a_scenario_opens_on_its_run() {
+    use racelab::spec::{RunSpec, Tab};
+    // An old link saved with the library tab still decodes, and opens on the run.
+    let old = RunSpec::builtin("list-queue");
+    assert_eq!(old.view.tab, Tab::Library);
+    let code = racelab::codec::encode_checked(&old).unwrap();
+    let opened = racelab::codec::decode(&code).unwrap().opened_from_link();
+    assert_eq!(opened.view.tab, Tab::Run);
+    // Any other tab is kept.
+    let mut compare = RunSpec::builtin("list-queue");
+    compare.view.tab = Tab::Compare;
+    assert_eq!(compare.opened_from_link().view.tab, Tab::Compare);
+    // `racelab link` prints a link that opens on the run.
+    let out = crate::common::cli::ok(&["link", "list-queue", "--seed", "4"]);
+    let code = out.trim().split_once('#').expect("a link").1;
+    let spec = racelab::codec::decode(code).unwrap();
+    assert_eq!(spec.view.tab, Tab::Run);
+    assert_eq!(spec.seed, 4);
+}
