@@ -70,6 +70,16 @@ pub struct RunSpec {
 }
 
 impl RunSpec {
+    /// The set-up as a link opens it: a link names a scenario, so it opens on that
+    /// scenario's run rather than the library (links saved with the library tab, as
+    /// `racelab link` printed them before, keep opening: on the run).
+    pub fn opened_from_link(mut self) -> Self {
+        if self.view.tab == Tab::Library {
+            self.view.tab = Tab::Run;
+        }
+        self
+    }
+
     /// A fresh set-up for built-in scenario `id`: variant `naive`, default knobs, seed 1.
     pub fn builtin(id: &str) -> Self {
         RunSpec {

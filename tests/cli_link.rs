@@ -107,7 +107,11 @@ fn a_link_runs_exactly_like_the_options_it_was_made_from() {
 fn link_uses_the_apps_defaults_and_the_given_base() {
     let l = link(&["list-queue"]);
     let spec = racelab::codec::decode(&l).unwrap();
-    assert_eq!(spec, racelab::spec::RunSpec::builtin("list-queue"));
+    // The app's defaults, opened on the scenario's run rather than the library.
+    assert_eq!(
+        spec,
+        racelab::spec::RunSpec::builtin("list-queue").opened_from_link()
+    );
     let l = link(&[
         "list-queue",
         "--compare",

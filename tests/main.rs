@@ -43,6 +43,7 @@ mod semantics_identity;
 mod semantics_queue;
 mod semantics_systems;
 mod semantics_triggers;
+mod story;
 mod sweeps;
 mod systems;
 mod systems_feeds;

@@ -20,6 +20,7 @@ mod outcomes;
 mod reader;
 mod scheduler;
 mod steps;
+mod story;
 mod sweep_points;
 mod view;
 mod words;
@@ -37,6 +38,10 @@ pub use reader::{
     campaign_views, campaign_views_for, CampaignView, FlowStepView, SystemView, Views,
 };
 pub use scheduler::{model_scheduler_view, scheduler_view, Decision, SchedulerView};
+pub use story::{
+    clock, model_story, story, violation_story_of, Arrow, AsSeen, SeenValue, Sentence, Story,
+    StoryOf, StoryStep,
+};
 pub use sweep_points::{
     projected_affected, projection, sweep_axis, sweep_points, sweep_series, sweep_values,
     thousands, SweepPoint, MCAE_LEADS_PER_DAY,

@@ -86,10 +86,12 @@ fn restore(body: &str, notice: Option<String>) -> AppState {
 
 /// Decodes the link in the URL; a bad one is removed from the URL and explained.
 fn open_link(code: &str) -> Result<RunSpec, String> {
-    crate::codec::decode(code).map_err(|e| {
-        web::clear_fragment();
-        format!("This link could not be opened: {e}")
-    })
+    crate::codec::decode(code)
+        .map(RunSpec::opened_from_link)
+        .map_err(|e| {
+            web::clear_fragment();
+            format!("This link could not be opened: {e}")
+        })
 }
 
 fn failed(message: String) -> AppState {

@@ -103,6 +103,8 @@ pub fn link_command(a: &LinkArgs) -> Result<String, String> {
         let (scenario, config) = spec.resolve_variant(c)?;
         racelab::engine::compile(&scenario, &config).map_err(|e| format!("--compare: {e}"))?;
     }
+    // A printed link opens on the scenario's run, not the library.
+    let spec = spec.opened_from_link();
     let code = racelab::codec::encode_checked(&spec).map_err(|e| e.to_string())?;
     let base = a.base.split_once('#').map_or(&*a.base, |(b, _)| b);
     Ok(format!("{base}#{code}"))
