@@ -3,6 +3,10 @@
 //! objects ([`js`], with `serde-wasm-bindgen`); natively they are plain values, so
 //! [`serve_sweep`] and [`serve_explore`], what a worker runs, are tested without a browser.
 //!
+//! The app's main and compare runs are computed the same way ([`serve_run`]): a worker sends
+//! back each [`crate::api::RunView`] as bytes ([`wire`]), cheap to copy across the boundary
+//! and to read back on the page.
+//!
 //! A request is self-contained: it carries the set-up as a link code ([`crate::codec`]) with
 //! a built-in scenario's JSON text in it (as a custom scenario; the run is the same), because
 //! the web app fetches built-in scenarios and a worker's wasm has none at hand (see
@@ -17,6 +21,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{ExploreSummary, RunConfig, Scenario};
 use crate::spec::{RunSpec, ScenarioSource};
+
+pub mod wire;
+pub use wire::Bytes;
 
 /// Most runs one sweep request may ask for (a worker answers each request in well under a
 /// second).
@@ -43,6 +50,9 @@ pub enum Request {
         max_states: u64,
         code: Rc<str>,
     },
+    /// Runs the set-up's main variant and the variant it is compared with, if any (answered
+    /// by [`serve_run`]); `id` comes back with the answer.
+    Run { id: u64, code: Rc<str> },
 }
 
 /// A worker's message.
@@ -55,6 +65,12 @@ pub enum Reply {
     Swept(Counts),
     /// The answer to a [`Request::Explore`].
     Explored(ExploreSummary),
+    /// The answer to a [`Request::Run`]: each run as [`wire`] bytes, or why it could not run.
+    Ran {
+        id: u64,
+        main: Result<Bytes, String>,
+        compare: Option<Result<Bytes, String>>,
+    },
     /// The request (or the worker itself) failed, and why.
     Failed { message: String },
 }
@@ -92,6 +108,15 @@ pub fn explore_request(spec: &RunSpec, max_decisions: u64, max_states: u64) -> R
     Request::Explore {
         max_decisions,
         max_states,
+        code: work_code(spec),
+    }
+}
+
+/// The request to compute the runs of `spec` (its main variant, and its compare variant if
+/// any), answered with `id`.
+pub fn run_request(spec: &RunSpec, id: u64) -> Request {
+    Request::Run {
+        id,
         code: work_code(spec),
     }
 }
@@ -156,16 +181,36 @@ fn resolve_code(code: &str) -> Resolved {
     })
 }
 
-/// Answers a sweep request (an explore request is refused: the app's own wasm, which sweep
+/// Answers a run request: the set-up's main run and its compare run, as [`wire`] bytes. Never
+/// panics on any input; the runs are exactly those [`crate::api::run_view`] gives.
+pub fn serve_run(id: u64, code: &str) -> Reply {
+    let spec = match crate::codec::decode(code) {
+        Ok(spec) => spec,
+        Err(e) => return Reply::failed(e.to_string()),
+    };
+    let (scenario, config) = match spec.resolve() {
+        Ok(x) => x,
+        Err(e) => return Reply::failed(e),
+    };
+    let run = |config: &RunConfig, schedule: &[u32]| {
+        crate::api::run_view(&scenario, config, spec.seed, schedule).map(|v| wire::encode(&v))
+    };
+    let main = run(&config, &spec.schedule);
+    let compare = spec.compare.as_deref().map(|c| run(&spec.config(c), &[]));
+    Reply::Ran { id, main, compare }
+}
+
+/// Answers a sweep or run request (an explore request is refused: the app's own wasm, which sweep
 /// workers run, leaves the search out). Never panics on any input.
 pub fn serve_sweep(request: &Request) -> Reply {
-    let Request::Sweep {
-        first_seed,
-        runs,
-        code,
-    } = request
-    else {
-        return Reply::failed("this worker's wasm cannot explore");
+    let (first_seed, runs, code) = match request {
+        Request::Sweep {
+            first_seed,
+            runs,
+            code,
+        } => (first_seed, runs, code),
+        Request::Run { id, code } => return serve_run(*id, code),
+        Request::Explore { .. } => return Reply::failed("this worker's wasm cannot explore"),
     };
     let sweep = || -> Result<Counts, String> {
         if *runs > MAX_RUNS_PER_REQUEST {

@@ -9,7 +9,8 @@ use yew::prelude::*;
 
 use super::state::{Action, App, AppState, SPEEDS};
 use super::{
-    compare, controls, explore, header, library, outcomes, panels, reader, sweep, timeline, web,
+    compare, controls, explore, header, library, outcomes, panels, progress, reader, runner, sweep,
+    timeline, web,
 };
 use crate::spec::Tab;
 
@@ -47,7 +48,11 @@ fn failed(message: String) -> AppState {
 
 #[function_component(RaceLab)]
 pub fn race_lab() -> Html {
-    let app = use_reducer(initial_state);
+    let app = use_reducer(|| {
+        super::state::compute_off_main(runner::available());
+        initial_state()
+    });
+    runner::use_runner(&app);
     use_scenario_fetch(&app);
     use_autosave(&app);
     use_playback(&app);
@@ -83,6 +88,7 @@ pub fn race_lab() -> Html {
         <div class={classes!("app", view.presentation.then_some("presentation"))}>
             { header::header(&app) }
             { notice(&app) }
+            { progress::progress(&app) }
             <main id="main">{ body }</main>
         </div>
     }

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use std::rc::Rc;
 
-use super::parts::{self, fmt_time, label, on_value, option, para, send};
+use super::parts::{self, fmt_time, label, on_value, para, send};
 use super::state::{Action, App, Dispatch, RunKey};
 use crate::api::RunView;
 
@@ -84,21 +84,21 @@ fn inspector_view(props: &InspectorProps) -> Html {
         crate::api::inspect_at(s, &k.config(), k.seed, &k.schedule, *t, *person)
     });
     let (run, dispatch) = (&props.run, &props.dispatch);
+    let person = props.person;
+    // A number typed in, not a menu of every person: it costs the same for 10,000 people.
     let pick = {
-        let dispatch = dispatch.clone();
-        on_value(move |v| {
-            dispatch.dispatch(Action::Person(v.parse().ok()));
-            None
+        let (dispatch, people) = (dispatch.clone(), run.people);
+        on_value(move |v| match person_number(&v, people) {
+            Ok(p) => {
+                dispatch.dispatch(Action::Person(p));
+                None
+            }
+            Err(why) => {
+                dispatch.dispatch(Action::Notice(Some(why)));
+                Some(person.map_or_else(String::new, |p| p.to_string()))
+            }
         })
     };
-    let person = props.person;
-    let people = (1..=run.people).map(|p| {
-        option(
-            Some(p.to_string().into()),
-            person == Some(p),
-            format!("person {p}"),
-        )
-    });
     let selected = props
         .event
         .and_then(|id| run.row(id))
@@ -141,13 +141,27 @@ fn inspector_view(props: &InspectorProps) -> Html {
             { for selected }
             <div class="field">
                 { label("inspect-person", "Person") }
-                <select id="inspect-person" onchange={pick}>
-                    { option(Some("".into()), person.is_none(), "(none)") }
-                    { for people }
-                </select>
+                <input id="inspect-person" class="num" type="search" inputmode="numeric"
+                    placeholder={format!("1 to {}", run.people)} autocomplete="off"
+                    title="Type a person's number (empty: no person)"
+                    value={person.map_or_else(String::new, |p| p.to_string())} onchange={pick} />
             </div>
             { body }
         </section>
+    }
+}
+
+/// The person a typed value names (`None` for an empty field), or why there is none.
+fn person_number(text: &str, people: u32) -> Result<Option<u32>, String> {
+    let text = text.trim().trim_start_matches("person").trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<u32>() {
+        Ok(p) if (1..=people).contains(&p) => Ok(Some(p)),
+        _ => Err(format!(
+            "Person \u{201c}{text}\u{201d} does not exist: this run has people 1 to {people}."
+        )),
     }
 }
 
