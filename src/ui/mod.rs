@@ -27,6 +27,7 @@ pub mod controls;
 pub mod explore;
 pub mod header;
 pub mod inject;
+pub mod inspection;
 pub mod library;
 pub mod outcomes;
 pub mod panels;

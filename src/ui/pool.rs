@@ -42,7 +42,7 @@ impl Pool {
                         return on_result(None, Err(message));
                     }
                     Reply::Failed { message } => on_result(current.take(), Err(message)),
-                    Reply::Explored(_) | Reply::Ran { .. } => on_result(
+                    Reply::Explored(_) | Reply::Ran { .. } | Reply::Inspected { .. } => on_result(
                         current.take(),
                         Err("a sweep worker answered something else".into()),
                     ),

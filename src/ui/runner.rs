@@ -60,7 +60,7 @@ impl Slot {
                     dispatch.dispatch(Action::Ran(id, Err(stopped(&message)), None));
                 }
             }
-            Reply::Swept(_) | Reply::Explored(_) => {}
+            Reply::Swept(_) | Reply::Explored(_) | Reply::Inspected { .. } => {}
         })?;
         Ok(Slot {
             worker,

@@ -557,6 +557,25 @@ impl AppState {
         }
     }
 
+    /// What the run on screen depends on, and its set-up (view left out): a run still being
+    /// computed is not on screen yet.
+    pub fn shown_key(&self) -> Option<(RunKey, RunSpec)> {
+        let (loaded, spec) = self.shown.as_ref()?;
+        let key = RunKey {
+            scenario: ScenarioRef(Some(loaded.scenario.clone())),
+            variant: spec.variant.clone(),
+            knobs: spec.knobs.clone(),
+            injections: spec.injections.clone(),
+            seed: spec.seed,
+            schedule: spec.schedule.clone(),
+        };
+        let spec = RunSpec {
+            view: Default::default(),
+            ..spec.clone()
+        };
+        Some((key, spec))
+    }
+
     /// What the main run depends on, for memo dependencies.
     pub fn run_key(&self) -> RunKey {
         RunKey {
