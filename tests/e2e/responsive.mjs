@@ -68,11 +68,16 @@ async function follow(page, t0, name) {
     if (!progress && (await page.$("#run-progress"))) {
       progress = true;
       // The page answers a click while the run is computed: presentation mode toggles.
-      const before = await now(page);
-      await page.click("#presentation", { timeout: 5_000 });
-      await page.waitForSelector(".app.presentation", { timeout: 5_000 });
-      answered = Math.round((await now(page)) - before);
-      await page.click("#presentation", { timeout: 5_000 });
+      // (The run may arrive meanwhile: drawing it is what a long task then measures.)
+      const before = Date.now();
+      try {
+        await page.click("#presentation", { timeout: 5_000 });
+        await page.waitForSelector(".app.presentation", { timeout: 5_000 });
+        answered = Date.now() - before;
+        await page.click("#presentation", { timeout: 5_000 });
+      } catch {
+        answered = `over ${Date.now() - before} ms`;
+      }
     }
     await page.waitForTimeout(50);
   }
@@ -152,7 +157,7 @@ async function cancelKeepsThePreviousRun(browser) {
   const hash = await attr(page, "#violations", "data-trace-hash");
   const people = await page.inputValue("#knob-people");
   const t0 = await now(page);
-  await page.fill("#knob-people", "1000");
+  await page.fill("#knob-people", "10000");
   await page.press("#knob-people", "Tab");
   await page.waitForSelector("#run-progress", { timeout: 10_000 });
   const shownAfter = Math.round((await now(page)) - t0);
