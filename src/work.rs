@@ -3,6 +3,10 @@
 //! objects ([`js`], with `serde-wasm-bindgen`); natively they are plain values, so
 //! [`serve_sweep`] and [`serve_explore`], what a worker runs, are tested without a browser.
 //!
+//! The app's main and compare runs are computed the same way ([`serve_run`]): a worker sends
+//! back each [`crate::api::RunView`] as bytes ([`wire`]), cheap to copy across the boundary
+//! and to read back on the page.
+//!
 //! A request is self-contained: it carries the set-up as a link code ([`crate::codec`]) with
 //! a built-in scenario's JSON text in it (as a custom scenario; the run is the same), because
 //! the web app fetches built-in scenarios and a worker's wasm has none at hand (see
@@ -15,8 +19,11 @@ use std::thread::LocalKey;
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{ExploreSummary, RunConfig, Scenario};
+use crate::api::{ExploreSummary, RunConfig, Scenario, Snapshot};
 use crate::spec::{RunSpec, ScenarioSource};
+
+pub mod wire;
+pub use wire::Bytes;
 
 /// Most runs one sweep request may ask for (a worker answers each request in well under a
 /// second).
@@ -43,6 +50,17 @@ pub enum Request {
         max_states: u64,
         code: Rc<str>,
     },
+    /// Runs the set-up's main variant and the variant it is compared with, if any (answered
+    /// by [`serve_run`]); `id` comes back with the answer.
+    Run { id: u64, code: Rc<str> },
+    /// The inspector at `at_ms` of the set-up's main run, for `person` (answered by
+    /// [`serve_inspect`]); `id` comes back with the answer.
+    Inspect {
+        id: u64,
+        code: Rc<str>,
+        at_ms: u64,
+        person: Option<u32>,
+    },
 }
 
 /// A worker's message.
@@ -55,6 +73,17 @@ pub enum Reply {
     Swept(Counts),
     /// The answer to a [`Request::Explore`].
     Explored(ExploreSummary),
+    /// The answer to a [`Request::Run`]: each run as [`wire`] bytes, or why it could not run.
+    Ran {
+        id: u64,
+        main: Result<Bytes, String>,
+        compare: Option<Result<Bytes, String>>,
+    },
+    /// The answer to a [`Request::Inspect`].
+    Inspected {
+        id: u64,
+        snapshot: Result<Snapshot, String>,
+    },
     /// The request (or the worker itself) failed, and why.
     Failed { message: String },
 }
@@ -93,6 +122,25 @@ pub fn explore_request(spec: &RunSpec, max_decisions: u64, max_states: u64) -> R
         max_decisions,
         max_states,
         code: work_code(spec),
+    }
+}
+
+/// The request to compute the runs of `spec` (its main variant, and its compare variant if
+/// any), answered with `id`.
+pub fn run_request(spec: &RunSpec, id: u64) -> Request {
+    Request::Run {
+        id,
+        code: work_code(spec),
+    }
+}
+
+/// The request for the inspector at `at_ms` of `spec`'s main run, for `person`.
+pub fn inspect_request(spec: &RunSpec, id: u64, at_ms: u64, person: Option<u32>) -> Request {
+    Request::Inspect {
+        id,
+        code: work_code(spec),
+        at_ms,
+        person,
     }
 }
 
@@ -156,16 +204,51 @@ fn resolve_code(code: &str) -> Resolved {
     })
 }
 
-/// Answers a sweep request (an explore request is refused: the app's own wasm, which sweep
+/// Answers a run request: the set-up's main run and its compare run, as [`wire`] bytes. Never
+/// panics on any input; the runs are exactly those [`crate::api::run_view`] gives.
+pub fn serve_run(id: u64, code: &str) -> Reply {
+    let spec = match crate::codec::decode(code) {
+        Ok(spec) => spec,
+        Err(e) => return Reply::failed(e.to_string()),
+    };
+    let (scenario, config) = match spec.resolve() {
+        Ok(x) => x,
+        Err(e) => return Reply::failed(e),
+    };
+    let run = |config: &RunConfig, schedule: &[u32]| {
+        crate::api::run_view(&scenario, config, spec.seed, schedule).map(|v| wire::encode(&v))
+    };
+    let main = run(&config, &spec.schedule);
+    let compare = spec.compare.as_deref().map(|c| run(&spec.config(c), &[]));
+    Reply::Ran { id, main, compare }
+}
+
+/// Answers an inspect request as [`crate::api::inspect_at`] does. Never panics on any input.
+pub fn serve_inspect(id: u64, code: &str, at_ms: u64, person: Option<u32>) -> Reply {
+    let snapshot = resolve_code(code).and_then(|(scenario, config)| {
+        let spec = crate::codec::decode(code).map_err(|e| e.to_string())?;
+        crate::api::inspect_at(&scenario, &config, spec.seed, &spec.schedule, at_ms, person)
+    });
+    Reply::Inspected { id, snapshot }
+}
+
+/// Answers a sweep or run request (an explore request is refused: the app's own wasm, which sweep
 /// workers run, leaves the search out). Never panics on any input.
 pub fn serve_sweep(request: &Request) -> Reply {
-    let Request::Sweep {
-        first_seed,
-        runs,
-        code,
-    } = request
-    else {
-        return Reply::failed("this worker's wasm cannot explore");
+    let (first_seed, runs, code) = match request {
+        Request::Sweep {
+            first_seed,
+            runs,
+            code,
+        } => (first_seed, runs, code),
+        Request::Run { id, code } => return serve_run(*id, code),
+        Request::Inspect {
+            id,
+            code,
+            at_ms,
+            person,
+        } => return serve_inspect(*id, code, *at_ms, *person),
+        Request::Explore { .. } => return Reply::failed("this worker's wasm cannot explore"),
     };
     let sweep = || -> Result<Counts, String> {
         if *runs > MAX_RUNS_PER_REQUEST {
@@ -285,6 +368,76 @@ mod tests {
         assert_eq!(reply.leads, 30 * 5);
         // The explorer's wasm answers sweeps the same way.
         assert_eq!(counts(serve_explore(&request)), reply);
+    }
+
+    #[test]
+    fn a_run_request_gives_the_runs_run_view_gives() {
+        let mut spec = RunSpec::builtin("alert-before-owner");
+        spec.knobs.insert("people".into(), 30);
+        spec.seed = 11;
+        spec.compare = Some("fixed".into());
+        let Reply::Ran { id, main, compare } = serve_sweep(&run_request(&spec, 42)) else {
+            panic!("not a run answer")
+        };
+        assert_eq!(id, 42);
+        let (s, c) = spec.resolve().unwrap();
+        let direct = crate::api::run_view(&s, &c, 11, &[]).unwrap();
+        let main = wire::decode(&main.unwrap()).unwrap();
+        assert_eq!(main, direct);
+        // The same trace hash as the CLI's run of the built-in scenario.
+        assert_eq!(
+            main.trace_hash,
+            crate::api::run(&s, &c, 11).unwrap().trace_hash
+        );
+        let fixed = crate::api::run_view(&s, &spec.config("fixed"), 11, &[]).unwrap();
+        assert_eq!(wire::decode(&compare.unwrap().unwrap()).unwrap(), fixed);
+        assert_ne!(fixed.trace_hash, direct.trace_hash);
+        // A hand-picked schedule is followed; no compare variant, no compare run.
+        spec.compare = None;
+        spec.schedule = direct.decisions.iter().map(|(_, a)| *a as u32).collect();
+        let Reply::Ran { main, compare, .. } = serve_sweep(&run_request(&spec, 1)) else {
+            panic!("not a run answer")
+        };
+        assert_eq!(
+            wire::decode(&main.unwrap()).unwrap().trace_hash,
+            direct.trace_hash
+        );
+        assert_eq!(compare, None);
+    }
+
+    #[test]
+    fn an_inspect_request_gives_the_snapshot_inspect_at_gives() {
+        let mut spec = RunSpec::builtin("list-queue");
+        spec.knobs.insert("people".into(), 6);
+        let (s, c) = spec.resolve().unwrap();
+        for (at, person) in [
+            (0, None),
+            (5_000, Some(2)),
+            (u64::MAX, Some(6)),
+            (1, Some(99)),
+        ] {
+            let reply = serve_sweep(&inspect_request(&spec, 7, at, person));
+            let direct = crate::api::inspect_at(&s, &c, spec.seed, &[], at, person);
+            assert_eq!(
+                reply,
+                Reply::Inspected {
+                    id: 7,
+                    snapshot: direct
+                },
+                "{at} {person:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bad_run_request_is_an_error_reply() {
+        for code in ["", "1.AAAA", "99.zz"] {
+            let reply = serve_sweep(&Request::Run {
+                id: 3,
+                code: code.into(),
+            });
+            assert!(matches!(&reply, Reply::Failed { message } if !message.is_empty()));
+        }
     }
 
     #[test]

@@ -1,4 +1,4 @@
-// A background worker (sweeps and explorations): loads the wasm-bindgen module and wasm named in
+// A background worker (the app's runs, sweeps and explorations): loads the wasm-bindgen module and wasm named in
 // its query string, then answers each request (a `Request` of src/work.rs, as an object) with
 // the wasm's racelab_work (a `Reply`). Sweep workers load the app's own files (the same as the
 // page, so nothing new is downloaded); the Explore tab's worker loads the explorer's files

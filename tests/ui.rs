@@ -400,7 +400,7 @@ async fn the_outcomes_table_lists_affected_people_first_and_selects_one() {
     app.click(&format!("#outcome-person-{person}")).await;
     eventually("the inspector shows the person", || {
         app.get("#inspect-person")
-            .unchecked_into::<HtmlSelectElement>()
+            .unchecked_into::<HtmlInputElement>()
             .value()
             == person
     })
@@ -434,10 +434,10 @@ async fn the_inspector_shows_the_selected_person_at_the_playhead() {
         app.text("#inspector") != at_start
     })
     .await;
-    let select = app
+    let picker = app
         .get("#inspect-person")
-        .unchecked_into::<HtmlSelectElement>();
-    assert_eq!(select.value(), "3");
+        .unchecked_into::<HtmlInputElement>();
+    assert_eq!(picker.value(), "3");
 }
 
 #[wasm_bindgen_test]
@@ -541,9 +541,11 @@ async fn an_injected_event_becomes_part_of_the_run() {
 #[path = "ui_parts/explore_and_fetch.rs"]
 mod explore_and_fetch;
 
+#[path = "ui_parts/offmain.rs"]
+mod offmain;
+#[path = "ui_parts/scheduler.rs"]
+mod scheduler;
 #[path = "ui_parts/storage.rs"]
 mod storage;
 #[path = "ui_parts/timeline.rs"]
 mod timeline;
-#[path = "ui_parts/scheduler.rs"]
-mod scheduler;

@@ -11,7 +11,7 @@ use crate::engine::trace::{Actor, EventKind, TraceEvent};
 use std::collections::HashMap;
 
 /// An invariant the run checks: its stable id and what breaking it means in plain words.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InvariantInfo {
     /// The stable id (`alert-has-recipient`).
     pub id: String,
@@ -33,7 +33,7 @@ pub(super) fn invariants(model: &Model) -> Vec<InvariantInfo> {
 
 /// Each row's step name, each distinct name stored once (a run of 10,000 people has a
 /// handful of steps, not 100,000 names).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StepNames {
     /// The distinct names, in order of first use.
     pub names: Vec<String>,

@@ -395,7 +395,7 @@ pub fn describe_scenario(s: &Scenario) -> Result<Description, String> {
 }
 
 /// One trace event as data: what every front end shows for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct TraceRow {
     pub id: u32,
     pub time_ms: u64,
@@ -404,7 +404,8 @@ pub struct TraceRow {
     /// The swimlane: a campaign's name or a system ("CRM", "Webhook: …", "Job: …").
     pub lane: String,
     /// A stable kind name, e.g. `email-sent`.
-    pub kind: &'static str,
+    #[serde(deserialize_with = "kind_name")]
+    pub kind: KindName,
     /// One sentence in the vocabulary of campaign builders.
     pub details: String,
     /// The event that caused this one.
@@ -484,4 +485,31 @@ pub fn run_builtin(id: &str, variant: &str, seed: u64) -> Result<RunSummary, Str
             .collect(),
         outcome: r.outcome,
     })
+}
+
+/// A trace row's kind name (spelled as an alias so that reading one back does not borrow
+/// from the input: see [`kind_name`]).
+pub type KindName = &'static str;
+
+/// Reads a trace row's kind name back (from a worker, see [`crate::work::wire`]) as the one
+/// `&'static str` of that name: the names are a small fixed set, each kept once.
+fn kind_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    use serde::Deserialize;
+    thread_local! {
+        static NAMES: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    /// More distinct names than any trace has: past this, a name reads as `event`.
+    const MOST: usize = 512;
+    let name = std::borrow::Cow::<str>::deserialize(d)?;
+    Ok(NAMES.with_borrow_mut(|names| {
+        if let Some(n) = names.iter().find(|n| **n == name) {
+            return *n;
+        }
+        if names.len() >= MOST {
+            return "event";
+        }
+        let kept: &'static str = Box::leak(name.into_owned().into_boxed_str());
+        names.push(kept);
+        kept
+    }))
 }

@@ -12,10 +12,10 @@ use crate::engine::model::*;
 use crate::engine::trace::EventKind;
 use crate::engine::value::Symbols;
 use crate::engine::Sim;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What happened to the leads of one run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Outcomes {
     /// What one lead is in this scenario: `people`, or, for a scenario without people, the
     /// items its integration handles (`records`, `responses`).
@@ -31,13 +31,13 @@ pub struct Outcomes {
 }
 
 /// What happened to one person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct PersonOutcome {
     /// 1-based person number.
     pub person: u32,
     /// For a duplicate record: the person (1-based) whose email address it shares. It is
     /// not another lead: the lead counts count it against that person.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_record_of: Option<u32>,
     /// A violation names this person.
     pub affected: bool,
@@ -92,7 +92,7 @@ impl PersonOutcome {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldValue {
     /// The field's API name (`lifecycle_stage`).
     pub field: String,
@@ -101,14 +101,14 @@ pub struct FieldValue {
     pub value: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertOutcome {
     pub alert: String,
     /// Who received it (`None`: no one, the person had no owner).
     pub recipient: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryOutcome {
     pub list: String,
     pub email: String,
@@ -116,7 +116,7 @@ pub struct EntryOutcome {
     pub emails_per_entry: Vec<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CrmOutcome {
     /// When the record first reached the CRM (`None`: it never did).
     pub synced_ms: Option<u64>,
@@ -127,7 +127,7 @@ pub struct CrmOutcome {
     pub right: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct ChangeOutcome {
     pub messages: u32,
     /// Decisions read from a replica older than the primary.
@@ -136,7 +136,7 @@ pub struct ChangeOutcome {
     pub actions: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonViolation {
     pub invariant: String,
     /// What breaking it means, in plain words ("Alert sent to no one").

@@ -10,10 +10,11 @@ use crate::engine::model::*;
 use crate::engine::trace::{Actor, EventKind, TraceEvent};
 use crate::engine::value::{Sym, Symbols};
 use crate::engine::{compile, Model, RunConfig, Scenario, Sim};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// What a swimlane stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum LaneKind {
     /// The outside world: form fills, API calls, imports, sales reps, injected events.
     Outside,
@@ -24,7 +25,7 @@ pub enum LaneKind {
 }
 
 /// One swimlane of the timeline; `name` is exactly the `lane` of its trace rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LaneInfo {
     pub name: String,
     pub kind: LaneKind,
@@ -121,7 +122,7 @@ pub(super) fn used_webhooks(model: &Model) -> Vec<WebhookId> {
 }
 
 /// A broken invariant, as the timeline marks it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ViolationView {
     /// The invariant's stable id (`alert-has-recipient`).
     pub invariant: String,
@@ -138,7 +139,7 @@ pub struct ViolationView {
 }
 
 /// A trace row's part in the run's violations, as the timeline marks it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
 pub enum RowPart {
     /// In no violation.
     #[default]
@@ -149,8 +150,9 @@ pub enum RowPart {
     Violating,
 }
 
-/// Everything the timeline needs about one run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Everything the timeline needs about one run. It crosses from a worker to the page as
+/// bytes ([`crate::work::wire`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunView {
     pub rows: Vec<TraceRow>,
     /// Each row's part in the violations, by row index (violating over witness: a row may
@@ -174,6 +176,7 @@ pub struct RunView {
     /// answer it takes.
     pub clamped: usize,
     /// What happened to each lead (the run view's outcomes table).
+    #[serde(with = "crate::work::wire::outcomes_as_json")]
     pub outcomes: std::rc::Rc<super::Outcomes>,
     /// The invariants the run checks (the timeline's invariant lanes), in scenario order.
     pub invariants: Vec<super::lanes::InvariantInfo>,

@@ -8,7 +8,7 @@
 use super::rng::{det_ln, SplitMix64};
 
 /// One decision the simulator needs. The answer is a number whose meaning the variant gives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Choice {
     /// Several items are ready at the same simulated time: answer which runs first, `0..n`.
     Ready { n: u32 },

@@ -10,14 +10,18 @@ use yew::prelude::*;
 use super::saved_work::SavedWork;
 use super::state::{Action, App, SPEEDS};
 use super::{
-    autosave, builder, compare, controls, explore, header, library, outcomes, panels, reader, sweep,
-    timeline, web,
+    autosave, builder, compare, controls, explore, header, library, outcomes, panels, progress,
+    reader, runner, sweep, timeline, web,
 };
 use crate::spec::Tab;
 
 #[function_component(RaceLab)]
 pub fn race_lab() -> Html {
-    let app = use_reducer(autosave::initial_state);
+    let app = use_reducer(|| {
+        super::state::compute_off_main(runner::available());
+        autosave::initial_state()
+    });
+    runner::use_runner(&app);
     use_scenario_fetch(&app);
     let kept = autosave::use_keeping(&app);
     use_playback(&app);
@@ -59,6 +63,7 @@ pub fn race_lab() -> Html {
             { header::header(&app) }
             { autosave::banners(&kept) }
             { notice(&app) }
+            { progress::progress(&app) }
             <main id="main">{ body }</main>
         </div>
     }

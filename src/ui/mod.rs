@@ -14,7 +14,8 @@
 //! - [`timeline`], [`panels`], [`outcomes`], [`compare`], [`sweep`], [`explore`]: looking at
 //!   runs
 //! - [`worker`]: one Web Worker answering typed [`crate::work`] requests; [`pool`]: sweep
-//!   workers working through a queue
+//!   workers working through a queue; [`runner`]: the main and compare runs computed by a
+//!   worker, [`progress`]: their progress line and Cancel
 //! - [`web`]: the browser APIs used (URL, storage, clipboard, files)
 //! - [`parts`]: small view pieces and handlers shared by many places
 //!
@@ -31,12 +32,15 @@ pub mod controls;
 pub mod explore;
 pub mod header;
 pub mod inject;
+pub mod inspection;
 pub mod library;
 pub mod outcomes;
 pub mod panels;
 pub mod parts;
 pub mod pool;
+pub mod progress;
 pub mod reader;
+pub mod runner;
 pub mod saved_work;
 pub mod state;
 pub mod storage;

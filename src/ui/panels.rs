@@ -6,9 +6,10 @@ use yew::prelude::*;
 
 use std::rc::Rc;
 
-use super::parts::{self, fmt_time, label, on_value, option, para, send};
+use super::parts::{self, fmt_time, label, on_value, para, send};
 use super::state::{Action, App, Dispatch, RunKey};
 use crate::api::RunView;
+use crate::spec::RunSpec;
 
 /// The violations of the main run.
 pub fn violations(app: &App) -> Html {
@@ -58,9 +59,13 @@ pub fn inspector(app: &App) -> Html {
         return html! {};
     };
     let v = &app.spec.view;
+    // The set-up of the run on screen (not of one still being computed).
+    let Some((run_key, spec)) = app.shown_key() else {
+        return html! {};
+    };
     html! {
-        <Inspector run={run.clone()} run_key={app.run_key()} playhead={v.playhead_ms}
-            person={v.person} event={v.event} dispatch={app.dispatcher()} />
+        <Inspector run={run.clone()} {run_key} {spec} off_main={app.off_main}
+            playhead={v.playhead_ms} person={v.person} event={v.event} dispatch={app.dispatcher()} />
     }
 }
 
@@ -69,6 +74,10 @@ pub struct InspectorProps {
     pub run: Rc<RunView>,
     /// What the run depends on (the inspector replays it up to the playhead).
     pub run_key: RunKey,
+    /// The same set-up, for a worker to replay (its view left out).
+    pub spec: RunSpec,
+    /// Whether the replay is computed off the main thread.
+    pub off_main: bool,
     pub playhead: u64,
     pub person: Option<u32>,
     /// The selected event.
@@ -78,27 +87,29 @@ pub struct InspectorProps {
 
 #[function_component(Inspector)]
 fn inspector_view(props: &InspectorProps) -> Html {
-    let deps = (props.run_key.clone(), props.playhead, props.person);
-    let snapshot = use_memo(deps, |(k, t, person)| {
-        let s = k.scenario.as_ref().ok_or_else(String::new)?;
-        crate::api::inspect_at(s, &k.config(), k.seed, &k.schedule, *t, *person)
-    });
+    let snapshot = super::inspection::use_snapshot(
+        &props.run_key,
+        &props.spec,
+        props.playhead,
+        props.person,
+        props.off_main,
+    );
     let (run, dispatch) = (&props.run, &props.dispatch);
+    let person = props.person;
+    // A number typed in, not a menu of every person: it costs the same for 10,000 people.
     let pick = {
-        let dispatch = dispatch.clone();
-        on_value(move |v| {
-            dispatch.dispatch(Action::Person(v.parse().ok()));
-            None
+        let (dispatch, people) = (dispatch.clone(), run.people);
+        on_value(move |v| match person_number(&v, people) {
+            Ok(p) => {
+                dispatch.dispatch(Action::Person(p));
+                None
+            }
+            Err(why) => {
+                dispatch.dispatch(Action::Notice(Some(why)));
+                Some(person.map_or_else(String::new, |p| p.to_string()))
+            }
         })
     };
-    let person = props.person;
-    let people = (1..=run.people).map(|p| {
-        option(
-            Some(p.to_string().into()),
-            person == Some(p),
-            format!("person {p}"),
-        )
-    });
     let selected = props
         .event
         .and_then(|id| run.row(id))
@@ -115,8 +126,9 @@ fn inspector_view(props: &InspectorProps) -> Html {
                 </div>
             }
         });
-    let body = match snapshot.as_ref() {
-        Ok(snap) => html! {
+    let body = match snapshot.as_deref() {
+        None => para("hint", "Replaying the run up to the playhead\u{2026}"),
+        Some(Ok(snap)) => html! {
             <>
                 if let Some(p) = &snap.person {
                     <dl class="fields">
@@ -132,8 +144,8 @@ fn inspector_view(props: &InspectorProps) -> Html {
                 { for snap.systems.iter().map(|s| items(s.name.clone(), &s.items, "empty")) }
             </>
         },
-        Err(e) if e.is_empty() => html! {},
-        Err(e) => para("error", e.clone()),
+        Some(Err(e)) if e.is_empty() => html! {},
+        Some(Err(e)) => para("error", e.clone()),
     };
     html! {
         <section class="panel inspector" id="inspector" aria-label="Inspector">
@@ -141,13 +153,27 @@ fn inspector_view(props: &InspectorProps) -> Html {
             { for selected }
             <div class="field">
                 { label("inspect-person", "Person") }
-                <select id="inspect-person" onchange={pick}>
-                    { option(Some("".into()), person.is_none(), "(none)") }
-                    { for people }
-                </select>
+                <input id="inspect-person" class="num" type="search" inputmode="numeric"
+                    placeholder={format!("1 to {}", run.people)} autocomplete="off"
+                    title="Type a person's number (empty: no person)"
+                    value={person.map_or_else(String::new, |p| p.to_string())} onchange={pick} />
             </div>
             { body }
         </section>
+    }
+}
+
+/// The person a typed value names (`None` for an empty field), or why there is none.
+fn person_number(text: &str, people: u32) -> Result<Option<u32>, String> {
+    let text = text.trim().trim_start_matches("person").trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<u32>() {
+        Ok(p) if (1..=people).contains(&p) => Ok(Some(p)),
+        _ => Err(format!(
+            "Person \u{201c}{text}\u{201d} does not exist: this run has people 1 to {people}."
+        )),
     }
 }
 

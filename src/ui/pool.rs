@@ -42,9 +42,10 @@ impl Pool {
                         return on_result(None, Err(message));
                     }
                     Reply::Failed { message } => on_result(current.take(), Err(message)),
-                    Reply::Explored(_) => {
-                        on_result(current.take(), Err("a sweep worker explored".into()))
-                    }
+                    Reply::Explored(_) | Reply::Ran { .. } | Reply::Inspected { .. } => on_result(
+                        current.take(),
+                        Err("a sweep worker answered something else".into()),
+                    ),
                 }
                 if let Some(unit) = queue.borrow_mut().pop() {
                     current = Some(unit.point);

@@ -1,13 +1,17 @@
 //! The app's state and its reducer: every user action is an [`Action`]; components only draw
-//! [`AppState`] and dispatch actions. Runs are computed here by asking the engine (through
-//! [`crate::api`]) whenever something that changes the run changes, so components never decide
-//! domain facts.
+//! [`AppState`] and dispatch actions. Whenever something that shapes the run changes, the runs
+//! are computed again by the engine (through [`crate::api`]), so components never decide
+//! domain facts: in the app, off the main thread (the reducer only records the run it wants,
+//! [`AppState::computing`], and [`super::runner`] has a worker compute it, keeping the last
+//! good run on screen until the new one arrives as [`Action::Ran`]); in tests and in a browser
+//! without workers, right here in the reducer.
 //!
 //! The root component holds the state ([`App`]); the parts of the page it draws as plain
 //! functions read it whole, while components get only the values they show (props that
 //! derive `PartialEq`, so a change renders again only what depends on it) and a
 //! [`Dispatch`] to send actions with.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -107,6 +111,26 @@ pub struct AppState {
     pub pending: Option<RunSpec>,
     /// The timeline shows one lane per person instead of one per campaign and system.
     pub lanes_by_person: bool,
+    /// Whether runs are computed off the main thread (see the module doc).
+    pub off_main: bool,
+    /// The id of the run being computed off the main thread, if any: its answer is
+    /// [`Action::Ran`] with this id (an answer with an older id is dropped).
+    pub computing: Option<u64>,
+    /// The last id given to a run.
+    pub run_id: u64,
+    /// The scenario and set-up of the run on screen: what Cancel goes back to.
+    pub shown: Option<(Loaded, RunSpec)>,
+}
+
+thread_local! {
+    /// Whether new states compute their runs off the main thread (see [`compute_off_main`]).
+    static OFF_MAIN: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Makes every state made from now on compute its runs off the main thread (`true`: the app,
+/// once it knows it can start workers) or in the reducer (`false`, the default).
+pub fn compute_off_main(on: bool) {
+    OFF_MAIN.set(on);
 }
 
 impl Default for AppState {
@@ -121,6 +145,10 @@ impl Default for AppState {
             notice: None,
             pending: None,
             lanes_by_person: false,
+            off_main: OFF_MAIN.get(),
+            computing: None,
+            run_id: 0,
+            shown: None,
         }
     }
 }
@@ -175,6 +203,13 @@ pub enum Action {
     /// One timeline lane per person (true) or per campaign and system.
     LanesByPerson(bool),
     Notice(Option<String>),
+    /// A worker's answer to run `id`: the main run and the compare run (if one was asked for).
+    Ran(u64, RunResult, Option<RunResult>),
+    /// Stops the run being computed and goes back to the set-up of the run on screen.
+    CancelRun,
+    /// Whether runs are computed off the main thread from now on (`false` after the worker
+    /// could not start: the run in flight is then computed here).
+    OffMain(bool),
 }
 
 impl Reducible for AppState {
@@ -387,6 +422,18 @@ impl AppState {
             Action::Presentation(on) => self.spec.view.presentation = on,
             Action::LanesByPerson(on) => self.lanes_by_person = on,
             Action::Notice(n) => self.notice = n,
+            Action::Ran(id, run, compare) => {
+                if self.computing == Some(id) {
+                    self.show(run, compare);
+                }
+            }
+            Action::CancelRun => self.cancel_run(),
+            Action::OffMain(on) => {
+                self.off_main = on;
+                if !on && self.computing.take().is_some() {
+                    self.rerun();
+                }
+            }
         }
     }
 
@@ -454,16 +501,39 @@ impl AppState {
         self.rerun();
     }
 
-    /// Recomputes the runs after a change to anything that shapes them.
+    /// Recomputes the runs after a change to anything that shapes them: here, or (off the
+    /// main thread) by asking for them with a new id, which also drops any answer still on its
+    /// way for an older one.
     fn rerun(&mut self) {
         self.playing = false;
         let Some(loaded) = &self.loaded else { return };
+        if self.off_main {
+            self.run_id += 1;
+            self.computing = Some(self.run_id);
+            return;
+        }
         let run_of = |variant: &str, schedule: &[u32]| -> RunResult {
             let config = self.spec.config(variant);
             api::run_view(&loaded.scenario, &config, self.spec.seed, schedule).map(Rc::new)
         };
-        self.run = run_of(&self.spec.variant, &self.spec.schedule);
-        self.compare_run = self.spec.compare.as_deref().map(|v| run_of(v, &[]));
+        let run = run_of(&self.spec.variant, &self.spec.schedule);
+        let compare = self.spec.compare.as_deref().map(|v| run_of(v, &[]));
+        self.show(run, compare);
+    }
+
+    /// Shows the runs of the current set-up.
+    fn show(&mut self, run: RunResult, compare: Option<RunResult>) {
+        self.computing = None;
+        self.run = run;
+        self.compare_run = compare;
+        if let (Ok(_), Some(loaded)) = (&self.run, &self.loaded) {
+            self.shown = Some((loaded.clone(), self.spec.clone()));
+        }
+        self.fit_view_to_run();
+    }
+
+    /// Keeps the view inside the run on screen: its person and its playhead.
+    fn fit_view_to_run(&mut self) {
         // A set-up with fewer people (a smaller knob, the small set-up) drops a chosen person
         // who no longer exists, rather than leaving the inspector on an error.
         if let (Ok(run), Some(p)) = (&self.run, self.spec.view.person) {
@@ -474,6 +544,32 @@ impl AppState {
         let end = self.end_time();
         if self.spec.view.playhead_ms > end {
             self.spec.view.playhead_ms = end;
+        }
+    }
+
+    /// Stops the run in flight: the set-up goes back to that of the run on screen (the view,
+    /// the tab and presentation mode stay), or, when nothing has run yet, the run says it was
+    /// cancelled.
+    fn cancel_run(&mut self) {
+        if self.computing.take().is_none() {
+            return;
+        }
+        match self.shown.clone() {
+            Some((loaded, spec)) => {
+                let view = std::mem::take(&mut self.spec.view);
+                self.loaded = Some(loaded);
+                self.spec = RunSpec { view, ..spec };
+                self.notice = Some("Run cancelled: the previous run is shown.".into());
+                self.fit_view_to_run();
+            }
+            None => {
+                self.run = Err(
+                    "The run was cancelled. Lower a knob (such as the number of \
+                     people) or change the seed to run it again."
+                        .into(),
+                );
+                self.compare_run = None;
+            }
         }
     }
 
@@ -490,6 +586,25 @@ impl AppState {
             schedule: Vec::new(),
             ..self.run_key()
         }
+    }
+
+    /// What the run on screen depends on, and its set-up (view left out): a run still being
+    /// computed is not on screen yet.
+    pub fn shown_key(&self) -> Option<(RunKey, RunSpec)> {
+        let (loaded, spec) = self.shown.as_ref()?;
+        let key = RunKey {
+            scenario: ScenarioRef(Some(loaded.scenario.clone())),
+            variant: spec.variant.clone(),
+            knobs: spec.knobs.clone(),
+            injections: spec.injections.clone(),
+            seed: spec.seed,
+            schedule: spec.schedule.clone(),
+        };
+        let spec = RunSpec {
+            view: Default::default(),
+            ..spec.clone()
+        };
+        Some((key, spec))
     }
 
     /// What the main run depends on, for memo dependencies.

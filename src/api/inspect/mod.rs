@@ -17,7 +17,7 @@ use runs::{place_text, run_position, RunIndex};
 use systems::systems;
 
 /// One person at the inspected moment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PersonSnapshot {
     /// 1-based person number.
     pub person: u32,
@@ -36,7 +36,7 @@ pub struct PersonSnapshot {
 }
 
 /// What sits in one queue or system at the inspected moment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SystemSnapshot {
     /// The queue or system; systems that have a swimlane use the lane's name.
     pub name: String,
@@ -45,7 +45,7 @@ pub struct SystemSnapshot {
 }
 
 /// The state of a run at `time_ms`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Snapshot {
     pub time_ms: u64,
     /// Trace events up to and including `time_ms`.
