@@ -16,6 +16,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+mod run;
+use run::load_scenario;
+
 use crate::api::{self, Injection, Knob, RunConfig, RunView, Scenario};
 use crate::spec::{RunSpec, ScenarioSource, Tab};
 use std::collections::BTreeMap;
@@ -463,162 +466,6 @@ impl AppState {
         }
     }
 
-    /// Opens `spec`: parses its scenario, checks its variant and knobs, runs it. A built-in
-    /// scenario not at hand yet makes `spec` pending instead, until it has been fetched.
-    fn load(&mut self, spec: RunSpec) {
-        self.playing = false;
-        self.pending = None;
-        if let ScenarioSource::Builtin(id) = &spec.scenario {
-            if crate::scenarios::source(id).is_none() && crate::scenarios::card(id).is_some() {
-                self.pending = Some(spec);
-                return;
-            }
-        }
-        let (scenario, source) = match load_scenario(&spec.scenario) {
-            Ok(x) => x,
-            Err(e) => return self.apply(Action::Fail(e)),
-        };
-        if let Err(e) = api::validate(&scenario) {
-            return self.apply(Action::Fail(format!("This scenario is not valid: {e}")));
-        }
-        let mut spec = spec;
-        if !scenario.variants.iter().any(|v| v.name == spec.variant) {
-            spec.variant = scenario
-                .variants
-                .first()
-                .map_or_else(String::new, |v| v.name.clone());
-        }
-        if let Some(c) = &spec.compare {
-            if !scenario.variants.iter().any(|v| &v.name == c) {
-                spec.compare = None;
-            }
-        }
-        self.loaded = Some(Loaded {
-            scenario: Rc::new(scenario),
-            source,
-        });
-        self.spec = spec;
-        self.rerun();
-    }
-
-    /// Recomputes the runs after a change to anything that shapes them: here, or (off the
-    /// main thread) by asking for them with a new id, which also drops any answer still on its
-    /// way for an older one.
-    fn rerun(&mut self) {
-        self.playing = false;
-        let Some(loaded) = &self.loaded else { return };
-        if self.off_main {
-            self.run_id += 1;
-            self.computing = Some(self.run_id);
-            return;
-        }
-        let run_of = |variant: &str, schedule: &[u32]| -> RunResult {
-            let config = self.spec.config(variant);
-            api::run_view(&loaded.scenario, &config, self.spec.seed, schedule).map(Rc::new)
-        };
-        let run = run_of(&self.spec.variant, &self.spec.schedule);
-        let compare = self.spec.compare.as_deref().map(|v| run_of(v, &[]));
-        self.show(run, compare);
-    }
-
-    /// Shows the runs of the current set-up.
-    fn show(&mut self, run: RunResult, compare: Option<RunResult>) {
-        self.computing = None;
-        self.run = run;
-        self.compare_run = compare;
-        if let (Ok(_), Some(loaded)) = (&self.run, &self.loaded) {
-            self.shown = Some((loaded.clone(), self.spec.clone()));
-        }
-        self.fit_view_to_run();
-    }
-
-    /// Keeps the view inside the run on screen: its person and its playhead.
-    fn fit_view_to_run(&mut self) {
-        // A set-up with fewer people (a smaller knob, the small set-up) drops a chosen person
-        // who no longer exists, rather than leaving the inspector on an error.
-        if let (Ok(run), Some(p)) = (&self.run, self.spec.view.person) {
-            if p > run.people {
-                self.spec.view.person = None;
-            }
-        }
-        let end = self.end_time();
-        if self.spec.view.playhead_ms > end {
-            self.spec.view.playhead_ms = end;
-        }
-    }
-
-    /// Stops the run in flight: the set-up goes back to that of the run on screen (the view,
-    /// the tab and presentation mode stay), or, when nothing has run yet, the run says it was
-    /// cancelled.
-    fn cancel_run(&mut self) {
-        if self.computing.take().is_none() {
-            return;
-        }
-        match self.shown.clone() {
-            Some((loaded, spec)) => {
-                let view = std::mem::take(&mut self.spec.view);
-                self.loaded = Some(loaded);
-                self.spec = RunSpec { view, ..spec };
-                self.notice = Some("Run cancelled: the previous run is shown.".into());
-                self.fit_view_to_run();
-            }
-            None => {
-                self.run = Err(
-                    "The run was cancelled. Lower a knob (such as the number of \
-                     people) or change the seed to run it again."
-                        .into(),
-                );
-                self.compare_run = None;
-            }
-        }
-    }
-
-    /// The open scenario, for memo dependencies.
-    pub fn scenario_ref(&self) -> ScenarioRef {
-        ScenarioRef(self.loaded.as_ref().map(|l| l.scenario.clone()))
-    }
-
-    /// What the set-up depends on, seed and schedule aside (they are left out, as zero and
-    /// empty): the campaigns shown, the events offered, an exploration's result.
-    pub fn setup_key(&self) -> RunKey {
-        RunKey {
-            seed: 0,
-            schedule: Vec::new(),
-            ..self.run_key()
-        }
-    }
-
-    /// What the run on screen depends on, and its set-up (view left out): a run still being
-    /// computed is not on screen yet.
-    pub fn shown_key(&self) -> Option<(RunKey, RunSpec)> {
-        let (loaded, spec) = self.shown.as_ref()?;
-        let key = RunKey {
-            scenario: ScenarioRef(Some(loaded.scenario.clone())),
-            variant: spec.variant.clone(),
-            knobs: spec.knobs.clone(),
-            injections: spec.injections.clone(),
-            seed: spec.seed,
-            schedule: spec.schedule.clone(),
-        };
-        let spec = RunSpec {
-            view: Default::default(),
-            ..spec.clone()
-        };
-        Some((key, spec))
-    }
-
-    /// What the main run depends on, for memo dependencies.
-    pub fn run_key(&self) -> RunKey {
-        RunKey {
-            scenario: self.scenario_ref(),
-            variant: self.spec.variant.clone(),
-            knobs: self.spec.knobs.clone(),
-            injections: self.spec.injections.clone(),
-            seed: self.spec.seed,
-            schedule: self.spec.schedule.clone(),
-        }
-    }
-
     pub fn knob(&self, name: &str) -> Option<&Knob> {
         self.loaded
             .as_ref()?
@@ -659,16 +506,4 @@ impl AppState {
             run.rows.iter().rev().map(|r| r.time_ms).find(|&x| x < t)
         }
     }
-}
-
-/// Parses the scenario a spec names (a built-in one must be at hand).
-fn load_scenario(source: &ScenarioSource) -> Result<(Scenario, Rc<str>), String> {
-    let json = match source {
-        ScenarioSource::Builtin(id) => crate::scenarios::source(id)
-            .ok_or_else(|| format!("There is no built-in scenario \u{201c}{id}\u{201d}."))?,
-        ScenarioSource::Custom(json) => json.as_str(),
-    };
-    let s = crate::scenarios::parse(json)
-        .map_err(|e| format!("The scenario could not be read: {e}"))?;
-    Ok((s, Rc::from(json)))
 }
