@@ -107,13 +107,11 @@ fn document() -> web_sys::Document {
 async fn mount(fragment: Option<&str>) -> Mounted {
     let w = web_sys::window().unwrap();
     w.local_storage().unwrap().unwrap().clear().unwrap();
+    // A link opens on its scenario's run (even one saved on the library), so the library is
+    // reached as a user does: a link, then the Library tab.
     let code = match fragment {
         Some(f) => f.to_string(),
-        None => {
-            let mut spec = RunSpec::builtin("alert-before-owner");
-            spec.view.tab = Tab::Library;
-            racelab::codec::encode(&spec)
-        }
+        None => racelab::codec::encode(&RunSpec::builtin("alert-before-owner")),
     };
     if let Some(root) = ROOT.with(|r| r.borrow().clone()) {
         // A hash change opens the link; going through an empty fragment makes sure the
@@ -124,7 +122,11 @@ async fn mount(fragment: Option<&str>) -> Mounted {
         location.set_hash(&code).unwrap();
         settle().await;
         settle().await;
-        return Mounted { root };
+        let app = Mounted { root };
+        if fragment.is_none() {
+            app.click("#tab-library").await;
+        }
+        return app;
     }
     scenario_sources::register_all_but(&NOT_AT_HAND);
     w.history()
@@ -137,7 +139,11 @@ async fn mount(fragment: Option<&str>) -> Mounted {
     std::mem::forget(handle);
     ROOT.with(|r| *r.borrow_mut() = Some(root.clone()));
     settle().await;
-    Mounted { root }
+    let app = Mounted { root };
+    if fragment.is_none() {
+        app.click("#tab-library").await;
+    }
+    app
 }
 
 /// What the engine says built-in scenario `id`'s naive variant does at `seed`.
