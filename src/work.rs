@@ -7,8 +7,9 @@
 //! back each [`crate::api::RunView`] as bytes ([`wire`]), cheap to copy across the boundary
 //! and to read back on the page.
 //!
-//! A request is self-contained: it carries the set-up as a link code ([`crate::codec`]) with
-//! a built-in scenario's JSON text in it (as a custom scenario; the run is the same), because
+//! A request is self-contained: it carries the set-up as saved work ([`crate::saved::work_body`]:
+//! a link code, then the scenario's JSON text, so a scenario too large for a link runs too)
+//! with a built-in scenario's JSON text in it (as a custom scenario; the run is the same), because
 //! the web app fetches built-in scenarios and a worker's wasm has none at hand (see
 //! [`crate::scenarios`]).
 
@@ -189,7 +190,7 @@ fn work_code(spec: &RunSpec) -> Rc<str> {
             }),
             ScenarioSource::Custom(_) => None,
         };
-        crate::codec::encode(with_text.as_ref().unwrap_or(spec)).into()
+        crate::saved::work_body(with_text.as_ref().unwrap_or(spec)).into()
     })
 }
 
@@ -199,7 +200,7 @@ type Resolved = Result<(Scenario, RunConfig), String>;
 /// The scenario and run configuration a link code describes (remembered for a repeated code).
 fn resolve_code(code: &str) -> Resolved {
     remembered(&LAST_RESOLVED, code, || {
-        let spec = crate::codec::decode(code).map_err(|e| e.to_string())?;
+        let spec = crate::saved::work_spec(code)?;
         spec.resolve()
     })
 }
@@ -207,9 +208,9 @@ fn resolve_code(code: &str) -> Resolved {
 /// Answers a run request: the set-up's main run and its compare run, as [`wire`] bytes. Never
 /// panics on any input; the runs are exactly those [`crate::api::run_view`] gives.
 pub fn serve_run(id: u64, code: &str) -> Reply {
-    let spec = match crate::codec::decode(code) {
+    let spec = match crate::saved::work_spec(code) {
         Ok(spec) => spec,
-        Err(e) => return Reply::failed(e.to_string()),
+        Err(e) => return Reply::failed(e),
     };
     let (scenario, config) = match spec.resolve() {
         Ok(x) => x,
@@ -226,7 +227,7 @@ pub fn serve_run(id: u64, code: &str) -> Reply {
 /// Answers an inspect request as [`crate::api::inspect_at`] does. Never panics on any input.
 pub fn serve_inspect(id: u64, code: &str, at_ms: u64, person: Option<u32>) -> Reply {
     let snapshot = resolve_code(code).and_then(|(scenario, config)| {
-        let spec = crate::codec::decode(code).map_err(|e| e.to_string())?;
+        let spec = crate::saved::work_spec(code)?;
         crate::api::inspect_at(&scenario, &config, spec.seed, &spec.schedule, at_ms, person)
     });
     Reply::Inspected { id, snapshot }
@@ -352,7 +353,7 @@ mod tests {
         let Request::Sweep { code, .. } = &request else {
             panic!("{request:?}")
         };
-        let carried = crate::codec::decode(code).unwrap();
+        let carried = crate::saved::work_spec(code).unwrap();
         let text = crate::scenarios::source("list-queue").unwrap();
         assert_eq!(carried.scenario, ScenarioSource::Custom(text.into()));
         let reply = counts(serve_sweep(&request));
@@ -403,6 +404,38 @@ mod tests {
             direct.trace_hash
         );
         assert_eq!(compare, None);
+    }
+
+    #[test]
+    fn a_scenario_too_large_for_a_link_still_runs_in_a_worker() {
+        // An imported scenario over the link's limits (its summary padded with text that
+        // hardly compresses) is carried as saved work, not as a link code.
+        let mut scenario: serde_json::Value =
+            serde_json::from_str(crate::scenarios::source("list-queue").unwrap()).unwrap();
+        let mut x: u64 = 7;
+        let pad: String = (0..300_000)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (b'a' + (x >> 59) as u8 % 26) as char
+            })
+            .collect();
+        scenario["summary"] = pad.into();
+        let spec = RunSpec {
+            scenario: ScenarioSource::Custom(scenario.to_string()),
+            ..RunSpec::builtin("list-queue")
+        };
+        assert!(crate::codec::decode(&crate::codec::encode(&spec)).is_err());
+        let Reply::Ran { main, .. } = serve_sweep(&run_request(&spec, 3)) else {
+            panic!("not a run answer")
+        };
+        let (s, c) = spec.resolve().unwrap();
+        let direct = crate::api::run(&s, &c, spec.seed).unwrap();
+        assert_eq!(
+            wire::decode(&main.unwrap()).unwrap().trace_hash,
+            direct.trace_hash
+        );
     }
 
     #[test]
