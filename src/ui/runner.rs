@@ -50,6 +50,11 @@ impl Slot {
             }
             Reply::Ran { id, main, compare } => {
                 cur.set(None);
+                // A User Timing mark: where the worker's part ends and the page's drawing
+                // begins (the responsiveness test tells the two apart by it).
+                if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                    let _ = p.mark("racelab-run-arrived");
+                }
                 dispatch.dispatch(Action::Ran(id, read(main), compare.map(read)));
             }
             // A worker that could not load its wasm: runs go back to the main thread.
