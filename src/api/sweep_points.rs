@@ -124,18 +124,8 @@ pub fn projection(lead_rate: f64, per_day: u64) -> String {
     )
 }
 
-/// 1234567 as "1,234,567".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// 1234567 as "1,234,567" (the engine's refusal messages write numbers the same way).
+pub use crate::engine::bounds::thousands;
 
 #[cfg(test)]
 mod tests {

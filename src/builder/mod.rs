@@ -137,6 +137,20 @@ impl Builder {
     }
 }
 
+/// A new smart campaign as Marketo starts one: active, empty Smart List and Flow, a trigger
+/// campaign (no schedule), each person through the flow once.
+pub fn new_campaign(name: String) -> crate::engine::scenario::Campaign {
+    crate::engine::scenario::Campaign {
+        name,
+        description: String::new(),
+        active: true,
+        smart_list: Default::default(),
+        schedule: None,
+        qualification: crate::engine::scenario::Qualification::Once,
+        flow: Vec::new(),
+    }
+}
+
 /// A scenario in the scenario format, as JSON text (pretty printed).
 pub fn save(s: &Scenario) -> String {
     serde_json::to_string_pretty(s).expect("a scenario is JSON")

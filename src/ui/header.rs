@@ -123,23 +123,9 @@ fn share(props: &ShareProps) -> Html {
 fn import(app: &App) -> Html {
     let onchange = {
         let app = app.clone();
-        Callback::from(move |e: Event| {
-            let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
-                return;
-            };
-            let Some(file) = web::chosen_file(&input) else {
-                return;
-            };
-            input.set_value("");
-            if let Err(message) = crate::saved::check_import_size(&file.name(), file.size() as u64)
-            {
-                return app.dispatch(Action::Notice(Some(message)));
-            }
-            let app = app.clone();
-            web::read_file(&file, move |text| match text {
-                Ok(json) => app.dispatch(Action::Import(json)),
-                Err(e) => app.dispatch(Action::Notice(Some(format!("Import failed: {e}")))),
-            });
+        web::on_import(move |text| match text {
+            Ok(json) => app.dispatch(Action::Import(json)),
+            Err(message) => app.dispatch(Action::Notice(Some(message))),
         })
     };
     let limit = crate::saved::human_bytes(crate::saved::MAX_IMPORT_BYTES);

@@ -106,6 +106,31 @@ pub fn chosen_file(input: &web_sys::HtmlInputElement) -> Option<web_sys::File> {
     input.files()?.get(0)
 }
 
+/// The change handler of an "Import JSON" file input: the chosen file is refused from its size
+/// (over [`crate::saved::MAX_IMPORT_BYTES`]) before it is read, else read as text; `done` gets
+/// the text or the message to show ("Import failed: …"). The input is cleared, so the same file
+/// can be chosen again.
+pub fn on_import(done: impl Fn(Result<String, String>) + 'static) -> yew::Callback<web_sys::Event> {
+    let done = std::rc::Rc::new(done);
+    yew::Callback::from(move |e: web_sys::Event| {
+        use yew::TargetCast;
+        let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
+            return;
+        };
+        let Some(file) = chosen_file(&input) else {
+            return;
+        };
+        input.set_value("");
+        if let Err(message) = crate::saved::check_import_size(&file.name(), file.size() as u64) {
+            return done(Err(message));
+        }
+        let done = done.clone();
+        read_file(&file, move |text| {
+            done(text.map_err(|e| format!("Import failed: {e}")))
+        });
+    })
+}
+
 /// Reads `file` as text and calls `done` with it (or an error).
 pub fn read_file(file: &web_sys::File, done: impl FnOnce(Result<String, String>) + 'static) {
     let Ok(reader) = web_sys::FileReader::new() else {

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::widgets::{menu, names, select, small, text};
+use super::widgets::{menu, minutes, minutes_param, names, select, small, text};
 use super::{BuildState, Msg, To};
 use crate::builder::menus::key_of;
 use crate::builder::{CampaignEdit, Edit, Issue, SmartCampaignTab};
@@ -140,15 +140,7 @@ impl Names {
         s.campaigns = self
             .campaigns
             .iter()
-            .map(|(v, _)| Campaign {
-                name: v.clone(),
-                description: String::new(),
-                active: true,
-                smart_list: Default::default(),
-                schedule: None,
-                qualification: Qualification::Once,
-                flow: Vec::new(),
-            })
+            .map(|(v, _)| crate::builder::new_campaign(v.clone()))
             .collect();
         s.systems.webhooks = Vec::new();
         s
@@ -169,20 +161,6 @@ pub(super) fn add_menu(
                 { for options.iter().map(|(v, t)| html! { <option value={v.clone()}>{ t.clone() }</option> }) }
             </select>
         </label>
-    }
-}
-
-fn minutes(p: &Param) -> String {
-    match p {
-        Param::Literal(ms) => (ms / 60_000).to_string(),
-        Param::Knob(k) => k.clone(),
-    }
-}
-
-fn minutes_param(v: &str) -> Param {
-    match v.trim().parse::<i64>() {
-        Ok(m) => Param::Literal(m * 60_000),
-        Err(_) => Param::Knob(v.trim().to_string()),
     }
 }
 

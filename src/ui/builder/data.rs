@@ -8,7 +8,7 @@ use super::widgets::{adder, names, select, small, text};
 use super::{BuildState, Msg, To};
 use crate::builder::Edit;
 use crate::engine::knobs::Param;
-use crate::engine::scenario::{Campaign, FieldDef, FieldType, Json, Qualification};
+use crate::engine::scenario::{FieldDef, FieldType, Json};
 
 fn edit(to: &To, e: Edit) {
     to.dispatch(Msg::Edit(e));
@@ -38,20 +38,7 @@ pub fn campaigns(s: &BuildState, to: &To) -> Html {
     });
     let add = {
         let to = to.clone();
-        move |name: String| {
-            edit(
-                &to,
-                Edit::AddCampaign(Campaign {
-                    name,
-                    description: String::new(),
-                    active: true,
-                    smart_list: Default::default(),
-                    schedule: None,
-                    qualification: Qualification::Once,
-                    flow: Vec::new(),
-                }),
-            )
-        }
+        move |name: String| edit(&to, Edit::AddCampaign(crate::builder::new_campaign(name)))
     };
     html! {
         <section class="bpanel" aria-labelledby="build-campaigns-h">

@@ -262,25 +262,11 @@ fn toolbar(s: &BuildState, to: &To, app: &Dispatch, open: Option<&str>, json: &s
     };
     let import = {
         let to = to.clone();
-        Callback::from(move |e: Event| {
-            let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
-                return;
-            };
-            let Some(file) = web::chosen_file(&input) else {
-                return;
-            };
-            input.set_value("");
-            if let Err(message) = crate::saved::check_import_size(&file.name(), file.size() as u64)
-            {
-                return to.dispatch(Msg::Note(Some(message)));
+        web::on_import(move |text| {
+            match text.and_then(|t| Builder::open(&t).map_err(|e| format!("Import failed: {e}"))) {
+                Ok(b) => to.dispatch(Msg::Start(Box::new(b.draft().clone()))),
+                Err(message) => to.dispatch(Msg::Note(Some(message))),
             }
-            let to = to.clone();
-            web::read_file(&file, move |text| {
-                match text.and_then(|t| Builder::open(&t)) {
-                    Ok(b) => to.dispatch(Msg::Start(Box::new(b.draft().clone()))),
-                    Err(e) => to.dispatch(Msg::Note(Some(format!("Import failed: {e}")))),
-                }
-            });
         })
     };
     let run = {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use yew::prelude::*;
 
 use super::data::{param_of, param_text};
-use super::widgets::{adder, menu, names, on_menu, select, small, text};
+use super::widgets::{adder, menu, minutes, minutes_param, names, on_menu, select, small, text};
 use super::{BuildState, Msg, To};
 use crate::builder::menus::{key_of, typed_value, value_text};
 use crate::builder::Edit;
@@ -29,20 +29,6 @@ fn edit(to: &To, e: Edit) {
 fn click(to: &To, e: Edit) -> Callback<MouseEvent> {
     let to = to.clone();
     Callback::from(move |_| edit(&to, e.clone()))
-}
-
-fn minutes(p: &Param) -> String {
-    match p {
-        Param::Literal(ms) => (ms / 60_000).to_string(),
-        Param::Knob(k) => k.clone(),
-    }
-}
-
-fn minutes_param(v: &str) -> Param {
-    match v.trim().parse::<i64>() {
-        Ok(m) => Param::Literal(m * 60_000),
-        Err(_) => Param::Knob(v.trim().to_string()),
-    }
 }
 
 /// The outside events: what happens to everyone, uniformly between two times.
