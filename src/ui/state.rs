@@ -114,6 +114,8 @@ pub struct AppState {
     pub pending: Option<RunSpec>,
     /// The timeline shows one lane per person instead of one per campaign and system.
     pub lanes_by_person: bool,
+    /// The story on screen (a violation's or a person's), if any: the story view draws it.
+    pub story: Option<crate::api::StoryOf>,
     /// Whether runs are computed off the main thread (see the module doc).
     pub off_main: bool,
     /// The id of the run being computed off the main thread, if any: its answer is
@@ -148,6 +150,7 @@ impl Default for AppState {
             notice: None,
             pending: None,
             lanes_by_person: false,
+            story: None,
             off_main: OFF_MAIN.get(),
             computing: None,
             run_id: 0,
@@ -205,6 +208,8 @@ pub enum Action {
     Presentation(bool),
     /// One timeline lane per person (true) or per campaign and system.
     LanesByPerson(bool),
+    /// Opens the story of a violation or a person (`None` closes it).
+    Story(Option<crate::api::StoryOf>),
     Notice(Option<String>),
     /// A worker's answer to run `id`: the main run and the compare run (if one was asked for).
     Ran(u64, RunResult, Option<RunResult>),
@@ -424,6 +429,7 @@ impl AppState {
             }
             Action::Presentation(on) => self.spec.view.presentation = on,
             Action::LanesByPerson(on) => self.lanes_by_person = on,
+            Action::Story(of) => self.story = of,
             Action::Notice(n) => self.notice = n,
             Action::Ran(id, run, compare) => {
                 if self.computing == Some(id) {
