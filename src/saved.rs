@@ -239,3 +239,73 @@ pub fn not_saved_message(why: &str, quota: bool) -> String {
          (Library, Saved work)."
     )
 }
+
+/// What a tab says on the tabs' broadcast channel to find a copy of itself: a browser's
+/// "Duplicate tab" copies the page's session storage, so both tabs start with one id.
+///
+/// A tab asks (`Ask`) when it starts; every other tab with the same id answers (`Have`). The
+/// tab that started later (ties: the larger nonce) is the copy: it takes a new id and copies
+/// its slots, so the two never write each other's saved work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TabMessage {
+    Ask(TabClaim),
+    Have(TabClaim),
+}
+
+/// A tab's claim on an id: when its page started (ms since 1970) and a random nonce.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TabClaim {
+    pub tab: String,
+    pub started_ms: u64,
+    pub nonce: u64,
+}
+
+impl TabClaim {
+    /// Whether this claim's tab is the copy of `other`'s (same id, started later).
+    pub fn yields_to(&self, other: &TabClaim) -> bool {
+        self.tab == other.tab && (self.started_ms, self.nonce) > (other.started_ms, other.nonce)
+    }
+}
+
+impl TabMessage {
+    /// `ask <tab> <started> <nonce>` or `have …`.
+    pub fn to_text(&self) -> String {
+        let (word, c) = match self {
+            TabMessage::Ask(c) => ("ask", c),
+            TabMessage::Have(c) => ("have", c),
+        };
+        format!("{word} {} {} {}", c.tab, c.started_ms, c.nonce)
+    }
+
+    /// The message in `text` (`None`: not a tab message).
+    pub fn from_text(text: &str) -> Option<TabMessage> {
+        let mut parts = text.split(' ');
+        let word = parts.next()?;
+        let claim = TabClaim {
+            tab: parts
+                .next()
+                .filter(|t| !t.is_empty() && !t.contains('.'))?
+                .to_string(),
+            started_ms: parts.next()?.parse().ok()?,
+            nonce: parts.next()?.parse().ok()?,
+        };
+        if parts.next().is_some() {
+            return None;
+        }
+        match word {
+            "ask" => Some(TabMessage::Ask(claim)),
+            "have" => Some(TabMessage::Have(claim)),
+            _ => None,
+        }
+    }
+}
+
+/// The storage key `key` moved from tab `old` to tab `new`, if it is one of `old`'s slots in
+/// any namespace under `racelab.` (the run set-ups, the builder's drafts, …).
+pub fn moved_slot_key(key: &str, old: &str, new: &str) -> Option<String> {
+    let namespace = key
+        .strip_prefix("racelab.")?
+        .strip_suffix(old)?
+        .strip_suffix('.')?;
+    (!namespace.is_empty()).then(|| format!("racelab.{namespace}.{new}"))
+}

@@ -146,3 +146,67 @@ fn a_small_set_up_is_a_link_and_saves_the_same() {
     assert_eq!(saved::work_detail(&spec), "variant naive \u{b7} seed 7");
     assert!(saved::work_spec("not a body").is_err());
 }
+
+fn claim(tab: &str, started_ms: u64, nonce: u64) -> saved::TabClaim {
+    saved::TabClaim {
+        tab: tab.into(),
+        started_ms,
+        nonce,
+    }
+}
+
+#[test]
+fn a_duplicated_tab_is_the_one_that_started_later() {
+    let original = claim("a1", 1_000, 9);
+    let copy = claim("a1", 5_000, 3);
+    assert!(copy.yields_to(&original));
+    assert!(!original.yields_to(&copy));
+    // Same start: the nonce decides, and exactly one of the two yields.
+    let (x, y) = (claim("a1", 7, 1), claim("a1", 7, 2));
+    assert!(y.yields_to(&x) && !x.yields_to(&y));
+    // Another tab's id is never a reason to change.
+    assert!(!claim("b2", 9_000, 0).yields_to(&original));
+}
+
+#[test]
+fn tab_messages_round_trip_and_junk_is_ignored() {
+    for m in [
+        saved::TabMessage::Ask(claim("f00", 17, 42)),
+        saved::TabMessage::Have(claim("f00", u64::MAX, 0)),
+    ] {
+        assert_eq!(saved::TabMessage::from_text(&m.to_text()), Some(m));
+    }
+    for junk in [
+        "",
+        "ask",
+        "ask f00 1",
+        "ask f00 x 1",
+        "tell f00 1 2",
+        "ask a.b 1 2",
+        "have f00 1 2 3",
+    ] {
+        assert_eq!(saved::TabMessage::from_text(junk), None, "{junk:?}");
+    }
+}
+
+#[test]
+fn a_copied_tab_takes_its_slots_in_every_namespace() {
+    assert_eq!(
+        saved::moved_slot_key("racelab.work.a1", "a1", "b2").as_deref(),
+        Some("racelab.work.b2")
+    );
+    assert_eq!(
+        saved::moved_slot_key("racelab.builder.a1", "a1", "b2").as_deref(),
+        Some("racelab.builder.b2")
+    );
+    // Another tab's slot, a key that only ends like the id, and other keys stay.
+    for other in [
+        "racelab.work.ca1",
+        "racelab.work.b2",
+        "racelab.tab",
+        "racelab.a1",
+        "x.work.a1",
+    ] {
+        assert_eq!(saved::moved_slot_key(other, "a1", "b2"), None, "{other}");
+    }
+}

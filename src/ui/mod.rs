@@ -52,5 +52,6 @@ pub mod worker;
 
 /// Mounts the app on the document body.
 pub fn start() {
+    storage::watch_for_copies();
     yew::Renderer::<app::RaceLab>::new().render();
 }

@@ -3,6 +3,10 @@
 //! reload keeps it, a new tab gets a new one. Every failure to save is returned as a message
 //! for the user, never swallowed.
 //!
+//! A browser's "Duplicate tab" copies session storage, so the copy starts with the
+//! original's id; [`watch_for_copies`] finds that out on the tabs' broadcast channel and gives
+//! the copy its own id and its own copy of the slots.
+//!
 //! [`Slots`] is generic: the run set-ups live in [`WORK`]; another part of the app (the
 //! campaign builder's drafts) can keep its own slots under its own namespace.
 
@@ -50,6 +54,92 @@ fn find_tab() -> ThisTab {
         let _ = s.set_item(TAB_KEY, &id);
     }
     ThisTab { id, fresh: true }
+}
+
+/// The tabs' broadcast channel (see [`watch_for_copies`]).
+const TABS_CHANNEL: &str = "racelab.tabs";
+
+thread_local! {
+    /// This page's claim on its tab id, and the open channel (kept for the page's life).
+    static CLAIM: RefCell<Option<(saved::TabClaim, web_sys::BroadcastChannel)>> =
+        const { RefCell::new(None) };
+}
+
+/// Starts answering other tabs that ask for this tab's id, and asks once whether another open
+/// tab already has it (this tab is then a duplicate: it takes a new id). Does nothing in a
+/// browser without broadcast channels.
+pub fn watch_for_copies() {
+    let Ok(channel) = web_sys::BroadcastChannel::new(TABS_CHANNEL) else {
+        return;
+    };
+    let claim = saved::TabClaim {
+        tab: this_tab().id,
+        started_ms: web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0, |p| p.time_origin() as u64),
+        nonce: random_u64(),
+    };
+    let on_message = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MessageEvent)>::new(
+        |e: web_sys::MessageEvent| {
+            if let Some(m) = e
+                .data()
+                .as_string()
+                .and_then(|t| saved::TabMessage::from_text(&t))
+            {
+                heard(m);
+            }
+        },
+    );
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    let _ = channel.post_message(&saved::TabMessage::Ask(claim.clone()).to_text().into());
+    CLAIM.with(|c| *c.borrow_mut() = Some((claim, channel)));
+}
+
+/// Another tab's message: answers an ask for this tab's id; yields the id to an older tab.
+fn heard(message: saved::TabMessage) {
+    CLAIM.with(|c| {
+        let mut c = c.borrow_mut();
+        let Some((mine, channel)) = c.as_mut() else {
+            return;
+        };
+        match message {
+            saved::TabMessage::Ask(theirs) if theirs.tab == mine.tab => {
+                let _ =
+                    channel.post_message(&saved::TabMessage::Have(mine.clone()).to_text().into());
+            }
+            saved::TabMessage::Have(theirs) if mine.yields_to(&theirs) => {
+                let new = saved::new_tab_id(random_u64(), 1);
+                copy_slots(&mine.tab, &new);
+                if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten())
+                {
+                    let _ = s.set_item(TAB_KEY, &new);
+                }
+                TAB.with(|t| {
+                    *t.borrow_mut() = Some(ThisTab {
+                        id: new.clone(),
+                        fresh: false,
+                    })
+                });
+                mine.tab = new;
+            }
+            _ => {}
+        }
+    });
+}
+
+/// Copies tab `old`'s slots (every namespace) to tab `new`.
+fn copy_slots(old: &str, new: &str) {
+    let Ok(s) = local() else { return };
+    let n = s.length().unwrap_or(0);
+    let keys: Vec<String> = (0..n).filter_map(|i| s.key(i).ok().flatten()).collect();
+    for key in keys {
+        if let (Some(to), Ok(Some(text))) =
+            (saved::moved_slot_key(&key, old, new), s.get_item(&key))
+        {
+            let _ = s.set_item(&to, &text);
+        }
+    }
 }
 
 /// 64 random bits from the browser (the clock if it has no crypto).

@@ -1,6 +1,8 @@
 // End-to-end tests of keeping the work (issue 16), as a user would meet them:
 //   two tabs with different work each get their own back after a reload, and a new tab opens
-//   the most recent work and lists the other under "Saved work" → with the browser's storage
+//   the most recent work and lists the other under "Saved work" → a duplicated tab (its
+//   session storage copied, as the browser's "Duplicate tab" does) opens the same work, then
+//   keeps its own changes apart from the original's → with the browser's storage
 //   full, an import says on screen that the work is not saved → a broken file and a file over
 //   the import limit each give a message and leave the work as it was → Back after opening a
 //   library card returns to the link that was open (same trace hash), Forward to the card →
@@ -91,6 +93,29 @@ await h.run(async () => {
   await tabB.goto(BASE, { waitUntil: "load" });
   await ready(tabB);
   check(same(await viewOf(tabB), workB), "tab B still has its own work");
+
+  h.step = "a duplicated tab keeps its own work apart from the original's";
+  const idA = await tabA.evaluate(() => sessionStorage.getItem("racelab.tab"));
+  const tabD = await h.newPage(browser, { context: shared });
+  // "Duplicate tab" copies the page's session storage (so the tab id) and its address.
+  await tabD.addInitScript((id) => {
+    if (!sessionStorage.getItem("racelab.tab")) sessionStorage.setItem("racelab.tab", id);
+  }, idA);
+  await tabD.goto(BASE, { waitUntil: "load" });
+  await ready(tabD);
+  check(same(await viewOf(tabD), workA), "the duplicate opens the original's work");
+  await tabD.waitForFunction((id) => sessionStorage.getItem("racelab.tab") !== id, idA, { timeout: 5000 })
+    .catch(() => {});
+  const idD = await tabD.evaluate(() => sessionStorage.getItem("racelab.tab"));
+  check(idD && idD !== idA, `the duplicate takes its own id (${idA} → ${idD})`);
+  const workD = await openCard(tabD, "list-queue", 11);
+  check(workD.hash !== workA.hash, "the duplicate's work differs from the original's");
+  for (const [page, want, name] of [[tabA, workA, "original"], [tabD, workD, "duplicate"]]) {
+    await page.goto(BASE, { waitUntil: "load" });
+    await ready(page);
+    check(same(await viewOf(page), want), `after a reload the ${name} gets its own work back`);
+  }
+  await tabD.close();
 
   h.step = "a failed import leaves the work as it was";
   const before = await viewOf(tabA);
