@@ -87,6 +87,14 @@ async fn an_invariant_lane_is_green_until_the_event_that_broke_it_then_red_with_
         lane.id
     );
     assert_eq!(app.attr(&sel, "data-state"), "broken");
+    // The rule's whole name is written in its lane, not cut to the name column.
+    for l in &lanes {
+        let title = format!(
+            "#timeline-svg .invariant-lane[data-invariant='{}'] .rule-title",
+            l.id
+        );
+        assert_eq!(app.text(&title), l.title);
+    }
     assert_eq!(
         app.count("#timeline-svg .invariant-lane") as usize,
         want.invariants.len()

@@ -65,9 +65,11 @@ pub(crate) fn invariant_rows(
     d: &Dims,
 ) -> Html {
     let right = d.width - 8.0;
-    // As many characters as the name column holds at this size (a character is a little
-    // over half the size wide).
-    let fits = ((d.labels - 10.0) / (d.small * 0.56)) as usize;
+    // The rule's name is written inside its lane (the name column only says what the lane
+    // is), in as many characters as the lane holds: a bold character is about 0.62 of its
+    // size wide.
+    let size = d.rule - 3.0;
+    let fits = ((right - g.left - 8.0) / (size * 0.62)) as usize;
     rules
         .iter()
         .enumerate()
@@ -91,10 +93,14 @@ pub(crate) fn invariant_rows(
                     <g class="rule-name">
                         <title>{ format!("This lane watches for \u{201c}{}\u{201d}: green while it has not happened, red from the event that made it happen", rule.title) }</title>
                         { text(6.0, y + d.rule * 0.8, d.small, if broken_at.is_some() { "#b42318" } else { "#1f6b3f" }, "",
-                            short(&format!("Watch for: {}", rule.title), fits)) }
+                            "Watch for:".to_string()) }
                     </g>
                     { for held }
                     { for broken }
+                    <text class="rule-title" x={format!("{:.1}", g.left + 4.0)} y={format!("{:.1}", y + d.rule - 3.0)}
+                        font-size={format!("{size:.0}")} font-weight="bold" fill="#ffffff" pointer-events="none">
+                        { short(&rule.title, fits) }
+                    </text>
                     { ticks(run, rule, g, y, d) }
                 </g>
             }
