@@ -117,6 +117,14 @@ fn start_loading() {
     }
 }
 
+/// Starts loading the builder ahead of the click (the pointer or focus is on the Build tab),
+/// unless it is already loading, loaded, or has failed (the tab then says so and retries).
+pub fn preload() {
+    if matches!(load_state(), Load::NotStarted) {
+        start_loading();
+    }
+}
+
 /// Listens (once per page) for the loader's news: `{module}` or `{failed: message}`.
 fn listen_for_loader(doc: &web_sys::Document) {
     if LISTENING.with(|l| l.replace(true)) {
