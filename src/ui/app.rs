@@ -10,7 +10,7 @@ use yew::prelude::*;
 use super::saved_work::SavedWork;
 use super::state::{Action, App, SPEEDS};
 use super::{
-    autosave, builder, compare, controls, explore, header, library, outcomes, panels, progress,
+    autosave, build_tab, compare, controls, explore, header, library, outcomes, panels, progress,
     reader, runner, sweep, timeline, web,
 };
 use crate::spec::Tab;
@@ -56,7 +56,7 @@ pub fn race_lab() -> Html {
         Tab::Compare => compare::compare(&app),
         Tab::Sweep => sweep::sweep(&app),
         Tab::Explore => explore::explore(&app),
-        Tab::Build => builder::build_tab(&app),
+        Tab::Build => build_tab::build_tab(&app),
     };
     html! {
         <div class={classes!("app", view.presentation.then_some("presentation"))}>

@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use super::build_tab;
 use super::parts::{button, send};
 use super::state::{Action, App, Dispatch, Loaded};
 use super::web;
@@ -25,9 +26,14 @@ pub fn header(app: &App) -> Html {
     let tabs = TABS.iter().map(|&(tab, label)| {
         let onclick = send(&app.dispatcher(), Action::Tab(tab));
         let disabled = !matches!(tab, Tab::Library | Tab::Build) && !open;
+        // The builder starts loading when the pointer or focus reaches its tab.
+        let build = tab == Tab::Build;
+        let onpointerenter = build.then(|| Callback::from(|_: PointerEvent| build_tab::preload()));
+        let onfocus = build.then(|| Callback::from(|_: FocusEvent| build_tab::preload()));
         html! {
             <button role="tab" id={format!("tab-{}", label.to_ascii_lowercase())}
-                aria-selected={(tab == current).to_string()} {disabled} {onclick}>
+                aria-selected={(tab == current).to_string()} {disabled} {onclick}
+                {onpointerenter} {onfocus}>
                 { label }
             </button>
         }

@@ -10,7 +10,9 @@
 //!   [`storage`]: one slot of saved work per tab; [`saved_work`]: the list of saved work
 //! - [`header`]: tabs, share / export / import, presentation toggle
 //! - [`library`], [`reader`], [`controls`], [`inject`]: picking and setting up a run
-//! - [`builder`]: the Build tab (the campaign builder, over [`crate::builder`])
+//! - [`build_tab`]: the Build tab, which loads the campaign builder ([`builder`], over
+//!   [`crate::builder`]) on first use: the builder is a wasm of its own
+//!   (`src/bin/racelab-builder.rs`), not part of the app's wasm
 //! - [`timeline`], [`panels`], [`outcomes`], [`compare`], [`sweep`], [`explore`]: looking at
 //!   runs
 //! - [`worker`]: one Web Worker answering typed [`crate::work`] requests; [`pool`]: sweep
@@ -26,6 +28,7 @@
 
 pub mod app;
 pub mod autosave;
+pub mod build_tab;
 pub mod builder;
 pub mod compare;
 pub mod controls;

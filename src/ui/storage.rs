@@ -39,6 +39,12 @@ pub fn this_tab() -> ThisTab {
     TAB.with(|t| t.borrow_mut().get_or_insert_with(find_tab).clone())
 }
 
+/// Makes `id` this tab's id: the campaign builder's own wasm shares the page's tab, whose id
+/// the app hands it (so its drafts go in this tab's slot).
+pub fn adopt_tab(id: String) {
+    TAB.with(|t| *t.borrow_mut() = Some(ThisTab { id, fresh: false }));
+}
+
 fn find_tab() -> ThisTab {
     let session = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
     if let Some(id) = session

@@ -211,6 +211,16 @@ pub fn app_files() -> Option<(String, String)> {
     ))
 }
 
+/// The address of `file`, which trunk puts next to the app's own files (the js or wasm of
+/// another binary, whose names are not hashed), with the app's wasm name as its version: a new
+/// build is never paired with a cached file of an older one.
+pub fn beside_app(file: &str) -> Option<String> {
+    let (js, wasm) = app_files()?;
+    let base = &js[..js.rfind('/').map_or(0, |i| i + 1)];
+    let version = query_encode(&wasm[wasm.rfind('/').map_or(0, |i| i + 1)..]);
+    Some(format!("{base}{file}?v={version}"))
+}
+
 /// Percent-encodes `text` for a URL query value.
 pub fn query_encode(text: &str) -> String {
     percent_encode(text)

@@ -35,21 +35,15 @@ pub fn cores() -> u32 {
 /// worker, whose file names are not hashed).
 const EXPLORER: &str = "racelab-explorer";
 
-/// The wasm-bindgen module and wasm file of `which`. The explorer's sit next to the app's;
-/// the app's own (hashed) wasm name is their version, so a new build is never paired with a
-/// cached explorer from an older one.
+/// The wasm-bindgen module and wasm file of `which`. The explorer's sit next to the app's,
+/// versioned by the app's (see [`super::web::beside_app`]).
 fn files(which: WorkerWasm) -> Option<(String, String)> {
-    let (js, wasm) = super::web::app_files()?;
     match which {
-        WorkerWasm::App => Some((js, wasm)),
-        WorkerWasm::Explorer => {
-            let base = &js[..js.rfind('/').map_or(0, |i| i + 1)];
-            let version = super::web::query_encode(&wasm[wasm.rfind('/').map_or(0, |i| i + 1)..]);
-            Some((
-                format!("{base}{EXPLORER}.js?v={version}"),
-                format!("{base}{EXPLORER}_bg.wasm?v={version}"),
-            ))
-        }
+        WorkerWasm::App => super::web::app_files(),
+        WorkerWasm::Explorer => Some((
+            super::web::beside_app(&format!("{EXPLORER}.js"))?,
+            super::web::beside_app(&format!("{EXPLORER}_bg.wasm"))?,
+        )),
     }
 }
 

@@ -5,6 +5,11 @@
 //! causes it. A valid draft becomes the app's open scenario (so Run, Compare, Sweep and the
 //! share link use it); an invalid one stays here, autosaved, until it is fixed.
 //!
+//! The builder is not in the app's wasm: it runs in a wasm of its own
+//! (`src/bin/racelab-builder.rs`), which the Build tab ([`super::build_tab`]) loads the first
+//! time it opens. So it knows nothing of the app's state: [`BuildTab`] gets the open
+//! scenario's JSON and hands each valid draft back as plain data ([`Built`]).
+//!
 //! - this file: the component, its reducer, the toolbar, autosave and the hand-over to the app
 //! - [`systems`]: outside events, checks, webhooks
 //! - [`widgets`]: labelled inputs and selects
@@ -23,12 +28,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::state::{Action, App, Dispatch};
 use super::storage::{this_tab, Slots};
 use super::web;
 use crate::builder::templates::{template, TEMPLATES};
 use crate::builder::{Builder, CampaignEdit, Edit, Issue, SmartCampaignTab};
-use crate::spec::Tab;
 
 /// The builder's drafts: one slot per browser tab (see [`super::storage`]), so two tabs
 /// building different scenarios never overwrite each other.
@@ -136,15 +139,19 @@ impl Reducible for BuildState {
     }
 }
 
-/// The Build tab.
-pub fn build_tab(app: &App) -> Html {
-    let source = app.loaded.as_ref().map(|l| l.source.clone());
-    html! { <BuildTab dispatch={app.dispatcher()} {source} /> }
+/// What the builder hands the app: a valid draft's JSON, which the app opens as its scenario
+/// (so Run, Compare, Sweep and the share link use it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Built {
+    pub json: String,
+    /// "Run it" was clicked: show the Run tab.
+    pub run: bool,
 }
 
 #[derive(Properties, PartialEq)]
 pub struct BuildTabProps {
-    pub dispatch: Dispatch,
+    /// Gets each valid draft (when it changes, and when "Run it" is clicked).
+    pub on_built: Callback<Built>,
     /// The JSON of the scenario the app has open, if any.
     pub source: Option<Rc<str>>,
 }
@@ -172,7 +179,7 @@ pub fn build_tab_component(props: &BuildTabProps) -> Html {
     // Every change: autosave, and a valid draft becomes the app's scenario.
     let seen = use_mut_ref(|| json.clone());
     {
-        let (dispatch, source) = (props.dispatch.clone(), props.source.clone());
+        let (on_built, source) = (props.on_built.clone(), props.source.clone());
         let (b, to_note) = (state.b.clone(), state.dispatcher());
         use_effect_with((json.clone(), valid), move |(json, valid)| {
             if *seen.borrow() != *json {
@@ -181,7 +188,10 @@ pub fn build_tab_component(props: &BuildTabProps) -> Html {
                     to_note.dispatch(Msg::Note(Some(why)));
                 }
                 if *valid && source.as_deref() != Some(json.as_str()) {
-                    dispatch.dispatch(Action::Built(json.clone()));
+                    on_built.emit(Built {
+                        json: json.clone(),
+                        run: false,
+                    });
                 }
             }
         });
@@ -211,7 +221,7 @@ pub fn build_tab_component(props: &BuildTabProps) -> Html {
     };
     html! {
         <section class="builder" id="builder" aria-label="Campaign builder" onkeydown={keys}>
-            { toolbar(&state, &to, &props.dispatch, props.source.as_deref(), &json) }
+            { toolbar(&state, &to, &props.on_built, props.source.as_deref(), &json) }
             { status(issue.as_ref(), state.note.as_deref()) }
             <div class="builder-layout">
                 <aside class="builder-side">
@@ -232,7 +242,13 @@ pub fn build_tab_component(props: &BuildTabProps) -> Html {
     }
 }
 
-fn toolbar(s: &BuildState, to: &To, app: &Dispatch, open: Option<&str>, json: &str) -> Html {
+fn toolbar(
+    s: &BuildState,
+    to: &To,
+    built: &Callback<Built>,
+    open: Option<&str>,
+    json: &str,
+) -> Html {
     let start = {
         let (to, open) = (to.clone(), open.map(str::to_string));
         widgets::on_menu(move |key: String| {
@@ -270,10 +286,12 @@ fn toolbar(s: &BuildState, to: &To, app: &Dispatch, open: Option<&str>, json: &s
         })
     };
     let run = {
-        let (app, json) = (app.clone(), json.to_string());
+        let (built, json) = (built.clone(), json.to_string());
         Callback::from(move |_| {
-            app.dispatch(Action::Built(json.clone()));
-            app.dispatch(Action::Tab(Tab::Run));
+            built.emit(Built {
+                json: json.clone(),
+                run: true,
+            })
         })
     };
     let valid = s.b.issue().is_none();
