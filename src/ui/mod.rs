@@ -12,7 +12,7 @@
 //! - [`library`], [`reader`], [`controls`], [`inject`]: picking and setting up a run
 //! - [`builder`]: the Build tab (the campaign builder, over [`crate::builder`])
 //! - [`timeline`], [`panels`], [`outcomes`], [`compare`], [`sweep`], [`explore`]: looking at
-//!   runs
+//!   runs; [`story`]: the story of a violation or a person, over the Run tab
 //! - [`worker`]: one Web Worker answering typed [`crate::work`] requests; [`pool`]: sweep
 //!   workers working through a queue; [`runner`]: the main and compare runs computed by a
 //!   worker, [`progress`]: their progress line and Cancel
@@ -44,6 +44,7 @@ pub mod runner;
 pub mod saved_work;
 pub mod state;
 pub mod storage;
+pub mod story;
 pub mod sweep;
 pub mod sweep_chart;
 pub mod timeline;
