@@ -267,8 +267,8 @@ fn sentences(
                     onmouseleave={Callback::from(move |_: MouseEvent| h2.emit(None))}
                     onfocus={Callback::from(move |_: FocusEvent| h3.emit(Some(k)))}
                     onblur={Callback::from(move |_: FocusEvent| h4.emit(None))}>
-                    <span class="sentence-number">{ format!("{}.", s.number) }</span>
-                    <span class="sentence-clock">{ s.clock.clone() }</span>
+                    <span class="sentence-number">{ format!("{}. ", s.number) }</span>
+                    <span class="sentence-clock">{ format!("{} ", s.clock) }</span>
                     <span class="sentence-text">{ s.text.clone() }</span>
                 </button>
             </li>
