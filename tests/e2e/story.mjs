@@ -104,7 +104,7 @@ await h.run(async () => {
   await shot(page, "story");
 
   h.step = "as the step saw it";
-  await page.click("#story-svg .story-box.read.conflict");
+  await page.click("#story-svg .story-box.read.conflict rect");
   await page.waitForSelector("#story-seen tr.differs");
   check((await text(page, "#story-seen tr.differs .seen-read")) === "yes", "the batch read: in Work Queue");
   check((await text(page, "#story-seen tr.differs .seen-current")) === "no", "at that moment: no longer");
@@ -113,7 +113,7 @@ await h.run(async () => {
   await shot(page, "story-seen");
 
   h.step = "presentation mode";
-  await page.click("#story-svg .story-box.read.conflict");
+  await page.click("#story-svg .story-box.read.conflict rect");
   await page.check("#presentation");
   await page.waitForFunction(() => parseFloat(getComputedStyle(document.documentElement).fontSize) >= 20);
   const p = await checkStory(page, "list-queue naive, presentation mode");

@@ -44,7 +44,7 @@ impl Dims {
         if presentation {
             Dims {
                 width: 780.0,
-                gutter: 92.0,
+                gutter: 116.0,
                 font: 15.5,
                 head_font: 16.0,
                 line: 19.0,
@@ -53,7 +53,7 @@ impl Dims {
         } else {
             Dims {
                 width: 860.0,
-                gutter: 74.0,
+                gutter: 94.0,
                 font: 12.5,
                 head_font: 13.0,
                 line: 15.5,
@@ -62,9 +62,11 @@ impl Dims {
         }
     }
 
-    /// Characters of `font` that fit in `w` units (a generous average glyph width).
-    fn fits(&self, w: f64, font: f64) -> usize {
-        ((w / (font * 0.56)).floor() as usize).max(6)
+    /// Characters of `font` (`bold` or not) that fit in `w` units, at a generous average
+    /// glyph width.
+    fn fits(&self, w: f64, font: f64, bold: bool) -> usize {
+        let glyph = font * if bold { 0.66 } else { 0.6 };
+        ((w / glyph).floor() as usize).max(6)
     }
 }
 
@@ -102,7 +104,7 @@ pub fn layout(story: &Story, d: &Dims) -> Layout {
     let heads: Vec<Vec<String>> = story
         .columns
         .iter()
-        .map(|c| wrap(c, d.fits(inner, d.head_font)))
+        .map(|c| wrap(c, d.fits(inner, d.head_font, true)))
         .collect();
     let head_lines = heads.iter().map(Vec::len).max().unwrap_or(1) as f64;
     let head_height = head_lines * (d.head_font + 4.0) + 12.0;
@@ -111,7 +113,7 @@ pub fn layout(story: &Story, d: &Dims) -> Layout {
         .steps
         .iter()
         .map(|s| {
-            let lines = wrap(&s.label, d.fits(inner - 10.0, d.font));
+            let lines = wrap(&s.label, d.fits(inner - 12.0, d.font, s.conflict));
             let h = lines.len() as f64 * d.line + 10.0;
             let x = d.gutter + column_width * s.column as f64 + 7.0;
             let placed = Placed {
@@ -347,7 +349,7 @@ fn step_box(story: &Story, l: &Layout, d: &Dims, i: usize, m: &Marks) -> Html {
         }
     });
     let read = s.seen.is_some().then(|| {
-        html! { <circle class="read-mark" cx={num(b.x + b.w - 7.0)} cy={num(b.y + 7.0)} r="4" fill={READ_DOT} /> }
+        html! { <circle class="read-mark" cx={num(b.x + b.w)} cy={num(b.y)} r="4.5" fill={READ_DOT} stroke="#ffffff" stroke-width="1.5" /> }
     });
     html! {
         <g {class} data-step={i.to_string()} data-event={s.event.to_string()}

@@ -99,6 +99,7 @@ fn story_view_component(props: &StoryProps) -> Html {
     );
     let hover = use_state(|| None::<usize>);
     let heading = use_node_ref();
+    use_effect_with(props.event, |_| bring_into_view("story-step"));
     {
         let heading = heading.clone();
         use_effect_with(props.of, move |_| {
@@ -131,6 +132,23 @@ fn story_view_component(props: &StoryProps) -> Html {
         Some(Ok(story)) => (story.title.clone(), told_story(story, props, &hover)),
     };
     frame(dispatch, &title, body, Some(heading))
+}
+
+/// Scrolls the page just enough to show all of the element `id` (when it is there), as a
+/// selected step's details appear under the diagram.
+fn bring_into_view(id: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let el = window.document().and_then(|d| d.get_element_by_id(id));
+    let height = window.inner_height().ok().and_then(|h| h.as_f64());
+    if let (Some(el), Some(height)) = (el, height) {
+        let r = el.get_bounding_client_rect();
+        let below = r.bottom() - height + 8.0;
+        if below > 0.0 {
+            window.scroll_by_with_x_and_y(0.0, below.min(r.top() - 8.0).max(0.0));
+        }
+    }
 }
 
 /// The diagram, the sentences and the selected step of a told story.
@@ -174,11 +192,13 @@ fn told_story(story: &Story, props: &StoryProps, hover: &UseStateHandle<Option<u
             }
             { legend(story) }
             <div class="story-body">
-                <figure class="story-diagram">{ svg }</figure>
+                <div class="story-main">
+                    <figure class="story-diagram">{ svg }</figure>
+                    { for selected.map(|i| step_detail(story, i, dispatch)) }
+                </div>
                 <div class="story-side">
                     { sentences(story, lit, &pick, &on_hover) }
                     { for left_out }
-                    { for selected.map(|i| step_detail(story, i, dispatch)) }
                 </div>
             </div>
         </>
