@@ -20,10 +20,12 @@ use std::thread::LocalKey;
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{ExploreSummary, RunConfig, Scenario, Snapshot};
+use crate::api::{ExploreSummary, RunConfig, Scenario, Snapshot, Story, StoryOf};
 use crate::spec::{RunSpec, ScenarioSource};
 
+mod story;
 pub mod wire;
+pub use story::{serve_story, story_request};
 pub use wire::Bytes;
 
 /// Most runs one sweep request may ask for (a worker answers each request in well under a
@@ -62,6 +64,9 @@ pub enum Request {
         at_ms: u64,
         person: Option<u32>,
     },
+    /// The story of a violation or a person of the set-up's main run (answered by
+    /// [`story::serve_story`]); `id` comes back with the answer.
+    Story { id: u64, code: Rc<str>, of: StoryOf },
 }
 
 /// A worker's message.
@@ -84,6 +89,11 @@ pub enum Reply {
     Inspected {
         id: u64,
         snapshot: Result<Snapshot, String>,
+    },
+    /// The answer to a [`Request::Story`].
+    Told {
+        id: u64,
+        story: Result<Story, String>,
     },
     /// The request (or the worker itself) failed, and why.
     Failed { message: String },
@@ -233,7 +243,7 @@ pub fn serve_inspect(id: u64, code: &str, at_ms: u64, person: Option<u32>) -> Re
     Reply::Inspected { id, snapshot }
 }
 
-/// Answers a sweep or run request (an explore request is refused: the app's own wasm, which sweep
+/// Answers a sweep, run, inspect or story request (an explore request is refused: the app's own wasm, which sweep
 /// workers run, leaves the search out). Never panics on any input.
 pub fn serve_sweep(request: &Request) -> Reply {
     let (first_seed, runs, code) = match request {
@@ -249,6 +259,7 @@ pub fn serve_sweep(request: &Request) -> Reply {
             at_ms,
             person,
         } => return serve_inspect(*id, code, *at_ms, *person),
+        Request::Story { id, code, of } => return serve_story(*id, code, *of),
         Request::Explore { .. } => return Reply::failed("this worker's wasm cannot explore"),
     };
     let sweep = || -> Result<Counts, String> {

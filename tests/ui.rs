@@ -555,5 +555,7 @@ mod offmain;
 mod scheduler;
 #[path = "ui_parts/storage.rs"]
 mod storage;
+#[path = "ui_parts/story.rs"]
+mod story;
 #[path = "ui_parts/timeline.rs"]
 mod timeline;

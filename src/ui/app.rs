@@ -11,7 +11,7 @@ use super::saved_work::SavedWork;
 use super::state::{Action, App, SPEEDS};
 use super::{
     autosave, build_tab, compare, controls, explore, header, library, outcomes, panels, progress,
-    reader, runner, sweep, timeline, web,
+    reader, runner, story, sweep, timeline, web,
 };
 use crate::spec::Tab;
 
@@ -35,6 +35,14 @@ pub fn race_lab() -> Html {
                 <SavedWork dispatch={app.dispatcher()} />
                 { library::library(&app) }
             </>
+        },
+        // An open story takes the main area, over the run's timeline.
+        Tab::Run if app.story.is_some() => html! {
+            <div class="story-layout">
+                { story::story_view(&app) }
+                { controls::playback(&app) }
+                { timeline::main_timeline(&app) }
+            </div>
         },
         Tab::Run => html! {
             <div class="run-layout">

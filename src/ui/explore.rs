@@ -1,6 +1,6 @@
 //! The Explore tab: "Explore all orderings" (the engine's exhaustive search, run in a worker
 //! with a progress bar and cancel, then "N orderings, K end in violation" and the shortest
-//! counterexample on the timeline), and "You are the scheduler" (at each decision the person
+//! counterexample, opened on the Run tab with its story), and "You are the scheduler" (at each decision the person
 //! picks what happens next; undo, fork from any earlier decision; the schedule is part of the
 //! run and of its link).
 //!
@@ -19,8 +19,8 @@ use super::parts::{button, fmt_time, para};
 use super::state::{Action, App, Dispatch, RunKey};
 use super::worker::{Worker, WorkerWasm};
 use super::{panels, timeline, web};
-use crate::api::{challenge, ExploreSummary, VariantRole};
-use crate::spec::RunSpec;
+use crate::api::{challenge, ExploreSummary, StoryOf, VariantRole};
+use crate::spec::{RunSpec, Tab};
 use crate::work::{explore_request, Reply, Request};
 
 /// Default bounds of an exploration from the app.
@@ -259,6 +259,9 @@ fn result(dispatch: &Dispatch, s: &ExploreSummary, elapsed_ms: f64, variant: &st
             dispatch.dispatch(Action::Variant(variant.clone()));
             dispatch.dispatch(Action::SetSchedule(schedule.clone()));
             dispatch.dispatch(Action::SelectViolation(0));
+            // On the Run tab, with its first violation's story (once the run is there).
+            dispatch.dispatch(Action::Story(Some(StoryOf::Violation(0))));
+            dispatch.dispatch(Action::Tab(Tab::Run));
         });
         button(
             "explore-show",

@@ -14,7 +14,7 @@
 //!   [`crate::builder`]) on first use: the builder is a wasm of its own
 //!   (`src/bin/racelab-builder.rs`), not part of the app's wasm
 //! - [`timeline`], [`panels`], [`outcomes`], [`compare`], [`sweep`], [`explore`]: looking at
-//!   runs
+//!   runs; [`story`]: the story of a violation or a person, over the Run tab
 //! - [`worker`]: one Web Worker answering typed [`crate::work`] requests; [`pool`]: sweep
 //!   workers working through a queue; [`runner`]: the main and compare runs computed by a
 //!   worker, [`progress`]: their progress line and Cancel
@@ -47,6 +47,7 @@ pub mod runner;
 pub mod saved_work;
 pub mod state;
 pub mod storage;
+pub mod story;
 pub mod sweep;
 pub mod sweep_chart;
 pub mod timeline;

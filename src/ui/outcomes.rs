@@ -1,7 +1,8 @@
 //! The run's outcomes table: per person, what happened to them (alerts and to whom, e-mails
 //! per queue entry, CRM routing, final stage), the affected ones highlighted and listed
 //! first. A big run lists only the affected people, with a count of the rest. Clicking a
-//! person selects them in the inspector (and, if a violation touched them, its event).
+//! person selects them in the inspector (and, if a violation touched them, its event); their
+//! "story" link opens their story.
 
 use std::rc::Rc;
 
@@ -9,7 +10,7 @@ use yew::prelude::*;
 
 use super::parts::para;
 use super::state::{Action, App, Dispatch};
-use crate::api::{thousands, Outcomes, LIST_EVERYONE_UP_TO};
+use crate::api::{thousands, Outcomes, StoryOf, LIST_EVERYONE_UP_TO};
 
 /// The outcomes panel of the main run (nothing when the run failed).
 pub fn outcomes(app: &App) -> Html {
@@ -48,6 +49,10 @@ pub fn outcomes_table(props: &OutcomesProps) -> Html {
             let dispatch = props.dispatch.clone();
             Callback::from(move |_| dispatch.dispatch(Action::PersonOutcome(number)))
         };
+        let story = {
+            let dispatch = props.dispatch.clone();
+            Callback::from(move |_| dispatch.dispatch(Action::Story(Some(StoryOf::Person(number)))))
+        };
         let selected = props.person == Some(number);
         let class = classes!(
             p.affected.then_some("affected"),
@@ -60,6 +65,10 @@ pub fn outcomes_table(props: &OutcomesProps) -> Html {
                     <button class="link-button" id={format!("outcome-person-{number}")}
                         onclick={pick} aria-pressed={selected.to_string()}>
                         { format!("person {number}") }
+                    </button>
+                    <button class="link-button story-link" id={format!("story-person-{number}")}
+                        onclick={story} aria-label={format!("Show the story of person {number}")}>
+                        { "story" }
                     </button>
                 </td>
                 <td>{ p.summary.clone() }</td>

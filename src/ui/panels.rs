@@ -1,5 +1,5 @@
 //! The panels under the timeline: the violations of the run (a click jumps to the witnessing
-//! events) and the inspector (the selected event, and at the playhead the selected person's
+//! events; "Show the story" opens its story) and the inspector (the selected event, and at the playhead the selected person's
 //! fields, lists and programs and what sits in each queue and system).
 
 use yew::prelude::*;
@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use super::parts::{self, fmt_time, label, on_value, para, send};
 use super::state::{Action, App, Dispatch, RunKey};
-use crate::api::RunView;
+use crate::api::{RunView, StoryOf};
 use crate::spec::RunSpec;
 
 /// The violations of the main run.
@@ -27,13 +27,21 @@ pub fn violations(app: &App) -> Html {
             })
         };
         let who = v.person.map_or(String::new(), |p| format!(" · person {p}"));
+        let story = send(
+            &app.dispatcher(),
+            Action::Story(Some(StoryOf::Violation(i))),
+        );
         html! {
-            <li>
+            <li class="violation-item">
                 <button class="violation" id={format!("violation-{i}")} onclick={jump}
                     title={format!("Check: {}", v.invariant)}>
                     <span class="vmark" aria-hidden="true">{ "▲" }</span>
                     <strong>{ v.title.clone() }</strong>
                     { format!(" at {}{who}: {}", fmt_time(v.time_ms), v.message) }
+                </button>
+                <button class="story-open" id={format!("story-violation-{i}")} onclick={story}
+                    aria-label={format!("Show the story of violation {}", i + 1)}>
+                    { "Show the story" }
                 </button>
             </li>
         }

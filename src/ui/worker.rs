@@ -1,10 +1,11 @@
 //! One background worker (`static/sweep-worker.js`) that answers [`crate::work`] requests with
-//! typed replies: what the sweep pool ([`super::pool`]) and the Explore tab both use. A worker
+//! typed replies: what the sweep pool ([`super::pool`]), the Explore tab and the [`Asker`] of
+//! the inspector and the story view use. A worker
 //! runs either the app's own wasm (sweeps: the page has already downloaded it) or the
 //! explorer's separate wasm (fetched the first time it is needed). Dropping a [`Worker`]
 //! terminates it: that is how work is cancelled.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
@@ -125,5 +126,51 @@ impl Worker {
     /// Posts `request` to the worker (once it is ready: see [`Worker::spawn`]).
     pub fn send(&self, request: &Request) {
         self.sender.send(request);
+    }
+}
+
+/// One worker of the app's own wasm answering questions about the run on screen (the
+/// inspector's snapshot, a story): while it works on one request, only the latest new one
+/// waits (an older waiting one is dropped: nobody wants its answer any more).
+#[derive(Default)]
+pub struct Asker {
+    worker: Option<Worker>,
+    ready: Rc<Cell<bool>>,
+    busy: Rc<Cell<bool>>,
+    waiting: Rc<RefCell<Option<Request>>>,
+}
+
+impl Asker {
+    /// Sends `request` now if the worker is idle, or keeps it as the next to send. The first
+    /// call starts the worker: its `on_reply` gets every reply but [`Reply::Ready`] (later
+    /// calls' `on_reply` are not used). Errs when no worker can start.
+    pub fn ask(
+        &mut self,
+        request: Request,
+        on_reply: impl Fn(Reply) + 'static,
+    ) -> Result<(), String> {
+        if self.worker.is_none() {
+            let (ready, busy, waiting) =
+                (self.ready.clone(), self.busy.clone(), self.waiting.clone());
+            self.worker = Some(Worker::spawn(WorkerWasm::App, move |sender, reply| {
+                if reply != Reply::Ready {
+                    on_reply(reply);
+                }
+                ready.set(true);
+                busy.set(false);
+                if let Some(next) = waiting.borrow_mut().take() {
+                    busy.set(true);
+                    sender.send(&next);
+                }
+            })?);
+        }
+        match &self.worker {
+            Some(w) if self.ready.get() && !self.busy.get() => {
+                self.busy.set(true);
+                w.send(&request);
+            }
+            _ => *self.waiting.borrow_mut() = Some(request),
+        }
+        Ok(())
     }
 }

@@ -43,8 +43,15 @@ async fn exploring_all_orderings_finds_the_recheck_variants_race_and_shows_it() 
     assert!(n > 0, "{}", app.text("#explore-result"));
     assert!(app.text("#explore-result").contains("orderings"));
     app.click("#explore-show").await;
+    // The counterexample opens on the Run tab with its first violation's story.
+    eventually("the counterexample's story is shown", || {
+        app.find("#story-sentences").is_some() && app.count("#story-svg .story-box.conflict") == 2
+    })
+    .await;
+    assert_eq!(app.attr("#tab-run", "aria-selected"), "true");
+    app.click("#story-close").await;
     eventually("the counterexample is on the timeline", || {
-        app.attr("#violations", "data-count") != "0"
+        app.find("#violations").is_some() && app.attr("#violations", "data-count") != "0"
     })
     .await;
 }

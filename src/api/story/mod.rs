@@ -20,10 +20,11 @@ use crate::engine::model::*;
 use crate::engine::trace::{EventId, EventKind, TraceEvent};
 use crate::engine::{compile, Model, RunConfig, Scenario, Sim, Violation};
 use record::index_of;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Whose story to tell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StoryOf {
     /// The run's violation at this index (as in [`super::RunView::violations`]).
     Violation(usize),
@@ -32,7 +33,7 @@ pub enum StoryOf {
 }
 
 /// One box of the sequence diagram.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoryStep {
     /// The trace event (its id: the timeline's row).
     pub event: u32,
@@ -60,14 +61,14 @@ pub struct StoryStep {
 }
 
 /// A cause arrow between two story steps (indexes into [`Story::steps`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Arrow {
     pub from: usize,
     pub to: usize,
 }
 
 /// One numbered sentence.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sentence {
     /// 1-based.
     pub number: usize,
@@ -89,7 +90,7 @@ impl Sentence {
 }
 
 /// The story of a violation or a person.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Story {
     /// `Emailed twice for one queue entry: person 3`, or `Person 3`.
     pub title: String,

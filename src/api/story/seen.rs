@@ -7,9 +7,10 @@ use super::record::{filter_item, index_of, Record};
 use crate::engine::model::*;
 use crate::engine::trace::{Actor, EventId, EventKind, TraceEvent};
 use crate::engine::value::Symbols;
+use serde::{Deserialize, Serialize};
 
 /// One value a step read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeenValue {
     /// The field, list or status, as Marketo names it (`Member of List: Work Queue`).
     pub name: String,
@@ -30,7 +31,7 @@ impl SeenValue {
 }
 
 /// What a step read, and how it compared with the record at that moment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AsSeen {
     /// Where the values came from: `the smart list taken at 4:00:00`.
     pub source: String,

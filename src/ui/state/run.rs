@@ -86,6 +86,16 @@ impl AppState {
                 self.spec.view.person = None;
             }
         }
+        // A story of a violation or a person this run does not have closes.
+        if let (Ok(run), Some(of)) = (&self.run, self.story) {
+            let exists = match of {
+                api::StoryOf::Violation(i) => i < run.violations.len(),
+                api::StoryOf::Person(p) => (1..=run.people).contains(&p),
+            };
+            if !exists {
+                self.story = None;
+            }
+        }
         let end = self.end_time();
         if self.spec.view.playhead_ms > end {
             self.spec.view.playhead_ms = end;
