@@ -26,14 +26,9 @@ const SIGNUPS: &str = include_str!("scenarios/signups.json");
 /// A batch campaign every minute for a day, for people none of whom is in the East.
 const BATCH_NOBODY: &str = include_str!("scenarios/batch-nobody.json");
 
-/// CPU time this thread has used, in seconds (the scheduler's own accounting, so other
-/// processes on a loaded machine count far less than in wall time); wall time where the
-/// system does not say.
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: f64 = stat.split_whitespace().next()?.parse().ok()?;
-    Some(ns / 1e9)
-}
+#[path = "common/cpu.rs"]
+mod cpu;
+use cpu::cpu_seconds;
 
 /// Seeds each figure sums over (a run at 1,000 people can take a few milliseconds).
 const SEEDS: u64 = 5;

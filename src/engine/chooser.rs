@@ -5,7 +5,7 @@
 //! answers ([`ScriptedChooser`], fed by [`Recorder`]), or from a search that enumerates the
 //! answers (the exploration issue).
 
-use super::rng::{det_ln, SplitMix64};
+use super::rng::{exponential_ms, SplitMix64};
 
 /// One decision the simulator needs. The answer is a number whose meaning the variant gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -80,10 +80,7 @@ impl Chooser for SeededChooser {
         match *choice {
             Choice::Ready { n } | Choice::Pick { n } => self.rng.below(n.max(1) as u64),
             Choice::Uniform { min, max } => min + self.rng.below(max - min + 1),
-            Choice::Exponential { mean, cap } => {
-                let draw = -det_ln(self.rng.unit_open()) * mean as f64;
-                (draw as u64).min(cap)
-            }
+            Choice::Exponential { mean, cap } => exponential_ms(self.rng.unit_open(), mean, cap),
             Choice::Fail { ppm } => (self.rng.below(1_000_000) < ppm as u64) as u64,
         }
     }

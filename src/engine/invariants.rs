@@ -3,6 +3,7 @@
 
 use super::describe::fmt_ms;
 use super::model::*;
+use super::sim::state::PerPerson;
 use super::trace::{Actor, EventId, EventKind, TraceEvent};
 use super::value::Value;
 use serde::Serialize;
@@ -25,8 +26,9 @@ pub struct Monitor {
     /// The invariants that follow list entries (one e-mail per entry, no entry lost).
     entry_invariants: Vec<u16>,
     /// Per (entry invariant k, person p) at `k * people + p`: each entry into the watched
-    /// list, in order, as (the event that added the person, the first e-mail sent for it).
-    entry_log: Vec<Vec<(EventId, Option<EventId>)>>,
+    /// list, in order, as (the event that added the person, the first e-mail sent for it);
+    /// the first two entries inline (most people enter a list once or twice).
+    entry_log: Vec<PerPerson<(EventId, Option<EventId>), 2>>,
     people: u32,
     /// Checkpoint → (last mark written, the event that wrote it).
     marks: BTreeMap<u16, (u64, EventId)>,
@@ -108,10 +110,10 @@ impl Monitor {
     }
 
     /// The entry log of entry invariant number `k` (in `entry_invariants`) for person `p`.
-    fn log_mut(&mut self, k: usize, p: PersonId) -> &mut Vec<(EventId, Option<EventId>)> {
+    fn log_mut(&mut self, k: usize, p: PersonId) -> &mut PerPerson<(EventId, Option<EventId>), 2> {
         let at = k * self.people as usize + p as usize;
         if self.entry_log.len() <= at {
-            self.entry_log.resize_with(at + 1, Vec::new);
+            self.entry_log.resize_with(at + 1, PerPerson::new);
         }
         &mut self.entry_log[at]
     }

@@ -365,7 +365,7 @@ impl Sim<'_> {
             }
         };
         let primary_version = st.store.primary_version(&k);
-        let mut fields = self.state.people[p as usize].fields.clone();
+        let mut fields = self.state.people[p as usize].fields.to_vec();
         if let Some(v) = &values {
             for (i, &f) in feed.fields.iter().enumerate() {
                 fields[f as usize] = v[i];

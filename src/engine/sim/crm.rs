@@ -21,7 +21,7 @@ impl Sim<'_> {
         let Some(crm) = &self.model.crm else { return };
         let id = self.record(Some(p), actor, EventKind::CrmPushed, cause);
         let d = crm.push_latency.draw(ch);
-        let snapshot = self.state.people[p as usize].fields.clone();
+        let snapshot = self.state.people[p as usize].fields.to_vec();
         self.state.schedule(
             self.state.now + d,
             Some(id),

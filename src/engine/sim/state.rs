@@ -173,15 +173,21 @@ pub struct Membership {
     pub in_flow: u16,
 }
 
+/// A person's values for each field, list, program or campaign, held inline in the
+/// person's record up to `N` (the built-in scenarios fit), on the heap beyond. A run reads
+/// one person after another in no order; inline, a person's values are one memory read
+/// away instead of two, and a run's people are made without allocating.
+pub type PerPerson<T, const N: usize> = smallvec::SmallVec<[T; N]>;
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Person {
     pub exists: bool,
-    pub fields: Vec<Value>,
-    pub in_list: Vec<bool>,
+    pub fields: PerPerson<Value, 10>,
+    pub in_list: PerPerson<bool, 16>,
     /// How many times the person has been added to each list (entry numbers start at 1).
-    pub list_entries: Vec<u32>,
-    pub status: Vec<Option<u16>>,
-    pub campaigns: Vec<Membership>,
+    pub list_entries: PerPerson<u32, 16>,
+    pub status: PerPerson<Option<u16>, 2>,
+    pub campaigns: PerPerson<Membership, 8>,
     pub requests: u32,
 }
 
@@ -448,11 +454,11 @@ impl SimState {
             .iter()
             .map(|p| Person {
                 exists: p.exists,
-                fields: p.fields.clone(),
-                in_list: vec![false; model.lists.len()],
-                list_entries: vec![0; model.lists.len()],
-                status: vec![None; model.programs.len()],
-                campaigns: vec![Membership::default(); model.campaigns.len()],
+                fields: PerPerson::from_slice(&p.fields),
+                in_list: smallvec::smallvec![false; model.lists.len()],
+                list_entries: smallvec::smallvec![0; model.lists.len()],
+                status: smallvec::smallvec![None; model.programs.len()],
+                campaigns: smallvec::smallvec![Membership::default(); model.campaigns.len()],
                 requests: 0,
             })
             .collect();
