@@ -42,7 +42,10 @@ impl Pool {
                         return on_result(None, Err(message));
                     }
                     Reply::Failed { message } => on_result(current.take(), Err(message)),
-                    Reply::Explored(_) | Reply::Ran { .. } | Reply::Inspected { .. } => on_result(
+                    Reply::Explored(_)
+                    | Reply::ExploredFrom(_)
+                    | Reply::Ran { .. }
+                    | Reply::Inspected { .. } => on_result(
                         current.take(),
                         Err("a sweep worker answered something else".into()),
                     ),
