@@ -15,7 +15,7 @@ fn challenged() -> Vec<&'static str> {
     let ids: Vec<&str> = racelab::scenarios::ids()
         .filter(|id| challenge::setup(id).is_some())
         .collect();
-    assert!(ids.len() >= 4, "{ids:?}");
+    assert!(ids.len() >= 7, "{ids:?}");
     ids
 }
 
@@ -31,6 +31,9 @@ fn every_challenge_is_won_in_at_most_six_choices_and_its_fix_never_breaks() {
         let c = challenge::setup(id).unwrap();
         let race = challenge::race_variant(&s).expect("a race variant");
         let m = model(id, race);
+        // Not won before any choice: the trainee has to cause it.
+        let seeded = run_view(&s, &config_with(race, c.knobs), c.seed, &[]).unwrap();
+        assert!(seeded.violations.is_empty(), "{id}: breaks by itself");
         let win = find_win(&m, c.seed, &[], MAX_CLICKS)
             .unwrap_or_else(|| panic!("{id}/{race}: no win in {MAX_CLICKS} choices"));
         // The win is a path of scheduler options, one click each, at most six.
@@ -128,12 +131,16 @@ fn choices_name_campaign_step_and_person_without_internal_ids() {
             assert!(!o.contains(raw), "{o}");
         }
     }
-    // The start's delay is asked as when the event happens, not as a bare delay.
+    // The start's delay is asked as an ordering of named steps, each option distinct.
+    let first = &view.past[0].options;
     assert!(
-        view.past[0].options[0].ends_with("after the start"),
-        "{:?}",
-        view.past[0]
+        first
+            .iter()
+            .all(|o| o.starts_with("First ") || o.contains(", at the same moment as ")),
+        "{first:?}"
     );
+    let distinct: std::collections::BTreeSet<&String> = first.iter().collect();
+    assert_eq!(distinct.len(), first.len(), "{first:?}");
 }
 
 #[test]
@@ -211,7 +218,7 @@ fn every_ordering_from_here_none_breaks_the_fix_and_one_breaks_naive() {
     let from = explore_from_summary(&s, &cfg, made, budget).unwrap();
     let view = model_scheduler_view(&m, c.seed, made).unwrap();
     assert_eq!(from.choices_made as usize, view.past.len());
-    let b = from.breaking.expect("one more choice wins");
+    let b = from.breaking.clone().expect("one more choice wins");
     assert_eq!(&b[..made.len()], made);
     assert!(from.orderings < naive.orderings, "{from:?} {naive:?}");
     // The fix, after two choices (the last option each time): still none breaks.

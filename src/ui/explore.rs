@@ -195,8 +195,8 @@ fn explore_all(props: &ExploreAllProps) -> Html {
             <h2>{ "Explore all orderings" }</h2>
             <p class="hint">
                 { format!("Every order of work ready at the same moment, every representative delay \
-                   and failure of variant {} with these knobs (up to {MAX_STATES} states). \
-                   Keep the set-up small: a few people.", props.spec.variant) }
+                   and failure of variant {} with these knobs (up to {} states). \
+                   Keep the set-up small: a few people.", props.spec.variant, crate::api::thousands(MAX_STATES)) }
             </p>
             if !setup.is_empty() {
                 { button("explore-small", "", "Use the small set-up", false, small) }
