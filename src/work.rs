@@ -20,7 +20,7 @@ use std::thread::LocalKey;
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{ExploreSummary, RunConfig, Scenario, Snapshot, Story, StoryOf};
+use crate::api::{ExploreSummary, FromSummary, RunConfig, Scenario, Snapshot, Story, StoryOf};
 use crate::spec::{RunSpec, ScenarioSource};
 
 mod story;
@@ -53,6 +53,9 @@ pub enum Request {
         max_states: u64,
         code: Rc<str>,
     },
+    /// Tries every ordering after the set-up's schedule (the scheduler's choices so far),
+    /// within the bound (answered by [`serve_explore`]).
+    ExploreFrom { max_states: u64, code: Rc<str> },
     /// Runs the set-up's main variant and the variant it is compared with, if any (answered
     /// by [`serve_run`]); `id` comes back with the answer.
     Run { id: u64, code: Rc<str> },
@@ -79,6 +82,8 @@ pub enum Reply {
     Swept(Counts),
     /// The answer to a [`Request::Explore`].
     Explored(ExploreSummary),
+    /// The answer to a [`Request::ExploreFrom`].
+    ExploredFrom(FromSummary),
     /// The answer to a [`Request::Run`]: each run as [`wire`] bytes, or why it could not run.
     Ran {
         id: u64,
@@ -131,6 +136,14 @@ pub fn sweep_request(spec: &RunSpec, first_seed: u64, runs: u64) -> Request {
 pub fn explore_request(spec: &RunSpec, max_decisions: u64, max_states: u64) -> Request {
     Request::Explore {
         max_decisions,
+        max_states,
+        code: work_code(spec),
+    }
+}
+
+/// The request to try every ordering of `spec`'s run after its schedule.
+pub fn explore_from_request(spec: &RunSpec, max_states: u64) -> Request {
+    Request::ExploreFrom {
         max_states,
         code: work_code(spec),
     }
@@ -260,7 +273,9 @@ pub fn serve_sweep(request: &Request) -> Reply {
             person,
         } => return serve_inspect(*id, code, *at_ms, *person),
         Request::Story { id, code, of } => return serve_story(*id, code, *of),
-        Request::Explore { .. } => return Reply::failed("this worker's wasm cannot explore"),
+        Request::Explore { .. } | Request::ExploreFrom { .. } => {
+            return Reply::failed("this worker's wasm cannot explore")
+        }
     };
     let sweep = || -> Result<Counts, String> {
         if *runs > MAX_RUNS_PER_REQUEST {
@@ -284,6 +299,9 @@ pub fn serve_sweep(request: &Request) -> Reply {
 /// Answers an explore request, or a sweep request as [`serve_sweep`] does. Never panics on
 /// any input.
 pub fn serve_explore(request: &Request) -> Reply {
+    if let Request::ExploreFrom { max_states, code } = request {
+        return serve_explore_from(*max_states, code);
+    }
     let Request::Explore {
         max_decisions,
         max_states,
@@ -304,6 +322,21 @@ pub fn serve_explore(request: &Request) -> Reply {
         crate::api::explore_summary(&scenario, &config, decisions, states)
     };
     explore().map_or_else(Reply::failed, Reply::Explored)
+}
+
+/// Answers an explore-from request. Never panics on any input.
+fn serve_explore_from(max_states: u64, code: &str) -> Reply {
+    let explore = || -> Result<FromSummary, String> {
+        if max_states > MAX_EXPLORE_STATES {
+            return Err(format!(
+                "explore request: at most {MAX_EXPLORE_STATES} states"
+            ));
+        }
+        let (scenario, config) = resolve_code(code)?;
+        let spec = crate::saved::work_spec(code)?;
+        crate::api::explore_from_summary(&scenario, &config, &spec.schedule, max_states as usize)
+    };
+    explore().map_or_else(Reply::failed, Reply::ExploredFrom)
 }
 
 /// Requests and replies as JavaScript values, for `postMessage`.

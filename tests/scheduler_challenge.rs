@@ -5,7 +5,7 @@
 
 use crate::common::{builtin, config_with};
 use racelab::api::challenge::{self, find_win, next_hint, MAX_CLICKS};
-use racelab::api::{model_scheduler_view, run_view};
+use racelab::api::{explore_from_summary, model_scheduler_view, run_view};
 use racelab::engine::explore::fewest::{count_switches, decision_actors};
 use racelab::engine::explore::{explore, ExploreConfig};
 use racelab::engine::{compile, Model};
@@ -15,7 +15,7 @@ fn challenged() -> Vec<&'static str> {
     let ids: Vec<&str> = racelab::scenarios::ids()
         .filter(|id| challenge::setup(id).is_some())
         .collect();
-    assert!(ids.len() >= 4, "{ids:?}");
+    assert!(ids.len() >= 7, "{ids:?}");
     ids
 }
 
@@ -31,6 +31,9 @@ fn every_challenge_is_won_in_at_most_six_choices_and_its_fix_never_breaks() {
         let c = challenge::setup(id).unwrap();
         let race = challenge::race_variant(&s).expect("a race variant");
         let m = model(id, race);
+        // Not won before any choice: the trainee has to cause it.
+        let seeded = run_view(&s, &config_with(race, c.knobs), c.seed, &[]).unwrap();
+        assert!(seeded.violations.is_empty(), "{id}: breaks by itself");
         let win = find_win(&m, c.seed, &[], MAX_CLICKS)
             .unwrap_or_else(|| panic!("{id}/{race}: no win in {MAX_CLICKS} choices"));
         // The win is a path of scheduler options, one click each, at most six.
@@ -128,12 +131,16 @@ fn choices_name_campaign_step_and_person_without_internal_ids() {
             assert!(!o.contains(raw), "{o}");
         }
     }
-    // The start's delay is asked as when the event happens, not as a bare delay.
+    // The start's delay is asked as an ordering of named steps, each option distinct.
+    let first = &view.past[0].options;
     assert!(
-        view.past[0].options[0].ends_with("after the start"),
-        "{:?}",
-        view.past[0]
+        first
+            .iter()
+            .all(|o| o.starts_with("First ") || o.contains(", at the same moment as ")),
+        "{first:?}"
     );
+    let distinct: std::collections::BTreeSet<&String> = first.iter().collect();
+    assert_eq!(distinct.len(), first.len(), "{first:?}");
 }
 
 #[test]
@@ -169,4 +176,71 @@ fn the_shortest_counterexample_has_the_fewest_decisions_then_the_fewest_switches
         .shortest
         .unwrap();
     assert_eq!(again.schedule, c.schedule);
+}
+
+#[test]
+fn every_ordering_from_here_none_breaks_the_fix_and_one_breaks_naive() {
+    let s = builtin("list-queue");
+    let c = challenge::setup("list-queue").unwrap();
+    let budget = 500_000;
+    // The fix, from the empty prefix: the whole search, nothing breaks.
+    let fixed = explore_from_summary(&s, &config_with("fixed", c.knobs), &[], budget).unwrap();
+    assert!(!fixed.cut, "{fixed:?}");
+    assert!(
+        fixed.breaking.is_none() && fixed.broken.is_none(),
+        "{fixed:?}"
+    );
+    assert!(fixed.orderings > 1, "{fixed:?}");
+    assert_eq!(fixed.choices_made, 0);
+    assert!(
+        fixed.message().starts_with(&format!(
+            "Every ordering from here has been tried ({} orderings): none breaks the rule",
+            racelab::api::thousands(fixed.orderings)
+        )),
+        "{}",
+        fixed.message()
+    );
+    // Naive, from the empty prefix: a breaking ordering, which violates when replayed.
+    let cfg = config_with("naive", c.knobs);
+    let naive = explore_from_summary(&s, &cfg, &[], budget).unwrap();
+    let breaking = naive.breaking.clone().expect("naive breaks");
+    let run = run_view(&s, &cfg, c.seed, &breaking).unwrap();
+    assert!(!run.violations.is_empty());
+    assert_eq!(naive.broken.as_deref(), Some(&*run.violations[0].message));
+    assert!(naive
+        .message()
+        .starts_with("An ordering from here breaks the rule: "));
+    // From the choices of the win: kept as they are (the breaking ordering starts with
+    // them), and fewer orderings are left than from the start.
+    let m = model("list-queue", "naive");
+    let win = find_win(&m, c.seed, &[], MAX_CLICKS).unwrap();
+    let made = &win[..win.len() - 1];
+    let from = explore_from_summary(&s, &cfg, made, budget).unwrap();
+    let view = model_scheduler_view(&m, c.seed, made).unwrap();
+    assert_eq!(from.choices_made as usize, view.past.len());
+    let b = from.breaking.clone().expect("one more choice wins");
+    assert_eq!(&b[..made.len()], made);
+    assert!(from.orderings < naive.orderings, "{from:?} {naive:?}");
+    // The fix, after two choices (the last option each time): still none breaks.
+    let fm = model("list-queue", "fixed");
+    let mut picked: Vec<u32> = Vec::new();
+    for _ in 0..2 {
+        let v = model_scheduler_view(&fm, c.seed, &picked).unwrap();
+        let d = v.next.expect("a decision");
+        picked = v.prefix;
+        picked.push(*d.answers.last().unwrap());
+    }
+    let f = explore_from_summary(&s, &config_with("fixed", c.knobs), &picked, budget).unwrap();
+    assert_eq!(f.choices_made, 2);
+    assert!(f.breaking.is_none() && !f.cut, "{f:?}");
+    assert!(f.orderings < fixed.orderings, "{f:?}");
+}
+
+#[test]
+fn a_search_cut_short_by_its_budget_says_so() {
+    let s = builtin("list-queue");
+    let c = challenge::setup("list-queue").unwrap();
+    let r = explore_from_summary(&s, &config_with("fixed", c.knobs), &[], 3).unwrap();
+    assert!(r.cut && r.breaking.is_none(), "{r:?}");
+    assert!(r.message().contains("cut short"), "{}", r.message());
 }

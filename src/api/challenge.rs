@@ -71,10 +71,51 @@ pub fn setup(id: &str) -> Option<ChallengeSetup> {
             ],
             "Make Marketo create a second person record for person 1's email address.",
         ),
+        "central-mql" => (
+            &[
+                ("people", 1),
+                ("step_time_ms", 0),
+                ("arrival_window_min", 0),
+                ("trigger_delay_s", 1),
+                ("crm_push_max_s", 60),
+                ("crm_sync_min", 1),
+            ],
+            "Make the CRM get person 1 before their Lifecycle Stage is set to MQL.",
+        ),
+        "crm-overwrite" => (
+            &[
+                ("people", 1),
+                ("step_time_ms", 0),
+                ("arrival_window_min", 0),
+                ("trigger_delay_s", 0),
+                ("crm_sync_min", 1),
+                ("crm_flow_max_s", 1),
+                ("demo_after_min", 0),
+                ("mql_wait_min", 1),
+                ("crm_push_s", 30),
+            ],
+            "Make the Salesforce flow's Lead Status win over the MQL that Marketo set for \
+             person 1.",
+        ),
+        "lock-storm" => (
+            &[
+                ("responses", 2),
+                ("arrival_window_s", 1),
+                ("lock_wait_s", 0),
+                ("retry_attempts", 1),
+                ("cpu_per_response_ms", 100),
+            ],
+            "Make a campaign response get lost: its insert fails on the campaign's lock \
+             (UNABLE_TO_LOCK_ROW) with no retry left.",
+        ),
         _ => return None,
     };
     // The seed answers the choices nobody makes: one whose run does not break by itself.
-    let seed = if id == "duplicate-lead" { 7 } else { 1 };
+    let seed = match id {
+        "duplicate-lead" => 7,
+        "crm-overwrite" | "lock-storm" => 0,
+        _ => 1,
+    };
     Some(ChallengeSetup { knobs, seed, goal })
 }
 

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::explore::fewest::{count_switches, decision_actors};
+use crate::engine::explore::from::{explore_from, FromConfig};
 use crate::engine::explore::{explore, ExploreConfig};
 use crate::engine::{compile, RunConfig, Scenario};
 
@@ -62,5 +63,74 @@ pub fn explore_summary(
         end_states: report.end_states,
         violating_end_states: report.violating_end_states,
         shortest: report.shortest.map(|c| c.schedule),
+    })
+}
+
+/// What trying every ordering from the scheduler's current point found ("every ordering
+/// from here").
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FromSummary {
+    /// The choices already made (kept as they are).
+    pub choices_made: u32,
+    /// Orderings tried from there to the end of the run.
+    pub orderings: u64,
+    pub states: u64,
+    /// A bound cut the search short: "none breaks" then proves nothing.
+    pub cut: bool,
+    /// A breaking ordering as a schedule (the choices made, then the fewest more
+    /// decisions), replayable with any seed.
+    pub breaking: Option<Vec<u32>>,
+    /// What it breaks, in words (the first violation's message).
+    pub broken: Option<String>,
+}
+
+impl FromSummary {
+    /// The verdict in words: "Every ordering from here has been tried (N orderings): none
+    /// breaks the rule.", or what a breaking one does, or that the search was cut short.
+    pub fn message(&self) -> String {
+        let n = crate::engine::bounds::thousands(self.orderings);
+        let s = if self.orderings == 1 { "" } else { "s" };
+        match (&self.broken, self.cut) {
+            (Some(what), _) => format!(
+                "An ordering from here breaks the rule: {what}. Show it to see which steps raced."
+            ),
+            (None, false) => format!(
+                "Every ordering from here has been tried ({n} ordering{s}): none breaks the rule."
+            ),
+            (None, true) => format!(
+                "{n} ordering{s} tried from here and none breaks the rule, but the search was cut \
+                 short (too many orderings): this proves nothing. Make more choices first, or use \
+                 a smaller set-up."
+            ),
+        }
+    }
+}
+
+/// Tries every ordering of `scenario` run with `config` after the choices of `schedule`,
+/// working out at most `max_states` states.
+pub fn explore_from_summary(
+    scenario: &Scenario,
+    config: &RunConfig,
+    schedule: &[u32],
+    max_states: usize,
+) -> Result<FromSummary, String> {
+    let model = compile(scenario, config)?;
+    let cfg = FromConfig {
+        max_states,
+        ..FromConfig::default()
+    };
+    let r = explore_from(&model, schedule, cfg)?;
+    let broken = r
+        .breaking
+        .as_ref()
+        .and_then(|c| c.violations.first())
+        .map(|v| v.message.clone());
+    Ok(FromSummary {
+        choices_made: r.forced as u32,
+        orderings: r.orderings,
+        states: r.states,
+        cut: r.cut,
+        breaking: r.breaking.map(|c| c.schedule),
+        broken,
     })
 }

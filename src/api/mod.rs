@@ -25,7 +25,7 @@ mod sweep_points;
 mod view;
 mod words;
 
-pub use explore::{explore_summary, ExploreSummary};
+pub use explore::{explore_from_summary, explore_summary, ExploreSummary, FromSummary};
 pub use inject::{inject_options, InjectOption};
 pub use inspect::{inspect_at, inspect_model_at, PersonSnapshot, Snapshot, SystemSnapshot};
 pub use lanes::{invariant_lanes, step_name, InvariantInfo, InvariantLane, StepNames};

@@ -198,14 +198,15 @@ impl Step<'_, '_> {
     /// delay itself added only where two options would read alike.
     fn delay_options(&self, log: &[(Choice, u64)], call: usize, values: &[u64]) -> Vec<String> {
         let durations = || -> Vec<String> {
-            let what = if self.context.is_empty() {
-                "Start: when an outside event happens".to_string()
-            } else {
-                self.context.clone()
-            };
+            let what = &self.context;
             values
                 .iter()
-                .map(|v| format!("{what}: a delay of {}", words::duration(*v)))
+                .map(|v| match words::duration(*v) {
+                    d if what.is_empty() => {
+                        format!("The outside event happens {d} after the start")
+                    }
+                    d => format!("{what}: it takes {d}"),
+                })
                 .collect()
         };
         let Some(mut labels) = self.orderings(log, call, values) else {
@@ -214,7 +215,12 @@ impl Step<'_, '_> {
         let distinct: std::collections::BTreeSet<&String> = labels.iter().collect();
         if distinct.len() < labels.len() {
             for (l, v) in labels.iter_mut().zip(values) {
-                l.push_str(&format!(" (after {})", words::duration(*v)));
+                let d = words::duration(*v);
+                l.push_str(&if self.context.is_empty() {
+                    format!(" ({d} after the start)")
+                } else {
+                    format!(" (after {d})")
+                });
             }
         }
         labels
@@ -257,10 +263,6 @@ impl Step<'_, '_> {
                 let mut others: Vec<&&Agendum> = items.iter().filter(|a| a.seq != moved).collect();
                 others.sort_by_key(|a| (a.time, a.seq));
                 let me = describe(sim, m);
-                if self.context.is_empty() {
-                    // When an outside event happens: its time is what the start decides.
-                    return Some(format!("{me}, {} after the start", words::duration(m.time)));
-                }
                 let same = others.iter().find(|a| a.time == m.time);
                 let after = others.iter().find(|a| a.time > m.time);
                 let before = others.iter().rev().find(|a| a.time < m.time);

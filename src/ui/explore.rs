@@ -42,6 +42,11 @@ pub fn explore_on_main_thread_with(serve: ServeExplore) {
     MAIN_THREAD_EXPLORER.with(|c| c.set(Some(serve)));
 }
 
+/// The explorer handed in with [`explore_on_main_thread_with`], if any.
+pub(super) fn main_thread_explorer() -> Option<ServeExplore> {
+    MAIN_THREAD_EXPLORER.with(Cell::get)
+}
+
 /// The explore tab.
 pub fn explore(app: &App) -> Html {
     // What an exploration covers: the set-up, without the view, seed and schedule (every
@@ -62,7 +67,8 @@ pub fn explore(app: &App) -> Html {
         <div class="explore">
             <div class="explore-row">
                 <ExploreAll {spec} setup={app.setup_key()} dispatch={app.dispatcher()} />
-                <Scheduler run_key={app.run_key()} {violated} {win} dispatch={app.dispatcher()} />
+                <Scheduler spec={RunSpec { view: Default::default(), ..app.spec.clone() }}
+                    run_key={app.run_key()} {violated} {win} dispatch={app.dispatcher()} />
             </div>
             { super::controls::playback(app) }
             { timeline::main_timeline(app) }
@@ -189,8 +195,8 @@ fn explore_all(props: &ExploreAllProps) -> Html {
             <h2>{ "Explore all orderings" }</h2>
             <p class="hint">
                 { format!("Every order of work ready at the same moment, every representative delay \
-                   and failure of variant {} with these knobs (up to {MAX_STATES} states). \
-                   Keep the set-up small: a few people.", props.spec.variant) }
+                   and failure of variant {} with these knobs (up to {} states). \
+                   Keep the set-up small: a few people.", props.spec.variant, crate::api::thousands(MAX_STATES)) }
             </p>
             if !setup.is_empty() {
                 { button("explore-small", "", "Use the small set-up", false, small) }
@@ -298,6 +304,8 @@ fn result(dispatch: &Dispatch, s: &ExploreSummary, elapsed_ms: f64, variant: &st
 /// far (fork from any), undo and start over.
 #[derive(Properties, PartialEq)]
 pub struct SchedulerProps {
+    /// The run as a spec (for the search from the current point).
+    pub spec: RunSpec,
     /// The run: its scenario, variant, knobs, injections, seed and the schedule picked so far.
     pub run_key: RunKey,
     /// Whether the run violates an invariant.
@@ -336,15 +344,38 @@ fn scheduler(props: &SchedulerProps) -> Html {
         .and_then(|s| challenge::race_variant(s))
         .map(str::to_string);
     let hint = use_state(|| None::<(RunKey, String)>);
+    // After a win: the same set-up on the fix, from the start.
+    let try_fix = scenario.and_then(|s| challenge::fix_variant(s)).map(|f| {
+        let (dispatch, f) = (props.dispatch.clone(), f.to_string());
+        let label = format!("Now try {f}");
+        let onclick = Callback::from(move |_| {
+            dispatch.dispatch(Action::Variant(f.clone()));
+            dispatch.dispatch(Action::SetSchedule(Vec::new()));
+        });
+        button("sched-try-fix", "", label, false, onclick)
+    });
     let challenge = match (violated, fix, &props.win, setup) {
         (true, true, _, _) => para(
             "bad",
             "This order breaks the fix? Then the fix has a hole: see the violations below.",
         ),
         (true, false, Some(win), _) => html! {
-            <p class="bad win" id="sched-win"><strong>{ win.clone() }</strong></p>
+            <>
+                <p class="bad win" id="sched-win"><strong>{ win.clone() }</strong></p>
+                { for try_fix }
+            </>
         },
         (true, false, None, _) => para("bad", format!("You made the race happen ({race}).")),
+        (false, true, _, _) => html! {
+            <>
+                { para("goal", format!(
+                    "Variant {variant} is the fix: pick any order you like and try to break it. \
+                     \"Try every ordering from here\" tries every order after your choices."
+                )) }
+                <super::explore_from::FromHere spec={props.spec.clone()} run_key={key.clone()}
+                    dispatch={props.dispatch.clone()} />
+            </>
+        },
         (false, _, _, Some(c)) => html! {
             <p class="goal" id="sched-goal"><strong>{ "Goal: " }</strong>{ format!(
                 "{} Variant {}, one choice at a time, at most {} choices.",
@@ -353,9 +384,6 @@ fn scheduler(props: &SchedulerProps) -> Html {
                 challenge::MAX_CLICKS
             ) }</p>
         },
-        (false, true, _, None) => para("hint", format!(
-            "Challenge: make the {variant} variant show the race ({race}). The Explore button checks every order at once."
-        )),
         (false, false, _, None) => para("hint", format!(
             "Challenge: pick an order that makes the {variant} variant show the race ({race}), then try the fixed one."
         )),
@@ -401,7 +429,7 @@ fn scheduler(props: &SchedulerProps) -> Html {
             { challenge }
             <div class="row">
                 { for use_setup }
-                if setup.is_some() && !violated {
+                if setup.is_some() && !violated && !fix {
                     { button("sched-hint", "", "Hint", false, ask_hint) }
                 }
             </div>

@@ -33,6 +33,7 @@ pub mod builder;
 pub mod compare;
 pub mod controls;
 pub mod explore;
+pub mod explore_from;
 pub mod header;
 pub mod inject;
 pub mod inspection;

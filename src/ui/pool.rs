@@ -43,6 +43,7 @@ impl Pool {
                     }
                     Reply::Failed { message } => on_result(current.take(), Err(message)),
                     Reply::Explored(_)
+                    | Reply::ExploredFrom(_)
                     | Reply::Ran { .. }
                     | Reply::Inspected { .. }
                     | Reply::Told { .. } => on_result(

@@ -65,8 +65,11 @@ impl Slot {
                     dispatch.dispatch(Action::Ran(id, Err(stopped(&message)), None));
                 }
             }
-            Reply::Swept(_) | Reply::Explored(_) | Reply::Inspected { .. } | Reply::Told { .. } => {
-            }
+            Reply::Swept(_)
+            | Reply::Explored(_)
+            | Reply::ExploredFrom(_)
+            | Reply::Inspected { .. }
+            | Reply::Told { .. } => {}
         })?;
         Ok(Slot {
             worker,

@@ -130,6 +130,10 @@ pub struct FewestReport {
     pub cut_by_states: bool,
     /// The violating schedule with the fewest decisions, then the fewest switches.
     pub best: Option<Fewest>,
+    /// Orderings from the start (after the forced decisions) to the end of the run: every
+    /// path through the states worked out, those met again counted as often as they are
+    /// reached (saturating).
+    pub orderings: u64,
 }
 
 /// A best continuation from a state: its length, its switches (counting the one from the
@@ -141,10 +145,19 @@ struct Cont {
     decisions: Vec<u32>,
 }
 
+/// What a state's continuations hold: the decision budget they were worked out under, the
+/// best violating one, and how many orderings there are.
+#[derive(Debug, Clone, Default)]
+struct Below {
+    budget: usize,
+    best: Option<Cont>,
+    orderings: u64,
+}
+
 struct Search {
     cfg: FewestConfig,
-    /// (state key, last actor) → (decision budget it was worked out under, best).
-    memo: HashMap<(u128, Option<Actor>), (usize, Option<Cont>)>,
+    /// (state key, last actor) → what was worked out below it.
+    memo: HashMap<(u128, Option<Actor>), Below>,
     report: FewestReport,
 }
 
@@ -155,9 +168,10 @@ pub fn fewest(model: &Model, cfg: FewestConfig) -> Result<FewestReport, RunError
         memo: HashMap::new(),
         report: FewestReport::default(),
     };
-    let best = s.visit(Box::new(Sim::new(model)), None, 0)?;
+    let below = s.visit(Box::new(Sim::new(model)), None, 0)?;
     let mut report = s.report;
-    report.best = best.map(|c| Fewest {
+    report.orderings = below.orderings;
+    report.best = below.best.map(|c| Fewest {
         decisions: c.decisions,
         switches: c.switches,
     });
@@ -182,10 +196,10 @@ impl Search {
         mut sim: Box<Sim<'m>>,
         last: Option<Actor>,
         depth: usize,
-    ) -> Result<Option<Cont>, RunError> {
+    ) -> Result<Below, RunError> {
         loop {
             if self.report.cut_by_states {
-                return Ok(None);
+                return Ok(Below::default());
             }
             if sim.is_done() {
                 return self.end(sim);
@@ -217,25 +231,26 @@ impl Search {
         actors: Vec<Actor>,
         last: Option<Actor>,
         depth: usize,
-    ) -> Result<Option<Cont>, RunError> {
+    ) -> Result<Below, RunError> {
         let budget = self.cfg.max_decisions - depth;
         let forcing = depth < self.cfg.forced.len();
         let key = (state_key(&sim, false), last);
         if !forcing {
-            if let Some((b, best)) = self.memo.get(&key) {
-                if *b >= budget && best.as_ref().is_none_or(|c| c.len as usize <= budget) {
-                    return Ok(best.clone());
+            if let Some(b) = self.memo.get(&key) {
+                if b.budget >= budget && b.best.as_ref().is_none_or(|c| c.len as usize <= budget) {
+                    return Ok(b.clone());
                 }
             }
         }
         self.report.states += 1;
         if self.report.states > self.cfg.max_states as u64 {
             self.report.cut_by_states = true;
-            return Ok(None);
+            return Ok(Below::default());
         }
         let tie = actors.len() >= 2;
         let forced = self.cfg.forced[depth.min(self.cfg.forced.len())..].to_vec();
         let mut best: Option<Cont> = None;
+        let mut orderings = 0u64;
         for (t, &who) in actors.iter().enumerate() {
             if tie && forced.first().is_some_and(|&f| f as usize != t) {
                 continue;
@@ -256,24 +271,15 @@ impl Search {
                 let d = taken.len();
                 if depth + d > self.cfg.max_decisions {
                     self.report.cut_by_decisions = true;
-                } else if let Some(c) = self.visit(child, Some(who), depth + d)? {
-                    let len = c.len + d as u32;
-                    let switches = c.switches + u32::from(last.is_some_and(|l| l != who));
-                    if best
-                        .as_ref()
-                        .is_none_or(|b| (len, switches) < (b.len, b.switches))
-                    {
-                        let mut decisions: Vec<u32> = taken.iter().map(|x| x.0).collect();
-                        decisions.extend_from_slice(&c.decisions);
-                        best = Some(Cont {
-                            len,
-                            switches,
-                            decisions,
-                        });
+                } else {
+                    let below = self.visit(child, Some(who), depth + d)?;
+                    orderings = orderings.saturating_add(below.orderings);
+                    if let Some(c) = below.best {
+                        Self::keep(&mut best, c, &taken, last, who);
                     }
                 }
                 if self.report.cut_by_states {
-                    return Ok(None);
+                    return Ok(Below::default());
                 }
                 match next_prefix(&taken, hold) {
                     Some(p) => prefix = p,
@@ -281,21 +287,55 @@ impl Search {
                 }
             }
         }
+        let below = Below {
+            budget,
+            best,
+            orderings,
+        };
         if !forcing {
-            self.memo.insert(key, (budget, best.clone()));
+            self.memo.insert(key, below.clone());
         }
-        Ok(best)
+        Ok(below)
+    }
+
+    /// Keeps continuation `c` (after a step of decisions `taken` by `who`) in `best` if it
+    /// has fewer decisions, then fewer switches.
+    fn keep(
+        best: &mut Option<Cont>,
+        c: Cont,
+        taken: &[(u32, u32)],
+        last: Option<Actor>,
+        who: Actor,
+    ) {
+        let len = c.len + taken.len() as u32;
+        let switches = c.switches + u32::from(last.is_some_and(|l| l != who));
+        if best
+            .as_ref()
+            .is_none_or(|b| (len, switches) < (b.len, b.switches))
+        {
+            let mut decisions: Vec<u32> = taken.iter().map(|x| x.0).collect();
+            decisions.extend_from_slice(&c.decisions);
+            *best = Some(Cont {
+                len,
+                switches,
+                decisions,
+            });
+        }
     }
 
     /// The end of a run: a violating one is a continuation of no decisions.
-    fn end(&mut self, mut sim: Box<Sim<'_>>) -> Result<Option<Cont>, RunError> {
+    fn end(&mut self, mut sim: Box<Sim<'_>>) -> Result<Below, RunError> {
         self.report.ends += 1;
         let out = sim.run(&mut PrefixChooser::new(&[]))?;
-        Ok((!out.violations.is_empty()).then(|| Cont {
-            len: 0,
-            switches: 0,
-            decisions: Vec::new(),
-        }))
+        Ok(Below {
+            budget: 0,
+            best: (!out.violations.is_empty()).then(|| Cont {
+                len: 0,
+                switches: 0,
+                decisions: Vec::new(),
+            }),
+            orderings: 1,
+        })
     }
 }
 

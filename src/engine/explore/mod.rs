@@ -20,6 +20,7 @@
 
 pub mod exhaustive;
 pub mod fewest;
+pub mod from;
 pub mod independence;
 mod pool;
 mod report;
