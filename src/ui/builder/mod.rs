@@ -331,7 +331,7 @@ fn toolbar(
 fn status(issues: &[Issue], note: Option<&str>) -> Html {
     let count = match issues.len() {
         1 => "1 problem".to_string(),
-        n if n >= crate::builder::check::MOST_ISSUES => format!("{n} problems (the first {n})"),
+        n if n >= crate::builder::check::MOST_ISSUES => format!("at least {n} problems"),
         n => format!("{n} problems"),
     };
     let items = issues.iter().enumerate().map(|(k, i)| {
