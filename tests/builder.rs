@@ -43,7 +43,7 @@ fn every_builtin_saved_unchanged_runs_to_the_same_trace_hash() {
 }
 
 /// The list-queue naive pair, built from blank as a trainer would.
-fn list_queue_pair() -> Builder {
+pub(crate) fn list_queue_pair() -> Builder {
     let mut b = Builder::new(template("blank").unwrap());
     let s = |b: &Builder| b.draft().clone();
     b.apply(Edit::AddList("Work Queue".into())).unwrap();
@@ -124,7 +124,10 @@ fn a_call_webhook_step_in_a_batch_campaign_is_refused_at_that_step_and_undo_take
 #[test]
 fn a_trigger_on_an_unknown_list_is_located_at_the_trigger_and_a_bad_filter_at_the_filter() {
     let mut b = list_queue_pair();
-    b.apply(Edit::RenameList(0, "Task Queue".into())).unwrap();
+    let unknown = racelab::engine::scenario::Trigger::AddedToList("Task Queue".into());
+    let set = CampaignEdit::SetTrigger(0, unknown);
+    b.apply(Edit::Campaign("Drain Queue (trigger)".into(), set))
+        .unwrap();
     let issue = b.issue().unwrap();
     assert_eq!(
         issue.location.campaign.as_deref(),
@@ -132,7 +135,7 @@ fn a_trigger_on_an_unknown_list_is_located_at_the_trigger_and_a_bad_filter_at_th
     );
     assert_eq!(issue.location.trigger, Some(0));
     assert_eq!(issue.location.tab, Some(SmartCampaignTab::SmartList));
-    assert_eq!(issue.message, "Unknown list `Work Queue`");
+    assert_eq!(issue.message, "Unknown list `Task Queue`");
     b.undo();
     let edit = CampaignEdit::Logic(Some("1 and 2".into()));
     b.apply(Edit::Campaign("Drain Queue (hourly)".into(), edit))

@@ -13,6 +13,7 @@ mod golden;
 mod app_api;
 mod app_api_reader;
 mod builder;
+mod builder_rename;
 mod cli;
 mod cli_link;
 mod cli_long;

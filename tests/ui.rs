@@ -544,6 +544,8 @@ async fn an_injected_event_becomes_part_of_the_run() {
     assert!(app.text("#notice").contains("not a time"));
 }
 
+#[path = "ui_parts/builder.rs"]
+mod builder;
 #[path = "ui_parts/challenge.rs"]
 mod challenge;
 #[path = "ui_parts/explore_and_fetch.rs"]

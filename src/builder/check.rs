@@ -5,7 +5,7 @@
 //! setting. The engine reports triggers by campaign only, so names a trigger refers to are
 //! checked here first, to point at the trigger itself.
 
-use crate::engine::scenario::{Campaign, Scenario, Trigger};
+use crate::engine::scenario::{Action, Campaign, Filter, Scenario, Trigger};
 use crate::engine::{Place, ScenarioError};
 
 /// The tabs of Marketo's smart campaign editor.
@@ -68,6 +68,77 @@ pub fn first_issue(s: &Scenario) -> Option<Issue> {
         return Some(i);
     }
     crate::engine::validate(s).err().map(|e| located(&e))
+}
+
+/// At most this many problems are listed at once.
+pub const MOST_ISSUES: usize = 12;
+
+/// Every problem of the scenario (at most [`MOST_ISSUES`]), located, the first one first
+/// (the one [`first_issue`] gives). The engine stops at the first problem it finds, so each
+/// problem at a trigger, filter or flow step is set aside in a copy of the scenario (the step
+/// does nothing, the trigger or filter matches without naming anything wrong) and the copy is
+/// checked again; a problem that cannot be set aside that way ends the list.
+pub fn all_issues(s: &Scenario) -> Vec<Issue> {
+    let mut out: Vec<Issue> = Vec::new();
+    let mut copy = s.clone();
+    while out.len() < MOST_ISSUES {
+        let Some(issue) = trigger_issue(&copy) else {
+            break;
+        };
+        if out.contains(&issue) || !set_aside(&mut copy, &issue.location) {
+            break;
+        }
+        out.push(issue);
+    }
+    while out.len() < MOST_ISSUES {
+        let Err(e) = crate::engine::validate(&copy) else {
+            break;
+        };
+        let issue = located(&e);
+        if out.contains(&issue) {
+            break;
+        }
+        let more = set_aside(&mut copy, &issue.location);
+        out.push(issue);
+        if !more {
+            break;
+        }
+    }
+    out
+}
+
+/// Makes the trigger, filter or step at `loc` harmless; `false` if `loc` is none of them.
+fn set_aside(s: &mut Scenario, loc: &Location) -> bool {
+    let Some(name) = loc.campaign.as_deref() else {
+        return false;
+    };
+    let own = loc.variant.as_deref().and_then(|v| {
+        let v = s.variants.iter().position(|x| x.name == v)?;
+        let c = s.variants[v]
+            .campaigns
+            .iter()
+            .position(|c| c.name == name)?;
+        Some((v, c))
+    });
+    let c = match own {
+        Some((v, c)) => &mut s.variants[v].campaigns[c],
+        None => match s.campaigns.iter_mut().find(|c| c.name == name) {
+            Some(c) => c,
+            None => return false,
+        },
+    };
+    let itself = Filter::MemberOfCampaign {
+        campaign: c.name.clone(),
+        member: true,
+    };
+    let sl = &mut c.smart_list;
+    match (loc.step, loc.trigger, loc.filter) {
+        (Some(i), _, _) if i < c.flow.len() => c.flow[i] = Action::DoNothing,
+        (None, Some(i), _) if i < sl.triggers.len() => sl.triggers[i] = Trigger::PersonIsCreated,
+        (None, None, Some(i)) if i < sl.filters.len() => sl.filters[i] = itself,
+        _ => return false,
+    }
+    true
 }
 
 /// Turns the engine's error into an issue with a location.

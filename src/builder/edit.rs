@@ -2,10 +2,11 @@
 //! apply to the campaigns as the edited variant sees them ([`campaigns_seen`]): editing a
 //! variant stores the changed campaign in that variant, leaving the scenario's own as it is.
 
+use super::rename::{self, Named};
 use crate::engine::knobs::{Knob, Param};
 use crate::engine::scenario::{
-    Action, Campaign, FieldDef, Filter, Invariant, PeopleGroup, Qualification, Scenario, Schedule,
-    ScriptedEvent, Trigger, Variant, VariantRole, WebhookDef,
+    Action, Campaign, CrmConfig, FieldDef, Filter, Invariant, PeopleGroup, ProgramDef,
+    Qualification, Scenario, Schedule, ScriptedEvent, Trigger, Variant, VariantRole, WebhookDef,
 };
 
 /// One change to the draft.
@@ -14,9 +15,11 @@ pub enum Edit {
     /// The scenario's title (what the library and the header show).
     Title(String),
     AddList(String),
+    /// Renames a static list and every reference to it.
     RenameList(usize, String),
     RemoveList(usize),
     AddField(FieldDef),
+    /// Changes a field; a new API name or display name is followed by every reference.
     SetField(usize, FieldDef),
     RemoveField(usize),
     AddPeople(PeopleGroup),
@@ -29,9 +32,18 @@ pub enum Edit {
     /// Deletes a campaign (in a variant: the variant's own one, or switches the scenario's off).
     RemoveCampaign(String),
     AddWebhook(WebhookDef),
+    /// Changes a webhook; a new name is followed by every Call Webhook step.
     SetWebhook(usize, WebhookDef),
     RemoveWebhook(usize),
+    AddProgram(ProgramDef),
+    /// Changes a program (channel, statuses and their step numbers); a new name is followed
+    /// by every reference.
+    SetProgram(usize, ProgramDef),
+    RemoveProgram(usize),
+    /// The CRM (push latency, sync, owner assignment rules); `None`: no CRM.
+    Crm(Option<Box<CrmConfig>>),
     AddKnob(Knob),
+    /// Changes a knob; a new name is followed by every number that uses the knob.
     SetKnob(usize, Knob),
     RemoveKnob(usize),
     AddEvent(ScriptedEvent),
@@ -128,11 +140,36 @@ fn remove<T>(items: &mut Vec<T>, i: usize, what: &str) -> Result<(), String> {
 pub fn apply(s: &mut Scenario, variant: Option<&str>, e: Edit) -> Result<(), String> {
     match e {
         Edit::Title(t) => s.title = t,
-        Edit::AddList(l) => s.lists.push(l),
-        Edit::RenameList(i, l) => set(&mut s.lists, i, l, "list")?,
+        Edit::AddList(l) => {
+            rename::check_new_name(s, Named::List, "", &l)?;
+            s.lists.push(l)
+        }
+        Edit::RenameList(i, l) => {
+            at(&mut s.lists, i, "list")?;
+            let old = s.lists[i].clone();
+            rename::check_new_name(s, Named::List, &old, &l)?;
+            rename::references(s, Named::List, &old, &l);
+            s.lists[i] = l;
+        }
         Edit::RemoveList(i) => remove(&mut s.lists, i, "list")?,
         Edit::AddField(f) => s.fields.push(f),
-        Edit::SetField(i, f) => set(&mut s.fields, i, f, "field")?,
+        Edit::SetField(i, f) => {
+            at(&mut s.fields, i, "field")?;
+            let old = s.fields[i].clone();
+            if old.name == rename::EMAIL && f.name != old.name {
+                return Err(format!(
+                    "People are looked up by the field with API name \u{201c}{0}\u{201d} \
+                     (Email Address): keep its API name {0}; its display name can change.",
+                    rename::EMAIL
+                ));
+            }
+            rename::check_new_name(s, Named::Field, &old.name, &f.name)?;
+            rename::references(s, Named::Field, &old.name, &f.name);
+            if let Some(label) = old.label.as_deref().filter(|l| *l != old.name) {
+                rename::references(s, Named::Field, label, f.display_name());
+            }
+            s.fields[i] = f;
+        }
         Edit::RemoveField(i) => remove(&mut s.fields, i, "field")?,
         Edit::AddPeople(p) => s.people.push(p),
         Edit::SetPeople(i, p) => set(&mut s.people, i, p, "group of people")?,
@@ -144,10 +181,35 @@ pub fn apply(s: &mut Scenario, variant: Option<&str>, e: Edit) -> Result<(), Str
         Edit::Campaign(name, ce) => edit_campaign(s, variant, &name, ce)?,
         Edit::RemoveCampaign(name) => remove_campaign(s, variant, &name)?,
         Edit::AddWebhook(w) => s.systems.webhooks.push(w),
-        Edit::SetWebhook(i, w) => set(&mut s.systems.webhooks, i, w, "webhook")?,
+        Edit::SetWebhook(i, w) => {
+            at(&mut s.systems.webhooks, i, "webhook")?;
+            let old = s.systems.webhooks[i].name.clone();
+            rename::check_new_name(s, Named::Webhook, &old, &w.name)?;
+            rename::references(s, Named::Webhook, &old, &w.name);
+            s.systems.webhooks[i] = w;
+        }
+        Edit::AddProgram(p) => {
+            rename::check_new_name(s, Named::Program, "", &p.name)?;
+            s.programs.push(p)
+        }
+        Edit::SetProgram(i, p) => {
+            at(&mut s.programs, i, "program")?;
+            let old = s.programs[i].name.clone();
+            rename::check_new_name(s, Named::Program, &old, &p.name)?;
+            rename::references(s, Named::Program, &old, &p.name);
+            s.programs[i] = p;
+        }
+        Edit::RemoveProgram(i) => remove(&mut s.programs, i, "program")?,
+        Edit::Crm(crm) => s.systems.crm = crm.map(|c| *c),
         Edit::RemoveWebhook(i) => remove(&mut s.systems.webhooks, i, "webhook")?,
         Edit::AddKnob(k) => s.knobs.push(k),
-        Edit::SetKnob(i, k) => set(&mut s.knobs, i, k, "knob")?,
+        Edit::SetKnob(i, k) => {
+            at(&mut s.knobs, i, "knob")?;
+            let old = s.knobs[i].name.clone();
+            rename::check_new_name(s, Named::Knob, &old, &k.name)?;
+            rename::references(s, Named::Knob, &old, &k.name);
+            s.knobs[i] = k;
+        }
         Edit::RemoveKnob(i) => remove(&mut s.knobs, i, "knob")?,
         Edit::AddEvent(ev) => s.script.push(ev),
         Edit::SetEvent(i, ev) => set(&mut s.script, i, ev, "scripted event")?,
@@ -247,20 +309,13 @@ fn edit_campaign(
         }
     }
     if let CampaignEdit::Rename(new) = &e {
-        if new != name
-            && campaigns_seen(s, variant)
-                .iter()
-                .any(|(c, _)| &c.name == new)
-        {
-            return Err(format!(
-                "There is already a smart campaign \u{201c}{new}\u{201d}."
-            ));
-        }
+        return rename_campaign(s, variant, name, new);
     }
     let c = campaign_mut(s, variant, name)?;
     let sl = &mut c.smart_list;
     match e {
-        CampaignEdit::Rename(n) => c.name = n,
+        // Renaming returned above (it changes references, not just this campaign).
+        CampaignEdit::Rename(_) => {}
         CampaignEdit::Description(d) => c.description = d,
         CampaignEdit::Active(on) => c.active = on,
         CampaignEdit::AddTrigger(t) => sl.triggers.push(t),
@@ -289,6 +344,42 @@ fn edit_campaign(
         }
         CampaignEdit::Schedule(sch) => c.schedule = sch,
         CampaignEdit::Qualification(q) => c.qualification = q,
+    }
+    Ok(())
+}
+
+/// Renames a smart campaign and every reference to it. In a variant only a campaign the
+/// variant adds can be renamed (the scenario's own are renamed in the scenario itself).
+fn rename_campaign(
+    s: &mut Scenario,
+    variant: Option<&str>,
+    name: &str,
+    new: &str,
+) -> Result<(), String> {
+    if new == name {
+        return Ok(());
+    }
+    rename::check_new_name(s, Named::Campaign, name, new)?;
+    let in_base = s.campaigns.iter().any(|c| c.name == name);
+    if variant.is_some() && in_base {
+        return Err(format!(
+            "\u{201c}{name}\u{201d} belongs to the scenario itself: rename it with \
+             \u{201c}Campaign changes go to: The scenario itself\u{201d}."
+        ));
+    }
+    if !in_base
+        && !s
+            .variants
+            .iter()
+            .any(|v| v.campaigns.iter().any(|c| c.name == name))
+    {
+        return Err(format!(
+            "There is no smart campaign \u{201c}{name}\u{201d}."
+        ));
+    }
+    rename::references(s, Named::Campaign, name, new);
+    for c in s.campaigns.iter_mut().filter(|c| c.name == name) {
+        c.name = new.to_string();
     }
     Ok(())
 }

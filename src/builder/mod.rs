@@ -13,10 +13,12 @@
 //! - [`check`]: validation with a [`check::Location`] (campaign, tab, step, filter, field)
 //! - [`menus`]: Marketo's names for triggers, filters and flow steps, as the menus offer them
 //! - [`templates`]: the starting points (blank and small templates)
+//! - [`rename`]: renaming a list, field, campaign, webhook, program or knob everywhere
 
 pub mod check;
 pub mod edit;
 pub mod menus;
+pub mod rename;
 pub mod templates;
 
 pub use check::{Issue, Location, SmartCampaignTab};
@@ -125,6 +127,12 @@ impl Builder {
         check::first_issue(&self.draft)
     }
 
+    /// Every problem that stops the draft from running, each located (see
+    /// [`check::all_issues`]); empty when every variant is valid.
+    pub fn issues(&self) -> Vec<Issue> {
+        check::all_issues(&self.draft)
+    }
+
     /// The campaigns as the edited variant sees them (its own replace the scenario's, its
     /// additions follow), each with whether the variant switches it off.
     pub fn campaigns(&self) -> Vec<(Campaign, bool)> {
@@ -148,6 +156,33 @@ pub fn new_campaign(name: String) -> crate::engine::scenario::Campaign {
         schedule: None,
         qualification: crate::engine::scenario::Qualification::Once,
         flow: Vec::new(),
+    }
+}
+
+/// How the campaign list names a smart campaign: its name, then whether it is a trigger or
+/// batch campaign and whether it is off, leaving out what the name already says
+/// ("Drain Queue (trigger)" stays as it is, not "Drain Queue (trigger) (trigger)").
+pub fn campaign_label(c: &Campaign, off: bool) -> String {
+    let kind = if c.schedule.is_some() {
+        "batch"
+    } else {
+        "trigger"
+    };
+    let lower = c.name.to_lowercase();
+    let says_kind = lower
+        .split(|ch: char| !ch.is_alphanumeric())
+        .any(|w| w == kind);
+    let mut notes = Vec::new();
+    if !says_kind {
+        notes.push(kind);
+    }
+    if off || !c.active {
+        notes.push("not active");
+    }
+    if notes.is_empty() {
+        c.name.clone()
+    } else {
+        format!("{} ({})", c.name, notes.join(", "))
     }
 }
 

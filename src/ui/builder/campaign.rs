@@ -18,6 +18,7 @@ use crate::engine::scenario::{Campaign, Qualification, Scenario, Schedule};
 pub(super) type Set<T> = Rc<dyn Fn(T)>;
 
 /// The scenario's names, for the menus.
+#[derive(Clone)]
 pub(super) struct Names {
     pub lists: Vec<(String, String)>,
     pub fields: Vec<(String, String)>,
@@ -26,7 +27,7 @@ pub(super) struct Names {
 }
 
 impl Names {
-    fn of(s: &Scenario, campaigns: &[Campaign]) -> Self {
+    pub(super) fn of(s: &Scenario, campaigns: &[Campaign]) -> Self {
         Names {
             lists: names(&s.lists),
             fields: (s.fields.iter())
@@ -39,7 +40,7 @@ impl Names {
 }
 
 /// The editor of the open campaign.
-pub fn editor(s: &BuildState, to: &To, issue: Option<&Issue>) -> Html {
+pub fn editor(s: &BuildState, to: &To, issues: &[Issue]) -> Html {
     let seen = s.b.campaigns();
     let Some((c, off)) = s
         .campaign
@@ -56,10 +57,13 @@ pub fn editor(s: &BuildState, to: &To, issue: Option<&Issue>) -> Html {
     let draft = s.b.draft();
     let all: Vec<Campaign> = seen.iter().map(|(c, _)| c.clone()).collect();
     let n = Names::of(draft, &all);
-    let issue = issue.filter(|i| {
-        i.location.campaign.as_deref() == Some(c.name.as_str())
-            && (i.location.variant.is_none() || i.location.variant.as_deref() == s.b.editing())
-    });
+    let issues: Vec<Issue> = (issues.iter())
+        .filter(|i| {
+            i.location.campaign.as_deref() == Some(c.name.as_str())
+                && (i.location.variant.is_none() || i.location.variant.as_deref() == s.b.editing())
+        })
+        .cloned()
+        .collect();
     let name = c.name.clone();
     let ce = {
         let (to, name) = (to.clone(), name.clone());
@@ -76,7 +80,7 @@ pub fn editor(s: &BuildState, to: &To, issue: Option<&Issue>) -> Html {
             let to = to.clone();
             Callback::from(move |_| to.dispatch(Msg::Tab(t)))
         };
-        let flagged = issue.is_some_and(|i| i.location.tab == Some(t));
+        let flagged = issues.iter().any(|i| i.location.tab == Some(t));
         let id = format!("ctab-{}", t.label().to_lowercase().replace(' ', "-"));
         let label = if flagged {
             format!("{} \u{26a0}", t.label())
@@ -96,13 +100,17 @@ pub fn editor(s: &BuildState, to: &To, issue: Option<&Issue>) -> Html {
         Callback::from(move |_| to.dispatch(Msg::Edit(Edit::RemoveCampaign(name.clone()))))
     };
     let body = match s.tab {
-        SmartCampaignTab::SmartList => super::smart_list::smart_list(&c, &n, ce, issue),
-        SmartCampaignTab::Flow => super::flow::flow(s, to, &c, &n, ce, issue, draft),
+        SmartCampaignTab::SmartList => super::smart_list::smart_list(&c, &n, ce, &issues),
+        SmartCampaignTab::Flow => super::flow::flow(s, to, &c, &n, ce, &issues, draft),
         SmartCampaignTab::Schedule => schedule(&c, off, ce),
     };
-    let general = issue
-        .filter(|i| i.location.step.is_none() && i.location.trigger.is_none() && i.location.filter.is_none())
-        .map(|i| html! { <p class="berror" role="alert" id="campaign-error">{ i.message.clone() }</p> });
+    let general = error_at(
+        &issues,
+        |i| {
+            i.location.step.is_none() && i.location.trigger.is_none() && i.location.filter.is_none()
+        },
+        "campaign-error".into(),
+    );
     html! {
         <article class="campaign-editor" aria-label={format!("Smart campaign {name}")}>
             <div class="campaign-head">
@@ -110,17 +118,24 @@ pub fn editor(s: &BuildState, to: &To, issue: Option<&Issue>) -> Html {
                 { small("remove-campaign".into(), "Delete", format!("Delete smart campaign {name}"), remove) }
             </div>
             <nav role="tablist" aria-label="Smart campaign tabs" class="ctabs">{ for tabs }</nav>
-            { for general }
+            { general }
             <div role="tabpanel" class="ctab-body">{ body }</div>
         </article>
     }
 }
 
-pub(super) fn error_at(issue: Option<&Issue>, hit: impl Fn(&Issue) -> bool, id: String) -> Html {
-    match issue.filter(|i| hit(i)) {
-        Some(i) => html! { <p class="berror" role="alert" {id}>{ i.message.clone() }</p> },
-        None => html! {},
-    }
+/// Every problem `hit` picks, at the place that causes it: the first with `id`, the others
+/// with `id` and their number (`-2`, `-3`).
+pub(super) fn error_at(issues: &[Issue], hit: impl Fn(&Issue) -> bool, id: String) -> Html {
+    let shown = issues.iter().filter(|i| hit(i)).enumerate().map(|(k, i)| {
+        let id = if k == 0 {
+            id.clone()
+        } else {
+            format!("{id}-{}", k + 1)
+        };
+        html! { <p class="berror" role="alert" {id}>{ i.message.clone() }</p> }
+    });
+    html! { <>{ for shown }</> }
 }
 
 impl Names {

@@ -10,14 +10,7 @@ use crate::builder::Edit;
 use crate::engine::knobs::Param;
 use crate::engine::scenario::{FieldDef, FieldType, Json};
 
-fn edit(to: &To, e: Edit) {
-    to.dispatch(Msg::Edit(e));
-}
-
-fn click(to: &To, e: Edit) -> Callback<MouseEvent> {
-    let to = to.clone();
-    Callback::from(move |_| edit(&to, e.clone()))
-}
+use super::widgets::{click, send as edit};
 
 /// The smart campaigns, as buttons that open them, and a field to add one.
 pub fn campaigns(s: &BuildState, to: &To) -> Html {
@@ -27,12 +20,10 @@ pub fn campaigns(s: &BuildState, to: &To) -> Html {
             Callback::from(move |_| to.dispatch(Msg::Campaign(Some(name.clone()))))
         };
         let current = s.campaign.as_deref() == Some(c.name.as_str());
-        let kind = if c.schedule.is_some() { "batch" } else { "trigger" };
-        let off = if off || !c.active { ", not active" } else { "" };
         html! {
             <li>
                 <button id={format!("open-campaign-{}", i + 1)} aria-pressed={current.to_string()}
-                    onclick={open}>{ format!("{} ({kind}{off})", c.name) }</button>
+                    onclick={open}>{ crate::builder::campaign_label(&c, off) }</button>
             </li>
         }
     });
@@ -197,18 +188,59 @@ pub fn people(s: &BuildState, to: &To) -> Html {
                 set,
             )
         });
+        let unborn = {
+            let (to, g) = (to.clone(), g.clone());
+            move |v: String| {
+                let mut g = g.clone();
+                g.unborn = v == "true";
+                edit(&to, Edit::SetPeople(i, g));
+            }
+        };
+        let states = [
+            ("false", "In the database from the start"),
+            ("true", "Not yet: a form fill creates them"),
+        ];
         html! {
-            <li>
+            <li id={format!("people-{}", i + 1)}>
                 { text(format!("people-{}-count", i + 1), "How many (a number or a knob)", &param_text(&g.count), count) }
-                <p class="hint">{ "Initial values ({n} is the person's number):" }</p>
+                { select(format!("people-{}-unborn", i + 1), "They exist", &super::widgets::menu(&states),
+                    &g.unborn.to_string(), unborn) }
+                <p class="hint">{ "Initial values; a pattern with {n} gives each person their own (person{n}@example.com):" }</p>
                 { for values }
+                { small(format!("remove-people-{}", i + 1), "\u{2715}", format!("Delete group of people {}", i + 1),
+                    click(to, Edit::RemovePeople(i))) }
             </li>
         }
     });
+    let has_email = d
+        .fields
+        .iter()
+        .any(|f| f.name == crate::builder::rename::EMAIL);
+    let add = {
+        let to = to.clone();
+        move |v: String| {
+            let mut fields = std::collections::BTreeMap::new();
+            if has_email {
+                fields.insert(
+                    "email".to_string(),
+                    Json::String("person{n}@example.com".into()),
+                );
+            }
+            edit(
+                &to,
+                Edit::AddPeople(crate::engine::scenario::PeopleGroup {
+                    count: param_of(&v),
+                    fields,
+                    unborn: false,
+                }),
+            )
+        }
+    };
     html! {
         <section class="bpanel" aria-labelledby="build-people-h">
             <h3 id="build-people-h">{ "People" }</h3>
             <ul class="bitems">{ for groups }</ul>
+            { adder("add-people".into(), "New group of people: how many", "a number or a knob, then Enter", add) }
         </section>
     }
 }

@@ -1,5 +1,5 @@
 //! The Flow tab of a smart campaign: numbered steps from Marketo's step menu, each with its
-//! parameters, choices ("if … then …, default …"), and reordering by the arrow buttons,
+//! parameters, choices ("if … then …, default …", in `choice`), and reordering by the arrow buttons,
 //! Alt+Up / Alt+Down, or by dragging a step.
 
 use std::rc::Rc;
@@ -8,14 +8,13 @@ use yew::prelude::*;
 
 use super::campaign::{add_menu, error_at, Names, Set};
 use super::data::{param_of, param_text};
-use super::smart_list::filter_editor;
 use super::widgets::{menu, on_menu, select, small, text};
 use super::{BuildState, Msg, To};
 use crate::builder::menus::{self, key_of, new_step, typed_value, value_text};
 use crate::builder::{CampaignEdit, Issue};
 use crate::engine::dist::Dist;
 use crate::engine::knobs::Param;
-use crate::engine::scenario::{Action, Branch, Campaign, Filter, Scenario};
+use crate::engine::scenario::{Action, Campaign, Scenario};
 
 pub(super) fn flow(
     s: &BuildState,
@@ -23,7 +22,7 @@ pub(super) fn flow(
     c: &Campaign,
     n: &Names,
     ce: Rc<dyn Fn(CampaignEdit)>,
-    issue: Option<&Issue>,
+    issues: &[Issue],
     draft: &Scenario,
 ) -> Html {
     let last = c.flow.len().saturating_sub(1);
@@ -32,7 +31,7 @@ pub(super) fn flow(
             let ce = ce.clone();
             Rc::new(move |a| ce(CampaignEdit::SetStep(i, a)))
         };
-        let bad = issue.is_some_and(|x| x.location.step == Some(i));
+        let bad = issues.iter().any(|x| x.location.step == Some(i));
         let mv = |to_i: usize| {
             let ce = ce.clone();
             Callback::from(move |_: MouseEvent| ce(CampaignEdit::MoveStep(i, to_i)))
@@ -81,7 +80,7 @@ pub(super) fn flow(
                     if i < last { { small(format!("step-{}-down", i + 1), "\u{2193}", format!("Move step {} down", i + 1), mv(i + 1)) } }
                     { small(format!("step-{}-remove", i + 1), "\u{2715}", format!("Delete step {}", i + 1), remove) }
                 </span>
-                { error_at(issue, |x| x.location.step == Some(i), format!("step-{}-error", i + 1)) }
+                { error_at(issues, |x| x.location.step == Some(i), format!("step-{}-error", i + 1)) }
             </li>
         }
     });
@@ -110,7 +109,13 @@ impl Names {
     }
 }
 
-fn action_editor(id: &str, a: &Action, n: &Names, draft: &Scenario, set: Set<Action>) -> Html {
+pub(super) fn action_editor(
+    id: &str,
+    a: &Action,
+    n: &Names,
+    draft: &Scenario,
+    set: Set<Action>,
+) -> Html {
     let kind = {
         let (set, stub) = (set.clone(), n.scenario_stub_with(draft));
         move |k: String| {
@@ -234,77 +239,10 @@ fn action_editor(id: &str, a: &Action, n: &Names, draft: &Scenario, set: Set<Act
                 },
             )
         }
-        Action::Choice { branches, default } => choice(id, &branches, &default, n, draft, set),
+        Action::Choice { branches, default } => {
+            super::choice::choice(id, &branches, &default, n, draft, set)
+        }
         Action::SyncPersonToCrm | Action::RemoveFromFlow | Action::DoNothing => html! {},
     };
     html! { <div class="bline">{ head }{ params }</div> }
-}
-
-/// "If … then …, default …": each branch's first filter and its step, and the default step.
-fn choice(
-    id: &str,
-    branches: &[Branch],
-    default: &Action,
-    n: &Names,
-    draft: &Scenario,
-    set: Set<Action>,
-) -> Html {
-    let rows = branches.iter().enumerate().map(|(j, b)| {
-        let filter = b.when.first().cloned().unwrap_or(Filter::MemberOfList {
-            list: String::new(),
-            member: true,
-        });
-        let set_filter: Set<Filter> = {
-            let (set, branches, default) = (set.clone(), branches.to_vec(), default.clone());
-            Rc::new(move |f| {
-                let mut bs = branches.clone();
-                if bs[j].when.is_empty() {
-                    bs[j].when.push(f)
-                } else {
-                    bs[j].when[0] = f
-                }
-                set(Action::Choice {
-                    branches: bs,
-                    default: Box::new(default.clone()),
-                })
-            })
-        };
-        let set_then: Set<Action> = {
-            let (set, branches, default) = (set.clone(), branches.to_vec(), default.clone());
-            Rc::new(move |a| {
-                let mut bs = branches.clone();
-                bs[j].then = a;
-                set(Action::Choice {
-                    branches: bs,
-                    default: Box::new(default.clone()),
-                })
-            })
-        };
-        html! {
-            <div class="choice">
-                <span class="kw">{ format!("Choice {}: if", j + 1) }</span>
-                { filter_editor(&format!("{id}-if-{}", j + 1), &filter, n, set_filter) }
-                <span class="kw">{ "then" }</span>
-                { action_editor(&format!("{id}-then-{}", j + 1), &b.then, n, draft, set_then) }
-            </div>
-        }
-    });
-    let set_default: Set<Action> = {
-        let (set, branches) = (set.clone(), branches.to_vec());
-        Rc::new(move |a| {
-            set(Action::Choice {
-                branches: branches.clone(),
-                default: Box::new(a),
-            })
-        })
-    };
-    html! {
-        <div class="choices">
-            { for rows }
-            <div class="choice">
-                <span class="kw">{ "Default:" }</span>
-                { action_editor(&format!("{id}-default"), default, n, draft, set_default) }
-            </div>
-        </div>
-    }
 }

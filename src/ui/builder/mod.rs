@@ -11,15 +11,21 @@
 //! scenario's JSON and hands each valid draft back as plain data ([`Built`]).
 //!
 //! - this file: the component, its reducer, the toolbar, autosave and the hand-over to the app
-//! - [`systems`]: outside events, checks, webhooks
+//! - [`systems`]: webhooks; [`events`]: outside events; [`checks`]: the checks a run is
+//!   judged by; [`programs`]: programs and the CRM; [`knobs`]: knobs
 //! - [`widgets`]: labelled inputs and selects
 //! - [`data`]: lists, fields, people, variants
 //! - [`campaign`]: one smart campaign (name, tabs, Schedule tab); [`smart_list`] and
-//!   [`flow`]: its Smart List and Flow tabs
+//!   [`flow`]: its Smart List and Flow tabs; [`choice`]: a step's choices
 
 mod campaign;
+mod checks;
+mod choice;
 mod data;
+mod events;
 mod flow;
+mod knobs;
+mod programs;
 mod smart_list;
 mod systems;
 mod widgets;
@@ -174,8 +180,8 @@ pub fn build_tab_component(props: &BuildTabProps) -> Html {
         }
     });
     let json = state.b.save();
-    let issue = state.b.issue();
-    let valid = issue.is_none();
+    let issues = state.b.issues();
+    let valid = issues.is_empty();
     // Every change: autosave, and a valid draft becomes the app's scenario.
     let seen = use_mut_ref(|| json.clone());
     {
@@ -197,6 +203,10 @@ pub fn build_tab_component(props: &BuildTabProps) -> Html {
         });
     }
     let to = state.dispatcher();
+    let names = {
+        let seen: Vec<_> = state.b.campaigns().into_iter().map(|(c, _)| c).collect();
+        campaign::Names::of(state.b.draft(), &seen)
+    };
     let keys = {
         let to = to.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -221,21 +231,24 @@ pub fn build_tab_component(props: &BuildTabProps) -> Html {
     };
     html! {
         <section class="builder" id="builder" aria-label="Campaign builder" onkeydown={keys}>
-            { toolbar(&state, &to, &props.on_built, props.source.as_deref(), &json) }
-            { status(issue.as_ref(), state.note.as_deref()) }
+            { toolbar(&state, &to, &props.on_built, props.source.as_deref(), &json, valid) }
+            { status(&issues, state.note.as_deref()) }
             <div class="builder-layout">
                 <aside class="builder-side">
                     { data::campaigns(&state, &to) }
                     { data::lists(&state, &to) }
                     { data::fields(&state, &to) }
                     { data::people(&state, &to) }
+                    { programs::programs(&state, &to) }
+                    { programs::crm(&state, &to, &names) }
                     { systems::webhooks(&state, &to) }
-                    { systems::events(&state, &to) }
-                    { systems::checks(&state, &to) }
+                    { knobs::knobs(&state, &to) }
+                    { events::events(&state, &to, &names) }
+                    { checks::checks(&state, &to, &names) }
                     { data::variants(&state, &to) }
                 </aside>
                 <div class="builder-main">
-                    { campaign::editor(&state, &to, issue.as_ref()) }
+                    { campaign::editor(&state, &to, &issues) }
                 </div>
             </div>
         </section>
@@ -248,6 +261,7 @@ fn toolbar(
     built: &Callback<Built>,
     open: Option<&str>,
     json: &str,
+    valid: bool,
 ) -> Html {
     let start = {
         let (to, open) = (to.clone(), open.map(str::to_string));
@@ -294,7 +308,6 @@ fn toolbar(
             })
         })
     };
-    let valid = s.b.issue().is_none();
     let title = {
         let to = to.clone();
         widgets::on_text(move |t| to.dispatch(Msg::Edit(Edit::Title(t))))
@@ -325,24 +338,34 @@ fn toolbar(
     }
 }
 
-fn status(issue: Option<&Issue>, note: Option<&str>) -> Html {
+/// Whether the draft can run, and if not, every problem with its place (each also shows at
+/// the step, trigger, filter or field that causes it).
+fn status(issues: &[Issue], note: Option<&str>) -> Html {
+    let count = match issues.len() {
+        1 => "1 problem".to_string(),
+        n if n >= crate::builder::check::MOST_ISSUES => format!("at least {n} problems"),
+        n => format!("{n} problems"),
+    };
+    let items = issues.iter().enumerate().map(|(k, i)| {
+        html! { <li id={format!("build-issue-{}", k + 1)}>{ i.text.clone() }</li> }
+    });
     html! {
         <div class="builder-status">
             if let Some(n) = note {
                 <p class="note" role="status" id="build-note">{ n.to_string() }</p>
             }
-            { match issue {
-                Some(i) => html! {
-                    <p class="invalid" role="alert" id="build-issue">
-                        { format!("This scenario cannot run yet (your work is kept): {}", i.text) }
-                    </p>
-                },
-                None => html! {
-                    <p class="valid" role="status" id="build-valid">
-                        { "Valid: Run, Compare, Sweep and the share link use this scenario." }
-                    </p>
-                },
-            } }
+            if let Some(first) = issues.first() {
+                <div class="invalid" role="alert" id="build-issue" data-count={issues.len().to_string()}>
+                    <p>{ format!("This scenario cannot run yet (your work is kept): {count}. {}", first.text) }</p>
+                    if issues.len() > 1 {
+                        <ol class="issue-list">{ for items }</ol>
+                    }
+                </div>
+            } else {
+                <p class="valid" role="status" id="build-valid">
+                    { "Valid: Run, Compare, Sweep and the share link use this scenario." }
+                </p>
+            }
         </div>
     }
 }

@@ -18,7 +18,7 @@ pub(super) fn smart_list(
     c: &Campaign,
     n: &Names,
     ce: Rc<dyn Fn(CampaignEdit)>,
-    issue: Option<&Issue>,
+    issues: &[Issue],
 ) -> Html {
     let sl = &c.smart_list;
     let triggers = sl.triggers.iter().enumerate().map(|(i, t)| {
@@ -26,7 +26,7 @@ pub(super) fn smart_list(
             let ce = ce.clone();
             Rc::new(move |t| ce(CampaignEdit::SetTrigger(i, t)))
         };
-        let bad = issue.is_some_and(|x| x.location.trigger == Some(i));
+        let bad = issues.iter().any(|x| x.location.trigger == Some(i));
         let remove = {
             let ce = ce.clone();
             Callback::from(move |_| ce(CampaignEdit::RemoveTrigger(i)))
@@ -35,7 +35,7 @@ pub(super) fn smart_list(
             <li class={classes!("bitem", bad.then_some("invalid"))} aria-invalid={bad.to_string()}>
                 { trigger_editor(&format!("trigger-{}", i + 1), t, n, set) }
                 { small(format!("remove-trigger-{}", i + 1), "\u{2715}", format!("Delete trigger {}", i + 1), remove) }
-                { error_at(issue, |x| x.location.trigger == Some(i), format!("trigger-{}-error", i + 1)) }
+                { error_at(issues, |x| x.location.trigger == Some(i), format!("trigger-{}-error", i + 1)) }
             </li>
         }
     });
@@ -45,7 +45,7 @@ pub(super) fn smart_list(
             Rc::new(move |f| ce(CampaignEdit::SetFilter(i, f)))
         };
         let hit = move |x: &Issue| x.location.filter == Some(i) && x.location.step.is_none();
-        let bad = issue.is_some_and(hit);
+        let bad = issues.iter().any(hit);
         let remove = {
             let ce = ce.clone();
             Callback::from(move |_| ce(CampaignEdit::RemoveFilter(i)))
@@ -55,7 +55,7 @@ pub(super) fn smart_list(
                 <span class="num">{ format!("{}", i + 1) }</span>
                 { filter_editor(&format!("filter-{}", i + 1), f, n, set) }
                 { small(format!("remove-filter-{}", i + 1), "\u{2715}", format!("Delete filter {}", i + 1), remove) }
-                { error_at(issue, hit, format!("filter-{}-error", i + 1)) }
+                { error_at(issues, hit, format!("filter-{}-error", i + 1)) }
             </li>
         }
     });

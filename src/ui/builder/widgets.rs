@@ -125,3 +125,33 @@ pub fn minutes_param(v: &str) -> Param {
         Err(_) => Param::Knob(v.trim().to_string()),
     }
 }
+
+/// Sends an edit to the builder.
+pub fn send(to: &super::To, e: crate::builder::Edit) {
+    to.dispatch(super::Msg::Edit(e));
+}
+
+/// A click handler that sends an edit.
+pub fn click(to: &super::To, e: crate::builder::Edit) -> Callback<MouseEvent> {
+    let to = to.clone();
+    Callback::from(move |_| send(&to, e.clone()))
+}
+
+/// A handler for a text field that changes a copy of `item` with `f` and sends the edit
+/// `make` builds from it (`Edit::SetWebhook(i, _)`, `Edit::SetProgram(i, _)` …).
+pub fn changer<T: Clone + 'static>(
+    to: &super::To,
+    item: &T,
+    make: impl Fn(T) -> crate::builder::Edit + 'static,
+    f: impl Fn(&mut T, String) + 'static,
+) -> impl Fn(String) + 'static {
+    let (to, item) = (to.clone(), item.clone());
+    move |v: String| {
+        let mut item = item.clone();
+        f(&mut item, v);
+        send(&to, make(item));
+    }
+}
+
+/// Changes one part of an item from what was typed.
+pub type Change<T> = std::rc::Rc<dyn Fn(&mut T, String)>;

@@ -1,0 +1,74 @@
+// End-to-end look at the campaign builder's panels (the Build tab): a built-in with a CRM,
+// owner assignment rules and a program (owner-alert-tactics) opened in the builder shows its
+// programs with statuses and step numbers, the CRM's assignment rules, the knobs and the
+// checks; a new choice step gets a second condition; deleting a list that two steps use shows
+// both problems at once, each at its step. Screenshots at 1280×720 and in presentation mode
+// go to target/e2e/ (builder-panels*.png, builder-choice*.png, builder-two-errors.png).
+import { harness, attr, text, shot } from "./lib.mjs";
+
+const h = await harness("builder_panels");
+const { BASE, check } = h;
+
+const type = async (page, sel, value) => {
+  await page.fill(sel, value);
+  await page.press(sel, "Enter");
+};
+const pick = (page, sel, value) => page.selectOption(sel, value);
+
+await h.run(async () => {
+  const browser = await h.launch();
+  const page = await h.newPage(browser);
+
+  h.step = "a built-in with a CRM and a program opens in the builder with its panels";
+  await page.goto(BASE);
+  await page.click("#card-owner-alert-tactics");
+  await page.waitForSelector("#violations[data-trace-hash]");
+  await page.click("#tab-build");
+  await page.waitForSelector("#build-valid");
+  check((await page.$("#program-1-status-1-step")) !== null, "programs show statuses with step numbers");
+  check((await page.$("#crm-rule-1-owner")) !== null, "the CRM shows its owner assignment rules");
+  check((await page.$("#knob-1-unit")) !== null, "knobs show their unit");
+  await page.locator("#build-programs-h").scrollIntoViewIfNeeded();
+  await shot(page, "builder-panels-programs");
+  await page.locator("#build-crm-h").scrollIntoViewIfNeeded();
+  await shot(page, "builder-panels-crm");
+  await page.locator("#build-knobs-h").scrollIntoViewIfNeeded();
+  await shot(page, "builder-panels-knobs");
+  await page.check("#presentation");
+  await page.locator("#build-crm-h").scrollIntoViewIfNeeded();
+  await shot(page, "builder-panels-crm-presentation");
+  await page.uncheck("#presentation");
+
+  h.step = "a choice's second condition, and two problems at once";
+  await pick(page, "#build-start", "blank");
+  await type(page, "#add-list", "Queue");
+  await page.waitForSelector("#list-1");
+  await type(page, "#add-campaign", "Drain Queue (trigger)");
+  await page.waitForSelector("#campaign-name");
+  check((await text(page, "#open-campaign-1")) === "Drain Queue (trigger)", "the campaign's name is not followed by (trigger) twice");
+  await page.click("#ctab-flow");
+  await pick(page, "#add-step", "choice");
+  await page.waitForSelector("#step-1-if-1-add-condition");
+  await pick(page, "#step-1-if-1-add-condition", "member_of_list");
+  await page.waitForSelector("#step-1-if-1-c2-list");
+  await pick(page, "#step-1-if-1-logic", "any");
+  await page.locator("#step-1").scrollIntoViewIfNeeded();
+  await shot(page, "builder-choice");
+  await page.check("#presentation");
+  await page.locator("#step-1").scrollIntoViewIfNeeded();
+  await shot(page, "builder-choice-presentation");
+  await page.uncheck("#presentation");
+  await pick(page, "#add-step", "add_to_list");
+  await pick(page, "#add-step", "remove_from_list");
+  await page.waitForSelector("#step-3-list");
+  await page.click("#remove-list-1");
+  await page.waitForSelector("#step-3-error");
+  check((await page.$("#step-2-error")) !== null, "both steps show their problem");
+  check((await attr(page, "#build-issue", "data-count")) === "3",
+    `three problems listed: the choice's condition and both steps (${await text(page, "#build-issue")})`);
+  await page.locator("#step-2").scrollIntoViewIfNeeded();
+  await shot(page, "builder-two-errors");
+  await page.click("#build-undo");
+  await page.waitForSelector("#list-1");
+  check((await page.$("#step-2-error")) === null, "undo brings the list back and the problems go");
+});
