@@ -547,6 +547,8 @@ async fn an_injected_event_becomes_part_of_the_run() {
 #[path = "ui_parts/explore_and_fetch.rs"]
 mod explore_and_fetch;
 
+#[path = "ui_parts/lesson.rs"]
+mod lesson;
 #[path = "ui_parts/offmain.rs"]
 mod offmain;
 #[path = "ui_parts/scheduler.rs"]

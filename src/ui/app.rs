@@ -10,8 +10,8 @@ use yew::prelude::*;
 use super::saved_work::SavedWork;
 use super::state::{Action, App, SPEEDS};
 use super::{
-    autosave, builder, compare, controls, explore, header, library, outcomes, panels, progress,
-    reader, runner, sweep, timeline, web,
+    autosave, builder, compare, controls, explore, header, lesson, library, outcomes, panels,
+    progress, reader, runner, sweep, timeline, web,
 };
 use crate::spec::Tab;
 
@@ -43,6 +43,7 @@ pub fn race_lab() -> Html {
                     { reader::reader(&app) }
                 </aside>
                 <section class="stage">
+                    { lesson::lesson(&app) }
                     { controls::playback(&app) }
                     { timeline::main_timeline(&app) }
                     <div class="panels">

@@ -12,7 +12,7 @@
 //! - [`library`], [`reader`], [`controls`], [`inject`]: picking and setting up a run
 //! - [`builder`]: the Build tab (the campaign builder, over [`crate::builder`])
 //! - [`timeline`], [`panels`], [`outcomes`], [`compare`], [`sweep`], [`explore`]: looking at
-//!   runs
+//!   runs; [`lesson`]: a lesson link's pause and explanation
 //! - [`worker`]: one Web Worker answering typed [`crate::work`] requests; [`pool`]: sweep
 //!   workers working through a queue; [`runner`]: the main and compare runs computed by a
 //!   worker, [`progress`]: their progress line and Cancel
@@ -33,6 +33,7 @@ pub mod explore;
 pub mod header;
 pub mod inject;
 pub mod inspection;
+pub mod lesson;
 pub mod library;
 pub mod outcomes;
 pub mod panels;

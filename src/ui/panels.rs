@@ -1,5 +1,5 @@
 //! The panels under the timeline: the violations of the run (a click jumps to the witnessing
-//! events) and the inspector (the selected event, and at the playhead the selected person's
+//! events; the first ones offer "Copy lesson link") and the inspector (the selected event, and at the playhead the selected person's
 //! fields, lists and programs and what sits in each queue and system).
 
 use yew::prelude::*;
@@ -27,14 +27,17 @@ pub fn violations(app: &App) -> Html {
             })
         };
         let who = v.person.map_or(String::new(), |p| format!(" · person {p}"));
+        let lesson =
+            (i < crate::api::LESSON_VIOLATIONS).then(|| super::lesson::copy_lesson_button(app, i));
         html! {
-            <li>
+            <li class="vitem">
                 <button class="violation" id={format!("violation-{i}")} onclick={jump}
                     title={format!("Check: {}", v.invariant)}>
                     <span class="vmark" aria-hidden="true">{ "▲" }</span>
                     <strong>{ v.title.clone() }</strong>
                     { format!(" at {}{who}: {}", fmt_time(v.time_ms), v.message) }
                 </button>
+                { for lesson }
             </li>
         }
     });
