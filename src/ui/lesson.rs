@@ -72,7 +72,7 @@ pub fn lesson(app: &App) -> Html {
     let story = (app.story == Some(StoryOf::Violation(lesson.violation)))
         .then(|| format!("violation-{}", lesson.violation));
     html! {
-        <section class="panel lesson" id="lesson" aria-label="Lesson" data-phase={phase}
+        <section class="panel lesson-panel" id="lesson-panel" aria-label="Lesson" data-phase={phase}
             data-story={story}>
             <div class="lesson-head">
                 <h2 id="lesson-title">{ title }</h2>

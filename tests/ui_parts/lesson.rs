@@ -83,7 +83,10 @@ fn a_lesson_waits_for_the_workers_run_then_plays_and_pauses_on_the_race() {
     assert_eq!(stop.event, Some(conflict.0));
     assert!(matches!(&state.lesson.as_ref().unwrap().phase, LessonPhase::Paused(s) if *s == stop));
     // Playing on goes past the pause: the lesson does not hold it back.
-    let on = state.reduce(Action::TogglePlay).reduce(Action::Step(1));
+    let on = state
+        .clone()
+        .reduce(Action::TogglePlay)
+        .reduce(Action::Step(1));
     assert!(on.spec.view.playhead_ms > stop.time_ms);
     // Changing what shapes the run ends the lesson.
     assert_eq!(state.reduce(Action::NewSeed).lesson, None);
@@ -96,15 +99,15 @@ async fn a_lesson_link_pauses_with_the_explanation_and_shows_the_story_and_the_f
     let run = racelab::api::run_view(&scenario, &config, spec.seed, &[]).unwrap();
     let stop = racelab::api::lesson_stop(&run, 0).unwrap();
     let app = mount(Some(&racelab::codec::encode(&spec))).await;
-    app.shows("#lesson").await;
+    app.shows("#lesson-panel").await;
     // Playback at a readable speed reaches the pause in about 10 s at most.
     for _ in 0..1500 {
-        if app.attr("#lesson", "data-phase") == "paused" {
+        if app.attr("#lesson-panel", "data-phase") == "paused" {
             break;
         }
         yew::platform::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(app.attr("#lesson", "data-phase"), "paused");
+    assert_eq!(app.attr("#lesson-panel", "data-phase"), "paused");
     let title = app.text("#lesson-title");
     assert!(title.contains(&run.violations[0].title), "{title}");
     assert!(app.text("#lesson-stop").contains(&stop.sentence));
@@ -113,9 +116,11 @@ async fn a_lesson_link_pauses_with_the_explanation_and_shows_the_story_and_the_f
         format!("t = {}", racelab::api::fmt_time(stop.time_ms))
     );
     app.shows("#lesson-sentences li").await;
-    assert!(!app.attr("#lesson", "data-story").contains("violation"));
+    assert!(!app
+        .attr("#lesson-panel", "data-story")
+        .contains("violation"));
     app.click("#lesson-story").await;
-    assert_eq!(app.attr("#lesson", "data-story"), "violation-0");
+    assert_eq!(app.attr("#lesson-panel", "data-story"), "violation-0");
     app.click("#lesson-fix").await;
     app.shows("#outcome-b").await;
     assert_eq!(app.attr("#tab-compare", "aria-selected"), "true");
