@@ -49,6 +49,22 @@ pub struct View {
     pub event: Option<u32>,
     /// Larger type for projectors.
     pub presentation: bool,
+    /// The lesson a lesson link teaches: the app plays the run up to the race and explains
+    /// it. Opening the set-up takes it out of the view (see [`RunSpec::opened_from_link`]'s
+    /// callers), so it travels in links only.
+    pub lesson: Option<Lesson>,
+}
+
+/// A lesson on one violation of the run: the run plays up to the first of its two
+/// conflicting steps, pauses there and explains the race, offering its story and the fix
+/// side by side.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Lesson {
+    /// The violation to teach, 0-based in the run's order (0: the first).
+    pub violation: u32,
+    /// The variant to show beside it as the fix (`None`: the scenario's recommended fix, see
+    /// [`crate::api::lesson_fix`]).
+    pub fix: Option<String>,
 }
 
 /// Everything needed to reproduce one run and its view.

@@ -224,3 +224,67 @@ fn a_link_with_a_schedule_replays_it_as_the_app_does() {
         plain["trace_hash"]
     );
 }
+
+// ---- Lesson links: `racelab link … --lesson [N]` ----
+
+#[test]
+fn a_lesson_link_teaches_a_violation_the_run_shows() {
+    use racelab::spec::{Lesson, Tab};
+    // The race variant and the first seed (from 1) whose run shows the violation.
+    for (id, args, violation, fix) in [
+        ("list-queue", vec!["--lesson"], 0, None),
+        (
+            "list-queue",
+            vec!["--lesson", "2", "--fix", "fenced"],
+            1,
+            Some("fenced"),
+        ),
+        ("free-trial", vec!["--lesson"], 0, None),
+    ] {
+        let l = link(&[&[id][..], &args].concat());
+        let spec = racelab::codec::decode(&l).unwrap();
+        assert_eq!(spec.view.tab, Tab::Run, "{l}");
+        assert_eq!(
+            spec.view.lesson,
+            Some(Lesson {
+                violation,
+                fix: fix.map(str::to_string),
+            })
+        );
+        let scenario = racelab::scenarios::builtin(id).unwrap();
+        assert_eq!(spec.variant, racelab::api::lesson_race(&scenario).unwrap());
+        let run = ok_json(&["run", "--link", &l, "--json"]);
+        let shown = run["violations"].as_array().unwrap().len();
+        assert!(shown > violation as usize, "{id}: {shown} violations");
+        // No earlier seed shows it.
+        for seed in 1..spec.seed {
+            let other = ok_json(&[
+                "run",
+                id,
+                "--variant",
+                &spec.variant,
+                "--seed",
+                &seed.to_string(),
+                "--json",
+            ]);
+            assert!(other["violations"].as_array().unwrap().len() <= violation as usize);
+        }
+    }
+    // A seed given is kept, and must show the violation.
+    let l = link(&["list-queue", "--lesson", "--seed", "1"]);
+    assert_eq!(racelab::codec::decode(&l).unwrap().seed, 1);
+    let err = fails(&["link", "list-queue", "--lesson", "999", "--seed", "1"]);
+    assert!(err.contains("does not show 999 violations"), "{err}");
+    let err = fails(&["link", "list-queue", "--variant", "fixed", "--lesson"]);
+    assert!(err.contains("no race to teach"), "{err}");
+    let err = fails(&["link", "list-queue", "--lesson", "--fix", "nope"]);
+    assert!(
+        err.contains("--fix: the scenario has no variant `nope`"),
+        "{err}"
+    );
+    assert!(fails(&["link", "list-queue", "--fix", "fixed"]).contains("--lesson"));
+    assert!(fails(&["link", "list-queue", "--lesson", "0"]).contains("0"));
+    // Without --lesson, no lesson.
+    let plain = racelab::codec::decode(&link(&["list-queue"])).unwrap();
+    assert_eq!(plain.view.lesson, None);
+}

@@ -6,7 +6,7 @@
 use crate::common::codec::{code_for_payload, golden, link_of, payload_of, unbase64, Gen};
 use racelab::codec::{self, LinkError};
 use racelab::engine::scenario::{Injection, OutsideEvent, PeopleSelector};
-use racelab::spec::{RunSpec, ScenarioSource};
+use racelab::spec::{Lesson, RunSpec, ScenarioSource};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -196,9 +196,18 @@ fn content_errors_name_the_field() {
     );
     // Cut short, and with bytes after the end.
     assert!(message(&payload[..payload.len() - 1]).contains("view presentation"));
+    // After the view only an optional section may follow: the lesson (tag 1), nothing else.
     let mut p = payload.clone();
     p.push(0);
+    assert_eq!(
+        message(&p),
+        "the link's content is invalid: lesson: unknown kind 0"
+    );
+    let mut p = payload.clone();
+    p.extend([1, 0, 0, 0]);
     assert!(message(&p).contains("end: 1 unexpected bytes"));
+    p.truncate(p.len() - 2);
+    assert!(message(&p).contains("lesson fix: the data ends before it"));
     // An injected event that is not an outside event.
     let mut spec = RunSpec::builtin("list-queue");
     spec.injections.push(Injection {
@@ -364,3 +373,48 @@ fn a_decoded_link_runs_to_the_same_trace_hash() {
         }
     }
 }
+
+/// A lesson travels in a version-1 link as an optional section after the view: a link
+/// without one is byte for byte what it was before lessons existed (so every old link opens
+/// to the same set-up, with no lesson), and a lesson link opens to the same lesson.
+#[test]
+fn a_lesson_link_round_trips_and_old_links_open_without_a_lesson() {
+    for (spec, code) in golden() {
+        assert_eq!(spec.view.lesson, None);
+        assert_eq!(codec::decode(code).unwrap(), spec);
+        for lesson in [
+            Lesson::default(),
+            Lesson {
+                violation: 7,
+                fix: Some("fixed".into()),
+            },
+            Lesson {
+                violation: u32::MAX,
+                fix: Some("naïve 🙂".into()),
+            },
+        ] {
+            let mut taught = spec.clone();
+            taught.view.lesson = Some(lesson.clone());
+            let link = codec::encode_checked(&taught).unwrap();
+            assert_eq!(codec::decode(&link), Ok(taught.clone()));
+            // The old payload, then the lesson: nothing before it moved.
+            let (old, new) = (payload_of(code), payload_of(&link));
+            assert_eq!(&new[..old.len()], &old[..], "{lesson:?}");
+            assert_eq!(new[old.len()], 1, "the lesson section's tag");
+            // Opening it as a link keeps the lesson (the app takes it from there).
+            assert_eq!(taught.clone().opened_from_link().view.lesson, Some(lesson));
+        }
+    }
+    // A lesson link made today, pinned: lesson links keep opening too.
+    let mut spec = RunSpec::builtin("list-queue");
+    spec.view.tab = racelab::spec::Tab::Run;
+    spec.view.lesson = Some(Lesson {
+        violation: 1,
+        fix: Some("fenced".into()),
+    });
+    assert_eq!(codec::decode(LESSON_LINK), Ok(spec.clone()));
+    assert_eq!(payload_of(&codec::encode(&spec)), payload_of(LESSON_LINK));
+}
+
+/// `RunSpec::builtin("list-queue")` on the run tab, teaching violation 2 with `fenced`.
+const LESSON_LINK: &str = "1.-G597mPgysksLtEtLE0tTWXNS8wsS2VkTcusSE1hYGQAIRBgZGRkS0vNS05NAQA";

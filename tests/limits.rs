@@ -191,6 +191,7 @@ fn spec_with_view(start: u64, end: u64, playhead: u64) -> RunSpec {
             person: None,
             event: None,
             presentation: false,
+            lesson: None,
         },
     }
 }

@@ -29,6 +29,7 @@ mod hostile;
 mod injections;
 mod injections_checks;
 mod integration_steps;
+mod lesson;
 mod library;
 mod limits;
 mod marketo_rules;

@@ -553,6 +553,8 @@ mod explore_and_fetch;
 
 #[path = "ui_parts/builder_mount.rs"]
 mod builder_mount;
+#[path = "ui_parts/lesson.rs"]
+mod lesson;
 #[path = "ui_parts/offmain.rs"]
 mod offmain;
 #[path = "ui_parts/scheduler.rs"]

@@ -6,7 +6,7 @@
 //! state of people and systems at a moment), `reader` (campaigns and systems in Marketo
 //! words), `inject` (the outside events a user can add to a run), `scheduler` (the user as
 //! the scheduler), `sweep_points` (a sweep's points as the chart draws them), `explore`
-//! (every ordering of a run, summed up) and `glossary` (the technical words the lessons use,
+//! (every ordering of a run, summed up), `lesson` (where a lesson link pauses) and `glossary` (the technical words the lessons use,
 //! explained).
 
 pub mod challenge;
@@ -15,6 +15,7 @@ pub mod glossary;
 mod inject;
 mod inspect;
 mod lanes;
+mod lesson;
 mod marks;
 mod outcomes;
 mod reader;
@@ -29,6 +30,9 @@ pub use explore::{explore_from_summary, explore_summary, ExploreSummary, FromSum
 pub use inject::{inject_options, InjectOption};
 pub use inspect::{inspect_at, inspect_model_at, PersonSnapshot, Snapshot, SystemSnapshot};
 pub use lanes::{invariant_lanes, step_name, InvariantInfo, InvariantLane, StepNames};
+pub use lesson::{
+    lesson_fix, lesson_race, lesson_sentences, lesson_stop, LessonStop, LESSON_VIOLATIONS,
+};
 pub use marks::{lane_index, Grouping, IndexedLane, LaneIndex, Mark, NO_PERSON};
 pub use outcomes::{
     lead_counts, lead_unit, outcomes, AlertOutcome, ChangeOutcome, CrmOutcome, EntryOutcome,

@@ -136,6 +136,10 @@ pub struct ViolationView {
     pub witness: Vec<u32>,
     /// When the first witness happened (the window that shows the violation starts there).
     pub first_witness_ms: u64,
+    /// The two steps that clash (trace event ids, earlier first), as the story marks them;
+    /// known for the run's first [`super::LESSON_VIOLATIONS`] violations (a lesson pauses on
+    /// the first one).
+    pub conflict: Option<(u32, u32)>,
 }
 
 /// A trace row's part in the run's violations, as the timeline marks it.
@@ -208,7 +212,11 @@ pub fn run_model_view(model: &Model, seed: u64, schedule: &[u32]) -> Result<RunV
     let violations: Vec<ViolationView> = out
         .violations
         .iter()
-        .map(|v| ViolationView {
+        .enumerate()
+        .map(|(i, v)| ViolationView {
+            conflict: (i < super::LESSON_VIOLATIONS)
+                .then(|| super::story::conflict_pair(model, &sim.trace, v))
+                .flatten(),
             invariant: v.invariant.clone(),
             title: super::words::invariant_title_of(model, &v.invariant).to_string(),
             message: v.message.clone(),

@@ -8,7 +8,7 @@
 //! range, a malformed file or link).
 //!
 //! The modules live in `racelab/`: `args` (the grammar, clap's derive API), `source` (where a
-//! run comes from, and `link`), `commands` (list, describe, run, table), `stream` (`run
+//! run comes from, and `link`), `lesson` (`link --lesson`), `commands` (list, describe, run, table), `stream` (`run
 //! --trace` written as it is formatted), `sweep` (on every core), `explore`, `scale` (a
 //! change feed at its source's rate) and `progress` (progress lines on stderr, Ctrl-C).
 //! The command line is native only: the web app is `racelab-web`.

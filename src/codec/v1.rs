@@ -2,7 +2,8 @@
 //! little-endian) followed by the raw DEFLATE of the payload. The payload is the run spec
 //! field by field, in the order of [`crate::spec::RunSpec`]; `docs/link-format.md` lists it
 //! byte by byte. Never change this file's reading of a version-1 link: old links must keep
-//! opening. A new layout is a new version with its own file.
+//! opening. A new layout is a new version with its own file; a new optional section (like the
+//! lesson) may follow the last field, since a link without it ends where it always did.
 
 use super::wire::{crc32, deflate, inflate, Reader, Writer};
 use super::LinkError;
@@ -11,7 +12,7 @@ use super::{
     MAX_SCENARIO_JSON_BYTES, MAX_SCHEDULE, MAX_TIME_MS,
 };
 use crate::engine::scenario::{Injection, OutsideEvent, PeopleSelector};
-use crate::spec::{RunSpec, ScenarioSource, Tab, View};
+use crate::spec::{Lesson, RunSpec, ScenarioSource, Tab, View};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use std::collections::BTreeMap;
@@ -91,8 +92,24 @@ fn payload(spec: &RunSpec) -> Vec<u8> {
         w.uvarint(option.map_or(0, |n| n as u64 + 1));
     }
     w.byte(v.presentation as u8);
+    // Optional sections follow, each a tag byte then its fields; a spec without them writes
+    // nothing, so its link is byte for byte what it was before they existed.
+    if let Some(lesson) = &v.lesson {
+        w.byte(LESSON);
+        w.uvarint(lesson.violation as u64);
+        match &lesson.fix {
+            None => w.byte(0),
+            Some(fix) => {
+                w.byte(1);
+                w.string(fix);
+            }
+        }
+    }
     w.bytes
 }
+
+/// The tag of the optional lesson section (after the view's presentation byte).
+const LESSON: u8 = 1;
 
 /// Reads the link code after `1.`.
 pub fn decode(code: &str) -> Result<RunSpec, LinkError> {
@@ -218,6 +235,25 @@ fn read_payload(r: &mut Reader) -> Result<RunSpec, LinkError> {
     let person = option("view person")?;
     let event = option("view event")?;
     let presentation = r.tag("view presentation", 2)? == 1;
+    let lesson = if r.at_end() {
+        None
+    } else {
+        match r.byte("lesson")? {
+            LESSON => {}
+            t => {
+                return Err(LinkError::Invalid {
+                    field: "lesson".into(),
+                    reason: format!("unknown kind {t}"),
+                })
+            }
+        }
+        let violation = r.u32("lesson violation")?;
+        let fix = match r.tag("lesson fix", 2)? {
+            0 => None,
+            _ => Some(r.string("lesson fix", MAX_NAME_BYTES)?),
+        };
+        Some(Lesson { violation, fix })
+    };
     r.finish()?;
     Ok(RunSpec {
         scenario,
@@ -235,6 +271,7 @@ fn read_payload(r: &mut Reader) -> Result<RunSpec, LinkError> {
             person,
             event,
             presentation,
+            lesson,
         },
     })
 }

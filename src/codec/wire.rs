@@ -128,6 +128,11 @@ impl<'a> Reader<'a> {
         String::from_utf8(raw.to_vec()).map_err(|_| invalid(field, "not valid UTF-8 text"))
     }
 
+    /// Whether every byte has been read (an optional section may follow).
+    pub fn at_end(&self) -> bool {
+        self.pos >= self.bytes.len()
+    }
+
     /// Checks that nothing follows the last field.
     pub fn finish(&self) -> Result<(), LinkError> {
         match self.bytes.len() - self.pos {

@@ -10,8 +10,8 @@ use yew::prelude::*;
 use super::saved_work::SavedWork;
 use super::state::{Action, App, SPEEDS};
 use super::{
-    autosave, build_tab, compare, controls, explore, header, library, outcomes, panels, progress,
-    reader, runner, story, sweep, timeline, web,
+    autosave, build_tab, compare, controls, explore, header, lesson, library, outcomes, panels,
+    progress, reader, runner, story, sweep, timeline, web,
 };
 use crate::spec::Tab;
 
@@ -51,6 +51,7 @@ pub fn race_lab() -> Html {
                     { reader::reader(&app) }
                 </aside>
                 <section class="stage">
+                    { lesson::lesson(&app) }
                     { controls::playback(&app) }
                     { timeline::main_timeline(&app) }
                     <div class="panels">

@@ -14,7 +14,8 @@
 //!   [`crate::builder`]) on first use: the builder is a wasm of its own
 //!   (`src/bin/racelab-builder.rs`), not part of the app's wasm
 //! - [`timeline`], [`panels`], [`outcomes`], [`compare`], [`sweep`], [`explore`]: looking at
-//!   runs; [`story`]: the story of a violation or a person, over the Run tab
+//!   runs; [`story`]: the story of a violation or a person, over the Run tab; [`lesson`]: a
+//!   lesson link's pause and explanation
 //! - [`worker`]: one Web Worker answering typed [`crate::work`] requests; [`pool`]: sweep
 //!   workers working through a queue; [`runner`]: the main and compare runs computed by a
 //!   worker, [`progress`]: their progress line and Cancel
@@ -37,6 +38,7 @@ pub mod explore_from;
 pub mod header;
 pub mod inject;
 pub mod inspection;
+pub mod lesson;
 pub mod library;
 pub mod outcomes;
 pub mod panels;

@@ -1,5 +1,5 @@
 //! The panels under the timeline: the violations of the run (a click jumps to the witnessing
-//! events; "Show the story" opens its story) and the inspector (the selected event, and at the playhead the selected person's
+//! events; "Show the story" opens its story; the first ones offer "Copy lesson link") and the inspector (the selected event, and at the playhead the selected person's
 //! fields, lists and programs and what sits in each queue and system).
 
 use yew::prelude::*;
@@ -31,6 +31,8 @@ pub fn violations(app: &App) -> Html {
             &app.dispatcher(),
             Action::Story(Some(StoryOf::Violation(i))),
         );
+        let lesson =
+            (i < crate::api::LESSON_VIOLATIONS).then(|| super::lesson::copy_lesson_button(app, i));
         html! {
             <li class="violation-item">
                 <button class="violation" id={format!("violation-{i}")} onclick={jump}
@@ -43,6 +45,7 @@ pub fn violations(app: &App) -> Html {
                     aria-label={format!("Show the story of violation {}", i + 1)}>
                     { "Show the story" }
                 </button>
+                { for lesson }
             </li>
         }
     });

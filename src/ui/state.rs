@@ -16,7 +16,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+mod lesson;
 mod run;
+pub use lesson::{LessonPhase, LessonRun};
 use run::load_scenario;
 
 use crate::api::{self, Injection, Knob, RunConfig, RunView, Scenario};
@@ -116,6 +118,8 @@ pub struct AppState {
     pub lanes_by_person: bool,
     /// The story on screen (a violation's or a person's), if any: the story view draws it.
     pub story: Option<crate::api::StoryOf>,
+    /// The lesson being taught (opened from a lesson link), if any.
+    pub lesson: Option<LessonRun>,
     /// Whether runs are computed off the main thread (see the module doc).
     pub off_main: bool,
     /// The id of the run being computed off the main thread, if any: its answer is
@@ -151,6 +155,7 @@ impl Default for AppState {
             pending: None,
             lanes_by_person: false,
             story: None,
+            lesson: None,
             off_main: OFF_MAIN.get(),
             computing: None,
             run_id: 0,
@@ -210,6 +215,9 @@ pub enum Action {
     LanesByPerson(bool),
     /// Opens the story of a violation or a person (`None` closes it).
     Story(Option<crate::api::StoryOf>),
+    /// Teaches a lesson on the run as it is set up (played again from the start), or
+    /// (`None`) closes the lesson.
+    Lesson(Option<crate::spec::Lesson>),
     Notice(Option<String>),
     /// A worker's answer to run `id`: the main run and the compare run (if one was asked for).
     Ran(u64, RunResult, Option<RunResult>),
@@ -239,6 +247,9 @@ impl AppState {
     }
 
     fn apply(&mut self, action: Action) {
+        if lesson::ends_lesson(&action) {
+            self.lesson = None;
+        }
         match action {
             Action::OpenBuiltin(id) => {
                 self.notice = None;
@@ -380,6 +391,7 @@ impl AppState {
             Action::Pause => self.playing = false,
             Action::Speed(i) => self.speed = i.min(SPEEDS.len() - 1),
             Action::Seek(t) => self.spec.view.playhead_ms = t.min(self.end_time()),
+            Action::Step(dir) if dir > 0 && self.lesson_step(self.next_time(dir)) => {}
             Action::Step(dir) => match self.next_time(dir) {
                 Some(t) => {
                     self.spec.view.playhead_ms = t;
@@ -430,6 +442,11 @@ impl AppState {
             Action::Presentation(on) => self.spec.view.presentation = on,
             Action::LanesByPerson(on) => self.lanes_by_person = on,
             Action::Story(of) => self.story = of,
+            Action::Lesson(lesson) => {
+                self.playing = false;
+                self.begin_lesson(lesson);
+                self.lesson_on_run();
+            }
             Action::Notice(n) => self.notice = n,
             Action::Ran(id, run, compare) => {
                 if self.computing == Some(id) {

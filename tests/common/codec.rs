@@ -7,7 +7,7 @@ use base64::Engine;
 use racelab::codec::{self, LinkError};
 use racelab::engine::rng::SplitMix64;
 use racelab::engine::scenario::{Injection, OutsideEvent, PeopleSelector};
-use racelab::spec::{RunSpec, ScenarioSource, Tab, View};
+use racelab::spec::{Lesson, RunSpec, ScenarioSource, Tab, View};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -150,6 +150,10 @@ impl Gen {
                 person: self.option_u32(),
                 event: self.option_u32(),
                 presentation: self.chance(2),
+                lesson: self.chance(3).then(|| Lesson {
+                    violation: self.option_u32().unwrap_or(0),
+                    fix: self.chance(2).then(|| self.string(12)),
+                }),
             },
         }
     }
@@ -205,6 +209,7 @@ pub fn golden() -> Vec<(RunSpec, &'static str)> {
             person: Some(3),
             event: Some(17),
             presentation: true,
+            lesson: None,
         },
     };
     let custom = RunSpec {
@@ -237,6 +242,7 @@ pub fn golden() -> Vec<(RunSpec, &'static str)> {
             person: None,
             event: Some(0),
             presentation: false,
+            lesson: None,
         },
     };
     vec![

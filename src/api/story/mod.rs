@@ -259,7 +259,11 @@ fn causal_past(model: &Model, sim: &Sim, seeds: &[EventId]) -> BTreeSet<EventId>
 /// The two steps that clash in violation `v`, earlier first: for most rules its last two
 /// witnesses; when the rule names only one side (an alert sent before the owner came, a
 /// stage written back, a decision on stale data), the other side is found in the trace.
-fn conflict_pair(model: &Model, trace: &[TraceEvent], v: &Violation) -> Option<(EventId, EventId)> {
+pub(crate) fn conflict_pair(
+    model: &Model,
+    trace: &[TraceEvent],
+    v: &Violation,
+) -> Option<(EventId, EventId)> {
     let &last = v.witness.last()?;
     let person = v.person.map(|p| p - 1);
     let at = index_of(trace, last)?;

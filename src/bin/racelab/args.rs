@@ -44,7 +44,7 @@ racelab list
                      [--set knob=value]... [--jobs N] [--quiet] [--json]
        racelab table [--seeds N]
        racelab link <scenario> [--variant V] [--compare V2] [--set knob=value]... [--seed N]
-                    [--base URL]";
+                    [--lesson [N] [--fix V]] [--base URL]";
 
 const AFTER_HELP: &str = "\
 <scenario> is a built-in id (see `racelab list`) or a path to a scenario JSON file.
@@ -295,6 +295,17 @@ pub struct LinkArgs {
     /// The variant shown beside it (default: the link's, or fixed when the scenario has one)
     #[arg(long, value_name = "V2")]
     pub compare: Option<String>,
+    /// A lesson link: the app plays the run up to the race on violation N (default 1),
+    /// pauses on the first of the two steps that clash and explains it. Without --variant it
+    /// teaches the scenario's race variant; without --seed it picks the first seed (from the
+    /// link's, else 1) whose run shows violation N
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "1",
+        value_parser = clap::value_parser!(u32).range(1..))]
+    pub lesson: Option<u32>,
+    /// With --lesson: the fix the lesson shows side by side (default: the scenario's `fixed`,
+    /// else its first fix variant)
+    #[arg(long, value_name = "V", requires = "lesson")]
+    pub fix: Option<String>,
     /// Where the app is served (any `#…` is replaced); the default is what ./scripts/serve
     /// serves
     #[arg(long, value_name = "URL", default_value = APP_URL)]

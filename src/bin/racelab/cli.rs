@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod explore;
+mod lesson;
 mod progress;
 mod scale;
 mod source;

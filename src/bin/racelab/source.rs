@@ -96,6 +96,10 @@ pub fn link_command(a: &LinkArgs) -> Result<String, String> {
     if let Some(seed) = o.seed {
         spec.seed = seed;
     }
+    if let Some(n) = a.lesson {
+        let variant_given = o.variant.is_some() || o.link.is_some();
+        super::lesson::teach(&mut spec, n, a.fix.clone(), variant_given, o.seed.is_some())?;
+    }
     // Refuse a link that would not open: unknown variants or knobs, values out of range.
     let (scenario, config) = spec.resolve()?;
     racelab::engine::compile(&scenario, &config)?;

@@ -27,6 +27,7 @@ impl AppState {
             return self.apply(Action::Fail(format!("This scenario is not valid: {e}")));
         }
         let mut spec = spec;
+        let lesson = spec.view.lesson.take();
         if !scenario.variants.iter().any(|v| v.name == spec.variant) {
             spec.variant = scenario
                 .variants
@@ -43,6 +44,7 @@ impl AppState {
             source,
         });
         self.spec = spec;
+        self.begin_lesson(lesson);
         self.rerun();
     }
 
@@ -75,6 +77,7 @@ impl AppState {
             self.shown = Some((loaded.clone(), self.spec.clone()));
         }
         self.fit_view_to_run();
+        self.lesson_on_run();
     }
 
     /// Keeps the view inside the run on screen: its person and its playhead.
