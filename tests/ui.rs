@@ -555,3 +555,5 @@ mod scheduler;
 mod storage;
 #[path = "ui_parts/timeline.rs"]
 mod timeline;
+#[path = "ui_parts/violations_pager.rs"]
+mod violations_pager;
