@@ -11,11 +11,12 @@ async fn a_run_with_hundreds_of_violations_lists_them_a_page_at_a_time() {
     let mut spec = RunSpec::builtin("lock-storm");
     spec.view.tab = Tab::Run;
     spec.compare = None;
+    let app = mount(Some(&racelab::codec::encode(&spec))).await;
+    // (Mounting the app makes the built-in scenarios at hand.)
     let (scenario, config) = spec.resolve().unwrap();
     let want = racelab::api::run_view(&scenario, &config, spec.seed, &[]).unwrap();
     let total = want.violations.len();
     assert!(total > 2 * VIOLATIONS_PER_PAGE, "{total} violations");
-    let app = mount(Some(&racelab::codec::encode(&spec))).await;
     eventually("the run is on screen", || {
         app.find("#violations").is_some()
             && app.attr("#violations", "data-trace-hash") == want.trace_hash
