@@ -22,6 +22,16 @@ try {
   self.postMessage({ kind: "failed", message: `could not load the worker's wasm: ${e.message}` });
 }
 if (mod) {
-  self.onmessage = (e) => self.postMessage(mod.racelab_work(e.data));
+  // A run's bytes (Uint8Arrays in the reply, at most two levels down) are transferred, not
+  // copied: the page then reads them a part at a time.
+  const buffers = (v, depth = 0, out = []) => {
+    if (v instanceof Uint8Array) out.push(v.buffer);
+    else if (v && typeof v === "object" && depth < 2) for (const x of Object.values(v)) buffers(x, depth + 1, out);
+    return out;
+  };
+  self.onmessage = (e) => {
+    const reply = mod.racelab_work(e.data);
+    self.postMessage(reply, buffers(reply));
+  };
   self.postMessage({ kind: "ready" });
 }

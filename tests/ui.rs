@@ -565,3 +565,5 @@ mod storage;
 mod story;
 #[path = "ui_parts/timeline.rs"]
 mod timeline;
+#[path = "ui_parts/violations_pager.rs"]
+mod violations_pager;

@@ -58,6 +58,7 @@ pub fn explore(app: &App) -> Html {
         ..app.spec.clone()
     };
     let violated = app.run.as_ref().is_ok_and(|r| !r.violations.is_empty());
+    let events = app.run.as_ref().map_or(0, |r| r.rows.len());
     // The win of the scheduler challenge, read from the run's violations.
     let win = match (&*app.run_key().scenario, &app.run) {
         (Some(s), Ok(run)) => crate::api::challenge::win_message(s, &run.violations),
@@ -68,7 +69,7 @@ pub fn explore(app: &App) -> Html {
             <div class="explore-row">
                 <ExploreAll {spec} setup={app.setup_key()} dispatch={app.dispatcher()} />
                 <Scheduler spec={RunSpec { view: Default::default(), ..app.spec.clone() }}
-                    run_key={app.run_key()} {violated} {win} dispatch={app.dispatcher()} />
+                    run_key={app.run_key()} {violated} {win} {events} dispatch={app.dispatcher()} />
             </div>
             { super::controls::playback(app) }
             { timeline::main_timeline(app) }
@@ -312,13 +313,37 @@ pub struct SchedulerProps {
     pub violated: bool,
     /// The challenge's win message, when the run violates.
     pub win: Option<String>,
+    /// Events in the run on screen: the scheduler replays runs of at most
+    /// [`SCHEDULER_MOST_EVENTS`] on the page.
+    #[prop_or_default]
+    pub events: usize,
     pub dispatch: Dispatch,
+}
+
+/// The most events of a run the scheduler replays (on the page, once per decision taken): a
+/// bigger run would hold the page for more than a frame.
+pub const SCHEDULER_MOST_EVENTS: usize = 5_000;
+
+/// Why the scheduler does not replay a run of `events` events, if it does not.
+fn too_big_for_the_scheduler(events: usize) -> Option<String> {
+    (events > SCHEDULER_MOST_EVENTS).then(|| {
+        format!(
+            "You pick decisions one at a time in runs of up to {} events; this run has {}. \
+             Use the challenge set-up or lower a knob such as People.",
+            crate::api::thousands(SCHEDULER_MOST_EVENTS as u64),
+            crate::api::thousands(events as u64)
+        )
+    })
 }
 
 #[function_component(Scheduler)]
 fn scheduler(props: &SchedulerProps) -> Html {
     let (key, violated) = (&props.run_key, props.violated);
-    let view = use_memo(key.clone(), |k| {
+    let too_big = too_big_for_the_scheduler(props.events);
+    let view = use_memo((key.clone(), too_big.clone()), |(k, too_big)| {
+        if let Some(why) = too_big {
+            return Err(why.clone());
+        }
         let s = k.scenario.as_ref().ok_or_else(String::new)?;
         crate::api::scheduler_view(s, &k.config(), k.seed, &k.schedule)
     });
@@ -411,11 +436,13 @@ fn scheduler(props: &SchedulerProps) -> Html {
     let ask_hint = {
         let (hint, key) = (hint.clone(), key.clone());
         Callback::from(move |_| {
-            let text = key.scenario.as_ref().map_or_else(String::new, |s| {
-                match crate::engine::compile(s, &key.config()) {
-                    Ok(m) => challenge::next_hint(&m, key.seed, &key.schedule),
-                    Err(e) => e.to_string(),
-                }
+            let text = too_big.clone().unwrap_or_else(|| {
+                key.scenario.as_ref().map_or_else(String::new, |s| {
+                    match crate::engine::compile(s, &key.config()) {
+                        Ok(m) => challenge::next_hint(&m, key.seed, &key.schedule),
+                        Err(e) => e.to_string(),
+                    }
+                })
             });
             hint.set(Some((key.clone(), text)));
         })

@@ -8,7 +8,7 @@
 use yew::prelude::*;
 
 use super::parts::{para, send};
-use super::state::{Action, App, LessonPhase, LessonRun, RunKey};
+use super::state::{Action, App, Dispatch, LessonPhase, LessonRun, RunKey};
 use super::web;
 use crate::api::{self, LessonStop, StoryOf};
 use crate::spec::{Lesson, RunSpec, Tab};
@@ -204,11 +204,8 @@ pub fn lesson_spec(spec: &RunSpec, violation: usize) -> RunSpec {
 
 /// A "Copy lesson link" button for violation `violation` of the run on screen: it copies the
 /// link and says so (or why there is none), showing the link in the message too.
-pub fn copy_lesson_button(app: &App, violation: usize) -> Html {
-    let Some((_, spec)) = app.shown_key() else {
-        return html! {};
-    };
-    let dispatch = app.dispatcher();
+pub fn copy_lesson_button(spec: &RunSpec, dispatch: &Dispatch, violation: usize) -> Html {
+    let (spec, dispatch) = (spec.clone(), dispatch.clone());
     let onclick = Callback::from(move |_| {
         let message = match crate::codec::encode_checked(&lesson_spec(&spec, violation)) {
             Ok(code) => {

@@ -8,31 +8,55 @@ use std::rc::Rc;
 
 use super::parts::{self, fmt_time, label, on_value, para, send};
 use super::state::{Action, App, Dispatch, RunKey};
-use crate::api::{RunView, StoryOf};
+use crate::api::{thousands, RunView, StoryOf};
 use crate::spec::RunSpec;
+
+/// Violations listed at once: a big run's panel shows a page of them, with a count and buttons
+/// to page on (its cost does not grow with the run).
+pub const VIOLATIONS_PER_PAGE: usize = 50;
 
 /// The violations of the main run.
 pub fn violations(app: &App) -> Html {
     let Ok(run) = app.run.as_ref() else {
         return html! {};
     };
-    let items = run.violations.iter().enumerate().map(|(i, v)| {
-        let jump = {
-            let app = app.clone();
-            let (from, t, last) = (v.first_witness_ms, v.time_ms, v.witness.last().copied());
-            Callback::from(move |_| {
-                let pad = ((t - from) / 5).max(2_000);
-                app.dispatch(Action::Window(from.saturating_sub(pad), t + pad));
-                app.dispatch(Action::SelectEvent(last));
-            })
-        };
+    let shown = app.shown_key().map(|(_, spec)| spec);
+    html! { <Violations run={run.clone()} {shown} dispatch={app.dispatcher()} /> }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ViolationsProps {
+    pub run: Rc<RunView>,
+    /// The set-up of the run on screen (what a lesson link carries).
+    pub shown: Option<RunSpec>,
+    pub dispatch: Dispatch,
+}
+
+/// The violations panel: the outcome line, then [`VIOLATIONS_PER_PAGE`] violations at a time
+/// (a click jumps to the witnessing events), "Showing 51–100 of 9,300" and Previous/Next.
+#[function_component(Violations)]
+fn violations_panel(props: &ViolationsProps) -> Html {
+    let run = &props.run;
+    // The page shown, for the run it was chosen on (a new run starts at the first page).
+    let page = use_state(|| (run.trace_hash.clone(), 0usize));
+    let count = run.violations.len();
+    let pages = count.div_ceil(VIOLATIONS_PER_PAGE).max(1);
+    let at = if page.0 == run.trace_hash {
+        page.1.min(pages - 1)
+    } else {
+        0
+    };
+    let first = at * VIOLATIONS_PER_PAGE;
+    let shown = &run.violations[first..(first + VIOLATIONS_PER_PAGE).min(count)];
+    let items = shown.iter().enumerate().map(|(k, v)| {
+        let i = first + k;
+        let jump = send(&props.dispatch, Action::SelectViolation(i));
         let who = v.person.map_or(String::new(), |p| format!(" · person {p}"));
-        let story = send(
-            &app.dispatcher(),
-            Action::Story(Some(StoryOf::Violation(i))),
-        );
-        let lesson =
-            (i < crate::api::LESSON_VIOLATIONS).then(|| super::lesson::copy_lesson_button(app, i));
+        let story = send(&props.dispatch, Action::Story(Some(StoryOf::Violation(i))));
+        let lesson = (i < crate::api::LESSON_VIOLATIONS)
+            .then_some(props.shown.as_ref())
+            .flatten()
+            .map(|spec| super::lesson::copy_lesson_button(spec, &props.dispatch, i));
         html! {
             <li class="violation-item">
                 <button class="violation" id={format!("violation-{i}")} onclick={jump}
@@ -49,16 +73,35 @@ pub fn violations(app: &App) -> Html {
             </li>
         }
     });
-    let count = run.violations.len();
+    let go = |to: usize| {
+        let (page, hash) = (page.clone(), run.trace_hash.clone());
+        Callback::from(move |_| page.set((hash.clone(), to)))
+    };
+    let pager = (pages > 1).then(|| {
+        let last = (first + VIOLATIONS_PER_PAGE).min(count);
+        html! {
+            <div class="row pager" id="violations-pager">
+                <span class="hint" id="violations-shown">{ format!(
+                    "Showing {}\u{2013}{} of {}", thousands(first as u64 + 1),
+                    thousands(last as u64), thousands(count as u64)
+                ) }</span>
+                { parts::button("violations-prev", "", format!("Previous {VIOLATIONS_PER_PAGE}"),
+                    at == 0, go(at.saturating_sub(1))) }
+                { parts::button("violations-next", "", format!("Next {VIOLATIONS_PER_PAGE}"),
+                    at + 1 >= pages, go(at + 1)) }
+            </div>
+        }
+    });
     html! {
         <section class="panel violations-panel" id="violations" aria-label="Violations"
             data-count={count.to_string()} data-trace-hash={run.trace_hash.clone()}>
-            <h2>{ format!("Violations ({count})") }</h2>
+            <h2>{ format!("Violations ({})", thousands(count as u64)) }</h2>
             <p class="outcome" id="outcome">{ run.outcome.clone() }</p>
             if count == 0 {
                 <p class="clean" id="no-violations">{ "No invariant was violated in this run." }</p>
             } else {
-                <ol class="vlist">{ for items }</ol>
+                <ol class="vlist" start={(first + 1).to_string()}>{ for items }</ol>
+                { for pager }
             }
         </section>
     }

@@ -11,11 +11,13 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
 use super::state::{Action, App, Dispatch, RunResult};
-use super::worker::{Worker, WorkerWasm};
-use crate::work::{wire, Bytes, Reply, Request};
+use super::worker::{JsBytes, JsRan, Worker};
+use crate::work::wire::{self, Source};
+use crate::work::{Bytes, Reply, Request};
 
 /// Whether this page can start workers (the app was loaded from its files, not in a test).
 pub fn available() -> bool {
@@ -41,7 +43,21 @@ impl Slot {
         let ready = Rc::new(Cell::new(false));
         let dead = Rc::new(Cell::new(false));
         let (q, cur, rdy, gone) = (queued.clone(), current.clone(), ready.clone(), dead.clone());
-        let worker = Worker::spawn(WorkerWasm::App, move |sender, reply| match reply {
+        let on_ran = {
+            let (cur, dispatch) = (current.clone(), dispatch.clone());
+            move |ran: JsRan| {
+                cur.set(None);
+                arrived();
+                let source = |r: Result<JsBytes, String>| r.map(|b| Box::new(b) as Box<dyn Source>);
+                Arrival::read(
+                    ran.id,
+                    source(ran.main),
+                    ran.compare.map(source),
+                    dispatch.clone(),
+                );
+            }
+        };
+        let worker = Worker::spawn_for_runs(on_ran, move |sender, reply| match reply {
             Reply::Ready => {
                 rdy.set(true);
                 if let Some(request) = q.borrow_mut().take() {
@@ -50,12 +66,9 @@ impl Slot {
             }
             Reply::Ran { id, main, compare } => {
                 cur.set(None);
-                // A User Timing mark: where the worker's part ends and the page's drawing
-                // begins (the responsiveness test tells the two apart by it).
-                if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-                    let _ = p.mark("racelab-run-arrived");
-                }
-                dispatch.dispatch(Action::Ran(id, read(main), compare.map(read)));
+                arrived();
+                let source = |r: Result<Bytes, String>| r.map(|b| Box::new(b) as Box<dyn Source>);
+                Arrival::read(id, source(main), compare.map(source), dispatch.clone());
             }
             // A worker that could not load its wasm: runs go back to the main thread.
             Reply::Failed { .. } if !rdy.get() => dispatch.dispatch(Action::OffMain(false)),
@@ -96,9 +109,165 @@ impl Slot {
     }
 }
 
-/// A run's bytes read back.
-fn read(bytes: Result<Bytes, String>) -> RunResult {
-    bytes.and_then(|b| wire::decode(&b)).map(Rc::new)
+/// A User Timing mark: where the worker's part ends and the page's part (reading and drawing
+/// the run) begins (the responsiveness test tells the two apart by it).
+fn arrived() {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark("racelab-run-arrived");
+    }
+}
+
+/// Milliseconds of reading a run's bytes in one task before the page gets a turn.
+const READ_SLICE_MS: f64 = 12.0;
+
+/// A run's bytes being read back: a part at a time (see [`wire::Reader`]), or read.
+enum Part {
+    Reading(Box<wire::Reader<'static>>),
+    Read(RunResult),
+}
+
+/// Where a run's bytes are read from.
+type RunBytes = Box<dyn Source>;
+
+impl Part {
+    fn new(bytes: Result<RunBytes, String>) -> Part {
+        match bytes.and_then(wire::Reader::new) {
+            Ok(reader) => Part::Reading(Box::new(reader)),
+            Err(e) => Part::Read(Err(e)),
+        }
+    }
+
+    /// Reads one more part; true once the run is read (or found unreadable).
+    fn step(&mut self) -> bool {
+        let Part::Reading(reader) = self else {
+            return true;
+        };
+        match reader.step() {
+            Ok(false) => return false,
+            Ok(true) => {}
+            Err(e) => {
+                *self = Part::Read(Err(e));
+                return true;
+            }
+        }
+        if let Part::Reading(reader) = std::mem::replace(self, Part::Read(Err(String::new()))) {
+            *self = Part::Read(reader.finish().map(Rc::new));
+        }
+        true
+    }
+
+    fn result(self) -> RunResult {
+        match self {
+            Part::Read(r) => r,
+            Part::Reading(_) => Err("the run was not read to its end".into()),
+        }
+    }
+}
+
+/// The runs of one answer, read back over several tasks so that no task of the page's is
+/// long: [`READ_SLICE_MS`] of reading at a time, then the page's other work; once read, the
+/// runs are dispatched as [`Action::Ran`] in a task of their own (drawing them is its work).
+struct Arrival {
+    id: u64,
+    main: Part,
+    compare: Option<Part>,
+    dispatch: Dispatch,
+}
+
+impl Arrival {
+    fn read(
+        id: u64,
+        main: Result<RunBytes, String>,
+        compare: Option<Result<RunBytes, String>>,
+        dispatch: Dispatch,
+    ) {
+        let later = move || {
+            let arrival = Arrival {
+                id,
+                main: Part::new(main),
+                compare: compare.map(Part::new),
+                dispatch,
+            };
+            arrival.go_on();
+        };
+        Timeout::new(0, later).forget();
+    }
+
+    /// Reads for a slice of time, then goes on in a later task (or, once read, shows the runs
+    /// in a later task).
+    fn go_on(mut self) {
+        let start = now_ms();
+        loop {
+            let done = self.main.step() && self.compare.as_mut().is_none_or(Part::step);
+            if done {
+                let Arrival {
+                    id,
+                    main,
+                    compare,
+                    dispatch,
+                } = self;
+                let (main, compare) = (main.result(), compare.map(Part::result));
+                // The timeline's lane index in a task of its own, then the runs shown in another.
+                Timeout::new(0, move || {
+                    if let Ok(run) = &main {
+                        super::timeline::prepare(run);
+                    }
+                    Timeout::new(0, move || dispatch.dispatch(Action::Ran(id, main, compare)))
+                        .forget();
+                })
+                .forget();
+                return;
+            }
+            if now_ms() - start > READ_SLICE_MS {
+                Timeout::new(0, move || self.go_on()).forget();
+                return;
+            }
+        }
+    }
+}
+
+/// Lets go of a run no longer shown, in later tasks: a big run is freed a slice of its rows
+/// and people at a time (it is freed once nothing else holds it; a few tries, then as is).
+pub fn let_go(run: RunResult) {
+    if let Ok(run) = run {
+        free(run, 20);
+    }
+}
+
+/// Rows or people freed in one task.
+const FREE_PER_TASK: usize = 10_000;
+
+fn free(run: Rc<crate::api::RunView>, tries: u32) {
+    match Rc::try_unwrap(run) {
+        Ok(mut view) => {
+            let rows = std::mem::take(&mut view.rows);
+            let people = Rc::get_mut(&mut view.outcomes).map(|o| std::mem::take(&mut o.people));
+            Timeout::new(0, move || {
+                drop(view);
+                free_slices(rows);
+                free_slices(people.unwrap_or_default());
+            })
+            .forget();
+        }
+        Err(run) if tries > 0 => {
+            Timeout::new(100, move || free(run, tries - 1)).forget();
+        }
+        Err(run) => drop(run),
+    }
+}
+
+fn free_slices<T: 'static>(mut items: Vec<T>) {
+    items.truncate(items.len().saturating_sub(FREE_PER_TASK));
+    if !items.is_empty() {
+        Timeout::new(0, move || free_slices(items)).forget();
+    }
+}
+
+/// The page's clock, in milliseconds.
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 /// What a run that failed in its worker says.

@@ -9,7 +9,8 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::js_sys;
 
 use crate::work::js::{from_js, to_js};
 use crate::work::{Reply, Request};
@@ -84,6 +85,23 @@ impl Worker {
         which: WorkerWasm,
         on_reply: impl FnMut(&Sender, Reply) + 'static,
     ) -> Result<Worker, String> {
+        Worker::spawn_with(which, None, on_reply)
+    }
+
+    /// [`Worker::spawn`], with the answers to run requests ([`Reply::Ran`]) handed to `on_ran`
+    /// as they came ([`JsRan`]: their bytes not yet copied into the wasm).
+    pub fn spawn_for_runs(
+        on_ran: impl Fn(JsRan) + 'static,
+        on_reply: impl FnMut(&Sender, Reply) + 'static,
+    ) -> Result<Worker, String> {
+        Worker::spawn_with(WorkerWasm::App, Some(Box::new(on_ran)), on_reply)
+    }
+
+    fn spawn_with(
+        which: WorkerWasm,
+        on_ran: Option<Box<dyn Fn(JsRan)>>,
+        on_reply: impl FnMut(&Sender, Reply) + 'static,
+    ) -> Result<Worker, String> {
         let (js, wasm) = files(which).ok_or("the app's files are not known")?;
         let url = format!(
             "sweep-worker.js?js={}&wasm={}",
@@ -100,7 +118,13 @@ impl Worker {
         let on_message = {
             let (sender, on_reply) = (sender.clone(), on_reply.clone());
             Closure::<dyn FnMut(_)>::new(move |e: web_sys::MessageEvent| {
-                let reply = from_js(e.data(), "reply").unwrap_or_else(Reply::failed);
+                let data = e.data();
+                if let Some(on_ran) = on_ran.as_ref() {
+                    if let Some(ran) = JsRan::of(&data) {
+                        return on_ran(ran);
+                    }
+                }
+                let reply = from_js(data, "reply").unwrap_or_else(Reply::failed);
                 (on_reply.borrow_mut())(&sender, reply);
             })
         };
@@ -172,5 +196,55 @@ impl Asker {
             _ => *self.waiting.borrow_mut() = Some(request),
         }
         Ok(())
+    }
+}
+
+/// A run's bytes as a worker sent them: still a JavaScript `Uint8Array` (transferred, not
+/// copied), read into the wasm a part at a time (see [`crate::work::wire::Reader`]).
+pub struct JsBytes(js_sys::Uint8Array);
+
+impl crate::work::wire::Source for JsBytes {
+    fn size(&self) -> usize {
+        self.0.length() as usize
+    }
+    fn slice(&self, range: std::ops::Range<usize>) -> Option<std::borrow::Cow<'_, [u8]>> {
+        if range.start > range.end || range.end > self.size() {
+            return None;
+        }
+        let part = self.0.subarray(range.start as u32, range.end as u32);
+        Some(std::borrow::Cow::Owned(part.to_vec()))
+    }
+}
+
+/// The answer to a run request ([`Reply::Ran`]) as it came, its bytes not copied yet.
+pub struct JsRan {
+    pub id: u64,
+    pub main: Result<JsBytes, String>,
+    pub compare: Option<Result<JsBytes, String>>,
+}
+
+impl JsRan {
+    /// The run answer `data` holds, if it is one.
+    fn of(data: &JsValue) -> Option<JsRan> {
+        let get = |v: &JsValue, key: &str| js_sys::Reflect::get(v, &JsValue::from_str(key)).ok();
+        if get(data, "kind")?.as_string()? != "ran" {
+            return None;
+        }
+        let id: u64 = from_js(get(data, "id")?, "run id").ok()?;
+        // `{Ok: bytes}` or `{Err: message}`.
+        let result = |v: &JsValue| -> Option<Result<JsBytes, String>> {
+            if let Some(bytes) = get(v, "Ok").and_then(|b| b.dyn_into::<js_sys::Uint8Array>().ok())
+            {
+                return Some(Ok(JsBytes(bytes)));
+            }
+            Some(Err(get(v, "Err")?.as_string()?))
+        };
+        let main = result(&get(data, "main")?)?;
+        let compare = get(data, "compare").filter(|c| !c.is_null() && !c.is_undefined());
+        let compare = match compare {
+            Some(c) => Some(result(&c)?),
+            None => None,
+        };
+        Some(JsRan { id, main, compare })
     }
 }

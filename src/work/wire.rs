@@ -3,6 +3,8 @@
 //! the CLI writes it). A 10,000-person run is a few megabytes, copied in one piece and read
 //! back in milliseconds, where the same run as JavaScript objects would cost the page seconds.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::api::RunView;
@@ -52,18 +54,191 @@ fn options() -> impl bincode::Options {
     bincode::DefaultOptions::new()
 }
 
-/// `view` as bytes.
+/// Trace rows in one part of the bytes: a part is read in a few milliseconds, so the page
+/// can read a big run a part at a time between other work (see [`Reader`]).
+pub const ROWS_PER_PART: usize = 4_000;
+/// People of the outcomes table in one part of the bytes.
+pub const PEOPLE_PER_PART: usize = 500;
+
+/// `view` as bytes: its head (everything but the trace rows and the outcomes' people), then
+/// the rows and the people in parts of [`ROWS_PER_PART`] and [`PEOPLE_PER_PART`], each part
+/// after its length.
 pub fn encode(view: &RunView) -> Bytes {
     use bincode::Options;
-    Bytes(options().serialize(view).unwrap_or_default())
+    let mut outcomes = (*view.outcomes).clone();
+    let people = std::mem::take(&mut outcomes.people);
+    let head = RunView {
+        rows: Vec::new(),
+        outcomes: std::rc::Rc::new(outcomes),
+        ..view.clone()
+    };
+    let mut out = Vec::new();
+    let mut part = |bytes: Vec<u8>| {
+        out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+        out.extend_from_slice(&bytes);
+    };
+    let counts = (view.rows.len() as u64, people.len() as u64);
+    part(options().serialize(&counts).unwrap_or_default());
+    part(options().serialize(&head).unwrap_or_default());
+    for rows in view.rows.chunks(ROWS_PER_PART) {
+        part(options().serialize(rows).unwrap_or_default());
+    }
+    for people in people.chunks(PEOPLE_PER_PART) {
+        part(serde_json::to_vec(people).unwrap_or_default());
+    }
+    Bytes(out)
 }
 
 /// The run `bytes` hold (what [`encode`] gave), or why they hold none.
 pub fn decode(bytes: &Bytes) -> Result<RunView, String> {
-    use bincode::Options;
-    options()
-        .deserialize(&bytes.0)
-        .map_err(|e| format!("the run could not be read back: {e}"))
+    let mut reader = Reader::new(Box::new(bytes))?;
+    while !reader.step()? {}
+    reader.finish()
+}
+
+/// Where a [`Reader`] reads a run's bytes from: bytes at hand, or (on the page) bytes still
+/// outside the wasm's memory, copied in a part at a time.
+pub trait Source {
+    /// How many bytes there are.
+    fn size(&self) -> usize;
+    /// The bytes at `range` (`None`: past the end).
+    fn slice(&self, range: std::ops::Range<usize>) -> Option<Cow<'_, [u8]>>;
+}
+
+impl Source for Bytes {
+    fn size(&self) -> usize {
+        self.0.len()
+    }
+    fn slice(&self, range: std::ops::Range<usize>) -> Option<Cow<'_, [u8]>> {
+        self.0.get(range).map(Cow::Borrowed)
+    }
+}
+
+impl Source for &Bytes {
+    fn size(&self) -> usize {
+        self.0.len()
+    }
+    fn slice(&self, range: std::ops::Range<usize>) -> Option<Cow<'_, [u8]>> {
+        self.0.get(range).map(Cow::Borrowed)
+    }
+}
+
+/// Reads a run's bytes a part at a time: [`Reader::new`] reads the head, each
+/// [`Reader::step`] one part of the rows or of the outcomes' people, so no single step of
+/// reading a big run takes long.
+pub struct Reader<'a> {
+    source: Box<dyn Source + 'a>,
+    /// Where the next part starts.
+    at: usize,
+    rows: usize,
+    people: usize,
+    view: RunView,
+    outcomes: crate::api::Outcomes,
+}
+
+fn unreadable(e: impl std::fmt::Display) -> String {
+    format!("the run could not be read back: {e}")
+}
+
+impl<'a> Reader<'a> {
+    /// Starts reading `source`: reads the head.
+    pub fn new(source: Box<dyn Source + 'a>) -> Result<Reader<'a>, String> {
+        use bincode::Options;
+        let mut reader = Reader {
+            source,
+            at: 0,
+            rows: 0,
+            people: 0,
+            view: empty_view(),
+            outcomes: Default::default(),
+        };
+        let (rows, people): (u64, u64) =
+            options().deserialize(&reader.part()?).map_err(unreadable)?;
+        let mut view: RunView = options().deserialize(&reader.part()?).map_err(unreadable)?;
+        // Counts beyond what the bytes could hold are damage, not a reason to reserve memory.
+        let room = reader.source.size() as u64;
+        if rows > room || people > room {
+            return Err(unreadable("damaged counts"));
+        }
+        reader.outcomes = std::mem::take(std::rc::Rc::make_mut(&mut view.outcomes));
+        (reader.rows, reader.people) = (rows as usize, people as usize);
+        view.rows.reserve(reader.rows);
+        reader.outcomes.people.reserve(reader.people);
+        reader.view = view;
+        Ok(reader)
+    }
+
+    /// The next part's bytes.
+    fn part(&mut self) -> Result<Cow<'_, [u8]>, String> {
+        let cut = || unreadable("cut short");
+        let head = self.source.slice(self.at..self.at + 4).ok_or_else(cut)?;
+        let len = u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let start = self.at + 4;
+        let end = start.saturating_add(len);
+        if end > self.source.size() {
+            return Err(cut());
+        }
+        self.at = end;
+        self.source.slice(start..end).ok_or_else(cut)
+    }
+
+    /// Reads the next part; true once everything is read.
+    pub fn step(&mut self) -> Result<bool, String> {
+        use bincode::Options;
+        if self.view.rows.len() < self.rows {
+            let rows: Vec<crate::api::TraceRow> =
+                options().deserialize(&self.part()?).map_err(unreadable)?;
+            if rows.is_empty() {
+                return Err(unreadable("an empty part"));
+            }
+            self.view.rows.extend(rows);
+        } else if self.outcomes.people.len() < self.people {
+            let people: Vec<crate::api::PersonOutcome> =
+                serde_json::from_slice(&self.part()?).map_err(unreadable)?;
+            if people.is_empty() {
+                return Err(unreadable("an empty part"));
+            }
+            self.outcomes.people.extend(people);
+        }
+        Ok(self.done())
+    }
+
+    /// Whether every part is read.
+    fn done(&self) -> bool {
+        self.view.rows.len() >= self.rows && self.outcomes.people.len() >= self.people
+    }
+
+    /// The run read, once every part is (or why it is not).
+    pub fn finish(mut self) -> Result<RunView, String> {
+        if !self.done()
+            || self.view.rows.len() != self.rows
+            || self.outcomes.people.len() != self.people
+            || self.at != self.source.size()
+        {
+            return Err(unreadable("parts missing or left over"));
+        }
+        self.view.outcomes = std::rc::Rc::new(self.outcomes);
+        Ok(self.view)
+    }
+}
+
+/// A run with nothing in it (what a [`Reader`] holds before its head is read).
+fn empty_view() -> RunView {
+    RunView {
+        rows: Vec::new(),
+        parts: Vec::new(),
+        violations: Vec::new(),
+        outcome: String::new(),
+        trace_hash: String::new(),
+        end_time_ms: 0,
+        people: 0,
+        lanes: Vec::new(),
+        decisions: Vec::new(),
+        clamped: 0,
+        outcomes: Default::default(),
+        invariants: Vec::new(),
+        step_names: Default::default(),
+    }
 }
 
 /// How a run's outcomes table travels inside the bytes: as JSON text (its optional fields are
@@ -113,6 +288,22 @@ mod tests {
                 assert_eq!(back, view, "{} {}", card.id, v.name);
             }
         }
+    }
+
+    #[test]
+    fn a_big_run_reads_back_a_part_at_a_time() {
+        let view = run_of("alert-before-owner", &[("people", 2_000)], "naive");
+        let bytes = encode(&view);
+        let mut reader = Reader::new(Box::new(&bytes)).unwrap();
+        let mut steps = 1;
+        while !reader.step().unwrap() {
+            steps += 1;
+        }
+        let parts = view.rows.len().div_ceil(ROWS_PER_PART)
+            + view.outcomes.people.len().div_ceil(PEOPLE_PER_PART);
+        assert!(parts > 5, "{parts} parts");
+        assert_eq!(steps, parts);
+        assert_eq!(reader.finish().unwrap(), view);
     }
 
     #[test]

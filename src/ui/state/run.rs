@@ -23,7 +23,15 @@ impl AppState {
             Ok(x) => x,
             Err(e) => return self.apply(Action::Fail(e)),
         };
-        if let Err(e) = api::validate(&scenario) {
+        // A built-in scenario is valid (the library's tests check it): only others are checked
+        // here, so that opening a link to one does less on the page.
+        let builtin = matches!(spec.scenario, ScenarioSource::Builtin(_));
+        let checked = if builtin {
+            Ok(())
+        } else {
+            api::validate(&scenario)
+        };
+        if let Err(e) = checked {
             return self.apply(Action::Fail(format!("This scenario is not valid: {e}")));
         }
         let mut spec = spec;
@@ -71,8 +79,11 @@ impl AppState {
     /// Shows the runs of the current set-up.
     pub(super) fn show(&mut self, run: RunResult, compare: Option<RunResult>) {
         self.computing = None;
-        self.run = run;
-        self.compare_run = compare;
+        // The runs replaced are let go in later tasks: freeing a big run takes a while.
+        super::super::runner::let_go(std::mem::replace(&mut self.run, run));
+        if let Some(old) = std::mem::replace(&mut self.compare_run, compare) {
+            super::super::runner::let_go(old);
+        }
         if let (Ok(_), Some(loaded)) = (&self.run, &self.loaded) {
             self.shown = Some((loaded.clone(), self.spec.clone()));
         }

@@ -21,7 +21,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::state::{Action, App, Dispatch};
-use crate::api::{invariant_lanes, lane_index, Grouping, RunView};
+use crate::api::{invariant_lanes, lane_index, Grouping, LaneIndex, RunView};
 use draw::{axis, invariant_rows, lane_backgrounds, tooltip, zoom_bar, Hover};
 use marks::Same;
 
@@ -181,6 +181,34 @@ fn hovered(e: &MouseEvent) -> Option<Hover> {
     }
 }
 
+/// A lane index, with the run and grouping it was made of.
+type MadeIndex = (std::rc::Weak<RunView>, Grouping, Rc<LaneIndex>);
+
+thread_local! {
+    /// The lane index made last, and of which run: a big run's index is made while the run
+    /// is read back ([`prepare`]), in a task of its own, not while the timeline draws it.
+    static LAST_INDEX: std::cell::RefCell<Option<MadeIndex>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The lane index of `run` grouped by `grouping` (made once per run and grouping).
+fn index_of(run: &Rc<RunView>, grouping: Grouping) -> Rc<LaneIndex> {
+    let hit = LAST_INDEX.with_borrow(|last| {
+        last.as_ref()
+            .filter(|(r, g, _)| *g == grouping && std::ptr::eq(r.as_ptr(), Rc::as_ptr(run)))
+            .map(|(_, _, index)| index.clone())
+    });
+    hit.unwrap_or_else(|| {
+        let index = Rc::new(lane_index(run, grouping));
+        LAST_INDEX.set(Some((Rc::downgrade(run), grouping, index.clone())));
+        index
+    })
+}
+
+/// Makes the lane index the timeline will draw `run` with (lanes by campaign), ahead of time.
+pub fn prepare(run: &Rc<RunView>) {
+    index_of(run, Grouping::Campaigns);
+}
+
 #[function_component(Timeline)]
 pub fn timeline(props: &TimelineProps) -> Html {
     let hover = use_state(|| None::<Hover>);
@@ -194,8 +222,9 @@ pub fn timeline(props: &TimelineProps) -> Html {
         Grouping::Campaigns
     };
     let index = use_memo((Same(run.clone()), grouping), |(run, g)| {
-        lane_index(&run.0, *g)
+        index_of(&run.0, *g)
     });
+    let index: Rc<LaneIndex> = (*index).clone();
     let rules = use_memo(Same(run.clone()), |run| invariant_lanes(&run.0));
     let dims = Dims::new(props.presentation);
     let g = Geometry::new(props.window, &dims);
