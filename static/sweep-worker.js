@@ -22,6 +22,7 @@ try {
   self.postMessage({ kind: "failed", message: `could not load the worker's wasm: ${e.message}` });
 }
 if (mod) {
-  self.onmessage = (e) => self.postMessage(mod.racelab_work(e.data));
+  // The second argument posts progress while the work goes on (the explorer's searches).
+  self.onmessage = (e) => self.postMessage(mod.racelab_work(e.data, (p) => self.postMessage(p)));
   self.postMessage({ kind: "ready" });
 }

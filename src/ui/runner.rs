@@ -65,7 +65,10 @@ impl Slot {
                     dispatch.dispatch(Action::Ran(id, Err(stopped(&message)), None));
                 }
             }
-            Reply::Swept(_) | Reply::Explored(_) | Reply::Inspected { .. } => {}
+            Reply::Swept(_)
+            | Reply::Explored(_)
+            | Reply::Exploring(_)
+            | Reply::Inspected { .. } => {}
         })?;
         Ok(Slot {
             worker,
