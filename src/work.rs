@@ -80,6 +80,8 @@ pub enum Reply {
     Ready,
     /// The answer to a [`Request::Sweep`].
     Swept(Counts),
+    /// How far a [`Request::Explore`] has got (sent while it searches, before its answer).
+    Exploring(Exploring),
     /// The answer to a [`Request::Explore`].
     Explored(ExploreSummary),
     /// The answer to a [`Request::ExploreFrom`].
@@ -121,6 +123,19 @@ pub struct Counts {
     /// Leads over the runs, and those a violation touched (the per-lead rate).
     pub leads: u64,
     pub affected_leads: u64,
+}
+
+/// How far an exploration has got: what the explorer's worker posts every so often while it
+/// searches (the Explore tab shows the states and states per second as they rise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Exploring {
+    /// Distinct states so far.
+    pub states: u64,
+    /// Orderings run to the end so far, and how many of their end states violate.
+    pub schedules: u64,
+    pub violating: u64,
+    /// Decisions on the ordering being explored now.
+    pub depth: u64,
 }
 
 /// The request for `runs` seeds from `first_seed` of the run `spec` describes.
@@ -175,6 +190,10 @@ thread_local! {
     /// The last link code [`resolve_code`] read, and what it gave: a sweep sends the same code
     /// (scenario text included) with every unit of a point, so a worker reads it once.
     static LAST_RESOLVED: LastOne<String, Resolved> = const { RefCell::new(None) };
+    /// The model the last sweep code compiled to: a sweep's units all carry the same code, so
+    /// a worker compiles it once per sweep.
+    static LAST_MODEL: LastOne<String, Result<Rc<crate::engine::Model>, String>> =
+        const { RefCell::new(None) };
 }
 
 /// A one-entry memo: the last key asked about and its value.
@@ -283,8 +302,13 @@ pub fn serve_sweep(request: &Request) -> Reply {
                 "sweep request: {runs} runs, at most {MAX_RUNS_PER_REQUEST}"
             ));
         }
-        let (scenario, config) = resolve_code(code)?;
-        let report = crate::api::sweep(&scenario, &config, *first_seed, *runs)?;
+        let model = remembered(&LAST_MODEL, &**code, || {
+            let (scenario, config) = resolve_code(code)?;
+            crate::engine::compile(&scenario, &config)
+                .map(Rc::new)
+                .map_err(|e| e.to_string())
+        })?;
+        let report = crate::api::sweep_model(&model, *first_seed, *runs, &mut |_| true)?;
         Ok(Counts {
             runs: report.runs,
             violating: report.violating_runs,
@@ -299,6 +323,12 @@ pub fn serve_sweep(request: &Request) -> Reply {
 /// Answers an explore request, or a sweep request as [`serve_sweep`] does. Never panics on
 /// any input.
 pub fn serve_explore(request: &Request) -> Reply {
+    serve_explore_watched(request, &mut |_| {})
+}
+
+/// [`serve_explore`], telling `progress` how far an exploration has got every few thousand
+/// steps of the search.
+pub fn serve_explore_watched(request: &Request, progress: &mut dyn FnMut(Exploring)) -> Reply {
     if let Request::ExploreFrom { max_states, code } = request {
         return serve_explore_from(*max_states, code);
     }
@@ -310,7 +340,7 @@ pub fn serve_explore(request: &Request) -> Reply {
     else {
         return serve_sweep(request);
     };
-    let explore = || -> Result<ExploreSummary, String> {
+    let mut explore = || -> Result<ExploreSummary, String> {
         if *max_states > MAX_EXPLORE_STATES || *max_decisions > MAX_EXPLORE_DECISIONS {
             return Err(format!(
                 "explore request: at most {MAX_EXPLORE_STATES} states and \
@@ -319,7 +349,14 @@ pub fn serve_explore(request: &Request) -> Reply {
         }
         let (scenario, config) = resolve_code(code)?;
         let (decisions, states) = (*max_decisions as usize, *max_states as usize);
-        crate::api::explore_summary(&scenario, &config, decisions, states)
+        crate::api::explore_summary_watched(&scenario, &config, decisions, states, &mut |p| {
+            progress(Exploring {
+                states: p.states,
+                schedules: p.schedules,
+                violating: p.violating_end_states,
+                depth: p.depth,
+            })
+        })
     };
     explore().map_or_else(Reply::failed, Reply::Explored)
 }
@@ -362,7 +399,7 @@ pub mod js {
 
     /// What a worker's exported entry point does: reads the request, answers it with
     /// `serve`, and gives the reply back as a JavaScript object.
-    pub fn answer(request: JsValue, serve: fn(&Request) -> Reply) -> JsValue {
+    pub fn answer(request: JsValue, serve: impl FnOnce(&Request) -> Reply) -> JsValue {
         let reply = match from_js::<Request>(request, "request") {
             Ok(r) => serve(&r),
             Err(e) => Reply::failed(e),

@@ -23,14 +23,15 @@ try {
 }
 if (mod) {
   // A run's bytes (Uint8Arrays in the reply, at most two levels down) are transferred, not
-  // copied: the page then reads them a part at a time.
+  // copied: the page then reads them a part at a time. The second argument of racelab_work
+  // posts progress while the work goes on (the explorer's searches).
   const buffers = (v, depth = 0, out = []) => {
     if (v instanceof Uint8Array) out.push(v.buffer);
     else if (v && typeof v === "object" && depth < 2) for (const x of Object.values(v)) buffers(x, depth + 1, out);
     return out;
   };
   self.onmessage = (e) => {
-    const reply = mod.racelab_work(e.data);
+    const reply = mod.racelab_work(e.data, (p) => self.postMessage(p));
     self.postMessage(reply, buffers(reply));
   };
   self.postMessage({ kind: "ready" });

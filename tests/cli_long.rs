@@ -58,7 +58,7 @@ fn a_long_explore_shows_progress_on_stderr_and_stops_at_its_time_limit() {
         for part in [
             "exploring… ",
             " states (",
-            " states/s), ",
+            " states/s, depth ",
             "orderings",
             "violating so far",
         ] {

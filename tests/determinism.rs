@@ -257,3 +257,22 @@ fn text_ids_depend_only_on_the_texts_a_model_uses() {
         }
     }
 }
+
+#[test]
+fn a_reset_run_is_the_run_a_new_sim_makes() {
+    for (id, config) in configs() {
+        let m = model(id, &config);
+        // One Sim, reset between seeds (as a sweep does), against a new Sim per seed.
+        let mut reused = Sim::new(&m);
+        for seed in 0..12 {
+            reused.reset();
+            let again = reused.run(&mut SeededChooser::new(seed)).expect("runs");
+            let mut fresh = Sim::new(&m);
+            let first = fresh.run(&mut SeededChooser::new(seed)).expect("runs");
+            assert_eq!(again.trace_hash, first.trace_hash, "{id} seed {seed}");
+            assert_eq!(again.violations, first.violations, "{id} seed {seed}");
+            assert_eq!(reused.trace, fresh.trace, "{id} seed {seed}");
+            assert_eq!(reused.state, fresh.state, "{id} seed {seed}");
+        }
+    }
+}

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::explore::fewest::{count_switches, decision_actors};
 use crate::engine::explore::from::{explore_from, FromConfig};
-use crate::engine::explore::{explore, ExploreConfig};
+use crate::engine::explore::{explore_watched, ExploreConfig, Progress};
 use crate::engine::{compile, RunConfig, Scenario};
 
 /// What an exhaustive search found.
@@ -38,14 +38,30 @@ pub fn explore_summary(
     max_decisions: usize,
     max_states: usize,
 ) -> Result<ExploreSummary, String> {
+    explore_summary_watched(scenario, config, max_decisions, max_states, &mut |_| {})
+}
+
+/// [`explore_summary`], showing `watch` how far the search has got every few thousand steps
+/// (the Explore tab's live figures).
+pub fn explore_summary_watched(
+    scenario: &Scenario,
+    config: &RunConfig,
+    max_decisions: usize,
+    max_states: usize,
+    watch: &mut dyn FnMut(&Progress),
+) -> Result<ExploreSummary, String> {
     let model = compile(scenario, config)?;
-    let report = explore(
+    let report = explore_watched(
         &model,
         &ExploreConfig {
             max_decisions,
             max_states,
             ..Default::default()
         },
+        Box::new(|p: &Progress| {
+            watch(p);
+            true
+        }),
     )?;
     let (decisions, switches) = match &report.shortest {
         Some(c) => {

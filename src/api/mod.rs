@@ -26,7 +26,9 @@ mod sweep_points;
 mod view;
 mod words;
 
-pub use explore::{explore_from_summary, explore_summary, ExploreSummary, FromSummary};
+pub use explore::{
+    explore_from_summary, explore_summary, explore_summary_watched, ExploreSummary, FromSummary,
+};
 pub use inject::{inject_options, InjectOption};
 pub use inspect::{inspect_at, inspect_model_at, PersonSnapshot, Snapshot, SystemSnapshot};
 pub use lanes::{invariant_lanes, step_name, InvariantInfo, InvariantLane, StepNames};
@@ -279,12 +281,14 @@ pub fn sweep_model(
             .collect(),
         first_violating_seed: None,
     };
+    // One run, reset for each seed: its trace's memory is reused.
+    let mut sim = Sim::new(model);
     for seed in first_seed..first_seed.saturating_add(runs) {
         if !watch(seed) {
             report.runs = seed - first_seed;
             break;
         }
-        let mut sim = Sim::new(model);
+        sim.reset();
         let out = sim
             .run(&mut SeededChooser::new(seed))
             .map_err(|e| format!("seed {seed}: {e}"))?;

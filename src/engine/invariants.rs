@@ -21,7 +21,7 @@ pub struct Violation {
 }
 
 /// Invariant bookkeeping. Part of the simulation state.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, PartialEq, Eq, Hash, Default)]
 pub struct Monitor {
     /// The invariants that follow list entries (one e-mail per entry, no entry lost).
     entry_invariants: Vec<u16>,
@@ -52,6 +52,48 @@ pub struct Monitor {
     /// (person, field) → the CRM automation whose change is on its way back, and its event.
     automated: BTreeMap<(PersonId, FieldId), (u16, EventId)>,
     pub violations: Vec<Violation>,
+}
+
+/// Cloned field by field; `clone_from` reuses the vectors' memory (the explorer copies runs
+/// at every branch of its search, see `explore::pool`).
+impl Clone for Monitor {
+    fn clone(&self) -> Self {
+        let mut m = Monitor::default();
+        m.clone_from(self);
+        m
+    }
+
+    fn clone_from(&mut self, src: &Self) {
+        // Every field is named, so a field added to the monitor must be added here too.
+        let Monitor {
+            entry_invariants,
+            entry_log,
+            people,
+            marks,
+            epochs,
+            imports,
+            responses,
+            acted,
+            extra_responses,
+            emails,
+            marketo_set,
+            automated,
+            violations,
+        } = src;
+        self.entry_invariants.clone_from(entry_invariants);
+        self.entry_log.clone_from(entry_log);
+        self.people = *people;
+        self.marks.clone_from(marks);
+        self.epochs.clone_from(epochs);
+        self.imports.clone_from(imports);
+        self.responses = *responses;
+        self.acted.clone_from(acted);
+        self.extra_responses = *extra_responses;
+        self.emails.clone_from(emails);
+        self.marketo_set.clone_from(marketo_set);
+        self.automated.clone_from(automated);
+        self.violations.clone_from(violations);
+    }
 }
 
 /// "person N" for the event's person (built only when a message is needed).

@@ -21,7 +21,7 @@ use super::worker::{Worker, WorkerWasm};
 use super::{panels, timeline, web};
 use crate::api::{challenge, ExploreSummary, StoryOf, VariantRole};
 use crate::spec::{RunSpec, Tab};
-use crate::work::{explore_request, Reply, Request};
+use crate::work::{explore_request, Exploring, Reply, Request};
 
 /// Default bounds of an exploration from the app.
 const MAX_DECISIONS: u64 = 400;
@@ -78,6 +78,25 @@ pub fn explore(app: &App) -> Html {
     }
 }
 
+/// The live figures of a running search: states so far, states a second (since the worker
+/// got the request) and how many decisions deep the search is.
+#[derive(Clone, Copy, PartialEq, Debug)]
+struct Live {
+    states: u64,
+    per_s: f64,
+    depth: u64,
+}
+
+impl Live {
+    fn new(p: &Exploring, seconds: f64) -> Live {
+        Live {
+            states: p.states,
+            per_s: p.states as f64 / seconds.max(1e-3),
+            depth: p.depth,
+        }
+    }
+}
+
 /// A search in progress: its worker (dropping it terminates the worker) and the ticker
 /// that shows the time it has taken.
 struct Running {
@@ -97,6 +116,8 @@ enum Search {
     Running {
         started: f64,
         now: f64,
+        /// The worker's latest progress, once it has sent some.
+        live: Option<Live>,
     },
     Done {
         summary: ExploreSummary,
@@ -148,6 +169,7 @@ fn explore_all(props: &ExploreAllProps) -> Html {
                     search.set(Search::Running {
                         started,
                         now: started,
+                        live: None,
                     });
                 }
                 // No workers here: explore on the main thread if an explorer was handed in.
@@ -175,10 +197,18 @@ fn explore_all(props: &ExploreAllProps) -> Html {
     };
     let body = match &*search {
         Search::Idle => html! {},
-        Search::Running { started, now } => html! {
+        Search::Running { started, now, live } => html! {
             <div class="sweep-progress">
                 <progress id="explore-progress" aria-label="Exploring" />
                 <span>{ format!("exploring… {:.1} s", (now - started) / 1000.0) }</span>
+                if let Some(l) = live {
+                    <span id="explore-live" data-states={l.states.to_string()}
+                        data-states-per-s={format!("{:.0}", l.per_s)} data-depth={l.depth.to_string()}>
+                        { format!("{} states so far, {} states a second, {} decisions deep",
+                            crate::api::thousands(l.states),
+                            crate::api::thousands(l.per_s.round() as u64), l.depth) }
+                    </span>
+                }
             </div>
         },
         Search::Cancelled => html! { <p id="explore-result" class="hint">{ "Cancelled." }</p> },
@@ -217,29 +247,51 @@ fn start_worker(
     search: UseStateHandle<Search>,
     running: Rc<RefCell<Option<Running>>>,
 ) -> Result<Running, String> {
+    // The latest progress, and whether the search has ended (the ticker then shows nothing).
+    let live = Rc::new(Cell::new(None::<Live>));
+    let ended = Rc::new(Cell::new(false));
+    let show = {
+        let (search, live, ended) = (search.clone(), live.clone(), ended.clone());
+        Rc::new(move || {
+            if !ended.get() {
+                search.set(Search::Running {
+                    started,
+                    now: web::now_ms(),
+                    live: live.get(),
+                });
+            }
+        })
+    };
     // Ends the search with `outcome`; the closures calling it belong to the worker's
     // Running, so that is let go after the call.
     let end = {
         let search = search.clone();
         Rc::new(move |outcome: Search| {
+            ended.set(true);
             search.set(outcome);
             if let Some(r) = running.borrow_mut().take() {
                 gloo_timers::callback::Timeout::new(0, move || drop(r)).forget();
             }
         })
     };
-    let worker = Worker::spawn(WorkerWasm::Explorer, move |sender, reply| match reply {
-        Reply::Ready => sender.send(&request),
-        reply => end(finished(reply, key.clone(), started)),
-    })?;
-    let ticker = Interval::new(250, move || {
-        if let Search::Running { started, .. } = *search {
-            search.set(Search::Running {
-                started,
-                now: web::now_ms(),
-            });
+    // When the worker got the request (its wasm loaded): states per second count from then.
+    let sent = Cell::new(started);
+    let on_reply = {
+        let show = show.clone();
+        move |sender: &super::worker::Sender, reply| match reply {
+            Reply::Ready => {
+                sent.set(web::now_ms());
+                sender.send(&request)
+            }
+            Reply::Exploring(p) => {
+                live.set(Some(Live::new(&p, (web::now_ms() - sent.get()) / 1000.0)));
+                show()
+            }
+            reply => end(finished(reply, key.clone(), started)),
         }
-    });
+    };
+    let worker = Worker::spawn(WorkerWasm::Explorer, on_reply)?;
+    let ticker = Interval::new(250, move || show());
     Ok(Running {
         _worker: worker,
         _ticker: ticker,

@@ -81,6 +81,7 @@ impl Slot {
             Reply::Swept(_)
             | Reply::Explored(_)
             | Reply::ExploredFrom(_)
+            | Reply::Exploring(_)
             | Reply::Inspected { .. }
             | Reply::Told { .. } => {}
         })?;

@@ -190,9 +190,16 @@ fn worker_result(
     let more = j.update();
     progress.set(j.progress.clone());
     if !more {
-        // The pool owns the closure running now: let it go after this call returns.
+        // Every worker is idle after a sweep without errors: they wait for the next sweep
+        // (after one with errors, some may still be busy: they go). The pool owns the closure
+        // running now: hand it back after this call returns.
+        let clean = j.progress.points.iter().all(|p| p.error.is_none());
         if let Some(pool) = slot.take().and_then(|j| j.pool) {
-            Timeout::new(0, move || drop(pool)).forget();
+            Timeout::new(0, move || match clean {
+                true => pool.retire(),
+                false => drop(pool),
+            })
+            .forget();
         }
     }
 }
@@ -224,9 +231,16 @@ fn sweep_view(props: &SweepProps) -> Html {
     let per_day = use_state(|| DEFAULT_PER_DAY);
     let threads = use_state(super::worker::cores);
     {
-        // Leaving the Sweep tab cancels a running sweep (and stops its workers).
-        let job = job.clone();
-        use_effect_with((), move |_| move || drop(job.borrow_mut().take()));
+        // Opening the Sweep tab starts its workers, so a sweep does not wait for them; leaving
+        // it cancels a running sweep and stops every worker.
+        let (job, n) = (job.clone(), *threads);
+        use_effect_with((), move |_| {
+            super::pool::warm_up(n);
+            move || {
+                drop(job.borrow_mut().take());
+                super::pool::cool_down();
+            }
+        });
     }
     let knob = use_state(|| {
         let main = loaded.scenario.knobs.iter().find(|k| k.main);
@@ -270,7 +284,7 @@ fn sweep_view(props: &SweepProps) -> Html {
         })
     };
     let cancel = {
-        let (job, progress) = (job.clone(), progress.clone());
+        let (job, progress, n) = (job.clone(), progress.clone(), *threads);
         Callback::from(move |_| {
             if let Some(j) = job.borrow_mut().take() {
                 let mut p = j.progress;
@@ -278,6 +292,8 @@ fn sweep_view(props: &SweepProps) -> Html {
                 p.cancelled = true;
                 progress.set(p);
             }
+            // The cancelled sweep's workers are stopped: warm new ones for the next.
+            super::pool::warm_up(n);
         })
     };
     let set_seeds = {

@@ -66,6 +66,11 @@ type OnReply = dyn FnMut(&Sender, Reply);
 /// A running worker; dropping it terminates the worker.
 pub struct Worker {
     sender: Sender,
+    /// Where its replies go (replaceable: a warm sweep worker serves one sweep after another).
+    on_reply: Rc<RefCell<Box<OnReply>>>,
+    /// It has sent [`Reply::Ready`]; or why it failed before it was ready.
+    ready: Rc<std::cell::Cell<bool>>,
+    failed: Rc<RefCell<Option<String>>>,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -114,9 +119,22 @@ impl Worker {
             .map_err(|_| "this browser refused to start a worker".to_string())?;
         let sender = Sender(worker.clone());
         // Both listeners hand their news to `on_reply`.
-        let on_reply: Rc<RefCell<OnReply>> = Rc::new(RefCell::new(on_reply));
+        let on_reply: Rc<RefCell<Box<OnReply>>> = Rc::new(RefCell::new(Box::new(on_reply)));
+        let ready = Rc::new(std::cell::Cell::new(false));
+        let failed = Rc::new(RefCell::new(None::<String>));
+        // Remembers a failure before the worker was ready, for a later `hand_to`.
+        let note = {
+            let (ready, failed) = (ready.clone(), failed.clone());
+            move |reply: &Reply| match reply {
+                Reply::Ready => ready.set(true),
+                Reply::Failed { message } if !ready.get() => {
+                    *failed.borrow_mut() = Some(message.clone())
+                }
+                _ => {}
+            }
+        };
         let on_message = {
-            let (sender, on_reply) = (sender.clone(), on_reply.clone());
+            let (sender, on_reply, note) = (sender.clone(), on_reply.clone(), note.clone());
             Closure::<dyn FnMut(_)>::new(move |e: web_sys::MessageEvent| {
                 let data = e.data();
                 if let Some(on_ran) = on_ran.as_ref() {
@@ -125,6 +143,7 @@ impl Worker {
                     }
                 }
                 let reply = from_js(data, "reply").unwrap_or_else(Reply::failed);
+                note(&reply);
                 (on_reply.borrow_mut())(&sender, reply);
             })
         };
@@ -133,15 +152,20 @@ impl Worker {
                 WorkerWasm::App => "a sweep worker stopped",
                 WorkerWasm::Explorer => "the explorer's worker stopped",
             };
-            let sender = sender.clone();
+            let (sender, on_reply) = (sender.clone(), on_reply.clone());
             Closure::<dyn FnMut(_)>::new(move |_: web_sys::Event| {
-                (on_reply.borrow_mut())(&sender, Reply::failed(stopped))
+                let reply = Reply::failed(stopped);
+                note(&reply);
+                (on_reply.borrow_mut())(&sender, reply)
             })
         };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Ok(Worker {
             sender,
+            on_reply,
+            ready,
+            failed,
             _on_message: on_message,
             _on_error: on_error,
         })
@@ -150,6 +174,20 @@ impl Worker {
     /// Posts `request` to the worker (once it is ready: see [`Worker::spawn`]).
     pub fn send(&self, request: &Request) {
         self.sender.send(request);
+    }
+
+    /// Sends its replies from now on to `on_reply`; a worker that is already ready (or
+    /// failed to start) gets its [`Reply::Ready`] (or [`Reply::Failed`]) there at once, as
+    /// a new worker would.
+    pub fn hand_to(&self, on_reply: impl FnMut(&Sender, Reply) + 'static) {
+        *self.on_reply.borrow_mut() = Box::new(on_reply);
+        let news = match self.failed.borrow().clone() {
+            Some(message) => Some(Reply::Failed { message }),
+            None => self.ready.get().then_some(Reply::Ready),
+        };
+        if let Some(reply) = news {
+            (self.on_reply.borrow_mut())(&self.sender, reply);
+        }
     }
 }
 

@@ -138,10 +138,11 @@ fn exhaustive(model: &Model, o: &ExploreArgs, link: &LinkFn) -> Result<String, S
     let watch = |p: &Progress| {
         ticker.tick(|s| {
             format!(
-                "exploring… {s:.1} s: {} states ({} states/s), {} orderings run to the end, \
-                 {} violating so far",
+                "exploring… {s:.1} s: {} states ({} states/s, depth {}), {} orderings run to \
+                 the end, {} violating so far",
                 api::thousands(p.states),
                 progress::rate(p.states, s),
+                p.depth,
                 api::thousands(p.schedules),
                 api::thousands(p.violating_end_states)
             )

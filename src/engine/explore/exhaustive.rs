@@ -86,7 +86,8 @@ struct Visit {
     depth: u32,
     /// A bound on decisions cut something below it.
     cut: bool,
-    best: Option<Best>,
+    /// Boxed: few states have one, and a small entry keeps the visited set compact.
+    best: Option<Box<Best>>,
 }
 
 /// What exploring from one state found.
@@ -199,6 +200,7 @@ impl<'m> Search<'m> {
             schedules: self.report.schedules,
             violating_end_states: self.report.violating_end_states,
             steps: self.report.steps,
+            depth: self.path.len() as u64,
         };
         if !watch(&progress) {
             self.stop = true;
@@ -502,7 +504,7 @@ impl<'m> Search<'m> {
             v.cut |= found.cut;
             if let Some(b) = best {
                 if v.best.as_ref().is_none_or(|old| b.len < old.len) {
-                    v.best = Some(b);
+                    v.best = Some(Box::new(b));
                 }
             }
             found.best = v.best.as_ref().map(|b| (b.len, Link::Node(key)));
@@ -561,7 +563,7 @@ impl<'m> Search<'m> {
     fn follow(&mut self, mut sim: Box<Sim<'m>>, mut key: u128) -> Option<Vec<u32>> {
         let mut out = Vec::new();
         loop {
-            let best = self.visited.get(&key)?.best.clone()?;
+            let best = *self.visited.get(&key)?.best.clone()?;
             let ready = self.ready(&sim, true);
             let mut prefix = Vec::new();
             if let Some(id) = best.item {

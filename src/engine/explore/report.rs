@@ -86,6 +86,8 @@ pub struct Progress {
     pub violating_end_states: u64,
     /// Simulator steps run so far.
     pub steps: u64,
+    /// Decisions on the schedule being explored now (how deep the search is).
+    pub depth: u64,
 }
 
 /// Shown the progress every few thousand steps; returns false to stop the search there.

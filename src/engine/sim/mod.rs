@@ -86,6 +86,16 @@ impl<'m> Sim<'m> {
         self
     }
 
+    /// Puts the run back at its start, as [`Sim::new`] makes it, keeping the memory of its
+    /// trace: a sweep runs many seeds of one model with one `Sim`. A run after a reset is
+    /// exactly the run a new `Sim` makes.
+    pub fn reset(&mut self) {
+        self.state = SimState::new(self.model);
+        self.trace.clear();
+        self.syms = Cow::Borrowed(&self.model.syms);
+        self.started = false;
+    }
+
     /// Starts the run if it has not started (the first [`Self::step`] does it otherwise): the
     /// agenda then holds what is ready first, for a caller that looks before each step.
     pub fn begin(&mut self, ch: &mut dyn Chooser) {
