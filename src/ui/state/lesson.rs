@@ -48,6 +48,8 @@ impl AppState {
         let (Some(lesson), Some(loaded)) = (lesson, &self.loaded) else {
             return;
         };
+        // The lesson tells the race from the start: a story left open would hide it.
+        self.story = None;
         let scenario = &loaded.scenario;
         let fix = lesson
             .fix
