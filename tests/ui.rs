@@ -128,7 +128,7 @@ async fn mount(fragment: Option<&str>) -> Mounted {
         }
         return app;
     }
-    scenario_sources::register_all_but(&NOT_AT_HAND);
+    register_scenarios();
     w.history()
         .unwrap()
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{code}")))
@@ -542,6 +542,12 @@ async fn an_injected_event_becomes_part_of_the_run() {
     app.click("#inject-add").await;
     app.shows("#notice").await;
     assert!(app.text("#notice").contains("not a time"));
+}
+
+/// Makes the built-in scenarios at hand (all but [`NOT_AT_HAND`]), as fetching them does in
+/// the app: for tests of the app's state that mount nothing.
+fn register_scenarios() {
+    scenario_sources::register_all_but(&NOT_AT_HAND);
 }
 
 #[path = "ui_parts/builder.rs"]

@@ -5,11 +5,12 @@
 
 use super::*;
 
-/// The app on the Build tab, started from the blank template, with one static list
+/// The builder, started from the blank template, with one static list
 /// ("Queue") and one smart campaign ("Drain Queue (trigger)") open on its Flow tab.
 async fn blank_builder() -> Mounted {
-    let app = mount_spec("list-queue", Tab::Run).await;
-    app.click("#tab-build").await;
+    // Mounted as the builder's own wasm mounts it (the app's Build tab loads that wasm).
+    let app = super::builder_mount::mount_builder("list-queue", Default::default());
+    app.shows("#build-start").await;
     app.change("#build-start", "blank").await;
     app.change("#add-list", "Queue").await;
     app.shows("#list-1").await;

@@ -21,24 +21,26 @@ fn forget_drafts() {
     }
 }
 
-#[wasm_bindgen_test]
-async fn the_builder_hands_each_valid_draft_back_as_json() {
+/// The builder mounted in an element of its own, as its wasm mounts it, opening built-in
+/// `id` (its saved drafts forgotten first); what it hands back goes to `built`.
+pub(super) fn mount_builder(id: &str, built: Rc<RefCell<Vec<Built>>>) -> Mounted {
     forget_drafts();
-    let built: Rc<RefCell<Vec<Built>>> = Rc::default();
-    let on_built = {
-        let built = built.clone();
-        yew::Callback::from(move |b: Built| built.borrow_mut().push(b))
-    };
-    let source = scenario_sources::text("list-queue");
+    let on_built = yew::Callback::from(move |b: Built| built.borrow_mut().push(b));
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
     let props = BuildTabProps {
         on_built,
-        source: Some(Rc::from(source)),
+        source: Some(Rc::from(scenario_sources::text(id))),
     };
     // Kept mounted: yew apps destroyed in one page interfere with each other's events.
     std::mem::forget(yew::Renderer::<BuildTab>::with_root_and_props(root.clone(), props).render());
-    let b = Mounted { root };
+    Mounted { root }
+}
+
+#[wasm_bindgen_test]
+async fn the_builder_hands_each_valid_draft_back_as_json() {
+    let built: Rc<RefCell<Vec<Built>>> = Rc::default();
+    let b = mount_builder("list-queue", built.clone());
     b.shows("#build-valid").await;
     let title = b.get("#build-title").unchecked_into::<HtmlInputElement>();
     assert_eq!(title.value(), "A static list used as a task queue");

@@ -11,6 +11,7 @@ use racelab::ui::state::{compute_off_main, LessonPhase, RunResult};
 /// A lesson link on violation `violation` of built-in `id`'s race variant at its first seed
 /// (from 1) that shows it, as `racelab link --lesson` makes it.
 fn lesson_spec(id: &str, violation: u32) -> RunSpec {
+    register_scenarios();
     let scenario = racelab::scenarios::builtin(id).unwrap();
     let mut spec = RunSpec::builtin(id);
     spec.variant = racelab::api::lesson_race(&scenario).unwrap().to_string();
@@ -119,8 +120,14 @@ async fn a_lesson_link_pauses_with_the_explanation_and_shows_the_story_and_the_f
     assert!(!app
         .attr("#lesson-panel", "data-story")
         .contains("violation"));
+    // "Show the story" opens the violation's story in place of the run; closing it comes
+    // back to the lesson's pause.
     app.click("#lesson-story").await;
-    assert_eq!(app.attr("#lesson-panel", "data-story"), "violation-0");
+    app.shows("#story-svg").await;
+    assert!(app.find("#lesson-panel").is_none());
+    app.click("#story-close").await;
+    app.shows("#lesson-panel").await;
+    assert_eq!(app.attr("#lesson-panel", "data-phase"), "paused");
     app.click("#lesson-fix").await;
     app.shows("#outcome-b").await;
     assert_eq!(app.attr("#tab-compare", "aria-selected"), "true");

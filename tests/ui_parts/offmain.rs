@@ -34,6 +34,7 @@ fn hash(state: &AppState) -> String {
 
 /// A state of list-queue (naive, 5 people) computed off the main thread, its first run in.
 fn opened() -> Rc<AppState> {
+    register_scenarios();
     compute_off_main(true);
     let mut spec = RunSpec::builtin("list-queue");
     spec.knobs.insert("people".into(), 5);
