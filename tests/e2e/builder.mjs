@@ -153,9 +153,11 @@ await h.run(async () => {
   await pick(page, "#field-2-type", "bool");
   await type(page, "#add-field", "Claimed by Trigger Drain");
   await pick(page, "#field-3-type", "bool");
-  await pick(page, "#webhook-1-ok", "claimed_by_hourly_drain");
+  await type(page, "#webhook-1-add-mapping", "ok");
+  await pick(page, "#webhook-1-map-1-field", "claimed_by_hourly_drain");
   await type(page, "#add-webhook", "Claim Entry (trigger)");
-  await pick(page, "#webhook-2-ok", "claimed_by_trigger_drain");
+  await type(page, "#webhook-2-add-mapping", "ok");
+  await pick(page, "#webhook-2-map-1-field", "claimed_by_trigger_drain");
   // The claim campaign the hourly batch requests (Call Webhook runs only in trigger campaigns).
   await addCampaign(page, "Claim and Send (hourly)");
   await tab(page, "smart-list");
