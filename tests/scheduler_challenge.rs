@@ -1,21 +1,24 @@
-//! The scheduler challenge: each challenge set-up's race variant can be broken in at most
-//! six choices a trainee can click (found by search), its fix by no ordering at all; the
+//! The scheduler challenge: every race scenario has a challenge set-up of one or two people
+//! whose race variant can be broken in at most six choices a trainee can click (found by
+//! the search the hints use, and by following the hints), its fix by no ordering at all; the
 //! choices name campaigns, steps and people; the win is read from the violations; the
 //! shortest counterexample is the fewest decisions, then the fewest switches.
 
 use crate::common::{builtin, config_with};
 use racelab::api::challenge::{self, find_win, next_hint, MAX_CLICKS};
-use racelab::api::{explore_from_summary, model_scheduler_view, run_view};
+use racelab::api::{explore_from_summary, model_scheduler_view, run_view, FROM_HERE_MAX_STATES};
 use racelab::engine::explore::fewest::{count_switches, decision_actors};
 use racelab::engine::explore::{explore, ExploreConfig};
+use racelab::engine::scenario::VariantRole;
 use racelab::engine::{compile, Model};
 
-/// The scenarios with a challenge.
-fn challenged() -> Vec<&'static str> {
-    let ids: Vec<&str> = racelab::scenarios::ids()
-        .filter(|id| challenge::setup(id).is_some())
+/// The race scenarios (every built-in that is not a control case): each has a challenge.
+fn race_scenarios() -> Vec<&'static str> {
+    let ids: Vec<&str> = racelab::scenarios::cards()
+        .filter(|c| !c.control)
+        .map(|c| c.id)
         .collect();
-    assert!(ids.len() >= 7, "{ids:?}");
+    assert!(ids.len() >= 12, "{ids:?}");
     ids
 }
 
@@ -24,23 +27,38 @@ fn model(id: &str, variant: &str) -> Model {
     compile(&builtin(id), &config_with(variant, c.knobs)).unwrap()
 }
 
+/// The variant scenario `id`'s challenge is played on.
+fn played(id: &str) -> String {
+    let s = builtin(id);
+    let v = challenge::challenge_variant(&s).expect("a variant to play");
+    let role = s.variants.iter().find(|x| x.name == v).unwrap().role;
+    assert_eq!(role, VariantRole::Race, "{id}/{v}");
+    v.to_string()
+}
+
 #[test]
-fn every_challenge_is_won_in_at_most_six_choices_and_its_fix_never_breaks() {
-    for id in challenged() {
+fn every_race_scenario_has_a_challenge_won_in_at_most_six_choices_and_its_fix_never_breaks() {
+    for id in race_scenarios() {
         let s = builtin(id);
-        let c = challenge::setup(id).unwrap();
-        let race = challenge::race_variant(&s).expect("a race variant");
-        let m = model(id, race);
+        let c = challenge::setup(id).unwrap_or_else(|| panic!("{id}: no challenge"));
+        let race = played(id);
+        let m = model(id, &race);
+        // A small set-up: one or two people.
+        assert!(m.people.len() <= 2, "{id}: {} people", m.people.len());
         // Not won before any choice: the trainee has to cause it.
-        let seeded = run_view(&s, &config_with(race, c.knobs), c.seed, &[]).unwrap();
-        assert!(seeded.violations.is_empty(), "{id}: breaks by itself");
+        let seeded = run_view(&s, &config_with(&race, c.knobs), c.seed, &[]).unwrap();
+        assert!(
+            seeded.violations.is_empty(),
+            "{id}/{race}: breaks by itself"
+        );
         let win = find_win(&m, c.seed, &[], MAX_CLICKS)
             .unwrap_or_else(|| panic!("{id}/{race}: no win in {MAX_CLICKS} choices"));
         // The win is a path of scheduler options, one click each, at most six.
         let view = model_scheduler_view(&m, c.seed, &win).unwrap();
+        assert!(!view.past.is_empty(), "{id}");
         assert!(view.past.len() <= MAX_CLICKS, "{id}: {}", view.past.len());
         assert!(view.past.iter().all(|d| d.chosen.is_some()), "{id}");
-        let run = run_view(&s, &config_with(race, c.knobs), c.seed, &win).unwrap();
+        let run = run_view(&s, &config_with(&race, c.knobs), c.seed, &win).unwrap();
         assert!(!run.violations.is_empty(), "{id}");
         let message = challenge::win_message(&s, &run.violations).unwrap();
         assert!(message.contains("you caused the race"), "{message}");
@@ -48,12 +66,36 @@ fn every_challenge_is_won_in_at_most_six_choices_and_its_fix_never_breaks() {
             message.contains(&run.violations[0].message[1..]),
             "{message}"
         );
-        // The fix: no ordering at all breaks it (the whole search, not cut short).
+        // The fix: "Try every ordering from here", from the start, as the app asks it: the
+        // whole search, and no ordering breaks it.
         let fix = challenge::fix_variant(&s).expect("a fix");
-        let r = explore(&model(id, fix), &ExploreConfig::default()).unwrap();
-        assert!(!r.truncated(), "{id}/{fix}");
-        assert!(r.shortest.is_none(), "{id}/{fix} breaks");
+        let cfg = config_with(fix, c.knobs);
+        let from = explore_from_summary(&s, &cfg, &[], FROM_HERE_MAX_STATES).unwrap();
+        assert!(!from.cut, "{id}/{fix}: {from:?}");
+        assert!(from.breaking.is_none(), "{id}/{fix} breaks: {from:?}");
+        assert!(from.orderings > 1, "{id}/{fix}: {from:?}");
         assert!(find_win(&model(id, fix), c.seed, &[], MAX_CLICKS).is_none());
+    }
+}
+
+#[test]
+fn control_cases_have_no_challenge() {
+    for card in racelab::scenarios::cards().filter(|c| c.control) {
+        assert!(challenge::setup(card.id).is_none(), "{}", card.id);
+    }
+}
+
+#[test]
+fn the_alert_challenges_are_played_on_the_wait_variant() {
+    for id in ["alert-before-owner", "owner-alert-tactics"] {
+        let c = challenge::setup(id).unwrap();
+        assert_eq!(c.variant, Some("wait"), "{id}");
+        assert_eq!(challenge::challenge_variant(&builtin(id)), Some("wait"));
+        // Their naive variant sends the alert before any owner can arrive: with the same
+        // set-up it breaks with no choice made, so there would be nothing to play.
+        let naive = run_view(&builtin(id), &config_with("naive", c.knobs), c.seed, &[]).unwrap();
+        assert!(!naive.violations.is_empty(), "{id}");
+        assert!(c.goal.contains("go to no one"), "{}", c.goal);
     }
 }
 
@@ -80,28 +122,34 @@ fn the_list_queue_win_says_who_got_two_task_emails_and_names_the_fix() {
 }
 
 #[test]
-fn hints_come_one_at_a_time_and_following_them_wins() {
-    let s = builtin("list-queue");
-    let c = challenge::setup("list-queue").unwrap();
-    let m = model("list-queue", "naive");
-    let mut schedule: Vec<u32> = Vec::new();
-    for _ in 0..MAX_CLICKS {
-        if !run_view(&s, &config_with("naive", c.knobs), c.seed, &schedule)
+fn hints_come_one_at_a_time_and_following_them_wins_every_challenge() {
+    for id in race_scenarios() {
+        let s = builtin(id);
+        let c = challenge::setup(id).unwrap();
+        let race = played(id);
+        let m = model(id, &race);
+        let mut schedule: Vec<u32> = Vec::new();
+        let mut clicks = 0;
+        while run_view(&s, &config_with(&race, c.knobs), c.seed, &schedule)
             .unwrap()
             .violations
             .is_empty()
         {
-            return;
+            assert!(
+                clicks < MAX_CLICKS,
+                "{id}: the hints did not win in {MAX_CLICKS}"
+            );
+            let hint = next_hint(&m, c.seed, &schedule);
+            let pick = hint.strip_prefix("Pick: ").expect(&hint);
+            let view = model_scheduler_view(&m, c.seed, &schedule).unwrap();
+            let next = view.next.unwrap();
+            let i = next.options.iter().position(|o| o == pick).expect(pick);
+            schedule = view.prefix.clone();
+            schedule.push(next.answers[i]);
+            clicks += 1;
         }
-        let hint = next_hint(&m, c.seed, &schedule);
-        let pick = hint.strip_prefix("Pick: ").expect(&hint);
-        let view = model_scheduler_view(&m, c.seed, &schedule).unwrap();
-        let next = view.next.unwrap();
-        let i = next.options.iter().position(|o| o == pick).expect(pick);
-        schedule = view.prefix.clone();
-        schedule.push(next.answers[i]);
+        assert!(clicks >= 1, "{id}");
     }
-    panic!("following the hints did not win in {MAX_CLICKS} choices");
 }
 
 #[test]

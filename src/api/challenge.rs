@@ -16,19 +16,82 @@ use crate::engine::Scenario;
 /// Most choices a challenge needs.
 pub const MAX_CLICKS: usize = 6;
 
-/// A scenario's challenge: knob settings (on top of the scenario's defaults), the seed for
-/// the choices nobody makes, and the goal.
+/// A scenario's challenge: the variant it is played on, knob settings (on top of the
+/// scenario's defaults), the seed for the choices nobody makes, and the goal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChallengeSetup {
+    /// The variant to play, when it is not the scenario's [`race_variant`] (whose run breaks
+    /// by itself, so that the scheduler's choices would decide nothing).
+    pub variant: Option<&'static str>,
     pub knobs: &'static [(&'static str, i64)],
     pub seed: u64,
     /// What to make happen, in Marketo's words.
     pub goal: &'static str,
 }
 
-/// The challenge of built-in scenario `id`, if it has one.
+/// The challenge of built-in scenario `id`, if it has one. Every race scenario has one; the
+/// control cases have none. The set-up is one or two people (or, with no people, the
+/// smallest run that still races), so that "Try every ordering from here" can try every
+/// ordering of the fix.
 pub fn setup(id: &str) -> Option<ChallengeSetup> {
+    // The naive variant of these sends the alert before any owner can arrive: it breaks
+    // with no choice made. The Wait variant races the Wait against the CRM's answer.
+    let variant = match id {
+        "alert-before-owner" | "owner-alert-tactics" => Some("wait"),
+        _ => None,
+    };
     let (knobs, goal): (&'static [(&'static str, i64)], &'static str) = match id {
+        "alert-before-owner" => (
+            &[
+                ("people", 1),
+                ("step_time_ms", 0),
+                ("trigger_delay_s", 0),
+                ("arrival_window_min", 0),
+            ],
+            "Make the \"New fast-track lead\" alert about person 1 go to no one, even with \
+             the Wait 5 minutes before it.",
+        ),
+        "owner-alert-tactics" => (
+            &[
+                ("known_leads", 1),
+                ("new_leads", 1),
+                ("step_time_ms", 0),
+                ("trigger_delay_s", 0),
+                ("arrival_window_min", 0),
+            ],
+            "Make the \"New fast-track lead\" alert about the new lead, person 2, go to no \
+             one, even with Tactic 2's Wait 5 minutes before it.",
+        ),
+        "sync-before-enrichment" => (
+            &[
+                ("large_emea_leads", 1),
+                ("midsize_emea_leads", 0),
+                ("na_leads", 0),
+                ("step_time_ms", 0),
+                ("trigger_delay_s", 0),
+                ("arrival_window_min", 0),
+                ("vendor_mean_s", 60),
+            ],
+            "Make Sync Person to SFDC send person 1 to the CRM before the enrichment vendor \
+             has filled in their Region and Company Size, so the CRM routes them on \
+             incomplete data.",
+        ),
+        "job-checkpoint" => (
+            &[
+                ("days", 1),
+                ("schedule_every_min", 720),
+                ("run_time_min", 480),
+                ("cold_start_pct", 0),
+                ("api_latency_ms", 100),
+            ],
+            "Make an import run load records into Marketo that an earlier run of the same \
+             job already imported.",
+        ),
+        "replica-cascade" => (
+            &[("people", 1), ("consumers", 1)],
+            "Make the list automation decide on person 1 from a replica that still shows \
+             Region = West after person 1 moved to the East Coast.",
+        ),
         "list-queue" => (
             &[
                 ("people", 1),
@@ -113,13 +176,33 @@ pub fn setup(id: &str) -> Option<ChallengeSetup> {
     // The seed answers the choices nobody makes: one whose run does not break by itself.
     let seed = match id {
         "duplicate-lead" => 7,
-        "crm-overwrite" | "lock-storm" => 0,
+        "crm-overwrite" | "lock-storm" | "owner-alert-tactics" => 0,
+        "job-checkpoint" => 3,
         _ => 1,
     };
-    Some(ChallengeSetup { knobs, seed, goal })
+    Some(ChallengeSetup {
+        variant,
+        knobs,
+        seed,
+        goal,
+    })
 }
 
-/// The variant a challenge is played on: `naive` if it races, else the first race variant.
+/// The variant scenario `scenario`'s challenge is played on: its set-up's own, else the
+/// [`race_variant`].
+pub fn challenge_variant(scenario: &Scenario) -> Option<&str> {
+    match setup(&scenario.id).and_then(|c| c.variant) {
+        Some(v) => scenario
+            .variants
+            .iter()
+            .find(|x| x.name == v)
+            .map(|x| x.name.as_str()),
+        None => race_variant(scenario),
+    }
+}
+
+/// The scenario's race variant: `naive` if it races, else the first race variant. A
+/// challenge is played on it unless its set-up names another ([`challenge_variant`]).
 pub fn race_variant(scenario: &Scenario) -> Option<&str> {
     let races = || {
         scenario

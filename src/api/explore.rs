@@ -122,6 +122,10 @@ impl FromSummary {
     }
 }
 
+/// The most states "Try every ordering from here" works out in the app (every challenge's
+/// fix is tried to the end within it).
+pub const FROM_HERE_MAX_STATES: usize = 500_000;
+
 /// Tries every ordering of `scenario` run with `config` after the choices of `schedule`,
 /// working out at most `max_states` states.
 pub fn explore_from_summary(

@@ -28,6 +28,7 @@ mod words;
 
 pub use explore::{
     explore_from_summary, explore_summary, explore_summary_watched, ExploreSummary, FromSummary,
+    FROM_HERE_MAX_STATES,
 };
 pub use inject::{inject_options, InjectOption};
 pub use inspect::{inspect_at, inspect_model_at, PersonSnapshot, Snapshot, SystemSnapshot};

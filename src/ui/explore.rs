@@ -418,7 +418,7 @@ fn scheduler(props: &SchedulerProps) -> Html {
     });
     let setup = scenario.and_then(|s| challenge::setup(&s.id));
     let race_variant = scenario
-        .and_then(|s| challenge::race_variant(s))
+        .and_then(|s| challenge::challenge_variant(s))
         .map(str::to_string);
     let hint = use_state(|| None::<(RunKey, String)>);
     // After a win: the same set-up on the fix, from the start.

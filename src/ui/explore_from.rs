@@ -15,7 +15,7 @@ use crate::spec::RunSpec;
 use crate::work::{explore_from_request, Reply};
 
 /// The most states a search from here works out.
-const MAX_STATES: u64 = 500_000;
+const MAX_STATES: u64 = crate::api::FROM_HERE_MAX_STATES as u64;
 
 #[derive(Properties, PartialEq)]
 pub struct FromHereProps {
