@@ -157,3 +157,32 @@ export async function viewOf(page) {
     playhead: await text(page, "#playhead-time"),
   };
 }
+
+// Plays the scheduler challenge on screen to its win, asking for a hint before each click on
+// a choice and clicking the option it names, at most `most` times. Checks (with `h.check`)
+// that each hint names an option that is offered. Returns the clicks on choices and the win
+// message ("" if there was none).
+export async function playHintsToWin(h, page, most = 6) {
+  let clicks = 0;
+  while ((await page.$("#sched-win")) === null && clicks < most) {
+    await page.click("#sched-hint");
+    await page.waitForSelector("#sched-hint-text");
+    const hint = await text(page, "#sched-hint-text");
+    if (!h.check(hint.startsWith("Pick: "), `a hint names an option (${hint})`)) break;
+    const want = hint.slice("Pick: ".length);
+    let picked = false;
+    for (const o of await page.$$("#sched-next button.option")) {
+      if ((await o.textContent()) === want) {
+        await o.click();
+        picked = true;
+        break;
+      }
+    }
+    if (!h.check(picked, `the hinted option is offered (${want})`)) break;
+    clicks += 1;
+    await page.waitForTimeout(100);
+  }
+  await page.waitForSelector("#sched-win", { timeout: 5_000 }).catch(() => {});
+  const win = (await page.$("#sched-win")) ? await text(page, "#sched-win") : "";
+  return { clicks, win };
+}

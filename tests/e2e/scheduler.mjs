@@ -3,7 +3,7 @@
 // each click (a trainee could also find them unaided: tests/scheduler_challenge.rs checks a
 // win exists). Screenshots of the scheduler at 1280×720, normal and in presentation mode, go
 // to target/e2e/scheduler*.png.
-import { harness, shot, text } from "./lib.mjs";
+import { harness, playHintsToWin, shot, text } from "./lib.mjs";
 
 const h = await harness("scheduler");
 const { BASE, check } = h;
@@ -24,29 +24,7 @@ await h.run(async () => {
   await shot(page, "scheduler-goal");
 
   h.step = "play the challenge to a win";
-  let clicks = 0;
-  while ((await page.$("#sched-win")) === null && clicks < 6) {
-    await page.click("#sched-hint");
-    await page.waitForSelector("#sched-hint-text");
-    const hint = await text(page, "#sched-hint-text");
-    check(hint.startsWith("Pick: "), `a hint names an option (${hint})`);
-    const want = hint.slice("Pick: ".length);
-    const options = await page.$$("#sched-next button.option");
-    let picked = false;
-    for (const o of options) {
-      if ((await o.textContent()) === want) {
-        await o.click();
-        picked = true;
-        break;
-      }
-    }
-    check(picked, `the hinted option is offered (${want})`);
-    if (!picked) break;
-    clicks += 1;
-    await page.waitForTimeout(100);
-  }
-  await page.waitForSelector("#sched-win", { timeout: 5_000 }).catch(() => {});
-  const win = (await page.$("#sched-win")) ? await text(page, "#sched-win") : "";
+  const { clicks, win } = await playHintsToWin(h, page);
   check(clicks <= 6 && /you caused the race\. Now try `fixed`\./.test(win),
     `won in ${clicks} clicks (${win})`);
   check(/^Person 1 got "Task Email" twice/.test(win), `the win names the person and the email (${win})`);
