@@ -1,7 +1,8 @@
 //! Component test of the scheduler challenge played without hints, as a trainee who found
 //! the order: list-queue naive to a win in at most six clicks on choices, the win message,
 //! then the fix and "Try every ordering from here" (the explorer on the page's thread):
-//! none breaks. A module of `tests/ui.rs`.
+//! none breaks; and the alert challenge, set up on its Wait variant. A module of
+//! `tests/ui.rs`.
 
 use super::*;
 use racelab::api::challenge;
@@ -62,4 +63,38 @@ async fn the_list_queue_challenge_is_won_in_six_clicks_and_no_ordering_breaks_th
     assert!(verdict.contains("none breaks the rule"), "{verdict}");
     assert_eq!(app.attr("#sched-from-result", "data-cut"), "false");
     assert_ne!(app.attr("#sched-from-result", "data-orderings"), "0");
+}
+
+#[wasm_bindgen_test]
+async fn the_alert_challenge_is_set_up_on_the_wait_variant_and_its_hint_names_an_option() {
+    // Naive sends the alert before any owner can arrive (it breaks with no choice made): the
+    // challenge set-up switches to the Wait variant, where the choices decide.
+    let mut spec = RunSpec::builtin("alert-before-owner");
+    spec.view.tab = Tab::Explore;
+    let app = mount(Some(&racelab::codec::encode(&spec))).await;
+    app.click("#sched-setup").await;
+    app.shows("#sched-goal").await;
+    let goal = app.text("#sched-goal");
+    assert!(goal.contains("go to no one"), "{goal}");
+    assert!(
+        goal.contains("Variant wait, one choice at a time"),
+        "{goal}"
+    );
+    assert!(app.find("#sched-win").is_none(), "won before any choice");
+    app.click("#sched-hint").await;
+    app.shows("#sched-hint-text").await;
+    let hint = app.text("#sched-hint-text");
+    let pick = hint
+        .strip_prefix("Pick: ")
+        .unwrap_or_else(|| panic!("{hint}"));
+    let offered: Vec<String> = (0..app.count("#sched-next button.option"))
+        .map(|i| app.text(&format!("#sched-option-{i}")))
+        .collect();
+    assert!(
+        offered.iter().any(|o| o == pick),
+        "{pick} not in {offered:?}"
+    );
+    app.click("#tab-run").await;
+    let variant = app.get("#variant").unchecked_into::<HtmlSelectElement>();
+    assert_eq!(variant.value(), "wait");
 }
