@@ -73,8 +73,8 @@ pub fn setup(id: &str) -> Option<ChallengeSetup> {
                 ("vendor_mean_s", 60),
             ],
             "Make Sync Person to SFDC send person 1 to the CRM before the enrichment vendor \
-             has filled in their Region and Company Size, so the CRM routes them on \
-             incomplete data.",
+             has filled in their Region and Company Size, even with the Wait 2 minutes \
+             before the sync (this vendor takes a minute on average).",
         ),
         "job-checkpoint" => (
             &[
