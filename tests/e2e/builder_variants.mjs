@@ -17,7 +17,7 @@ const type = async (page, sel, value) => {
   await page.press(sel, "Enter");
 };
 const kinds = async (page) =>
-  page.$$eval("#flow-steps > li select[id$='-kind']", (all) => all.map((s) => s.value));
+  page.$$eval("#flow-steps > li > .bline > .bfield > select[id$='-kind']", (all) => all.map((s) => s.value));
 const focused = (page) => page.evaluate(() => document.activeElement?.id || "");
 // Opens the smart campaign whose button starts with `name`, on its Flow tab.
 async function openFlow(page, name) {
@@ -27,7 +27,7 @@ async function openFlow(page, name) {
   await page.waitForSelector("#flow-steps");
 }
 const HOURLY = "Drain Queue (hourly)";
-const COPY = "fixed, with a reminder";
+const COPY = "recheck, with a reminder";
 
 await h.run(async () => {
   const browser = await h.launch();
@@ -43,24 +43,24 @@ await h.run(async () => {
   check((await page.inputValue("#build-title")) === "A static list used as a task queue", "the builder opens list-queue");
 
   h.step = "duplicate a variant and change the copy";
-  await page.selectOption("#edit-variant", "fixed");
+  await page.selectOption("#edit-variant", "recheck");
   await openFlow(page, HOURLY);
-  const fixedSteps = await kinds(page);
+  const recheckSteps = await kinds(page);
   await type(page, "#duplicate-variant", COPY);
   await page.waitForFunction((v) => document.querySelector("#edit-variant")?.value === v, COPY);
-  check(JSON.stringify(await kinds(page)) === JSON.stringify(fixedSteps), `the copy starts with the same steps (${await kinds(page)})`);
-  const emailStep = fixedSteps.indexOf("send_email") + 1;
-  check(emailStep > 0, `the hourly campaign of "fixed" sends an email (${fixedSteps})`);
+  check(JSON.stringify(await kinds(page)) === JSON.stringify(recheckSteps), `the copy starts with the same steps (${await kinds(page)})`);
+  const emailStep = recheckSteps.indexOf("send_email") + 1;
+  check(emailStep > 0, `the hourly campaign of "recheck" sends an email (${recheckSteps})`);
   await type(page, `#step-${emailStep}-email`, "Reminder Email");
   await page.waitForSelector("#variant-differences li");
   const diff = await text(page, "#variant-differences");
-  check(diff.includes(`${COPY} compared with fixed`), `the difference names both variants (${diff})`);
+  check(diff.includes(`${COPY} compared with recheck`), `the difference names both variants (${diff})`);
   check(/step \d+/.test(diff) && diff.includes("Reminder Email") && diff.includes("Task Email"),
     `the difference shows the changed step, before and after (${diff})`);
-  check((await page.$$("#variant-differences li")).length === 1, `exactly one step differs from "fixed" (${diff})`);
+  check((await page.$$("#variant-differences li.diff-line")).length === 1, `exactly one step differs from "recheck" (${diff})`);
   await page.selectOption("#compare-variant", "naive");
   await page.waitForFunction(() => /compared with naive/.test(document.querySelector("#variant-differences")?.textContent || ""));
-  const fromNaive = (await page.$$("#variant-differences li")).length;
+  const fromNaive = (await page.$$("#variant-differences li.diff-line")).length;
   check(fromNaive > 1, `compared with "naive", more steps differ (${await text(page, "#variant-differences")})`);
   await page.locator("#variant-differences").scrollIntoViewIfNeeded();
   await shot(page, "builder-variants");
@@ -68,7 +68,7 @@ await h.run(async () => {
   await page.locator("#variant-differences").scrollIntoViewIfNeeded();
   await shot(page, "builder-variants-presentation");
   await page.uncheck("#presentation");
-  await page.selectOption("#edit-variant", "fixed");
+  await page.selectOption("#edit-variant", "recheck");
   await openFlow(page, HOURLY);
   check((await page.inputValue(`#step-${emailStep}-email`)) === "Task Email", "the variant it was copied from is unchanged");
   await page.selectOption("#edit-variant", COPY);
@@ -138,7 +138,12 @@ await h.run(async () => {
   await page.setInputFiles("#build-import", {
     name: "queue.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(exported)),
   });
-  await page.waitForFunction(() => document.querySelector("#build-title")?.value === "Queue, imported");
+  await page.waitForFunction(() => document.querySelector("#build-title")?.value === "Queue, imported"
+    || document.querySelector("#build-note"), null, { timeout: 10_000 }).catch(() => {});
+  check((await page.inputValue("#build-title")) === "Queue, imported",
+    `the imported file opens (${await page.inputValue("#build-title")}; ${await page.$("#build-note") && await text(page, "#build-note")})`);
+  check((await page.$("#notice")) === null && (await attr(page, "#tab-build", "aria-selected")) === "true",
+    "the builder's import stays in the builder (the app's own Import JSON does not run too)");
   check((await page.$$eval("#edit-variant option", (o) => o.map((x) => x.value))).includes(COPY), "the imported scenario has the new variant");
   await page.setInputFiles("#build-import", {
     name: "notes.json", mimeType: "application/json", buffer: Buffer.from("{\"these are\": \"not campaigns\"}"),

@@ -145,6 +145,7 @@ pub(super) fn choice(
                 { small(format!("{bid}-remove-choice"), "Delete choice", format!("Delete choice {}", j + 1),
                     Callback::from(move |_| remove_choice())) }
                 <ol class="conditions">{ for conditions }</ol>
+                <div class="choice-row">
                 <label class="bfield add-menu">
                     <span class="blabel">{ format!("Add a condition to choice {}", j + 1) }</span>
                     <select id={format!("{bid}-add-condition")} onchange={add_condition}>
@@ -158,8 +159,11 @@ pub(super) fn choice(
                 if let Some(l) = advanced {
                     { text(format!("{bid}-advanced"), "Advanced logic, e.g. 1 and (2 or 3)", &l, set_logic) }
                 }
-                <span class="kw">{ "then" }</span>
-                { action_editor(&format!("{id}-then-{}", j + 1), &b.then, n, draft, set_then) }
+                </div>
+                <div class="choice-row">
+                    <span class="kw">{ "then" }</span>
+                    { action_editor(&format!("{id}-then-{}", j + 1), &b.then, n, draft, set_then) }
+                </div>
             </div>
         }
     });

@@ -263,10 +263,11 @@ pub fn variants(s: &BuildState, to: &To) -> Html {
         move |name: String| {
             if let Some(from) = from.clone() {
                 to.dispatch(Msg::Edit(Edit::DuplicateVariant {
-                    from,
+                    from: from.clone(),
                     name: name.clone(),
                 }));
                 to.dispatch(Msg::Variant(Some(name)));
+                to.dispatch(Msg::Compare(from));
             }
         }
     };
