@@ -55,7 +55,7 @@ await h.run(async () => {
   await page.waitForSelector("#variant-differences li");
   const diff = await text(page, "#variant-differences");
   check(diff.includes(`${COPY} compared with recheck`), `the difference names both variants (${diff})`);
-  check(/step \d+/.test(diff) && diff.includes("Reminder Email") && diff.includes("Task Email"),
+  check(/Step \d+/.test(diff) && diff.includes("Reminder Email") && diff.includes("Task Email"),
     `the difference shows the changed step, before and after (${diff})`);
   check((await page.$$("#variant-differences li.diff-line")).length === 1, `exactly one step differs from "recheck" (${diff})`);
   await page.selectOption("#compare-variant", "naive");
