@@ -306,9 +306,10 @@ fn toolbar(
         web::on_import(move |text| {
             let read = text.and_then(|t| {
                 Builder::open(&t).map_err(|e| {
+                    let found = e.trim_start_matches("The scenario could not be read: ");
                     format!(
                         "That file is not a scenario Race Lab can open, so nothing was imported \
-                         and your work is as it was. ({e})"
+                         and your work is as it was. (What did not fit: {found})"
                     )
                 })
             });
