@@ -19,6 +19,37 @@ mod mount {
         /// The mounted builder and the callback its props carry.
         static MOUNTED: RefCell<Option<(AppHandle<BuildTab>, Callback<Built>)>> =
             const { RefCell::new(None) };
+        /// Whether the builder's yew roots are numbered past the app's (see [`skip_app_ids`]).
+        static SKIPPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// How many yew root numbers the builder leaves to the app.
+    const APP_ROOT_IDS: usize = 64;
+
+    #[yew::function_component]
+    fn Nothing() -> yew::Html {
+        yew::Html::default()
+    }
+
+    /// Yew numbers the apps it mounts from 1 in each wasm and tells them apart by that number,
+    /// written on the page's elements; its event listeners sit on each app's host element. The
+    /// app's wasm mounts one app, number 1, on the page's body, so every event in the builder
+    /// reaches the app's listener first: had the builder number 1 too, the app would take the
+    /// builder's events for its own and run its own handlers (the builder's Import JSON ran the
+    /// app's). So the builder's first mount uses up the first numbers on empty apps that are
+    /// taken down at once (cheap: an empty app on an element outside the page).
+    fn skip_app_ids() {
+        if SKIPPED.with(|s| s.replace(true)) {
+            return;
+        }
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        for _ in 0..APP_ROOT_IDS {
+            if let Ok(el) = doc.create_element("div") {
+                Renderer::<Nothing>::with_root(el).render().destroy();
+            }
+        }
     }
 
     /// Mounts the builder in `host`, for browser tab `tab`, starting from `source` (the
@@ -32,6 +63,7 @@ mod mount {
         on_built: Function,
     ) {
         unmount_builder();
+        skip_app_ids();
         racelab::ui::storage::adopt_tab(tab);
         let on_built = Callback::from(move |b: Built| {
             let _ = on_built.call2(&JsValue::NULL, &b.json.into(), &b.run.into());

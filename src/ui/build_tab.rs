@@ -8,8 +8,8 @@
 //! its drafts are saved in) and the JSON of the scenario open in Run (again whenever it
 //! changes); the builder hands back the JSON of each valid draft, which the app opens
 //! ([`Action::Built`]), and whether "Run it" asked for the Run tab. While the builder loads
-//! the tab says so; if it cannot be loaded the tab says why and offers to try again (drafts
-//! stay saved in the browser, nothing is lost).
+//! the tab says so; if it cannot be loaded the tab says that nothing is lost (drafts stay saved
+//! in the browser), what to do, and offers to try again; the browser's own words come last.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -37,7 +37,8 @@ enum Load {
     Loading,
     /// The builder's wasm-bindgen module, ready to mount.
     Ready(JsValue),
-    /// Why it could not be loaded.
+    /// What went wrong, in the browser's or the page's words (shown as a detail; the tab's
+    /// own message says what it means for the user).
     Failed(String),
 }
 
@@ -64,10 +65,7 @@ fn set_load(load: Load) {
 }
 
 fn failed(why: &str) -> Load {
-    Load::Failed(format!(
-        "The campaign builder could not be loaded ({why}). Your drafts are kept in this \
-         browser: check your connection, then try again."
-    ))
+    Load::Failed(why.to_string())
 }
 
 /// Adds the loader script (the builder's files come with the app's version in their address),
@@ -103,17 +101,19 @@ fn start_loading() {
         Ok(s)
     });
     let Ok(script) = script else {
-        return set_load(failed("this browser refused to add its script"));
+        return set_load(failed(
+            "this browser refused to add the builder to the page",
+        ));
     };
     // The loader's own file could not be fetched (its event then never comes).
     let on_error = Closure::<dyn FnMut()>::once_into_js(|| {
-        set_load(failed("its loader could not be fetched"))
+        set_load(failed("its first file could not be downloaded"))
     });
     let _ = script.add_event_listener_with_callback("error", on_error.unchecked_ref());
     set_load(Load::Loading);
     let added = doc.body().map(|b| b.append_child(&script));
     if !matches!(added, Some(Ok(_))) {
-        set_load(failed("this page has no body to add its script to"));
+        set_load(failed("this page has no place to add the builder"));
     }
 }
 
@@ -139,7 +139,7 @@ fn listen_for_loader(doc: &web_sys::Document) {
             let why = Reflect::get(&detail, &"failed".into()).ok();
             set_load(failed(
                 &why.and_then(|w| w.as_string())
-                    .unwrap_or_else(|| "its files did not load".into()),
+                    .unwrap_or_else(|| "its files did not download".into()),
             ));
         }
     });
@@ -265,22 +265,50 @@ pub fn build_host(props: &BuildHostProps) -> Html {
     html! {
         <>
             { match load {
-                Load::NotStarted | Load::Loading => html! {
-                    <section class="library">
-                        <p class="lead" id="build-loading" role="status">
-                            { "Loading the campaign builder\u{2026}" }
-                        </p>
-                    </section>
-                },
-                Load::Failed(why) => html! {
-                    <section class="library">
-                        <p class="lead" id="build-load-failed" role="alert">{ why }</p>
-                        <button id="build-load-retry" onclick={retry}>{ "Try again" }</button>
-                    </section>
-                },
+                Load::NotStarted | Load::Loading => loading(),
+                Load::Failed(why) => failure(&why, retry),
                 Load::Ready(_) => html! {},
             } }
             <div id="builder-host" ref={host} />
         </>
+    }
+}
+
+/// While the builder downloads: what is happening, and that nothing waits for it.
+fn loading() -> Html {
+    html! {
+        <section class="build-load" aria-labelledby="build-loading">
+            <div class="build-load-card">
+                <p class="build-load-title" id="build-loading" role="status">
+                    <span class="build-spinner" aria-hidden="true"></span>
+                    { "Opening the campaign builder\u{2026}" }
+                </p>
+                <p class="lead">
+                    { "It downloads the first time you open the Build tab; the other tabs keep \
+                       working meanwhile." }
+                </p>
+            </div>
+        </section>
+    }
+}
+
+/// When the builder could not be downloaded: what it means, that nothing is lost, what to do;
+/// the browser's own words last, for whoever looks after the site.
+fn failure(why: &str, retry: Callback<MouseEvent>) -> Html {
+    html! {
+        <section class="build-load" aria-labelledby="build-load-failed-h">
+            <div class="build-load-card failed" role="alert">
+                <h2 id="build-load-failed-h">{ "The campaign builder did not open" }</h2>
+                <p id="build-load-failed">
+                    { "Race Lab could not download the campaign builder. Nothing is lost: the \
+                       scenario open in Run and the campaigns you built before are kept in this \
+                       browser. Check the internet connection, then click Try again." }
+                </p>
+                <button id="build-load-retry" onclick={retry}>{ "Try again" }</button>
+                <p class="hint" id="build-load-detail">
+                    { format!("Still failing? Tell whoever hosts Race Lab what the browser said: \u{201c}{why}\u{201d}.") }
+                </p>
+            </div>
+        </section>
     }
 }

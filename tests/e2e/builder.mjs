@@ -247,7 +247,7 @@ await h.run(async () => {
     `the builder shows what the variant changes (${diff})`);
   check((await page.inputValue("#edit-variant")) === "no-trigger-drain", "the copy is the variant being edited");
 
-  for (const f of ["builder-smart-list", "builder-flow", "builder-flow-fixed", "builder-flow-presentation"]) {
+  for (const f of ["builder-smart-list", "builder-smart-list-presentation", "builder-flow", "builder-flow-fixed", "builder-flow-presentation"]) {
     await copyFile(`${OUT}/${f}.png`, `docs/screenshots/${f}.png`);
   }
 });

@@ -1,8 +1,10 @@
 // End-to-end test of loading the campaign builder on first use: the first visit fetches none
 // of the builder's files (its own wasm, `src/bin/racelab-builder.rs`, and its loader); opening
-// the Build tab fetches them once, says "Loading the campaign builder…" meanwhile, and shows
+// the Build tab fetches them once, says "Opening the campaign builder…" meanwhile, and shows
 // the builder; leaving and coming back fetches nothing again. If the builder cannot be
-// fetched, the tab says so, the open scenario stays as it was, and "Try again" loads it.
+// fetched, the tab says so in a Marketo user's words (nothing is lost, what to do; the
+// browser's own words only as a detail), the open scenario stays as it was, and "Try again"
+// loads it. Screenshots of both states, also in presentation mode (builder-load*.png).
 // Figures: the builder's gzipped sizes, and the time from clicking the Build tab until the
 // builder shows (unthrottled, first and second time; and on the 4G-like profile of app.mjs).
 import { readFile } from "node:fs/promises";
@@ -82,9 +84,11 @@ await h.run(async () => {
     const t0 = Date.now();
     await slow.click("#tab-build");
     const loading = await slow.waitForSelector("#build-loading", { timeout: 5_000 }).catch(() => null);
-    check(loading && (await loading.textContent()).trim() === "Loading the campaign builder\u2026",
-      "\u201cLoading the campaign builder\u2026\u201d shows while it loads");
+    check(loading && (await loading.textContent()).trim() === "Opening the campaign builder\u2026",
+      "\u201cOpening the campaign builder\u2026\u201d shows while it loads");
     await shot(slow, "builder-loading");
+    await slow.check("#presentation");
+    await shot(slow, "builder-loading-presentation");
     await slow.waitForSelector("#build-title", { timeout: 60_000 });
     figures.builder_first_open_4g_ms = Date.now() - t0;
     await context.close();
@@ -101,9 +105,15 @@ await h.run(async () => {
     await failing.click("#tab-build");
     await failing.waitForSelector("#build-load-failed");
     const message = await text(failing, "#build-load-failed");
-    check(/could not be loaded/.test(message) && /try again/.test(message) && !/loader/.test(message),
-      `the tab says what happened (${message})`);
+    check(/could not download the campaign builder/.test(message) && /Nothing is lost/.test(message)
+      && /Try again/.test(message) && !/fetch|loader|wasm|script/i.test(message),
+      `the tab says what happened, in plain words (${message})`);
+    const detail = await text(failing, "#build-load-detail");
+    check(/Failed to fetch/.test(detail), `the browser's own words are there as a detail (${detail})`);
     await shot(failing, "builder-load-failed");
+    await failing.check("#presentation");
+    await shot(failing, "builder-load-failed-presentation");
+    await failing.uncheck("#presentation");
     await failing.unroute(theWasm);
     await failing.click("#build-load-retry");
     await failing.waitForSelector("#build-title", { timeout: 60_000 });

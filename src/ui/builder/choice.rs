@@ -43,6 +43,18 @@ pub(super) fn choice(
     let stub = n.scenario_stub();
     let rows = branches.iter().enumerate().map(|(j, b)| {
         let bid = format!("{id}-if-{}", j + 1);
+        let logic_kind = match b.logic.as_deref() {
+            None | Some("all") => "all",
+            Some("any") => "any",
+            Some(_) => "advanced",
+        };
+        // Each condition carries its number (advanced logic names them), the first after
+        // "If", the others after "and" / "or" as the logic joins them.
+        let joint = match logic_kind {
+            "all" => "and",
+            "any" => "or",
+            _ => "",
+        };
         let conditions = b.when.iter().enumerate().map(|(k, f)| {
             let cid = if k == 0 {
                 bid.clone()
@@ -65,7 +77,8 @@ pub(super) fn choice(
             }));
             html! {
                 <li class="condition">
-                    <span class="kw">{ if k == 0 { "if".to_string() } else { format!("{}.", k + 1) } }</span>
+                    <span class="kw cond-kw">{ if k == 0 { "If".to_string() } else { joint.to_string() } }</span>
+                    <span class="cond-num" aria-hidden="true">{ format!("{}.", k + 1) }</span>
                     { filter_editor(&cid, f, n, set_filter) }
                     { small(format!("{cid}-remove"), "\u{2715}",
                         format!("Delete condition {} of choice {}", k + 1, j + 1),
@@ -86,11 +99,6 @@ pub(super) fn choice(
                     })
                 }
             })
-        };
-        let logic_kind = match b.logic.as_deref() {
-            None | Some("all") => "all",
-            Some("any") => "any",
-            Some(_) => "advanced",
         };
         let set_logic = {
             let change = change.clone();
@@ -137,6 +145,7 @@ pub(super) fn choice(
                 { small(format!("{bid}-remove-choice"), "Delete choice", format!("Delete choice {}", j + 1),
                     Callback::from(move |_| remove_choice())) }
                 <ol class="conditions">{ for conditions }</ol>
+                <div class="choice-row">
                 <label class="bfield add-menu">
                     <span class="blabel">{ format!("Add a condition to choice {}", j + 1) }</span>
                     <select id={format!("{bid}-add-condition")} onchange={add_condition}>
@@ -150,8 +159,11 @@ pub(super) fn choice(
                 if let Some(l) = advanced {
                     { text(format!("{bid}-advanced"), "Advanced logic, e.g. 1 and (2 or 3)", &l, set_logic) }
                 }
-                <span class="kw">{ "then" }</span>
-                { action_editor(&format!("{id}-then-{}", j + 1), &b.then, n, draft, set_then) }
+                </div>
+                <div class="choice-row">
+                    <span class="kw">{ "then" }</span>
+                    { action_editor(&format!("{id}-then-{}", j + 1), &b.then, n, draft, set_then) }
+                </div>
             </div>
         }
     });

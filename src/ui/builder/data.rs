@@ -263,14 +263,15 @@ pub fn variants(s: &BuildState, to: &To) -> Html {
         move |name: String| {
             if let Some(from) = from.clone() {
                 to.dispatch(Msg::Edit(Edit::DuplicateVariant {
-                    from,
+                    from: from.clone(),
                     name: name.clone(),
                 }));
                 to.dispatch(Msg::Variant(Some(name)));
+                to.dispatch(Msg::Compare(from));
             }
         }
     };
-    let diff = differences(s);
+    let diff = differences(s, to);
     html! {
         <section class="bpanel" aria-labelledby="build-variants-h">
             <h3 id="build-variants-h">{ "Variants" }</h3>
@@ -282,36 +283,62 @@ pub fn variants(s: &BuildState, to: &To) -> Html {
     }
 }
 
-/// How the edited variant differs from the first one, step by step (for a valid draft).
-fn differences(s: &BuildState) -> Html {
+/// How the edited variant differs from another one the user picks (at first the first other
+/// variant), step by step, for a valid draft.
+fn differences(s: &BuildState, to: &To) -> Html {
     let d = s.b.draft();
-    let (Some(first), Some(edited)) = (d.variants.first(), s.b.editing()) else {
+    let Some(edited) = s.b.editing() else {
         return html! {};
     };
-    if first.name == edited || s.b.issue().is_some() {
+    let others: Vec<(String, String)> = names(d.variants.iter().map(|v| &v.name))
+        .into_iter()
+        .filter(|(v, _)| v != edited)
+        .collect();
+    let chosen = (s.compare.as_deref())
+        .filter(|c| others.iter().any(|(v, _)| v == c))
+        .or_else(|| others.first().map(|(v, _)| v.as_str()));
+    let Some(other) = chosen.map(str::to_string) else {
         return html! {};
+    };
+    let pick = {
+        let to = to.clone();
+        move |v: String| to.dispatch(Msg::Compare(v))
+    };
+    let menu = select(
+        "compare-variant".into(),
+        "Compare with",
+        &others,
+        &other,
+        pick,
+    );
+    if s.b.issue().is_some() {
+        return html! { <div id="variant-differences">{ menu }
+            <p class="hint">{ "The differences show again once the scenario can run." }</p>
+        </div> };
     }
-    let Ok(diffs) = crate::api::variant_differences(d, &first.name, edited) else {
-        return html! {};
+    let Ok(diffs) = crate::api::variant_differences(d, &other, edited) else {
+        return html! { <div id="variant-differences">{ menu }</div> };
     };
-    let lines = diffs.iter().flat_map(|f| {
-        f.changes.iter().map(move |c| {
-            let what = match (&c.before, &c.after) {
-                (Some(b), Some(a)) => format!("step {}: {b} \u{2192} {a}", c.number),
-                (None, Some(a)) => format!("step {} added: {a}", c.number),
-                (Some(b), None) => format!("step removed before {}: {b}", c.number),
-                (None, None) => String::new(),
+    let flows = diffs.iter().map(|f| {
+        let lines = f.changes.iter().map(|c| {
+            let (class, what) = match (&c.before, &c.after) {
+                (Some(b), Some(a)) => ("changed", format!("Step {}: {b} \u{2192} {a}", c.number)),
+                (None, Some(a)) => ("added", format!("Step {} added: {a}", c.number)),
+                (Some(b), None) => ("removed", format!("Removed before step {}: {b}", c.number)),
+                (None, None) => ("changed", String::new()),
             };
-            html! { <li>{ format!("{}: {what}", f.flow) }</li> }
-        })
+            html! { <li class={classes!("diff-line", format!("diff-{class}"))}>{ what }</li> }
+        });
+        html! { <li><span class="diff-flow">{ f.flow.clone() }</span><ul class="bitems">{ for lines }</ul></li> }
     });
     html! {
         <div id="variant-differences">
-            <h4>{ format!("{edited} compared with {}", first.name) }</h4>
+            { menu }
+            <h4>{ format!("{edited} compared with {other}") }</h4>
             if diffs.is_empty() {
-                <p class="hint">{ "No flow step differs yet." }</p>
+                <p class="hint">{ "No flow step differs." }</p>
             }
-            <ul class="bitems">{ for lines }</ul>
+            <ul class="bitems variant-diff">{ for flows }</ul>
         </div>
     }
 }

@@ -50,6 +50,7 @@ pub(super) fn flow(
                 };
                 e.prevent_default();
                 ce(CampaignEdit::MoveStep(i, target));
+                focus_later(format!("step-{}", target + 1));
             })
         };
         let dragstart = {
@@ -68,11 +69,18 @@ pub(super) fn flow(
             })
         };
         let over = Callback::from(|e: DragEvent| e.prevent_default());
+        let end = {
+            let to = to.clone();
+            Callback::from(move |_: DragEvent| to.dispatch(Msg::Drag(None)))
+        };
+        let dragged = s.drag == Some(i);
         html! {
-            <li class={classes!("bstep", bad.then_some("invalid"))} id={format!("step-{}", i + 1)}
+            <li class={classes!("bstep", bad.then_some("invalid"), dragged.then_some("dragged"))}
+                id={format!("step-{}", i + 1)}
                 aria-invalid={bad.to_string()} draggable="true" tabindex="0"
                 aria-label={format!("Flow step {} (Alt+Up or Alt+Down to move it)", i + 1)}
-                onkeydown={keys} ondragstart={dragstart} ondragover={over} ondrop={drop}>
+                onkeydown={keys} ondragstart={dragstart} ondragover={over} ondrop={drop} ondragend={end}>
+                <span class="grip" aria-hidden="true" title="Drag to move this step">{ "\u{2630}" }</span>
                 <span class="num" aria-hidden="true">{ format!("{}", i + 1) }</span>
                 { action_editor(&format!("step-{}", i + 1), a, n, draft, set) }
                 <span class="step-buttons">
@@ -98,6 +106,22 @@ pub(super) fn flow(
             { add_menu("add-step", "Add a flow step", &menu(&menus::STEPS), add) }
         </div>
     }
+}
+
+/// Focuses the element `id` once the change just sent is drawn (a moved step keeps the
+/// keyboard's focus, so Alt+Down pressed again moves it further).
+fn focus_later(id: String) {
+    gloo_timers::callback::Timeout::new(0, move || {
+        let el = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&id));
+        if let Some(el) =
+            el.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            let _ = el.focus();
+        }
+    })
+    .forget();
 }
 
 impl Names {

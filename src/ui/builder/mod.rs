@@ -10,7 +10,10 @@
 //! time it opens. So it knows nothing of the app's state: [`BuildTab`] gets the open
 //! scenario's JSON and hands each valid draft back as plain data ([`Built`]).
 //!
-//! - this file: the component, its reducer, the toolbar, autosave and the hand-over to the app
+//! - this file: the component, its reducer, the toolbar, autosave and the hand-over to the app;
+//!   the layout: smart campaigns and variants beside the campaign editor, then what the
+//!   campaigns use (lists, fields, people, programs, systems, knobs, events, checks) in columns
+//!   across the width
 //! - [`systems`]: webhooks; [`events`]: outside events; [`checks`]: the checks a run is
 //!   judged by; [`programs`]: programs and the CRM; [`knobs`]: knobs
 //! - [`widgets`]: labelled inputs and selects
@@ -79,6 +82,8 @@ pub struct BuildState {
     pub note: Option<String>,
     /// The flow step being dragged.
     pub drag: Option<usize>,
+    /// The variant the edited one is compared with (`None`: the first other variant).
+    pub compare: Option<String>,
 }
 
 /// What the builder's controls send.
@@ -93,6 +98,8 @@ pub enum Msg {
     Variant(Option<String>),
     Drag(Option<usize>),
     Note(Option<String>),
+    /// The variant the edited one is compared with.
+    Compare(String),
 }
 
 /// Sends messages to the builder.
@@ -140,6 +147,7 @@ impl Reducible for BuildState {
             Msg::Variant(v) => s.b.edit_variant(v),
             Msg::Drag(d) => s.drag = d,
             Msg::Note(n) => s.note = n,
+            Msg::Compare(v) => s.compare = Some(v),
         }
         Rc::new(s)
     }
@@ -177,6 +185,7 @@ pub fn build_tab_component(props: &BuildTabProps) -> Html {
             tab: SmartCampaignTab::SmartList,
             note: None,
             drag: None,
+            compare: None,
         }
     });
     let json = state.b.save();
@@ -234,22 +243,24 @@ pub fn build_tab_component(props: &BuildTabProps) -> Html {
             { toolbar(&state, &to, &props.on_built, props.source.as_deref(), &json, valid) }
             { status(&issues, state.note.as_deref()) }
             <div class="builder-layout">
-                <aside class="builder-side">
+                <aside class="builder-side" aria-label="Smart campaigns and variants">
                     { data::campaigns(&state, &to) }
-                    { data::lists(&state, &to) }
-                    { data::fields(&state, &to) }
-                    { data::people(&state, &to) }
-                    { programs::programs(&state, &to) }
-                    { programs::crm(&state, &to, &names) }
-                    { systems::webhooks(&state, &to) }
-                    { knobs::knobs(&state, &to) }
-                    { events::events(&state, &to, &names) }
-                    { checks::checks(&state, &to, &names) }
                     { data::variants(&state, &to) }
                 </aside>
                 <div class="builder-main">
                     { campaign::editor(&state, &to, &issues) }
                 </div>
+            </div>
+            <div class="builder-parts" role="region" aria-label="What the campaigns use">
+                { data::lists(&state, &to) }
+                { data::fields(&state, &to) }
+                { data::people(&state, &to) }
+                { programs::programs(&state, &to) }
+                { programs::crm(&state, &to, &names) }
+                { systems::webhooks(&state, &to) }
+                { knobs::knobs(&state, &to) }
+                { events::events(&state, &to, &names) }
+                { checks::checks(&state, &to, &names) }
             </div>
         </section>
     }
@@ -293,7 +304,16 @@ fn toolbar(
     let import = {
         let to = to.clone();
         web::on_import(move |text| {
-            match text.and_then(|t| Builder::open(&t).map_err(|e| format!("Import failed: {e}"))) {
+            let read = text.and_then(|t| {
+                Builder::open(&t).map_err(|e| {
+                    let found = e.trim_start_matches("The scenario could not be read: ");
+                    format!(
+                        "That file is not a scenario Race Lab can open, so nothing was imported \
+                         and your work is as it was. (What did not fit: {found})"
+                    )
+                })
+            });
+            match read {
                 Ok(b) => to.dispatch(Msg::Start(Box::new(b.draft().clone()))),
                 Err(message) => to.dispatch(Msg::Note(Some(message))),
             }
