@@ -30,7 +30,9 @@ pub use explore::{
     explore_from_summary, explore_summary, explore_summary_watched, ExploreSummary, FromSummary,
 };
 pub use inject::{inject_options, InjectOption};
-pub use inspect::{inspect_at, inspect_model_at, PersonSnapshot, Snapshot, SystemSnapshot};
+pub use inspect::{
+    inspect_at, inspect_model_at, PersonSnapshot, Snapshot, SystemSnapshot, SYSTEM_LINES,
+};
 pub use lanes::{invariant_lanes, step_name, InvariantInfo, InvariantLane, StepNames};
 pub use lesson::{
     lesson_fix, lesson_race, lesson_sentences, lesson_stop, LessonStop, LESSON_VIOLATIONS,

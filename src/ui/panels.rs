@@ -195,7 +195,7 @@ fn inspector_view(props: &InspectorProps) -> Html {
                     { items("Program statuses", &p.programs, "no program status") }
                     { items("Campaigns", &p.campaigns, "in no campaign's flow") }
                 }
-                { for snap.systems.iter().map(|s| items(s.name.clone(), &s.items, "empty")) }
+                { for snap.systems.iter().map(system) }
             </>
         },
         Some(Err(e)) if e.is_empty() => html! {},
@@ -229,6 +229,20 @@ fn person_number(text: &str, people: u32) -> Result<Option<u32>, String> {
             "Person \u{201c}{text}\u{201d} does not exist: this run has people 1 to {people}."
         )),
     }
+}
+
+/// A queue or system: its lines, and how many more it holds than are listed.
+fn system(s: &crate::api::SystemSnapshot) -> Html {
+    let more = (s.more > 0).then(|| {
+        para(
+            "hint",
+            format!(
+                "and {} more (type a person's number above to see where they are)",
+                thousands(s.more as u64)
+            ),
+        )
+    });
+    html! { <>{ items(s.name.clone(), &s.items, "empty") }{ for more }</> }
 }
 
 /// A heading `title` over the items of `list`, or the hint `empty` when there are none.

@@ -346,6 +346,8 @@ pub fn use_runner(app: &App) {
             r.cancel(&dispatch);
             return;
         };
+        // The inspector's worker loads while the run is computed.
+        super::inspection::warm_up();
         match r.take_idle(&dispatch) {
             Ok(slot) => slot.start(id, crate::work::run_request(&spec, id)),
             // No worker at all: the run is computed on the main thread.
