@@ -339,7 +339,7 @@ pub fn use_runner(app: &App) {
         });
     }
     let wanted = app.computing.filter(|_| app.off_main);
-    let (spec, dispatch) = (app.spec.clone(), app.dispatcher());
+    let (request, dispatch) = (wanted.map(|id| app.run_request(id)), app.dispatcher());
     use_effect_with(wanted, move |&wanted| {
         let mut r = runner.borrow_mut();
         let Some(id) = wanted else {
@@ -349,7 +349,7 @@ pub fn use_runner(app: &App) {
         // The inspector's worker loads while the run is computed.
         super::inspection::warm_up();
         match r.take_idle(&dispatch) {
-            Ok(slot) => slot.start(id, crate::work::run_request(&spec, id)),
+            Ok(slot) => slot.start(id, request.expect("a request for the run wanted")),
             // No worker at all: the run is computed on the main thread.
             Err(_) => dispatch.dispatch(Action::OffMain(false)),
         }

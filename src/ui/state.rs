@@ -444,8 +444,12 @@ impl AppState {
             Action::Story(of) => self.story = of,
             Action::Lesson(lesson) => {
                 self.playing = false;
+                let teach = lesson.is_some();
                 self.begin_lesson(lesson);
-                self.lesson_on_run();
+                // A lesson's run finds its violation's conflicting steps: the run is made again.
+                if teach {
+                    self.rerun();
+                }
             }
             Action::Notice(n) => self.notice = n,
             Action::Ran(id, run, compare) => {

@@ -32,7 +32,7 @@ fn lesson_spec(id: &str, violation: u32) -> RunSpec {
 /// A worker's answer to the run `state` asks for.
 fn answer(state: &AppState) -> Action {
     let id = state.computing.expect("a run is being computed");
-    let request = racelab::work::run_request(&state.spec, id);
+    let request = state.run_request(id);
     match racelab::work::serve_sweep(&request) {
         racelab::work::Reply::Ran { id, main, compare } => {
             let read = |b: Result<racelab::work::Bytes, String>| -> RunResult {

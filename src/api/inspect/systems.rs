@@ -375,7 +375,9 @@ fn jobs(sim: &Sim, now: u64) -> Vec<SystemSnapshot> {
     if !integ.jobs.is_empty() {
         let rest = &state.rest;
         let limits = rest.limits();
-        out.push(SystemSnapshot::of("REST API".to_string(), vec![
+        out.push(SystemSnapshot::of(
+            "REST API".to_string(),
+            vec![
                 format!(
                     "{} of {} calls in flight",
                     rest.in_flight(),
@@ -392,7 +394,8 @@ fn jobs(sim: &Sim, now: u64) -> Vec<SystemSnapshot> {
                     rest.calls_today(now),
                     limits.daily_quota
                 ),
-            ]));
+            ],
+        ));
     }
     out
 }
@@ -516,5 +519,8 @@ fn changes(sim: &Sim, now: u64) -> Option<SystemSnapshot> {
     {
         items.push(format!("idempotency log: {} message id(s)", st.log.len()));
     }
-    Some(SystemSnapshot::of(format!("Change feed: {}", feed.name), items))
+    Some(SystemSnapshot::of(
+        format!("Change feed: {}", feed.name),
+        items,
+    ))
 }
