@@ -130,9 +130,17 @@ async function measure(browser, id, sets) {
   const [arrived, drawnAt, readyAt] = await page.evaluate(() =>
     [performance.getEntriesByName("racelab-run-arrived")[0].startTime, window.__drawnAt, window.__readyAt]);
   f.arrived_ms = Math.round(arrived);
+  // Where the page's time goes: reading the run's bytes, the timeline's lane index, drawing.
+  const [read, indexed] = await page.evaluate(() => ["racelab-run-read", "racelab-run-indexed"]
+    .map((n) => performance.getEntriesByName(n)[0]?.startTime ?? null));
+  if (read != null) f.arrival_to_read_ms = Math.round(read - arrived);
+  if (indexed != null) f.read_to_indexed_ms = Math.round(indexed - read);
   f.arrival_to_drawn_ms = Math.round(drawnAt - arrived);
   f.arrival_to_ready_ms = Math.round(readyAt - arrived);
   f.arrival_longest_task_ms = await longestSince(page, arrived);
+  // The long tasks after the arrival (ms after it, ms long), with the marks between them.
+  f.arrival_tasks = await page.evaluate((a) => window.__longtasks.filter(([t, d]) => t + d >= a)
+    .map(([t, d]) => [Math.round(t - a), Math.round(d)]), arrived);
   check(f.arrival_longest_task_ms < FROZEN_MS,
     `no main-thread task of ${FROZEN_MS} ms or more from the run's arrival until it is drawn (longest ${f.arrival_longest_task_ms} ms)`);
   // Away to the library and back: the whole run view drawn again.
