@@ -27,7 +27,7 @@ fn a_lesson_pauses_on_the_first_conflicting_step_of_each_race() {
             variant: Some(variant.clone()),
             ..RunConfig::default()
         };
-        let (seed, run) = (0..200u64)
+        let (seed, plain) = (0..200u64)
             .find_map(|seed| {
                 let run = api::run_view(&s, &config, seed, &[]).unwrap();
                 (!run.violations.is_empty()).then_some((seed, run))
@@ -35,6 +35,10 @@ fn a_lesson_pauses_on_the_first_conflicting_step_of_each_race() {
             .unwrap_or_else(|| panic!("{id} {variant}: no violation in 200 seeds"));
         // The run a lesson on violation 0 asks for: the same run, its conflict found.
         let run = api::lesson_view(&s, &config, seed, &[], 0).unwrap();
+        assert_eq!(
+            (&run.rows, plain.violations[0].conflict),
+            (&plain.rows, None)
+        );
         let stop = api::lesson_stop(&run, 0).unwrap();
         let story = api::story(&s, &config, seed, &[], StoryOf::Violation(0)).unwrap();
         let v = &run.violations[0];
