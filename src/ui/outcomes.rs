@@ -148,7 +148,8 @@ pub fn outcomes_table(props: &OutcomesProps) -> Html {
     } else {
         parts::pager(ids, at, LEADS_PER_PAGE, count, "", go)
     };
-    let search = (o.people.len() > LEADS_PER_PAGE).then(|| find_person(o, found, finder.clone()));
+    let search =
+        (o.people.len() > LEADS_PER_PAGE).then(|| find_person(o, ptr, found, finder.clone()));
     html! {
         <section class="panel outcomes-panel" id="outcomes" aria-label="What happened to each lead"
             data-leads={o.leads.to_string()} data-affected={o.affected_leads.to_string()}>
@@ -178,13 +179,13 @@ pub fn outcomes_table(props: &OutcomesProps) -> Html {
 }
 
 /// "Find a person": a number typed in shows that person's row alone (empty: the list again).
-/// `found` is the person shown; `finder` sets it, for the outcomes `o`.
+/// `found` is the person shown; `finder` sets it, for the outcomes `o` (at `ptr`).
 fn find_person(
     o: &Outcomes,
+    ptr: usize,
     found: Option<u32>,
     finder: UseStateHandle<(usize, Option<u32>)>,
 ) -> Html {
-    let ptr = finder.0;
     let people = o.people.iter().map(|p| p.person).max().unwrap_or(0);
     let missing = found
         .filter(|n| !o.people.iter().any(|p| p.person == *n))
