@@ -201,8 +201,11 @@ pub struct Asker {
     busy: Rc<Cell<bool>>,
     waiting: Rc<RefCell<Option<Request>>>,
     /// Where replies go: the `on_reply` of the latest [`Asker::ask`].
-    on_reply: Rc<RefCell<Option<Rc<dyn Fn(Reply)>>>>,
+    on_reply: Rc<RefCell<Option<AnswerTo>>>,
 }
+
+/// What an [`Asker`] does with a reply.
+type AnswerTo = Rc<dyn Fn(Reply)>;
 
 impl Asker {
     /// Sends `request` now if the worker is idle, or keeps it as the next to send. The first
