@@ -24,9 +24,11 @@ use crate::api::{ExploreSummary, FromSummary, RunConfig, Scenario, Snapshot, Sto
 use crate::spec::{RunSpec, ScenarioSource};
 
 mod explore;
+mod run;
 mod story;
 pub mod wire;
 pub use explore::{serve_explore, serve_explore_watched};
+pub use run::serve_run;
 pub use story::{serve_story, story_request};
 pub use wire::Bytes;
 
@@ -59,8 +61,15 @@ pub enum Request {
     /// within the bound (answered by [`serve_explore`]).
     ExploreFrom { max_states: u64, code: Rc<str> },
     /// Runs the set-up's main variant and the variant it is compared with, if any (answered
-    /// by [`serve_run`]); `id` comes back with the answer.
-    Run { id: u64, code: Rc<str> },
+    /// by [`serve_run`]); `id` comes back with the answer. With `lesson`, the main run is made
+    /// for a lesson on that violation (0-based: its conflicting steps are found, see
+    /// [`crate::api::lesson_view`]).
+    Run {
+        id: u64,
+        code: Rc<str>,
+        #[serde(default)]
+        lesson: Option<u32>,
+    },
     /// The inspector at `at_ms` of the set-up's main run, for `person` (answered by
     /// [`serve_inspect`]); `id` comes back with the answer.
     Inspect {
@@ -167,11 +176,12 @@ pub fn explore_from_request(spec: &RunSpec, max_states: u64) -> Request {
 }
 
 /// The request to compute the runs of `spec` (its main variant, and its compare variant if
-/// any), answered with `id`.
-pub fn run_request(spec: &RunSpec, id: u64) -> Request {
+/// any), answered with `id`; `lesson`: the violation a lesson teaches, if any.
+pub fn run_request(spec: &RunSpec, id: u64, lesson: Option<usize>) -> Request {
     Request::Run {
         id,
         code: work_code(spec),
+        lesson: lesson.map(|v| v as u32),
     }
 }
 
@@ -249,25 +259,6 @@ fn resolve_code(code: &str) -> Resolved {
     })
 }
 
-/// Answers a run request: the set-up's main run and its compare run, as [`wire`] bytes. Never
-/// panics on any input; the runs are exactly those [`crate::api::run_view`] gives.
-pub fn serve_run(id: u64, code: &str) -> Reply {
-    let spec = match crate::saved::work_spec(code) {
-        Ok(spec) => spec,
-        Err(e) => return Reply::failed(e),
-    };
-    let (scenario, config) = match spec.resolve() {
-        Ok(x) => x,
-        Err(e) => return Reply::failed(e),
-    };
-    let run = |config: &RunConfig, schedule: &[u32]| {
-        crate::api::run_view(&scenario, config, spec.seed, schedule).map(|v| wire::encode(&v))
-    };
-    let main = run(&config, &spec.schedule);
-    let compare = spec.compare.as_deref().map(|c| run(&spec.config(c), &[]));
-    Reply::Ran { id, main, compare }
-}
-
 /// Answers an inspect request as [`crate::api::inspect_at`] does. Never panics on any input.
 pub fn serve_inspect(id: u64, code: &str, at_ms: u64, person: Option<u32>) -> Reply {
     let snapshot = resolve_code(code).and_then(|(scenario, config)| {
@@ -286,7 +277,7 @@ pub fn serve_sweep(request: &Request) -> Reply {
             runs,
             code,
         } => (first_seed, runs, code),
-        Request::Run { id, code } => return serve_run(*id, code),
+        Request::Run { id, code, lesson } => return serve_run(*id, code, *lesson),
         Request::Inspect {
             id,
             code,
@@ -404,7 +395,7 @@ mod tests {
         spec.knobs.insert("people".into(), 30);
         spec.seed = 11;
         spec.compare = Some("fixed".into());
-        let Reply::Ran { id, main, compare } = serve_sweep(&run_request(&spec, 42)) else {
+        let Reply::Ran { id, main, compare } = serve_sweep(&run_request(&spec, 42, None)) else {
             panic!("not a run answer")
         };
         assert_eq!(id, 42);
@@ -423,7 +414,7 @@ mod tests {
         // A hand-picked schedule is followed; no compare variant, no compare run.
         spec.compare = None;
         spec.schedule = direct.decisions.iter().map(|(_, a)| *a as u32).collect();
-        let Reply::Ran { main, compare, .. } = serve_sweep(&run_request(&spec, 1)) else {
+        let Reply::Ran { main, compare, .. } = serve_sweep(&run_request(&spec, 1, None)) else {
             panic!("not a run answer")
         };
         assert_eq!(
@@ -454,7 +445,7 @@ mod tests {
             ..RunSpec::builtin("list-queue")
         };
         assert!(crate::codec::decode(&crate::codec::encode(&spec)).is_err());
-        let Reply::Ran { main, .. } = serve_sweep(&run_request(&spec, 3)) else {
+        let Reply::Ran { main, .. } = serve_sweep(&run_request(&spec, 3, None)) else {
             panic!("not a run answer")
         };
         let (s, c) = spec.resolve().unwrap();
@@ -495,6 +486,7 @@ mod tests {
             let reply = serve_sweep(&Request::Run {
                 id: 3,
                 code: code.into(),
+                lesson: None,
             });
             assert!(matches!(&reply, Reply::Failed { message } if !message.is_empty()));
         }

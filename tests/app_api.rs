@@ -338,3 +338,18 @@ fn inspect_works_at_every_event_time_of_every_scenario() {
         }
     }
 }
+
+/// Every run's rows are in time order (playback finds the next event time by bisection).
+#[test]
+fn every_runs_rows_are_in_time_order() {
+    for (s, v) in every_variant() {
+        for seed in 1..4 {
+            let view = api::run_view(&s, &config(&v), seed, &[]).unwrap();
+            assert!(
+                view.rows.windows(2).all(|w| w[0].time_ms <= w[1].time_ms),
+                "{}/{v} seed {seed}",
+                s.id
+            );
+        }
+    }
+}

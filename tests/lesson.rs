@@ -27,12 +27,18 @@ fn a_lesson_pauses_on_the_first_conflicting_step_of_each_race() {
             variant: Some(variant.clone()),
             ..RunConfig::default()
         };
-        let (seed, run) = (0..200u64)
+        let (seed, plain) = (0..200u64)
             .find_map(|seed| {
                 let run = api::run_view(&s, &config, seed, &[]).unwrap();
                 (!run.violations.is_empty()).then_some((seed, run))
             })
             .unwrap_or_else(|| panic!("{id} {variant}: no violation in 200 seeds"));
+        // The run a lesson on violation 0 asks for: the same run, its conflict found.
+        let run = api::lesson_view(&s, &config, seed, &[], 0).unwrap();
+        assert_eq!(
+            (&run.rows, plain.violations[0].conflict),
+            (&plain.rows, None)
+        );
         let stop = api::lesson_stop(&run, 0).unwrap();
         let story = api::story(&s, &config, seed, &[], StoryOf::Violation(0)).unwrap();
         let v = &run.violations[0];
@@ -109,15 +115,72 @@ fn later_violations_pause_on_their_own_conflict() {
         variant: Some("naive".into()),
         ..RunConfig::default()
     };
-    let run = (0..200u64)
-        .map(|seed| api::run_view(&s, &config, seed, &[]).unwrap())
-        .find(|r| r.violations.len() >= 2)
+    let seed = (0..200u64)
+        .find(|&seed| {
+            api::run_view(&s, &config, seed, &[])
+                .unwrap()
+                .violations
+                .len()
+                >= 2
+        })
         .expect("a run with two violations");
+    let lesson = |v| api::lesson_view(&s, &config, seed, &[], v).unwrap();
+    let (first, second) = (lesson(0), lesson(1));
     let (a, b) = (
-        api::lesson_stop(&run, 0).unwrap(),
-        api::lesson_stop(&run, 1).unwrap(),
+        api::lesson_stop(&first, 0).unwrap(),
+        api::lesson_stop(&second, 1).unwrap(),
     );
-    assert_eq!(a.event, run.violations[0].conflict.map(|c| c.0));
-    assert_eq!(b.event, run.violations[1].conflict.map(|c| c.0));
+    assert_eq!(a.event, first.violations[0].conflict.map(|c| c.0));
+    assert_eq!(b.event, second.violations[1].conflict.map(|c| c.0));
+    assert!(a.event.is_some() && b.event.is_some());
     assert_ne!(a.event, b.event);
+}
+
+/// A run finds the two conflicting steps of the violation a lesson teaches only: a plain run
+/// looks for none (finding them may scan the trace), a lesson's run for its violation alone,
+/// and the run is otherwise the same. A worker's run request carries the lesson.
+#[test]
+fn conflicts_are_found_only_for_the_violation_a_lesson_teaches() {
+    let s = racelab::scenarios::builtin("alert-before-owner").unwrap();
+    let config = RunConfig {
+        variant: Some("naive".into()),
+        knobs: [("people".to_string(), 200)].into(),
+        ..RunConfig::default()
+    };
+    let plain = api::run_view(&s, &config, 1, &[]).unwrap();
+    assert!(plain.violations.len() > 30, "{}", plain.violations.len());
+    assert!(plain.violations.iter().all(|v| v.conflict.is_none()));
+    // A violation far down the list (lessons once knew only the first 20).
+    let far = plain.violations.len() - 1;
+    let taught = api::lesson_view(&s, &config, 1, &[], far).unwrap();
+    let story = api::story(&s, &config, 1, &[], StoryOf::Violation(far)).unwrap();
+    let (x, y) = story.conflict.expect("the story has a conflict");
+    let want = (story.steps[x].event, story.steps[y].event);
+    assert_eq!(taught.violations[far].conflict, Some(want));
+    assert_eq!(
+        taught
+            .violations
+            .iter()
+            .filter(|v| v.conflict.is_some())
+            .count(),
+        1
+    );
+    let mut same = taught.clone();
+    same.violations[far].conflict = None;
+    assert_eq!(same, plain);
+    assert_eq!(api::lesson_stop(&taught, far).unwrap().event, Some(want.0));
+
+    let mut spec = racelab::spec::RunSpec::builtin("alert-before-owner");
+    spec.variant = "naive".into();
+    spec.knobs.insert("people".into(), 200);
+    spec.seed = 1;
+    let ran =
+        |lesson| match racelab::work::serve_sweep(&racelab::work::run_request(&spec, 5, lesson)) {
+            racelab::work::Reply::Ran { main, .. } => {
+                racelab::work::wire::decode(&main.unwrap()).unwrap()
+            }
+            other => panic!("not a run answer: {other:?}"),
+        };
+    assert_eq!(ran(None), plain);
+    assert_eq!(ran(Some(far)), taught);
 }

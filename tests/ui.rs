@@ -563,6 +563,8 @@ mod builder_mount;
 mod lesson;
 #[path = "ui_parts/offmain.rs"]
 mod offmain;
+#[path = "ui_parts/run_view_scale.rs"]
+mod run_view_scale;
 #[path = "ui_parts/scheduler.rs"]
 mod scheduler;
 #[path = "ui_parts/storage.rs"]

@@ -10,12 +10,6 @@ use super::view::RunView;
 use crate::engine::scenario::VariantRole;
 use crate::engine::Scenario;
 
-/// A run's first violations each carry their conflicting steps (see
-/// [`super::ViolationView::conflict`]); a lesson on a later one pauses at its first witness.
-/// Finding the other side of a conflict may scan the trace, so a run with thousands of
-/// violations does not look for all of them.
-pub const LESSON_VIOLATIONS: usize = 20;
-
 /// Where a lesson pauses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LessonStop {
@@ -36,8 +30,9 @@ pub struct LessonStop {
 }
 
 /// Where a lesson on violation `violation` of `run` pauses: at the first of its two
-/// conflicting steps (or, when they are not known, its earliest witness; with no witness at
-/// all, the violation itself). `None` when the run has no such violation.
+/// conflicting steps (known in a run made by [`super::lesson_view`] for that violation;
+/// otherwise, or when the story finds none, its earliest witness; with no witness at all, the
+/// violation itself). `None` when the run has no such violation.
 pub fn lesson_stop(run: &RunView, violation: usize) -> Option<LessonStop> {
     let v = run.violations.get(violation)?;
     let first_witness = || {

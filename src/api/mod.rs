@@ -31,15 +31,15 @@ pub use explore::{
     FROM_HERE_MAX_STATES,
 };
 pub use inject::{inject_options, InjectOption};
-pub use inspect::{inspect_at, inspect_model_at, PersonSnapshot, Snapshot, SystemSnapshot};
-pub use lanes::{invariant_lanes, step_name, InvariantInfo, InvariantLane, StepNames};
-pub use lesson::{
-    lesson_fix, lesson_race, lesson_sentences, lesson_stop, LessonStop, LESSON_VIOLATIONS,
+pub use inspect::{
+    inspect_at, inspect_model_at, PersonSnapshot, Snapshot, SystemSnapshot, SYSTEM_LINES,
 };
+pub use lanes::{invariant_lanes, step_name, InvariantInfo, InvariantLane, StepNames};
+pub use lesson::{lesson_fix, lesson_race, lesson_sentences, lesson_stop, LessonStop};
 pub use marks::{lane_index, Grouping, IndexedLane, LaneIndex, Mark, NO_PERSON};
 pub use outcomes::{
     lead_counts, lead_unit, outcomes, AlertOutcome, ChangeOutcome, CrmOutcome, EntryOutcome,
-    FieldValue, Outcomes, PersonOutcome, PersonViolation, LIST_EVERYONE_UP_TO, MOST_LISTED,
+    FieldValue, Outcomes, PersonOutcome, PersonViolation, LIST_EVERYONE_UP_TO,
 };
 pub use reader::{
     campaign_views, campaign_views_for, CampaignView, FlowStepView, SystemView, Views,
@@ -54,7 +54,8 @@ pub use sweep_points::{
     thousands, SweepPoint, MCAE_LEADS_PER_DAY,
 };
 pub use view::{
-    lanes, run_model_view, run_view, LaneInfo, LaneKind, RowPart, RunView, ViolationView,
+    lanes, lesson_view, run_model_view, run_view, LaneInfo, LaneKind, RowPart, RunView,
+    ViolationView,
 };
 pub use words::{invariant_title, knob_title};
 

@@ -63,20 +63,17 @@ pub struct PersonOutcome {
 
 /// Runs with at most this many people list everyone; bigger ones list the affected only.
 pub const LIST_EVERYONE_UP_TO: usize = 50;
-/// The most people a table lists.
-pub const MOST_LISTED: usize = 200;
 
 impl Outcomes {
     /// The people a table lists, by index into `people`: affected people first (by number),
     /// then the others for a run of up to [`LIST_EVERYONE_UP_TO`] people; for a bigger run
-    /// only the affected, at most [`MOST_LISTED`] of them. Also how many are left out.
+    /// only the affected (a table shows them a page at a time). Also how many are left out.
     pub fn listed(&self) -> (Vec<usize>, usize) {
         let affected = (0..self.people.len()).filter(|&i| self.people[i].affected);
         let mut rows: Vec<usize> = affected.collect();
         if self.people.len() <= LIST_EVERYONE_UP_TO {
             rows.extend((0..self.people.len()).filter(|&i| !self.people[i].affected));
         }
-        rows.truncate(MOST_LISTED);
         let left_out = self.people.len() - rows.len();
         (rows, left_out)
     }

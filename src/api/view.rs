@@ -137,8 +137,8 @@ pub struct ViolationView {
     /// When the first witness happened (the window that shows the violation starts there).
     pub first_witness_ms: u64,
     /// The two steps that clash (trace event ids, earlier first), as the story marks them;
-    /// known for the run's first [`super::LESSON_VIOLATIONS`] violations (a lesson pauses on
-    /// the first one).
+    /// known only for the violation a lesson teaches (see [`lesson_view`]: finding them may
+    /// scan the trace, so a run does not look for them until a lesson asks).
     pub conflict: Option<(u32, u32)>,
 }
 
@@ -197,11 +197,29 @@ pub fn run_view(
     schedule: &[u32],
 ) -> Result<RunView, String> {
     let model = compile(scenario, config)?;
-    run_model_view(&model, seed, schedule)
+    run_model_view(&model, seed, schedule, None)
 }
 
-/// [`run_view`] of an already compiled model.
-pub fn run_model_view(model: &Model, seed: u64, schedule: &[u32]) -> Result<RunView, String> {
+/// [`run_view`] for a lesson on violation `violation` (0-based): the same run, with that
+/// violation's two conflicting steps found ([`ViolationView::conflict`]).
+pub fn lesson_view(
+    scenario: &Scenario,
+    config: &RunConfig,
+    seed: u64,
+    schedule: &[u32],
+    violation: usize,
+) -> Result<RunView, String> {
+    let model = compile(scenario, config)?;
+    run_model_view(&model, seed, schedule, Some(violation))
+}
+
+/// [`run_view`] of an already compiled model; with `lesson`, [`lesson_view`]'s.
+pub fn run_model_view(
+    model: &Model,
+    seed: u64,
+    schedule: &[u32],
+    lesson: Option<usize>,
+) -> Result<RunView, String> {
     let answers = schedule.iter().map(|&a| a as u64).collect();
     let mut chooser = Recorder::new(ReplayThenSeed::new(answers, seed));
     let mut sim = Sim::new(model);
@@ -214,7 +232,7 @@ pub fn run_model_view(model: &Model, seed: u64, schedule: &[u32]) -> Result<RunV
         .iter()
         .enumerate()
         .map(|(i, v)| ViolationView {
-            conflict: (i < super::LESSON_VIOLATIONS)
+            conflict: (lesson == Some(i))
                 .then(|| super::story::conflict_pair(model, &sim.trace, v))
                 .flatten(),
             invariant: v.invariant.clone(),

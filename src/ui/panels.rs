@@ -1,5 +1,5 @@
 //! The panels under the timeline: the violations of the run (a click jumps to the witnessing
-//! events; "Show the story" opens its story; the first ones offer "Copy lesson link") and the inspector (the selected event, and at the playhead the selected person's
+//! events; "Show the story" opens its story; "Copy lesson link" makes a link that teaches it) and the inspector (the selected event, and at the playhead the selected person's
 //! fields, lists and programs and what sits in each queue and system).
 
 use yew::prelude::*;
@@ -53,9 +53,9 @@ fn violations_panel(props: &ViolationsProps) -> Html {
         let jump = send(&props.dispatch, Action::SelectViolation(i));
         let who = v.person.map_or(String::new(), |p| format!(" · person {p}"));
         let story = send(&props.dispatch, Action::Story(Some(StoryOf::Violation(i))));
-        let lesson = (i < crate::api::LESSON_VIOLATIONS)
-            .then_some(props.shown.as_ref())
-            .flatten()
+        let lesson = props
+            .shown
+            .as_ref()
             .map(|spec| super::lesson::copy_lesson_button(spec, &props.dispatch, i));
         html! {
             <li class="violation-item">
@@ -77,21 +77,13 @@ fn violations_panel(props: &ViolationsProps) -> Html {
         let (page, hash) = (page.clone(), run.trace_hash.clone());
         Callback::from(move |_| page.set((hash.clone(), to)))
     };
-    let pager = (pages > 1).then(|| {
-        let last = (first + VIOLATIONS_PER_PAGE).min(count);
-        html! {
-            <div class="row pager" id="violations-pager">
-                <span class="hint" id="violations-shown">{ format!(
-                    "Showing {}\u{2013}{} of {}", thousands(first as u64 + 1),
-                    thousands(last as u64), thousands(count as u64)
-                ) }</span>
-                { parts::button("violations-prev", "", format!("Previous {VIOLATIONS_PER_PAGE}"),
-                    at == 0, go(at.saturating_sub(1))) }
-                { parts::button("violations-next", "", format!("Next {VIOLATIONS_PER_PAGE}"),
-                    at + 1 >= pages, go(at + 1)) }
-            </div>
-        }
-    });
+    let ids = parts::PagerIds {
+        row: "violations-pager",
+        shown: "violations-shown",
+        prev: "violations-prev",
+        next: "violations-next",
+    };
+    let pager = parts::pager(ids, at, VIOLATIONS_PER_PAGE, count, "", go);
     html! {
         <section class="panel violations-panel" id="violations" aria-label="Violations"
             data-count={count.to_string()} data-trace-hash={run.trace_hash.clone()}>
@@ -101,7 +93,7 @@ fn violations_panel(props: &ViolationsProps) -> Html {
                 <p class="clean" id="no-violations">{ "No invariant was violated in this run." }</p>
             } else {
                 <ol class="vlist" start={(first + 1).to_string()}>{ for items }</ol>
-                { for pager }
+                { pager }
             }
         </section>
     }
@@ -195,7 +187,7 @@ fn inspector_view(props: &InspectorProps) -> Html {
                     { items("Program statuses", &p.programs, "no program status") }
                     { items("Campaigns", &p.campaigns, "in no campaign's flow") }
                 }
-                { for snap.systems.iter().map(|s| items(s.name.clone(), &s.items, "empty")) }
+                { for snap.systems.iter().map(system) }
             </>
         },
         Some(Err(e)) if e.is_empty() => html! {},
@@ -229,6 +221,20 @@ fn person_number(text: &str, people: u32) -> Result<Option<u32>, String> {
             "Person \u{201c}{text}\u{201d} does not exist: this run has people 1 to {people}."
         )),
     }
+}
+
+/// A queue or system: its lines, and how many more it holds than are listed.
+fn system(s: &crate::api::SystemSnapshot) -> Html {
+    let more = (s.more > 0).then(|| {
+        para(
+            "hint",
+            format!(
+                "and {} more (type a person's number above to see where they are)",
+                thousands(s.more as u64)
+            ),
+        )
+    });
+    html! { <>{ items(s.name.clone(), &s.items, "empty") }{ for more }</> }
 }
 
 /// A heading `title` over the items of `list`, or the hint `empty` when there are none.

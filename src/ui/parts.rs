@@ -47,6 +47,49 @@ pub fn button(
     html! { <button {id} {title} {disabled} {onclick}>{ text.into() }</button> }
 }
 
+/// Element ids of a [`pager`]: the row, its "Showing 1–50 of 9,300" text, and its Previous
+/// and Next buttons.
+pub struct PagerIds {
+    pub row: &'static str,
+    pub shown: &'static str,
+    pub prev: &'static str,
+    pub next: &'static str,
+}
+
+/// "Showing 51–100 of 9,300" with Previous and Next buttons, for page `at` (0-based) of
+/// `count` items shown `per_page` at a time (`what` follows the count: "affected people");
+/// `go(page)` is what a button does. Nothing when everything fits on one page.
+pub fn pager(
+    ids: PagerIds,
+    at: usize,
+    per_page: usize,
+    count: usize,
+    what: &str,
+    go: impl Fn(usize) -> Callback<MouseEvent>,
+) -> Html {
+    let pages = count.div_ceil(per_page).max(1);
+    if pages <= 1 {
+        return html! {};
+    }
+    let first = at * per_page;
+    let last = (first + per_page).min(count);
+    let th = |n: usize| crate::api::thousands(n as u64);
+    let what = if what.is_empty() {
+        String::new()
+    } else {
+        format!(" {what}")
+    };
+    html! {
+        <div class="row pager" id={ids.row}>
+            <span class="hint" id={ids.shown}>{ format!(
+                "Showing {}\u{2013}{} of {}{what}", th(first + 1), th(last), th(count)
+            ) }</span>
+            { button(ids.prev, "", format!("Previous {per_page}"), at == 0, go(at.saturating_sub(1))) }
+            { button(ids.next, "", format!("Next {per_page}"), at + 1 >= pages, go(at + 1)) }
+        </div>
+    }
+}
+
 /// A paragraph of text of class `class`.
 pub fn para(class: &'static str, text: impl Into<AttrValue>) -> Html {
     html! { <p class={classes!(class)}>{ text.into() }</p> }

@@ -113,8 +113,15 @@ impl Slot {
 /// A User Timing mark: where the worker's part ends and the page's part (reading and drawing
 /// the run) begins (the responsiveness test tells the two apart by it).
 fn arrived() {
+    mark("racelab-run-arrived");
+}
+
+/// A User Timing mark named `name` (the end-to-end tests read where the page's time goes:
+/// "racelab-run-read" once the run's bytes are read, "racelab-run-indexed" once the
+/// timeline's lane index is made).
+fn mark(name: &str) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark("racelab-run-arrived");
+        let _ = p.mark(name);
     }
 }
 
@@ -208,11 +215,13 @@ impl Arrival {
                     dispatch,
                 } = self;
                 let (main, compare) = (main.result(), compare.map(Part::result));
+                mark("racelab-run-read");
                 // The timeline's lane index in a task of its own, then the runs shown in another.
                 Timeout::new(0, move || {
                     if let Ok(run) = &main {
                         super::timeline::prepare(run);
                     }
+                    mark("racelab-run-indexed");
                     Timeout::new(0, move || dispatch.dispatch(Action::Ran(id, main, compare)))
                         .forget();
                 })
@@ -339,15 +348,17 @@ pub fn use_runner(app: &App) {
         });
     }
     let wanted = app.computing.filter(|_| app.off_main);
-    let (spec, dispatch) = (app.spec.clone(), app.dispatcher());
+    let (request, dispatch) = (wanted.map(|id| app.run_request(id)), app.dispatcher());
     use_effect_with(wanted, move |&wanted| {
         let mut r = runner.borrow_mut();
         let Some(id) = wanted else {
             r.cancel(&dispatch);
             return;
         };
+        // The inspector's worker loads while the run is computed.
+        super::inspection::warm_up();
         match r.take_idle(&dispatch) {
-            Ok(slot) => slot.start(id, crate::work::run_request(&spec, id)),
+            Ok(slot) => slot.start(id, request.expect("a request for the run wanted")),
             // No worker at all: the run is computed on the main thread.
             Err(_) => dispatch.dispatch(Action::OffMain(false)),
         }

@@ -444,8 +444,12 @@ impl AppState {
             Action::Story(of) => self.story = of,
             Action::Lesson(lesson) => {
                 self.playing = false;
+                let teach = lesson.is_some();
                 self.begin_lesson(lesson);
-                self.lesson_on_run();
+                // A lesson's run finds its violation's conflicting steps: the run is made again.
+                if teach {
+                    self.rerun();
+                }
             }
             Action::Notice(n) => self.notice = n,
             Action::Ran(id, run, compare) => {
@@ -519,14 +523,17 @@ impl AppState {
         main.max(other)
     }
 
-    /// The time of the next event after the playhead (`dir` > 0) or the last one before it.
+    /// The time of the next event after the playhead (`dir` > 0) or the last one before it
+    /// (a trace is in time order: found by bisection, not by a walk through a big run).
     fn next_time(&self, dir: i32) -> Option<u64> {
-        let run = self.run.as_ref().ok()?;
+        let rows = &self.run.as_ref().ok()?.rows;
         let t = self.spec.view.playhead_ms;
         if dir > 0 {
-            run.rows.iter().map(|r| r.time_ms).find(|&x| x > t)
+            rows.get(rows.partition_point(|r| r.time_ms <= t))
         } else {
-            run.rows.iter().rev().map(|r| r.time_ms).find(|&x| x < t)
+            let before = rows.partition_point(|r| r.time_ms < t);
+            before.checked_sub(1).map(|i| &rows[i])
         }
+        .map(|r| r.time_ms)
     }
 }

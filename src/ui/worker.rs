@@ -200,23 +200,48 @@ pub struct Asker {
     ready: Rc<Cell<bool>>,
     busy: Rc<Cell<bool>>,
     waiting: Rc<RefCell<Option<Request>>>,
+    /// Where replies go: the `on_reply` of the latest [`Asker::ask`].
+    on_reply: Rc<RefCell<Option<AnswerTo>>>,
 }
+
+/// What an [`Asker`] does with a reply.
+type AnswerTo = Rc<dyn Fn(Reply)>;
 
 impl Asker {
     /// Sends `request` now if the worker is idle, or keeps it as the next to send. The first
-    /// call starts the worker: its `on_reply` gets every reply but [`Reply::Ready`] (later
-    /// calls' `on_reply` are not used). Errs when no worker can start.
+    /// call starts the worker; every reply but [`Reply::Ready`] goes to the `on_reply` of the
+    /// latest call (an asker kept between views answers the view that asked last). Errs when
+    /// no worker can start.
     pub fn ask(
         &mut self,
         request: Request,
         on_reply: impl Fn(Reply) + 'static,
     ) -> Result<(), String> {
+        *self.on_reply.borrow_mut() = Some(Rc::new(on_reply));
+        self.start()?;
+        match &self.worker {
+            Some(w) if self.ready.get() && !self.busy.get() => {
+                self.busy.set(true);
+                w.send(&request);
+            }
+            _ => *self.waiting.borrow_mut() = Some(request),
+        }
+        Ok(())
+    }
+
+    /// Starts the worker (loading its wasm) if it has not started yet, so that a first
+    /// question does not wait for that.
+    pub fn start(&mut self) -> Result<(), String> {
         if self.worker.is_none() {
             let (ready, busy, waiting) =
                 (self.ready.clone(), self.busy.clone(), self.waiting.clone());
+            let to = self.on_reply.clone();
             self.worker = Some(Worker::spawn(WorkerWasm::App, move |sender, reply| {
                 if reply != Reply::Ready {
-                    on_reply(reply);
+                    let on_reply = to.borrow().clone();
+                    if let Some(f) = on_reply {
+                        f(reply);
+                    }
                 }
                 ready.set(true);
                 busy.set(false);
@@ -225,13 +250,6 @@ impl Asker {
                     sender.send(&next);
                 }
             })?);
-        }
-        match &self.worker {
-            Some(w) if self.ready.get() && !self.busy.get() => {
-                self.busy.set(true);
-                w.send(&request);
-            }
-            _ => *self.waiting.borrow_mut() = Some(request),
         }
         Ok(())
     }

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::api::RunView;
+use crate::api::{RowPart, RunView};
 
 /// Bytes that cross the worker boundary as one `Uint8Array` (a plain `Vec<u8>` would become
 /// an array of numbers), and as an array of numbers in JSON.
@@ -54,21 +54,36 @@ fn options() -> impl bincode::Options {
     bincode::DefaultOptions::new()
 }
 
-/// Trace rows in one part of the bytes: a part is read in a few milliseconds, so the page
-/// can read a big run a part at a time between other work (see [`Reader`]).
+/// Trace rows in one part of the bytes (with each row's part in the violations and step
+/// name): a part is read in a few milliseconds, so the page can read a big run a part at a
+/// time between other work (see [`Reader`]).
 pub const ROWS_PER_PART: usize = 4_000;
+/// Violations in one part of the bytes.
+pub const VIOLATIONS_PER_PART: usize = 2_000;
+/// Decisions in one part of the bytes.
+pub const DECISIONS_PER_PART: usize = 20_000;
 /// People of the outcomes table in one part of the bytes.
 pub const PEOPLE_PER_PART: usize = 500;
 
-/// `view` as bytes: its head (everything but the trace rows and the outcomes' people), then
-/// the rows and the people in parts of [`ROWS_PER_PART`] and [`PEOPLE_PER_PART`], each part
-/// after its length.
+/// How many of each sliced thing a run's bytes hold: rows, people, violations, decisions.
+type Counts = (u64, u64, u64, u64);
+
+/// `view` as bytes: its head (everything whose size does not grow with the run), then the
+/// rows (each with its part in the violations and its step name), the violations, the
+/// decisions and the outcomes' people in parts of [`ROWS_PER_PART`], [`VIOLATIONS_PER_PART`],
+/// [`DECISIONS_PER_PART`] and [`PEOPLE_PER_PART`], each part after its length.
 pub fn encode(view: &RunView) -> Bytes {
-    use bincode::Options;
     let mut outcomes = (*view.outcomes).clone();
     let people = std::mem::take(&mut outcomes.people);
     let head = RunView {
         rows: Vec::new(),
+        parts: Vec::new(),
+        violations: Vec::new(),
+        decisions: Vec::new(),
+        step_names: crate::api::StepNames {
+            names: view.step_names.names.clone(),
+            of_row: Vec::new(),
+        },
         outcomes: std::rc::Rc::new(outcomes),
         ..view.clone()
     };
@@ -77,16 +92,37 @@ pub fn encode(view: &RunView) -> Bytes {
         out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
         out.extend_from_slice(&bytes);
     };
-    let counts = (view.rows.len() as u64, people.len() as u64);
-    part(options().serialize(&counts).unwrap_or_default());
-    part(options().serialize(&head).unwrap_or_default());
-    for rows in view.rows.chunks(ROWS_PER_PART) {
-        part(options().serialize(rows).unwrap_or_default());
+    let n = |len: usize| len as u64;
+    let counts: Counts = (
+        n(view.rows.len()),
+        n(people.len()),
+        n(view.violations.len()),
+        n(view.decisions.len()),
+    );
+    part(bin(&counts));
+    part(bin(&head));
+    for (k, rows) in view.rows.chunks(ROWS_PER_PART).enumerate() {
+        let at = k * ROWS_PER_PART..k * ROWS_PER_PART + rows.len();
+        let parts = view.parts.get(at.clone()).unwrap_or_default();
+        let names = view.step_names.of_row.get(at).unwrap_or_default();
+        part(bin(&(rows, parts, names)));
+    }
+    for violations in view.violations.chunks(VIOLATIONS_PER_PART) {
+        part(bin(&violations));
+    }
+    for decisions in view.decisions.chunks(DECISIONS_PER_PART) {
+        part(bin(&decisions));
     }
     for people in people.chunks(PEOPLE_PER_PART) {
         part(serde_json::to_vec(people).unwrap_or_default());
     }
     Bytes(out)
+}
+
+/// `x` in the binary form.
+fn bin<T: Serialize + ?Sized>(x: &T) -> Vec<u8> {
+    use bincode::Options;
+    options().serialize(x).unwrap_or_default()
 }
 
 /// The run `bytes` hold (what [`encode`] gave), or why they hold none.
@@ -130,8 +166,11 @@ pub struct Reader<'a> {
     source: Box<dyn Source + 'a>,
     /// Where the next part starts.
     at: usize,
+    /// How many rows, people, violations and decisions the bytes hold.
     rows: usize,
     people: usize,
+    violations: usize,
+    decisions: usize,
     view: RunView,
     outcomes: crate::api::Outcomes,
 }
@@ -149,20 +188,30 @@ impl<'a> Reader<'a> {
             at: 0,
             rows: 0,
             people: 0,
+            violations: 0,
+            decisions: 0,
             view: empty_view(),
             outcomes: Default::default(),
         };
-        let (rows, people): (u64, u64) =
-            options().deserialize(&reader.part()?).map_err(unreadable)?;
+        let counts: Counts = options().deserialize(&reader.part()?).map_err(unreadable)?;
         let mut view: RunView = options().deserialize(&reader.part()?).map_err(unreadable)?;
         // Counts beyond what the bytes could hold are damage, not a reason to reserve memory.
         let room = reader.source.size() as u64;
-        if rows > room || people > room {
+        let (rows, people, violations, decisions) = counts;
+        if [rows, people, violations, decisions]
+            .iter()
+            .any(|&n| n > room)
+        {
             return Err(unreadable("damaged counts"));
         }
         reader.outcomes = std::mem::take(std::rc::Rc::make_mut(&mut view.outcomes));
         (reader.rows, reader.people) = (rows as usize, people as usize);
+        (reader.violations, reader.decisions) = (violations as usize, decisions as usize);
         view.rows.reserve(reader.rows);
+        view.parts.reserve(reader.rows);
+        view.step_names.of_row.reserve(reader.rows);
+        view.violations.reserve(reader.violations);
+        view.decisions.reserve(reader.decisions);
         reader.outcomes.people.reserve(reader.people);
         reader.view = view;
         Ok(reader)
@@ -185,18 +234,38 @@ impl<'a> Reader<'a> {
     /// Reads the next part; true once everything is read.
     pub fn step(&mut self) -> Result<bool, String> {
         use bincode::Options;
-        if self.view.rows.len() < self.rows {
-            let rows: Vec<crate::api::TraceRow> =
+        let empty = || Err(unreadable("an empty or damaged part"));
+        let v = &mut self.view;
+        if v.rows.len() < self.rows {
+            type Rows = (Vec<crate::api::TraceRow>, Vec<RowPart>, Vec<u32>);
+            let (rows, parts, names): Rows =
                 options().deserialize(&self.part()?).map_err(unreadable)?;
-            if rows.is_empty() {
-                return Err(unreadable("an empty part"));
+            if rows.is_empty() || parts.len() != rows.len() || names.len() != rows.len() {
+                return empty();
             }
-            self.view.rows.extend(rows);
+            let v = &mut self.view;
+            v.rows.extend(rows);
+            v.parts.extend(parts);
+            v.step_names.of_row.extend(names);
+        } else if v.violations.len() < self.violations {
+            let violations: Vec<crate::api::ViolationView> =
+                options().deserialize(&self.part()?).map_err(unreadable)?;
+            if violations.is_empty() {
+                return empty();
+            }
+            self.view.violations.extend(violations);
+        } else if v.decisions.len() < self.decisions {
+            let decisions: Vec<(crate::engine::chooser::Choice, u64)> =
+                options().deserialize(&self.part()?).map_err(unreadable)?;
+            if decisions.is_empty() {
+                return empty();
+            }
+            self.view.decisions.extend(decisions);
         } else if self.outcomes.people.len() < self.people {
             let people: Vec<crate::api::PersonOutcome> =
                 serde_json::from_slice(&self.part()?).map_err(unreadable)?;
             if people.is_empty() {
-                return Err(unreadable("an empty part"));
+                return empty();
             }
             self.outcomes.people.extend(people);
         }
@@ -205,13 +274,19 @@ impl<'a> Reader<'a> {
 
     /// Whether every part is read.
     fn done(&self) -> bool {
-        self.view.rows.len() >= self.rows && self.outcomes.people.len() >= self.people
+        let v = &self.view;
+        v.rows.len() >= self.rows
+            && v.violations.len() >= self.violations
+            && v.decisions.len() >= self.decisions
+            && self.outcomes.people.len() >= self.people
     }
 
     /// The run read, once every part is (or why it is not).
     pub fn finish(mut self) -> Result<RunView, String> {
         if !self.done()
             || self.view.rows.len() != self.rows
+            || self.view.violations.len() != self.violations
+            || self.view.decisions.len() != self.decisions
             || self.outcomes.people.len() != self.people
             || self.at != self.source.size()
         {
@@ -300,10 +375,32 @@ mod tests {
             steps += 1;
         }
         let parts = view.rows.len().div_ceil(ROWS_PER_PART)
+            + view.violations.len().div_ceil(VIOLATIONS_PER_PART)
+            + view.decisions.len().div_ceil(DECISIONS_PER_PART)
             + view.outcomes.people.len().div_ceil(PEOPLE_PER_PART);
         assert!(parts > 5, "{parts} parts");
         assert_eq!(steps, parts);
         assert_eq!(reader.finish().unwrap(), view);
+    }
+
+    /// The head (read in one piece, before the page gets a turn) does not grow with the run:
+    /// rows, their parts and step names, violations and decisions all come in parts.
+    #[test]
+    fn the_head_does_not_grow_with_the_run() {
+        let head = |people: i64| {
+            let view = run_of("alert-before-owner", &[("people", people)], "naive");
+            let bytes = encode(&view).0;
+            let len = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+            let counts = len(0) as usize;
+            (len(4 + counts), view.violations.len(), view.decisions.len())
+        };
+        let (small, v1, d1) = head(100);
+        let (big, v2, d2) = head(3_000);
+        assert!(v2 > 10 * v1.max(1) && d2 > 10 * d1, "{v1} {v2} {d1} {d2}");
+        assert!(
+            big < small + 200,
+            "head of {small} bytes at 100 people, {big} at 3,000"
+        );
     }
 
     #[test]

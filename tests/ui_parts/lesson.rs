@@ -32,7 +32,7 @@ fn lesson_spec(id: &str, violation: u32) -> RunSpec {
 /// A worker's answer to the run `state` asks for.
 fn answer(state: &AppState) -> Action {
     let id = state.computing.expect("a run is being computed");
-    let request = racelab::work::run_request(&state.spec, id);
+    let request = state.run_request(id);
     match racelab::work::serve_sweep(&request) {
         racelab::work::Reply::Ran { id, main, compare } => {
             let read = |b: Result<racelab::work::Bytes, String>| -> RunResult {
@@ -97,7 +97,8 @@ fn a_lesson_waits_for_the_workers_run_then_plays_and_pauses_on_the_race() {
 async fn a_lesson_link_pauses_with_the_explanation_and_shows_the_story_and_the_fix() {
     let spec = lesson_spec("alert-before-owner", 0);
     let (scenario, config) = spec.resolve().unwrap();
-    let run = racelab::api::run_view(&scenario, &config, spec.seed, &[]).unwrap();
+    // The run a lesson asks for: its violation's conflicting steps found.
+    let run = racelab::api::lesson_view(&scenario, &config, spec.seed, &[], 0).unwrap();
     let stop = racelab::api::lesson_stop(&run, 0).unwrap();
     let app = mount(Some(&racelab::codec::encode(&spec))).await;
     app.shows("#lesson-panel").await;

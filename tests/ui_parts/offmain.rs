@@ -11,7 +11,7 @@ use yew::prelude::*;
 /// What a worker answers for `state`'s set-up: its runs, through the bytes they cross in.
 fn answer(state: &AppState) -> (u64, RunResult, Option<RunResult>) {
     let id = state.computing.expect("a run is being computed");
-    let request = racelab::work::run_request(&state.spec, id);
+    let request = state.run_request(id);
     match racelab::work::serve_sweep(&request) {
         racelab::work::Reply::Ran { id, main, compare } => {
             let read = |b: Result<racelab::work::Bytes, String>| {

@@ -35,13 +35,44 @@ pub struct PersonSnapshot {
     pub campaigns: Vec<String>,
 }
 
+/// Lines one queue or system lists at most: a queue of 10,000 waiting flows shows its first
+/// ones and a count of the rest (the inspector's cost does not grow with the run).
+pub const SYSTEM_LINES: usize = 20;
+
 /// What sits in one queue or system at the inspected moment.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SystemSnapshot {
     /// The queue or system; systems that have a swimlane use the lane's name.
     pub name: String,
-    /// One line per item (a first line may sum the system up: `2 workers, 1 busy`).
+    /// One line per item (a first line may sum the system up: `2 workers, 1 busy`), at most
+    /// [`SYSTEM_LINES`] of them, in the system's order.
     pub items: Vec<String>,
+    /// Items left out after the lines listed.
+    #[serde(default)]
+    pub more: usize,
+}
+
+impl SystemSnapshot {
+    /// A system listing `total` items, of which `lines` makes the first [`SYSTEM_LINES`]
+    /// (only those are written out).
+    pub(crate) fn listing(
+        name: String,
+        total: usize,
+        lines: impl Iterator<Item = String>,
+    ) -> SystemSnapshot {
+        let items: Vec<String> = lines.take(SYSTEM_LINES).collect();
+        SystemSnapshot {
+            name,
+            more: total.saturating_sub(items.len()),
+            items,
+        }
+    }
+
+    /// A system of the lines `items` (cut to the first [`SYSTEM_LINES`]).
+    pub(crate) fn of(name: String, items: Vec<String>) -> SystemSnapshot {
+        let total = items.len();
+        SystemSnapshot::listing(name, total, items.into_iter())
+    }
 }
 
 /// The state of a run at `time_ms`.

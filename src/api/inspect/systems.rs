@@ -95,10 +95,7 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
             QueueKind::Trigger => "Trigger campaign queue",
             QueueKind::Batch => "Batch campaign queue",
         };
-        out.push(SystemSnapshot {
-            name: name.to_string(),
-            items,
-        });
+        out.push(SystemSnapshot::of(name.to_string(), items));
     }
     // (until, run id): run ids are unique, so this orders completely.
     let mut waiting: Vec<(u64, u64)> = runs
@@ -109,24 +106,24 @@ fn queues(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
         })
         .collect();
     waiting.sort_unstable();
-    out.push(SystemSnapshot {
-        name: "Waiting flows".to_string(),
-        items: waiting
-            .into_iter()
-            .map(|(t, id)| {
-                let r = runs.run(id).expect("a live run");
-                let what = match runs.place(id) {
-                    Place::Delay(_) => format!("joins the trigger queue at {}", duration(t)),
-                    _ => format!("Wait until {}", duration(t)),
-                };
-                format!(
-                    "{} · {}: {what}",
-                    words::person(r.person),
-                    run_position(model, syms, r)
-                )
-            })
-            .collect(),
+    // Only the lines shown are written out.
+    let lines = waiting.iter().map(|&(t, id)| {
+        let r = runs.run(id).expect("a live run");
+        let what = match runs.place(id) {
+            Place::Delay(_) => format!("joins the trigger queue at {}", duration(t)),
+            _ => format!("Wait until {}", duration(t)),
+        };
+        format!(
+            "{} · {}: {what}",
+            words::person(r.person),
+            run_position(model, syms, r)
+        )
     });
+    out.push(SystemSnapshot::listing(
+        "Waiting flows".to_string(),
+        waiting.len(),
+        lines,
+    ));
     out
 }
 
@@ -170,7 +167,7 @@ fn crm(sim: &Sim) -> Option<SystemSnapshot> {
     }
     incoming.sort_unstable();
     items.extend(incoming.into_iter().map(|(_, s)| s));
-    for (p, rec) in state.crm.records() {
+    let records = state.crm.records().map(|(p, rec)| {
         let owner = rec.owner.map_or("no owner yet".to_string(), |o| {
             format!("owner {}", syms.text(o))
         });
@@ -179,12 +176,14 @@ fn crm(sim: &Sim) -> Option<SystemSnapshot> {
         } else {
             ""
         };
-        items.push(format!("{}: record with {owner}{back}", words::person(p)));
-    }
-    Some(SystemSnapshot {
-        name: "CRM".to_string(),
-        items,
-    })
+        format!("{}: record with {owner}{back}", words::person(p))
+    });
+    let total = items.len() + state.crm.records().count();
+    Some(SystemSnapshot::listing(
+        "CRM".to_string(),
+        total,
+        items.into_iter().chain(records),
+    ))
 }
 
 fn webhooks(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
@@ -244,10 +243,7 @@ fn webhooks(sim: &Sim, runs: &RunIndex) -> Vec<SystemSnapshot> {
                 ));
             }
         }
-        out.push(SystemSnapshot {
-            name: format!("Webhook: {}", w.name),
-            items: lines,
-        });
+        out.push(SystemSnapshot::of(format!("Webhook: {}", w.name), lines));
     }
     out
 }
@@ -288,10 +284,7 @@ fn kv(sim: &Sim) -> Option<SystemSnapshot> {
             }
         })
         .collect();
-    Some(SystemSnapshot {
-        name: "Key-value store".to_string(),
-        items,
-    })
+    Some(SystemSnapshot::of("Key-value store".to_string(), items))
 }
 
 fn co_value(v: &CoValue) -> String {
@@ -354,10 +347,7 @@ fn jobs(sim: &Sim, now: u64) -> Vec<SystemSnapshot> {
             .map(|s| crate::engine::scenario::steps::name(s).replace('_', " "))
             .collect();
         items.push(format!("steps: {}", steps.join(" → ")));
-        out.push(SystemSnapshot {
-            name: format!("Job: {}", job.name),
-            items,
-        });
+        out.push(SystemSnapshot::of(format!("Job: {}", job.name), items));
     }
     for (o, (name, _)) in integ.objects.iter().enumerate() {
         let store = &state.objects[o];
@@ -380,17 +370,14 @@ fn jobs(sim: &Sim, now: u64) -> Vec<SystemSnapshot> {
                 format!("{} (version {})", fields.join(", "), r.version)
             })
             .collect();
-        out.push(SystemSnapshot {
-            name: format!("Custom object: {name}"),
-            items,
-        });
+        out.push(SystemSnapshot::of(format!("Custom object: {name}"), items));
     }
     if !integ.jobs.is_empty() {
         let rest = &state.rest;
         let limits = rest.limits();
-        out.push(SystemSnapshot {
-            name: "REST API".to_string(),
-            items: vec![
+        out.push(SystemSnapshot::of(
+            "REST API".to_string(),
+            vec![
                 format!(
                     "{} of {} calls in flight",
                     rest.in_flight(),
@@ -408,7 +395,7 @@ fn jobs(sim: &Sim, now: u64) -> Vec<SystemSnapshot> {
                     limits.daily_quota
                 ),
             ],
-        });
+        ));
     }
     out
 }
@@ -478,14 +465,8 @@ fn responses(sim: &Sim, now: u64) -> Vec<SystemSnapshot> {
     }
     campaign.push(format!("{processed} processed, {lost} lost so far"));
     vec![
-        SystemSnapshot {
-            name: format!("Integration: {}", feed.user),
-            items: integration,
-        },
-        SystemSnapshot {
-            name: format!("CRM campaign: {}", feed.campaign),
-            items: campaign,
-        },
+        SystemSnapshot::of(format!("Integration: {}", feed.user), integration),
+        SystemSnapshot::of(format!("CRM campaign: {}", feed.campaign), campaign),
     ]
 }
 
@@ -538,8 +519,8 @@ fn changes(sim: &Sim, now: u64) -> Option<SystemSnapshot> {
     {
         items.push(format!("idempotency log: {} message id(s)", st.log.len()));
     }
-    Some(SystemSnapshot {
-        name: format!("Change feed: {}", feed.name),
+    Some(SystemSnapshot::of(
+        format!("Change feed: {}", feed.name),
         items,
-    })
+    ))
 }

@@ -114,7 +114,7 @@ fn violation_lines(violations: &[Violation]) -> String {
 }
 
 fn trace_text(model: &Model, schedule: &[u32]) -> Result<String, String> {
-    Ok(api::run_model_view(model, 0, schedule)?
+    Ok(api::run_model_view(model, 0, schedule, None)?
         .rows
         .iter()
         .map(|r| format!("    {}", r.line()))
@@ -174,7 +174,7 @@ fn exhaustive(model: &Model, o: &ExploreArgs, link: &LinkFn) -> Result<String, S
             v["shortest"]["replay"] = replay_line(model, o, &c.schedule).into();
             v["shortest"]["link"] = link(&c.schedule).ok().into();
             v["shortest"]["trace"] =
-                serde_json::to_value(api::run_model_view(model, 0, &c.schedule)?.rows)
+                serde_json::to_value(api::run_model_view(model, 0, &c.schedule, None)?.rows)
                     .expect("serialises");
         }
         return Ok(serde_json::to_string_pretty(&v).expect("serialises"));

@@ -67,13 +67,35 @@ impl AppState {
             self.computing = Some(self.run_id);
             return;
         }
-        let run_of = |variant: &str, schedule: &[u32]| -> RunResult {
+        let lesson = self.lesson_asked();
+        let run_of = |variant: &str, schedule: &[u32], lesson: Option<usize>| -> RunResult {
             let config = self.spec.config(variant);
-            api::run_view(&loaded.scenario, &config, self.spec.seed, schedule).map(Rc::new)
+            let (s, seed) = (&loaded.scenario, self.spec.seed);
+            match lesson {
+                Some(v) => api::lesson_view(s, &config, seed, schedule, v),
+                None => api::run_view(s, &config, seed, schedule),
+            }
+            .map(Rc::new)
         };
-        let run = run_of(&self.spec.variant, &self.spec.schedule);
-        let compare = self.spec.compare.as_deref().map(|v| run_of(v, &[]));
+        let run = run_of(&self.spec.variant, &self.spec.schedule, lesson);
+        let compare = self.spec.compare.as_deref().map(|v| run_of(v, &[], None));
         self.show(run, compare);
+    }
+
+    /// The violation whose conflicting steps the next run must find: the one a lesson waiting
+    /// for its run teaches (a run finds them only when a lesson asks, see
+    /// [`api::lesson_view`]).
+    pub fn lesson_asked(&self) -> Option<usize> {
+        self.lesson
+            .as_ref()
+            .filter(|l| l.phase == LessonPhase::Waiting)
+            .map(|l| l.violation)
+    }
+
+    /// What a worker is asked to compute run `id` of the current set-up (see
+    /// [`super::super::runner`]).
+    pub fn run_request(&self, id: u64) -> crate::work::Request {
+        crate::work::run_request(&self.spec, id, self.lesson_asked())
     }
 
     /// Shows the runs of the current set-up.
