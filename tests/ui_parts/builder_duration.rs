@@ -35,6 +35,7 @@ async fn a_wait_is_set_by_kind_and_amounts_and_a_wrong_number_is_shown_at_its_fi
     app.change("#build-start", "blank").await;
     app.change("#add-campaign", "Follow Up").await;
     app.shows("#campaign-name").await;
+    app.change("#add-trigger", "fills_out_form").await;
     app.click("#ctab-flow").await;
     app.change("#add-step", "wait").await;
     app.shows("#step-1-wait-kind").await;
@@ -57,11 +58,14 @@ async fn a_wait_is_set_by_kind_and_amounts_and_a_wrong_number_is_shown_at_its_fi
     })
     .await;
     assert_eq!(value(&app, "#step-1-wait-2-unit"), "h");
+    app.change("#step-1-wait-1-unit", "min").await;
     app.change("#step-1-wait-1", "1.5").await;
-    eventually("the shortest wait is 90 minutes", || {
-        last_wait(&built)["uniform"]["min"] == 5_400_000
+    eventually("the shortest wait is a minute and a half", || {
+        last_wait(&built)["uniform"]["min"] == 90_000
     })
     .await;
+    assert_eq!(value(&app, "#step-1-wait-1"), "90", "shown in seconds");
+    assert_eq!(value(&app, "#step-1-wait-1-unit"), "s");
 
     let handed = built.borrow().len();
     app.change("#step-1-wait-2", "soon").await;
