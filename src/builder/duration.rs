@@ -47,9 +47,9 @@ impl Kind {
     pub fn words(self) -> &'static str {
         match self {
             Kind::Exactly => "exactly",
-            Kind::Between => "between \u{2026} and \u{2026} (any time in between)",
-            Kind::About => "about \u{2026} on average (sometimes much longer)",
-            Kind::OneOf => "one of \u{2026} (each equally likely)",
+            Kind::Between => "between \u{2026} and \u{2026}",
+            Kind::About => "about \u{2026} on average",
+            Kind::OneOf => "one of \u{2026}",
         }
     }
 

@@ -44,7 +44,7 @@ await h.run(async () => {
   h.step = "the CRM's push time with the duration editor";
   check(!(await text(page, "#crm-push")).includes("{"), "the push time is not shown as JSON");
   await pick(page, "#crm-push-kind", "uniform");
-  await page.waitForSelector("#crm-push-2");
+  await page.waitForSelector("#crm-push-2-unit");
   await pick(page, "#crm-push-1-unit", "s");
   await type(page, "#crm-push-1", "2");
   await pick(page, "#crm-push-2-unit", "min");

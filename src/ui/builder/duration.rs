@@ -89,7 +89,8 @@ pub fn duration_editor(p: &DurationProps) -> Html {
             <legend>{ p.label.clone() }</legend>
             <label class="bfield">
                 <span class="blabel">{ "How long" }</span>
-                <select id={format!("{id}-kind")} onchange={on_kind}>
+                <select id={format!("{id}-kind")} onchange={on_kind}
+                    title="exactly; between: any time in between, equally likely; about: usually shorter, sometimes much longer; one of: each equally likely">
                     { for Kind::ALL.iter().map(|k| html! {
                         <option value={k.key()} selected={*k == kind}>{ k.words() }</option>
                     }) }
@@ -246,7 +247,7 @@ impl Slot<'_> {
             }
             <label class="bfield">
                 <span class="blabel">{ if knob.is_some() { format!("{} (a knob)", self.words) } else { "unit".to_string() } }</span>
-                <select id={format!("{id}-unit")} aria-label={format!("{}: unit or knob", self.words)} onchange={on_choice}>
+                <select id={format!("{id}-unit")} class={knob.is_some().then_some("knob")} aria-label={format!("{}: unit or knob", self.words)} onchange={on_choice}>
                     { for UNITS.iter().map(|u| html! {
                         <option value={u.label()} selected={knob.is_none() && Some(*u) == unit}>{ model::unit_words(*u) }</option>
                     }) }
