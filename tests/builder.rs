@@ -135,7 +135,15 @@ fn a_trigger_on_an_unknown_list_is_located_at_the_trigger_and_a_bad_filter_at_th
     );
     assert_eq!(issue.location.trigger, Some(0));
     assert_eq!(issue.location.tab, Some(SmartCampaignTab::SmartList));
-    assert_eq!(issue.message, "Unknown list `Task Queue`");
+    assert_eq!(
+        issue.message,
+        "The trigger uses the list \u{201c}Task Queue\u{201d}, which does not exist. Create \
+         the list or choose another."
+    );
+    assert_eq!(
+        issue.text,
+        format!("Drain Queue (trigger), trigger 1: {}", issue.message)
+    );
     b.undo();
     let edit = CampaignEdit::Logic(Some("1 and 2".into()));
     b.apply(Edit::Campaign("Drain Queue (hourly)".into(), edit))

@@ -557,6 +557,8 @@ mod challenge;
 #[path = "ui_parts/explore_and_fetch.rs"]
 mod explore_and_fetch;
 
+#[path = "ui_parts/builder_duration.rs"]
+mod builder_duration;
 #[path = "ui_parts/builder_mount.rs"]
 mod builder_mount;
 #[path = "ui_parts/lesson.rs"]

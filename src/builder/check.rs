@@ -5,6 +5,7 @@
 //! setting. The engine reports triggers by campaign only, so names a trigger refers to are
 //! checked here first, to point at the trigger itself.
 
+use super::words;
 use crate::engine::scenario::{Action, Campaign, Filter, Scenario, Trigger};
 use crate::engine::{Place, ScenarioError};
 
@@ -45,13 +46,13 @@ pub struct Location {
     pub other: Option<String>,
 }
 
-/// A problem that stops the draft from running, and where it is.
+/// A problem that stops the draft from running, and where it is, in a Marketo user's words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
     pub location: Location,
     /// What is wrong, in Marketo's words, without the place.
     pub message: String,
-    /// The whole message with its place, as the engine words it.
+    /// The whole message with its place ("Drain Queue, flow step 1: …").
     pub text: String,
 }
 
@@ -67,7 +68,7 @@ pub fn first_issue(s: &Scenario) -> Option<Issue> {
     if let Some(i) = trigger_issue(s) {
         return Some(i);
     }
-    crate::engine::validate(s).err().map(|e| located(&e))
+    crate::engine::validate(s).err().map(|e| located(s, &e))
 }
 
 /// At most this many problems are listed at once.
@@ -94,7 +95,7 @@ pub fn all_issues(s: &Scenario) -> Vec<Issue> {
         let Err(e) = crate::engine::validate(&copy) else {
             break;
         };
-        let issue = located(&e);
+        let issue = located(s, &e);
         if out.contains(&issue) {
             break;
         }
@@ -141,8 +142,9 @@ fn set_aside(s: &mut Scenario, loc: &Location) -> bool {
     true
 }
 
-/// Turns the engine's error into an issue with a location.
-pub fn located(e: &ScenarioError) -> Issue {
+/// Turns the engine's error into an issue with a location, in a Marketo user's words
+/// ([`super::words`]).
+pub fn located(s: &Scenario, e: &ScenarioError) -> Issue {
     let mut loc = Location::default();
     for p in &e.place {
         match p {
@@ -171,16 +173,8 @@ pub fn located(e: &ScenarioError) -> Issue {
     }
     Issue {
         location: loc,
-        message: capitalised(&e.what),
-        text: e.to_string(),
-    }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
+        message: words::problem(s, &e.place, &e.what),
+        text: words::issue_text(s, &e.place, &e.what),
     }
 }
 
@@ -191,6 +185,9 @@ fn trigger_issue(s: &Scenario) -> Option<Issue> {
     let variants = (s.variants.iter()).flat_map(|v| v.campaigns.iter().map(move |c| (Some(v), c)));
     for (variant, c) in own.chain(variants) {
         if let Some((i, what)) = unknown_in_triggers(s, c) {
+            let message = words::said(s, "the trigger", &what);
+            let mut at = variant.map_or(Vec::new(), |v| vec![Place::Variant(v.name.clone())]);
+            at.push(Place::Campaign(c.name.clone()));
             return Some(Issue {
                 location: Location {
                     variant: variant.map(|v| v.name.clone()),
@@ -199,8 +196,8 @@ fn trigger_issue(s: &Scenario) -> Option<Issue> {
                     trigger: Some(i),
                     ..Location::default()
                 },
-                text: format!("campaign `{}`: trigger {}: {what}", c.name, i + 1),
-                message: capitalised(&what),
+                text: format!("{}, trigger {}: {message}", words::place(s, &at), i + 1),
+                message,
             });
         }
     }

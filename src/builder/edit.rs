@@ -2,7 +2,9 @@
 //! apply to the campaigns as the edited variant sees them ([`campaigns_seen`]): editing a
 //! variant stores the changed campaign in that variant, leaving the scenario's own as it is.
 
+use super::duration::Timing;
 use super::rename::{self, Named};
+use crate::engine::dist::Dist;
 use crate::engine::knobs::{Knob, Param};
 use crate::engine::scenario::{
     Action, Campaign, CrmConfig, FieldDef, Filter, Invariant, PeopleGroup, ProgramDef,
@@ -66,6 +68,9 @@ pub enum Edit {
     },
     RemoveVariant(String),
     Horizon(Param),
+    /// Sets a duration (a CRM push, a webhook's round trip, an outside event's time, a Wait
+    /// step): see [`super::duration`].
+    Duration(Timing, Dist),
     /// The whole draft at once (an import).
     Replace(Box<Scenario>),
 }
@@ -256,7 +261,49 @@ pub fn apply(s: &mut Scenario, variant: Option<&str>, e: Edit) -> Result<(), Str
             s.variants.remove(i);
         }
         Edit::Horizon(h) => s.horizon = h,
+        Edit::Duration(t, d) => set_duration(s, variant, t, d)?,
         Edit::Replace(new) => *s = *new,
+    }
+    Ok(())
+}
+
+/// Sets the duration at `t` to `d`.
+fn set_duration(s: &mut Scenario, variant: Option<&str>, t: Timing, d: Dist) -> Result<(), String> {
+    let no_crm = || "There is no CRM: add one first.".to_string();
+    match t {
+        Timing::CrmPush => s.systems.crm.as_mut().ok_or_else(no_crm)?.push_latency = d,
+        Timing::CrmAssignment => s.systems.crm.as_mut().ok_or_else(no_crm)?.assignment_delay = d,
+        Timing::WebhookLatency(i) => {
+            at(&mut s.systems.webhooks, i, "webhook")?;
+            s.systems.webhooks[i].latency = d;
+        }
+        Timing::EventTime(i) => {
+            at(&mut s.script, i, "outside event")?;
+            s.script[i].at = d;
+        }
+        Timing::Wait { campaign, step } => {
+            if super::duration::get(
+                s,
+                variant,
+                &Timing::Wait {
+                    campaign: campaign.clone(),
+                    step,
+                },
+            )
+            .is_none()
+            {
+                return Err(format!(
+                    "Flow step {} of \u{201c}{campaign}\u{201d} is not a Wait step.",
+                    step + 1
+                ));
+            }
+            edit_campaign(
+                s,
+                variant,
+                &campaign,
+                CampaignEdit::SetStep(step, Action::Wait(d)),
+            )?;
+        }
     }
     Ok(())
 }

@@ -11,15 +11,19 @@
 //!
 //! - [`edit`]: the edit operations and how they change a draft
 //! - [`check`]: validation with a [`check::Location`] (campaign, tab, step, filter, field)
+//! - [`duration`]: durations in words ("between 1 and 5 s"), and where the builder edits them
 //! - [`menus`]: Marketo's names for triggers, filters and flow steps, as the menus offer them
 //! - [`templates`]: the starting points (blank and small templates)
+//! - [`words`]: the problems in a Marketo user's words
 //! - [`rename`]: renaming a list, field, campaign, webhook, program or knob everywhere
 
 pub mod check;
+pub mod duration;
 pub mod edit;
 pub mod menus;
 pub mod rename;
 pub mod templates;
+pub mod words;
 
 pub use check::{Issue, Location, SmartCampaignTab};
 pub use edit::{CampaignEdit, Edit};
@@ -137,6 +141,11 @@ impl Builder {
     /// additions follow), each with whether the variant switches it off.
     pub fn campaigns(&self) -> Vec<(Campaign, bool)> {
         edit::campaigns_seen(&self.draft, self.editing.as_deref())
+    }
+
+    /// The duration at `t`, as the edited variant sees the campaigns.
+    pub fn duration(&self, t: &duration::Timing) -> Option<crate::engine::dist::Dist> {
+        duration::get(&self.draft, self.editing.as_deref(), t)
     }
 
     /// The draft in the scenario format, as JSON text.

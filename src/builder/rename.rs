@@ -198,33 +198,13 @@ impl Renamer<'_> {
         }
     }
 
-    /// Renames in a variant's JSON change: text equal to the old name under [`Self::keys`].
+    /// Renames in a variant's JSON change: text equal to the old name under [`Self::keys`]
+    /// (and under `field` inside such a value).
     fn in_patch(&self, v: &mut serde_json::Value) {
-        use serde_json::Value;
-        fn named(v: &mut Value, old: &str, new: &str) {
-            match v {
-                Value::String(t) if t == old => *t = new.to_string(),
-                Value::Array(items) => items.iter_mut().for_each(|i| named(i, old, new)),
-                Value::Object(map) => {
-                    if let Some(f) = map.get_mut("field") {
-                        named(f, old, new);
-                    }
-                }
-                _ => {}
-            }
-        }
-        match v {
-            Value::Array(items) => items.iter_mut().for_each(|i| self.in_patch(i)),
-            Value::Object(map) => {
-                for (k, item) in map.iter_mut() {
-                    if self.keys().contains(&k.as_str()) {
-                        named(item, self.old, self.new);
-                    }
-                    self.in_patch(item);
-                }
-            }
-            _ => {}
-        }
+        let keys = self.keys();
+        rename_in_json(v, self.old, self.new, false, &|key, inside| {
+            keys.contains(&key) || (inside && key == "field")
+        });
     }
 
     fn is(&self, kind: Named) -> bool {
@@ -388,26 +368,14 @@ const TEXT_KEYS: [&str; 10] = [
 /// renamed in the scenario's JSON: every text value equal to the old name, outside the keys
 /// that hold words, and each variant's knob settings.
 fn knob_references(s: &mut Scenario, old: &str, new: &str) {
-    fn walk(v: &mut serde_json::Value, old: &str, new: &str) {
-        match v {
-            serde_json::Value::String(t) if t == old => *t = new.to_string(),
-            serde_json::Value::Array(items) => items.iter_mut().for_each(|i| walk(i, old, new)),
-            serde_json::Value::Object(map) => {
-                for (k, item) in map.iter_mut() {
-                    if !TEXT_KEYS.contains(&k.as_str()) {
-                        walk(item, old, new);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
     let knobs = std::mem::take(&mut s.knobs);
     let Ok(mut json) = serde_json::to_value(&*s) else {
         s.knobs = knobs;
         return;
     };
-    walk(&mut json, old, new);
+    rename_in_json(&mut json, old, new, true, &|key, _| {
+        !TEXT_KEYS.contains(&key)
+    });
     if let Ok(mut renamed) = serde_json::from_value::<Scenario>(json) {
         renamed.written = std::mem::take(&mut s.written);
         *s = renamed;
@@ -417,5 +385,30 @@ fn knob_references(s: &mut Scenario, old: &str, new: &str) {
         if let Some(value) = v.knobs.remove(old) {
             v.knobs.insert(new.to_string(), value);
         }
+    }
+}
+
+/// The one walk over a scenario's JSON that renames: text equal to `old` becomes `new` where
+/// it is a reference. `inside` says whether text at `v` is one; `refers(key, inside)` says
+/// whether text under an object's `key` is (given whether the object's own place is).
+fn rename_in_json(
+    v: &mut serde_json::Value,
+    old: &str,
+    new: &str,
+    inside: bool,
+    refers: &dyn Fn(&str, bool) -> bool,
+) {
+    use serde_json::Value;
+    match v {
+        Value::String(t) if inside && t == old => *t = new.to_string(),
+        Value::Array(items) => {
+            (items.iter_mut()).for_each(|i| rename_in_json(i, old, new, inside, refers))
+        }
+        Value::Object(map) => {
+            for (k, item) in map.iter_mut() {
+                rename_in_json(item, old, new, refers(k, inside), refers);
+            }
+        }
+        _ => {}
     }
 }

@@ -104,6 +104,7 @@ await h.run(async () => {
   await pick(page, "#add-filter", "member_of_list");
   await tab(page, "schedule");
   await pick(page, "#campaign-kind", "batch");
+  await pick(page, "#schedule-every-unit", "min");
   await type(page, "#schedule-every", "60");
   await pick(page, "#qualification", "every_time");
   await tab(page, "flow");
@@ -115,8 +116,10 @@ await h.run(async () => {
   check((await page.inputValue("#people-1-count")) === "people", "the people count is the People knob (20)");
   await pick(page, "#add-event", "add_to_list");
   await pick(page, "#add-event", "add_to_list");
-  await type(page, "#event-2-from", "240");
-  await type(page, "#event-2-until", "360");
+  await pick(page, "#event-2-at-1-unit", "min");
+  await type(page, "#event-2-at-1", "240");
+  await pick(page, "#event-2-at-2-unit", "min");
+  await type(page, "#event-2-at-2", "360");
   await pick(page, "#add-check", "one_email_per_entry");
   await type(page, "#check-1-email", "Task Email");
   await valid(page);

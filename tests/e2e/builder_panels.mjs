@@ -3,7 +3,9 @@
 // programs with statuses and step numbers, the CRM's assignment rules, the knobs and the
 // checks; a new choice step gets a second condition; deleting a list that two steps use shows
 // both problems at once, each at its step. Screenshots at 1280×720 and in presentation mode
-// go to target/e2e/ (builder-panels*.png, builder-choice*.png, builder-two-errors.png).
+// go to target/e2e/ (builder-panels*.png, builder-choice*.png, builder-two-errors.png). The
+// CRM's push time is set with the duration editor (kind, units, a knob; a wrong number shows
+// its error at the field: builder-duration*.png), and the problems read in plain words.
 import { harness, attr, text, shot } from "./lib.mjs";
 
 const h = await harness("builder_panels");
@@ -39,6 +41,34 @@ await h.run(async () => {
   await shot(page, "builder-panels-crm-presentation");
   await page.uncheck("#presentation");
 
+  h.step = "the CRM's push time with the duration editor";
+  check(!(await text(page, "#crm-push")).includes("{"), "the push time is not shown as JSON");
+  await pick(page, "#crm-push-kind", "uniform");
+  await page.waitForSelector("#crm-push-2-unit");
+  await pick(page, "#crm-push-1-unit", "s");
+  await type(page, "#crm-push-1", "2");
+  await pick(page, "#crm-push-2-unit", "min");
+  await type(page, "#crm-push-2", "1.5");
+  await page.waitForFunction(() => document.querySelector("#crm-push-2").value === "90"
+    && document.querySelector("#crm-push-2-unit").value === "s");
+  check((await page.inputValue("#crm-push-1")) === "2", "between 2 s …");
+  await type(page, "#crm-push-1", "soon");
+  await page.waitForSelector("#crm-push-error");
+  check((await text(page, "#crm-push-error")).includes("not a number"), "a wrong number is shown at its field");
+  check((await page.$("#build-valid")) !== null, "the scenario is kept, still valid");
+  const knob = await page.$eval("#crm-push-2-unit", (s) =>
+    [...s.options].map((o) => o.value).find((v) => v.startsWith("knob:")));
+  check(knob !== undefined, "the scenario's time knobs are offered");
+  await pick(page, "#crm-push-2-unit", knob);
+  await page.waitForFunction(() => !document.querySelector("#crm-push-2"));
+  check((await page.$("#crm-push-error")) === null, "a good choice clears the error");
+  await page.locator("#build-crm-h").scrollIntoViewIfNeeded();
+  await shot(page, "builder-duration");
+  await page.check("#presentation");
+  await page.locator("#build-crm-h").scrollIntoViewIfNeeded();
+  await shot(page, "builder-duration-presentation");
+  await page.uncheck("#presentation");
+
   h.step = "a choice's second condition, and two problems at once";
   await pick(page, "#build-start", "blank");
   await type(page, "#add-list", "Queue");
@@ -66,6 +96,10 @@ await h.run(async () => {
   check((await page.$("#step-2-error")) !== null, "both steps show their problem");
   check((await attr(page, "#build-issue", "data-count")) === "3",
     `three problems listed: the choice's condition and both steps (${await text(page, "#build-issue")})`);
+  const problems = await text(page, "#build-issue");
+  check(!problems.includes("`") && !/[a-z]_[a-z]/.test(problems), `the problems are in plain words (${problems})`);
+  check(problems.includes("Drain Queue (trigger), flow step 2: The step uses the list \u201cQueue\u201d, which does not exist."),
+    `the problem names its step and the list in Marketo's words (${problems})`);
   await page.locator("#step-2").scrollIntoViewIfNeeded();
   await shot(page, "builder-two-errors");
   await page.click("#build-undo");

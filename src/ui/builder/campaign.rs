@@ -7,8 +7,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::widgets::{menu, minutes, minutes_param, names, select, small, text};
+use super::duration::{AmountEditor, Knobs};
+use super::widgets::{menu, names, select, small, text};
 use super::{BuildState, Msg, To};
+use crate::builder::duration::time_knobs;
 use crate::builder::menus::key_of;
 use crate::builder::{CampaignEdit, Edit, Issue, SmartCampaignTab};
 use crate::engine::knobs::Param;
@@ -102,7 +104,7 @@ pub fn editor(s: &BuildState, to: &To, issues: &[Issue]) -> Html {
     let body = match s.tab {
         SmartCampaignTab::SmartList => super::smart_list::smart_list(&c, &n, ce, &issues),
         SmartCampaignTab::Flow => super::flow::flow(s, to, &c, &n, ce, &issues, draft),
-        SmartCampaignTab::Schedule => schedule(&c, off, ce),
+        SmartCampaignTab::Schedule => schedule(&c, off, ce, Rc::new(time_knobs(s.b.draft()))),
     };
     let general = error_at(
         &issues,
@@ -179,7 +181,7 @@ pub(super) fn add_menu(
     }
 }
 
-fn schedule(c: &Campaign, off: bool, ce: Rc<dyn Fn(CampaignEdit)>) -> Html {
+fn schedule(c: &Campaign, off: bool, ce: Rc<dyn Fn(CampaignEdit)>, knobs: Knobs) -> Html {
     let kind = {
         let ce = ce.clone();
         move |v: String| {
@@ -201,15 +203,15 @@ fn schedule(c: &Campaign, off: bool, ce: Rc<dyn Fn(CampaignEdit)>) -> Html {
     let times = c.schedule.clone().map(|sch| {
         let (c1, c2) = (ce.clone(), ce.clone());
         let (e1, a2) = (sch.every.clone(), sch.at.clone());
+        let at = Callback::from(move |p: Option<Param>| {
+            c1(CampaignEdit::Schedule(Some(Schedule { at: p.unwrap_or(Param::Literal(0)), every: e1.clone() })))
+        });
+        let every = Callback::from(move |every| c2(CampaignEdit::Schedule(Some(Schedule { at: a2.clone(), every }))));
         html! { <>
-            { text("schedule-at".into(), "First run, minutes after the start (or a knob)", &minutes(&sch.at),
-                move |v| c1(CampaignEdit::Schedule(Some(Schedule { at: minutes_param(&v), every: e1.clone() })))) }
-            { text("schedule-every".into(), "Recurrence: every … minutes (empty: run once)",
-                &sch.every.as_ref().map(minutes).unwrap_or_default(),
-                move |v: String| c2(CampaignEdit::Schedule(Some(Schedule {
-                    at: a2.clone(),
-                    every: (!v.trim().is_empty()).then(|| minutes_param(&v)),
-                })))) }
+            <AmountEditor id="schedule-at" label="First run, after the start" value={Some(sch.at.clone())}
+                knobs={knobs.clone()} on_change={at} />
+            <AmountEditor id="schedule-every" label="Recurrence: every (empty: run once)" value={sch.every.clone()}
+                knobs={knobs.clone()} optional=true on_change={every} />
         </> }
     });
     let quals = menu(&[
@@ -231,23 +233,14 @@ fn schedule(c: &Campaign, off: bool, ce: Rc<dyn Fn(CampaignEdit)>) -> Html {
     let days = match &c.qualification {
         Qualification::OnceEvery(p) => {
             let ce = ce.clone();
-            let shown = match p {
-                Param::Literal(ms) => (ms / 86_400_000).to_string(),
-                Param::Knob(k) => k.clone(),
-            };
-            Some(text(
-                "qualification-days".into(),
-                "Days",
-                &shown,
-                move |v: String| {
-                    ce(CampaignEdit::Qualification(Qualification::OnceEvery(
-                        match v.trim().parse::<i64>() {
-                            Ok(d) => Param::Literal(d * 86_400_000),
-                            Err(_) => Param::Knob(v.trim().to_string()),
-                        },
-                    )))
-                },
-            ))
+            let on_change = Callback::from(move |p: Option<Param>| {
+                ce(CampaignEdit::Qualification(Qualification::OnceEvery(
+                    p.unwrap_or(Param::Literal(0)),
+                )))
+            });
+            Some(html! {
+                <AmountEditor id="qualification-every" label="Once every" value={Some(p.clone())} {knobs} {on_change} />
+            })
         }
         _ => None,
     };

@@ -3,15 +3,17 @@
 //! import, fills out a form, gets a new field value, a campaign is requested by the API, a
 //! batch campaign is run now, the CRM assigns an owner, a person is synced by the API. Each
 //! happens to everyone, one person or a range of people, at a time picked uniformly between
-//! two minutes. An event kind the panel does not edit is shown as text.
+//! two times (or exactly at one, or as the duration editor allows). An event kind the panel does not edit is shown as text.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use super::campaign::Names;
-use super::widgets::{click, menu, minutes, minutes_param, on_menu, select, send, text};
+use super::duration::{DurationEditor, Knobs};
+use super::widgets::{click, menu, on_menu, select, send, text};
 use super::{BuildState, To};
+use crate::builder::duration::{time_knobs, Timing};
 use crate::builder::menus::{key_of, typed_value, value_text};
 use crate::builder::Edit;
 use crate::engine::dist::Dist;
@@ -60,6 +62,7 @@ fn new_event(key: &str, n: &Names) -> Option<OutsideEvent> {
 /// The outside events.
 pub fn events(s: &BuildState, to: &To, n: &Names) -> Html {
     let d = s.b.draft();
+    let knobs: Knobs = Rc::new(time_knobs(d));
     let items = d.script.iter().enumerate().map(|(i, ev)| {
         let id = format!("event-{}", i + 1);
         let with = |f: Change| {
@@ -70,10 +73,9 @@ pub fn events(s: &BuildState, to: &To, n: &Names) -> Html {
                 send(&to, Edit::SetEvent(i, ev));
             }
         };
-        let (from, until) = match &ev.at {
-            Dist::Uniform { min, max } => (minutes(min), minutes(max)),
-            Dist::Fixed(p) => (minutes(p), minutes(p)),
-            _ => (String::new(), String::new()),
+        let when = {
+            let to = to.clone();
+            Callback::from(move |v| send(&to, Edit::Duration(Timing::EventTime(i), v)))
         };
         let what = match &ev.event {
             OutsideEvent::AddToList(l) => select(format!("{id}-list"), "Added to list", &n.lists, l,
@@ -99,24 +101,13 @@ pub fn events(s: &BuildState, to: &To, n: &Names) -> Html {
                 with(Box::new(|e, v| e.event = OutsideEvent::SyncPersonByApi(v)))),
             other => html! { <span class="hint">{ serde_json::to_string(other).unwrap_or_default() }</span> },
         };
-        let at = |first: bool| {
-            with(Box::new(move |e, v| {
-                let (mut a, mut b) = match &e.at {
-                    Dist::Uniform { min, max } => (min.clone(), max.clone()),
-                    Dist::Fixed(p) => (p.clone(), p.clone()),
-                    _ => (Param::Literal(0), Param::Literal(0)),
-                };
-                if first { a = minutes_param(&v) } else { b = minutes_param(&v) }
-                e.at = Dist::Uniform { min: a, max: b };
-            }))
-        };
         html! {
             <li class="bfield-row" id={id.clone()}>
                 { text(format!("{id}-label"), "Event", &ev.label, with(Box::new(|e, v| e.label = v))) }
                 { what }
                 { who(&id, &ev.people, Rc::new(with(Box::new(|e, v| e.people = people(&v))))) }
-                { text(format!("{id}-from"), "between minute", &from, at(true)) }
-                { text(format!("{id}-until"), "and minute", &until, at(false)) }
+                <DurationEditor id={format!("{id}-at")} label={Timing::EventTime(i).label()}
+                    value={ev.at.clone()} knobs={knobs.clone()} on_change={when} />
                 { super::widgets::small(format!("remove-{id}"), "\u{2715}", format!("Delete event {}", i + 1), click(to, Edit::RemoveEvent(i))) }
             </li>
         }

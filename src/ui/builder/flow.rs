@@ -8,12 +8,12 @@ use yew::prelude::*;
 
 use super::campaign::{add_menu, error_at, Names, Set};
 use super::data::{param_of, param_text};
+use super::duration::DurationEditor;
 use super::widgets::{menu, on_menu, select, small, text};
 use super::{BuildState, Msg, To};
+use crate::builder::duration::time_knobs;
 use crate::builder::menus::{self, key_of, new_step, typed_value, value_text};
 use crate::builder::{CampaignEdit, Issue};
-use crate::engine::dist::Dist;
-use crate::engine::knobs::Param;
 use crate::engine::scenario::{Action, Campaign, Scenario};
 
 pub(super) fn flow(
@@ -246,22 +246,11 @@ pub(super) fn action_editor(
             </> }
         }
         Action::Wait(d) => {
-            let shown = match &d {
-                Dist::Fixed(Param::Literal(ms)) => (ms / 60_000).to_string(),
-                Dist::Fixed(p) => param_text(p),
-                other => serde_json::to_string(other).unwrap_or_default(),
-            };
-            text(
-                format!("{id}-wait"),
-                "Wait (minutes, or a knob)",
-                &shown,
-                move |v: String| {
-                    set(Action::Wait(Dist::Fixed(match v.trim().parse::<i64>() {
-                        Ok(m) => Param::Literal(m * 60_000),
-                        Err(_) => Param::Knob(v.trim().to_string()),
-                    })))
-                },
-            )
+            let knobs = Rc::new(time_knobs(draft));
+            let on_change = Callback::from(move |d| set(Action::Wait(d)));
+            html! {
+                <DurationEditor id={format!("{id}-wait")} label="Wait" value={d.clone()} {knobs} {on_change} />
+            }
         }
         Action::Choice { branches, default } => {
             super::choice::choice(id, &branches, &default, n, draft, set)

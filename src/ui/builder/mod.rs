@@ -16,7 +16,7 @@
 //!   across the width
 //! - [`systems`]: webhooks; [`events`]: outside events; [`checks`]: the checks a run is
 //!   judged by; [`programs`]: programs and the CRM; [`knobs`]: knobs
-//! - [`widgets`]: labelled inputs and selects
+//! - [`widgets`]: labelled inputs and selects; [`duration`]: the duration editor
 //! - [`data`]: lists, fields, people, variants
 //! - [`campaign`]: one smart campaign (name, tabs, Schedule tab); [`smart_list`] and
 //!   [`flow`]: its Smart List and Flow tabs; [`choice`]: a step's choices
@@ -25,6 +25,7 @@ mod campaign;
 mod checks;
 mod choice;
 mod data;
+mod duration;
 mod events;
 mod flow;
 mod knobs;

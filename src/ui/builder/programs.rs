@@ -9,10 +9,11 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::campaign::{Names, Set};
-use super::data::{param_of, param_text};
+use super::duration::{AmountEditor, DurationEditor, Knobs};
 use super::smart_list::filter_editor;
 use super::widgets::{adder, changer, click, menu, on_menu, select, send, small, text, Change};
 use super::{BuildState, To};
+use crate::builder::duration::{time_knobs, Timing};
 use crate::builder::menus::{self, new_filter};
 use crate::builder::Edit;
 use crate::engine::dist::Dist;
@@ -109,10 +110,18 @@ pub fn crm(s: &BuildState, to: &To, n: &Names) -> Html {
             move |c, v| f(c, v),
         )
     };
-    let push = match &crm.push_latency {
-        Dist::Fixed(p) => param_text(p),
-        Dist::Uniform { max, .. } => param_text(max),
-        other => serde_json::to_string(other).unwrap_or_default(),
+    let knobs: Knobs = Rc::new(time_knobs(d));
+    let timing = |t: Timing| {
+        let to = to.clone();
+        Callback::from(move |v| send(&to, Edit::Duration(t.clone(), v)))
+    };
+    let sync = {
+        let (to, crm) = (to.clone(), crm.clone());
+        Callback::from(move |p: Option<Param>| {
+            let mut c = crm.clone();
+            c.sync_interval = p.unwrap_or(Param::Literal(0));
+            send(&to, Edit::Crm(Some(Box::new(c))))
+        })
     };
     let rules = crm
         .assignment_rules
@@ -134,10 +143,12 @@ pub fn crm(s: &BuildState, to: &To, n: &Names) -> Html {
     html! {
         <section class="bpanel" aria-labelledby="build-crm-h">
             <h3 id="build-crm-h">{ "CRM (Salesforce)" }</h3>
-            { text("crm-push".into(), "Sync Person to SFDC takes up to (ms, or a knob)", &push,
-                set(Rc::new(|c, v| c.push_latency = Dist::Uniform { min: Param::Literal(0), max: param_of(&v) }))) }
-            { text("crm-sync".into(), "Background sync every (ms, or a knob)", &param_text(&crm.sync_interval),
-                set(Rc::new(|c, v| c.sync_interval = param_of(&v)))) }
+            <DurationEditor id="crm-push" label={Timing::CrmPush.label()} value={crm.push_latency.clone()}
+                knobs={knobs.clone()} on_change={timing(Timing::CrmPush)} />
+            <DurationEditor id="crm-assign" label={Timing::CrmAssignment.label()} value={crm.assignment_delay.clone()}
+                knobs={knobs.clone()} on_change={timing(Timing::CrmAssignment)} />
+            <AmountEditor id="crm-sync" label="Background sync every" value={Some(crm.sync_interval.clone())}
+                knobs={knobs} on_change={sync} /><br/>
             { select("crm-owner-field".into(), "Owner field", &n.fields, &crm.owner_field,
                 set(Rc::new(|c, v| c.owner_field = v))) }
             { text("crm-default-owner".into(), "Owner when no rule matches (empty: unassigned)",

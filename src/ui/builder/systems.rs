@@ -3,12 +3,15 @@
 //! attribute to field). Outside events are in `events`, checks in `checks`.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use yew::prelude::*;
 
 use super::data::{param_of, param_text};
+use super::duration::{AmountEditor, DurationEditor, Knobs};
 use super::widgets::{adder, menu, select, small, text};
 use super::{BuildState, To};
+use crate::builder::duration::{time_knobs, Timing};
 use crate::builder::Edit;
 use crate::engine::dist::Dist;
 use crate::engine::knobs::Param;
@@ -32,6 +35,7 @@ pub fn webhooks(s: &BuildState, to: &To) -> Html {
     let fields: Vec<(String, String)> = (d.fields.iter())
         .map(|f| (f.name.clone(), f.display_name().to_string()))
         .collect();
+    let knobs: Knobs = Rc::new(time_knobs(d));
     let items = d.systems.webhooks.iter().enumerate().map(|(i, w)| {
         let id = format!("webhook-{}", i + 1);
         let with = |f: Change<WebhookDef>| {
@@ -42,10 +46,17 @@ pub fn webhooks(s: &BuildState, to: &To) -> Html {
                 edit(&to, Edit::SetWebhook(i, w));
             }
         };
-        let latency = match &w.latency {
-            Dist::Uniform { max, .. } => param_text(max),
-            Dist::Fixed(p) => param_text(p),
-            other => serde_json::to_string(other).unwrap_or_default(),
+        let latency = {
+            let to = to.clone();
+            Callback::from(move |v| edit(&to, Edit::Duration(Timing::WebhookLatency(i), v)))
+        };
+        let timeout = {
+            let (to, w) = (to.clone(), w.clone());
+            Callback::from(move |p: Option<Param>| {
+                let mut w = w.clone();
+                w.timeout = p.unwrap_or(Param::Literal(0));
+                edit(&to, Edit::SetWebhook(i, w));
+            })
         };
         let (op, key) = match &w.service {
             Service::KeyValue(KvOp::Cas { key, .. }) => ("cas", key.clone()),
@@ -87,8 +98,10 @@ pub fn webhooks(s: &BuildState, to: &To) -> Html {
         html! {
             <li class="bfield-row">
                 { text(format!("{id}-name"), "Webhook", &w.name, with(Box::new(|w, v| w.name = v))) }
-                { text(format!("{id}-latency"), "Slowest round trip (ms)", &latency,
-                    with(Box::new(|w, v| w.latency = Dist::Uniform { min: Param::Literal(100), max: param_of(&v) }))) }
+                <DurationEditor id={format!("{id}-latency")} label={Timing::WebhookLatency(i).label()}
+                    value={w.latency.clone()} knobs={knobs.clone()} on_change={latency} />
+                <AmountEditor id={format!("{id}-timeout")} label="Marketo gives up waiting after"
+                    value={Some(w.timeout.clone())} knobs={knobs.clone()} on_change={timeout} /><br/>
                 { text(format!("{id}-failure"), "Failure chance (parts per million, or a knob)", &param_text(&w.failure),
                     with(Box::new(|w, v| w.failure = param_of(&v)))) }
                 { select(format!("{id}-service"), "Service", &menu(&OPS), op, with(Box::new(|w, v| w.service = service(&v, &w.service)))) }

@@ -5,7 +5,6 @@
 use yew::prelude::*;
 
 use super::super::parts::on_value;
-use crate::engine::knobs::Param;
 
 /// A handler for a select: `f` gets the chosen value.
 pub fn on_pick(f: impl Fn(String) + 'static) -> Callback<Event> {
@@ -108,22 +107,6 @@ pub fn on_menu(f: impl Fn(String) + 'static) -> Callback<Event> {
             }
         }
     })
-}
-
-/// A time parameter in minutes, as a field shows it (a knob by its name).
-pub fn minutes(p: &Param) -> String {
-    match p {
-        Param::Literal(ms) => (ms / 60_000).to_string(),
-        Param::Knob(k) => k.clone(),
-    }
-}
-
-/// What a minutes field holds: a number of minutes, or else a knob's name.
-pub fn minutes_param(v: &str) -> Param {
-    match v.trim().parse::<i64>() {
-        Ok(m) => Param::Literal(m * 60_000),
-        Err(_) => Param::Knob(v.trim().to_string()),
-    }
 }
 
 /// Sends an edit to the builder.
