@@ -94,6 +94,12 @@ impl Heap {
         self.keys.peek().map(|k| self.item(k))
     }
 
+    /// The earliest item's (time, seq), read from the keys alone (its slot, elsewhere in
+    /// memory, is read only when the item is taken).
+    fn peek_key(&self) -> Option<(u64, u64)> {
+        self.keys.peek().map(|k| (k.time, k.seq))
+    }
+
     fn pop(&mut self) -> Option<Agendum> {
         let k = self.keys.pop()?;
         self.free.push(k.slot);
@@ -104,6 +110,14 @@ impl Heap {
         self.keys.len()
     }
 
+    /// Empties the heap, keeping its memory.
+    fn clear(&mut self) {
+        let Heap { keys, slots, free } = self;
+        keys.clear();
+        slots.clear();
+        free.clear();
+    }
+
     /// The items in the heap's layout order.
     fn iter(&self) -> impl Iterator<Item = &Agendum> {
         self.keys.iter().map(|k| self.item(k))
@@ -111,11 +125,29 @@ impl Heap {
 }
 
 impl Agenda {
+    /// Empties the agenda, keeping the memory of its heap and calendar.
+    pub fn clear(&mut self) {
+        let Agenda {
+            heap,
+            calendar,
+            tie,
+        } = self;
+        heap.clear();
+        calendar.clear();
+        *tie = None;
+    }
+
     pub fn push(&mut self, a: Agendum) {
         match &mut self.tie {
             Some(tie) if tie.time == a.time => tie.insert(a),
             _ => self.heap.push(a),
         }
+    }
+
+    /// Takes the calendar out, with its memory, for [`Agenda::preload`] to put back with
+    /// more items (a run reset for the next seed reuses the memory of the last one's).
+    pub fn take_calendar(&mut self) -> Vec<Agendum> {
+        std::mem::take(&mut self.calendar)
     }
 
     /// Adds many items at once (scripted events at the start of a run).
@@ -143,10 +175,38 @@ impl Agenda {
         }
     }
 
+    /// The earliest item's (time, seq), without reading the item itself.
+    fn next_key(&self) -> Option<(u64, u64)> {
+        let untied = self.untied_key();
+        let tied = self
+            .tie
+            .as_ref()
+            .and_then(Tie::first)
+            .map(|a| (a.time, a.seq));
+        match (untied, tied) {
+            (Some(u), Some(t)) => Some(u.min(t)),
+            (u, t) => u.or(t),
+        }
+    }
+
+    /// The earliest (time, seq) of the heap and the calendar (the tie not included).
+    fn untied_key(&self) -> Option<(u64, u64)> {
+        let calendar = self.calendar.last().map(|a| (a.time, a.seq));
+        match (self.heap.peek_key(), calendar) {
+            (Some(h), Some(c)) => Some(h.min(c)),
+            (h, c) => h.or(c),
+        }
+    }
+
+    /// The time of the earliest item.
+    pub fn next_time(&self) -> Option<u64> {
+        self.next_key().map(|(time, _)| time)
+    }
+
     /// Takes the earliest item; when several are due at the earliest time, `choose(n)`
     /// picks one by its index among them in `seq` order (it is called only for a tie).
     pub fn pop_choosing(&mut self, choose: impl FnOnce(u32) -> usize) -> Option<Agendum> {
-        let time = self.peek()?.time;
+        let time = self.next_time()?;
         if self.tie.as_ref().is_some_and(|t| t.time != time) {
             // Something was scheduled before the tie's time: the tie waits in the heap.
             let old = self.tie.take().expect("checked");
@@ -156,11 +216,11 @@ impl Agenda {
         }
         if self.tie.is_none() {
             let first = self.pop_untied().expect("peeked");
-            if self.peek().is_none_or(|a| a.time != time) {
+            if self.next_time() != Some(time) {
                 return Some(first);
             }
             let mut tied = vec![first];
-            while self.peek().is_some_and(|a| a.time == time) {
+            while self.next_time() == Some(time) {
                 tied.push(self.pop_untied().expect("peeked"));
             }
             if tied.len() < TIE_INDEX_FROM {
@@ -194,8 +254,8 @@ impl Agenda {
 
     /// The earliest item of the heap and the calendar (the tie not included).
     fn pop_untied(&mut self) -> Option<Agendum> {
-        let from_calendar = match (self.heap.peek(), self.calendar.last()) {
-            (Some(h), Some(c)) => c < h,
+        let from_calendar = match (self.heap.peek_key(), self.calendar.last()) {
+            (Some(h), Some(c)) => (c.time, c.seq) < h,
             (None, Some(_)) => true,
             _ => false,
         };
@@ -225,7 +285,7 @@ impl Agenda {
     /// The items due at the earliest time, in the order the simulator numbered them (what
     /// the answer to a tie picks from).
     pub fn ready_now(&self) -> Vec<&Agendum> {
-        let Some(t) = self.peek().map(|a| a.time) else {
+        let Some(t) = self.next_time() else {
             return Vec::new();
         };
         if let Some(tie) = self.tie.as_ref().filter(|tie| tie.time == t) {
