@@ -11,7 +11,8 @@
 //! at each pick (O(n² log n)). The order of events is exactly the same: the chooser is
 //! asked the same question (`n` items) and its answer names the same item.
 
-use super::state::{Agendum, MinHeap};
+use super::state::{Agendum, MinHeap, Pending};
+use crate::engine::model::PersonId;
 use std::hash::{Hash, Hasher};
 
 /// Ties of at least this many items are kept in a [`Tie`]; smaller ones are popped and
@@ -50,12 +51,27 @@ impl Hash for Agenda {
     }
 }
 
-/// Where the heap orders an item: its time and number, and the slot that holds it.
+/// Where the heap orders an item: its time and number, the slot that holds it, and the
+/// person its work is about ([`NOBODY`] if none): the simulator fetches that person's
+/// record into cache while it works on the item before (see [`Agenda::next_person`]).
+/// Times and numbers are unique, so the order never depends on the slot or the person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Key {
     time: u64,
     seq: u64,
     slot: u32,
+    person: u32,
+}
+
+/// A key's person when the item is about nobody in particular.
+const NOBODY: u32 = u32::MAX;
+
+/// The person a scripted item is about (calendar items are all scripted).
+fn scripted_person(a: &Agendum) -> Option<PersonId> {
+    match a.what {
+        Pending::Scripted { person, .. } => person,
+        _ => None,
+    }
 }
 
 /// A min-heap of small keys over items kept in slots: sifting an item up or down the heap
@@ -69,7 +85,7 @@ struct Heap {
 }
 
 impl Heap {
-    fn push(&mut self, a: Agendum) {
+    fn push(&mut self, a: Agendum, person: Option<PersonId>) {
         let (time, seq) = (a.time, a.seq);
         let slot = match self.free.pop() {
             Some(s) => {
@@ -81,7 +97,13 @@ impl Heap {
                 self.slots.len() as u32 - 1
             }
         };
-        self.keys.push(Key { time, seq, slot });
+        let person = person.unwrap_or(NOBODY);
+        self.keys.push(Key {
+            time,
+            seq,
+            slot,
+            person,
+        });
     }
 
     fn item(&self, k: &Key) -> &Agendum {
@@ -137,10 +159,25 @@ impl Agenda {
         *tie = None;
     }
 
-    pub fn push(&mut self, a: Agendum) {
+    /// Adds an item; `person` is the person its work is about, if any (a hint for
+    /// [`Agenda::next_person`], no part of the agenda's state).
+    pub fn push(&mut self, a: Agendum, person: Option<PersonId>) {
         match &mut self.tie {
             Some(tie) if tie.time == a.time => tie.insert(a),
-            _ => self.heap.push(a),
+            _ => self.heap.push(a, person),
+        }
+    }
+
+    /// The person the next item (outside a tie) is about, if the agenda knows: a run
+    /// fetches that person's record into cache ahead of time (10,000 people's records do
+    /// not fit in cache, and most items are about a different person than the last).
+    pub fn next_person(&self) -> Option<PersonId> {
+        let key = self.heap.keys.peek();
+        match (key, self.calendar.last()) {
+            (Some(k), Some(c)) if (c.time, c.seq) < (k.time, k.seq) => scripted_person(c),
+            (Some(k), _) => (k.person != NOBODY).then_some(k.person),
+            (None, Some(c)) => scripted_person(c),
+            (None, None) => None,
         }
     }
 
@@ -211,7 +248,8 @@ impl Agenda {
             // Something was scheduled before the tie's time: the tie waits in the heap.
             let old = self.tie.take().expect("checked");
             for a in old.into_items() {
-                self.heap.push(a);
+                let person = scripted_person(&a);
+                self.heap.push(a, person);
             }
         }
         if self.tie.is_none() {
@@ -228,7 +266,8 @@ impl Agenda {
                 let k = choose(tied.len() as u32).min(tied.len() - 1);
                 let chosen = tied.swap_remove(k);
                 for a in tied {
-                    self.heap.push(a);
+                    let person = scripted_person(&a);
+                    self.heap.push(a, person);
                 }
                 return Some(chosen);
             }
@@ -427,7 +466,6 @@ impl Tie {
 
 #[cfg(test)]
 mod tests {
-    use super::super::state::Pending;
     use super::*;
 
     fn item(time: u64, seq: u64) -> Agendum {
@@ -446,7 +484,7 @@ mod tests {
         let mut seq = 0;
         let mut add = |agenda: &mut Agenda, reference: &mut Vec<Agendum>, time| {
             seq += 1;
-            agenda.push(item(time, seq));
+            agenda.push(item(time, seq), None);
             reference.push(item(time, seq));
         };
         // Ties of 100 at three times: indexed (and compacted) ones, and small ones at the
@@ -493,11 +531,11 @@ mod tests {
     fn an_item_scheduled_before_the_tie_runs_first() {
         let mut agenda = Agenda::default();
         for seq in 1..=20 {
-            agenda.push(item(50, seq));
+            agenda.push(item(50, seq), None);
         }
         assert_eq!(agenda.pop_choosing(|_| 1).map(|a| a.seq), Some(2));
         assert!(agenda.tie.is_some());
-        agenda.push(item(40, 99));
+        agenda.push(item(40, 99), None);
         assert_eq!(agenda.ready_now().len(), 1);
         let no_tie = |_| panic!("no tie");
         assert_eq!(agenda.pop_choosing(no_tie).map(|a| a.seq), Some(99));

@@ -198,6 +198,12 @@ impl<'m> Sim<'m> {
             return Ok(false);
         }
         let item = self.next_item(ch);
+        // The next item's person, fetched into cache while this item is processed.
+        if let Some(person) = self.state.agenda.next_person() {
+            if let Some(record) = self.state.people.get(person as usize) {
+                state::prefetch(record);
+            }
+        }
         self.state.now = item.time;
         self.process(item, ch);
         self.dispatch(ch);

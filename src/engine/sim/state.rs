@@ -157,6 +157,49 @@ pub enum Pending {
     },
 }
 
+impl Pending {
+    /// The person the item's work is about, if any (a flow run's person while it lives).
+    pub fn person(&self, runs: &Runs) -> Option<PersonId> {
+        match self {
+            Pending::Scripted { person, .. } => *person,
+            Pending::Enqueue(r)
+            | Pending::StepDone(r, _)
+            | Pending::WaitOver(r)
+            | Pending::WebhookReturn(r, _)
+            | Pending::WebhookTimeout(r, _) => runs.get(*r).map(|run| run.person),
+            Pending::WebhookServe(call) | Pending::WebhookWriteBack(call) => Some(call.person),
+            Pending::CrmReceive { person, .. }
+            | Pending::CrmAssign { person, .. }
+            | Pending::Insert { person, .. }
+            | Pending::ApiSync { person, .. }
+            | Pending::CrmAutomation { person, .. } => Some(*person),
+            Pending::BatchRun { .. }
+            | Pending::CrmCycle
+            | Pending::Job { .. }
+            | Pending::Response(_)
+            | Pending::Change(_) => None,
+        }
+    }
+}
+
+/// Asks the processor to bring `x`'s memory into cache ahead of its use. It changes no
+/// result: a hint the processor may ignore (and nothing on other targets).
+#[inline(always)]
+pub fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        let start = (x as *const T).cast::<i8>();
+        for offset in (0..std::mem::size_of::<T>()).step_by(64) {
+            // SAFETY: a prefetch reads nothing into the program and never faults, whatever
+            // the address; these are the bytes of a live reference.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(offset)) };
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
+}
+
 /// A webhook call on its way to the service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct WebhookCall {
@@ -543,11 +586,15 @@ impl SimState {
     /// Puts `what` on the agenda at `time`.
     pub fn schedule(&mut self, time: u64, cause: Option<EventId>, what: Pending) {
         self.seq += 1;
-        self.agenda.push(Agendum {
-            time,
-            seq: self.seq,
-            cause,
-            what,
-        });
+        let person = what.person(&self.runs);
+        self.agenda.push(
+            Agendum {
+                time,
+                seq: self.seq,
+                cause,
+                what,
+            },
+            person,
+        );
     }
 }
