@@ -1,7 +1,7 @@
 //! Engine throughput: simulated trace events per second on `list-queue` scaled to 10,000
-//! people (run with `cargo bench`). A figure to report, not a pass/fail test. Both the
-//! thread's CPU time (what the engine costs, whatever else the machine runs) and the wall
-//! time are reported.
+//! people (run with `cargo bench`), one run reset between seeds as `racelab sweep` runs
+//! them. A figure to report, not a pass/fail test. Both the thread's CPU time (what the
+//! engine costs, whatever else the machine runs) and the wall time are reported.
 
 // Measures elapsed wall time for its reports (clippy.toml keeps clocks out of the engine).
 #![allow(clippy::disallowed_methods)]
@@ -21,18 +21,16 @@ fn main() {
             ..RunConfig::default()
         };
         let model = compile(&scenario, &config).expect("compiles");
-        // Warm up once, then measure several seeds.
-        Sim::new(&model)
-            .run(&mut SeededChooser::new(0))
-            .expect("runs");
+        // Warm up once, then measure several seeds on one run reset between seeds, as a
+        // sweep runs them (its memory is reused).
+        let mut sim = Sim::new(&model);
+        sim.run(&mut SeededChooser::new(0)).expect("runs");
         let (start, cpu_start) = (Instant::now(), cpu::cpu_seconds());
         let mut events = 0usize;
         let seeds = 10;
         for seed in 1..=seeds {
-            events += Sim::new(&model)
-                .run(&mut SeededChooser::new(seed))
-                .expect("runs")
-                .events;
+            sim.reset();
+            events += sim.run(&mut SeededChooser::new(seed)).expect("runs").events;
         }
         let secs = start.elapsed().as_secs_f64();
         let cpu = match (cpu_start, cpu::cpu_seconds()) {

@@ -266,6 +266,11 @@ fn a_reset_run_is_the_run_a_new_sim_makes() {
         let mut reused = Sim::new(&m);
         for seed in 0..12 {
             reused.reset();
+            assert_eq!(
+                reused.state,
+                SimState::new(&m),
+                "{id}: reset before seed {seed}"
+            );
             let again = reused.run(&mut SeededChooser::new(seed)).expect("runs");
             let mut fresh = Sim::new(&m);
             let first = fresh.run(&mut SeededChooser::new(seed)).expect("runs");

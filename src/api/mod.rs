@@ -263,6 +263,18 @@ pub fn sweep_model(
     runs: u64,
     watch: &mut dyn FnMut(u64) -> bool,
 ) -> Result<SweepReport, String> {
+    sweep_on(&mut Sim::new(model), first_seed, runs, watch)
+}
+
+/// [`sweep_model`] on a run kept by the caller (of the model to sweep) and reset for each
+/// seed: a worker that sweeps chunk after chunk reuses one run's memory for all of them.
+pub fn sweep_on(
+    sim: &mut Sim,
+    first_seed: u64,
+    runs: u64,
+    watch: &mut dyn FnMut(u64) -> bool,
+) -> Result<SweepReport, String> {
+    let model = sim.model;
     let mut report = SweepReport {
         scenario: model.scenario_id.clone(),
         variant: model.variant.clone(),
@@ -283,8 +295,7 @@ pub fn sweep_model(
             .collect(),
         first_violating_seed: None,
     };
-    // One run, reset for each seed: its trace's memory is reused.
-    let mut sim = Sim::new(model);
+    // One run, reset for each seed: its memory is reused.
     for seed in first_seed..first_seed.saturating_add(runs) {
         if !watch(seed) {
             report.runs = seed - first_seed;
@@ -296,7 +307,7 @@ pub fn sweep_model(
             .map_err(|e| format!("seed {seed}: {e}"))?;
         report.events += out.events as u64;
         report.violations += out.violations.len() as u64;
-        let (leads, affected) = lead_counts(&sim);
+        let (leads, affected) = lead_counts(sim);
         report.leads += leads;
         report.affected_leads += affected;
         if !out.violations.is_empty() {

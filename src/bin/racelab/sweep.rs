@@ -9,7 +9,7 @@
 use super::args::SweepArgs;
 use super::progress::{self, Ticker};
 use racelab::api::{self, SweepReport};
-use racelab::engine::{compile, Model};
+use racelab::engine::{compile, Model, Sim};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -112,22 +112,27 @@ pub fn parallel(
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..jobs)
             .map(|_| {
-                scope.spawn(|| loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    if i >= chunks || progress::interrupted() || failed.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let from = first + i * chunk;
-                    let len = chunk.min(runs - i * chunk);
-                    let r = api::sweep_model(model, from, len, &mut |_| !progress::interrupted());
-                    match &r {
-                        Ok(x) => done.fetch_add(x.runs, Ordering::SeqCst),
-                        Err(_) => {
-                            failed.store(true, Ordering::SeqCst);
-                            0
+                scope.spawn(|| {
+                    // One run per worker, reset for each seed of each chunk it takes.
+                    let mut sim = Sim::new(model);
+                    loop {
+                        let i = next.fetch_add(1, Ordering::SeqCst);
+                        if i >= chunks || progress::interrupted() || failed.load(Ordering::SeqCst) {
+                            break;
                         }
-                    };
-                    results.lock().expect("no worker panics")[i as usize] = Some((len, r));
+                        let from = first + i * chunk;
+                        let len = chunk.min(runs - i * chunk);
+                        let r =
+                            api::sweep_on(&mut sim, from, len, &mut |_| !progress::interrupted());
+                        match &r {
+                            Ok(x) => done.fetch_add(x.runs, Ordering::SeqCst),
+                            Err(_) => {
+                                failed.store(true, Ordering::SeqCst);
+                                0
+                            }
+                        };
+                        results.lock().expect("no worker panics")[i as usize] = Some((len, r));
+                    }
                 })
             })
             .collect();

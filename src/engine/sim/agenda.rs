@@ -11,7 +11,8 @@
 //! at each pick (O(n² log n)). The order of events is exactly the same: the chooser is
 //! asked the same question (`n` items) and its answer names the same item.
 
-use super::state::{Agendum, MinHeap};
+use super::state::{Agendum, MinHeap, Pending};
+use crate::engine::model::PersonId;
 use std::hash::{Hash, Hasher};
 
 /// Ties of at least this many items are kept in a [`Tie`]; smaller ones are popped and
@@ -50,12 +51,27 @@ impl Hash for Agenda {
     }
 }
 
-/// Where the heap orders an item: its time and number, and the slot that holds it.
+/// Where the heap orders an item: its time and number, the slot that holds it, and the
+/// person its work is about ([`NOBODY`] if none): the simulator fetches that person's
+/// record into cache while it works on the item before (see [`Agenda::next_person`]).
+/// Times and numbers are unique, so the order never depends on the slot or the person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Key {
     time: u64,
     seq: u64,
     slot: u32,
+    person: u32,
+}
+
+/// A key's person when the item is about nobody in particular.
+const NOBODY: u32 = u32::MAX;
+
+/// The person a scripted item is about (calendar items are all scripted).
+fn scripted_person(a: &Agendum) -> Option<PersonId> {
+    match a.what {
+        Pending::Scripted { person, .. } => person,
+        _ => None,
+    }
 }
 
 /// A min-heap of small keys over items kept in slots: sifting an item up or down the heap
@@ -69,7 +85,7 @@ struct Heap {
 }
 
 impl Heap {
-    fn push(&mut self, a: Agendum) {
+    fn push(&mut self, a: Agendum, person: Option<PersonId>) {
         let (time, seq) = (a.time, a.seq);
         let slot = match self.free.pop() {
             Some(s) => {
@@ -81,7 +97,13 @@ impl Heap {
                 self.slots.len() as u32 - 1
             }
         };
-        self.keys.push(Key { time, seq, slot });
+        let person = person.unwrap_or(NOBODY);
+        self.keys.push(Key {
+            time,
+            seq,
+            slot,
+            person,
+        });
     }
 
     fn item(&self, k: &Key) -> &Agendum {
@@ -94,6 +116,12 @@ impl Heap {
         self.keys.peek().map(|k| self.item(k))
     }
 
+    /// The earliest item's (time, seq), read from the keys alone (its slot, elsewhere in
+    /// memory, is read only when the item is taken).
+    fn peek_key(&self) -> Option<(u64, u64)> {
+        self.keys.peek().map(|k| (k.time, k.seq))
+    }
+
     fn pop(&mut self) -> Option<Agendum> {
         let k = self.keys.pop()?;
         self.free.push(k.slot);
@@ -104,6 +132,14 @@ impl Heap {
         self.keys.len()
     }
 
+    /// Empties the heap, keeping its memory.
+    fn clear(&mut self) {
+        let Heap { keys, slots, free } = self;
+        keys.clear();
+        slots.clear();
+        free.clear();
+    }
+
     /// The items in the heap's layout order.
     fn iter(&self) -> impl Iterator<Item = &Agendum> {
         self.keys.iter().map(|k| self.item(k))
@@ -111,11 +147,44 @@ impl Heap {
 }
 
 impl Agenda {
-    pub fn push(&mut self, a: Agendum) {
+    /// Empties the agenda, keeping the memory of its heap and calendar.
+    pub fn clear(&mut self) {
+        let Agenda {
+            heap,
+            calendar,
+            tie,
+        } = self;
+        heap.clear();
+        calendar.clear();
+        *tie = None;
+    }
+
+    /// Adds an item; `person` is the person its work is about, if any (a hint for
+    /// [`Agenda::next_person`], no part of the agenda's state).
+    pub fn push(&mut self, a: Agendum, person: Option<PersonId>) {
         match &mut self.tie {
             Some(tie) if tie.time == a.time => tie.insert(a),
-            _ => self.heap.push(a),
+            _ => self.heap.push(a, person),
         }
+    }
+
+    /// The person the next item (outside a tie) is about, if the agenda knows: a run
+    /// fetches that person's record into cache ahead of time (10,000 people's records do
+    /// not fit in cache, and most items are about a different person than the last).
+    pub fn next_person(&self) -> Option<PersonId> {
+        let key = self.heap.keys.peek();
+        match (key, self.calendar.last()) {
+            (Some(k), Some(c)) if (c.time, c.seq) < (k.time, k.seq) => scripted_person(c),
+            (Some(k), _) => (k.person != NOBODY).then_some(k.person),
+            (None, Some(c)) => scripted_person(c),
+            (None, None) => None,
+        }
+    }
+
+    /// Takes the calendar out, with its memory, for [`Agenda::preload`] to put back with
+    /// more items (a run reset for the next seed reuses the memory of the last one's).
+    pub fn take_calendar(&mut self) -> Vec<Agendum> {
+        std::mem::take(&mut self.calendar)
     }
 
     /// Adds many items at once (scripted events at the start of a run).
@@ -143,24 +212,53 @@ impl Agenda {
         }
     }
 
+    /// The earliest item's (time, seq), without reading the item itself.
+    fn next_key(&self) -> Option<(u64, u64)> {
+        let untied = self.untied_key();
+        let tied = self
+            .tie
+            .as_ref()
+            .and_then(Tie::first)
+            .map(|a| (a.time, a.seq));
+        match (untied, tied) {
+            (Some(u), Some(t)) => Some(u.min(t)),
+            (u, t) => u.or(t),
+        }
+    }
+
+    /// The earliest (time, seq) of the heap and the calendar (the tie not included).
+    fn untied_key(&self) -> Option<(u64, u64)> {
+        let calendar = self.calendar.last().map(|a| (a.time, a.seq));
+        match (self.heap.peek_key(), calendar) {
+            (Some(h), Some(c)) => Some(h.min(c)),
+            (h, c) => h.or(c),
+        }
+    }
+
+    /// The time of the earliest item.
+    pub fn next_time(&self) -> Option<u64> {
+        self.next_key().map(|(time, _)| time)
+    }
+
     /// Takes the earliest item; when several are due at the earliest time, `choose(n)`
     /// picks one by its index among them in `seq` order (it is called only for a tie).
     pub fn pop_choosing(&mut self, choose: impl FnOnce(u32) -> usize) -> Option<Agendum> {
-        let time = self.peek()?.time;
+        let time = self.next_time()?;
         if self.tie.as_ref().is_some_and(|t| t.time != time) {
             // Something was scheduled before the tie's time: the tie waits in the heap.
             let old = self.tie.take().expect("checked");
             for a in old.into_items() {
-                self.heap.push(a);
+                let person = scripted_person(&a);
+                self.heap.push(a, person);
             }
         }
         if self.tie.is_none() {
             let first = self.pop_untied().expect("peeked");
-            if self.peek().is_none_or(|a| a.time != time) {
+            if self.next_time() != Some(time) {
                 return Some(first);
             }
             let mut tied = vec![first];
-            while self.peek().is_some_and(|a| a.time == time) {
+            while self.next_time() == Some(time) {
                 tied.push(self.pop_untied().expect("peeked"));
             }
             if tied.len() < TIE_INDEX_FROM {
@@ -168,7 +266,8 @@ impl Agenda {
                 let k = choose(tied.len() as u32).min(tied.len() - 1);
                 let chosen = tied.swap_remove(k);
                 for a in tied {
-                    self.heap.push(a);
+                    let person = scripted_person(&a);
+                    self.heap.push(a, person);
                 }
                 return Some(chosen);
             }
@@ -194,8 +293,8 @@ impl Agenda {
 
     /// The earliest item of the heap and the calendar (the tie not included).
     fn pop_untied(&mut self) -> Option<Agendum> {
-        let from_calendar = match (self.heap.peek(), self.calendar.last()) {
-            (Some(h), Some(c)) => c < h,
+        let from_calendar = match (self.heap.peek_key(), self.calendar.last()) {
+            (Some(h), Some(c)) => (c.time, c.seq) < h,
             (None, Some(_)) => true,
             _ => false,
         };
@@ -225,7 +324,7 @@ impl Agenda {
     /// The items due at the earliest time, in the order the simulator numbered them (what
     /// the answer to a tie picks from).
     pub fn ready_now(&self) -> Vec<&Agendum> {
-        let Some(t) = self.peek().map(|a| a.time) else {
+        let Some(t) = self.next_time() else {
             return Vec::new();
         };
         if let Some(tie) = self.tie.as_ref().filter(|tie| tie.time == t) {
@@ -367,7 +466,6 @@ impl Tie {
 
 #[cfg(test)]
 mod tests {
-    use super::super::state::Pending;
     use super::*;
 
     fn item(time: u64, seq: u64) -> Agendum {
@@ -386,7 +484,7 @@ mod tests {
         let mut seq = 0;
         let mut add = |agenda: &mut Agenda, reference: &mut Vec<Agendum>, time| {
             seq += 1;
-            agenda.push(item(time, seq));
+            agenda.push(item(time, seq), None);
             reference.push(item(time, seq));
         };
         // Ties of 100 at three times: indexed (and compacted) ones, and small ones at the
@@ -433,11 +531,11 @@ mod tests {
     fn an_item_scheduled_before_the_tie_runs_first() {
         let mut agenda = Agenda::default();
         for seq in 1..=20 {
-            agenda.push(item(50, seq));
+            agenda.push(item(50, seq), None);
         }
         assert_eq!(agenda.pop_choosing(|_| 1).map(|a| a.seq), Some(2));
         assert!(agenda.tie.is_some());
-        agenda.push(item(40, 99));
+        agenda.push(item(40, 99), None);
         assert_eq!(agenda.ready_now().len(), 1);
         let no_tie = |_| panic!("no tie");
         assert_eq!(agenda.pop_choosing(no_tie).map(|a| a.seq), Some(99));

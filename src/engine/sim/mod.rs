@@ -21,11 +21,12 @@ use super::chooser::{Choice, Chooser};
 use super::invariants::Violation;
 use super::model::*;
 use super::scenario::FieldType;
-use super::trace::{trace_hash, Actor, EventId, EventKind, TraceEvent};
+use super::trace::{trace_hash, Actor, EventId, EventKind, StableHasher, TraceEvent};
 use super::value::{Symbols, Value};
 pub use state::SimState;
 use state::*;
 use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
 
 /// Why a run could not finish.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +64,9 @@ pub struct Sim<'m> {
     pub trace: Vec<TraceEvent>,
     /// The model's text table, copied only if the run needs to add text.
     pub syms: Cow<'m, Symbols>,
+    /// The trace's hash so far: each event is hashed as it is recorded, while it is still
+    /// in cache (the same hash as [`trace_hash`] of the whole trace).
+    trace_hasher: StableHasher,
     started: bool,
     event_limit: usize,
 }
@@ -75,6 +79,7 @@ impl<'m> Sim<'m> {
             // Most scenarios record a handful of events per person.
             trace: Vec::with_capacity(1024 + model.people.len() * 8),
             syms: Cow::Borrowed(&model.syms),
+            trace_hasher: StableHasher::default(),
             started: false,
             event_limit: limits::MAX_EVENTS,
         }
@@ -90,8 +95,9 @@ impl<'m> Sim<'m> {
     /// trace: a sweep runs many seeds of one model with one `Sim`. A run after a reset is
     /// exactly the run a new `Sim` makes.
     pub fn reset(&mut self) {
-        self.state = SimState::new(self.model);
+        self.state.reset(self.model);
         self.trace.clear();
+        self.trace_hasher = StableHasher::default();
         self.syms = Cow::Borrowed(&self.model.syms);
         self.started = false;
     }
@@ -108,7 +114,7 @@ impl<'m> Sim<'m> {
     fn start(&mut self, ch: &mut dyn Chooser) {
         self.started = true;
         let m = self.model;
-        let mut calendar = Vec::new();
+        let mut calendar = self.state.agenda.take_calendar();
         // Each event's time per person, for the events timed `after` it.
         let mut times: Vec<Vec<u64>> = Vec::with_capacity(m.script.len());
         for (i, s) in m.script.iter().enumerate() {
@@ -165,8 +171,8 @@ impl<'m> Sim<'m> {
             self.start(ch);
         }
         loop {
-            match self.state.agenda.peek() {
-                Some(a) if a.time <= t && a.time <= self.model.horizon => {}
+            match self.state.agenda.next_time() {
+                Some(time) if time <= t && time <= self.model.horizon => {}
                 _ => return Ok(!self.is_done()),
             }
             self.step(ch)?;
@@ -179,8 +185,8 @@ impl<'m> Sim<'m> {
             && self
                 .state
                 .agenda
-                .peek()
-                .is_none_or(|a| a.time > self.model.horizon)
+                .next_time()
+                .is_none_or(|time| time > self.model.horizon)
     }
 
     /// Processes the next agenda item; false when the run is over.
@@ -192,6 +198,12 @@ impl<'m> Sim<'m> {
             return Ok(false);
         }
         let item = self.next_item(ch);
+        // The next item's person, fetched into cache while this item is processed.
+        if let Some(person) = self.state.agenda.next_person() {
+            if let Some(record) = self.state.people.get(person as usize) {
+                state::prefetch(record);
+            }
+        }
         self.state.now = item.time;
         self.process(item, ch);
         self.dispatch(ch);
@@ -305,6 +317,7 @@ impl<'m> Sim<'m> {
             .observe(self.model, &ev, entries, crm_snapshot);
         let id = ev.id;
         let email = matches!(ev.kind, EventKind::EmailSent { .. });
+        ev.hash(&mut self.trace_hasher);
         self.trace.push(ev);
         if email && self.model.checks_email_conditions {
             self.check_email_only_when(id);
@@ -322,6 +335,7 @@ impl<'m> Sim<'m> {
     }
 
     fn finish(&mut self) -> RunOutcome {
+        debug_assert_eq!(self.trace_hasher.finish(), trace_hash(&self.trace));
         let end = self.state.now;
         self.state.monitor.finish(self.model, end);
         self.check_everyone_reached_crm(end);
@@ -330,7 +344,7 @@ impl<'m> Sim<'m> {
         RunOutcome {
             events: self.trace.len(),
             end_time: end,
-            trace_hash: trace_hash(&self.trace),
+            trace_hash: self.trace_hasher.finish(),
             violations: self.state.monitor.violations.clone(),
             capped_requests: self.state.capped_requests,
         }

@@ -36,6 +36,10 @@ impl<T: Ord> MinHeap<T> {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    /// Empties the heap, keeping its memory.
+    pub fn clear(&mut self) {
+        self.0.clear()
+    }
     /// The items in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = &T> {
         self.0.iter().map(|r| &r.0)
@@ -153,6 +157,49 @@ pub enum Pending {
     },
 }
 
+impl Pending {
+    /// The person the item's work is about, if any (a flow run's person while it lives).
+    pub fn person(&self, runs: &Runs) -> Option<PersonId> {
+        match self {
+            Pending::Scripted { person, .. } => *person,
+            Pending::Enqueue(r)
+            | Pending::StepDone(r, _)
+            | Pending::WaitOver(r)
+            | Pending::WebhookReturn(r, _)
+            | Pending::WebhookTimeout(r, _) => runs.get(*r).map(|run| run.person),
+            Pending::WebhookServe(call) | Pending::WebhookWriteBack(call) => Some(call.person),
+            Pending::CrmReceive { person, .. }
+            | Pending::CrmAssign { person, .. }
+            | Pending::Insert { person, .. }
+            | Pending::ApiSync { person, .. }
+            | Pending::CrmAutomation { person, .. } => Some(*person),
+            Pending::BatchRun { .. }
+            | Pending::CrmCycle
+            | Pending::Job { .. }
+            | Pending::Response(_)
+            | Pending::Change(_) => None,
+        }
+    }
+}
+
+/// Asks the processor to bring `x`'s memory into cache ahead of its use. It changes no
+/// result: a hint the processor may ignore (and nothing on other targets).
+#[inline(always)]
+pub fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        let start = (x as *const T).cast::<i8>();
+        for offset in (0..std::mem::size_of::<T>()).step_by(64) {
+            // SAFETY: a prefetch reads nothing into the program and never faults, whatever
+            // the address; these are the bytes of a live reference.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(offset)) };
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
+}
+
 /// A webhook call on its way to the service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct WebhookCall {
@@ -237,6 +284,18 @@ impl Runs {
             id: self.next_id,
         }
     }
+    /// Removes every run, keeping the memory of the slots.
+    pub fn clear(&mut self) {
+        let Runs {
+            slots,
+            free,
+            next_id,
+        } = self;
+        slots.clear();
+        free.clear();
+        *next_id = 0;
+    }
+
     pub fn get(&self, r: RunRef) -> Option<&FlowRun> {
         self.slots
             .get(r.slot as usize)?
@@ -449,31 +508,61 @@ pub struct SimState {
 
 impl SimState {
     pub fn new(model: &Model) -> Self {
-        let people = model
-            .people
-            .iter()
-            .map(|p| Person {
-                exists: p.exists,
-                fields: PerPerson::from_slice(&p.fields),
-                in_list: smallvec::smallvec![false; model.lists.len()],
-                list_entries: smallvec::smallvec![0; model.lists.len()],
-                status: smallvec::smallvec![None; model.programs.len()],
-                campaigns: smallvec::smallvec![Membership::default(); model.campaigns.len()],
-                requests: 0,
-            })
-            .collect();
+        Self::with_memory(
+            model,
+            Vec::new(),
+            Agenda::default(),
+            Runs::default(),
+            Monitor::default(),
+        )
+    }
+
+    /// Puts the state back at its start, exactly as [`SimState::new`] makes it, keeping the
+    /// memory of its largest parts (the people, the agenda, the runs, the monitor's entry log): a
+    /// sweep runs many seeds one after another, and allocating these anew for each run
+    /// costs page faults as well as the allocation.
+    pub fn reset(&mut self, model: &Model) {
+        let people = std::mem::take(&mut self.people);
+        let agenda = std::mem::take(&mut self.agenda);
+        let runs = std::mem::take(&mut self.runs);
+        let monitor = std::mem::take(&mut self.monitor);
+        *self = Self::with_memory(model, people, agenda, runs, monitor);
+    }
+
+    /// A new state built in the memory of `people`, `agenda`, `runs` and `monitor` (emptied
+    /// here).
+    fn with_memory(
+        model: &Model,
+        mut people: Vec<Person>,
+        mut agenda: Agenda,
+        mut runs: Runs,
+        mut monitor: Monitor,
+    ) -> Self {
+        people.clear();
+        people.extend(model.people.iter().map(|p| Person {
+            exists: p.exists,
+            fields: PerPerson::from_slice(&p.fields),
+            in_list: smallvec::smallvec![false; model.lists.len()],
+            list_entries: smallvec::smallvec![0; model.lists.len()],
+            status: smallvec::smallvec![None; model.programs.len()],
+            campaigns: smallvec::smallvec![Membership::default(); model.campaigns.len()],
+            requests: 0,
+        }));
+        agenda.clear();
+        runs.clear();
+        monitor.reset(model);
         SimState {
             now: 0,
             seq: 0,
-            agenda: Agenda::default(),
+            agenda,
             people,
             queues: Default::default(),
-            runs: Runs::default(),
+            runs,
             kv: BTreeMap::new(),
             crm: CrmState::new(model),
             batches: BTreeMap::new(),
             next_batch: 0,
-            monitor: Monitor::new(model),
+            monitor,
             capped_requests: 0,
             jobs: super::job::JobsState::new(model),
             responses: super::responses::ResponsesState::new(model),
@@ -497,11 +586,15 @@ impl SimState {
     /// Puts `what` on the agenda at `time`.
     pub fn schedule(&mut self, time: u64, cause: Option<EventId>, what: Pending) {
         self.seq += 1;
-        self.agenda.push(Agendum {
-            time,
-            seq: self.seq,
-            cause,
-            what,
-        });
+        let person = what.person(&self.runs);
+        self.agenda.push(
+            Agendum {
+                time,
+                seq: self.seq,
+                cause,
+                what,
+            },
+            person,
+        );
     }
 }

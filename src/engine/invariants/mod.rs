@@ -1,10 +1,18 @@
 //! Invariant checking as a run goes: the monitor sees every trace event and records a
 //! violation (invariant, person, time, message, witnessing events) the moment one occurs.
+//!
+//! This file holds the monitor, its list-entry invariants and end-of-run checks;
+//! `identity` follows who holds an email address and who set a field last, `integration`
+//! the invariants of jobs and feeds.
 
-use super::describe::fmt_ms;
+mod identity;
+mod integration;
+#[cfg(test)]
+mod tests;
+
 use super::model::*;
 use super::sim::state::PerPerson;
-use super::trace::{Actor, EventId, EventKind, TraceEvent};
+use super::trace::{EventId, EventKind, TraceEvent};
 use super::value::Value;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -55,7 +63,10 @@ pub struct Monitor {
 }
 
 /// Cloned field by field; `clone_from` reuses the vectors' memory (the explorer copies runs
-/// at every branch of its search, see `explore::pool`).
+/// at every branch of its search, see `explore::pool`). `clone` is `clone_from` into an
+/// empty monitor, and `clone_from` names every field of the source without `..`: a field
+/// added to the monitor does not compile until it is copied here too (and `tests` checks
+/// that a copy made mid-run equals and hashes as the original).
 impl Clone for Monitor {
     fn clone(&self) -> Self {
         let mut m = Monitor::default();
@@ -149,6 +160,17 @@ impl Monitor {
             emails,
             ..Default::default()
         }
+    }
+
+    /// Puts the monitor back at its start for `model`, exactly as [`Monitor::new`] makes it,
+    /// keeping the memory of its entry log (a sweep reuses one run for every seed).
+    pub fn reset(&mut self, model: &Model) {
+        let mut entry_log = std::mem::take(&mut self.entry_log);
+        entry_log.clear();
+        *self = Monitor {
+            entry_log,
+            ..Monitor::new(model)
+        };
     }
 
     /// The entry log of entry invariant number `k` (in `entry_invariants`) for person `p`.
@@ -353,246 +375,6 @@ impl Monitor {
         }
     }
 
-    /// Person `ev.person` now holds `address`: a second record of one address violates
-    /// `one_person_per_email`.
-    fn email_taken(
-        &mut self,
-        model: &Model,
-        inv: &InvariantModel,
-        ev: &TraceEvent,
-        address: Value,
-    ) {
-        let Some(p) = ev.person else { return };
-        if address.is_empty() {
-            return;
-        }
-        let holders = self.emails.entry(address).or_default();
-        let others: Vec<(PersonId, Option<EventId>)> =
-            holders.iter().copied().filter(|(q, _)| *q != p).collect();
-        if !holders.iter().any(|(q, _)| *q == p) {
-            holders.push((p, Some(ev.id)));
-        }
-        if let Some(&(first, _)) = others.first() {
-            let msg = format!(
-                "{} is a second person record for {} (person {} has that address already): a duplicate lead",
-                who(ev),
-                model.syms.show(address),
-                first + 1
-            );
-            let witness = others.iter().filter_map(|(_, id)| *id).collect();
-            self.violate(inv, ev, msg, witness);
-        }
-    }
-
-    /// A field change: moves the person's email address (`one_person_per_email`), and
-    /// follows who set a field `marketo_value_kept` watches: a campaign, or the CRM sync
-    /// bringing back an automation's value over a campaign's.
-    fn observe_identity_and_origin(
-        &mut self,
-        model: &Model,
-        ev: &TraceEvent,
-        field: FieldId,
-        old: Value,
-        new: Value,
-    ) {
-        let Some(p) = ev.person else { return };
-        for inv in &model.invariants {
-            match inv {
-                InvariantModel::OnePersonPerEmail { email } if *email == field => {
-                    if let Some(holders) = self.emails.get_mut(&old) {
-                        holders.retain(|(q, _)| *q != p);
-                    }
-                    self.email_taken(model, inv, ev, new);
-                }
-                InvariantModel::MarketoValueKept { field: f } if *f == field => {
-                    let set = self.marketo_set.remove(&(p, field));
-                    if let Actor::Campaign(c) = ev.actor {
-                        self.marketo_set.insert((p, field), (new, c, ev.id));
-                        continue;
-                    }
-                    let from_automation = match self.automated.get(&(p, field)) {
-                        Some(&(a, id)) if ev.actor == Actor::Crm && ev.cause == Some(id) => {
-                            self.automated.remove(&(p, field));
-                            Some((a, id))
-                        }
-                        _ => None,
-                    };
-                    if let (Some((v, c, set_at)), Some((a, ran_at))) = (set, from_automation) {
-                        if v == old {
-                            let automation = model
-                                .crm
-                                .as_ref()
-                                .map_or("?", |crm| crm.automations[a as usize].name.as_str());
-                            let msg = format!(
-                                "{}: the CRM sync replaced {} \"{}\" (set by campaign \"{}\") with \"{}\" from the CRM automation \"{}\": the CRM's later change won and Marketo's value is lost",
-                                who(ev),
-                                model.fields[field as usize].display_name(),
-                                model.syms.show(old),
-                                model.campaigns[c as usize].name,
-                                model.syms.show(new),
-                                automation
-                            );
-                            self.violate(inv, ev, msg, vec![set_at, ran_at]);
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-
-    /// Invariants of the integration systems: jobs, response feed, change feed.
-    fn observe_integration(&mut self, model: &Model, ev: &TraceEvent) {
-        match &ev.kind {
-            EventKind::MarkWritten {
-                checkpoint, mark, ..
-            } => {
-                let Some(inv) =
-                    declared(model, |i| matches!(i, InvariantModel::CheckpointMonotonic))
-                else {
-                    return;
-                };
-                // A mark is the start of the run that wrote it: one from before the epoch
-                // began was written by a run from the old epoch.
-                match self.epochs.get(checkpoint) {
-                    Some(&(began, at)) if *mark < began => {
-                        let cp = &model.integrations.checkpoints[*checkpoint as usize];
-                        let msg = format!(
-                            "a run from before the epoch reset at {} wrote {}.{} = {} into the new epoch: the records up to it are never imported again",
-                            fmt_ms(began),
-                            cp.key,
-                            cp.field,
-                            fmt_ms(*mark)
-                        );
-                        self.violate(inv, ev, msg, vec![at]);
-                    }
-                    _ => {}
-                }
-                if let Some(&(prev, at)) = self.marks.get(checkpoint) {
-                    if *mark < prev {
-                        let cp = &model.integrations.checkpoints[*checkpoint as usize];
-                        let msg = format!(
-                            "checkpoint {}.{} moved back from {} to {} (an overlapping run overwrote a newer mark)",
-                            cp.key,
-                            cp.field,
-                            fmt_ms(prev),
-                            fmt_ms(*mark)
-                        );
-                        self.violate(inv, ev, msg, vec![at]);
-                    }
-                }
-                self.marks.insert(*checkpoint, (*mark, ev.id));
-            }
-            EventKind::RecordsImported {
-                checkpoint,
-                from,
-                to,
-                count,
-            } if *count > 0 => {
-                let Some(inv) = declared(model, |i| matches!(i, InvariantModel::NoDuplicateImport))
-                else {
-                    return;
-                };
-                let cp = &model.integrations.checkpoints[*checkpoint as usize];
-                let (first, last) = (from / cp.record_every + 1, to / cp.record_every);
-                let earlier: Vec<(u64, u64, EventId)> = self
-                    .imports
-                    .range((*checkpoint, 0)..=(*checkpoint, last))
-                    .filter(|(_, (end, _))| *end >= first)
-                    .map(|((_, a), (b, id))| (*a.max(&first), *b.min(&last), *id))
-                    .collect();
-                if !earlier.is_empty() {
-                    // Records covered by the union of the earlier ranges.
-                    let mut spans: Vec<(u64, u64)> = earlier.iter().map(|e| (e.0, e.1)).collect();
-                    spans.sort_unstable();
-                    let (mut dup, mut covered) = (0, 0);
-                    for (a, b) in spans {
-                        let a = a.max(covered + 1);
-                        if b >= a {
-                            dup += b - a + 1;
-                            covered = b;
-                        }
-                    }
-                    let msg = format!(
-                        "{dup} record(s) of {} imported again (records {}..{} overlap earlier imports)",
-                        cp.key,
-                        earlier.iter().map(|e| e.0).min().unwrap_or(first),
-                        earlier.iter().map(|e| e.1).max().unwrap_or(last),
-                    );
-                    let witness = earlier.iter().map(|e| e.2).collect();
-                    self.violate(inv, ev, msg, witness);
-                }
-                let slot = self
-                    .imports
-                    .entry((*checkpoint, first))
-                    .or_insert_with(|| (last, ev.id));
-                if slot.0 < last {
-                    *slot = (last, ev.id);
-                }
-            }
-            EventKind::EpochReset { checkpoint } => {
-                // A new epoch: its mark starts again and its records are imported again.
-                self.epochs.insert(*checkpoint, (ev.time, ev.id));
-                self.marks.remove(checkpoint);
-                let old: Vec<(u16, u64)> = self
-                    .imports
-                    .range((*checkpoint, 0)..=(*checkpoint, u64::MAX))
-                    .map(|(k, _)| *k)
-                    .collect();
-                for k in old {
-                    self.imports.remove(&k);
-                }
-            }
-            EventKind::ResponsesProcessed { records } => self.responses.0 += *records as u64,
-            EventKind::ResponsesLost { records } => {
-                self.responses.1 += *records as u64;
-                if let Some(inv) = declared(model, |i| matches!(i, InvariantModel::NoResponseLost))
-                {
-                    let msg = format!("{records} response(s) lost");
-                    self.violate(inv, ev, msg, ev.cause.into_iter().collect());
-                }
-            }
-            EventKind::ConsumerDecided {
-                field,
-                value,
-                version,
-                primary_version,
-                ..
-            } if version < primary_version => {
-                if let Some(inv) = declared(model, |i| matches!(i, InvariantModel::NoStaleDecision))
-                {
-                    let msg = format!(
-                        "{}: decided on {} = {} from replica version {version} while the primary had version {primary_version}",
-                        who(ev),
-                        model.fields[*field as usize].display_name(),
-                        model.syms.show(*value)
-                    );
-                    self.violate(inv, ev, msg, ev.cause.into_iter().collect());
-                }
-            }
-            EventKind::ConsumerActed { message } => {
-                let Some(inv) = declared(model, |i| matches!(i, InvariantModel::NoDuplicateAction))
-                else {
-                    return;
-                };
-                match self.acted.get(message) {
-                    Some(&first) => {
-                        let msg = format!(
-                            "the action ran again for message {} (a redelivery)",
-                            message + 1
-                        );
-                        self.violate(inv, ev, msg, vec![first]);
-                    }
-                    None => {
-                        self.acted.insert(*message, ev.id);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// End-of-run checks: every watched entry that never got its e-mail.
     pub fn finish(&mut self, model: &Model, end_time: u64) {
         if let (Some(inv), Some(feed)) = (
             declared(model, |i| matches!(i, InvariantModel::NoResponseLost)),
