@@ -59,7 +59,7 @@ await h.run(async () => {
     const sentences = await page.$$eval("#lesson-sentences li", (l) => l.map((x) => x.textContent));
     check(sentences.length > 0 && sentences.every((t) => /^\d+\. \d/.test(t)), `${id}: the story so far (${sentences.length} sentences)`);
     const playhead = await text(page, "#playhead-time");
-    check(playhead !== "t = 0 ms", `${id}: the playhead moved to the race (${playhead})`);
+    check(playhead !== "t = 0:00:00", `${id}: the playhead moved to the race (${playhead})`);
     if (id === "list-queue") {
       await shot(page, "lesson");
       await page.check("#presentation");

@@ -5,7 +5,8 @@
 
 use super::record::index_of;
 use super::seen::as_seen;
-use super::{clock, Arrow, Sentence, Story, StoryStep};
+use super::super::words::clock;
+use super::{Arrow, Sentence, Story, StoryStep};
 use crate::api::words;
 use crate::engine::describe::{actor_name, describe, SYNC_PERSON};
 use crate::engine::model::*;
