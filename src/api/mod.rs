@@ -45,8 +45,8 @@ pub use reader::{
 };
 pub use scheduler::{model_scheduler_view, scheduler_view, Decision, SchedulerView};
 pub use story::{
-    model_story, story, violation_story_of, Arrow, AsSeen, SeenValue, Sentence, Story,
-    StoryOf, StoryStep,
+    model_story, story, violation_story_of, Arrow, AsSeen, SeenValue, Sentence, Story, StoryOf,
+    StoryStep,
 };
 pub use sweep_points::{
     projected_affected, projection, sweep_axis, sweep_points, sweep_series, sweep_values,

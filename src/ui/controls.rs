@@ -5,8 +5,8 @@ use yew::prelude::*;
 
 use super::inject;
 use super::parts::{button, label, on_value, option, para, send};
-use crate::api::clock;
 use super::state::{Action, App, SPEEDS};
+use crate::api::clock;
 use crate::api::{Knob, VariantRole};
 
 /// The set-up column of the Run tab.

@@ -16,10 +16,10 @@ use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
 use super::parts::{button, para};
-use crate::api::clock;
 use super::state::{Action, App, Dispatch, RunKey};
 use super::worker::{Worker, WorkerWasm};
 use super::{panels, timeline, web};
+use crate::api::clock;
 use crate::api::{challenge, ExploreSummary, StoryOf, VariantRole};
 use crate::spec::{RunSpec, Tab};
 use crate::work::{explore_request, Exploring, Reply, Request};

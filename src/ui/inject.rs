@@ -5,8 +5,8 @@
 use yew::prelude::*;
 
 use super::parts::{button, label, on_value, option, para, send};
-use crate::api::clock;
 use super::state::{Action, App, Dispatch, RunKey};
+use crate::api::clock;
 use crate::api::PeopleSelector;
 
 /// The inject form of the open set-up.

@@ -7,8 +7,8 @@ use yew::prelude::*;
 use std::rc::Rc;
 
 use super::parts::{self, label, on_value, para, send};
-use crate::api::clock;
 use super::state::{Action, App, Dispatch, RunKey};
+use crate::api::clock;
 use crate::api::{thousands, RunView, StoryOf};
 use crate::spec::RunSpec;
 

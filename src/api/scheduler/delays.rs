@@ -18,6 +18,8 @@ struct Seen {
     name: String,
     time: u64,
     delayed: bool,
+    /// Put on the agenda only once the delayed item was done (perhaps by it).
+    late: bool,
 }
 
 /// The options of a delay chosen while `before` takes its next step (or begins, when
@@ -30,7 +32,11 @@ pub(super) fn options(
     seed: u64,
     values: &[u64],
     what: &str,
+    arrivals: Option<(&str, &[u64])>,
 ) -> Vec<String> {
+    if let Some((who, others)) = arrivals.filter(|(_, o)| !o.is_empty()) {
+        return among_others(who, others, values);
+    }
     orderings(before, begin, replay, seed, values).unwrap_or_else(|| {
         values
             .iter()
@@ -40,6 +46,43 @@ pub(super) fn options(
             })
             .collect()
     })
+}
+
+/// A delay that is one arrival among others drawn alike (the responses reaching the
+/// integration): where it falls among the `others`' arrivals, by `who` ("One response reaches
+/// Marketo Integration").
+fn among_others(who: &str, others: &[u64], values: &[u64]) -> Vec<String> {
+    let the_other = |n: usize| match n {
+        1 => "the other one".to_string(),
+        n => format!("the other {n}"),
+    };
+    let out: Vec<String> = values
+        .iter()
+        .map(|&v| {
+            let early = others.iter().filter(|&&o| o < v).count();
+            let same = others.iter().filter(|&&o| o == v).count();
+            let late = others.len() - early - same;
+            match (early, same, late) {
+                (_, 1.., _) => format!(
+                    "{who} at the same moment as {}",
+                    match same {
+                        1 => "another one".to_string(),
+                        n => format!("{n} others"),
+                    }
+                ),
+                (0, _, n) => format!("{who} before {}", the_other(n)),
+                (n, _, 0) => format!("{who} after {}", the_other(n)),
+                (e, _, l) => format!("{who} after {e} of the others and before {}", the_other(l)),
+            }
+        })
+        .collect();
+    out.iter()
+        .zip(values)
+        .map(|(o, &v)| match out.iter().filter(|x| *x == o).count() {
+            1 => o.clone(),
+            _ => format!("{o}, at {}", clock(v)),
+        })
+        .collect()
 }
 
 fn orderings(
@@ -76,13 +119,24 @@ fn orderings(
         .iter()
         .find(|(seq, t)| last.iter().any(|(s, u)| s == seq && u != t))?
         .0;
-    let at = |sim: &Sim| sim.state.agenda.iter().find(|a| a.seq == moved).map(|a| a.time);
+    let at = |sim: &Sim| {
+        sim.state
+            .agenda
+            .iter()
+            .find(|a| a.seq == moved)
+            .map(|a| a.time)
+    };
     let until = children.iter().filter_map(|(sim, _)| at(sim)).max()?;
     // Its name and person, from a value that keeps it on the agenda.
     let (me, whom) = children.iter().find_map(|(sim, _)| {
         let a = sim.state.agenda.iter().find(|a| a.seq == moved)?;
         Some((describe(sim, a), person(sim, a)))
     })?;
+    // When the delayed item falls for each value (at once, within the step, if it is gone).
+    let times: Vec<u64> = children
+        .iter()
+        .map(|(sim, _)| at(sim).unwrap_or(sim.state.now))
+        .collect();
     let mut seen = Vec::new();
     for (sim, ch) in &mut children {
         let mut steps = Vec::new();
@@ -92,8 +146,12 @@ fn orderings(
                 name: me.clone(),
                 time: sim.state.now,
                 delayed: true,
+                late: false,
             });
         }
+        // The last item on the agenda before the delayed one is done.
+        let mut known =
+            at(sim).map_or_else(|| sim.state.agenda.iter().map(|a| a.seq).max(), |_| None);
         for _ in 0..MAX_STEPS {
             let ready = sim.state.agenda.ready_now();
             let Some(first) = ready.first() else { break };
@@ -109,32 +167,35 @@ fn orderings(
             let p = person(sim, a);
             if delayed || whom.is_none() || p.is_none() || p == whom {
                 steps.push(Seen {
-                    name: if delayed { me.clone() } else { describe(sim, a) },
+                    name: if delayed {
+                        me.clone()
+                    } else {
+                        describe(sim, a)
+                    },
                     time: a.time,
                     delayed,
+                    late: known.is_some_and(|k| a.seq > k),
                 });
+            }
+            if delayed {
+                known = sim.state.agenda.iter().map(|a| a.seq).max();
             }
             if !matches!(sim.step(ch), Ok(true)) {
                 break;
             }
         }
-        if sim.state.agenda.ready_now().first().is_some_and(|a| a.time <= until) {
+        if sim
+            .state
+            .agenda
+            .ready_now()
+            .first()
+            .is_some_and(|a| a.time <= until)
+        {
             return None;
         }
         seen.push(steps);
     }
-    Some(words_for(&me, &seen, &children_times(&children, at)))
-}
-
-/// When the delayed item falls in each value's run (`None`: at once, within the step).
-fn children_times(
-    children: &[(Sim, ReplayThenSeed)],
-    at: impl Fn(&Sim) -> Option<u64>,
-) -> Vec<u64> {
-    children
-        .iter()
-        .map(|(sim, _)| at(sim).unwrap_or(sim.state.now))
-        .collect()
+    Some(words_for(&me, &seen, &times))
 }
 
 /// Each value's option: the delayed item `me`, after the last and before the first of the
@@ -145,6 +206,7 @@ fn words_for(me: &str, seen: &[Vec<Seen>], times: &[u64]) -> Vec<String> {
         let mut count = std::collections::HashMap::<&str, usize>::new();
         steps
             .iter()
+            .filter(|s| !s.late)
             .map(|s| {
                 let n = count.entry(&s.name).or_default();
                 *n += 1;
@@ -161,7 +223,12 @@ fn words_for(me: &str, seen: &[Vec<Seen>], times: &[u64]) -> Vec<String> {
     // The steps every value's run has, on both sides of the delayed item across values.
     let decided: Vec<(String, usize)> = runs
         .first()
-        .map(|r| r.iter().filter(|s| !s.1).map(|s| s.0.clone()).collect::<Vec<_>>())
+        .map(|r| {
+            r.iter()
+                .filter(|s| !s.1)
+                .map(|s| s.0.clone())
+                .collect::<Vec<_>>()
+        })
         .unwrap_or_default()
         .into_iter()
         .filter(|key| {
@@ -169,29 +236,35 @@ fn words_for(me: &str, seen: &[Vec<Seen>], times: &[u64]) -> Vec<String> {
             sides.is_some_and(|s| s.contains(&true) && s.contains(&false))
         })
         .collect();
-    let repeated = |name: &str| decided.iter().filter(|k| k.0 == name).count() > 1;
     let mut out: Vec<String> = runs
         .iter()
         .zip(times)
         .map(|(run, &t)| {
             let me_at = run.iter().position(|s| s.1).unwrap_or(0);
+            // A step that comes back (an hourly batch) says when.
             let name = |s: &((String, usize), bool, u64)| {
-                if repeated(&s.0 .0) {
+                if run.iter().filter(|o| o.0 .0 == s.0 .0).count() > 1 {
                     format!("{} (at {})", s.0 .0, clock(s.2))
                 } else {
                     s.0 .0.clone()
                 }
             };
             let mine = |s: &&((String, usize), bool, u64)| decided.contains(&s.0);
+            let same = |s: &&((String, usize), bool, u64)| !s.1 && s.2 == t;
+            let tie = run[me_at + 1..]
+                .iter()
+                .find(same)
+                .or_else(|| run[..me_at].iter().rev().find(same));
             let prev = run[..me_at].iter().rev().find(mine);
             let next = run[me_at + 1..].iter().find(mine);
-            match (prev, next) {
-                (_, Some(n)) if n.2 == t => format!("{me}, at the same moment as {}", name(n)),
-                (Some(p), _) if p.2 == t => format!("{me}, at the same moment as {}", name(p)),
-                (Some(p), Some(n)) => format!("{me}, after {} and before {}", name(p), name(n)),
-                (Some(p), None) => format!("{me}, after {}", name(p)),
-                (None, Some(n)) => format!("{me}, before {}", name(n)),
-                (None, None) => me.to_string(),
+            match (tie, prev, next) {
+                (Some(o), _, _) => format!("{me}, at the same moment as {}", name(o)),
+                (None, Some(p), Some(n)) => {
+                    format!("{me}, after {} and before {}", name(p), name(n))
+                }
+                (None, Some(p), None) => format!("{me}, after {}", name(p)),
+                (None, None, Some(n)) => format!("{me}, before {}", name(n)),
+                (None, None, None) => me.to_string(),
             }
         })
         .collect();

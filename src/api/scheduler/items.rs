@@ -81,12 +81,9 @@ pub(crate) fn describe(sim: &Sim, a: &Agendum) -> String {
             "Outside — {} creates a new person for the email address of {}",
             match via {
                 Via::Form(f) => format!("the form fill of {}", sim.syms.text(*f)),
-                Via::Api(c) => m
-                    .creation
-                    .as_ref()
-                    .map_or("an API call".to_string(), |pc| {
-                        format!("the API client {}", pc.clients[*c as usize].name)
-                    }),
+                Via::Api(c) => m.creation.as_ref().map_or("an API call".to_string(), |pc| {
+                    format!("the API client {}", pc.clients[*c as usize].name)
+                }),
             },
             words::person(*person)
         ),
@@ -94,11 +91,9 @@ pub(crate) fn describe(sim: &Sim, a: &Agendum) -> String {
             "Outside — the API client tries {} again",
             words::person(*person)
         ),
-        Pending::Job { job, step } => format!(
-            "{} — {}",
-            actor_name(m, Actor::Job(*job)),
-            job_step(*step)
-        ),
+        Pending::Job { job, step } => {
+            format!("{} — {}", actor_name(m, Actor::Job(*job)), job_step(*step))
+        }
         Pending::Response(step) => response_step(sim, *step),
         Pending::Change(step) => change_step(sim, step),
     }
@@ -139,15 +134,25 @@ fn response_step(sim: &Sim, step: ResponseStep) -> String {
     let campaign = feed.map_or("the campaign", |f| f.campaign.as_str());
     let integration = actor_name(m, Actor::Integration);
     let crm = actor_name(m, Actor::CrmCampaign);
+    let batch_name = |b: u32| match b.checked_sub(OTHER_WRITER_BATCH) {
+        Some(k) => format!(
+            "{}'s insert {}",
+            feed.and_then(|f| f.second_writer.as_ref())
+                .map_or("another writer", |w| w.0.as_str()),
+            k + 1
+        ),
+        None => format!("batch {}", b + 1),
+    };
     let responses = |n: u32| match n {
         1 => "1 response".to_string(),
         n => format!("{n} responses"),
     };
     match step {
         ResponseStep::Insert { batch, .. } if batch >= OTHER_WRITER_BATCH => format!(
-            "{} — inserts 1 response into {campaign}",
+            "{} — inserts 1 response into {campaign} ({})",
             feed.and_then(|f| f.second_writer.as_ref())
-                .map_or("Another writer", |w| w.0.as_str())
+                .map_or("Another writer", |w| w.0.as_str()),
+            batch_name(batch)
         ),
         ResponseStep::Insert {
             batch,
@@ -163,11 +168,11 @@ fn response_step(sim: &Sim, step: ResponseStep) -> String {
             }
         ),
         ResponseStep::SyncDone { batch, .. } => {
-            format!("{crm} — finishes processing batch {}", batch + 1)
+            format!("{crm} — finishes processing {}", batch_name(batch))
         }
         ResponseStep::LockFailed { batch, .. } => format!(
-            "{crm} — batch {}'s wait for the campaign lock runs out",
-            batch + 1
+            "{crm} — {}'s wait for the campaign lock runs out",
+            batch_name(batch)
         ),
         ResponseStep::MergeDue => format!("{crm} — the delayed responses fall due, merged"),
         ResponseStep::AsyncRetry => format!("{crm} — the async job tries the campaign lock again"),
@@ -248,7 +253,9 @@ pub(super) fn fail_options(sim: &Sim, a: Option<&Agendum>, nth: usize) -> [Strin
     let hook = a.and_then(|a| match &a.what {
         Pending::StepDone(r, _) => {
             let run = sim.state.runs.get(*r)?;
-            let step = m.campaigns[run.campaign as usize].flow.get(run.pc as usize)?;
+            let step = m.campaigns[run.campaign as usize]
+                .flow
+                .get(run.pc as usize)?;
             match step.action {
                 ActionModel::CallWebhook(w) => Some(&m.webhooks[w as usize]),
                 _ => None,

@@ -9,6 +9,7 @@ mod items;
 pub(crate) use items::describe;
 
 use crate::engine::chooser::{Choice, Chooser, ReplayThenSeed};
+use crate::engine::dist::Delay;
 use crate::engine::model::Model;
 use crate::engine::sim::state::Agendum;
 use crate::engine::{compile, RunConfig, Scenario, Sim};
@@ -210,7 +211,17 @@ impl Step<'_, '_> {
                 _ => {
                     let replay: Vec<u64> = log[self.from..call].iter().map(|x| x.1).collect();
                     let begin = self.item.is_none();
-                    delays::options(self.before, begin, &replay, self.seed, &values, &what)
+                    let arrivals = begin.then(|| self.arrivals(log, call)).flatten();
+                    let arrivals = arrivals.as_ref().map(|(w, o)| (w.as_str(), o.as_slice()));
+                    delays::options(
+                        self.before,
+                        begin,
+                        &replay,
+                        self.seed,
+                        &values,
+                        &what,
+                        arrivals,
+                    )
                 }
             };
             let answers: Vec<u32> = values
@@ -231,5 +242,33 @@ impl Step<'_, '_> {
             past.push(d);
         }
         None
+    }
+
+    /// For a draw of the response feed's arrival window at the start: who arrives, and the
+    /// other responses' arrivals (the step's other draws of the same window).
+    fn arrivals(&self, log: &[(Choice, u64)], call: usize) -> Option<(String, Vec<u64>)> {
+        let feed = self.before.model.integrations.responses.as_ref()?;
+        let choice = |d: &Delay| match *d {
+            Delay::Uniform { min, max } if min < max => Some(Choice::Uniform { min, max }),
+            Delay::Exponential { mean, cap } if mean > 0 => Some(Choice::Exponential { mean, cap }),
+            _ => None,
+        };
+        let mut windows = vec![(
+            choice(&feed.window),
+            format!("One response reaches {}", feed.user),
+        )];
+        if let Some((name, _, window)) = &feed.second_writer {
+            windows.push((choice(window), format!("One response reaches {name}")));
+        }
+        let (window, who) = windows
+            .into_iter()
+            .find_map(|(c, who)| c.filter(|c| *c == log[call].0).map(|c| (c, who)))?;
+        let others = log[self.from..]
+            .iter()
+            .enumerate()
+            .filter(|(i, (c, _))| self.from + i != call && *c == window)
+            .map(|(_, (_, a))| *a)
+            .collect();
+        Some((who, others))
     }
 }

@@ -5,9 +5,9 @@
 use yew::prelude::*;
 
 use super::{Dims, Geometry};
-use crate::api::{InvariantLane, LaneIndex, RunView};
-use crate::ui::parts::{button};
 use crate::api::clock;
+use crate::api::{InvariantLane, LaneIndex, RunView};
+use crate::ui::parts::button;
 use crate::ui::state::Action;
 
 /// What the pointer is on.
