@@ -5,11 +5,14 @@
 use crate::common::{builtin, config_with};
 use racelab::api::{challenge, scheduler_view, Decision};
 
+/// A set-up to play: its name, its knob settings and its seed.
+type Setup = (&'static str, Vec<(&'static str, i64)>, u64);
+
 /// Decisions met along two paths (always the first option, always the last) of each
 /// variant of `id`, with where they were met.
 fn decisions(id: &str) -> Vec<(String, Decision)> {
     let s = builtin(id);
-    let mut setups: Vec<(&str, Vec<(&str, i64)>, u64)> = vec![("defaults", Vec::new(), 1)];
+    let mut setups: Vec<Setup> = vec![("defaults", Vec::new(), 1)];
     let explore = racelab::scenarios::explore_setup(id);
     if !explore.is_empty() {
         setups.push(("explore set-up", explore.to_vec(), 1));
