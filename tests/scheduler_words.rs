@@ -103,7 +103,7 @@ fn a_delay_before_or_after_a_step_is_asked_as_that_order() {
 }
 
 #[test]
-fn the_part_options_share_is_cut_at_a_word() {
+fn the_part_options_share_is_cut_at_a_clause() {
     let d = Decision {
         call: 0,
         time_ms: 0,
@@ -119,7 +119,10 @@ fn the_part_options_share_is_cut_at_a_word() {
         "Outside — queued again later, person 1, "
     );
     let short = Decision {
-        options: vec!["Drain A".to_string(), "Drain B".to_string()],
+        options: vec![
+            "Drain Queue (hourly) — the batch run starts".to_string(),
+            "Drain Queue (trigger) — Send Email: Task Email, person 1".to_string(),
+        ],
         ..d
     };
     assert_eq!(short.shared_start(), 0);

@@ -31,8 +31,9 @@ pub struct Decision {
 }
 
 impl Decision {
-    /// How many bytes every option starts with alike, cut back to a word: the app shows the
-    /// rest, the part that tells the options apart, in bold. 0 when under a few words alike.
+    /// How many bytes every option starts with alike, cut back to the end of a clause (", "):
+    /// the app shows the rest, the part that tells the options apart, in bold. 0 when the
+    /// options share no whole clause.
     pub fn shared_start(&self) -> usize {
         let Some((first, rest)) = self.options.split_first() else {
             return 0;
@@ -48,7 +49,7 @@ impl Decision {
                 .find(|((_, a), b)| a != b)
                 .map_or(n.min(o.len()), |((i, _), _)| i.min(n));
         }
-        let cut = first[..n].rfind(' ').map_or(0, |i| i + 1);
+        let cut = first[..n].rfind(", ").map_or(0, |i| i + 2);
         if cut < 12 || self.options.iter().any(|o| o.len() <= cut) {
             0
         } else {
