@@ -41,6 +41,7 @@ mod scale;
 mod scenario_reader;
 mod scheduler;
 mod scheduler_challenge;
+mod scheduler_words;
 mod semantics_crm_automation;
 mod semantics_flow;
 mod semantics_identity;

@@ -185,7 +185,7 @@ impl InvariantLane {
         Some(format!(
             "{}: broken at {}{by}. {}{more}",
             self.title,
-            super::fmt_time(v.time_ms),
+            super::clock(v.time_ms),
             v.message
         ))
     }

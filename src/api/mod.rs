@@ -46,8 +46,8 @@ pub use reader::{
 };
 pub use scheduler::{model_scheduler_view, scheduler_view, Decision, SchedulerView};
 pub use story::{
-    clock, model_story, story, violation_story_of, Arrow, AsSeen, SeenValue, Sentence, Story,
-    StoryOf, StoryStep,
+    model_story, story, violation_story_of, Arrow, AsSeen, SeenValue, Sentence, Story, StoryOf,
+    StoryStep,
 };
 pub use sweep_points::{
     projected_affected, projection, sweep_axis, sweep_points, sweep_series, sweep_values,
@@ -57,10 +57,9 @@ pub use view::{
     lanes, lesson_view, run_model_view, run_view, LaneInfo, LaneKind, RowPart, RunView,
     ViolationView,
 };
-pub use words::{invariant_title, knob_title};
+pub use words::{clock, invariant_title, knob_title};
 
 // The engine's types and checks the front ends name: through here, `api` is their one door.
-pub use crate::engine::describe::fmt_ms as fmt_time;
 pub use crate::engine::knobs::Knob;
 pub use crate::engine::scenario::{Injection, PeopleSelector, VariantRole};
 pub use crate::engine::{validate, Place, RunConfig, Scenario, ScenarioError};

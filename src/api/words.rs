@@ -14,6 +14,31 @@ pub fn duration(ms: u64) -> String {
     crate::engine::describe::fmt_duration(ms)
 }
 
+/// Simulated time as a clock, to the millisecond: `4:00:00`, `0:59:12.2`, `30 d 4:10:00`.
+/// The one way the app's run views (the story, the lesson, the playhead, the scheduler, the
+/// violations) write a moment of a run; [`duration`] writes a length of time.
+pub fn clock(ms: u64) -> String {
+    const D: u64 = 24 * 3_600_000;
+    let (days, rest) = (ms / D, ms % D);
+    let (h, m, s, frac) = (
+        rest / 3_600_000,
+        (rest / 60_000) % 60,
+        (rest / 1000) % 60,
+        rest % 1000,
+    );
+    let mut out = if days > 0 {
+        format!("{days} d {h}:{m:02}:{s:02}")
+    } else {
+        format!("{h}:{m:02}:{s:02}")
+    };
+    if frac > 0 {
+        let f = format!("{frac:03}");
+        out.push('.');
+        out.push_str(f.trim_end_matches('0'));
+    }
+    out
+}
+
 /// A value as people read it (`(empty)` for no value, times as durations from the start).
 pub fn value(syms: &Symbols, v: Value) -> String {
     match v {

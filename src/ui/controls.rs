@@ -4,8 +4,9 @@
 use yew::prelude::*;
 
 use super::inject;
-use super::parts::{button, fmt_time, label, on_value, option, para, send};
+use super::parts::{button, label, on_value, option, para, send};
 use super::state::{Action, App, SPEEDS};
+use crate::api::clock;
 use crate::api::{Knob, VariantRole};
 
 /// The set-up column of the Run tab.
@@ -172,7 +173,7 @@ pub fn playback(app: &App) -> Html {
             { label("speed", "Speed") }
             <select id="speed" onchange={speed}>{ for speeds }</select>
             <span class="clock" id="playhead-time" aria-live="polite">
-                { format!("t = {}", fmt_time(app.spec.view.playhead_ms)) }
+                { format!("t = {}", clock(app.spec.view.playhead_ms)) }
             </span>
             if !app.spec.schedule.is_empty() {
                 <span class="badge">{ format!("hand-picked schedule: {} decisions", app.spec.schedule.len()) }</span>

@@ -15,10 +15,11 @@ use std::rc::Rc;
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
-use super::parts::{button, fmt_time, para};
+use super::parts::{button, para};
 use super::state::{Action, App, Dispatch, RunKey};
 use super::worker::{Worker, WorkerWasm};
 use super::{panels, timeline, web};
+use crate::api::clock;
 use crate::api::{challenge, ExploreSummary, StoryOf, VariantRole};
 use crate::spec::{RunSpec, Tab};
 use crate::work::{explore_request, Exploring, Reply, Request};
@@ -522,12 +523,13 @@ fn scheduler(props: &SchedulerProps) -> Html {
             let next = match &v.next {
                 Some(d) => html! {
                     <div class="decision" id="sched-next">
-                        <p><strong>{ format!("At {}: what happens next?", fmt_time(d.time_ms)) }</strong></p>
+                        <p><strong>{ format!("At {}: what happens next?", clock(d.time_ms)) }</strong></p>
                         { for d.options.iter().zip(&d.answers).enumerate().map(|(i, (label, answer))| {
                             let mut sch = v.prefix.clone();
                             sch.push(*answer);
+                            let (same, differs) = label.split_at(d.shared_start());
                             html! { <button class="option" id={format!("sched-option-{i}")}
-                                onclick={set(sch, Some(d.time_ms))}>{ label.clone() }</button> }
+                                onclick={set(sch, Some(d.time_ms))}>{ same }<strong>{ differs }</strong></button> }
                         }) }
                     </div>
                 },
@@ -551,7 +553,7 @@ fn scheduler(props: &SchedulerProps) -> Html {
                         <ol class="past" id="sched-past">
                             { for v.past.iter().enumerate().map(|(k, d)| html! {
                                 <li>
-                                    { format!("{}: {} ", fmt_time(d.time_ms),
+                                    { format!("{}: {} ", clock(d.time_ms),
                                         d.chosen.and_then(|c| d.options.get(c)).cloned().unwrap_or_else(|| "(a value from the schedule)".into())) }
                                     <button class="link-button" id={format!("sched-fork-{k}")}
                                         onclick={set(key.schedule[..d.call.min(key.schedule.len())].to_vec(), Some(d.time_ms))}>

@@ -4,8 +4,9 @@
 
 use yew::prelude::*;
 
-use super::parts::{button, fmt_time, label, on_value, option, para, send};
+use super::parts::{button, label, on_value, option, para, send};
 use super::state::{Action, App, Dispatch, RunKey};
+use crate::api::clock;
 use crate::api::PeopleSelector;
 
 /// The inject form of the open set-up.
@@ -106,7 +107,7 @@ fn inject_view(props: &InjectProps) -> Html {
             .map_or_else(|| "an injected event".to_string(), |o| o.label.clone());
         html! {
             <li>
-                { format!("{label} at {}{who}", fmt_time(inj.at_ms)) }
+                { format!("{label} at {}{who}", clock(inj.at_ms)) }
                 <button onclick={remove} aria-label={format!("Remove injection {}", i + 1)}>{ "×" }</button>
             </li>
         }

@@ -6,8 +6,9 @@ use yew::prelude::*;
 
 use std::rc::Rc;
 
-use super::parts::{self, fmt_time, label, on_value, para, send};
+use super::parts::{self, label, on_value, para, send};
 use super::state::{Action, App, Dispatch, RunKey};
+use crate::api::clock;
 use crate::api::{thousands, RunView, StoryOf};
 use crate::spec::RunSpec;
 
@@ -63,13 +64,15 @@ fn violations_panel(props: &ViolationsProps) -> Html {
                     title={format!("Check: {}", v.invariant)}>
                     <span class="vmark" aria-hidden="true">{ "▲" }</span>
                     <strong>{ v.title.clone() }</strong>
-                    { format!(" at {}{who}: {}", fmt_time(v.time_ms), v.message) }
+                    { format!(" at {}{who}: {}", clock(v.time_ms), v.message) }
                 </button>
-                <button class="story-open" id={format!("story-violation-{i}")} onclick={story}
-                    aria-label={format!("Show the story of violation {}", i + 1)}>
-                    { "Show the story" }
-                </button>
-                { for lesson }
+                <div class="violation-actions">
+                    <button class="story-open" id={format!("story-violation-{i}")} onclick={story}
+                        aria-label={format!("Show the story of violation {}", i + 1)}>
+                        { "Show the story" }
+                    </button>
+                    { for lesson }
+                </div>
             </li>
         }
     });
@@ -166,7 +169,7 @@ fn inspector_view(props: &InspectorProps) -> Html {
             });
             html! {
                 <div class="event-detail" id="selected-event">
-                    <strong>{ format!("#{} · {} · {}", r.id, fmt_time(r.time_ms), r.lane) }</strong>
+                    <strong>{ format!("#{} · {} · {}", r.id, clock(r.time_ms), r.lane) }</strong>
                     <p>{ r.details.clone() }</p>
                     { for cause }
                 </div>
@@ -195,7 +198,7 @@ fn inspector_view(props: &InspectorProps) -> Html {
     };
     html! {
         <section class="panel inspector" id="inspector" aria-label="Inspector">
-            <h2>{ format!("At {}", fmt_time(props.playhead)) }</h2>
+            <h2>{ format!("At {}", clock(props.playhead)) }</h2>
             { for selected }
             <div class="field">
                 { label("inspect-person", "Person") }

@@ -29,11 +29,6 @@ pub fn send<E: 'static>(to: &Dispatch, action: Action) -> Callback<E> {
     Callback::from(move |_| to.dispatch(action.clone()))
 }
 
-/// A simulated time for people: `4 min 3.2 s`.
-pub fn fmt_time(ms: u64) -> String {
-    crate::api::fmt_time(ms)
-}
-
 /// A button: `id` and `title` are left out when empty.
 pub fn button(
     id: &'static str,

@@ -59,7 +59,10 @@ await h.run(async () => {
     const sentences = await page.$$eval("#lesson-sentences li", (l) => l.map((x) => x.textContent));
     check(sentences.length > 0 && sentences.every((t) => /^\d+\. \d/.test(t)), `${id}: the story so far (${sentences.length} sentences)`);
     const playhead = await text(page, "#playhead-time");
-    check(playhead !== "t = 0 ms", `${id}: the playhead moved to the race (${playhead})`);
+    check(playhead !== "t = 0:00:00", `${id}: the playhead moved to the race (${playhead})`);
+    // One time format across the run views: the pause and the playhead read the same moment.
+    const paused = (/^Paused at ([^,]+),/.exec(stop) || [])[1];
+    check(playhead === `t = ${paused}`, `${id}: the playhead reads the paused moment (${playhead} / ${paused})`);
     if (id === "list-queue") {
       await shot(page, "lesson");
       await page.check("#presentation");

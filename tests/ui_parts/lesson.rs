@@ -115,7 +115,7 @@ async fn a_lesson_link_pauses_with_the_explanation_and_shows_the_story_and_the_f
     assert!(app.text("#lesson-stop").contains(&stop.sentence));
     assert_eq!(
         app.text("#playhead-time"),
-        format!("t = {}", racelab::api::fmt_time(stop.time_ms))
+        format!("t = {}", racelab::api::clock(stop.time_ms))
     );
     app.shows("#lesson-sentences li").await;
     assert!(!app

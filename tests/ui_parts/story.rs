@@ -235,7 +235,7 @@ async fn sentences_and_boxes_light_each_other_and_a_step_shows_what_it_read() {
     // The run's playhead is at the write (the timeline below selects its event).
     assert_eq!(
         app.text("#playhead-time"),
-        format!("t = {}", api::fmt_time(want.steps[write].time_ms))
+        format!("t = {}", api::clock(want.steps[write].time_ms))
     );
     assert!(app
         .text("#story-step")

@@ -115,29 +115,6 @@ impl Story {
     }
 }
 
-/// Simulated time as a clock: `4:00:00`, `0:59:12.2`, `30 d 4:10:00`.
-pub fn clock(ms: u64) -> String {
-    const D: u64 = 24 * 3_600_000;
-    let (days, rest) = (ms / D, ms % D);
-    let (h, m, s, frac) = (
-        rest / 3_600_000,
-        (rest / 60_000) % 60,
-        (rest / 1000) % 60,
-        rest % 1000,
-    );
-    let mut out = if days > 0 {
-        format!("{days} d {h}:{m:02}:{s:02}")
-    } else {
-        format!("{h}:{m:02}:{s:02}")
-    };
-    if frac > 0 {
-        let f = format!("{frac:03}");
-        out.push('.');
-        out.push_str(f.trim_end_matches('0'));
-    }
-    out
-}
-
 /// The story of a run of `scenario` (seed and schedule as [`super::run_view`]).
 pub fn story(
     scenario: &Scenario,

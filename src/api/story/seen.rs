@@ -81,7 +81,7 @@ pub(super) fn as_seen(
     let p = e.person?;
     let at = index_of(trace, e.id)?;
     let now = Record::before(model, trace, p, at);
-    let clock = super::clock;
+    let clock = super::super::words::clock;
     match (&e.kind, e.actor) {
         // A trigger campaign's filters, read as the person qualifies.
         (EventKind::Qualified, Actor::Campaign(c))

@@ -3,9 +3,10 @@
 //! ("4:00:00.2 The trigger campaign "Drain Queue (trigger)" removes person 3 from Work
 //! Queue and sends person 3 the Task Email.").
 
+use super::super::words::clock;
 use super::record::index_of;
 use super::seen::as_seen;
-use super::{clock, Arrow, Sentence, Story, StoryStep};
+use super::{Arrow, Sentence, Story, StoryStep};
 use crate::api::words;
 use crate::engine::describe::{actor_name, describe, SYNC_PERSON};
 use crate::engine::model::*;

@@ -5,8 +5,9 @@
 use yew::prelude::*;
 
 use super::{Dims, Geometry};
+use crate::api::clock;
 use crate::api::{InvariantLane, LaneIndex, RunView};
-use crate::ui::parts::{button, fmt_time};
+use crate::ui::parts::button;
 use crate::ui::state::Action;
 
 /// What the pointer is on.
@@ -128,13 +129,13 @@ fn ticks(run: &RunView, rule: &InvariantLane, g: &Geometry, y: f64, d: &Dims) ->
         }
         let what = if j - i == 1 {
             let v = &run.violations[rule.violations[i]];
-            format!("{} {}", fmt_time(v.time_ms), v.message)
+            format!("{} {}", clock(v.time_ms), v.message)
         } else {
             format!(
                 "{} violations from {} to {}",
                 j - i,
-                fmt_time(times[i]),
-                fmt_time(times[j - 1])
+                clock(times[i]),
+                clock(times[j - 1])
             )
         };
         out.push(html! {
@@ -160,7 +161,7 @@ pub(crate) fn axis(g: &Geometry, height: f64, d: &Dims) -> Html {
                     <line x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1={d.axis.to_string()}
                         y2={format!("{height:.0}")} stroke="#dde2ea" />
                     <text x={format!("{x:.1}")} y={format!("{:.1}", d.axis * 0.62)} font-size={format!("{:.0}", d.small)}
-                        text-anchor="middle" fill="#3d4557">{ tick_label(t, step) }</text>
+                        text-anchor="middle" fill="#3d4557">{ clock(t) }</text>
                 </g>
             }
         });
@@ -170,22 +171,6 @@ pub(crate) fn axis(g: &Geometry, height: f64, d: &Dims) -> Html {
                 height={d.axis.to_string()} fill="#eef1f6" />
             { for ticks }
         </g>
-    }
-}
-
-/// An axis label precise enough for ticks `step` ms apart: `1 h 5 min`, `3 min 20 s`,
-/// `12.5 s`, `340 ms`.
-fn tick_label(t: u64, step: u64) -> String {
-    let (h, m, s, ms) = (t / 3_600_000, t / 60_000 % 60, t / 1000 % 60, t % 1000);
-    match step {
-        _ if step >= 60_000 && h > 0 => format!("{h} h {m} min"),
-        _ if step >= 60_000 => format!("{m} min"),
-        _ if step >= 1000 && h > 0 => format!("{h}:{m:02}:{s:02}"),
-        _ if step >= 1000 && m > 0 => format!("{m} min {s} s"),
-        _ if step >= 1000 => format!("{s} s"),
-        _ if t >= 60_000 => format!("{}:{m:02}:{s:02}.{ms:03}", h),
-        _ if t >= 1000 => format!("{s}.{ms:03} s"),
-        _ => format!("{ms} ms"),
     }
 }
 
@@ -216,7 +201,7 @@ pub(crate) fn tooltip(run: &RunView, hover: Hover, x: f64, y: f64, height: f64, 
             lines.push(format!(
                 "#{} · {} · {}{}",
                 row.id,
-                fmt_time(row.time_ms),
+                clock(row.time_ms),
                 row.lane,
                 row.person
                     .map_or(String::new(), |p| format!(" · person {p}"))
@@ -231,8 +216,8 @@ pub(crate) fn tooltip(run: &RunView, hover: Hover, x: f64, y: f64, height: f64, 
             let time = |i: u32| run.rows.get(i as usize).map_or(0, |r| r.time_ms);
             lines.push(format!(
                 "{count} events, {} to {}",
-                fmt_time(time(first)),
-                fmt_time(time(last))
+                clock(time(first)),
+                clock(time(last))
             ));
             let bad = (first..=last).any(|i| {
                 run.parts
@@ -332,7 +317,7 @@ pub(crate) fn zoom_bar(
                 title="One lane per person instead of one per campaign">
                 { if by_person { "Lanes: by person" } else { "Lanes: by campaign" } }
             </button>
-            <span class="hint">{ format!("{} – {} · drag the top strip to move the playhead, drag the lanes to pan", fmt_time(a), fmt_time(b.min(end.max(b)))) }</span>
+            <span class="hint">{ format!("{} – {} · drag the top strip to move the playhead, drag the lanes to pan", clock(a), clock(b.min(end.max(b)))) }</span>
         </div>
     }
 }
