@@ -475,3 +475,82 @@ fn child_sleep(indep: &Sleep, ready: usize, class: u8) -> Sleep {
         .copied()
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{compile, RunConfig};
+
+    /// The report's counts and the shortest violating path of a search whose steps run in
+    /// place always (`Some(true)`), never, or by the odds (`None`).
+    fn search(model: &Model, in_place: Option<bool>) -> (Vec<u64>, Option<Vec<u32>>, u64) {
+        let mut s = Search::new(model, ExploreConfig::default());
+        s.forced_odds.force = in_place;
+        s.last_odds.force = in_place;
+        s.run().expect("explores");
+        let r = &s.report;
+        let counts = vec![
+            r.states,
+            r.visits,
+            r.steps,
+            r.schedules,
+            r.end_states,
+            r.violating_end_states,
+            r.revisits,
+            r.pruned,
+        ];
+        (counts, s.best, s.rebuilt_steps)
+    }
+
+    #[test]
+    fn steps_in_place_and_rebuilt_runs_search_exactly_as_copies_do() {
+        let cases: [(&str, &str, &[(&str, i64)]); 3] = [
+            (
+                "list-queue",
+                "at-most-once-crash",
+                &[
+                    ("people", 1),
+                    ("step_time_ms", 0),
+                    ("trigger_delay_s", 0),
+                    ("webhook_ms", 100),
+                    ("queue_window_h", 0),
+                ],
+            ),
+            (
+                "central-mql",
+                "naive",
+                crate::scenarios::explore_setup("central-mql"),
+            ),
+            (
+                "alert-before-owner",
+                "naive",
+                &[
+                    ("people", 2),
+                    ("step_time_ms", 0),
+                    ("trigger_delay_s", 0),
+                    ("arrival_window_min", 0),
+                ],
+            ),
+        ];
+        for (id, variant, knobs) in cases {
+            let scenario = crate::scenarios::builtin(id).expect("built in");
+            let config = RunConfig {
+                variant: Some(variant.to_string()),
+                knobs: knobs.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+                ..RunConfig::default()
+            };
+            let model = compile(&scenario, &config).expect("compiles");
+            let (copies, best, rebuilt) = search(&model, Some(false));
+            assert_eq!(rebuilt, 0, "{id}/{variant}: nothing to rebuild");
+            assert!(best.is_some(), "{id}/{variant}: a violation to find");
+            let (always, best_always, rebuilt) = search(&model, Some(true));
+            assert!(
+                rebuilt > 0,
+                "{id}/{variant}: some steps in place needed the run"
+            );
+            assert_eq!((&always, &best_always), (&copies, &best), "{id}/{variant}");
+            let (odds, best_odds, _) = search(&model, None);
+            assert_eq!((&odds, &best_odds), (&copies, &best), "{id}/{variant}");
+        }
+    }
+}

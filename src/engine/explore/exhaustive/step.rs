@@ -51,6 +51,8 @@ impl Ready {
 pub(super) struct Odds {
     seen: u64,
     missed: u64,
+    /// Always (or never) in place, whatever the odds: for tests.
+    pub force: Option<bool>,
 }
 
 impl Odds {
@@ -62,7 +64,8 @@ impl Odds {
     /// Whether running in place at `at` steps from the start is worth it: the expected
     /// replay (`at` steps, at the rate of misses so far) below about half a copy.
     pub fn worth(&self, at: u32) -> bool {
-        2 * (self.missed + 1) * (at as u64 + 1) < self.seen + 2
+        self.force
+            .unwrap_or_else(|| 2 * (self.missed + 1) * (at as u64 + 1) < self.seen + 2)
     }
 }
 
