@@ -75,7 +75,9 @@ const WATCH_EVERY: u64 = 4096;
 
 impl<'m> Search<'m> {
     pub fn new(model: &'m Model, cfg: ExploreConfig) -> Self {
-        let capacity = cfg.max_states.min(1 << 15);
+        // A small start: the set grows as states come, and a table larger than the search
+        // needs costs cache misses at every look-up (and page faults to fill it).
+        let capacity = cfg.max_states.min(1 << 12);
         let report = ExploreReport {
             scenario: model.scenario_id.clone(),
             variant: model.variant.clone(),
@@ -504,7 +506,9 @@ mod tests {
 
     #[test]
     fn steps_in_place_and_rebuilt_runs_search_exactly_as_copies_do() {
-        let cases: [(&str, &str, &[(&str, i64)]); 3] = [
+        /// A scenario, a variant and knob settings.
+        type Case = (&'static str, &'static str, &'static [(&'static str, i64)]);
+        let cases: [Case; 3] = [
             (
                 "list-queue",
                 "at-most-once-crash",
