@@ -18,7 +18,7 @@
 use super::super::model::Model;
 use super::super::sim::state::{Agendum, Pending, SimState};
 use super::super::sim::{RunError, Sim};
-use super::schedule::PrefixChooser;
+use super::schedule::{next_prefix, Prefix, PrefixChooser};
 use super::state_key::{compact, state_key};
 use std::collections::HashMap;
 
@@ -178,17 +178,6 @@ pub fn fewest(model: &Model, cfg: FewestConfig) -> Result<FewestReport, RunError
     Ok(report)
 }
 
-/// The next branch of a step's decisions after `taken` (the first `hold` are held).
-fn next_prefix(taken: &[(u32, u32)], hold: usize) -> Option<Vec<u32>> {
-    (hold..taken.len()).rev().find_map(|i| {
-        (taken[i].0 + 1 < taken[i].1).then(|| {
-            let mut p: Vec<u32> = taken[..i].iter().map(|x| x.0).collect();
-            p.push(taken[i].0 + 1);
-            p
-        })
-    })
-}
-
 impl Search {
     /// The best violating continuation from `sim` (between steps), `depth` decisions in.
     fn visit<'m>(
@@ -256,7 +245,7 @@ impl Search {
                 continue;
             }
             let fixed = usize::from(tie);
-            let mut prefix: Vec<u32> = forced.to_vec();
+            let mut prefix: Prefix = forced.iter().copied().collect();
             if tie {
                 prefix = prefix.into_iter().skip(1).collect();
                 prefix.insert(0, t as u32);

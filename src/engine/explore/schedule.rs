@@ -81,6 +81,25 @@ pub(crate) fn only_answer(choice: &Choice) -> u64 {
     }
 }
 
+/// The decisions a step took: (answer index, number of options) for each, in order.
+pub(crate) type Taken = smallvec::SmallVec<[(u32, u32); 4]>;
+
+/// Answer indexes for the first decisions of a step.
+pub(crate) type Prefix = smallvec::SmallVec<[u32; 4]>;
+
+/// The next branch of a step's decisions after `taken`, odometer style (the first `hold`
+/// are held): the last decision that has an answer left moves to its next answer, and the
+/// decisions after it start again from their first.
+pub(crate) fn next_prefix(taken: &[(u32, u32)], hold: usize) -> Option<Prefix> {
+    (hold..taken.len()).rev().find_map(|i| {
+        (taken[i].0 + 1 < taken[i].1).then(|| {
+            let mut p: Prefix = taken[..i].iter().map(|x| x.0).collect();
+            p.push(taken[i].0 + 1);
+            p
+        })
+    })
+}
+
 /// Answers decisions from a fixed prefix of indexes, then with index 0 ("the first option"),
 /// recording every decision as (index, number of options): how the explorer runs one step
 /// along one branch and learns which decisions the step asked.
@@ -88,7 +107,7 @@ pub(crate) fn only_answer(choice: &Choice) -> u64 {
 pub(crate) struct PrefixChooser<'a> {
     prefix: &'a [u32],
     /// (answer index, number of options) for each decision, in order.
-    pub taken: Vec<(u32, u32)>,
+    pub taken: Taken,
     /// With `record`: the answer value of every call, and how many calls there were up to
     /// the last decision.
     record: bool,
@@ -217,7 +236,17 @@ mod tests {
         assert_eq!(p.choose(&Choice::Ready { n: 2 }), 1);
         assert_eq!(p.choose(&Choice::Fail { ppm: 0 }), 0);
         assert_eq!(p.choose(&Choice::Uniform { min: 0, max: 4 }), 0);
-        assert_eq!(p.taken, vec![(1, 2), (0, 3)]);
+        assert_eq!(p.taken.as_slice(), [(1, 2), (0, 3)]);
+    }
+
+    #[test]
+    fn prefixes_count_like_an_odometer() {
+        let next = |taken: &[(u32, u32)], hold| next_prefix(taken, hold).map(|p| p.to_vec());
+        assert_eq!(next(&[(0, 2), (0, 3)], 0), Some(vec![0, 1]));
+        assert_eq!(next(&[(0, 2), (2, 3)], 0), Some(vec![1]));
+        assert_eq!(next(&[(1, 2), (2, 3)], 0), None);
+        assert_eq!(next(&[(0, 2), (2, 3)], 1), None);
+        assert_eq!(next(&[], 0), None);
     }
 
     #[test]

@@ -30,10 +30,10 @@
 //! deterministic, fast, and a collision between two of a million states is about 1 in 10^26.
 
 use super::super::model::{CampaignId, PersonId};
-use super::super::sim::state::{Agendum, FlowRun, Pending, RunRef, SimState};
+use super::super::sim::state::{Agendum, FlowRun, Pending, Person, RunRef, SimState};
 use super::super::sim::Sim;
 use super::super::trace::{EventKind, TraceEvent};
-use super::super::value::Sym;
+use super::super::value::{Sym, Value};
 use std::hash::{Hash, Hasher};
 
 /// Whether an end-of-run check reads this event from the trace (so the explorer keeps it):
@@ -107,6 +107,114 @@ impl Hasher for KeyHasher {
     fn write_usize(&mut self, i: usize) {
         self.write_u64(i as u64)
     }
+}
+
+/// Packs numbers of fixed widths into whole words for the hasher: a record's derived hash
+/// writes a word for every flag and small number, and the people's records are most of a
+/// state. The widths follow from the record's shape and the values already packed, so
+/// two records pack alike only if they are equal.
+struct Packer<'h> {
+    h: &'h mut KeyHasher,
+    word: u64,
+    used: u32,
+}
+
+impl<'h> Packer<'h> {
+    fn new(h: &'h mut KeyHasher) -> Self {
+        Packer {
+            h,
+            word: 0,
+            used: 0,
+        }
+    }
+
+    /// Packs the low `bits` bits of `v` (which has no others); 64 bits go straight in.
+    fn push(&mut self, v: u64, bits: u32) {
+        debug_assert!(bits == 64 || v >> bits == 0, "{v} fits in {bits} bits");
+        if bits == 64 {
+            self.h.write_u64(v);
+            return;
+        }
+        if self.used + bits > 64 {
+            self.h.write_u64(self.word);
+            self.word = 0;
+            self.used = 0;
+        }
+        self.word |= v << self.used;
+        self.used += bits;
+    }
+
+    fn finish(self) {
+        if self.used > 0 {
+            self.h.write_u64(self.word);
+        }
+    }
+}
+
+/// A field's value: a 3-bit tag (a Boolean's value in it), then what the tag needs.
+fn pack_value(p: &mut Packer, v: Value) {
+    match v {
+        Value::Empty => p.push(0, 3),
+        Value::Text(t) => {
+            p.push(1, 3);
+            p.push(t as u64, 32);
+        }
+        Value::Number(n) => {
+            p.push(2, 3);
+            p.push(n as u64, 64);
+        }
+        Value::Bool(b) => p.push(3 + b as u64, 3),
+        Value::Time(t) => {
+            p.push(5, 3);
+            p.push(t, 64);
+        }
+    }
+}
+
+/// Hashes the people's records, packed.
+fn hash_people(people: &[Person], h: &mut KeyHasher) {
+    h.write_usize(people.len());
+    let mut p = Packer::new(h);
+    for person in people {
+        // Every field is named, so a field added to the person must be added here too.
+        let Person {
+            exists,
+            fields,
+            in_list,
+            list_entries,
+            status,
+            campaigns,
+            requests,
+        } = person;
+        p.push(*exists as u64, 1);
+        p.push(*requests as u64, 32);
+        for len in [
+            fields.len(),
+            in_list.len(),
+            list_entries.len(),
+            status.len(),
+            campaigns.len(),
+        ] {
+            p.push(len as u64, 64);
+        }
+        for v in fields {
+            pack_value(&mut p, *v);
+        }
+        for &b in in_list {
+            p.push(b as u64, 1);
+        }
+        for &n in list_entries {
+            p.push(n as u64, 32);
+        }
+        for s in status {
+            p.push(s.map_or(0, |v| v as u64 + 1), 17);
+        }
+        for m in campaigns {
+            p.push(m.member as u64 | (m.in_flow as u64) << 1, 17);
+            p.push(m.last_entry, 64);
+        }
+    }
+    p.finish();
 }
 
 /// The multiset of kept events, independent of their order.
@@ -224,11 +332,13 @@ pub(crate) fn state_key(sim: &Sim, done: bool) -> u128 {
     .hash(&mut h);
     for q in queues {
         q.busy.hash(&mut h);
-        for (prio, _, r) in q.waiting() {
-            (prio, run_name(st, r)).hash(&mut h);
+        if !q.ready.is_empty() {
+            for (prio, _, r) in q.waiting() {
+                (prio, run_name(st, r)).hash(&mut h);
+            }
         }
     }
-    people.hash(&mut h);
+    hash_people(people, &mut h);
     kv.hash(&mut h);
     crm.hash(&mut h);
     batches.hash(&mut h);

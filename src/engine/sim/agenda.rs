@@ -21,7 +21,7 @@ use std::hash::{Hash, Hasher};
 const TIE_INDEX_FROM: usize = 16;
 
 /// What will happen, in time order (see the module comment).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Agenda {
     heap: Heap,
     /// Sorted latest first, so the next item pops off the end.
@@ -76,7 +76,7 @@ fn scripted_person(a: &Agendum) -> Option<PersonId> {
 
 /// A min-heap of small keys over items kept in slots: sifting an item up or down the heap
 /// moves 24 bytes instead of the whole item, and the keys of a large heap stay in cache.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 struct Heap {
     keys: MinHeap<Key>,
     slots: Vec<Option<Agendum>>,
@@ -143,6 +143,65 @@ impl Heap {
     /// The items in the heap's layout order.
     fn iter(&self) -> impl Iterator<Item = &Agendum> {
         self.keys.iter().map(|k| self.item(k))
+    }
+}
+
+/// `clone_from` keeps the memory of the heap, its slots and the calendar (the explorer
+/// copies runs at every branch of its search).
+impl Clone for Agenda {
+    fn clone(&self) -> Self {
+        let mut a = Agenda::default();
+        a.clone_from(self);
+        a
+    }
+
+    fn clone_from(&mut self, src: &Self) {
+        let Agenda {
+            heap,
+            calendar,
+            tie,
+        } = src;
+        self.heap.clone_from(heap);
+        self.calendar.clone_from(calendar);
+        self.tie.clone_from(tie);
+    }
+}
+
+impl Clone for Heap {
+    fn clone(&self) -> Self {
+        let mut h = Heap::default();
+        h.clone_from(self);
+        h
+    }
+
+    fn clone_from(&mut self, src: &Self) {
+        let Heap { keys, slots, free } = src;
+        self.keys.clone_from(keys);
+        self.slots.clone_from(slots);
+        self.free.clone_from(free);
+    }
+}
+
+impl Clone for Tie {
+    fn clone(&self) -> Self {
+        let mut t = Tie::new(self.time);
+        t.clone_from(self);
+        t
+    }
+
+    fn clone_from(&mut self, src: &Self) {
+        let Tie {
+            time,
+            slots,
+            counts,
+            left,
+            head,
+        } = src;
+        self.time = *time;
+        self.slots.clone_from(slots);
+        self.counts.clone_from(counts);
+        self.left = *left;
+        self.head = *head;
     }
 }
 
@@ -338,7 +397,7 @@ impl Agenda {
 
 /// The items due at one time, in `seq` order, with a Fenwick tree counting the ones not
 /// yet taken (taken slots stay as `None` until they are the majority, then go).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 struct Tie {
     time: u64,
     slots: Vec<Option<Agendum>>,

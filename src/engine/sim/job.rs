@@ -23,12 +23,34 @@ use super::Sim;
 use std::collections::BTreeMap;
 
 /// The jobs' world: the REST API gate, the custom objects and each job's instances.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct JobsState {
     pub rest: RestApi,
     /// One store per custom object (model order).
     pub objects: Vec<CustomObjectStore>,
     pub jobs: Vec<JobState>,
+}
+
+/// `clone_from` keeps the vectors' memory (the explorer copies runs at every branch).
+impl Clone for JobsState {
+    fn clone(&self) -> Self {
+        JobsState {
+            rest: self.rest.clone(),
+            objects: self.objects.clone(),
+            jobs: self.jobs.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, src: &Self) {
+        let JobsState {
+            rest,
+            objects,
+            jobs,
+        } = src;
+        self.rest.clone_from(rest);
+        self.objects.clone_from(objects);
+        self.jobs.clone_from(jobs);
+    }
 }
 
 impl JobsState {

@@ -9,10 +9,22 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::hash::{Hash, Hasher};
 
+mod clone;
+
 /// A min-heap that can be compared and hashed (by its layout, which is deterministic
 /// for a given history of operations).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct MinHeap<T: Ord>(BinaryHeap<Reverse<T>>);
+
+/// `clone_from` keeps the heap's memory (the explorer copies runs at every branch).
+impl<T: Ord + Clone> Clone for MinHeap<T> {
+    fn clone(&self) -> Self {
+        MinHeap(self.0.clone())
+    }
+    fn clone_from(&mut self, src: &Self) {
+        self.0.clone_from(&src.0);
+    }
+}
 
 impl<T: Ord> Default for MinHeap<T> {
     fn default() -> Self {
@@ -226,7 +238,7 @@ pub struct Membership {
 /// away instead of two, and a run's people are made without allocating.
 pub type PerPerson<T, const N: usize> = smallvec::SmallVec<[T; N]>;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Person {
     pub exists: bool,
     pub fields: PerPerson<Value, 10>,
@@ -239,7 +251,7 @@ pub struct Person {
 }
 
 /// One person's pass through one campaign's flow.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct FlowRun {
     pub id: u64,
     pub campaign: CampaignId,
@@ -258,7 +270,7 @@ pub struct FlowRun {
 }
 
 /// Runs in reusable slots; a [`RunRef`] to a finished run no longer resolves.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, PartialEq, Eq, Hash, Default)]
 pub struct Runs {
     slots: Vec<Option<FlowRun>>,
     free: Vec<u32>,
@@ -320,7 +332,7 @@ impl Runs {
 }
 
 /// One of the two campaign queues.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, PartialEq, Eq, Hash, Default)]
 pub struct WorkQueue {
     pub busy: u32,
     /// (priority class, arrival, run).
@@ -408,7 +420,7 @@ pub struct CrmValue {
 }
 
 /// The CRM's records, by person (empty when the scenario has no CRM).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, PartialEq, Eq, Hash, Default)]
 pub struct CrmState {
     records: Vec<Option<CrmRecord>>,
 }
@@ -477,8 +489,8 @@ pub struct Injected {
     pub webhook_delays: BTreeMap<(PersonId, WebhookId), (u64, Option<EventId>)>,
 }
 
-/// The whole state of a run.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// The whole state of a run (cloned part by part, reusing memory: see `clone.rs`).
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct SimState {
     pub now: u64,
     pub seq: u64,
