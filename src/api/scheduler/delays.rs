@@ -42,7 +42,8 @@ pub(super) fn options(
             .iter()
             .map(|&v| match what {
                 "" => format!("The run's first events start {} in", duration(v)),
-                what => format!("{what}: it takes {}", duration(v)),
+                what if v == 0 => format!("{what}, going on at once"),
+                what => format!("{what}, going on {} later", duration(v)),
             })
             .collect()
     })
