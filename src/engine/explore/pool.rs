@@ -22,9 +22,7 @@ impl<'m> Pool<'m> {
     pub fn copy(&mut self, src: &Sim<'m>) -> Box<Sim<'m>> {
         match self.free.pop() {
             Some(mut dst) => {
-                dst.state.clone_from(&src.state);
-                dst.trace.clone_from(&src.trace);
-                dst.syms.clone_from(&src.syms);
+                dst.as_mut().clone_from(src);
                 dst
             }
             None => Box::new(src.clone()),

@@ -45,7 +45,7 @@ pub(crate) fn kept_event(e: &TraceEvent) -> bool {
 /// Drops the trace events no later check reads, and puts the violations found so far in a
 /// canonical order without witnesses (the explorer judges them by [`super::verdict`]).
 pub(crate) fn compact(sim: &mut Sim) {
-    sim.trace.retain(kept_event);
+    sim.retain_trace(kept_event);
     let violations = &mut sim.state.monitor.violations;
     if !violations.is_empty() {
         for v in violations.iter_mut() {

@@ -57,7 +57,7 @@ pub struct RunOutcome {
 }
 
 /// One run of a model: state, trace, and the text table (which may grow at run time).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Sim<'m> {
     pub model: &'m Model,
     pub state: SimState,
@@ -71,7 +71,61 @@ pub struct Sim<'m> {
     event_limit: usize,
 }
 
+impl Clone for Sim<'_> {
+    fn clone(&self) -> Self {
+        let Sim {
+            model,
+            state,
+            trace,
+            syms,
+            trace_hasher,
+            started,
+            event_limit,
+        } = self;
+        Sim {
+            model,
+            state: state.clone(),
+            trace: trace.clone(),
+            syms: syms.clone(),
+            trace_hasher: trace_hasher.clone(),
+            started: *started,
+            event_limit: *event_limit,
+        }
+    }
+
+    /// A copy that keeps this run's memory (the explorer copies runs at every branch). Every
+    /// field is named, so a field added later cannot be left out.
+    fn clone_from(&mut self, src: &Self) {
+        let Sim {
+            model,
+            state,
+            trace,
+            syms,
+            trace_hasher,
+            started,
+            event_limit,
+        } = src;
+        self.model = model;
+        self.state.clone_from(state);
+        self.trace.clone_from(trace);
+        self.syms.clone_from(syms);
+        self.trace_hasher = trace_hasher.clone();
+        self.started = *started;
+        self.event_limit = *event_limit;
+    }
+}
+
 impl<'m> Sim<'m> {
+    /// Keeps only the trace events `keep` accepts (the explorer drops what no later check
+    /// reads); the trace's hash is then the hash of what is kept.
+    pub(crate) fn retain_trace(&mut self, keep: impl FnMut(&TraceEvent) -> bool) {
+        self.trace.retain(keep);
+        self.trace_hasher = StableHasher::default();
+        for e in &self.trace {
+            e.hash(&mut self.trace_hasher);
+        }
+    }
+
     pub fn new(model: &'m Model) -> Self {
         Sim {
             model,
