@@ -13,8 +13,8 @@ import { harness, shot, text } from "./lib.mjs";
 const h = await harness("story", { timeoutMs: 600_000 });
 const { check } = h;
 
-const link = (id, variant) =>
-  execFileSync("target/release/racelab", ["link", id, "--variant", variant, "--base", h.BASE])
+const link = (id, variant, seed = 1) =>
+  execFileSync("target/release/racelab", ["link", id, "--variant", variant, "--seed", String(seed), "--base", h.BASE])
     .toString()
     .trim();
 
@@ -25,8 +25,8 @@ const object = (label) => {
 };
 
 // Opens `id`'s `variant` from its link, then its first violation's story.
-async function openStory(page, id, variant) {
-  await page.goto(link(id, variant), { waitUntil: "load" });
+async function openStory(page, id, variant, seed = 1) {
+  await page.goto(link(id, variant, seed), { waitUntil: "load" });
   await page.waitForSelector("#tab-run:not([disabled])", { timeout: 120_000 });
   if (!(await page.$("#violations"))) await page.click("#tab-run");
   await page.waitForSelector("#story-violation-0", { timeout: 120_000 });
@@ -127,9 +127,12 @@ await h.run(async () => {
   await page.click("#story-close");
   await page.waitForSelector("#violations");
 
+  // Each at a seed whose naive run breaks (replica-cascade's seed 1 breaks nothing since its
+  // list adds were spread 1 ms apart; seed 2 does).
+  const seeds = { "replica-cascade": 2 };
   for (const id of ["alert-before-owner", "sync-before-enrichment", "lifecycle-overwrite", "central-mql", "replica-cascade"]) {
     h.step = `${id} naive: the first violation's story`;
-    await openStory(page, id, "naive");
+    await openStory(page, id, "naive", seeds[id] ?? 1);
     await checkStory(page, `${id} naive`);
     await page.click("#story-close");
   }
