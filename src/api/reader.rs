@@ -12,7 +12,7 @@ use crate::engine::compile::variant_applied;
 use crate::engine::model::*;
 use crate::engine::scenario::KvOp;
 use crate::engine::value::Symbols;
-use crate::engine::{compile, Model, RunConfig, Scenario};
+use crate::engine::{compile_campaigns, Model, RunConfig, Scenario};
 
 /// One flow step: `2. Send Alert: New fast-track lead`; a step with choices lists them,
 /// one line each, the default last.
@@ -85,9 +85,15 @@ pub fn campaign_views(scenario: &Scenario, variant: &str) -> Result<Views, Strin
 }
 
 /// The campaigns and systems as `config` sets them up (its variant and knob values).
+/// Compiled without people or script ([`compile_campaigns`]): a cost that does not grow with
+/// the people, since the page draws these while a big run is computed by the worker.
 pub fn campaign_views_for(scenario: &Scenario, config: &RunConfig) -> Result<Views, String> {
+    views_of(scenario, config, &compile_campaigns(scenario, config)?)
+}
+
+/// The views of `model`, compiled from `scenario` with `config`.
+fn views_of(scenario: &Scenario, config: &RunConfig, model: &Model) -> Result<Views, String> {
     let applied = variant_applied(scenario, config.variant.as_deref())?;
-    let model = compile(scenario, config)?;
     let syms = &model.syms;
     let campaigns = model
         .campaigns
@@ -99,12 +105,12 @@ pub fn campaign_views_for(scenario: &Scenario, config: &RunConfig) -> Result<Vie
                 .get(i)
                 .filter(|a| a.name == c.name)
                 .map_or(String::new(), |a| a.description.clone());
-            campaign_view(&model, syms, c, description, &applied.title)
+            campaign_view(model, syms, c, description, &applied.title)
         })
         .collect();
     Ok(Views {
         campaigns,
-        systems: system_views(&model),
+        systems: system_views(model),
     })
 }
 
@@ -537,4 +543,43 @@ fn integration_views(model: &Model) -> Vec<SystemView> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::compile;
+
+    /// Every built-in variant at default knobs and at their maxima: the views drawn without
+    /// people or script are the views of the whole model, and that model holds no people and
+    /// no script (at the maxima the whole model may be refused as too big: not compared there).
+    #[test]
+    fn views_without_the_people_are_the_views_of_the_whole_model() {
+        let mut compared = 0;
+        for s in crate::scenarios::all() {
+            let maxima = s.knobs.iter().map(|k| (k.name.clone(), k.max)).collect();
+            for knobs in [std::collections::BTreeMap::new(), maxima] {
+                let variants = s.variants.iter().map(|v| Some(v.name.clone()));
+                for variant in std::iter::once(None).chain(variants) {
+                    let config = RunConfig {
+                        variant,
+                        knobs: knobs.clone(),
+                        injections: Vec::new(),
+                    };
+                    let what = format!("{} {:?} {:?}", s.id, config.variant, knobs);
+                    let light = compile_campaigns(&s, &config).unwrap();
+                    assert!(light.people.is_empty() && light.script.is_empty(), "{what}");
+                    if let Ok(whole) = compile(&s, &config) {
+                        assert_eq!(
+                            campaign_views_for(&s, &config).unwrap(),
+                            views_of(&s, &config, &whole).unwrap(),
+                            "{what}"
+                        );
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert!(compared > 40, "{compared} set-ups compared");
+    }
 }

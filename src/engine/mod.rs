@@ -24,7 +24,9 @@ pub mod trace;
 pub mod value;
 
 pub use chooser::{Choice, Chooser, Recorder, ReplayThenSeed, ScriptedChooser, SeededChooser};
-pub use compile::{compile, validate, Place, RunConfig, ScenarioError, WEBHOOK_TIMEOUT_MAX_MS};
+pub use compile::{
+    compile, compile_campaigns, validate, Place, RunConfig, ScenarioError, WEBHOOK_TIMEOUT_MAX_MS,
+};
 pub use invariants::Violation;
 pub use model::Model;
 pub use scenario::Scenario;

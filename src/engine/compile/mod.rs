@@ -51,6 +51,30 @@ pub fn compile(scenario: &Scenario, config: &RunConfig) -> Result<Model, Scenari
 
 /// [`compile`] without the size check (which compiles again to find the knob to lower).
 fn compile_unchecked(scenario: &Scenario, config: &RunConfig) -> Result<Model, ScenarioError> {
+    compile_parts(scenario, config, Parts::Whole)
+}
+
+/// The campaigns, programs and systems of `scenario` as `config` makes them, without its
+/// people and scripted events (the model's `people`, `script` and person creation are empty):
+/// what a reader of the campaigns needs, at a cost that does not grow with the people (the
+/// app shows the campaigns on the page while a run of 20,000 people is computed elsewhere).
+/// The people and script are not checked: [`compile`] does that for the run.
+pub fn compile_campaigns(scenario: &Scenario, config: &RunConfig) -> Result<Model, ScenarioError> {
+    compile_parts(scenario, config, Parts::Campaigns)
+}
+
+/// What a compile makes: the whole model, or its campaigns without people and script.
+#[derive(Clone, Copy, PartialEq)]
+enum Parts {
+    Whole,
+    Campaigns,
+}
+
+fn compile_parts(
+    scenario: &Scenario,
+    config: &RunConfig,
+    parts: Parts,
+) -> Result<Model, ScenarioError> {
     let (applied, variant_name, variant_knobs) =
         apply_variant(scenario, config.variant.as_deref())?;
     // The variant's knob values, then the run's own (a later value of a knob wins).
@@ -68,8 +92,8 @@ fn compile_unchecked(scenario: &Scenario, config: &RunConfig) -> Result<Model, S
     // which texts the model uses, never on the order the compiler meets them: a first pass
     // finds the texts, the second numbers them.
     let first = Compiler::new(&applied, knobs.clone(), Symbols::default(), own_script)?;
-    let syms = first.finish(variant_name.clone())?.syms.sorted();
-    Compiler::new(&applied, knobs, syms, own_script)?.finish(variant_name)
+    let syms = first.finish(variant_name.clone(), parts)?.syms.sorted();
+    Compiler::new(&applied, knobs, syms, own_script)?.finish(variant_name, parts)
 }
 
 /// The scenario as `variant` changes it (campaigns replaced, added or switched off, systems
@@ -281,7 +305,7 @@ impl<'a> Compiler<'a> {
         })
     }
 
-    fn finish(mut self, variant: String) -> Result<Model, ScenarioError> {
+    fn finish(mut self, variant: String, parts: Parts) -> Result<Model, ScenarioError> {
         let s = self.s;
         let horizon = self
             .duration(&s.horizon)
@@ -289,7 +313,8 @@ impl<'a> Compiler<'a> {
         if horizon == 0 || horizon > limits::MAX_HORIZON_MS {
             return Err(format!("horizon {horizon} ms must be between 1 ms and 400 days").into());
         }
-        let mut people = self.people()?;
+        let whole = parts == Parts::Whole;
+        let mut people = if whole { self.people()? } else { Vec::new() };
         let declared = people.len();
         let programs = self.programs()?;
         let campaigns = s
@@ -318,13 +343,17 @@ impl<'a> Compiler<'a> {
             .within(Place::Setting("queue".into()))?;
         let integrations = self.integrations()?;
         let creation = match &s.systems.person_creation {
-            Some(pc) => Some(
+            Some(pc) if whole => Some(
                 self.person_creation(pc, &mut people)
                     .within(Place::Setting("person_creation".into()))?,
             ),
-            None => None,
+            _ => None,
         };
-        let script = self.script(declared, people.len(), horizon)?;
+        let script = if whole {
+            self.script(declared, people.len(), horizon)?
+        } else {
+            Vec::new()
+        };
         let invariants = s
             .invariants
             .iter()
