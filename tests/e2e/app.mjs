@@ -8,10 +8,10 @@
 // fetches none, a card, a link and the autosave each wait for theirs ("Loading …" meanwhile),
 // the run equals the native CLI's, and offline the app says so over the library.
 // Screenshots of the main views go to target/e2e/*.png. Measured figures (first render: of the
-// first visit, and the median of cold starts unthrottled and on a throttled 4G-like network; longest
-// main-thread gap during the sweep, bundle size: what the first load fetched, and the explorer
-// fetched on first use) are printed and written to target/e2e/figures.json; they are reported,
-// not asserted.
+// first visit, and the median of cold starts unthrottled and on a throttled 4G-like network, timed
+// in the page, with the longest main-thread task up to it; longest main-thread gap during the
+// sweep, bundle size: what the first load fetched, and the explorer fetched on first use) are
+// printed and written to target/e2e/figures.json; they are reported, not asserted.
 // Exits non-zero on any failed check, page error, console error or CSP violation.
 import { readFile, readdir } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
@@ -30,20 +30,52 @@ const FOUR_G = { offline: false, latency: 170, downloadThroughput: 9e6 / 8, uplo
 const COLD_STARTS = 5;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+// Timed in the page itself (an init script): the animation frame in which the library's first
+// card is drawn, from navigation start, and the longest main-thread task since navigation. Playwright's
+// waitForSelector polls after 0, 20, 50, 100, 100 ms and then every 500 ms, and reading the
+// clock afterwards is one more round trip, so the clock read after it ("polled") adds 0-500 ms.
+function timeFirstRender() {
+  window.__longestTask = 0;
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longestTask = Math.max(window.__longestTask, e.duration);
+    }).observe({ type: "longtask", buffered: true });
+  } catch {}
+  window.__firstRender = new Promise((shown) => {
+    const observer = new MutationObserver(() => {
+      if (!document.getElementById("card-list-queue")) return;
+      observer.disconnect();
+      requestAnimationFrame(() => shown(performance.now()));
+    });
+    observer.observe(document, { childList: true, subtree: true });
+  });
+}
+
+// The library's first render as the page timed it (see timeFirstRender), the clock read after
+// Playwright saw it (the measure used before, kept for comparison), and the longest main-thread
+// task from navigation start until then (a long task at start-up freezes the tab).
+async function firstRenderOf(page) {
+  await page.waitForSelector("#card-list-queue", { timeout: 30_000 });
+  const polled = Math.round(await page.evaluate(() => performance.now()));
+  const ms = Math.round(await page.evaluate(() => window.__firstRender));
+  const longestTaskMs = Math.round(await page.evaluate(() => window.__longestTask));
+  return { ms, polled, longestTaskMs };
+}
+
 // First render of a cold start: a new browser context (empty cache, no autosave), from
 // navigation start until the library shows; `network` throttles it.
 async function coldFirstRender(browser, network) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   try {
     const page = await context.newPage();
+    await page.addInitScript(timeFirstRender);
     if (network) {
       const cdp = await context.newCDPSession(page);
       await cdp.send("Network.enable");
       await cdp.send("Network.emulateNetworkConditions", network);
     }
     await page.goto(BASE, { waitUntil: "commit" });
-    await page.waitForSelector("#card-list-queue", { timeout: 30_000 });
-    return Math.round(await page.evaluate(() => performance.now()));
+    return await firstRenderOf(page);
   } finally {
     await context.close();
   }
@@ -65,10 +97,10 @@ await h.run(async () => {
 
   h.step = "open the app";
   const page = await newPage(browser);
+  await page.addInitScript(timeFirstRender);
   const fetched = scenarioFetches(page);
   await page.goto(BASE, { waitUntil: "load" });
-  await page.waitForSelector("#card-list-queue");
-  figures.first_render_ms = Math.round(await page.evaluate(() => performance.now()));
+  figures.first_render_ms = (await firstRenderOf(page)).ms;
   firstLoad = [...new Set(served)];
   check(!firstLoad.some(isExplorer), `the first load does not fetch the explorer (${firstLoad})`);
   // One card per built-in scenario file.
@@ -82,10 +114,15 @@ await h.run(async () => {
 
   h.step = "first render, cold starts";
   for (const [name, network] of [["", null], ["_4g", FOUR_G]]) {
-    const times = [];
-    for (let i = 0; i < COLD_STARTS; i++) times.push(await coldFirstRender(browser, network));
+    const starts = [];
+    for (let i = 0; i < COLD_STARTS; i++) starts.push(await coldFirstRender(browser, network));
+    const times = starts.map((s) => s.ms);
     figures[`first_render${name}_median_ms`] = median(times);
     figures[`first_render${name}_ms_all`] = times;
+    figures[`first_render${name}_polled_median_ms`] = median(starts.map((s) => s.polled));
+    figures[`first_render${name}_polled_ms_all`] = starts.map((s) => s.polled);
+    // The never-frozen rule's 200 ms applies at start-up too; reported, not asserted.
+    figures[`startup${name}_longest_task_ms_all`] = starts.map((s) => s.longestTaskMs);
   }
 
   h.step = "run list-queue naive";
