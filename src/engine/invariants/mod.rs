@@ -173,6 +173,16 @@ impl Monitor {
         };
     }
 
+    /// Fetches person `p`'s entry logs into cache (a hint; it changes nothing).
+    pub fn prefetch(&self, p: PersonId) {
+        for k in 0..self.entry_invariants.len() {
+            let at = k * self.people as usize + p as usize;
+            if let Some(log) = self.entry_log.get(at) {
+                crate::engine::sim::state::prefetch(log);
+            }
+        }
+    }
+
     /// The entry log of entry invariant number `k` (in `entry_invariants`) for person `p`.
     fn log_mut(&mut self, k: usize, p: PersonId) -> &mut PerPerson<(EventId, Option<EventId>), 2> {
         let at = k * self.people as usize + p as usize;

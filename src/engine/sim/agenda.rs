@@ -11,9 +11,14 @@
 //! at each pick (O(n² log n)). The order of events is exactly the same: the chooser is
 //! asked the same question (`n` items) and its answer names the same item.
 
-use super::state::{Agendum, MinHeap, Pending};
+use super::state::{prefetch, Agendum, Pending};
 use crate::engine::model::PersonId;
+use key_heap::{Key, KeyHeap, NOBODY};
 use std::hash::{Hash, Hasher};
+
+mod key_heap;
+mod tie;
+use tie::Tie;
 
 /// Ties of at least this many items are kept in a [`Tie`]; smaller ones are popped and
 /// pushed back at each pick (cheaper for a few items, and the run's state stays small for
@@ -51,21 +56,6 @@ impl Hash for Agenda {
     }
 }
 
-/// Where the heap orders an item: its time and number, the slot that holds it, and the
-/// person its work is about ([`NOBODY`] if none): the simulator fetches that person's
-/// record into cache while it works on the item before (see [`Agenda::next_person`]).
-/// Times and numbers are unique, so the order never depends on the slot or the person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Key {
-    time: u64,
-    seq: u64,
-    slot: u32,
-    person: u32,
-}
-
-/// A key's person when the item is about nobody in particular.
-const NOBODY: u32 = u32::MAX;
-
 /// The person a scripted item is about (calendar items are all scripted).
 fn scripted_person(a: &Agendum) -> Option<PersonId> {
     match a.what {
@@ -74,11 +64,21 @@ fn scripted_person(a: &Agendum) -> Option<PersonId> {
     }
 }
 
+/// A person as a key holds it ([`NOBODY`] for none).
+fn person_key(person: Option<PersonId>) -> u32 {
+    person.unwrap_or(NOBODY)
+}
+
+/// The person a key holds, if any.
+fn key_person(person: u32) -> Option<PersonId> {
+    (person != NOBODY).then_some(person)
+}
+
 /// A min-heap of small keys over items kept in slots: sifting an item up or down the heap
 /// moves 24 bytes instead of the whole item, and the keys of a large heap stay in cache.
 #[derive(Debug, Default)]
 struct Heap {
-    keys: MinHeap<Key>,
+    keys: KeyHeap,
     slots: Vec<Option<Agendum>>,
     /// Empty slots, reused last freed first.
     free: Vec<u32>,
@@ -97,7 +97,7 @@ impl Heap {
                 self.slots.len() as u32 - 1
             }
         };
-        let person = person.unwrap_or(NOBODY);
+        let person = person_key(person);
         self.keys.push(Key {
             time,
             seq,
@@ -122,10 +122,23 @@ impl Heap {
         self.keys.peek().map(|k| (k.time, k.seq))
     }
 
-    fn pop(&mut self) -> Option<Agendum> {
+    /// Takes the earliest item, with the person its key names.
+    fn pop(&mut self) -> Option<(Agendum, Option<PersonId>)> {
         let k = self.keys.pop()?;
         self.free.push(k.slot);
-        self.slots[k.slot as usize].take()
+        let item = self.slots[k.slot as usize].take()?;
+        Some((item, key_person(k.person)))
+    }
+
+    /// Fetches the earliest item's slot into cache (read when the item is taken).
+    fn prefetch_next(&self) {
+        if let Some(slot) = self
+            .keys
+            .peek()
+            .and_then(|k| self.slots.get(k.slot as usize))
+        {
+            prefetch(slot);
+        }
     }
 
     fn len(&self) -> usize {
@@ -182,29 +195,6 @@ impl Clone for Heap {
     }
 }
 
-impl Clone for Tie {
-    fn clone(&self) -> Self {
-        let mut t = Tie::new(self.time);
-        t.clone_from(self);
-        t
-    }
-
-    fn clone_from(&mut self, src: &Self) {
-        let Tie {
-            time,
-            slots,
-            counts,
-            left,
-            head,
-        } = src;
-        self.time = *time;
-        self.slots.clone_from(slots);
-        self.counts.clone_from(counts);
-        self.left = *left;
-        self.head = *head;
-    }
-}
-
 impl Agenda {
     /// Empties the agenda, keeping the memory of its heap and calendar.
     pub fn clear(&mut self) {
@@ -222,7 +212,7 @@ impl Agenda {
     /// [`Agenda::next_person`], no part of the agenda's state).
     pub fn push(&mut self, a: Agendum, person: Option<PersonId>) {
         match &mut self.tie {
-            Some(tie) if tie.time == a.time => tie.insert(a),
+            Some(tie) if tie.time == a.time => tie.insert(a, person),
             _ => self.heap.push(a, person),
         }
     }
@@ -231,13 +221,23 @@ impl Agenda {
     /// fetches that person's record into cache ahead of time (10,000 people's records do
     /// not fit in cache, and most items are about a different person than the last).
     pub fn next_person(&self) -> Option<PersonId> {
+        if self.tie.is_some() {
+            // The next item is the chooser's pick, not known until it is asked.
+            return None;
+        }
         let key = self.heap.keys.peek();
         match (key, self.calendar.last()) {
             (Some(k), Some(c)) if (c.time, c.seq) < (k.time, k.seq) => scripted_person(c),
-            (Some(k), _) => (k.person != NOBODY).then_some(k.person),
+            (Some(k), _) => key_person(k.person),
             (None, Some(c)) => scripted_person(c),
             (None, None) => None,
         }
+    }
+
+    /// Fetches the next item of the heap into cache (the calendar is read in order, and
+    /// the processor fetches it ahead on its own).
+    pub fn prefetch_next(&self) {
+        self.heap.prefetch_next();
     }
 
     /// Takes the calendar out, with its memory, for [`Agenda::preload`] to put back with
@@ -251,7 +251,8 @@ impl Agenda {
         if let Some(tie) = &mut self.tie {
             let time = tie.time;
             for a in items.extract_if(.., |a| a.time == time) {
-                tie.insert(a);
+                let person = scripted_person(&a);
+                tie.insert(a, person);
             }
         }
         items.append(&mut self.calendar);
@@ -301,20 +302,25 @@ impl Agenda {
 
     /// Takes the earliest item; when several are due at the earliest time, `choose(n)`
     /// picks one by its index among them in `seq` order (it is called only for a tie).
-    pub fn pop_choosing(&mut self, choose: impl FnOnce(u32) -> usize) -> Option<Agendum> {
+    /// `ahead` is told the person a pick from a large tie is about before the item is read
+    /// (a hint to fetch that person's data into cache meanwhile; it changes nothing here).
+    pub fn pop_choosing(
+        &mut self,
+        choose: impl FnOnce(u32) -> usize,
+        ahead: impl FnOnce(PersonId),
+    ) -> Option<Agendum> {
         let time = self.next_time()?;
         if self.tie.as_ref().is_some_and(|t| t.time != time) {
             // Something was scheduled before the tie's time: the tie waits in the heap.
             let old = self.tie.take().expect("checked");
-            for a in old.into_items() {
-                let person = scripted_person(&a);
+            for (a, person) in old.into_items() {
                 self.heap.push(a, person);
             }
         }
         if self.tie.is_none() {
             let first = self.pop_untied().expect("peeked");
             if self.next_time() != Some(time) {
-                return Some(first);
+                return Some(first.0);
             }
             let mut tied = vec![first];
             while self.next_time() == Some(time) {
@@ -324,15 +330,14 @@ impl Agenda {
                 // A small tie: pick, and put the others back.
                 let k = choose(tied.len() as u32).min(tied.len() - 1);
                 let chosen = tied.swap_remove(k);
-                for a in tied {
-                    let person = scripted_person(&a);
+                for (a, person) in tied {
                     self.heap.push(a, person);
                 }
-                return Some(chosen);
+                return Some(chosen.0);
             }
             let mut tie = Tie::new(time);
-            for a in tied {
-                tie.insert(a);
+            for (a, person) in tied {
+                tie.insert(a, person);
             }
             self.tie = Some(tie);
         }
@@ -343,22 +348,25 @@ impl Agenda {
         } else {
             0
         };
-        let chosen = tie.take(k);
+        let chosen = tie.take(k, ahead);
         if tie.len() == 0 {
             self.tie = None;
         }
         Some(chosen)
     }
 
-    /// The earliest item of the heap and the calendar (the tie not included).
-    fn pop_untied(&mut self) -> Option<Agendum> {
+    /// The earliest item of the heap and the calendar (the tie not included), with the
+    /// person it is about as far as the agenda knows.
+    fn pop_untied(&mut self) -> Option<(Agendum, Option<PersonId>)> {
         let from_calendar = match (self.heap.peek_key(), self.calendar.last()) {
             (Some(h), Some(c)) => (c.time, c.seq) < h,
             (None, Some(_)) => true,
             _ => false,
         };
         if from_calendar {
-            self.calendar.pop()
+            let a = self.calendar.pop()?;
+            let person = scripted_person(&a);
+            Some((a, person))
         } else {
             self.heap.pop()
         }
@@ -395,134 +403,6 @@ impl Agenda {
     }
 }
 
-/// The items due at one time, in `seq` order, with a Fenwick tree counting the ones not
-/// yet taken (taken slots stay as `None` until they are the majority, then go).
-#[derive(Debug, PartialEq, Eq, Hash)]
-struct Tie {
-    time: u64,
-    slots: Vec<Option<Agendum>>,
-    /// `counts[i - 1]` counts the items left in slots `i - lowbit(i) .. i` (1-based `i`).
-    counts: Vec<u32>,
-    left: usize,
-    /// No item is left before this slot.
-    head: usize,
-}
-
-fn lowbit(i: usize) -> usize {
-    i & i.wrapping_neg()
-}
-
-impl Tie {
-    fn new(time: u64) -> Self {
-        Tie {
-            time,
-            slots: Vec::new(),
-            counts: Vec::new(),
-            left: 0,
-            head: 0,
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.left
-    }
-
-    fn first(&self) -> Option<&Agendum> {
-        self.slots.get(self.head)?.as_ref()
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &Agendum> {
-        self.slots[self.head..].iter().flatten()
-    }
-
-    fn into_items(self) -> impl Iterator<Item = Agendum> {
-        self.slots.into_iter().flatten()
-    }
-
-    /// Adds an item due at the tie's time. The simulator numbers items in the order it
-    /// schedules them, so a new item comes last; one that does not is put in its place
-    /// by rebuilding the tie (never the case in a run, kept for correctness).
-    fn insert(&mut self, a: Agendum) {
-        debug_assert_eq!(a.time, self.time);
-        if self
-            .slots
-            .last()
-            .is_some_and(|last| last.as_ref() > Some(&a))
-        {
-            let mut items: Vec<Agendum> = std::mem::take(&mut self.slots)
-                .into_iter()
-                .flatten()
-                .collect();
-            items.push(a);
-            items.sort_unstable();
-            *self = Tie::new(self.time);
-            for a in items {
-                self.insert(a);
-            }
-            return;
-        }
-        self.slots.push(Some(a));
-        // The new node covers the slots i - lowbit(i) + 1 ..= i: itself plus the nodes
-        // below it that tile the rest of that range.
-        let i = self.slots.len();
-        let mut count = 1;
-        let mut j = i - 1;
-        while j > i - lowbit(i) {
-            count += self.counts[j - 1];
-            j -= lowbit(j);
-        }
-        self.counts.push(count);
-        self.left += 1;
-    }
-
-    /// Takes the `k`-th item left (0-based, in `seq` order).
-    fn take(&mut self, k: usize) -> Agendum {
-        debug_assert!(k < self.left);
-        // Descend the tree: the largest prefix of slots holding at most k items left.
-        let n = self.slots.len();
-        let mut pos = 0;
-        let mut rest = k as u32;
-        let mut step = if n == 0 { 0 } else { 1 << n.ilog2() };
-        while step > 0 {
-            if pos + step <= n && self.counts[pos + step - 1] <= rest {
-                pos += step;
-                rest -= self.counts[pos - 1];
-            }
-            step >>= 1;
-        }
-        let chosen = self.slots[pos].take().expect("a slot with an item left");
-        let mut i = pos + 1;
-        while i <= n {
-            self.counts[i - 1] -= 1;
-            i += lowbit(i);
-        }
-        self.left -= 1;
-        while self.head < n && self.slots[self.head].is_none() {
-            self.head += 1;
-        }
-        if n >= 64 && self.left * 2 < n {
-            self.compact();
-        }
-        chosen
-    }
-
-    /// Drops the taken slots once they are the majority (a smaller list for the picks
-    /// still to come; amortised O(1) a pick) and rebuilds the tree in O(n).
-    fn compact(&mut self) {
-        self.slots.retain(Option::is_some);
-        let n = self.slots.len();
-        self.counts.clear();
-        self.counts.resize(n, 1);
-        for i in 1..=n {
-            let j = i + lowbit(i);
-            if j <= n {
-                self.counts[j - 1] += self.counts[i - 1];
-            }
-        }
-        self.head = 0;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -543,7 +423,9 @@ mod tests {
         let mut seq = 0;
         let mut add = |agenda: &mut Agenda, reference: &mut Vec<Agendum>, time| {
             seq += 1;
-            agenda.push(item(time, seq), None);
+            // Every third item is about nobody; the others about person `seq`.
+            let person = (seq % 3 != 0).then_some(seq as PersonId);
+            agenda.push(item(time, seq), person);
             reference.push(item(time, seq));
         };
         // Ties of 100 at three times: indexed (and compacted) ones, and small ones at the
@@ -568,13 +450,22 @@ mod tests {
             let ready: Vec<u64> = agenda.ready_now().iter().map(|a| a.seq).collect();
             assert_eq!(ready, want_ready);
             let mut asked = None;
+            let mut told = None;
             let got = agenda
-                .pop_choosing(|n| {
-                    asked = Some(n);
-                    (x >> 33) as usize % n as usize
-                })
+                .pop_choosing(
+                    |n| {
+                        asked = Some(n);
+                        (x >> 33) as usize % n as usize
+                    },
+                    |p| told = Some(p),
+                )
                 .expect("not empty");
             assert_eq!(asked.map_or(1, |n| n as usize), ready.len());
+            // A pick from a large tie names its item's person ahead (through every move
+            // of the item between the heap and the tie).
+            if told.is_some() || ready.len() >= TIE_INDEX_FROM && got.seq % 3 != 0 {
+                assert_eq!(told, Some(got.seq as PersonId));
+            }
             let k = asked.map_or(0, |n| (x >> 33) as usize % n as usize);
             assert_eq!(got, reference.remove(k));
             // Items scheduled while a tie is open join it (at its time) or wait.
@@ -592,16 +483,19 @@ mod tests {
         for seq in 1..=20 {
             agenda.push(item(50, seq), None);
         }
-        assert_eq!(agenda.pop_choosing(|_| 1).map(|a| a.seq), Some(2));
+        let ahead = |_| {};
+        assert_eq!(agenda.pop_choosing(|_| 1, ahead).map(|a| a.seq), Some(2));
         assert!(agenda.tie.is_some());
         agenda.push(item(40, 99), None);
         assert_eq!(agenda.ready_now().len(), 1);
         let no_tie = |_| panic!("no tie");
-        assert_eq!(agenda.pop_choosing(no_tie).map(|a| a.seq), Some(99));
+        assert_eq!(agenda.pop_choosing(no_tie, ahead).map(|a| a.seq), Some(99));
         let ready: Vec<u64> = agenda.ready_now().iter().map(|a| a.seq).collect();
         assert_eq!(ready, [1].into_iter().chain(3..=20).collect::<Vec<_>>());
         assert_eq!(
-            agenda.pop_choosing(|n| n as usize - 1).map(|a| a.seq),
+            agenda
+                .pop_choosing(|n| n as usize - 1, ahead)
+                .map(|a| a.seq),
             Some(20)
         );
         assert_eq!(agenda.len(), 18);

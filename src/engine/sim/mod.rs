@@ -252,11 +252,10 @@ impl<'m> Sim<'m> {
             return Ok(false);
         }
         let item = self.next_item(ch);
-        // The next item's person, fetched into cache while this item is processed.
+        // The next item and its person, fetched into cache while this item is processed.
+        self.state.agenda.prefetch_next();
         if let Some(person) = self.state.agenda.next_person() {
-            if let Some(record) = self.state.people.get(person as usize) {
-                state::prefetch(record);
-            }
+            self.state.prefetch_person(person);
         }
         self.state.now = item.time;
         self.process(item, ch);
@@ -267,11 +266,20 @@ impl<'m> Sim<'m> {
         Ok(true)
     }
 
-    /// Pops the earliest item; among items at the same time, the chooser picks.
+    /// Pops the earliest item; among items at the same time, the chooser picks (and the
+    /// picked item's person is fetched into cache while the item itself is read).
     fn next_item(&mut self, ch: &mut dyn Chooser) -> Agendum {
-        self.state
-            .agenda
-            .pop_choosing(|n| ch.choose(&Choice::Ready { n }) as usize)
+        let SimState {
+            agenda,
+            people,
+            monitor,
+            ..
+        } = &mut self.state;
+        agenda
+            .pop_choosing(
+                |n| ch.choose(&Choice::Ready { n }) as usize,
+                |person| state::prefetch_person(people, monitor, person),
+            )
             .expect("agenda checked non-empty")
     }
 

@@ -212,6 +212,16 @@ pub fn prefetch<T>(x: &T) {
     let _ = x;
 }
 
+/// Fetches what a step about `person` reads first into cache: the person's record and
+/// the monitor's entry log for the person (a run reads people in no order, and 10,000
+/// people's data do not fit in cache). It changes no result.
+pub fn prefetch_person(people: &[Person], monitor: &Monitor, person: PersonId) {
+    if let Some(record) = people.get(person as usize) {
+        prefetch(record);
+    }
+    monitor.prefetch(person);
+}
+
 /// A webhook call on its way to the service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct WebhookCall {
@@ -582,6 +592,11 @@ impl SimState {
             injected: Injected::default(),
             batch_index: super::batch_index::BatchIndex::new(model),
         }
+    }
+
+    /// Fetches the person's record and entry log into cache (see [`prefetch_person`]).
+    pub fn prefetch_person(&self, person: PersonId) {
+        prefetch_person(&self.people, &self.monitor, person);
     }
 
     /// A new agenda item (not yet scheduled).
