@@ -86,8 +86,9 @@ impl Res {
 }
 
 /// A short list of data kept inline (no allocation); one that would overflow makes its
-/// footprint global instead, which is always safe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// footprint global instead, which is always safe. Entries past `len` are left over from
+/// earlier use and mean nothing.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct ResList {
     items: [Res; ResList::CAP],
     len: u8,
@@ -97,6 +98,7 @@ impl ResList {
     const CAP: usize = 24;
 
     /// Adds `r`; false if the list is full.
+    #[inline]
     fn push(&mut self, r: Res) -> bool {
         if self.items[..self.len as usize].contains(&r) {
             return true;
@@ -113,6 +115,14 @@ impl ResList {
         self.items[..self.len as usize].iter()
     }
 }
+
+impl PartialEq for ResList {
+    fn eq(&self, other: &Self) -> bool {
+        self.items[..self.len as usize] == other.items[..other.len as usize]
+    }
+}
+
+impl Eq for ResList {}
 
 impl Default for ResList {
     fn default() -> Self {
@@ -137,17 +147,14 @@ pub(crate) struct Footprint {
 }
 
 impl Footprint {
-    fn global() -> Self {
-        Footprint {
-            global: true,
-            ..Default::default()
-        }
-    }
-
-    fn of_person(p: PersonId) -> Self {
-        let mut fp = Footprint::default();
-        fp.writes.push(Res::Person(p));
-        fp
+    /// Empties it for the next item, keeping its memory (the lists are not cleared, only
+    /// their lengths: a footprint is filled in place for every ready item of every tie).
+    fn reset(&mut self) {
+        self.global = false;
+        self.reads.len = 0;
+        self.writes.len = 0;
+        self.pushes = [0; 2];
+        self.frees = [0; 2];
     }
 
     fn touches_queue(&self, q: usize) -> bool {
@@ -211,15 +218,15 @@ fn may_be_zero(d: &Delay) -> bool {
     }
 }
 
-/// Builds the footprint of work on one person.
-struct Builder<'a> {
+/// Builds the footprint of work on one person, in place.
+struct Builder<'a, 'f> {
     model: &'a Model,
     state: &'a SimState,
     p: PersonId,
-    fp: Footprint,
+    fp: &'f mut Footprint,
 }
 
-impl Builder<'_> {
+impl Builder<'_, '_> {
     fn read(&mut self, r: Res) {
         if !self.fp.reads.push(r) {
             self.fp.global = true;
@@ -391,14 +398,20 @@ fn entered(run: &FlowRun) -> CampaignId {
 }
 
 /// Footprint of an item that continues run `r`: its own state, ending it (which writes the
-/// membership of the campaign it entered), one push onto its queue.
-fn run_builder<'a>(model: &'a Model, state: &'a SimState, r: RunRef) -> Option<Builder<'a>> {
+/// membership of the campaign it entered), one push onto its queue. None (and `fp` left
+/// empty) when the run has ended.
+fn run_builder<'a, 'f>(
+    model: &'a Model,
+    state: &'a SimState,
+    r: RunRef,
+    fp: &'f mut Footprint,
+) -> Option<Builder<'a, 'f>> {
     let run = state.runs.get(r)?;
     let mut b = Builder {
         model,
         state,
         p: run.person,
-        fp: Footprint::default(),
+        fp,
     };
     b.write(Res::Run(r.id));
     b.write(Res::Campaign(run.person, entered(run)));
@@ -406,8 +419,10 @@ fn run_builder<'a>(model: &'a Model, state: &'a SimState, r: RunRef) -> Option<B
     Some(b)
 }
 
-/// The footprint of ready item `a` in `state`.
-pub(crate) fn footprint(model: &Model, state: &SimState, a: &Agendum) -> Footprint {
+/// The footprint of ready item `a` in `state`, written over `fp` (whose memory is reused:
+/// a footprint is some 800 bytes, and a tie's items get one each at every decision point).
+pub(crate) fn footprint_into(model: &Model, state: &SimState, a: &Agendum, fp: &mut Footprint) {
+    fp.reset();
     match &a.what {
         Pending::Scripted {
             index,
@@ -418,7 +433,7 @@ pub(crate) fn footprint(model: &Model, state: &SimState, a: &Agendum) -> Footpri
             | OutsideModel::ChangeEventArrives(_)
             | OutsideModel::ChangeEventRedelivered
             | OutsideModel::ResponsesArrive(_)
-            | OutsideModel::SyncPersonByApi(_) => Footprint::global(),
+            | OutsideModel::SyncPersonByApi(_) => fp.global = true,
             // A lookup by email reads every record of the address (the spare record too), and
             // `one_person_per_email` compares a new person with everyone.
             OutsideModel::FillsOutForm(_)
@@ -428,7 +443,7 @@ pub(crate) fn footprint(model: &Model, state: &SimState, a: &Agendum) -> Footpri
                         .iter()
                         .any(|i| matches!(i, InvariantModel::OnePersonPerEmail { .. })) =>
             {
-                Footprint::global()
+                fp.global = true
             }
             OutsideModel::ChangeDataValue(f, _)
                 if model
@@ -437,7 +452,7 @@ pub(crate) fn footprint(model: &Model, state: &SimState, a: &Agendum) -> Footpri
                     .as_ref()
                     .is_some_and(|feed| feed.fields.contains(f)) =>
             {
-                Footprint::global()
+                fp.global = true
             }
             // Triggered campaigns join the queue later, through the agenda.
             OutsideModel::FillsOutForm(_)
@@ -445,7 +460,9 @@ pub(crate) fn footprint(model: &Model, state: &SimState, a: &Agendum) -> Footpri
             | OutsideModel::ChangeDataValue(..)
             | OutsideModel::RequestCampaign(_)
             | OutsideModel::AssignOwnerInCrm(_)
-            | OutsideModel::DelayWebhook(..) => Footprint::of_person(*p),
+            | OutsideModel::DelayWebhook(..) => {
+                fp.writes.push(Res::Person(*p));
+            }
         },
         Pending::Scripted { person: None, .. }
         | Pending::BatchRun { .. }
@@ -454,63 +471,57 @@ pub(crate) fn footprint(model: &Model, state: &SimState, a: &Agendum) -> Footpri
         | Pending::Response(_)
         | Pending::Change(_)
         | Pending::Insert { .. }
-        | Pending::ApiSync { .. } => Footprint::global(),
+        | Pending::ApiSync { .. } => fp.global = true,
         Pending::CrmReceive { person, .. }
         | Pending::CrmAssign { person, .. }
-        | Pending::CrmAutomation { person, .. } => Footprint::of_person(*person),
+        | Pending::CrmAutomation { person, .. } => {
+            fp.writes.push(Res::Person(*person));
+        }
         // A run that has ended makes these do nothing.
         Pending::Enqueue(r) | Pending::WaitOver(r) | Pending::WebhookTimeout(r, _) => {
-            run_builder(model, state, *r).map_or_else(Footprint::default, |b| b.fp)
+            run_builder(model, state, *r, fp);
         }
         Pending::StepDone(r, q) => {
-            let mut fp = match run_builder(model, state, *r) {
-                Some(mut b) => {
-                    let run = state.runs.get(*r).expect("live run");
-                    let flow = &model.campaigns[run.campaign as usize].flow;
-                    if let Some(step) = flow.get(run.pc as usize) {
-                        b.action(run, &step.action);
-                    }
-                    b.fp
+            if let Some(mut b) = run_builder(model, state, *r, fp) {
+                let run = state.runs.get(*r).expect("live run");
+                let flow = &model.campaigns[run.campaign as usize].flow;
+                if let Some(step) = flow.get(run.pc as usize) {
+                    b.action(run, &step.action);
                 }
-                None => Footprint::default(),
-            };
+            }
             fp.frees[*q as usize] = 1;
-            fp
         }
         Pending::WebhookServe(call) => {
             let mut b = Builder {
                 model,
                 state,
                 p: call.person,
-                fp: Footprint::default(),
+                fp,
             };
             b.write(Res::Run(call.run.id));
             b.serve(call.webhook);
-            b.fp
         }
         Pending::WebhookWriteBack(call) => {
             let mut b = Builder {
                 model,
                 state,
                 p: call.person,
-                fp: Footprint::default(),
+                fp,
             };
             b.serve(call.webhook);
             for (_, f) in &model.webhooks[call.webhook as usize].mappings {
                 b.change_field(*f);
             }
-            b.fp
         }
         Pending::WebhookReturn(r, _) => {
-            let Some(mut b) = run_builder(model, state, *r) else {
-                return Footprint::default();
+            let Some(mut b) = run_builder(model, state, *r, fp) else {
+                return;
             };
             if let Some((w, _)) = state.runs.get(*r).and_then(|run| run.call) {
                 for (_, f) in &model.webhooks[w as usize].mappings {
                     b.change_field(*f);
                 }
             }
-            b.fp
         }
     }
 }

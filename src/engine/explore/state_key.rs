@@ -30,10 +30,13 @@
 //! deterministic, fast, and a collision between two of a million states is about 1 in 10^26.
 
 use super::super::model::{CampaignId, PersonId};
-use super::super::sim::state::{Agendum, FlowRun, Pending, Person, RunRef, SimState};
+use super::super::sim::state::{
+    Agendum, FlowRun, KvEntry, KvKey, Pending, Person, RunRef, SimState,
+};
 use super::super::sim::Sim;
 use super::super::trace::{EventKind, TraceEvent};
 use super::super::value::{Sym, Value};
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 
 /// Whether an end-of-run check reads this event from the trace (so the explorer keeps it):
@@ -113,10 +116,15 @@ impl Hasher for KeyHasher {
 /// writes a word for every flag and small number, and the people's records are most of a
 /// state. The widths follow from the record's shape and the values already packed, so
 /// two records pack alike only if they are equal.
+///
+/// The people's packer writes a 64-bit number straight to the hasher, ahead of the word
+/// being filled; an `in_order` packer first writes the word being filled, so that the
+/// words follow the values' order exactly.
 struct Packer<'h> {
     h: &'h mut KeyHasher,
     word: u64,
     used: u32,
+    in_order: bool,
 }
 
 impl<'h> Packer<'h> {
@@ -125,13 +133,28 @@ impl<'h> Packer<'h> {
             h,
             word: 0,
             used: 0,
+            in_order: false,
         }
     }
 
-    /// Packs the low `bits` bits of `v` (which has no others); 64 bits go straight in.
+    fn in_order(h: &'h mut KeyHasher) -> Self {
+        Packer {
+            in_order: true,
+            ..Packer::new(h)
+        }
+    }
+
+    /// Packs the low `bits` bits of `v` (which has no others); 64 bits go straight in
+    /// unless the packer keeps the order.
+    #[inline(always)]
     fn push(&mut self, v: u64, bits: u32) {
         debug_assert!(bits == 64 || v >> bits == 0, "{v} fits in {bits} bits");
         if bits == 64 {
+            if self.in_order && self.used > 0 {
+                self.h.write_u64(self.word);
+                self.word = 0;
+                self.used = 0;
+            }
             self.h.write_u64(v);
             return;
         }
@@ -152,6 +175,7 @@ impl<'h> Packer<'h> {
 }
 
 /// A field's value: a 3-bit tag (a Boolean's value in it), then what the tag needs.
+#[inline(always)]
 fn pack_value(p: &mut Packer, v: Value) {
     match v {
         Value::Empty => p.push(0, 3),
@@ -212,6 +236,39 @@ fn hash_people(people: &[Person], h: &mut KeyHasher) {
         for m in campaigns {
             p.push(m.member as u64 | (m.in_flow as u64) << 1, 17);
             p.push(m.last_entry, 64);
+        }
+    }
+    p.finish();
+}
+
+/// Hashes the key-value store, packed: its keys' parts and its entries (a derived hash
+/// writes a word for each of a key's six parts and tags, used or not).
+fn hash_kv(kv: &BTreeMap<KvKey, KvEntry>, h: &mut KeyHasher) {
+    h.write_usize(kv.len());
+    let mut p = Packer::in_order(h);
+    for (key, entry) in kv {
+        let parts = key.parts();
+        p.push(parts.len() as u64, 3);
+        for v in parts {
+            pack_value(&mut p, *v);
+        }
+        match entry {
+            KvEntry::Value(v) => {
+                p.push(0, 2);
+                pack_value(&mut p, *v);
+            }
+            KvEntry::Lease { until, token } => {
+                p.push(1, 2);
+                p.push(*until, 64);
+                p.push(*token, 64);
+            }
+            KvEntry::Stack(values) => {
+                p.push(2, 2);
+                p.push(values.len() as u64, 64);
+                for v in values {
+                    pack_value(&mut p, *v);
+                }
+            }
         }
     }
     p.finish();
@@ -339,7 +396,7 @@ pub(crate) fn state_key(sim: &Sim, done: bool) -> u128 {
         }
     }
     hash_people(people, &mut h);
-    kv.hash(&mut h);
+    hash_kv(kv, &mut h);
     crm.hash(&mut h);
     batches.hash(&mut h);
     next_batch.hash(&mut h);

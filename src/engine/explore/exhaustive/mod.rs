@@ -230,7 +230,7 @@ impl<'m> Search<'m> {
         let Some(t) = t.filter(|_| self.cfg.reduction && ready.len() >= 2) else {
             return Sleep::new();
         };
-        let (t_id, t_fp) = (ready.items[t].id, &ready.fps[t]);
+        let (t_id, t_fp) = (ready.items[t].id, &ready.fps()[t]);
         asleep
             .iter()
             .chain(explored)
@@ -239,7 +239,7 @@ impl<'m> Search<'m> {
                     && ready
                         .items
                         .iter()
-                        .zip(&ready.fps)
+                        .zip(ready.fps())
                         .any(|(r, fp)| r.id == id && independent(self.model, &sim.state, fp, t_fp))
             })
             .copied()

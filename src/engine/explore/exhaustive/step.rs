@@ -12,7 +12,7 @@
 //! costs less than the copies it saves ([`Odds`]).
 
 use super::super::super::sim::{RunError, Sim};
-use super::super::independence::{footprint, Footprint};
+use super::super::independence::{footprint_into, Footprint};
 use super::super::schedule::{PrefixChooser, Taken};
 use super::super::state_key::{compact, item_id};
 use super::visited::{ADDS_NONE, ADDS_SOME};
@@ -29,14 +29,21 @@ pub(super) struct ReadyItem {
 
 /// The items ready at a decision point, in the order the simulator numbers them, and their
 /// footprints (for the reduction, filled in by [`Search::footprints`] where needed). Kept
-/// between visits so that filling them in allocates nothing.
+/// between visits so that filling them in allocates nothing: the footprints are written
+/// over those of an earlier visit, and only the first `filled` of them are this visit's.
 #[derive(Debug, Default)]
 pub(super) struct Ready {
     pub items: Vec<ReadyItem>,
-    pub fps: Vec<Footprint>,
+    fps: Vec<Footprint>,
+    filled: usize,
 }
 
 impl Ready {
+    /// The footprints filled in for this visit (none, or one per item).
+    pub fn fps(&self) -> &[Footprint] {
+        &self.fps[..self.filled]
+    }
+
     pub fn len(&self) -> usize {
         self.items.len()
     }
@@ -75,6 +82,7 @@ impl<'m> Search<'m> {
     /// something sleeps.
     pub(super) fn fill_ready(&self, sim: &Sim, sleeping: bool, ready: &mut Ready) {
         ready.items.clear();
+        ready.filled = 0;
         let agenda = &sim.state.agenda;
         let Some(time) = agenda.peek().map(|a| a.time) else {
             return;
@@ -99,20 +107,21 @@ impl<'m> Search<'m> {
 
     /// Fills in the footprints of a tie's items (for the reduction).
     pub(super) fn footprints(&self, sim: &Sim, ready: &mut Ready) {
-        ready.fps.clear();
+        ready.filled = 0;
         if !self.cfg.reduction || ready.len() < 2 {
             return;
         }
-        for r in &ready.items {
-            let fp = sim
-                .state
-                .agenda
-                .iter()
-                .find(|a| a.seq == r.seq)
-                .map(|a| footprint(self.model, &sim.state, a))
-                .unwrap_or_default();
-            ready.fps.push(fp);
+        let n = ready.len();
+        if ready.fps.len() < n {
+            ready.fps.resize_with(n, Footprint::default);
         }
+        for (r, fp) in ready.items.iter().zip(&mut ready.fps) {
+            match sim.state.agenda.iter().find(|a| a.seq == r.seq) {
+                Some(a) => footprint_into(self.model, &sim.state, a, fp),
+                None => *fp = Footprint::default(),
+            }
+        }
+        ready.filled = n;
     }
 
     /// A buffer for the ready items of a visit.

@@ -177,9 +177,16 @@ impl Clone for SimState {
         self.people.clone_from(people);
         self.queues.clone_from(queues);
         self.runs.clone_from(runs);
-        self.kv.clone_from(kv);
+        // A `BTreeMap` copy frees every node and allocates it again; the explorer's pooled
+        // runs often hold the same store and batch runs as the run they copy (a nearby
+        // state of the search), and comparing allocates nothing.
+        if self.kv != *kv {
+            self.kv.clone_from(kv);
+        }
         self.crm.clone_from(crm);
-        self.batches.clone_from(batches);
+        if self.batches != *batches {
+            self.batches.clone_from(batches);
+        }
         self.next_batch = *next_batch;
         self.monitor.clone_from(monitor);
         self.capped_requests = *capped_requests;
