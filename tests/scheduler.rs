@@ -2,7 +2,7 @@
 //! picking one extends the schedule, and the schedule replays.
 
 use crate::common::{builtin, config_with};
-use racelab::api::{run_view, scheduler_view};
+use racelab::api::{challenge, run_view, scheduler_view, scheduler_view_kept, KnownDelays};
 use racelab::engine::{RunConfig, Scenario};
 
 /// list-queue with 2 people and its delays collapsed, so that work is often ready at the same
@@ -88,4 +88,42 @@ fn the_challenge_can_be_met_by_picking_options_and_not_for_the_fixed_variant() {
     assert!(!run_view(&s, &c, 1, &taken).unwrap().violations.is_empty());
     // "Now try the fixed one": no order of its work violates.
     assert_eq!(counterexample("fixed"), None);
+}
+
+/// A delay's options are worked out once per decision point of a run: taking decisions,
+/// going back to earlier ones (undo, fork) and taking them again finds the options kept,
+/// and a kept view reads exactly as one worked out afresh.
+#[test]
+fn each_delay_decision_is_worked_out_once_per_run() {
+    let mut delays = 0;
+    for id in racelab::scenarios::ids() {
+        let Some(setup) = challenge::setup(id) else {
+            continue;
+        };
+        let s = builtin(id);
+        for v in &s.variants {
+            let c = config_with(&v.name, setup.knobs);
+            let mut known = KnownDelays::default();
+            // The schedules viewed, each the last one's next decision taken.
+            let mut schedules: Vec<Vec<u32>> = Vec::new();
+            let mut schedule = Vec::new();
+            for _ in 0..6 {
+                let kept = scheduler_view_kept(&s, &c, setup.seed, &schedule, &mut known).unwrap();
+                let fresh = scheduler_view(&s, &c, setup.seed, &schedule).unwrap();
+                assert_eq!(kept, fresh, "{id} {}", v.name);
+                schedules.push(schedule);
+                let Some(d) = kept.next else { break };
+                schedule = kept.prefix.clone();
+                schedule.push(*d.answers.last().unwrap());
+            }
+            let worked_out = known.worked_out();
+            delays += worked_out;
+            // Back to each earlier decision and forward again: nothing new to work out.
+            for schedule in schedules.iter().rev().chain(&schedules) {
+                scheduler_view_kept(&s, &c, setup.seed, schedule, &mut known).unwrap();
+            }
+            assert_eq!(known.worked_out(), worked_out, "{id} {}", v.name);
+        }
+    }
+    assert!(delays > 0, "no challenge set-up met a delay decision");
 }

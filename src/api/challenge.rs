@@ -6,7 +6,7 @@
 //! win come from the run: a hint names the next option on a winning path the search finds
 //! from the choices made so far, and the win message is the first violation's own message.
 
-use super::scheduler::model_scheduler_view;
+use super::scheduler::{model_scheduler_view, model_scheduler_view_kept, KnownDelays};
 use super::view::ViolationView;
 use crate::engine::explore::replay;
 use crate::engine::model::Model;
@@ -256,10 +256,12 @@ pub fn find_win(model: &Model, seed: u64, schedule: &[u32], clicks: usize) -> Op
         return Some(schedule.to_vec());
     }
     let mut level = vec![schedule.to_vec()];
+    // The paths share their first decisions: each delay's options are worked out once.
+    let mut known = KnownDelays::default();
     for _ in 0..clicks {
         let mut next_level = Vec::new();
         for s in &level {
-            let Ok(view) = model_scheduler_view(model, seed, s) else {
+            let Ok(view) = model_scheduler_view_kept(model, seed, s, &mut known) else {
                 continue;
             };
             let Some(d) = view.next else { continue };

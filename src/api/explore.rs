@@ -101,22 +101,28 @@ pub struct FromSummary {
 }
 
 impl FromSummary {
-    /// The verdict in words: "Every ordering from here has been tried (N orderings): none
-    /// breaks the rule.", or what a breaking one does, or that the search was cut short.
+    /// The verdict in a trainer's words: that no order breaks the rule (the number of
+    /// orderings the explorer counted says nothing more to a trainee, and runs to trillions),
+    /// or what a breaking one does, or that the search stopped before it had tried them all.
     pub fn message(&self) -> String {
-        let n = crate::engine::bounds::thousands(self.orderings);
-        let s = if self.orderings == 1 { "" } else { "s" };
+        let after = if self.choices_made > 0 {
+            " after your choices"
+        } else {
+            ""
+        };
         match (&self.broken, self.cut) {
             (Some(what), _) => format!(
-                "An ordering from here breaks the rule: {what}. Show it to see which steps raced."
+                "One order of the steps{after} breaks the rule: {what}. Show it to see which \
+                 steps raced."
             ),
             (None, false) => format!(
-                "Every ordering from here has been tried ({n} ordering{s}): none breaks the rule."
+                "No order breaks the rule: Race Lab tried every order the steps could run \
+                 in{after}."
             ),
             (None, true) => format!(
-                "{n} ordering{s} tried from here and none breaks the rule, but the search was cut \
-                 short (too many orderings): this proves nothing. Make more choices first, or use \
-                 a smaller set-up."
+                "None of the orders Race Lab tried{after} breaks the rule, but there are too \
+                 many to try them all, so this does not prove that none does. Make more choices \
+                 first, or use a smaller set-up."
             ),
         }
     }

@@ -44,7 +44,10 @@ pub use outcomes::{
 pub use reader::{
     campaign_views, campaign_views_for, CampaignView, FlowStepView, SystemView, Views,
 };
-pub use scheduler::{model_scheduler_view, scheduler_view, Decision, SchedulerView};
+pub use scheduler::{
+    model_scheduler_view, model_scheduler_view_kept, scheduler_view, scheduler_view_kept, Decision,
+    KnownDelays, SchedulerView,
+};
 pub use story::{
     model_story, story, violation_story_of, Arrow, AsSeen, SeenValue, Sentence, Story, StoryOf,
     StoryStep,

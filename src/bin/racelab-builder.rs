@@ -1,9 +1,10 @@
 //! The campaign builder's entry point: a wasm of its own, built by trunk next to the app (see
 //! index.html), that holds the Build tab's editor ([`racelab::ui::builder`]). The app's wasm
 //! leaves the builder out; the Build tab (`racelab::ui::build_tab`) loads this one the first
-//! time it opens and mounts it in an element it draws, handing over plain data only: this
-//! browser tab's id (where drafts are saved), the JSON of the scenario open in Run, and a
-//! function that gets each valid draft's JSON and whether "Run it" asked for the Run tab.
+//! time it opens and mounts it in an element beside the app's own (not inside it), handing
+//! over plain data only: this browser tab's id (where drafts are saved), the JSON of the
+//! scenario open in Run, and a function that gets each valid draft's JSON and whether "Run
+//! it" asked for the Run tab.
 
 #[cfg(target_arch = "wasm32")]
 mod mount {
@@ -19,42 +20,13 @@ mod mount {
         /// The mounted builder and the callback its props carry.
         static MOUNTED: RefCell<Option<(AppHandle<BuildTab>, Callback<Built>)>> =
             const { RefCell::new(None) };
-        /// Whether the builder's yew roots are numbered past the app's (see [`skip_app_ids`]).
-        static SKIPPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    }
-
-    /// How many yew root numbers the builder leaves to the app.
-    const APP_ROOT_IDS: usize = 64;
-
-    #[yew::function_component]
-    fn Nothing() -> yew::Html {
-        yew::Html::default()
-    }
-
-    /// Yew numbers the apps it mounts from 1 in each wasm and tells them apart by that number,
-    /// written on the page's elements; its event listeners sit on each app's host element. The
-    /// app's wasm mounts one app, number 1, on the page's body, so every event in the builder
-    /// reaches the app's listener first: had the builder number 1 too, the app would take the
-    /// builder's events for its own and run its own handlers (the builder's Import JSON ran the
-    /// app's). So the builder's first mount uses up the first numbers on empty apps that are
-    /// taken down at once (cheap: an empty app on an element outside the page).
-    fn skip_app_ids() {
-        if SKIPPED.with(|s| s.replace(true)) {
-            return;
-        }
-        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-            return;
-        };
-        for _ in 0..APP_ROOT_IDS {
-            if let Ok(el) = doc.create_element("div") {
-                Renderer::<Nothing>::with_root(el).render().destroy();
-            }
-        }
     }
 
     /// Mounts the builder in `host`, for browser tab `tab`, starting from `source` (the
     /// scenario open in Run) unless a draft is saved; `on_built(json, run)` gets each valid
-    /// draft.
+    /// draft. `host` must not be inside the app's own root element (the Build tab puts it
+    /// beside it): yew handles events at each app's root and tells apps apart by numbers that
+    /// both wasms count from 1, so nested, the app would take the builder's events for its own.
     #[wasm_bindgen]
     pub fn mount_builder(
         host: web_sys::Element,
@@ -63,7 +35,6 @@ mod mount {
         on_built: Function,
     ) {
         unmount_builder();
-        skip_app_ids();
         racelab::ui::storage::adopt_tab(tab);
         let on_built = Callback::from(move |b: Built| {
             let _ = on_built.call2(&JsValue::NULL, &b.json.into(), &b.run.into());

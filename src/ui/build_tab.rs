@@ -4,6 +4,9 @@
 //! loader script `static/builder-boot.js`, and mounts in an element it draws. The first visit
 //! downloads none of it.
 //!
+//! The builder's element is not inside the app's: it is put right after the app's root
+//! element, outside it (see [`builder_host`]), because two wasms' yew apps must not nest.
+//!
 //! The two wasm talk in plain data: the app hands the builder this browser tab's id (the slot
 //! its drafts are saved in) and the JSON of the scenario open in Run (again whenever it
 //! changes); the builder hands back the JSON of each valid draft, which the app opens
@@ -209,6 +212,27 @@ impl Drop for Mounted {
     }
 }
 
+/// The element the builder mounts in, made the first time it is needed: right after the
+/// element the app is mounted on (`.app`'s parent), not inside it. Yew handles an app's
+/// events with listeners on the element it is mounted on, and tells its apps apart by a
+/// number written on the page's elements, which each wasm counts from 1: inside the app's
+/// element, every event in the builder would reach the app's listener as one of its own app's
+/// (number 1 in both wasms) and run the app's handlers (the builder's Import JSON ran the
+/// app's). Yew's subtrees must never overlap; apart, each wasm sees only its own events.
+fn builder_host(doc: &web_sys::Document) -> Option<web_sys::Element> {
+    if let Some(host) = doc.get_element_by_id(HOST) {
+        return Some(host);
+    }
+    let app_root = doc.query_selector(".app").ok()??.parent_element()?;
+    let host = doc.create_element("div").ok()?;
+    host.set_id(HOST);
+    app_root.after_with_node_1(&host).ok()?;
+    Some(host)
+}
+
+/// The id of the builder's element.
+const HOST: &str = "builder-host";
+
 /// The Build tab.
 pub fn build_tab(app: &App) -> Html {
     let source = app.loaded.as_ref().map(|l| l.source.clone());
@@ -226,7 +250,6 @@ pub struct BuildHostProps {
 #[function_component(BuildHost)]
 pub fn build_host(props: &BuildHostProps) -> Html {
     let update = use_force_update();
-    let host = use_node_ref();
     // Follow the loading; start it the first time the tab opens (again after a failure).
     use_effect_with((), move |_| {
         let tell = Callback::from(move |()| update.force_update());
@@ -241,16 +264,30 @@ pub fn build_host(props: &BuildHostProps) -> Html {
             Load::Ready(m) => Some(m.clone()),
             _ => None,
         };
-        let (dispatch, source, host) = (props.dispatch.clone(), props.source.clone(), host.clone());
+        let (dispatch, source) = (props.dispatch.clone(), props.source.clone());
         let mounted = mounted.clone();
         use_effect_with(module.is_some(), move |_| {
-            if let (Some(module), Some(el)) = (module, host.cast::<web_sys::Element>()) {
-                match Mounted::new(module, el, &dispatch, source.as_deref()) {
-                    Ok(m) => *mounted.borrow_mut() = Some(m),
-                    Err(why) => set_load(failed(&why)),
+            let doc = web_sys::window().and_then(|w| w.document());
+            let host = module
+                .is_some()
+                .then(|| doc.as_ref().and_then(builder_host));
+            match (module, host.flatten()) {
+                (Some(module), Some(el)) => {
+                    match Mounted::new(module, el, &dispatch, source.as_deref()) {
+                        Ok(m) => *mounted.borrow_mut() = Some(m),
+                        Err(why) => set_load(failed(&why)),
+                    }
+                }
+                (Some(_), None) => set_load(failed("this page has no place for the builder")),
+                _ => {}
+            }
+            // Leaving the tab takes the builder down, and its element with it.
+            move || {
+                drop(mounted.borrow_mut().take());
+                if let Some(host) = doc.and_then(|d| d.get_element_by_id(HOST)) {
+                    host.remove();
                 }
             }
-            move || drop(mounted.borrow_mut().take())
         });
     }
     {
@@ -269,7 +306,6 @@ pub fn build_host(props: &BuildHostProps) -> Html {
                 Load::Failed(why) => failure(&why, retry),
                 Load::Ready(_) => html! {},
             } }
-            <div id="builder-host" ref={host} />
         </>
     }
 }

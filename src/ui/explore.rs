@@ -393,12 +393,23 @@ fn too_big_for_the_scheduler(events: usize) -> Option<String> {
 fn scheduler(props: &SchedulerProps) -> Html {
     let (key, violated) = (&props.run_key, props.violated);
     let too_big = too_big_for_the_scheduler(props.events);
-    let view = use_memo((key.clone(), too_big.clone()), |(k, too_big)| {
+    // The delays' options already worked out for this run (its key without the schedule):
+    // taking, undoing or forking a decision then replays only what is new.
+    let known = use_mut_ref(|| (None::<RunKey>, crate::api::KnownDelays::default()));
+    let view = use_memo((key.clone(), too_big.clone()), move |(k, too_big)| {
         if let Some(why) = too_big {
             return Err(why.clone());
         }
         let s = k.scenario.as_ref().ok_or_else(String::new)?;
-        crate::api::scheduler_view(s, &k.config(), k.seed, &k.schedule)
+        let run = RunKey {
+            schedule: Vec::new(),
+            ..k.clone()
+        };
+        let mut known = known.borrow_mut();
+        if known.0.as_ref() != Some(&run) {
+            *known = (Some(run), Default::default());
+        }
+        crate::api::scheduler_view_kept(s, &k.config(), k.seed, &k.schedule, &mut known.1)
     });
     let set = |schedule: Vec<u32>, at: Option<u64>| {
         let dispatch = props.dispatch.clone();
@@ -446,10 +457,12 @@ fn scheduler(props: &SchedulerProps) -> Html {
         (true, false, None, _) => para("bad", format!("You made the race happen ({race}).")),
         (false, true, _, _) => html! {
             <>
-                { para("goal", format!(
-                    "Variant {variant} is the fix: pick any order you like and try to break it. \
-                     \"Try every ordering from here\" tries every order after your choices."
-                )) }
+                <p class="goal" id="sched-fix-goal">{ format!(
+                    "You are playing the fix (variant {variant}): choose the order of the steps \
+                     any way you like and try to make the race happen anyway. \"Try every \
+                     ordering from here\" tries every order the steps could run in after your \
+                     choices."
+                ) }</p>
                 <super::explore_from::FromHere spec={props.spec.clone()} run_key={key.clone()}
                     dispatch={props.dispatch.clone()} />
             </>

@@ -57,8 +57,21 @@ pub mod timeline;
 pub mod web;
 pub mod worker;
 
-/// Mounts the app on the document body.
+/// Mounts the app on an element of its own at the end of the page's body: the campaign
+/// builder, a yew app of another wasm, mounts beside it, not inside it (see
+/// [`build_tab`]).
 pub fn start() {
     storage::watch_for_copies();
-    yew::Renderer::<app::RaceLab>::new().render();
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|doc| {
+            let root = doc.create_element("div").ok()?;
+            root.set_id("racelab");
+            doc.body()?.append_child(&root).ok()?;
+            Some(root)
+        });
+    match root {
+        Some(root) => yew::Renderer::<app::RaceLab>::with_root(root).render(),
+        None => yew::Renderer::<app::RaceLab>::new().render(),
+    };
 }

@@ -9,7 +9,7 @@
 import { harness, attr, text, shot } from "./lib.mjs";
 
 const h = await harness("builder_panels");
-const { BASE, check } = h;
+const { BASE, check, figures } = h;
 
 const type = async (page, sel, value) => {
   await page.fill(sel, value);
@@ -30,6 +30,36 @@ await h.run(async () => {
   check((await page.$("#program-1-status-1-step")) !== null, "programs show statuses with step numbers");
   check((await page.$("#crm-rule-1-owner")) !== null, "the CRM shows its owner assignment rules");
   check((await page.$("#knob-1-unit")) !== null, "knobs show their unit");
+  const tokenLabel = await page.$eval("#knob-1-name", (i) => i.closest("label").textContent);
+  check(/^Token/.test(tokenLabel) && !/\bId\b/.test(tokenLabel),
+    `a knob's name for number fields reads as a token, not an id (${tokenLabel})`);
+  // Normal mode: the knobs span the columns, one line per knob, and the columns above them
+  // end close together (in one column the knobs made it far taller than the others).
+  const columns = await page.evaluate(() => {
+    const parts = document.querySelector(".builder-parts").getBoundingClientRect();
+    const knobs = document.querySelector(".knobs-panel").getBoundingClientRect();
+    const row = document.querySelector("#knob-1").getBoundingClientRect();
+    const field = document.querySelector("#knob-1-label").getBoundingClientRect();
+    const bottoms = {};
+    let tallest = 0;
+    for (const p of document.querySelectorAll(".builder-parts > .bpanel:not(.knobs-panel)")) {
+      const r = p.getBoundingClientRect();
+      const x = Math.round(r.left);
+      bottoms[x] = Math.max(bottoms[x] ?? 0, r.bottom);
+      tallest = Math.max(tallest, r.height);
+    }
+    const ends = Object.values(bottoms);
+    return {
+      count: ends.length, spread: Math.max(...ends) - Math.min(...ends), tallest,
+      knobsWide: knobs.width / parts.width, rowLines: row.height / field.height,
+    };
+  });
+  figures.builder_parts_columns = columns;
+  check(columns.count === 3, `three columns at 1280×720 (${columns.count})`);
+  check(columns.knobsWide > 0.95, `the knobs span the columns (${columns.knobsWide.toFixed(2)} of the width)`);
+  check(columns.rowLines < 2.5, `a knob's fields sit on one line (${columns.rowLines.toFixed(1)} fields high)`);
+  check(columns.spread <= columns.tallest,
+    `the columns end within one panel of each other (${Math.round(columns.spread)} px apart, tallest panel ${Math.round(columns.tallest)} px)`);
   await page.locator("#build-programs-h").scrollIntoViewIfNeeded();
   await shot(page, "builder-panels-programs");
   await page.locator("#build-crm-h").scrollIntoViewIfNeeded();

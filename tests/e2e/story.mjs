@@ -52,6 +52,14 @@ async function inspect(page) {
       if (heads[i].left < heads[i - 1].right - 1) problems.push(`column names ${i} and ${i + 1} overlap`);
     }
     const svg = document.querySelector("#story-svg").getBoundingClientRect();
+    // A box's font size on screen: its SVG units times the drawing's scale.
+    const svgEl = document.querySelector("#story-svg");
+    const scale = svg.width / svgEl.viewBox.baseVal.width;
+    const labelFontPx = Math.min(
+      ...[...document.querySelectorAll("#story-svg .story-label")].map((t) => parseFloat(t.getAttribute("font-size")) * scale),
+    );
+    const sentence = document.querySelector("#story-sentences .sentence-button");
+    const sentencePx = sentence ? parseFloat(getComputedStyle(sentence).fontSize) : 0;
     const fontPx = Math.min(
       ...[...document.querySelectorAll("#story-svg .story-label tspan")].map((t) => t.getBoundingClientRect().height),
     );
@@ -60,6 +68,8 @@ async function inspect(page) {
       sideways: document.documentElement.scrollWidth > window.innerWidth,
       svgRight: svg.right,
       labelHeightPx: Math.round(fontPx * 10) / 10,
+      labelFontPx: Math.round(labelFontPx * 10) / 10,
+      sentencePx,
       conflict: [...document.querySelectorAll("#story-svg .story-box.conflict")].map((g) => g.dataset.label),
       labels: boxes.map((g) => g.dataset.label),
       sentences: [...document.querySelectorAll("#story-sentences li")].map((l) => l.textContent),
@@ -118,6 +128,12 @@ await h.run(async () => {
   await page.waitForFunction(() => parseFloat(getComputedStyle(document.documentElement).fontSize) >= 20);
   const p = await checkStory(page, "list-queue naive, presentation mode");
   check(p.labelHeightPx > s.labelHeightPx, `bigger labels in presentation mode (${p.labelHeightPx} > ${s.labelHeightPx} px)`);
+  // On a projector a box's text reads about as big as the sentences beside it.
+  check(p.labelFontPx >= 0.9 * p.sentencePx,
+    `presentation mode: box text ${p.labelFontPx} px, at least 0.9 of the sentences' ${p.sentencePx} px`);
+  h.figures.story_list_queue_presentation = {
+    label_px: p.labelHeightPx, label_font_px: p.labelFontPx, sentence_px: p.sentencePx,
+  };
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.mouse.move(0, 0);
   await shot(page, "story-presentation");

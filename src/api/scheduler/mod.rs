@@ -2,6 +2,12 @@
 //! described in words, so a person can pick which runs next. A hand-picked schedule is a
 //! [`ReplayThenSeed`] schedule (the answer at every chooser call, delays included), so it
 //! replays exactly and travels in a share link.
+//!
+//! Working out a delay's options plays the run forward once per value the delay can take,
+//! the dearest part of a view. A decision's options depend only on the run (scenario, knobs,
+//! seed) and the answers before it, so [`KnownDelays`] keeps them: a caller that keeps it
+//! between views of one run works each decision out once, however often it goes back and
+//! forth.
 
 mod delays;
 mod items;
@@ -13,6 +19,7 @@ use crate::engine::dist::Delay;
 use crate::engine::model::Model;
 use crate::engine::sim::state::Agendum;
 use crate::engine::{compile, RunConfig, Scenario, Sim};
+use std::collections::HashMap;
 
 /// One decision of a run: which ready item goes first, or which of a delay's representative
 /// values it takes, or whether a failure happens.
@@ -69,6 +76,38 @@ pub struct SchedulerView {
     pub prefix: Vec<u32>,
 }
 
+/// The options of the delay decisions of one run already worked out, by the answers before
+/// each (plain data: the app keeps one per run while the trainee picks, undoes and forks).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KnownDelays {
+    options: HashMap<Vec<u64>, Vec<String>>,
+    /// How many delays' options were worked out (not found here).
+    worked_out: usize,
+}
+
+impl KnownDelays {
+    /// How many delays' options these views had to work out.
+    pub fn worked_out(&self) -> usize {
+        self.worked_out
+    }
+
+    /// The options of the delay after `answers`, worked out by `work` the first time.
+    fn get_or(
+        &mut self,
+        answers: &[(Choice, u64)],
+        work: impl FnOnce() -> Vec<String>,
+    ) -> Vec<String> {
+        let key: Vec<u64> = answers.iter().map(|(_, a)| *a).collect();
+        if let Some(known) = self.options.get(&key) {
+            return known.clone();
+        }
+        self.worked_out += 1;
+        let options = work();
+        self.options.insert(key, options.clone());
+        options
+    }
+}
+
 /// Replays a schedule, then answers from the seed; notes every call.
 struct Noting {
     inner: ReplayThenSeed,
@@ -90,8 +129,27 @@ pub fn scheduler_view(
     seed: u64,
     schedule: &[u32],
 ) -> Result<SchedulerView, String> {
+    scheduler_view_kept(
+        scenario,
+        config,
+        seed,
+        schedule,
+        &mut KnownDelays::default(),
+    )
+}
+
+/// [`scheduler_view`], taking the options of delays already worked out for this run from
+/// `known` and keeping the new ones there (`known` must belong to this scenario, variant,
+/// knobs, injections and seed).
+pub fn scheduler_view_kept(
+    scenario: &Scenario,
+    config: &RunConfig,
+    seed: u64,
+    schedule: &[u32],
+    known: &mut KnownDelays,
+) -> Result<SchedulerView, String> {
     let model = compile(scenario, config)?;
-    model_scheduler_view(&model, seed, schedule)
+    model_scheduler_view_kept(&model, seed, schedule, known)
 }
 
 /// [`scheduler_view`] of a compiled model.
@@ -99,6 +157,16 @@ pub fn model_scheduler_view(
     model: &Model,
     seed: u64,
     schedule: &[u32],
+) -> Result<SchedulerView, String> {
+    model_scheduler_view_kept(model, seed, schedule, &mut KnownDelays::default())
+}
+
+/// [`scheduler_view_kept`] of a compiled model.
+pub fn model_scheduler_view_kept(
+    model: &Model,
+    seed: u64,
+    schedule: &[u32],
+    known: &mut KnownDelays,
 ) -> Result<SchedulerView, String> {
     let answers = schedule.iter().map(|&a| a as u64).collect();
     let mut ch = Noting {
@@ -116,7 +184,7 @@ pub fn model_scheduler_view(
         item: None,
         ready: Vec::new(),
     };
-    if let Some(next) = step.note(&ch.log, schedule, 0, &mut past) {
+    if let Some(next) = step.note(&ch.log, schedule, 0, &mut past, known) {
         return Ok(view(past, next, &ch.log));
     }
     loop {
@@ -153,7 +221,7 @@ pub fn model_scheduler_view(
             item: items.get(done),
             ready: labels,
         };
-        if let Some(next) = step.note(&ch.log, schedule, time, &mut past) {
+        if let Some(next) = step.note(&ch.log, schedule, time, &mut past, known) {
             return Ok(view(past, next, &ch.log));
         }
     }
@@ -189,6 +257,7 @@ impl Step<'_, '_> {
         schedule: &[u32],
         time_ms: u64,
         past: &mut Vec<Decision>,
+        known: &mut KnownDelays,
     ) -> Option<Decision> {
         let what = self
             .item
@@ -213,16 +282,26 @@ impl Step<'_, '_> {
                     let replay: Vec<u64> = log[self.from..call].iter().map(|x| x.1).collect();
                     let begin = self.item.is_none();
                     let arrivals = begin.then(|| self.arrivals(log, call)).flatten();
-                    let arrivals = arrivals.as_ref().map(|(w, o)| (w.as_str(), o.as_slice()));
-                    delays::options(
-                        self.before,
-                        begin,
-                        &replay,
-                        self.seed,
-                        &values,
-                        &what,
-                        arrivals,
-                    )
+                    let options = |arrivals: Option<(&str, &[u64])>| {
+                        delays::options(
+                            self.before,
+                            begin,
+                            &replay,
+                            self.seed,
+                            &values,
+                            &what,
+                            arrivals,
+                        )
+                    };
+                    match &arrivals {
+                        // Where an arrival falls among the step's other arrivals (quick to
+                        // say, and it reads answers after this one).
+                        Some((who, others)) if !others.is_empty() => {
+                            options(Some((who.as_str(), others.as_slice())))
+                        }
+                        // Played forward: the same for the same answers before it.
+                        _ => known.get_or(&log[..call], || options(None)),
+                    }
                 }
             };
             let answers: Vec<u32> = values

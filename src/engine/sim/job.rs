@@ -23,7 +23,7 @@ use super::Sim;
 use std::collections::BTreeMap;
 
 /// The jobs' world: the REST API gate, the custom objects and each job's instances.
-#[derive(Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash, Default)]
 pub struct JobsState {
     pub rest: RestApi,
     /// One store per custom object (model order).
@@ -31,14 +31,13 @@ pub struct JobsState {
     pub jobs: Vec<JobState>,
 }
 
-/// `clone_from` keeps the vectors' memory (the explorer copies runs at every branch).
+/// `clone_from` keeps the vectors' memory (the explorer copies runs at every branch);
+/// `clone` is `clone_from` into an empty value.
 impl Clone for JobsState {
     fn clone(&self) -> Self {
-        JobsState {
-            rest: self.rest.clone(),
-            objects: self.objects.clone(),
-            jobs: self.jobs.clone(),
-        }
+        let mut j = JobsState::default();
+        j.clone_from(self);
+        j
     }
 
     fn clone_from(&mut self, src: &Self) {

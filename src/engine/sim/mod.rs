@@ -71,30 +71,17 @@ pub struct Sim<'m> {
     event_limit: usize,
 }
 
+/// `clone` is `clone_from` into an empty run, so the fields are copied in one place only.
 impl Clone for Sim<'_> {
     fn clone(&self) -> Self {
-        let Sim {
-            model,
-            state,
-            trace,
-            syms,
-            trace_hasher,
-            started,
-            event_limit,
-        } = self;
-        Sim {
-            model,
-            state: state.clone(),
-            trace: trace.clone(),
-            syms: syms.clone(),
-            trace_hasher: trace_hasher.clone(),
-            started: *started,
-            event_limit: *event_limit,
-        }
+        let mut copy = Sim::empty(self.model);
+        copy.clone_from(self);
+        copy
     }
 
     /// A copy that keeps this run's memory (the explorer copies runs at every branch). Every
-    /// field is named, so a field added later cannot be left out.
+    /// field is named, so a field added later cannot be left out; the trace's running hash
+    /// is copied with the trace it hashes.
     fn clone_from(&mut self, src: &Self) {
         let Sim {
             model,
@@ -128,10 +115,20 @@ impl<'m> Sim<'m> {
 
     pub fn new(model: &'m Model) -> Self {
         Sim {
-            model,
             state: SimState::new(model),
             // Most scenarios record a handful of events per person.
             trace: Vec::with_capacity(1024 + model.people.len() * 8),
+            ..Sim::empty(model)
+        }
+    }
+
+    /// A run of `model` with nothing in it (no people, nothing on the agenda): only
+    /// something to copy a run into, allocating nothing itself.
+    fn empty(model: &'m Model) -> Self {
+        Sim {
+            model,
+            state: SimState::default(),
+            trace: Vec::new(),
             syms: Cow::Borrowed(&model.syms),
             trace_hasher: StableHasher::default(),
             started: false,
@@ -409,6 +406,47 @@ impl<'m> Sim<'m> {
             trace_hash: self.trace_hasher.finish(),
             violations: self.state.monitor.violations.clone(),
             capped_requests: self.state.capped_requests,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{compile, RunConfig, SeededChooser};
+
+    /// A copy made by `clone`, or by `clone_from` into a run that had gone further, finishes
+    /// exactly as the run it copies: the same trace, and the same trace hash, which is kept
+    /// as the run goes (so the copy must carry the hash so far with the trace so far).
+    #[test]
+    fn a_copy_finishes_as_the_run_it_copies() {
+        for id in [
+            "list-queue",
+            "job-checkpoint",
+            "replica-cascade",
+            "lock-storm",
+        ] {
+            let scenario = crate::scenarios::builtin(id).expect("built in");
+            let model = compile(&scenario, &RunConfig::default()).expect("compiles");
+            let mut ch = SeededChooser::new(5);
+            let mut run = Sim::new(&model);
+            for _ in 0..40 {
+                run.step(&mut ch).expect("steps");
+            }
+            let cloned = run.clone();
+            let mut overwritten = Sim::new(&model);
+            let mut other = SeededChooser::new(9);
+            for _ in 0..400 {
+                overwritten.step(&mut other).expect("steps");
+            }
+            overwritten.clone_from(&run);
+            let own = run.run(&mut ch.clone()).expect("runs");
+            assert_eq!(own.trace_hash, trace_hash(&run.trace), "{id}");
+            for (how, mut copy) in [("clone", cloned), ("clone_from", overwritten)] {
+                let outcome = copy.run(&mut ch.clone()).expect("runs");
+                assert_eq!(copy.trace, run.trace, "{id}: {how}");
+                assert_eq!(outcome, own, "{id}: {how}");
+            }
         }
     }
 }

@@ -499,8 +499,9 @@ pub struct Injected {
     pub webhook_delays: BTreeMap<(PersonId, WebhookId), (u64, Option<EventId>)>,
 }
 
-/// The whole state of a run (cloned part by part, reusing memory: see `clone.rs`).
-#[derive(Debug, PartialEq, Eq, Hash)]
+/// The whole state of a run (cloned part by part, reusing memory: see `clone.rs`). The
+/// default is an empty state with no people, only something to copy a run's state into.
+#[derive(Debug, PartialEq, Eq, Hash, Default)]
 pub struct SimState {
     pub now: u64,
     pub seq: u64,

@@ -101,7 +101,8 @@ pub struct RestStats {
 }
 
 /// The gate's state: admitted-call start times in the window, calls in flight, the day's count.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+/// [`Default`] is a gate with Marketo's published limits and no calls yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct RestApi {
     limits: RestLimits,
     /// Start times of admitted calls still inside the sliding window, oldest first.

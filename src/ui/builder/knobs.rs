@@ -1,7 +1,10 @@
 //! The builder's knobs panel: the numbers a trainer turns on the Run tab (a queue delay, a
-//! webhook's slowest round trip, how many people), each with its id, the name people read,
-//! its unit, default and range, and which one the lesson is about. A number elsewhere in the
-//! builder uses a knob by its id; renaming the id renames those uses too.
+//! webhook's slowest round trip, how many people), each with its token, the name people
+//! read, its unit, default and range, and which one the lesson is about. A number elsewhere
+//! in the builder uses a knob by its token, as a Marketo email uses a program's My Token;
+//! renaming the token renames those uses too. (The token is the knob's `name` in the
+//! scenario file.) The panel spans the builder's columns (style.css): a knob's seven fields
+//! then sit on one line, and the panel no longer makes one column much taller than the others.
 
 use yew::prelude::*;
 
@@ -29,7 +32,7 @@ fn number(old: i64, v: &str) -> i64 {
     v.trim().parse().unwrap_or(old)
 }
 
-/// Knobs: id, label, unit, default, range, main.
+/// Knobs: label, token, unit, default, range, main.
 pub fn knobs(s: &BuildState, to: &To) -> Html {
     let d = s.b.draft();
     let units: Vec<(String, String)> = (UNITS.iter())
@@ -42,7 +45,7 @@ pub fn knobs(s: &BuildState, to: &To) -> Html {
             <li class="bfield-row" id={id.clone()}>
                 { text(format!("{id}-label"), "Knob", k.label.as_deref().unwrap_or(""),
                     set(|k, v| k.label = (!v.trim().is_empty()).then_some(v))) }
-                { text(format!("{id}-name"), "Id (numbers use it by this)", &k.name, set(|k, v| k.name = v.trim().to_string())) }
+                { text(format!("{id}-name"), "Token (type it where a number goes)", &k.name, set(|k, v| k.name = v.trim().to_string())) }
                 { select(format!("{id}-unit"), "Unit", &units, &unit_key(k.unit), set(|k, v| {
                     if let Some((u, _)) = UNITS.iter().find(|(u, _)| unit_key(*u) == v) {
                         k.unit = *u;
@@ -81,9 +84,11 @@ pub fn knobs(s: &BuildState, to: &To) -> Html {
         }
     };
     html! {
-        <section class="bpanel" aria-labelledby="build-knobs-h">
+        <section class="bpanel knobs-panel" aria-labelledby="build-knobs-h">
             <h3 id="build-knobs-h">{ "Knobs" }</h3>
-            <p class="hint">{ "Type a knob's id in any number field to let the Run tab turn it." }</p>
+            <p class="hint">{ "A number can come from a knob: type the knob's token where the \
+                number goes (or pick the knob in a time's unit menu), and the Run tab's slider \
+                for the knob sets it." }</p>
             <ul class="bitems">{ for items }</ul>
             { adder("add-knob".into(), "New knob", "what it is, then Enter", add) }
         </section>

@@ -259,9 +259,10 @@ pub fn build_tab_component(props: &BuildTabProps) -> Html {
                 { programs::programs(&state, &to) }
                 { programs::crm(&state, &to, &names) }
                 { systems::webhooks(&state, &to) }
-                { knobs::knobs(&state, &to) }
                 { events::events(&state, &to, &names) }
                 { checks::checks(&state, &to, &names) }
+                // Last, across the columns: a knob's fields on one line.
+                { knobs::knobs(&state, &to) }
             </div>
         </section>
     }

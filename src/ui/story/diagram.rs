@@ -31,8 +31,11 @@ pub struct Dims {
     width: f64,
     /// The clock times' margin on the left.
     gutter: f64,
+    /// A box's text.
     font: f64,
     head_font: f64,
+    /// The clock times in the margin.
+    clock_font: f64,
     /// Line height of a box's text.
     line: f64,
     /// Space between rows.
@@ -42,13 +45,16 @@ pub struct Dims {
 impl Dims {
     pub fn new(presentation: bool) -> Self {
         if presentation {
+            // On a projector a box's text is about as big as the sentences beside it (20 px):
+            // the sentences' column is narrower there (story.css), the diagram's wider.
             Dims {
-                width: 780.0,
-                gutter: 116.0,
-                font: 15.5,
-                head_font: 16.0,
-                line: 19.0,
-                gap: 9.0,
+                width: 840.0,
+                gutter: 120.0,
+                font: 19.0,
+                head_font: 18.0,
+                clock_font: 16.0,
+                line: 23.5,
+                gap: 10.0,
             }
         } else {
             Dims {
@@ -56,6 +62,7 @@ impl Dims {
                 gutter: 94.0,
                 font: 12.5,
                 head_font: 13.0,
+                clock_font: 11.5,
                 line: 15.5,
                 gap: 8.0,
             }
@@ -358,7 +365,7 @@ fn step_box(story: &Story, l: &Layout, d: &Dims, i: usize, m: &Marks) -> Html {
             {onclick} {onkeydown} onmouseenter={enter} onmouseleave={leave}
             onfocus={focus} onblur={blur}>
             <text class="story-clock" x={num(d.gutter - 8.0)} y={num(b.y + d.font + 3.0)}
-                text-anchor="end" font-size={num(d.font - 1.0)} fill={MUTED}>{ s.clock.clone() }</text>
+                text-anchor="end" font-size={num(d.clock_font)} fill={MUTED}>{ s.clock.clone() }</text>
             <rect x={num(b.x)} y={num(b.y)} width={num(b.w)} height={num(b.h)} rx="6"
                 {fill} {stroke} stroke-width={num(width)} />
             <text class="story-label" font-size={num(d.font)} fill={INK}

@@ -129,25 +129,9 @@ impl Clone for CrmState {
 
 impl Clone for SimState {
     fn clone(&self) -> Self {
-        SimState {
-            now: self.now,
-            seq: self.seq,
-            agenda: self.agenda.clone(),
-            people: self.people.clone(),
-            queues: self.queues.clone(),
-            runs: self.runs.clone(),
-            kv: self.kv.clone(),
-            crm: self.crm.clone(),
-            batches: self.batches.clone(),
-            next_batch: self.next_batch,
-            monitor: self.monitor.clone(),
-            capped_requests: self.capped_requests,
-            jobs: self.jobs.clone(),
-            responses: self.responses.clone(),
-            changes: self.changes.clone(),
-            injected: self.injected.clone(),
-            batch_index: self.batch_index.clone(),
-        }
+        let mut s = SimState::default();
+        s.clone_from(self);
+        s
     }
 
     /// Every field is named, so a field added to the state must be added here too.
