@@ -496,11 +496,10 @@ fn changes(sim: &Sim, now: u64) -> Option<SystemSnapshot> {
             m.delivery_count
         ));
     }
-    for key in st.store.keys() {
-        let primary = st.store.primary_version(key);
-        let replica = st.store.replica_version(now, key);
+    for &p in st.store.keys() {
+        let primary = st.store.primary_version(&p);
+        let replica = st.store.replica_version(now, &p);
         if replica < primary {
-            let p: PersonId = key.parse().unwrap_or(0);
             items.push(format!(
                 "{}: the replica shows version {replica}, the primary {primary} (lagging)",
                 words::person(p)

@@ -18,9 +18,8 @@ use super::super::systems::{IdempotencyLog, MessageId, MessageQueue, ReplicatedS
 use super::super::trace::{Actor, EventId, EventKind};
 use super::super::value::Value;
 use super::job::chance;
-use super::state::Pending;
+use super::state::{Pending, PerPerson};
 use super::Sim;
-use std::collections::BTreeMap;
 
 /// A queued change: person, the field that changed, the person's primary version after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -34,13 +33,16 @@ pub struct ChangeMsg {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ChangesState {
     /// Per person: the published fields' values (in the feed's field order).
-    pub store: ReplicatedStore<Vec<Value>>,
+    pub store: ReplicatedStore<PersonId, Vec<Value>>,
     pub queue: MessageQueue<ChangeMsg>,
     pub log: IdempotencyLog,
     /// The message each worker is processing.
     pub workers: Vec<Option<MessageId>>,
-    /// The event that published each message.
-    pub published: BTreeMap<MessageId, EventId>,
+    /// The idle workers (derived from `workers`: a thousand consumers are not scanned for
+    /// an idle one at every change).
+    idle: IdleWorkers,
+    /// The event that published each message, by message id (ids are given in order).
+    pub published: Vec<EventId>,
     /// The earliest poll on the agenda (for messages that become visible again).
     pub poll_at: Option<u64>,
     /// Each person's latest message, by person (what an injected duplicate delivers again).
@@ -55,10 +57,41 @@ impl ChangesState {
             queue: MessageQueue::new(feed.visibility_timeout_ms),
             log: IdempotencyLog::new(),
             workers: vec![None; feed.consumers as usize],
-            published: BTreeMap::new(),
+            idle: IdleWorkers::all(feed.consumers as usize),
+            published: Vec::new(),
             poll_at: None,
             latest: vec![None; model.people.len()],
         })
+    }
+}
+
+/// A set of worker numbers, one bit each: the lowest idle worker is found a word at a time.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct IdleWorkers(Vec<u64>);
+
+impl IdleWorkers {
+    /// Workers `0..n`, all idle.
+    fn all(n: usize) -> Self {
+        let mut words = vec![u64::MAX; n.div_ceil(64)];
+        if !n.is_multiple_of(64) {
+            words[n / 64] = (1 << (n % 64)) - 1;
+        }
+        IdleWorkers(words)
+    }
+
+    /// The lowest idle worker, if any.
+    fn first(&self) -> Option<usize> {
+        let (i, w) = self.0.iter().enumerate().find(|(_, w)| **w != 0)?;
+        Some(i * 64 + w.trailing_zeros() as usize)
+    }
+
+    fn set(&mut self, w: usize, idle: bool) {
+        let bit = 1u64 << (w % 64);
+        if idle {
+            self.0[w / 64] |= bit;
+        } else {
+            self.0[w / 64] &= !bit;
+        }
     }
 }
 
@@ -75,10 +108,6 @@ pub enum ChangeStep {
         message: MessageId,
         msg: ChangeMsg,
     },
-}
-
-fn key(p: PersonId) -> String {
-    p.to_string()
 }
 
 impl Sim<'_> {
@@ -134,8 +163,8 @@ impl Sim<'_> {
         let lag = feed.replica_lag.draw(ch);
         let now = self.state.now;
         let st = self.changes();
-        let version = st.store.write(now, &key(p), values, lag);
-        let applied_at = st.store.caught_up_at(&key(p)).unwrap_or(now);
+        let version = st.store.write(now, p, values, lag);
+        let applied_at = st.store.caught_up_at(&p).unwrap_or(now);
         let msg = ChangeMsg {
             person: p,
             field: f,
@@ -149,7 +178,13 @@ impl Sim<'_> {
             message: message.0,
         };
         let id = self.record(Some(p), Actor::ChangeFeed, kind, cause);
-        self.changes().published.insert(message, id);
+        let published = &mut self.changes().published;
+        debug_assert_eq!(
+            published.len() as u64,
+            message.0,
+            "message ids are given in order"
+        );
+        published.push(id);
         let step = ChangeStep::Applied { person: p, version };
         self.state
             .schedule(applied_at, Some(id), Pending::Change(step));
@@ -190,7 +225,7 @@ impl Sim<'_> {
         if !st.queue.redeliver(message, now) {
             st.queue.restore(message, msg, deliveries, now);
         }
-        st.published.insert(message, id);
+        st.published[message.0 as usize] = id;
         self.consumers_poll(ch);
     }
 
@@ -227,14 +262,16 @@ impl Sim<'_> {
         let now = self.state.now;
         loop {
             let st = self.changes();
-            let Some(w) = st.workers.iter().position(Option::is_none) else {
+            debug_assert_eq!(st.idle.first(), st.workers.iter().position(Option::is_none));
+            let Some(w) = st.idle.first() else {
                 break;
             };
             let Some(d) = st.queue.receive(now) else {
                 break;
             };
             st.workers[w] = Some(d.id);
-            let cause = st.published.get(&d.id).copied();
+            st.idle.set(w, false);
+            let cause = st.published.get(d.id.0 as usize).copied();
             let kind = EventKind::MessageDelivered {
                 message: d.id.0,
                 delivery: d.delivery_count,
@@ -278,9 +315,11 @@ impl Sim<'_> {
         let feed = model.integrations.changes.as_ref().expect("change feed");
         let actor = Actor::Consumer(worker);
         let p = msg.person;
-        self.changes().workers[worker as usize] = None;
+        let st = self.changes();
+        st.workers[worker as usize] = None;
+        st.idle.set(worker as usize, true);
         // The person as read (set by the read step, which comes before the lists and the act).
-        let mut fields = Vec::new();
+        let mut fields = PerPerson::new();
         let mut last = cause;
         for step in &feed.steps {
             match step {
@@ -301,7 +340,7 @@ impl Sim<'_> {
                 ConsumerStep::UpdateLists => {
                     for (l, filters, logic) in &feed.lists {
                         let member = logic.eval(filters.len(), &mut |i| {
-                            self.filter_holds(p, &filters[i], Some(&fields))
+                            self.filter_holds(p, &filters[i], Some(&fields[..]))
                         });
                         if member != self.state.people[p as usize].in_list[*l as usize] {
                             if member {
@@ -317,7 +356,7 @@ impl Sim<'_> {
                         continue;
                     };
                     let holds = logic.eval(filters.len(), &mut |i| {
-                        self.filter_holds(p, &filters[i], Some(&fields))
+                        self.filter_holds(p, &filters[i], Some(&fields[..]))
                     });
                     if holds {
                         let kind = EventKind::ConsumerActed { message: message.0 };
@@ -342,31 +381,31 @@ impl Sim<'_> {
         msg: ChangeMsg,
         check: bool,
         cause: Option<EventId>,
-    ) -> (Vec<Value>, EventId) {
+    ) -> (PerPerson<Value, 10>, EventId) {
         let model: &Model = self.model;
         let feed = model.integrations.changes.as_ref().expect("change feed");
         let p = msg.person;
         let now = self.state.now;
-        let st = self.changes();
-        let k = key(p);
-        let replica = st
-            .store
-            .read_replica(now, &k)
-            .map(|(v, ver)| (v.clone(), ver));
+        let st = self
+            .state
+            .changes
+            .as_ref()
+            .expect("change feed in the state");
+        let replica = st.store.read_replica(now, &p);
         let (values, version, from_primary) = match replica {
             Some((v, ver)) if !check || ver >= msg.version => (Some(v), ver, false),
             None if !check || msg.version == 0 => (None, 0, false),
             _ => {
                 let (v, ver) = st
                     .store
-                    .read_primary(&k)
+                    .read_primary(&p)
                     .expect("the message's write exists");
-                (Some(v.clone()), ver, true)
+                (Some(v), ver, true)
             }
         };
-        let primary_version = st.store.primary_version(&k);
-        let mut fields = self.state.people[p as usize].fields.to_vec();
-        if let Some(v) = &values {
+        let primary_version = st.store.primary_version(&p);
+        let mut fields = self.state.people[p as usize].fields.clone();
+        if let Some(v) = values {
             for (i, &f) in feed.fields.iter().enumerate() {
                 fields[f as usize] = v[i];
             }

@@ -76,7 +76,7 @@ impl<'m> Sim<'m> {
         let (p, c, cause) = (run.person, run.campaign, run.cause);
         let actor = Actor::Campaign(c);
         let now = self.state.now;
-        let before = self.trace.len();
+        let before = self.events();
         match action {
             ActionModel::ChangeDataValue(f, v) => self.change_field(p, *f, *v, actor, cause, ch),
             ActionModel::ChangeScore(f, by) => {
@@ -129,8 +129,8 @@ impl<'m> Sim<'m> {
             ActionModel::DoNothing => {}
             ActionModel::Choice { .. } => unreachable!("choices are resolved before apply"),
         }
-        if self.trace.len() > before {
-            self.set_cause(r, (self.trace.len() - 1) as u32);
+        if self.events() > before {
+            self.set_cause(r, (self.events() - 1) as u32);
         }
         Next::Advance
     }

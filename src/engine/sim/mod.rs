@@ -67,6 +67,10 @@ pub struct Sim<'m> {
     /// The trace's hash so far: each event is hashed as it is recorded, while it is still
     /// in cache (the same hash as [`trace_hash`] of the whole trace).
     trace_hasher: StableHasher,
+    /// Events recorded so far (the trace's length when it is kept).
+    recorded: usize,
+    /// Whether recorded events are kept in `trace` (see [`Sim::without_trace`]).
+    keep_trace: bool,
     started: bool,
     event_limit: usize,
 }
@@ -89,6 +93,8 @@ impl Clone for Sim<'_> {
             trace,
             syms,
             trace_hasher,
+            recorded,
+            keep_trace,
             started,
             event_limit,
         } = src;
@@ -97,6 +103,8 @@ impl Clone for Sim<'_> {
         self.trace.clone_from(trace);
         self.syms.clone_from(syms);
         self.trace_hasher = trace_hasher.clone();
+        self.recorded = *recorded;
+        self.keep_trace = *keep_trace;
         self.started = *started;
         self.event_limit = *event_limit;
     }
@@ -107,6 +115,7 @@ impl<'m> Sim<'m> {
     /// reads); the trace's hash is then the hash of what is kept.
     pub(crate) fn retain_trace(&mut self, keep: impl FnMut(&TraceEvent) -> bool) {
         self.trace.retain(keep);
+        self.recorded = self.trace.len();
         self.trace_hasher = StableHasher::default();
         for e in &self.trace {
             e.hash(&mut self.trace_hasher);
@@ -131,9 +140,34 @@ impl<'m> Sim<'m> {
             trace: Vec::new(),
             syms: Cow::Borrowed(&model.syms),
             trace_hasher: StableHasher::default(),
+            recorded: 0,
+            keep_trace: true,
             started: false,
             event_limit: limits::MAX_EVENTS,
         }
+    }
+
+    /// Records no trace, when the run never reads its own trace back (a sweep's or scale
+    /// mode's runs are counted, not shown): events are still numbered, hashed and shown to
+    /// the invariant monitor, so the outcome (events, trace hash, violations) is the same,
+    /// without writing every event to memory. Some checks read the trace (an e-mail's
+    /// conditions, one alert per person, a forced redelivery counting deliveries, the
+    /// items of a scenario without people): with those the trace is kept. Returns whether it is
+    /// dropped; a reset keeps the choice.
+    pub fn without_trace(&mut self) -> bool {
+        let m = self.model;
+        // A scenario without people counts its items from the trace (`lead_counts`).
+        let reads_trace = m.people.is_empty()
+            || m.checks_email_conditions
+            || (m.invariants.iter()).any(|i| matches!(i, InvariantModel::OneAlertPerPerson { .. }))
+            || (m.script.iter()).any(|s| matches!(s.event, OutsideModel::ChangeEventRedelivered));
+        self.keep_trace = reads_trace;
+        !self.keep_trace
+    }
+
+    /// Events recorded so far (in the trace, if it is kept).
+    pub fn events(&self) -> usize {
+        self.recorded
     }
 
     /// Lowers the event limit (for tests of the limit itself).
@@ -148,6 +182,7 @@ impl<'m> Sim<'m> {
     pub fn reset(&mut self) {
         self.state.reset(self.model);
         self.trace.clear();
+        self.recorded = 0;
         self.trace_hasher = StableHasher::default();
         self.syms = Cow::Borrowed(&self.model.syms);
         self.started = false;
@@ -257,7 +292,7 @@ impl<'m> Sim<'m> {
         self.state.now = item.time;
         self.process(item, ch);
         self.dispatch(ch);
-        if self.trace.len() > self.event_limit {
+        if self.recorded > self.event_limit {
             return Err(RunError::TooManyEvents(self.event_limit));
         }
         Ok(true)
@@ -363,7 +398,7 @@ impl<'m> Sim<'m> {
         crm_snapshot: Option<&[Value]>,
     ) -> EventId {
         let ev = TraceEvent {
-            id: self.trace.len() as EventId,
+            id: self.recorded as EventId,
             time: self.state.now,
             person,
             actor,
@@ -377,7 +412,10 @@ impl<'m> Sim<'m> {
         let id = ev.id;
         let email = matches!(ev.kind, EventKind::EmailSent { .. });
         ev.hash(&mut self.trace_hasher);
-        self.trace.push(ev);
+        self.recorded += 1;
+        if self.keep_trace {
+            self.trace.push(ev);
+        }
         if email && self.model.checks_email_conditions {
             self.check_email_only_when(id);
         }
@@ -394,14 +432,14 @@ impl<'m> Sim<'m> {
     }
 
     fn finish(&mut self) -> RunOutcome {
-        debug_assert_eq!(self.trace_hasher.finish(), trace_hash(&self.trace));
+        debug_assert!(!self.keep_trace || self.trace_hasher.finish() == trace_hash(&self.trace));
         let end = self.state.now;
         self.state.monitor.finish(self.model, end);
         self.check_everyone_reached_crm(end);
         self.check_crm_routing(end);
         self.check_one_alert_per_person(end);
         RunOutcome {
-            events: self.trace.len(),
+            events: self.recorded,
             end_time: end,
             trace_hash: self.trace_hasher.finish(),
             violations: self.state.monitor.violations.clone(),

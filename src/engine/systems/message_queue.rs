@@ -13,7 +13,7 @@
 //!   fails, nothing brings it back ("the zero case").
 
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, VecDeque};
 use std::hash::{Hash, Hasher};
 
 /// A message id, unique per queue, assigned in publish order.
@@ -62,14 +62,19 @@ pub struct QueueStats {
 /// An at-least-once queue. Receives take the visible message that became visible
 /// earliest (ties by id), so the order is deterministic.
 ///
-/// Every unacked message is also indexed by (visible at, id), so a receive and the next
-/// visibility time cost O(log n) however long the backlog (a scan of every message made
-/// a backlog of n messages cost O(n²) to drain). The index is derived from the messages:
-/// equality and hashing leave it out.
+/// Messages are kept by id (ids are given in order, and acked ones leave the front), so
+/// finding, adding and acking one is O(1). Every unacked message is also indexed by
+/// (visible at, id), so a receive and the next visibility time cost O(log n) however long
+/// the backlog (a scan of every message made a backlog of n messages cost O(n²) to
+/// drain). The index is derived from the messages: equality and hashing leave it out.
 #[derive(Debug, Clone, Serialize)]
 pub struct MessageQueue<P> {
     visibility_timeout_ms: u64,
-    messages: BTreeMap<MessageId, Message<P>>,
+    /// The message with id `first + i` (if not acked) at `i`; the front is never acked.
+    messages: VecDeque<Option<Message<P>>>,
+    first: u64,
+    /// Messages not acked.
+    live: usize,
     #[serde(skip)]
     by_visibility: BTreeSet<(u64, MessageId)>,
     next_id: u64,
@@ -79,7 +84,11 @@ pub struct MessageQueue<P> {
 impl<P: PartialEq> PartialEq for MessageQueue<P> {
     fn eq(&self, other: &Self) -> bool {
         self.visibility_timeout_ms == other.visibility_timeout_ms
-            && self.messages == other.messages
+            && self
+                .messages
+                .iter()
+                .flatten()
+                .eq(other.messages.iter().flatten())
             && self.next_id == other.next_id
             && self.stats == other.stats
     }
@@ -90,7 +99,10 @@ impl<P: Eq> Eq for MessageQueue<P> {}
 impl<P: Hash> Hash for MessageQueue<P> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.visibility_timeout_ms.hash(state);
-        self.messages.hash(state);
+        self.live.hash(state);
+        for m in self.messages.iter().flatten() {
+            m.hash(state);
+        }
         self.next_id.hash(state);
         self.stats.hash(state);
     }
@@ -100,7 +112,9 @@ impl<P: Clone> MessageQueue<P> {
     pub fn new(visibility_timeout_ms: u64) -> Self {
         MessageQueue {
             visibility_timeout_ms,
-            messages: BTreeMap::new(),
+            messages: VecDeque::new(),
+            first: 0,
+            live: 0,
             by_visibility: BTreeSet::new(),
             next_id: 0,
             stats: QueueStats::default(),
@@ -117,16 +131,35 @@ impl<P: Clone> MessageQueue<P> {
 
     /// Stores a message (replacing any with its id) and indexes it.
     fn insert(&mut self, m: Message<P>) {
-        if let Some(old) = self.messages.get(&m.id) {
+        if self.messages.is_empty() {
+            self.first = m.id.0;
+        }
+        while m.id.0 < self.first {
+            self.messages.push_front(None);
+            self.first -= 1;
+        }
+        let i = (m.id.0 - self.first) as usize;
+        if i >= self.messages.len() {
+            self.messages.resize_with(i + 1, || None);
+        }
+        if let Some(old) = &self.messages[i] {
             self.by_visibility.remove(&(old.visible_at, old.id));
+        } else {
+            self.live += 1;
         }
         self.by_visibility.insert((m.visible_at, m.id));
-        self.messages.insert(m.id, m);
+        self.messages[i] = Some(m);
+    }
+
+    fn slot(&mut self, id: MessageId) -> Option<&mut Option<Message<P>>> {
+        let i = usize::try_from(id.0.checked_sub(self.first)?).ok()?;
+        self.messages.get_mut(i)
     }
 
     /// Changes when message `id` is visible, keeping the index in step.
     fn set_visible_at(&mut self, id: MessageId, visible_at: u64) -> Option<&mut Message<P>> {
-        let m = self.messages.get_mut(&id)?;
+        let i = usize::try_from(id.0.checked_sub(self.first)?).ok()?;
+        let m = self.messages.get_mut(i)?.as_mut()?;
         self.by_visibility.remove(&(m.visible_at, id));
         m.visible_at = visible_at;
         self.by_visibility.insert((visible_at, id));
@@ -176,18 +209,23 @@ impl<P: Clone> MessageQueue<P> {
     /// was already acked (or never existed). A late ack still deletes the message, but any
     /// redelivery that already happened is out in the world.
     pub fn ack(&mut self, id: MessageId) -> bool {
-        let found = self.messages.remove(&id);
-        if let Some(m) = &found {
-            self.by_visibility.remove(&(m.visible_at, id));
-            self.stats.acked += 1;
+        let Some(m) = self.slot(id).and_then(Option::take) else {
+            return false;
+        };
+        self.by_visibility.remove(&(m.visible_at, id));
+        self.stats.acked += 1;
+        self.live -= 1;
+        while let Some(None) = self.messages.front() {
+            self.messages.pop_front();
+            self.first += 1;
         }
-        found.is_some()
+        true
     }
 
     /// Force a duplicate: make an unacked message visible again at `now`, even while a
     /// consumer holds it. Returns false if the message is gone.
     pub fn redeliver(&mut self, id: MessageId, now: u64) -> bool {
-        let Some(visible_at) = self.messages.get(&id).map(|m| m.visible_at.min(now)) else {
+        let Some(visible_at) = self.get(id).map(|m| m.visible_at.min(now)) else {
             return false;
         };
         self.set_visible_at(id, visible_at);
@@ -211,21 +249,22 @@ impl<P: Clone> MessageQueue<P> {
 
     /// The message, if not yet acked.
     pub fn get(&self, id: MessageId) -> Option<&Message<P>> {
-        self.messages.get(&id)
+        let i = usize::try_from(id.0.checked_sub(self.first)?).ok()?;
+        self.messages.get(i)?.as_ref()
     }
 
     /// Every unacked message (visible or in flight), in id order.
     pub fn messages(&self) -> impl Iterator<Item = &Message<P>> {
-        self.messages.values()
+        self.messages.iter().flatten()
     }
 
     /// Unacked messages (visible or in flight).
     pub fn len(&self) -> usize {
-        self.messages.len()
+        self.live
     }
 
     pub fn is_empty(&self) -> bool {
-        self.messages.is_empty()
+        self.live == 0
     }
 
     /// Messages a receive at `now` could take.
@@ -378,8 +417,7 @@ mod tests {
                 }
                 2 => {
                     let want = q
-                        .messages
-                        .values()
+                        .messages()
                         .filter(|m| m.visible_at <= now)
                         .min_by_key(|m| (m.visible_at, m.id))
                         .map(|m| m.id);
@@ -395,8 +433,7 @@ mod tests {
                 }
                 _ => {
                     let want = q
-                        .messages
-                        .values()
+                        .messages()
                         .map(|m| m.visible_at)
                         .filter(|&t| t > now)
                         .min();
@@ -404,8 +441,11 @@ mod tests {
                 }
             }
             let index: BTreeSet<(u64, MessageId)> =
-                q.messages.values().map(|m| (m.visible_at, m.id)).collect();
+                q.messages().map(|m| (m.visible_at, m.id)).collect();
             assert_eq!(q.by_visibility, index);
+            assert_eq!(q.len(), q.messages().count());
+            // Acked messages leave the front: what is stored starts with a message.
+            assert!(q.messages.front().is_none_or(Option::is_some));
         }
     }
 

@@ -9,12 +9,15 @@
 //! replays writes in commit order, so a write never becomes visible on the replica before
 //! an earlier one: its apply time is `max(now + lag, previous apply time)`.
 //!
-//! Versions are per key: 1 for the first write, +1 for each later one; 0 means "absent".
+//! Keys are of any ordered type (the change feed keys its store by person, so a write
+//! neither allocates nor compares text); versions are per key: 1 for the first write, +1
+//! for each later one; 0 means "absent".
 //! [`ReplicatedStore::is_stale`] says whether a replica read would miss a newer primary
 //! version (the "no decision on stale data" invariant); the fixes read the primary or
 //! demand a minimum version ([`ReplicatedStore::read_replica_at_least`]).
 
 use serde::Serialize;
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::ops::Bound;
@@ -36,9 +39,9 @@ pub struct VersionedValue<V> {
 /// is O(log n) rather than a scan of every key's history. The count is derived from the
 /// histories: equality and hashing leave it out.
 #[derive(Debug, Clone, Serialize)]
-pub struct ReplicatedStore<V> {
+pub struct ReplicatedStore<K, V> {
     /// Versions of each key, oldest first.
-    keys: BTreeMap<String, Vec<VersionedValue<V>>>,
+    keys: BTreeMap<K, Vec<VersionedValue<V>>>,
     /// Stored versions by apply time: how many apply at each time.
     #[serde(skip)]
     applies: BTreeMap<u64, u32>,
@@ -47,7 +50,7 @@ pub struct ReplicatedStore<V> {
     writes: u64,
 }
 
-impl<V> Default for ReplicatedStore<V> {
+impl<K, V> Default for ReplicatedStore<K, V> {
     fn default() -> Self {
         ReplicatedStore {
             keys: BTreeMap::new(),
@@ -58,7 +61,7 @@ impl<V> Default for ReplicatedStore<V> {
     }
 }
 
-impl<V: PartialEq> PartialEq for ReplicatedStore<V> {
+impl<K: PartialEq, V: PartialEq> PartialEq for ReplicatedStore<K, V> {
     fn eq(&self, other: &Self) -> bool {
         self.keys == other.keys
             && self.last_applied_at == other.last_applied_at
@@ -66,9 +69,9 @@ impl<V: PartialEq> PartialEq for ReplicatedStore<V> {
     }
 }
 
-impl<V: Eq> Eq for ReplicatedStore<V> {}
+impl<K: Eq, V: Eq> Eq for ReplicatedStore<K, V> {}
 
-impl<V: Hash> Hash for ReplicatedStore<V> {
+impl<K: Hash, V: Hash> Hash for ReplicatedStore<K, V> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.keys.hash(state);
         self.last_applied_at.hash(state);
@@ -76,7 +79,7 @@ impl<V: Hash> Hash for ReplicatedStore<V> {
     }
 }
 
-impl<V> ReplicatedStore<V> {
+impl<K: Ord, V> ReplicatedStore<K, V> {
     pub fn new() -> Self {
         ReplicatedStore::default()
     }
@@ -88,10 +91,10 @@ impl<V> ReplicatedStore<V> {
 
     /// Commit `value` for `key` on the primary at `now`; the replica shows it `lag_ms`
     /// later (or later still, after earlier writes). Returns the new version.
-    pub fn write(&mut self, now: u64, key: &str, value: V, lag_ms: u64) -> u64 {
+    pub fn write(&mut self, now: u64, key: K, value: V, lag_ms: u64) -> u64 {
         let applied_at = now.saturating_add(lag_ms).max(self.last_applied_at);
         self.last_applied_at = applied_at;
-        let history = self.keys.entry(key.to_string()).or_default();
+        let history = self.keys.entry(key).or_default();
         let version = history.last().map_or(1, |v| v.version + 1);
         history.push(VersionedValue {
             version,
@@ -105,23 +108,30 @@ impl<V> ReplicatedStore<V> {
     }
 
     /// The primary's current value and version.
-    pub fn read_primary(&self, key: &str) -> Option<(&V, u64)> {
+    pub fn read_primary<Q>(&self, key: &Q) -> Option<(&V, u64)>
+    where
+        K: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
         self.keys.get(key)?.last().map(|v| (&v.value, v.version))
     }
 
     /// What the replica shows at `now`: the newest version applied by then.
-    pub fn read_replica(&self, now: u64, key: &str) -> Option<(&V, u64)> {
+    pub fn read_replica<Q>(&self, now: u64, key: &Q) -> Option<(&V, u64)>
+    where
+        K: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
         self.replica_entry(now, key).map(|v| (&v.value, v.version))
     }
 
     /// The replica's read if it has at least `min_version`, else `None` (the caller
     /// retries later or reads the primary): the read-your-writes / version-check fix.
-    pub fn read_replica_at_least(
-        &self,
-        now: u64,
-        key: &str,
-        min_version: u64,
-    ) -> Option<(&V, u64)> {
+    pub fn read_replica_at_least<Q>(&self, now: u64, key: &Q, min_version: u64) -> Option<(&V, u64)>
+    where
+        K: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
         if self.replica_version(now, key) < min_version {
             return None;
         }
@@ -129,7 +139,11 @@ impl<V> ReplicatedStore<V> {
     }
 
     /// The primary's version of `key` (0 if never written).
-    pub fn primary_version(&self, key: &str) -> u64 {
+    pub fn primary_version<Q>(&self, key: &Q) -> u64
+    where
+        K: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
         self.keys
             .get(key)
             .and_then(|h| h.last())
@@ -137,17 +151,29 @@ impl<V> ReplicatedStore<V> {
     }
 
     /// The version the replica shows at `now` (0 if none yet).
-    pub fn replica_version(&self, now: u64, key: &str) -> u64 {
+    pub fn replica_version<Q>(&self, now: u64, key: &Q) -> u64
+    where
+        K: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
         self.replica_entry(now, key).map_or(0, |v| v.version)
     }
 
     /// Whether a replica read of `key` at `now` would miss a newer primary version.
-    pub fn is_stale(&self, now: u64, key: &str) -> bool {
+    pub fn is_stale<Q>(&self, now: u64, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
         self.replica_version(now, key) < self.primary_version(key)
     }
 
     /// When the replica will show the primary's current version of `key`.
-    pub fn caught_up_at(&self, key: &str) -> Option<u64> {
+    pub fn caught_up_at<Q>(&self, key: &Q) -> Option<u64>
+    where
+        K: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
         self.keys.get(key)?.last().map(|v| v.applied_at)
     }
 
@@ -160,8 +186,8 @@ impl<V> ReplicatedStore<V> {
     }
 
     /// Keys ever written, in order.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.keys.keys().map(String::as_str)
+    pub fn keys(&self) -> impl Iterator<Item = &K> {
+        self.keys.keys()
     }
 
     /// Drop versions no read at or after `now` can see: those older than the newest
@@ -183,7 +209,11 @@ impl<V> ReplicatedStore<V> {
         }
     }
 
-    fn replica_entry(&self, now: u64, key: &str) -> Option<&VersionedValue<V>> {
+    fn replica_entry<Q>(&self, now: u64, key: &Q) -> Option<&VersionedValue<V>>
+    where
+        K: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
         self.keys
             .get(key)?
             .iter()
@@ -217,7 +247,14 @@ mod tests {
         assert_eq!(db.primary_version("a"), 2);
         assert_eq!(db.primary_version("b"), 1);
         assert_eq!(db.primary_version("c"), 0);
-        assert_eq!(db.keys().collect::<Vec<_>>(), vec!["a", "b"]);
+        assert_eq!(db.keys().collect::<Vec<_>>(), vec![&"a", &"b"]);
+        // Keyed by number, a write neither allocates nor compares text.
+        let mut by_person = ReplicatedStore::<u32, _>::new();
+        assert_eq!(by_person.write(0, 10, 'x', 0), 1);
+        assert_eq!(by_person.write(0, 2, 'y', 0), 1);
+        assert_eq!(by_person.write(5, 10, 'z', 0), 2);
+        assert_eq!(by_person.primary_version(&10), 2);
+        assert_eq!(by_person.keys().collect::<Vec<_>>(), vec![&2, &10]);
     }
 
     #[test]
@@ -268,7 +305,7 @@ mod tests {
                 .wrapping_add(1_442_695_040_888_963_407);
             let r = x >> 40;
             now += r % 20;
-            db.write(now, &format!("k{}", r % 7), i, r % 300);
+            db.write(now, format!("k{}", r % 7), i, r % 300);
             if i % 50 == 0 {
                 db.compact(now);
             }
