@@ -211,10 +211,13 @@ pub fn soon(f: impl FnOnce() + 'static) {
     }
 }
 
+/// What waits to run [`soon`], first first.
+type Waiting = Rc<RefCell<std::collections::VecDeque<Box<dyn FnOnce()>>>>;
+
 /// The message channel [`soon`] sends through, and what waits to run.
 struct Soon {
     send: web_sys::MessagePort,
-    waiting: Rc<RefCell<std::collections::VecDeque<Box<dyn FnOnce()>>>>,
+    waiting: Waiting,
     _receive: web_sys::MessagePort,
     _on_message: Closure<dyn FnMut()>,
 }
@@ -222,7 +225,7 @@ struct Soon {
 impl Soon {
     fn new() -> Option<Soon> {
         let channel = web_sys::MessageChannel::new().ok()?;
-        let waiting: Rc<RefCell<std::collections::VecDeque<Box<dyn FnOnce()>>>> = Rc::default();
+        let waiting: Waiting = Rc::default();
         let on_message = {
             let waiting = waiting.clone();
             Closure::<dyn FnMut()>::new(move || {
