@@ -15,7 +15,6 @@ use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
 use super::state::{Action, App, Dispatch, RunResult};
-use super::web::soon;
 use super::worker::{JsBytes, JsRan, Worker};
 use crate::work::wire::{self, Source};
 use crate::work::{Bytes, Reply, Request};
@@ -174,8 +173,7 @@ impl Part {
 }
 
 /// The runs of one answer, read back over several tasks so that no task of the page's is
-/// long: [`READ_SLICE_MS`] of reading at a time, then the page's other work (each next task
-/// comes [`soon`], not after a timer's least wait); once read, the
+/// long: [`READ_SLICE_MS`] of reading at a time, then the page's other work; once read, the
 /// runs are dispatched as [`Action::Ran`] in a task of their own (drawing them is its work).
 struct Arrival {
     id: u64,
@@ -200,7 +198,7 @@ impl Arrival {
             };
             arrival.go_on();
         };
-        soon(later);
+        Timeout::new(0, later).forget();
     }
 
     /// Reads for a slice of time, then goes on in a later task (or, once read, shows the runs
@@ -219,17 +217,19 @@ impl Arrival {
                 let (main, compare) = (main.result(), compare.map(Part::result));
                 mark("racelab-run-read");
                 // The timeline's lane index in a task of its own, then the runs shown in another.
-                soon(move || {
+                Timeout::new(0, move || {
                     if let Ok(run) = &main {
                         super::timeline::prepare(run);
                     }
                     mark("racelab-run-indexed");
-                    soon(move || dispatch.dispatch(Action::Ran(id, main, compare)));
-                });
+                    Timeout::new(0, move || dispatch.dispatch(Action::Ran(id, main, compare)))
+                        .forget();
+                })
+                .forget();
                 return;
             }
             if now_ms() - start > READ_SLICE_MS {
-                soon(move || self.go_on());
+                Timeout::new(0, move || self.go_on()).forget();
                 return;
             }
         }

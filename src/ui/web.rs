@@ -193,68 +193,6 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Runs `f` in a task of its own once the tasks already waiting have run (the page paints and
-/// takes input in between): a message the page sends itself. A timer of 0 ms would do the
-/// same but is held to at least 4 ms once timers nest, which work cut into many short tasks
-/// (reading a big run) would spend waiting. Without message channels, a timer it is.
-pub fn soon(f: impl FnOnce() + 'static) {
-    thread_local! {
-        static SOON: Option<Soon> = Soon::new();
-    }
-    let f: Box<dyn FnOnce()> = Box::new(f);
-    let unsent = SOON.with(|soon| match soon {
-        Some(soon) => soon.send(f),
-        None => Some(f),
-    });
-    if let Some(f) = unsent {
-        gloo_timers::callback::Timeout::new(0, f).forget();
-    }
-}
-
-/// What waits to run [`soon`], first first.
-type Waiting = Rc<RefCell<std::collections::VecDeque<Box<dyn FnOnce()>>>>;
-
-/// The message channel [`soon`] sends through, and what waits to run.
-struct Soon {
-    send: web_sys::MessagePort,
-    waiting: Waiting,
-    _receive: web_sys::MessagePort,
-    _on_message: Closure<dyn FnMut()>,
-}
-
-impl Soon {
-    fn new() -> Option<Soon> {
-        let channel = web_sys::MessageChannel::new().ok()?;
-        let waiting: Waiting = Rc::default();
-        let on_message = {
-            let waiting = waiting.clone();
-            Closure::<dyn FnMut()>::new(move || {
-                let next = waiting.borrow_mut().pop_front();
-                if let Some(f) = next {
-                    f();
-                }
-            })
-        };
-        let receive = channel.port1();
-        receive.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        Some(Soon {
-            send: channel.port2(),
-            waiting,
-            _receive: receive,
-            _on_message: on_message,
-        })
-    }
-
-    /// Queues `f` and sends the message that runs it (gives `f` back if it cannot).
-    fn send(&self, f: Box<dyn FnOnce()>) -> Option<Box<dyn FnOnce()>> {
-        self.waiting.borrow_mut().push_back(f);
-        if self.send.post_message(&wasm_bindgen::JsValue::NULL).is_ok() {
-            return None;
-        }
-        self.waiting.borrow_mut().pop_back()
-    }
-}
-
 /// The outer markup of the element with `id` (the timeline SVG, for export).
 pub fn outer_html(id: &str) -> Option<String> {
     Some(window()?.document()?.get_element_by_id(id)?.outer_html())
