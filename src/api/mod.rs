@@ -515,24 +515,30 @@ pub fn run_builtin(id: &str, variant: &str, seed: u64) -> Result<RunSummary, Str
 pub type KindName = &'static str;
 
 /// Reads a trace row's kind name back (from a worker, see [`crate::work::wire`]) as the one
-/// `&'static str` of that name: the names are a small fixed set, each kept once.
+/// `&'static str` of that name ([`kind_named`]).
 fn kind_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
     use serde::Deserialize;
+    let name = std::borrow::Cow::<str>::deserialize(d)?;
+    Ok(kind_named(&name))
+}
+
+/// The one `&'static str` of the trace row kind named `name`: the names are a small fixed
+/// set, each kept once (past more distinct names than any trace has, a name reads as `event`).
+pub fn kind_named(name: &str) -> &'static str {
     thread_local! {
         static NAMES: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    /// More distinct names than any trace has: past this, a name reads as `event`.
+    /// More distinct names than any trace has.
     const MOST: usize = 512;
-    let name = std::borrow::Cow::<str>::deserialize(d)?;
-    Ok(NAMES.with_borrow_mut(|names| {
+    NAMES.with_borrow_mut(|names| {
         if let Some(n) = names.iter().find(|n| **n == name) {
             return *n;
         }
         if names.len() >= MOST {
             return "event";
         }
-        let kept: &'static str = Box::leak(name.into_owned().into_boxed_str());
+        let kept: &'static str = Box::leak(name.to_owned().into_boxed_str());
         names.push(kept);
         kept
-    }))
+    })
 }
