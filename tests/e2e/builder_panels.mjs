@@ -52,11 +52,26 @@ await h.run(async () => {
     return {
       count: ends.length, spread: Math.max(...ends) - Math.min(...ends), tallest,
       knobsWide: knobs.width / parts.width, rowLines: row.height / field.height,
+      unitCut: unitTextCut(),
     };
+    // Whether a knob's unit menu is narrower than the unit it shows (text, padding, arrow).
+    function unitTextCut() {
+      const cut = [];
+      for (const s of document.querySelectorAll(".knobs-panel select[id$='-unit']")) {
+        const style = getComputedStyle(s);
+        const ctx = document.createElement("canvas").getContext("2d");
+        ctx.font = style.font;
+        const text = s.options[s.selectedIndex].text;
+        const need = ctx.measureText(text).width + parseFloat(style.paddingLeft) + parseFloat(style.paddingRight) + 20;
+        if (need > s.clientWidth) cut.push(`${text}: ${Math.round(need)} > ${s.clientWidth} px`);
+      }
+      return cut;
+    }
   });
   figures.builder_parts_columns = columns;
   check(columns.count === 3, `three columns at 1280×720 (${columns.count})`);
   check(columns.knobsWide > 0.95, `the knobs span the columns (${columns.knobsWide.toFixed(2)} of the width)`);
+  check(columns.unitCut.length === 0, `every knob's unit shows in full (${columns.unitCut.join("; ")})`);
   check(columns.rowLines < 2.5, `a knob's fields sit on one line (${columns.rowLines.toFixed(1)} fields high)`);
   check(columns.spread <= columns.tallest,
     `the columns end within one panel of each other (${Math.round(columns.spread)} px apart, tallest panel ${Math.round(columns.tallest)} px)`);
@@ -69,6 +84,8 @@ await h.run(async () => {
   await page.check("#presentation");
   await page.locator("#build-crm-h").scrollIntoViewIfNeeded();
   await shot(page, "builder-panels-crm-presentation");
+  await page.locator("#build-knobs-h").scrollIntoViewIfNeeded();
+  await shot(page, "builder-panels-knobs-presentation");
   await page.uncheck("#presentation");
 
   h.step = "the CRM's push time with the duration editor";
