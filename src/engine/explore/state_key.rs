@@ -323,11 +323,12 @@ fn hash_item(state: &SimState, a: &Agendum, h: &mut KeyHasher) {
     }
 }
 
-/// The identity of a ready item that survives renumbering (for sleep sets).
-pub(crate) fn item_id(state: &SimState, a: &Agendum) -> u64 {
+/// The hash of an agenda item in the state key's multiset of the agenda. Its low half is
+/// the item's identity that survives renumbering (for sleep sets).
+pub(crate) fn item_hash(state: &SimState, a: &Agendum) -> u128 {
     let mut h = KeyHasher::new();
     hash_item(state, a, &mut h);
-    h.finish()
+    h.finish128()
 }
 
 /// Hashes a run's state, without numbering.
@@ -347,6 +348,12 @@ fn hash_run(run: &FlowRun, h: &mut KeyHasher) {
 /// The de-duplication key of `sim` (between steps, or at the end when `done`), after
 /// [`compact`].
 pub(crate) fn state_key(sim: &Sim, done: bool) -> u128 {
+    state_key_with(sim, done, None)
+}
+
+/// [`state_key`], given the sum of the [`item_hash`]es of every agenda item due at the
+/// earliest time `ready.0` (the caller has hashed them already): the same key.
+pub(crate) fn state_key_with(sim: &Sim, done: bool, ready: Option<(u64, u128)>) -> u128 {
     // Every field is named, so a field added to the state must be added here too.
     let st = &sim.state;
     let SimState {
@@ -375,11 +382,13 @@ pub(crate) fn state_key(sim: &Sim, done: bool) -> u128 {
     }
     let multiset =
         |items: &mut dyn Iterator<Item = u128>| items.fold(0u128, |acc, x| acc.wrapping_add(x));
-    multiset(&mut agenda.iter().map(|a| {
-        let mut ih = KeyHasher::new();
-        hash_item(st, a, &mut ih);
-        ih.finish128()
-    }))
+    match ready {
+        Some((time, sum)) => agenda
+            .iter()
+            .filter(|a| a.time != time)
+            .fold(sum, |acc, a| acc.wrapping_add(item_hash(st, a))),
+        None => multiset(&mut agenda.iter().map(|a| item_hash(st, a))),
+    }
     .hash(&mut h);
     multiset(&mut runs.iter().map(|run| {
         let mut rh = KeyHasher::new();
