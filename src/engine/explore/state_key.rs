@@ -29,6 +29,7 @@
 //! Keys are 128 bits (two independent 64-bit lanes of multiply-rotate hashing):
 //! deterministic, fast, and a collision between two of a million states is about 1 in 10^26.
 
+use super::super::invariants::{Monitor, MonitorParts};
 use super::super::model::{CampaignId, PersonId};
 use super::super::sim::state::{
     Agendum, FlowRun, KvEntry, KvKey, Pending, Person, RunRef, SimState,
@@ -331,18 +332,125 @@ pub(crate) fn item_hash(state: &SimState, a: &Agendum) -> u128 {
     h.finish128()
 }
 
-/// Hashes a run's state, without numbering.
+/// Hashes a run's state, without numbering, packed.
 fn hash_run(run: &FlowRun, h: &mut KeyHasher) {
-    (
-        run.person,
-        run.campaign,
-        run.pc,
-        &run.callers,
-        run.queue,
-        run.batch,
-    )
-        .hash(h);
-    (run.call.map(|(w, _)| w), &run.response).hash(h);
+    // Every field is named, so a field added to the run must be added here too.
+    let FlowRun {
+        // Numbering.
+        id: _,
+        campaign,
+        person,
+        pc,
+        callers,
+        queue,
+        batch,
+        // Its webhook (the call's number is numbering).
+        call,
+        response,
+        // An event id.
+        cause: _,
+    } = run;
+    let mut p = Packer::in_order(h);
+    p.push(*person as u64, 32);
+    p.push(*campaign as u64, 16);
+    p.push(*pc as u64, 16);
+    p.push(*queue as u64, 8);
+    p.push(callers.len() as u64, 32);
+    for &(c, at) in callers {
+        p.push(c as u64, 16);
+        p.push(at as u64, 16);
+    }
+    p.push(batch.map_or(0, |b| b as u64 + 1), 33);
+    p.push(call.map_or(0, |(w, _)| w as u64 + 1), 17);
+    match response {
+        None => p.push(0, 1),
+        Some(values) => {
+            p.push(1, 1);
+            p.push(values.len() as u64, 32);
+            for &(name, v) in values {
+                p.push(name as u64, 32);
+                pack_value(&mut p, v);
+            }
+        }
+    }
+    p.finish();
+}
+
+/// Hashes the monitor: its numbers and entry log packed, then those of its maps and
+/// violations that hold anything (the packed words say which).
+fn hash_monitor(monitor: &Monitor, h: &mut KeyHasher) {
+    // Every field is named, so a field added to the monitor must be added here too.
+    let MonitorParts {
+        entry_invariants,
+        entry_log,
+        people,
+        marks,
+        epochs,
+        imports,
+        responses,
+        acted,
+        extra_responses,
+        emails,
+        marketo_set,
+        automated,
+        violations,
+    } = monitor.parts();
+    let mut p = Packer::in_order(h);
+    p.push(entry_invariants.len() as u64, 32);
+    for &k in entry_invariants {
+        p.push(k as u64, 16);
+    }
+    p.push(people as u64, 32);
+    p.push(responses.0, 64);
+    p.push(responses.1, 64);
+    p.push(extra_responses, 64);
+    p.push(entry_log.len() as u64, 32);
+    for log in entry_log {
+        p.push(log.len() as u64, 32);
+        for &(added, email) in log {
+            p.push(added as u64, 32);
+            p.push(email.map_or(0, |e| e as u64 + 1), 33);
+        }
+    }
+    let held = [
+        !marks.is_empty(),
+        !epochs.is_empty(),
+        !imports.is_empty(),
+        !acted.is_empty(),
+        !emails.is_empty(),
+        !marketo_set.is_empty(),
+        !automated.is_empty(),
+        !violations.is_empty(),
+    ];
+    for &b in &held {
+        p.push(b as u64, 1);
+    }
+    p.finish();
+    // A map's derived hash starts with its length.
+    if held[0] {
+        marks.hash(h);
+    }
+    if held[1] {
+        epochs.hash(h);
+    }
+    if held[2] {
+        imports.hash(h);
+    }
+    if held[3] {
+        acted.hash(h);
+    }
+    if held[4] {
+        emails.hash(h);
+    }
+    if held[5] {
+        marketo_set.hash(h);
+    }
+    if held[6] {
+        automated.hash(h);
+    }
+    if held[7] {
+        violations.hash(h);
+    }
 }
 
 /// The de-duplication key of `sim` (between steps, or at the end when `done`), after
@@ -409,7 +517,7 @@ pub(crate) fn state_key_with(sim: &Sim, done: bool, ready: Option<(u64, u128)>) 
     crm.hash(&mut h);
     batches.hash(&mut h);
     next_batch.hash(&mut h);
-    monitor.hash(&mut h);
+    hash_monitor(monitor, &mut h);
     capped_requests.hash(&mut h);
     jobs.hash(&mut h);
     responses.hash(&mut h);
