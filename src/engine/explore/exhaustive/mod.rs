@@ -263,8 +263,8 @@ impl<'m> Search<'m> {
         self.hash_lone(&sim, &mut ready);
         let key = state_key_with(&sim, false, ready.digest(&sim));
         // Items already explored first from this state (at an earlier visit): not again,
-        // and they may sleep in the branches of the others.
-        let mut explored: Vec<Asleep> = Vec::new();
+        // and they may sleep in the branches of the others (inline: a tie has a handful).
+        let mut explored = Sleep::new();
         match self.visited.get_mut(&key) {
             Some(v) if self.cfg.dedup => {
                 let deep_enough = !v.cut || v.depth <= depth;
@@ -290,7 +290,7 @@ impl<'m> Search<'m> {
                     return Ok(found);
                 }
                 if deep_enough {
-                    explored.clone_from(&v.explored);
+                    explored.extend_from_slice(&v.explored);
                 }
                 v.depth = v.depth.min(depth);
             }
