@@ -507,7 +507,11 @@ pub(crate) fn state_key_with(sim: &Sim, done: bool, ready: Option<(u64, u128)>) 
     for q in queues {
         q.busy.hash(&mut h);
         if !q.ready.is_empty() {
-            for (prio, _, r) in q.waiting() {
+            // In the order workers take them (as `WorkQueue::waiting` gives them), sorted
+            // inline, without allocating.
+            let mut waiting: smallvec::SmallVec<[_; 8]> = q.ready.iter().copied().collect();
+            waiting.sort_unstable();
+            for (prio, _, r) in waiting {
                 (prio, run_name(st, r)).hash(&mut h);
             }
         }
