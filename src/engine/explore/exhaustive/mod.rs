@@ -299,7 +299,7 @@ impl<'m> Search<'m> {
                 self.visited.insert(
                     key,
                     Visit {
-                        explored: Vec::new(),
+                        explored: smallvec::SmallVec::new(),
                         depth,
                         cut: false,
                         best: None,

@@ -71,7 +71,9 @@ pub(super) struct Best {
 pub(super) struct Visit {
     /// The ready items explored first from this state so far (every visit adds those its
     /// sleep set left awake), with the classes of their additions to the tie.
-    pub explored: Vec<Asleep>,
+    /// One is kept inline, in the space of an empty vector; more go to the heap in a block
+    /// sized to fit (two items: half a vector's smallest block).
+    pub explored: smallvec::SmallVec<[Asleep; 1]>,
     /// The fewest decisions on a path that reached it.
     pub depth: u32,
     /// A bound on decisions cut something below it.
