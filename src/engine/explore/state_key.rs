@@ -29,6 +29,7 @@
 //! Keys are 128 bits (two independent 64-bit lanes of multiply-rotate hashing):
 //! deterministic, fast, and a collision between two of a million states is about 1 in 10^26.
 
+use super::super::invariants::{Monitor, MonitorParts};
 use super::super::model::{CampaignId, PersonId};
 use super::super::sim::state::{
     Agendum, FlowRun, KvEntry, KvKey, Pending, Person, RunRef, SimState,
@@ -323,30 +324,144 @@ fn hash_item(state: &SimState, a: &Agendum, h: &mut KeyHasher) {
     }
 }
 
-/// The identity of a ready item that survives renumbering (for sleep sets).
-pub(crate) fn item_id(state: &SimState, a: &Agendum) -> u64 {
+/// The hash of an agenda item in the state key's multiset of the agenda. Its low half is
+/// the item's identity that survives renumbering (for sleep sets).
+pub(crate) fn item_hash(state: &SimState, a: &Agendum) -> u128 {
     let mut h = KeyHasher::new();
     hash_item(state, a, &mut h);
-    h.finish()
+    h.finish128()
 }
 
-/// Hashes a run's state, without numbering.
+/// Hashes a run's state, without numbering, packed.
 fn hash_run(run: &FlowRun, h: &mut KeyHasher) {
-    (
-        run.person,
-        run.campaign,
-        run.pc,
-        &run.callers,
-        run.queue,
-        run.batch,
-    )
-        .hash(h);
-    (run.call.map(|(w, _)| w), &run.response).hash(h);
+    // Every field is named, so a field added to the run must be added here too.
+    let FlowRun {
+        // Numbering.
+        id: _,
+        campaign,
+        person,
+        pc,
+        callers,
+        queue,
+        batch,
+        // Its webhook (the call's number is numbering).
+        call,
+        response,
+        // An event id.
+        cause: _,
+    } = run;
+    let mut p = Packer::in_order(h);
+    p.push(*person as u64, 32);
+    p.push(*campaign as u64, 16);
+    p.push(*pc as u64, 16);
+    p.push(*queue as u64, 8);
+    p.push(callers.len() as u64, 32);
+    for &(c, at) in callers {
+        p.push(c as u64, 16);
+        p.push(at as u64, 16);
+    }
+    p.push(batch.map_or(0, |b| b as u64 + 1), 33);
+    p.push(call.map_or(0, |(w, _)| w as u64 + 1), 17);
+    match response {
+        None => p.push(0, 1),
+        Some(values) => {
+            p.push(1, 1);
+            p.push(values.len() as u64, 32);
+            for &(name, v) in values {
+                p.push(name as u64, 32);
+                pack_value(&mut p, v);
+            }
+        }
+    }
+    p.finish();
+}
+
+/// Hashes the monitor: its numbers and entry log packed, then those of its maps and
+/// violations that hold anything (the packed words say which).
+fn hash_monitor(monitor: &Monitor, h: &mut KeyHasher) {
+    // Every field is named, so a field added to the monitor must be added here too.
+    let MonitorParts {
+        entry_invariants,
+        entry_log,
+        people,
+        marks,
+        epochs,
+        imports,
+        responses,
+        acted,
+        extra_responses,
+        emails,
+        marketo_set,
+        automated,
+        violations,
+    } = monitor.parts();
+    let mut p = Packer::in_order(h);
+    p.push(entry_invariants.len() as u64, 32);
+    for &k in entry_invariants {
+        p.push(k as u64, 16);
+    }
+    p.push(people as u64, 32);
+    p.push(responses.0, 64);
+    p.push(responses.1, 64);
+    p.push(extra_responses, 64);
+    p.push(entry_log.len() as u64, 32);
+    for log in entry_log {
+        p.push(log.len() as u64, 32);
+        for &(added, email) in log {
+            p.push(added as u64, 32);
+            p.push(email.map_or(0, |e| e as u64 + 1), 33);
+        }
+    }
+    let held = [
+        !marks.is_empty(),
+        !epochs.is_empty(),
+        !imports.is_empty(),
+        !acted.is_empty(),
+        !emails.is_empty(),
+        !marketo_set.is_empty(),
+        !automated.is_empty(),
+        !violations.is_empty(),
+    ];
+    for &b in &held {
+        p.push(b as u64, 1);
+    }
+    p.finish();
+    // A map's derived hash starts with its length.
+    if held[0] {
+        marks.hash(h);
+    }
+    if held[1] {
+        epochs.hash(h);
+    }
+    if held[2] {
+        imports.hash(h);
+    }
+    if held[3] {
+        acted.hash(h);
+    }
+    if held[4] {
+        emails.hash(h);
+    }
+    if held[5] {
+        marketo_set.hash(h);
+    }
+    if held[6] {
+        automated.hash(h);
+    }
+    if held[7] {
+        violations.hash(h);
+    }
 }
 
 /// The de-duplication key of `sim` (between steps, or at the end when `done`), after
 /// [`compact`].
 pub(crate) fn state_key(sim: &Sim, done: bool) -> u128 {
+    state_key_with(sim, done, None)
+}
+
+/// [`state_key`], given the sum of the [`item_hash`]es of every agenda item due at the
+/// earliest time `ready.0` (the caller has hashed them already): the same key.
+pub(crate) fn state_key_with(sim: &Sim, done: bool, ready: Option<(u64, u128)>) -> u128 {
     // Every field is named, so a field added to the state must be added here too.
     let st = &sim.state;
     let SimState {
@@ -375,11 +490,13 @@ pub(crate) fn state_key(sim: &Sim, done: bool) -> u128 {
     }
     let multiset =
         |items: &mut dyn Iterator<Item = u128>| items.fold(0u128, |acc, x| acc.wrapping_add(x));
-    multiset(&mut agenda.iter().map(|a| {
-        let mut ih = KeyHasher::new();
-        hash_item(st, a, &mut ih);
-        ih.finish128()
-    }))
+    match ready {
+        Some((time, sum)) => agenda
+            .iter()
+            .filter(|a| a.time != time)
+            .fold(sum, |acc, a| acc.wrapping_add(item_hash(st, a))),
+        None => multiset(&mut agenda.iter().map(|a| item_hash(st, a))),
+    }
     .hash(&mut h);
     multiset(&mut runs.iter().map(|run| {
         let mut rh = KeyHasher::new();
@@ -390,7 +507,11 @@ pub(crate) fn state_key(sim: &Sim, done: bool) -> u128 {
     for q in queues {
         q.busy.hash(&mut h);
         if !q.ready.is_empty() {
-            for (prio, _, r) in q.waiting() {
+            // In the order workers take them (as `WorkQueue::waiting` gives them), sorted
+            // inline, without allocating.
+            let mut waiting: smallvec::SmallVec<[_; 8]> = q.ready.iter().copied().collect();
+            waiting.sort_unstable();
+            for (prio, _, r) in waiting {
                 (prio, run_name(st, r)).hash(&mut h);
             }
         }
@@ -400,7 +521,7 @@ pub(crate) fn state_key(sim: &Sim, done: bool) -> u128 {
     crm.hash(&mut h);
     batches.hash(&mut h);
     next_batch.hash(&mut h);
-    monitor.hash(&mut h);
+    hash_monitor(monitor, &mut h);
     capped_requests.hash(&mut h);
     jobs.hash(&mut h);
     responses.hash(&mut h);

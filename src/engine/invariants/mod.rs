@@ -36,7 +36,7 @@ pub struct Monitor {
     /// Per (entry invariant k, person p) at `k * people + p`: each entry into the watched
     /// list, in order, as (the event that added the person, the first e-mail sent for it);
     /// the first two entries inline (most people enter a list once or twice).
-    entry_log: Vec<PerPerson<(EventId, Option<EventId>), 2>>,
+    entry_log: Vec<EntryLog>,
     people: u32,
     /// Checkpoint → (last mark written, the event that wrote it).
     marks: BTreeMap<u16, (u64, EventId)>,
@@ -104,6 +104,65 @@ impl Clone for Monitor {
         self.marketo_set.clone_from(marketo_set);
         self.automated.clone_from(automated);
         self.violations.clone_from(violations);
+    }
+}
+
+/// An entry log: each entry into the watched list, as (the event that added the person,
+/// the first e-mail sent for it).
+pub(crate) type EntryLog = PerPerson<(EventId, Option<EventId>), 2>;
+
+/// The monitor's fields, read-only: the explorer's state key hashes the entry log packed
+/// (its derived hash writes a word for every number and tag).
+pub(crate) struct MonitorParts<'a> {
+    pub entry_invariants: &'a [u16],
+    pub entry_log: &'a [EntryLog],
+    pub people: u32,
+    pub marks: &'a BTreeMap<u16, (u64, EventId)>,
+    pub epochs: &'a BTreeMap<u16, (u64, EventId)>,
+    pub imports: &'a BTreeMap<(u16, u64), (u64, EventId)>,
+    pub responses: (u64, u64),
+    pub acted: &'a BTreeMap<u64, EventId>,
+    pub extra_responses: u64,
+    pub emails: &'a BTreeMap<Value, Vec<(PersonId, Option<EventId>)>>,
+    pub marketo_set: &'a BTreeMap<(PersonId, FieldId), (Value, CampaignId, EventId)>,
+    pub automated: &'a BTreeMap<(PersonId, FieldId), (u16, EventId)>,
+    pub violations: &'a [Violation],
+}
+
+impl Monitor {
+    /// Every field (named without `..`: a field added to the monitor does not compile until
+    /// it is added to [`MonitorParts`] too).
+    pub(crate) fn parts(&self) -> MonitorParts<'_> {
+        let Monitor {
+            entry_invariants,
+            entry_log,
+            people,
+            marks,
+            epochs,
+            imports,
+            responses,
+            acted,
+            extra_responses,
+            emails,
+            marketo_set,
+            automated,
+            violations,
+        } = self;
+        MonitorParts {
+            entry_invariants,
+            entry_log,
+            people: *people,
+            marks,
+            epochs,
+            imports,
+            responses: *responses,
+            acted,
+            extra_responses: *extra_responses,
+            emails,
+            marketo_set,
+            automated,
+            violations,
+        }
     }
 }
 
@@ -184,7 +243,7 @@ impl Monitor {
     }
 
     /// The entry log of entry invariant number `k` (in `entry_invariants`) for person `p`.
-    fn log_mut(&mut self, k: usize, p: PersonId) -> &mut PerPerson<(EventId, Option<EventId>), 2> {
+    fn log_mut(&mut self, k: usize, p: PersonId) -> &mut EntryLog {
         let at = k * self.people as usize + p as usize;
         if self.entry_log.len() <= at {
             self.entry_log.resize_with(at + 1, PerPerson::new);

@@ -322,7 +322,8 @@ impl Agenda {
             if self.next_time() != Some(time) {
                 return Some(first.0);
             }
-            let mut tied = vec![first];
+            // Inline: a small tie (the usual one) allocates nothing.
+            let mut tied: smallvec::SmallVec<[_; 4]> = smallvec::smallvec![first];
             while self.next_time() == Some(time) {
                 tied.push(self.pop_untied().expect("peeked"));
             }

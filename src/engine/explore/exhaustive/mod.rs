@@ -34,7 +34,7 @@ use super::independence::independent;
 use super::pool::Pool;
 use super::report::{ExploreConfig, ExploreReport, Progress, Watch};
 use super::schedule::{next_prefix, Prefix, Taken};
-use super::state_key::{item_id, state_key};
+use super::state_key::state_key_with;
 use smallvec::SmallVec;
 use step::{Odds, Ready};
 use visited::{asleep, Asleep, Best, Found, KeyMap, KeySet, Link, Sleep, Visit};
@@ -260,17 +260,11 @@ impl<'m> Search<'m> {
         mut first_leaf: Option<Leaf<'m>>,
     ) -> Result<Found, RunError> {
         self.report.visits += 1;
-        let key = state_key(&sim, false);
-        if ready.len() == 1 {
-            ready.items[0].id = sim
-                .state
-                .agenda
-                .peek()
-                .map_or(0, |a| item_id(&sim.state, a));
-        }
+        self.hash_lone(&sim, &mut ready);
+        let key = state_key_with(&sim, false, ready.digest(&sim));
         // Items already explored first from this state (at an earlier visit): not again,
-        // and they may sleep in the branches of the others.
-        let mut explored: Vec<Asleep> = Vec::new();
+        // and they may sleep in the branches of the others (inline: a tie has a handful).
+        let mut explored = Sleep::new();
         match self.visited.get_mut(&key) {
             Some(v) if self.cfg.dedup => {
                 let deep_enough = !v.cut || v.depth <= depth;
@@ -296,7 +290,7 @@ impl<'m> Search<'m> {
                     return Ok(found);
                 }
                 if deep_enough {
-                    explored.clone_from(&v.explored);
+                    explored.extend_from_slice(&v.explored);
                 }
                 v.depth = v.depth.min(depth);
             }
@@ -305,7 +299,7 @@ impl<'m> Search<'m> {
                 self.visited.insert(
                     key,
                     Visit {
-                        explored: Vec::new(),
+                        explored: smallvec::SmallVec::new(),
                         depth,
                         cut: false,
                         best: None,

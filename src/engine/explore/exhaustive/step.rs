@@ -14,7 +14,7 @@
 use super::super::super::sim::{RunError, Sim};
 use super::super::independence::{footprint_into, Footprint};
 use super::super::schedule::{PrefixChooser, Taken};
-use super::super::state_key::{compact, item_id};
+use super::super::state_key::{compact, item_hash};
 use super::visited::{ADDS_NONE, ADDS_SOME};
 use super::{Search, WATCH_EVERY};
 
@@ -23,8 +23,10 @@ use super::{Search, WATCH_EVERY};
 pub(super) struct ReadyItem {
     /// Its sequence number in this state.
     pub seq: u64,
-    /// Its identity across renumbering ([`item_id`]), when asked for.
+    /// Its identity across renumbering (the low half of `hash`), when asked for.
     pub id: u64,
+    /// Its [`item_hash`] (whose low half is `id`), when `id` was asked for.
+    pub hash: u128,
 }
 
 /// The items ready at a decision point, in the order the simulator numbers them, and their
@@ -36,6 +38,8 @@ pub(super) struct Ready {
     pub items: Vec<ReadyItem>,
     fps: Vec<Footprint>,
     filled: usize,
+    /// Whether the items' `id` and `hash` are filled in.
+    pub hashed: bool,
 }
 
 impl Ready {
@@ -49,6 +53,19 @@ impl Ready {
     }
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// The earliest time and the sum of its items' hashes, if they are filled in (see
+    /// [`super::super::state_key::state_key_with`]).
+    pub fn digest(&self, sim: &Sim) -> Option<(u64, u128)> {
+        let time = sim.state.agenda.peek()?.time;
+        self.hashed.then(|| {
+            let sum = self
+                .items
+                .iter()
+                .fold(0u128, |acc, r| acc.wrapping_add(r.hash));
+            (time, sum)
+        })
     }
 }
 
@@ -83,14 +100,24 @@ impl<'m> Search<'m> {
     pub(super) fn fill_ready(&self, sim: &Sim, sleeping: bool, ready: &mut Ready) {
         ready.items.clear();
         ready.filled = 0;
+        ready.hashed = false;
         let agenda = &sim.state.agenda;
         let Some(time) = agenda.peek().map(|a| a.time) else {
             return;
         };
         for a in agenda.iter().filter(|a| a.time == time) {
-            let id = if sleeping { item_id(&sim.state, a) } else { 0 };
-            ready.items.push(ReadyItem { seq: a.seq, id });
+            let hash = if sleeping {
+                item_hash(&sim.state, a)
+            } else {
+                0
+            };
+            ready.items.push(ReadyItem {
+                seq: a.seq,
+                id: hash as u64,
+                hash,
+            });
         }
+        ready.hashed = sleeping;
         if ready.items.len() >= 2 {
             ready.items.sort_unstable_by_key(|r| r.seq);
             if !sleeping {
@@ -99,9 +126,26 @@ impl<'m> Search<'m> {
                         .items
                         .binary_search_by_key(&a.seq, |r| r.seq)
                         .expect("a ready item");
-                    ready.items[i].id = item_id(&sim.state, a);
+                    let hash = item_hash(&sim.state, a);
+                    ready.items[i].hash = hash;
+                    ready.items[i].id = hash as u64;
                 }
+                ready.hashed = true;
             }
+        }
+    }
+
+    /// Fills in the identity of a lone ready item (a decision point with one item ready).
+    pub(super) fn hash_lone(&self, sim: &Sim, ready: &mut Ready) {
+        if ready.len() == 1 && !ready.hashed {
+            let hash = sim
+                .state
+                .agenda
+                .peek()
+                .map_or(0, |a| item_hash(&sim.state, a));
+            ready.items[0].hash = hash;
+            ready.items[0].id = hash as u64;
+            ready.hashed = true;
         }
     }
 

@@ -33,7 +33,8 @@ pub(super) const ADDS_NONE: u8 = 1;
 /// A step added at least one item at the tie's time.
 pub(super) const ADDS_SOME: u8 = 2;
 
-/// An asleep ready item: its [`item_id`](super::super::state_key::item_id) and the classes
+/// An asleep ready item: its identity (the low half of its
+/// [`item_hash`](super::super::state_key::item_hash)) and the classes
 /// of its steps' additions to the tie (an OR of [`ADDS_NONE`] and [`ADDS_SOME`] over its
 /// branches).
 pub(super) type Asleep = (u64, u8);
@@ -57,7 +58,7 @@ pub(super) enum Link {
 #[derive(Debug, Clone)]
 pub(super) struct Best {
     pub len: u32,
-    /// The first step: which ready item ran (by `item_id`, when several were ready: states
+    /// The first step: which ready item ran (by its identity, when several were ready: states
     /// met again may number their items differently) and the answers of the decisions
     /// inside the step.
     pub item: Option<u64>,
@@ -70,7 +71,9 @@ pub(super) struct Best {
 pub(super) struct Visit {
     /// The ready items explored first from this state so far (every visit adds those its
     /// sleep set left awake), with the classes of their additions to the tie.
-    pub explored: Vec<Asleep>,
+    /// One is kept inline, in the space of an empty vector; more go to the heap in a block
+    /// sized to fit (two items: half a vector's smallest block).
+    pub explored: smallvec::SmallVec<[Asleep; 1]>,
     /// The fewest decisions on a path that reached it.
     pub depth: u32,
     /// A bound on decisions cut something below it.
