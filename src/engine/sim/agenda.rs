@@ -33,6 +33,19 @@ pub struct Agenda {
     calendar: Vec<Agendum>,
     /// Every item at the tie's time, once a tie at the earliest time has been seen.
     tie: Option<Tie>,
+    /// Memory kept between ties and runs (no part of the agenda's state): the last tie's
+    /// lists, and the list a tie is gathered in.
+    spare: Spare,
+}
+
+/// Memory an agenda reuses (see [`Agenda::spare`]); never compared, hashed or copied.
+#[derive(Debug, Default)]
+struct Spare {
+    tie: Option<Tie>,
+    tied: Vec<(Agendum, Option<PersonId>)>,
+    /// Two lists for building the calendar in order (see [`Agenda::preload`]).
+    calendar: Vec<Agendum>,
+    unsorted: Vec<Agendum>,
 }
 
 /// Two agendas are equal when they hold the same items in the same places (as when the
@@ -173,6 +186,7 @@ impl Clone for Agenda {
             heap,
             calendar,
             tie,
+            spare: _,
         } = src;
         self.heap.clone_from(heap);
         self.calendar.clone_from(calendar);
@@ -202,10 +216,13 @@ impl Agenda {
             heap,
             calendar,
             tie,
+            spare,
         } = self;
         heap.clear();
         calendar.clear();
-        *tie = None;
+        if let Some(old) = tie.take() {
+            spare.tie = Some(old);
+        }
     }
 
     /// Adds an item; `person` is the person its work is about, if any (a hint for
@@ -257,8 +274,38 @@ impl Agenda {
         }
         items.append(&mut self.calendar);
         // Latest first (by time, then sequence number: unique, so the order is total).
-        items.sort_unstable_by(|a, b| b.cmp(a));
-        self.calendar = items;
+        // The items come script by script, each script's people in turn: those at a fixed
+        // time are in order already. The part after the longest ordered start is sorted on
+        // its own, and the two are merged from their ends, latest first.
+        let ordered = 1 + items.windows(2).take_while(|w| w[0] < w[1]).count();
+        if ordered >= items.len() {
+            items.reverse();
+            self.calendar = items;
+            return;
+        }
+        let mut rest = std::mem::take(&mut self.spare.unsorted);
+        rest.extend(items.drain(ordered..));
+        rest.sort_unstable();
+        let mut merged = std::mem::take(&mut self.spare.calendar);
+        merged.reserve(items.len() + rest.len());
+        loop {
+            let later = match (items.last(), rest.last()) {
+                (Some(a), Some(b)) => {
+                    if a > b {
+                        items.pop()
+                    } else {
+                        rest.pop()
+                    }
+                }
+                (Some(_), None) => items.pop(),
+                (None, Some(_)) => rest.pop(),
+                (None, None) => break,
+            };
+            merged.extend(later);
+        }
+        self.calendar = merged;
+        self.spare.calendar = items;
+        self.spare.unsorted = rest;
     }
 
     pub fn peek(&self) -> Option<&Agendum> {
@@ -322,21 +369,36 @@ impl Agenda {
             if self.next_time() != Some(time) {
                 return Some(first.0);
             }
-            let mut tied = vec![first];
-            while self.next_time() == Some(time) {
+            // The tie's items, gathered in a list kept between ties until they are enough
+            // for a [`Tie`] (then straight into the tie, itself built in reused memory).
+            let mut tied = std::mem::take(&mut self.spare.tied);
+            tied.push(first);
+            while tied.len() < TIE_INDEX_FROM && self.next_time() == Some(time) {
                 tied.push(self.pop_untied().expect("peeked"));
             }
             if tied.len() < TIE_INDEX_FROM {
                 // A small tie: pick, and put the others back.
                 let k = choose(tied.len() as u32).min(tied.len() - 1);
                 let chosen = tied.swap_remove(k);
-                for (a, person) in tied {
+                for (a, person) in tied.drain(..) {
                     self.heap.push(a, person);
                 }
+                self.spare.tied = tied;
                 return Some(chosen.0);
             }
-            let mut tie = Tie::new(time);
-            for (a, person) in tied {
+            let mut tie = match self.spare.tie.take() {
+                Some(mut t) => {
+                    t.reuse(time);
+                    t
+                }
+                None => Tie::new(time),
+            };
+            for (a, person) in tied.drain(..) {
+                tie.insert(a, person);
+            }
+            self.spare.tied = tied;
+            while self.next_time() == Some(time) {
+                let (a, person) = self.pop_untied().expect("peeked");
                 tie.insert(a, person);
             }
             self.tie = Some(tie);
@@ -350,7 +412,7 @@ impl Agenda {
         };
         let chosen = tie.take(k, ahead);
         if tie.len() == 0 {
-            self.tie = None;
+            self.spare.tie = self.tie.take();
         }
         Some(chosen)
     }

@@ -37,6 +37,16 @@ impl Tie {
         }
     }
 
+    /// Empties the tie for items at `time`, keeping its memory.
+    pub(super) fn reuse(&mut self, time: u64) {
+        self.time = time;
+        self.slots.clear();
+        self.persons.clear();
+        self.counts.clear();
+        self.left = 0;
+        self.head = 0;
+    }
+
     pub(super) fn len(&self) -> usize {
         self.left
     }
