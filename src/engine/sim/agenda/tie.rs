@@ -4,6 +4,7 @@
 use super::super::state::Agendum;
 use super::{key_person, person_key};
 use crate::engine::model::PersonId;
+use std::hint::select_unpredictable;
 
 /// The items due at one time, in `seq` order, with a Fenwick tree counting the ones not
 /// yet taken (taken slots stay as `None` until they are the majority, then go).
@@ -113,11 +114,14 @@ impl Tie {
         let mut pos = 0;
         let mut rest = k as u32;
         let mut step = if n == 0 { 0 } else { 1 << n.ilog2() };
+        // Whether each step goes right depends on the answer, so it is not branched on
+        // (half of them would be mispredicted): a step past the end counts as full.
         while step > 0 {
-            if pos + step <= n && self.counts[pos + step - 1] <= rest {
-                pos += step;
-                rest -= self.counts[pos - 1];
-            }
+            let next = pos + step;
+            let count = self.counts.get(next - 1).copied().unwrap_or(u32::MAX);
+            let right = count <= rest;
+            pos = select_unpredictable(right, next, pos);
+            rest = select_unpredictable(right, rest.wrapping_sub(count), rest);
             step >>= 1;
         }
         if let Some(person) = key_person(self.persons[pos]) {
