@@ -146,11 +146,19 @@ impl Tie {
     /// Drops the taken slots once they are the majority (a smaller list for the picks
     /// still to come; amortised O(1) a pick) and rebuilds the tree in O(n).
     fn compact(&mut self) {
-        let mut taken = self.slots.iter().map(Option::is_none);
-        self.persons
-            .retain(|_| !taken.next().expect("one person a slot"));
-        self.slots.retain(Option::is_some);
-        let n = self.slots.len();
+        // One pass without branches on which slots are taken (they fall in no order):
+        // `slots[kept..r]` are all taken, so swapping slot `r` down to `kept` moves an item
+        // or swaps two empty slots.
+        let mut kept = 0;
+        for r in 0..self.slots.len() {
+            let keep = self.slots[r].is_some();
+            self.slots.swap(kept, r);
+            self.persons[kept] = self.persons[r];
+            kept += usize::from(keep);
+        }
+        self.slots.truncate(kept);
+        self.persons.truncate(kept);
+        let n = kept;
         self.counts.clear();
         self.counts.resize(n, 1);
         for i in 1..=n {
