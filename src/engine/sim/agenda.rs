@@ -43,8 +43,7 @@ pub struct Agenda {
 struct Spare {
     tie: Option<Tie>,
     tied: Vec<(Agendum, Option<PersonId>)>,
-    /// Two lists for building the calendar in order (see [`Agenda::preload`]).
-    calendar: Vec<Agendum>,
+    /// The calendar's unsorted part while it is built (see [`Agenda::preload`]).
     unsorted: Vec<Agendum>,
 }
 
@@ -276,7 +275,7 @@ impl Agenda {
         // Latest first (by time, then sequence number: unique, so the order is total).
         // The items come script by script, each script's people in turn: those at a fixed
         // time are in order already. The part after the longest ordered start is sorted on
-        // its own, and the two are merged from their ends, latest first.
+        // its own, the two are merged, and the whole is turned round, latest first.
         let ordered = 1 + items.windows(2).take_while(|w| w[0] < w[1]).count();
         if ordered >= items.len() {
             items.reverse();
@@ -286,25 +285,28 @@ impl Agenda {
         let mut rest = std::mem::take(&mut self.spare.unsorted);
         rest.extend(items.drain(ordered..));
         rest.sort_unstable();
-        let mut merged = std::mem::take(&mut self.spare.calendar);
-        merged.reserve(items.len() + rest.len());
-        loop {
-            let later = match (items.last(), rest.last()) {
-                (Some(a), Some(b)) => {
-                    if a > b {
-                        items.pop()
-                    } else {
-                        rest.pop()
-                    }
-                }
-                (Some(_), None) => items.pop(),
-                (None, Some(_)) => rest.pop(),
-                (None, None) => break,
-            };
-            merged.extend(later);
+        // Merged in place from the end, the latest item last: the places the sorted part
+        // left hold a stand-in until filled (the ordered start never passes the place written).
+        let stand_in = || Agendum {
+            time: 0,
+            seq: 0,
+            cause: None,
+            what: Pending::CrmCycle,
+        };
+        let mut start = items.len();
+        items.resize_with(start + rest.len(), stand_in);
+        let mut place = items.len();
+        while let Some(last) = rest.last() {
+            place -= 1;
+            if start > 0 && items[start - 1] > *last {
+                items.swap(start - 1, place);
+                start -= 1;
+            } else {
+                items[place] = rest.pop().expect("looked at");
+            }
         }
-        self.calendar = merged;
-        self.spare.calendar = items;
+        items.reverse();
+        self.calendar = items;
         self.spare.unsorted = rest;
     }
 
