@@ -542,6 +542,47 @@ mod tests {
     }
 
     #[test]
+    fn a_preloaded_calendar_comes_out_in_order() {
+        // As a run's scripts make it: people at fixed times in order, then people at drawn
+        // times; and again over what is left (the old calendar is merged in too).
+        let mut agenda = Agenda::default();
+        let mut x: u64 = 3;
+        let mut seq = 0;
+        let mut want = Vec::new();
+        for round in 0..3 {
+            let mut items = agenda.take_calendar();
+            for i in 0..200 {
+                seq += 1;
+                let time = if i < 120 {
+                    (i / 40) as u64
+                } else {
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    5 + (x >> 40) % 30
+                };
+                items.push(item(time, seq));
+                want.push((time, seq));
+            }
+            agenda.preload(items);
+            if round < 2 {
+                // Take a few, leaving the rest for the next preload.
+                want.sort_unstable();
+                for w in want.drain(..10) {
+                    let got = agenda.pop_choosing(|_| 0, |_| {}).expect("items left");
+                    assert_eq!((got.time, got.seq), w);
+                }
+            }
+        }
+        want.sort_unstable();
+        for w in want {
+            let got = agenda.pop_choosing(|_| 0, |_| {}).expect("items left");
+            assert_eq!((got.time, got.seq), w);
+        }
+        assert!(agenda.is_empty());
+    }
+
+    #[test]
     fn an_item_scheduled_before_the_tie_runs_first() {
         let mut agenda = Agenda::default();
         for seq in 1..=20 {
