@@ -33,6 +33,18 @@ pub struct Agenda {
     calendar: Vec<Agendum>,
     /// Every item at the tie's time, once a tie at the earliest time has been seen.
     tie: Option<Tie>,
+    /// Memory kept between ties and runs (no part of the agenda's state): the last tie's
+    /// lists, and the list a tie is gathered in.
+    spare: Spare,
+}
+
+/// Memory an agenda reuses (see [`Agenda::spare`]); never compared, hashed or copied.
+#[derive(Debug, Default)]
+struct Spare {
+    tie: Option<Tie>,
+    tied: Vec<(Agendum, Option<PersonId>)>,
+    /// The calendar's unsorted part while it is built (see [`Agenda::preload`]).
+    unsorted: Vec<Agendum>,
 }
 
 /// Two agendas are equal when they hold the same items in the same places (as when the
@@ -173,6 +185,7 @@ impl Clone for Agenda {
             heap,
             calendar,
             tie,
+            spare: _,
         } = src;
         self.heap.clone_from(heap);
         self.calendar.clone_from(calendar);
@@ -202,10 +215,13 @@ impl Agenda {
             heap,
             calendar,
             tie,
+            spare,
         } = self;
         heap.clear();
         calendar.clear();
-        *tie = None;
+        if let Some(old) = tie.take() {
+            spare.tie = Some(old);
+        }
     }
 
     /// Adds an item; `person` is the person its work is about, if any (a hint for
@@ -257,8 +273,41 @@ impl Agenda {
         }
         items.append(&mut self.calendar);
         // Latest first (by time, then sequence number: unique, so the order is total).
-        items.sort_unstable_by(|a, b| b.cmp(a));
+        // The items come script by script, each script's people in turn: those at a fixed
+        // time are in order already. The part after the longest ordered start is sorted on
+        // its own, the two are merged, and the whole is turned round, latest first.
+        let ordered = 1 + items.windows(2).take_while(|w| w[0] < w[1]).count();
+        if ordered >= items.len() {
+            items.reverse();
+            self.calendar = items;
+            return;
+        }
+        let mut rest = std::mem::take(&mut self.spare.unsorted);
+        rest.extend(items.drain(ordered..));
+        rest.sort_unstable();
+        // Merged in place from the end, the latest item last: the places the sorted part
+        // left hold a stand-in until filled (the ordered start never passes the place written).
+        let stand_in = || Agendum {
+            time: 0,
+            seq: 0,
+            cause: None,
+            what: Pending::CrmCycle,
+        };
+        let mut start = items.len();
+        items.resize_with(start + rest.len(), stand_in);
+        let mut place = items.len();
+        while let Some(last) = rest.last() {
+            place -= 1;
+            if start > 0 && items[start - 1] > *last {
+                items.swap(start - 1, place);
+                start -= 1;
+            } else {
+                items[place] = rest.pop().expect("looked at");
+            }
+        }
+        items.reverse();
         self.calendar = items;
+        self.spare.unsorted = rest;
     }
 
     pub fn peek(&self) -> Option<&Agendum> {
@@ -322,22 +371,36 @@ impl Agenda {
             if self.next_time() != Some(time) {
                 return Some(first.0);
             }
-            // Inline: a small tie (the usual one) allocates nothing.
-            let mut tied: smallvec::SmallVec<[_; 4]> = smallvec::smallvec![first];
-            while self.next_time() == Some(time) {
+            // The tie's items, gathered in a list kept between ties until they are enough
+            // for a [`Tie`] (then straight into the tie, itself built in reused memory).
+            let mut tied = std::mem::take(&mut self.spare.tied);
+            tied.push(first);
+            while tied.len() < TIE_INDEX_FROM && self.next_time() == Some(time) {
                 tied.push(self.pop_untied().expect("peeked"));
             }
             if tied.len() < TIE_INDEX_FROM {
                 // A small tie: pick, and put the others back.
                 let k = choose(tied.len() as u32).min(tied.len() - 1);
                 let chosen = tied.swap_remove(k);
-                for (a, person) in tied {
+                for (a, person) in tied.drain(..) {
                     self.heap.push(a, person);
                 }
+                self.spare.tied = tied;
                 return Some(chosen.0);
             }
-            let mut tie = Tie::new(time);
-            for (a, person) in tied {
+            let mut tie = match self.spare.tie.take() {
+                Some(mut t) => {
+                    t.reuse(time);
+                    t
+                }
+                None => Tie::new(time),
+            };
+            for (a, person) in tied.drain(..) {
+                tie.insert(a, person);
+            }
+            self.spare.tied = tied;
+            while self.next_time() == Some(time) {
+                let (a, person) = self.pop_untied().expect("peeked");
                 tie.insert(a, person);
             }
             self.tie = Some(tie);
@@ -351,7 +414,7 @@ impl Agenda {
         };
         let chosen = tie.take(k, ahead);
         if tie.len() == 0 {
-            self.tie = None;
+            self.spare.tie = self.tie.take();
         }
         Some(chosen)
     }
@@ -476,6 +539,47 @@ mod tests {
             }
             assert_eq!(agenda.len(), reference.len());
         }
+    }
+
+    #[test]
+    fn a_preloaded_calendar_comes_out_in_order() {
+        // As a run's scripts make it: people at fixed times in order, then people at drawn
+        // times; and again over what is left (the old calendar is merged in too).
+        let mut agenda = Agenda::default();
+        let mut x: u64 = 3;
+        let mut seq = 0;
+        let mut want = Vec::new();
+        for round in 0..3 {
+            let mut items = agenda.take_calendar();
+            for i in 0..200 {
+                seq += 1;
+                let time = if i < 120 {
+                    (i / 40) as u64
+                } else {
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    5 + (x >> 40) % 30
+                };
+                items.push(item(time, seq));
+                want.push((time, seq));
+            }
+            agenda.preload(items);
+            if round < 2 {
+                // Take a few, leaving the rest for the next preload.
+                want.sort_unstable();
+                for w in want.drain(..10) {
+                    let got = agenda.pop_choosing(|_| 0, |_| {}).expect("items left");
+                    assert_eq!((got.time, got.seq), w);
+                }
+            }
+        }
+        want.sort_unstable();
+        for w in want {
+            let got = agenda.pop_choosing(|_| 0, |_| {}).expect("items left");
+            assert_eq!((got.time, got.seq), w);
+        }
+        assert!(agenda.is_empty());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use super::super::state::Agendum;
 use super::{key_person, person_key};
 use crate::engine::model::PersonId;
+use std::hint::select_unpredictable;
 
 /// The items due at one time, in `seq` order, with a Fenwick tree counting the ones not
 /// yet taken (taken slots stay as `None` until they are the majority, then go).
@@ -35,6 +36,16 @@ impl Tie {
             left: 0,
             head: 0,
         }
+    }
+
+    /// Empties the tie for items at `time`, keeping its memory.
+    pub(super) fn reuse(&mut self, time: u64) {
+        self.time = time;
+        self.slots.clear();
+        self.persons.clear();
+        self.counts.clear();
+        self.left = 0;
+        self.head = 0;
     }
 
     pub(super) fn len(&self) -> usize {
@@ -103,11 +114,14 @@ impl Tie {
         let mut pos = 0;
         let mut rest = k as u32;
         let mut step = if n == 0 { 0 } else { 1 << n.ilog2() };
+        // Whether each step goes right depends on the answer, so it is not branched on
+        // (half of them would be mispredicted): a step past the end counts as full.
         while step > 0 {
-            if pos + step <= n && self.counts[pos + step - 1] <= rest {
-                pos += step;
-                rest -= self.counts[pos - 1];
-            }
+            let next = pos + step;
+            let count = self.counts.get(next - 1).copied().unwrap_or(u32::MAX);
+            let right = count <= rest;
+            pos = select_unpredictable(right, next, pos);
+            rest = select_unpredictable(right, rest.wrapping_sub(count), rest);
             step >>= 1;
         }
         if let Some(person) = key_person(self.persons[pos]) {
@@ -132,11 +146,19 @@ impl Tie {
     /// Drops the taken slots once they are the majority (a smaller list for the picks
     /// still to come; amortised O(1) a pick) and rebuilds the tree in O(n).
     fn compact(&mut self) {
-        let mut taken = self.slots.iter().map(Option::is_none);
-        self.persons
-            .retain(|_| !taken.next().expect("one person a slot"));
-        self.slots.retain(Option::is_some);
-        let n = self.slots.len();
+        // One pass without branches on which slots are taken (they fall in no order):
+        // `slots[kept..r]` are all taken, so swapping slot `r` down to `kept` moves an item
+        // or swaps two empty slots.
+        let mut kept = 0;
+        for r in 0..self.slots.len() {
+            let keep = self.slots[r].is_some();
+            self.slots.swap(kept, r);
+            self.persons[kept] = self.persons[r];
+            kept += usize::from(keep);
+        }
+        self.slots.truncate(kept);
+        self.persons.truncate(kept);
+        let n = kept;
         self.counts.clear();
         self.counts.resize(n, 1);
         for i in 1..=n {
