@@ -1,4 +1,4 @@
-//! Rules of the simulated campaign engine (see /work/shared/domain.md §1) about flows:
+//! Rules of the simulated campaign engine (see the team's domain.md §1) about flows:
 //! Request vs Execute Campaign, the request cap, choices, alerts, e-mail, the trigger delay
 //! and variants.
 //!

@@ -1,4 +1,4 @@
-//! Rules of the simulated campaign engine (see /work/shared/domain.md §1) about when work
+//! Rules of the simulated campaign engine (see the team's domain.md §1) about when work
 //! runs: the campaign queue and its priorities, batch snapshots and schedules,
 //! qualification rules, long waits and the horizon.
 //!

@@ -1,4 +1,4 @@
-//! Rules of the simulated systems around the campaign engine (see /work/shared/domain.md
+//! Rules of the simulated systems around the campaign engine (see the team's domain.md
 //! §1): webhooks, the key-value service and the CRM, and the causes recorded in the trace.
 //!
 //! Every scenario is small and uses fixed delays, so the expected times follow from the

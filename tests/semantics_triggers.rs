@@ -1,4 +1,4 @@
-//! Rules of the simulated campaign engine (see /work/shared/domain.md §1) about who enters
+//! Rules of the simulated campaign engine (see the team's domain.md §1) about who enters
 //! a campaign: triggers, filters and smart-list logic, and program statuses.
 //!
 //! Every scenario is small and uses fixed delays, so the expected times follow from the
