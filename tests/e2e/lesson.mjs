@@ -9,7 +9,8 @@
 // panel's data-story marker says the story was asked for. For list-queue, "Show the fix side
 // by side" compares with the fix at the same seed. Screenshots of the pause at 1280×720,
 // normal and in presentation mode: target/e2e/lesson.png, lesson-presentation.png (and
-// lesson-fix.png, the fix side by side).
+// lesson-fix.png, the fix side by side); the story opened in presentation mode has its two
+// conflicting steps in view (lesson-story-presentation.png).
 import { execFileSync } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import { harness, shot, text, attr } from "./lib.mjs";
@@ -98,6 +99,23 @@ await h.run(async () => {
       check((await attr(page, "#outcome-b", "data-trace-hash")) === fixed.trace_hash,
         "the fix's run at the same seed (its trace hash is the CLI's)");
       await shot(page, "lesson-fix");
+
+      h.step = `${id}: the story on a projector`;
+      // Presentation mode at 1280×720: the story opens with its two conflicting steps in view
+      // (they fell below the fold).
+      await page.goto(link, { waitUntil: "load" });
+      await page.waitForSelector("#lesson-panel[data-phase=paused]", { timeout: 60_000 });
+      await page.check("#presentation");
+      await page.click("#lesson-story");
+      await page.waitForSelector("#story-svg .story-box.conflict");
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const boxes = await page.$$eval("#story-svg .story-box.conflict", (bs) =>
+        bs.map((b) => { const r = b.getBoundingClientRect(); return [Math.round(r.top), Math.round(r.bottom)]; }));
+      const height = await page.evaluate(() => innerHeight);
+      check(boxes.length === 2 && boxes.every(([t, b]) => t >= 0 && b <= height),
+        `presentation mode: both conflicting steps in view (${JSON.stringify(boxes)}, window ${height} px)`);
+      await shot(page, "lesson-story-presentation");
+      await page.uncheck("#presentation");
     }
     await page.context().close();
   }

@@ -108,6 +108,16 @@ fn story_view_component(props: &StoryProps) -> Html {
             }
         });
     }
+    {
+        // Once told, the two conflicting steps are brought into view (after the heading's
+        // focus above, which scrolls to the heading).
+        let told_ok = matches!(told.as_deref(), Some(Ok(_)));
+        use_effect_with((props.of, told_ok), |&(_, told_ok)| {
+            if told_ok {
+                bring_conflict_into_view();
+            }
+        });
+    }
     let dispatch = &props.dispatch;
     let whose = match props.of {
         StoryOf::Violation(i) => format!("The story of violation {}", i + 1),
@@ -137,17 +147,47 @@ fn story_view_component(props: &StoryProps) -> Html {
 /// Scrolls the page just enough to show all of the element `id` (when it is there), as a
 /// selected step's details appear under the diagram.
 fn bring_into_view(id: &str) {
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id));
+    if let Some(el) = el {
+        show_span(&el, &el);
+    }
+}
+
+/// Scrolls the page just enough to show the story's two conflicting steps (in presentation
+/// mode at 1280×720 they can fall below the fold), never past the first of them.
+fn bring_conflict_into_view() {
+    use wasm_bindgen::JsCast;
+    let boxes = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all("#story-svg .story-box.conflict").ok());
+    let Some(boxes) = boxes else {
+        return;
+    };
+    let at = |i: u32| {
+        boxes
+            .get(i)
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+    };
+    if let (Some(first), Some(last)) = (at(0), at(boxes.length().saturating_sub(1))) {
+        show_span(&first, &last);
+    }
+}
+
+/// Scrolls down just enough for `last`'s bottom to show, but never so far that `first`'s top
+/// leaves the window.
+fn show_span(first: &web_sys::Element, last: &web_sys::Element) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let el = window.document().and_then(|d| d.get_element_by_id(id));
-    let height = window.inner_height().ok().and_then(|h| h.as_f64());
-    if let (Some(el), Some(height)) = (el, height) {
-        let r = el.get_bounding_client_rect();
-        let below = r.bottom() - height + 8.0;
-        if below > 0.0 {
-            window.scroll_by_with_x_and_y(0.0, below.min(r.top() - 8.0).max(0.0));
-        }
+    let Some(height) = window.inner_height().ok().and_then(|h| h.as_f64()) else {
+        return;
+    };
+    let below = last.get_bounding_client_rect().bottom() - height + 8.0;
+    if below > 0.0 {
+        let top = first.get_bounding_client_rect().top();
+        window.scroll_by_with_x_and_y(0.0, below.min(top - 8.0).max(0.0));
     }
 }
 
