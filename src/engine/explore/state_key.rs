@@ -29,7 +29,7 @@
 //! Keys are 128 bits (two independent 64-bit lanes of multiply-rotate hashing):
 //! deterministic, fast, and a collision between two of a million states is about 1 in 10^26.
 
-use super::super::invariants::{Monitor, MonitorParts};
+use super::super::invariants::Monitor;
 use super::super::model::{CampaignId, PersonId};
 use super::super::sim::state::{
     Agendum, FlowRun, KvEntry, KvKey, Pending, Person, RunRef, SimState,
@@ -380,7 +380,7 @@ fn hash_run(run: &FlowRun, h: &mut KeyHasher) {
 /// violations that hold anything (the packed words say which).
 fn hash_monitor(monitor: &Monitor, h: &mut KeyHasher) {
     // Every field is named, so a field added to the monitor must be added here too.
-    let MonitorParts {
+    let Monitor {
         entry_invariants,
         entry_log,
         people,
@@ -394,16 +394,16 @@ fn hash_monitor(monitor: &Monitor, h: &mut KeyHasher) {
         marketo_set,
         automated,
         violations,
-    } = monitor.parts();
+    } = monitor;
     let mut p = Packer::in_order(h);
     p.push(entry_invariants.len() as u64, 32);
     for &k in entry_invariants {
         p.push(k as u64, 16);
     }
-    p.push(people as u64, 32);
+    p.push(*people as u64, 32);
     p.push(responses.0, 64);
     p.push(responses.1, 64);
-    p.push(extra_responses, 64);
+    p.push(*extra_responses, 64);
     p.push(entry_log.len() as u64, 32);
     for log in entry_log {
         p.push(log.len() as u64, 32);

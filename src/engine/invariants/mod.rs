@@ -28,37 +28,38 @@ pub struct Violation {
     pub witness: Vec<EventId>,
 }
 
-/// Invariant bookkeeping. Part of the simulation state.
+/// Invariant bookkeeping. Part of the simulation state. Its fields are visible within the
+/// engine: the explorer's state key hashes them packed.
 #[derive(Debug, PartialEq, Eq, Hash, Default)]
 pub struct Monitor {
     /// The invariants that follow list entries (one e-mail per entry, no entry lost).
-    entry_invariants: Vec<u16>,
+    pub(in crate::engine) entry_invariants: Vec<u16>,
     /// Per (entry invariant k, person p) at `k * people + p`: each entry into the watched
     /// list, in order, as (the event that added the person, the first e-mail sent for it);
     /// the first two entries inline (most people enter a list once or twice).
-    entry_log: Vec<EntryLog>,
-    people: u32,
+    pub(in crate::engine) entry_log: Vec<EntryLog>,
+    pub(in crate::engine) people: u32,
     /// Checkpoint → (last mark written, the event that wrote it).
-    marks: BTreeMap<u16, (u64, EventId)>,
+    pub(in crate::engine) marks: BTreeMap<u16, (u64, EventId)>,
     /// Checkpoint → (when its current epoch began, the reset event), once reset.
-    epochs: BTreeMap<u16, (u64, EventId)>,
+    pub(in crate::engine) epochs: BTreeMap<u16, (u64, EventId)>,
     /// (checkpoint, first record) → (last record, the import event); ranges as imported
     /// in the checkpoint's current epoch.
-    imports: BTreeMap<(u16, u64), (u64, EventId)>,
+    pub(in crate::engine) imports: BTreeMap<(u16, u64), (u64, EventId)>,
     /// Responses processed and lost so far.
-    responses: (u64, u64),
+    pub(in crate::engine) responses: (u64, u64),
     /// Message → the consumer's first action on it.
-    acted: BTreeMap<u64, EventId>,
+    pub(in crate::engine) acted: BTreeMap<u64, EventId>,
     /// Responses injected into the response feed beyond its configured count.
     pub extra_responses: u64,
     /// Email address → the records that hold it (with `one_person_per_email`), each with the
     /// event that created it (none: it existed from the start).
-    emails: BTreeMap<Value, Vec<(PersonId, Option<EventId>)>>,
+    pub(in crate::engine) emails: BTreeMap<Value, Vec<(PersonId, Option<EventId>)>>,
     /// (person, field) → the value a Marketo campaign set last, the campaign and the event
     /// (fields watched by `marketo_value_kept`).
-    marketo_set: BTreeMap<(PersonId, FieldId), (Value, CampaignId, EventId)>,
+    pub(in crate::engine) marketo_set: BTreeMap<(PersonId, FieldId), (Value, CampaignId, EventId)>,
     /// (person, field) → the CRM automation whose change is on its way back, and its event.
-    automated: BTreeMap<(PersonId, FieldId), (u16, EventId)>,
+    pub(in crate::engine) automated: BTreeMap<(PersonId, FieldId), (u16, EventId)>,
     pub violations: Vec<Violation>,
 }
 
@@ -110,61 +111,6 @@ impl Clone for Monitor {
 /// An entry log: each entry into the watched list, as (the event that added the person,
 /// the first e-mail sent for it).
 pub(crate) type EntryLog = PerPerson<(EventId, Option<EventId>), 2>;
-
-/// The monitor's fields, read-only: the explorer's state key hashes the entry log packed
-/// (its derived hash writes a word for every number and tag).
-pub(crate) struct MonitorParts<'a> {
-    pub entry_invariants: &'a [u16],
-    pub entry_log: &'a [EntryLog],
-    pub people: u32,
-    pub marks: &'a BTreeMap<u16, (u64, EventId)>,
-    pub epochs: &'a BTreeMap<u16, (u64, EventId)>,
-    pub imports: &'a BTreeMap<(u16, u64), (u64, EventId)>,
-    pub responses: (u64, u64),
-    pub acted: &'a BTreeMap<u64, EventId>,
-    pub extra_responses: u64,
-    pub emails: &'a BTreeMap<Value, Vec<(PersonId, Option<EventId>)>>,
-    pub marketo_set: &'a BTreeMap<(PersonId, FieldId), (Value, CampaignId, EventId)>,
-    pub automated: &'a BTreeMap<(PersonId, FieldId), (u16, EventId)>,
-    pub violations: &'a [Violation],
-}
-
-impl Monitor {
-    /// Every field (named without `..`: a field added to the monitor does not compile until
-    /// it is added to [`MonitorParts`] too).
-    pub(crate) fn parts(&self) -> MonitorParts<'_> {
-        let Monitor {
-            entry_invariants,
-            entry_log,
-            people,
-            marks,
-            epochs,
-            imports,
-            responses,
-            acted,
-            extra_responses,
-            emails,
-            marketo_set,
-            automated,
-            violations,
-        } = self;
-        MonitorParts {
-            entry_invariants,
-            entry_log,
-            people: *people,
-            marks,
-            epochs,
-            imports,
-            responses: *responses,
-            acted,
-            extra_responses: *extra_responses,
-            emails,
-            marketo_set,
-            automated,
-            violations,
-        }
-    }
-}
 
 /// "person N" for the event's person (built only when a message is needed).
 fn who(ev: &TraceEvent) -> String {
