@@ -43,8 +43,6 @@ pub struct Agenda {
 struct Spare {
     tie: Option<Tie>,
     tied: Vec<(Agendum, Option<PersonId>)>,
-    /// The calendar's unsorted part while it is built (see [`Agenda::preload`]).
-    unsorted: Vec<Agendum>,
 }
 
 /// Two agendas are equal when they hold the same items in the same places (as when the
@@ -275,39 +273,15 @@ impl Agenda {
         // Latest first (by time, then sequence number: unique, so the order is total).
         // The items come script by script, each script's people in turn: those at a fixed
         // time are in order already. The part after the longest ordered start is sorted on
-        // its own, the two are merged, and the whole is turned round, latest first.
+        // its own; std's stable sort then finds the two ordered runs and merges them in
+        // linear time. Turned round, latest first.
         let ordered = 1 + items.windows(2).take_while(|w| w[0] < w[1]).count();
-        if ordered >= items.len() {
-            items.reverse();
-            self.calendar = items;
-            return;
-        }
-        let mut rest = std::mem::take(&mut self.spare.unsorted);
-        rest.extend(items.drain(ordered..));
-        rest.sort_unstable();
-        // Merged in place from the end, the latest item last: the places the sorted part
-        // left hold a stand-in until filled (the ordered start never passes the place written).
-        let stand_in = || Agendum {
-            time: 0,
-            seq: 0,
-            cause: None,
-            what: Pending::CrmCycle,
-        };
-        let mut start = items.len();
-        items.resize_with(start + rest.len(), stand_in);
-        let mut place = items.len();
-        while let Some(last) = rest.last() {
-            place -= 1;
-            if start > 0 && items[start - 1] > *last {
-                items.swap(start - 1, place);
-                start -= 1;
-            } else {
-                items[place] = rest.pop().expect("looked at");
-            }
+        if ordered < items.len() {
+            items[ordered..].sort_unstable();
+            items.sort();
         }
         items.reverse();
         self.calendar = items;
-        self.spare.unsorted = rest;
     }
 
     pub fn peek(&self) -> Option<&Agendum> {
