@@ -127,11 +127,7 @@ fn shortest_counterexample_replays_with_any_seed() {
         assert!(c.schedule.len() >= c.decisions.len());
         for seed in [0, 1, 12345] {
             let (_, out) = explore::replay(&m, &c.schedule, seed).expect("replays");
-            assert_eq!(
-                format!("{:016x}", out.trace_hash),
-                c.trace_hash,
-                "seed {seed}"
-            );
+            assert_eq!(out.trace_hash_hex(), c.trace_hash, "seed {seed}");
             assert_eq!(out.violations, c.violations);
         }
         // The decisions write out to the same schedule.

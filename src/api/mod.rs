@@ -173,7 +173,7 @@ fn report_of(model: &Model, sim: &Sim, seed: u64, out: RunOutcome) -> RunReport 
         variant: model.variant.clone(),
         seed,
         events: out.events,
-        trace_hash: format!("{:016x}", out.trace_hash),
+        trace_hash: out.trace_hash_hex(),
         end_time_ms: out.end_time,
         outcome: outcome_line(sim),
         outcomes: outcomes(sim),

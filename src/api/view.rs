@@ -256,7 +256,7 @@ pub fn run_model_view(
         violations,
         outcome: outcome(model, &sim),
         outcomes: std::rc::Rc::new(super::outcomes(&sim)),
-        trace_hash: format!("{:016x}", out.trace_hash),
+        trace_hash: out.trace_hash_hex(),
         end_time_ms: out.end_time,
         people: model.people.len() as u32,
         lanes: lanes(model),

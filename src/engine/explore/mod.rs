@@ -129,7 +129,7 @@ pub fn counterexample(model: &Model, decisions: Vec<u32>) -> Result<Counterexamp
         decisions,
         schedule,
         events: out.events,
-        trace_hash: format!("{:016x}", out.trace_hash),
+        trace_hash: out.trace_hash_hex(),
         violations: out.violations,
     })
 }

@@ -51,9 +51,20 @@ impl std::fmt::Display for RunError {
 pub struct RunOutcome {
     pub events: usize,
     pub end_time: u64,
-    pub trace_hash: u64,
+    /// The trace's hash ([`trace_hash`]); `None` for a run that kept no trace (see
+    /// [`Sim::without_trace`]).
+    pub trace_hash: Option<u64>,
     pub violations: Vec<Violation>,
     pub capped_requests: u32,
+}
+
+impl RunOutcome {
+    /// The trace's hash as 16 hex digits (the form reports show), empty for a run that
+    /// kept no trace.
+    pub fn trace_hash_hex(&self) -> String {
+        self.trace_hash
+            .map_or_else(String::new, |h| format!("{h:016x}"))
+    }
 }
 
 /// One run of a model: state, trace, and the text table (which may grow at run time).
@@ -65,7 +76,8 @@ pub struct Sim<'m> {
     /// The model's text table, copied only if the run needs to add text.
     pub syms: Cow<'m, Symbols>,
     /// The trace's hash so far: each event is hashed as it is recorded, while it is still
-    /// in cache (the same hash as [`trace_hash`] of the whole trace).
+    /// in cache (the same hash as [`trace_hash`] of the whole trace); not kept without the
+    /// trace.
     trace_hasher: StableHasher,
     /// Events recorded so far (the trace's length when it is kept).
     recorded: usize,
@@ -148,9 +160,10 @@ impl<'m> Sim<'m> {
     }
 
     /// Records no trace, when the run never reads its own trace back (a sweep's or scale
-    /// mode's runs are counted, not shown): events are still numbered, hashed and shown to
-    /// the invariant monitor, so the outcome (events, trace hash, violations) is the same,
-    /// without writing every event to memory. Some checks read the trace (an e-mail's
+    /// mode's runs are counted, not shown): events are still numbered and shown to the
+    /// invariant monitor, so the outcome (events, violations) is the same, without writing
+    /// every event to memory or hashing it (the outcome has no trace hash: nothing that
+    /// counts runs reads one, and hashing was a tenth of scale mode's time). Some checks read the trace (an e-mail's
     /// conditions, one alert per person, a forced redelivery counting deliveries, the
     /// items of a scenario without people): with those the trace is kept. Returns whether it is
     /// dropped; a reset keeps the choice.
@@ -411,7 +424,9 @@ impl<'m> Sim<'m> {
             .observe(self.model, &ev, entries, crm_snapshot);
         let id = ev.id;
         let email = matches!(ev.kind, EventKind::EmailSent { .. });
-        ev.hash(&mut self.trace_hasher);
+        if self.keep_trace {
+            ev.hash(&mut self.trace_hasher);
+        }
         self.recorded += 1;
         if self.keep_trace {
             self.trace.push(ev);
@@ -441,7 +456,7 @@ impl<'m> Sim<'m> {
         RunOutcome {
             events: self.recorded,
             end_time: end,
-            trace_hash: self.trace_hasher.finish(),
+            trace_hash: self.keep_trace.then(|| self.trace_hasher.finish()),
             violations: self.state.monitor.violations.clone(),
             capped_requests: self.state.capped_requests,
         }
@@ -479,7 +494,7 @@ mod tests {
             }
             overwritten.clone_from(&run);
             let own = run.run(&mut ch.clone()).expect("runs");
-            assert_eq!(own.trace_hash, trace_hash(&run.trace), "{id}");
+            assert_eq!(own.trace_hash, Some(trace_hash(&run.trace)), "{id}");
             for (how, mut copy) in [("clone", cloned), ("clone_from", overwritten)] {
                 let outcome = copy.run(&mut ch.clone()).expect("runs");
                 assert_eq!(copy.trace, run.trace, "{id}: {how}");
