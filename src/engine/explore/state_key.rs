@@ -412,45 +412,27 @@ fn hash_monitor(monitor: &Monitor, h: &mut KeyHasher) {
             p.push(email.map_or(0, |e| e as u64 + 1), 33);
         }
     }
-    let held = [
-        !marks.is_empty(),
-        !epochs.is_empty(),
-        !imports.is_empty(),
-        !acted.is_empty(),
-        !emails.is_empty(),
-        !marketo_set.is_empty(),
-        !automated.is_empty(),
-        !violations.is_empty(),
-    ];
-    for &b in &held {
-        p.push(b as u64, 1);
+    // Whether each map holds anything, packed; then the maps that do (a map's derived hash
+    // starts with its length).
+    macro_rules! maps {
+        ($($map:ident),*) => {
+            $(p.push(!$map.is_empty() as u64, 1);)*
+            p.finish();
+            $(if !$map.is_empty() {
+                $map.hash(h);
+            })*
+        };
     }
-    p.finish();
-    // A map's derived hash starts with its length.
-    if held[0] {
-        marks.hash(h);
-    }
-    if held[1] {
-        epochs.hash(h);
-    }
-    if held[2] {
-        imports.hash(h);
-    }
-    if held[3] {
-        acted.hash(h);
-    }
-    if held[4] {
-        emails.hash(h);
-    }
-    if held[5] {
-        marketo_set.hash(h);
-    }
-    if held[6] {
-        automated.hash(h);
-    }
-    if held[7] {
-        violations.hash(h);
-    }
+    maps!(
+        marks,
+        epochs,
+        imports,
+        acted,
+        emails,
+        marketo_set,
+        automated,
+        violations
+    );
 }
 
 /// The de-duplication key of `sim` (between steps, or at the end when `done`), after
