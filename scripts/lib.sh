@@ -99,3 +99,35 @@ ensure_all() {
   ensure_web_tools
   ensure_chromium
 }
+
+# The shipped wasm keeps the source file of each panic message. Those paths are remapped to the
+# project (".") and its dependencies ("deps/<crate>-<version>/..."), so no build machine's
+# directories ship in the app. Printed as CARGO_ENCODED_RUSTFLAGS (flags separated by 0x1f, so
+# a path with spaces stays one flag); a later remapping wins where several match.
+remapped_rustflags() {
+  local sep=$'\x1f' home="${CARGO_HOME:-$HOME/.cargo}" d
+  local flags="--remap-path-prefix=$home=cargo-home"
+  for d in "$home"/registry/src/*/ "$home"/git/checkouts/*/; do
+    [[ -d "$d" ]] && flags+="$sep--remap-path-prefix=${d%/}=deps"
+  done
+  flags+="$sep--remap-path-prefix=$PWD=."
+  printf '%s' "$flags"
+}
+
+# Builds the web app into dist/ (release), its source paths remapped (see remapped_rustflags).
+build_web() {
+  cargo fetch --locked >/dev/null
+  CARGO_ENCODED_RUSTFLAGS="$(remapped_rustflags)" trunk build --release "$@"
+}
+
+# Fails if a shipped wasm names the project's directory or cargo's home on this machine.
+check_no_build_paths() {
+  local home="${CARGO_HOME:-$HOME/.cargo}" f bad=0
+  for f in dist/*.wasm; do
+    if grep -q -a -F -e "$PWD/" -e "$home/" "$f"; then
+      echo "$f names a directory of the build machine" >&2
+      bad=1
+    fi
+  done
+  return "$bad"
+}
