@@ -265,7 +265,10 @@ pub fn sweep_model(
     runs: u64,
     watch: &mut dyn FnMut(u64) -> bool,
 ) -> Result<SweepReport, String> {
-    sweep_on(&mut Sim::new(model), first_seed, runs, watch)
+    let mut sim = Sim::new(model);
+    // A sweep counts runs and never reads one's trace back (see `Sim::without_trace`).
+    sim.without_trace();
+    sweep_on(&mut sim, first_seed, runs, watch)
 }
 
 /// [`sweep_model`] on a run kept by the caller (of the model to sweep) and reset for each

@@ -37,7 +37,6 @@ pub fn command(a: &SweepArgs) -> Result<String, String> {
         a.seeds,
         jobs,
         ("sweeping", "runs"),
-        Trace::Keep,
         &mut ticker,
     )?;
     ticker.done();
@@ -86,15 +85,6 @@ pub fn command(a: &SweepArgs) -> Result<String, String> {
     Ok(out)
 }
 
-/// Whether each run keeps its trace in memory while it runs: a count never reads it back,
-/// and `Drop` spares writing every event (the outcome is the same; a scenario whose checks
-/// read the trace keeps it anyway, see `Sim::without_trace`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Trace {
-    Keep,
-    Drop,
-}
-
 /// The processor cores this program may use.
 pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -109,7 +99,6 @@ pub fn parallel(
     runs: u64,
     jobs: usize,
     (doing, unit): (&str, &str),
-    trace: Trace,
     ticker: &mut Ticker,
 ) -> Result<SweepReport, String> {
     let jobs = jobs.clamp(1, runs.max(1) as usize);
@@ -124,11 +113,10 @@ pub fn parallel(
         let workers: Vec<_> = (0..jobs)
             .map(|_| {
                 scope.spawn(|| {
-                    // One run per worker, reset for each seed of each chunk it takes.
+                    // One run per worker, reset for each seed of each chunk it takes. A count
+                    // never reads a run's trace back: it is not kept (see `Sim::without_trace`).
                     let mut sim = Sim::new(model);
-                    if trace == Trace::Drop {
-                        sim.without_trace();
-                    }
+                    sim.without_trace();
                     loop {
                         let i = next.fetch_add(1, Ordering::SeqCst);
                         if i >= chunks || progress::interrupted() || failed.load(Ordering::SeqCst) {
