@@ -57,8 +57,8 @@ fn a_lesson_pauses_on_the_first_conflicting_step_of_each_race() {
                 assert_eq!(stop.time_ms, a.time_ms, "{at}");
                 let row = run.row(a.event).unwrap();
                 assert_eq!(
-                    (&stop.lane, &stop.sentence),
-                    (&row.lane, &row.details),
+                    (stop.lane.as_str(), stop.sentence.as_str()),
+                    (row.lane.as_str(), row.details.as_str()),
                     "{at}"
                 );
                 // The sentences shown end with the one telling the paused step.

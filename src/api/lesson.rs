@@ -56,8 +56,8 @@ pub fn lesson_stop(run: &RunView, violation: usize) -> Option<LessonStop> {
         violation,
         event,
         time_ms,
-        lane: row.map_or_else(String::new, |r| r.lane.clone()),
-        sentence: row.map_or_else(|| v.message.clone(), |r| r.details.clone()),
+        lane: row.map_or_else(String::new, |r| r.lane.to_string()),
+        sentence: row.map_or_else(|| v.message.clone(), |r| r.details.to_string()),
         steps: times.len(),
     })
 }

@@ -23,6 +23,7 @@ mod scheduler;
 mod steps;
 mod story;
 mod sweep_points;
+mod text;
 mod view;
 mod words;
 
@@ -56,6 +57,7 @@ pub use sweep_points::{
     projected_affected, projection, sweep_axis, sweep_points, sweep_series, sweep_values,
     thousands, SweepPoint, MCAE_LEADS_PER_DAY,
 };
+pub use text::Text;
 pub use view::{
     lanes, lesson_view, run_model_view, run_view, LaneInfo, LaneKind, RowPart, RunView,
     ViolationView,
@@ -428,12 +430,12 @@ pub struct TraceRow {
     /// 1-based person number.
     pub person: Option<u32>,
     /// The swimlane: a campaign's name or a system ("CRM", "Webhook: …", "Job: …").
-    pub lane: String,
+    pub lane: Text,
     /// A stable kind name, e.g. `email-sent`.
     #[serde(deserialize_with = "kind_name")]
     pub kind: KindName,
     /// One sentence in the vocabulary of campaign builders.
-    pub details: String,
+    pub details: Text,
     /// The event that caused this one.
     pub cause: Option<u32>,
 }

@@ -309,9 +309,9 @@ pub(super) fn row(model: &Model, syms: &Symbols, e: &TraceEvent) -> TraceRow {
         id: e.id,
         time_ms: e.time,
         person: e.person.map(|p| p + 1),
-        lane: actor_name(model, e.actor),
+        lane: actor_name(model, e.actor).into(),
         kind: e.kind.name(),
-        details: describe(model, syms, e),
+        details: describe(model, syms, e).into(),
         cause: e.cause,
     }
 }

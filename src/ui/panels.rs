@@ -170,7 +170,7 @@ fn inspector_view(props: &InspectorProps) -> Html {
             html! {
                 <div class="event-detail" id="selected-event">
                     <strong>{ format!("#{} · {} · {}", r.id, clock(r.time_ms), r.lane) }</strong>
-                    <p>{ r.details.clone() }</p>
+                    <p>{ r.details.to_string() }</p>
                     { for cause }
                 </div>
             }

@@ -125,8 +125,10 @@ fn mark(name: &str) {
     }
 }
 
-/// Milliseconds of reading a run's bytes in one task before the page gets a turn.
-const READ_SLICE_MS: f64 = 12.0;
+/// Milliseconds of reading a run's bytes in one task before the page gets a turn: under the
+/// 50 ms of a "long task", and few enough turns that the browser's 4 ms wait between timers
+/// nested five deep or more costs little (a 10,000-person run is read in a few turns).
+const READ_SLICE_MS: f64 = 40.0;
 
 /// A run's bytes being read back: a part at a time (see [`wire::Reader`]), or read.
 enum Part {
