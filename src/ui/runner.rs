@@ -351,14 +351,19 @@ pub fn use_runner(app: &App) {
     }
     let wanted = app.computing.filter(|_| app.off_main);
     let (request, dispatch) = (wanted.map(|id| app.run_request(id)), app.dispatcher());
+    let ahead = wanted.and_then(|_| app.inspector_question_ahead());
     use_effect_with(wanted, move |&wanted| {
         let mut r = runner.borrow_mut();
         let Some(id) = wanted else {
             r.cancel(&dispatch);
             return;
         };
-        // The inspector's worker loads while the run is computed.
+        // The inspector's worker loads while the run is computed, and replays it up to the
+        // playhead then too when what the inspector will ask is known.
         super::inspection::warm_up();
+        if let Some(question) = ahead {
+            super::inspection::ask_ahead(question);
+        }
         match r.take_idle(&dispatch) {
             Ok(slot) => slot.start(id, request.expect("a request for the run wanted")),
             // No worker at all: the run is computed on the main thread.

@@ -1,7 +1,8 @@
 //! Runs off the main thread, as far as a page without the app's worker files can test them: the
 //! reducer asks for a run by id and keeps the last good run on screen until the answer
 //! arrives, drops stale answers, and Cancel goes back to the set-up of the run on screen; the
-//! progress line shows after a short delay, with a Cancel that stops the run. (The worker
+//! progress line shows after a short delay, with a Cancel that stops the run; the inspector's
+//! question asked ahead of the run is the one it asks once the run is shown. (The worker
 //! itself is tested natively in src/work.rs, and end to end in tests/e2e/responsive.mjs.)
 
 use super::*;
@@ -185,4 +186,21 @@ async fn progress_shows_after_a_short_delay_and_cancel_stops_the_run() {
     eventually("the line goes", || find("#run-progress").is_none()).await;
     handle.destroy();
     root.remove();
+}
+
+#[wasm_bindgen_test]
+fn the_inspectors_question_asked_ahead_is_the_one_it_asks_once_the_run_is_shown() {
+    let state = opened().reduce(Action::Tab(Tab::Run));
+    let more = state.reduce(Action::Knob("people".into(), 12));
+    let ahead = more
+        .inspector_question_ahead()
+        .expect("the Run tab will show the inspector");
+    let (id, run, compare) = answer(&more);
+    let shown = more.reduce(Action::Ran(id, run, compare));
+    let (_, spec) = shown.shown_key().expect("the run is shown");
+    let asked = (spec, shown.spec.view.playhead_ms, shown.spec.view.person);
+    assert!(ahead == asked, "the inspector asks what was asked ahead");
+    // Another tab shows no inspector: nothing is asked ahead.
+    let library = shown.reduce(Action::Tab(Tab::Library));
+    assert!(library.inspector_question_ahead().is_none());
 }

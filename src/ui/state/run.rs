@@ -98,6 +98,22 @@ impl AppState {
         crate::work::run_request(&self.spec, id, self.lesson_asked())
     }
 
+    /// The inspector's question about the run being computed, when it is known before the
+    /// run arrives: the set-up (view left out), the playhead and the person, as the inspector
+    /// will ask once the run is shown. `None` when the Run tab will not show the inspector
+    /// (another tab, a story) or a lesson will move the playhead once the run arrives.
+    pub fn inspector_question_ahead(&self) -> Option<(RunSpec, u64, Option<u32>)> {
+        let v = &self.spec.view;
+        if v.tab != Tab::Run || self.story.is_some() || self.lesson.is_some() {
+            return None;
+        }
+        let spec = RunSpec {
+            view: Default::default(),
+            ..self.spec.clone()
+        };
+        Some((spec, v.playhead_ms, v.person))
+    }
+
     /// Shows the runs of the current set-up.
     pub(super) fn show(&mut self, run: RunResult, compare: Option<RunResult>) {
         self.computing = None;
