@@ -8,7 +8,10 @@
 //! - `replica-cascade`: the built-in scenario (every person moves region once; the change
 //!   feed's replica, queue and consumers), naive variant, 1,000 and 4,000 people.
 //! - `ties`: people whose sign-ups fall on the same millisecond (every scripted event is a
-//!   tie the chooser orders), 8,000 and 32,000 people, beside the same people spread out.
+//!   tie the chooser orders), 8,000 and 32,000 people, beside the same people spread out;
+//!   then both again at 25,000 and 100,000 people (the most the scenario takes). The spread
+//!   case has no ties, so its ratio is what memory alone adds at that size; the tie's cost is
+//!   its ratio against that one.
 //! - `batch-nobody`: a batch campaign that runs every minute for a day and whose smart list
 //!   matches nobody, 25,000 and 100,000 people.
 
@@ -109,6 +112,20 @@ fn main() {
             "ties (spread over an hour)",
             &scenario,
             8_000,
+            &[("window_ms", 3_600_000)],
+        );
+        // Four times bigger again: both ratios grow with memory (a run's data outgrows the
+        // cache), the tie's no more than the spread one's if ties are linear.
+        case(
+            "ties (same millisecond), bigger",
+            &scenario,
+            25_000,
+            &[("window_ms", 0)],
+        );
+        case(
+            "ties (spread over an hour), bigger",
+            &scenario,
+            25_000,
             &[("window_ms", 3_600_000)],
         );
     }
