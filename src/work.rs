@@ -402,14 +402,17 @@ mod tests {
         let (s, c) = spec.resolve().unwrap();
         let direct = crate::api::run_view(&s, &c, 11, &[]).unwrap();
         let main = wire::decode(&main.unwrap()).unwrap();
-        assert_eq!(main, direct);
+        assert_eq!(main, wire::as_read(&direct));
         // The same trace hash as the CLI's run of the built-in scenario.
         assert_eq!(
             main.trace_hash,
             crate::api::run(&s, &c, 11).unwrap().trace_hash
         );
         let fixed = crate::api::run_view(&s, &spec.config("fixed"), 11, &[]).unwrap();
-        assert_eq!(wire::decode(&compare.unwrap().unwrap()).unwrap(), fixed);
+        assert_eq!(
+            wire::decode(&compare.unwrap().unwrap()).unwrap(),
+            wire::as_read(&fixed)
+        );
         assert_ne!(fixed.trace_hash, direct.trace_hash);
         // A hand-picked schedule is followed; no compare variant, no compare run.
         spec.compare = None;

@@ -181,6 +181,7 @@ fn conflicts_are_found_only_for_the_violation_a_lesson_teaches() {
             }
             other => panic!("not a run answer: {other:?}"),
         };
-    assert_eq!(ran(None), plain);
-    assert_eq!(ran(Some(far)), taught);
+    let as_read = racelab::work::wire::as_read;
+    assert_eq!(ran(None), as_read(&plain));
+    assert_eq!(ran(Some(far)), as_read(&taught));
 }

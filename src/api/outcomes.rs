@@ -37,7 +37,7 @@ pub struct PersonOutcome {
     pub person: u32,
     /// For a duplicate record: the person (1-based) whose email address it shares. It is
     /// not another lead: the lead counts count it against that person.
-    #[serde(default, skip_serializing_if = "crate::work::wire::left_out")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_record_of: Option<u32>,
     /// A violation names this person.
     pub affected: bool,

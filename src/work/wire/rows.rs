@@ -14,7 +14,7 @@ use crate::api::{RowPart, Text, TraceRow};
 
 /// Bytes written as one byte string (not a sequence of numbers), read back borrowed from the
 /// bytes being read.
-pub(super) struct Raw<'a>(Cow<'a, [u8]>);
+pub(super) struct Raw<'a>(pub(super) Cow<'a, [u8]>);
 
 impl Serialize for Raw<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -48,12 +48,12 @@ impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
 }
 
 /// `values` as 4-byte little-endian integers.
-fn raw_u32(values: impl Iterator<Item = u32>) -> Raw<'static> {
+pub(super) fn raw_u32(values: impl Iterator<Item = u32>) -> Raw<'static> {
     Raw(Cow::Owned(values.flat_map(u32::to_le_bytes).collect()))
 }
 
 /// The 4-byte little-endian integers of `raw`, or `None` if it does not hold exactly `n`.
-fn u32s<'r>(raw: &'r Raw, n: usize) -> Option<impl Iterator<Item = u32> + 'r> {
+pub(super) fn u32s<'r>(raw: &'r Raw, n: usize) -> Option<impl Iterator<Item = u32> + 'r> {
     (raw.0.len() == n.checked_mul(4)?).then(|| {
         raw.0
             .chunks_exact(4)
@@ -121,7 +121,7 @@ pub(super) struct RowColumns<'a> {
 }
 
 /// The index of `name` in `names`, added if new (a slice has a few dozen distinct names).
-fn index_of<'a>(names: &mut Vec<&'a str>, name: &'a str) -> u32 {
+pub(super) fn index_of<'a>(names: &mut Vec<&'a str>, name: &'a str) -> u32 {
     let at = names.iter().rposition(|n| *n == name).unwrap_or_else(|| {
         names.push(name);
         names.len() - 1
