@@ -2,8 +2,8 @@
 //! every built-in scenario at the size the run view's end-to-end test opens it at (10,000
 //! people or its own scale knob), encoded as a worker sends it to the page, then read back as
 //! the page reads it. Prints, per scenario, the bytes, the CPU time of reading them whole and
-//! of each kind of part (trace rows, violations, decisions, the outcomes' people; best of a
-//! few reads), beside the time the run itself took. Figures to report, not a pass/fail test:
+//! of each kind of part (trace rows, violations, the outcomes' people; best of a few
+//! reads), beside the time the run itself took. Figures to report, not a pass/fail test:
 //! the page's own figures are in `tests/e2e/runview_scale.mjs`.
 
 // Measures elapsed time for its reports (clippy.toml keeps clocks out of the engine).
@@ -53,7 +53,7 @@ fn best_ms(mut f: impl FnMut()) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
-/// `view` with only the parts `keep` names: "rows", "violations", "decisions", "people".
+/// `view` with only the parts `keep` names: "rows", "violations", "people".
 fn only(view: &RunView, keep: &str) -> RunView {
     let mut v = view.clone();
     if keep != "rows" {
@@ -61,9 +61,6 @@ fn only(view: &RunView, keep: &str) -> RunView {
     }
     if keep != "violations" {
         v.violations.clear();
-    }
-    if keep != "decisions" {
-        v.decisions.clear();
     }
     if keep != "people" {
         std::rc::Rc::make_mut(&mut v.outcomes).people.clear();
@@ -93,7 +90,7 @@ fn main() {
         let whole = best_ms(|| {
             decode(&bytes).expect("reads back");
         });
-        let parts: Vec<String> = ["rows", "violations", "decisions", "people"]
+        let parts: Vec<String> = ["rows", "violations", "people"]
             .iter()
             .map(|kind| {
                 let bytes = encode(&only(&view, kind));

@@ -68,20 +68,18 @@ fn options() -> impl bincode::Options {
 pub const ROWS_PER_PART: usize = 4_000;
 /// Violations in one part of the bytes.
 pub const VIOLATIONS_PER_PART: usize = 2_000;
-/// Decisions in one part of the bytes.
-pub const DECISIONS_PER_PART: usize = 20_000;
 /// People of the outcomes table in one part of the bytes.
 pub const PEOPLE_PER_PART: usize = 2_000;
 
-/// How many of each sliced thing a run's bytes hold: rows, people, violations, decisions.
-type Counts = (u64, u64, u64, u64);
+/// How many of each sliced thing a run's bytes hold: rows, people, violations.
+type Counts = (u64, u64, u64);
 
 /// `view` as bytes: its head (everything whose size does not grow with the run), then the
 /// rows (each with its part in the violations and its step name, as [`rows::RowColumns`]),
 /// the violations, the
-/// decisions and the outcomes' people (as the leads table draws them: [`listed`]) in parts of
-/// [`ROWS_PER_PART`], [`VIOLATIONS_PER_PART`], [`DECISIONS_PER_PART`] and [`PEOPLE_PER_PART`],
-/// each part after its length.
+/// and the outcomes' people (as the leads table draws them: [`listed`]) in parts of
+/// [`ROWS_PER_PART`], [`VIOLATIONS_PER_PART`] and [`PEOPLE_PER_PART`], each part after its
+/// length. The run's decisions do not cross: the page has no use for them (see [`as_read`]).
 pub fn encode(view: &RunView) -> Bytes {
     let mut outcomes = (*view.outcomes).clone();
     let people = std::mem::take(&mut outcomes.people);
@@ -107,7 +105,6 @@ pub fn encode(view: &RunView) -> Bytes {
         n(view.rows.len()),
         n(people.len()),
         n(view.violations.len()),
-        n(view.decisions.len()),
     );
     part(bin(&counts));
     part(bin(&head));
@@ -119,9 +116,6 @@ pub fn encode(view: &RunView) -> Bytes {
     }
     for violations in view.violations.chunks(VIOLATIONS_PER_PART) {
         part(bin(&violations));
-    }
-    for decisions in view.decisions.chunks(DECISIONS_PER_PART) {
-        part(bin(&decisions));
     }
     for people in people.chunks(PEOPLE_PER_PART) {
         part(bin(&people::LeadColumns::of(people)));
@@ -136,9 +130,11 @@ fn bin<T: Serialize + ?Sized>(x: &T) -> Vec<u8> {
 }
 
 /// `view` as the page reads it back from [`encode`]'s bytes: each person's outcome as the
-/// leads table draws it ([`listed`]), the rest as it is.
+/// leads table draws it ([`listed`]), no decisions (the chooser's answers: the set-up's seed
+/// and schedule make them again), the rest as it is.
 pub fn as_read(view: &RunView) -> RunView {
     let mut view = view.clone();
+    view.decisions.clear();
     let outcomes = std::rc::Rc::make_mut(&mut view.outcomes);
     outcomes.people = outcomes.people.iter().map(listed).collect();
     view
@@ -185,11 +181,10 @@ pub struct Reader<'a> {
     source: Box<dyn Source + 'a>,
     /// Where the next part starts.
     at: usize,
-    /// How many rows, people, violations and decisions the bytes hold.
+    /// How many rows, people and violations the bytes hold.
     rows: usize,
     people: usize,
     violations: usize,
-    decisions: usize,
     view: RunView,
     outcomes: crate::api::Outcomes,
 }
@@ -208,7 +203,6 @@ impl<'a> Reader<'a> {
             rows: 0,
             people: 0,
             violations: 0,
-            decisions: 0,
             view: empty_view(),
             outcomes: Default::default(),
         };
@@ -216,21 +210,17 @@ impl<'a> Reader<'a> {
         let mut view: RunView = options().deserialize(&reader.part()?).map_err(unreadable)?;
         // Counts beyond what the bytes could hold are damage, not a reason to reserve memory.
         let room = reader.source.size() as u64;
-        let (rows, people, violations, decisions) = counts;
-        if [rows, people, violations, decisions]
-            .iter()
-            .any(|&n| n > room)
-        {
+        let (rows, people, violations) = counts;
+        if [rows, people, violations].iter().any(|&n| n > room) {
             return Err(unreadable("damaged counts"));
         }
         reader.outcomes = std::mem::take(std::rc::Rc::make_mut(&mut view.outcomes));
         (reader.rows, reader.people) = (rows as usize, people as usize);
-        (reader.violations, reader.decisions) = (violations as usize, decisions as usize);
+        reader.violations = violations as usize;
         view.rows.reserve(reader.rows);
         view.parts.reserve(reader.rows);
         view.step_names.of_row.reserve(reader.rows);
         view.violations.reserve(reader.violations);
-        view.decisions.reserve(reader.decisions);
         reader.outcomes.people.reserve(reader.people);
         reader.view = view;
         Ok(reader)
@@ -276,13 +266,6 @@ impl<'a> Reader<'a> {
                 return empty();
             }
             self.view.violations.extend(violations);
-        } else if v.decisions.len() < self.decisions {
-            let decisions: Vec<(crate::engine::chooser::Choice, u64)> =
-                options().deserialize(&self.part()?).map_err(unreadable)?;
-            if decisions.is_empty() {
-                return empty();
-            }
-            self.view.decisions.extend(decisions);
         } else if self.outcomes.people.len() < self.people {
             let read = {
                 let bytes = self.part()?;
@@ -303,7 +286,6 @@ impl<'a> Reader<'a> {
         let v = &self.view;
         v.rows.len() >= self.rows
             && v.violations.len() >= self.violations
-            && v.decisions.len() >= self.decisions
             && self.outcomes.people.len() >= self.people
     }
 
@@ -312,7 +294,6 @@ impl<'a> Reader<'a> {
         if !self.done()
             || self.view.rows.len() != self.rows
             || self.view.violations.len() != self.violations
-            || self.view.decisions.len() != self.decisions
             || self.outcomes.people.len() != self.people
             || self.at != self.source.size()
         {
@@ -438,7 +419,6 @@ mod tests {
         }
         let parts = view.rows.len().div_ceil(ROWS_PER_PART)
             + view.violations.len().div_ceil(VIOLATIONS_PER_PART)
-            + view.decisions.len().div_ceil(DECISIONS_PER_PART)
             + view.outcomes.people.len().div_ceil(PEOPLE_PER_PART);
         assert!(parts > 5, "{parts} parts");
         assert_eq!(steps, parts);
@@ -446,7 +426,7 @@ mod tests {
     }
 
     /// The head (read in one piece, before the page gets a turn) does not grow with the run:
-    /// rows, their parts and step names, violations and decisions all come in parts.
+    /// rows, their parts and step names and violations come in parts, decisions not at all.
     #[test]
     fn the_head_does_not_grow_with_the_run() {
         let head = |people: i64| {
