@@ -23,17 +23,14 @@ pub fn outcomes(app: &App) -> Html {
         return html! {};
     };
     html! {
-        <OutcomesTable outcomes={run.outcomes.clone()} rows={run.rows.len()}
-            person={app.spec.view.person} dispatch={app.dispatcher()} />
+        <OutcomesTable outcomes={run.outcomes.clone()} person={app.spec.view.person}
+            dispatch={app.dispatcher()} />
     }
 }
 
 #[derive(Properties, PartialEq)]
 pub struct OutcomesProps {
     pub outcomes: Rc<Outcomes>,
-    /// The run's trace rows: a big run's table is drawn a task after the rest of the page.
-    #[prop_or_default]
-    pub rows: usize,
     /// The person selected in the inspector.
     pub person: Option<u32>,
     pub dispatch: Dispatch,
@@ -42,7 +39,6 @@ pub struct OutcomesProps {
 #[function_component(OutcomesTable)]
 pub fn outcomes_table(props: &OutcomesProps) -> Html {
     let o = &props.outcomes;
-    let later = super::parts::use_later(o, props.rows);
     let heading = format!(
         "Leads: {} of {} {} affected",
         thousands(o.affected_leads),
@@ -155,9 +151,7 @@ pub fn outcomes_table(props: &OutcomesProps) -> Html {
             data-leads={o.leads.to_string()} data-affected={o.affected_leads.to_string()}>
             <h2>{ heading }</h2>
             { for o.items.iter().map(|line| para("outcome-item", line.clone())) }
-            if later {
-                { para("hint", "Listing the people\u{2026}") }
-            } else if !o.people.is_empty() {
+            if !o.people.is_empty() {
                 { for search }
                 if nobody && found.is_none() {
                     { para("clean", format!("None of the {} people was affected.", thousands(o.leads))) }

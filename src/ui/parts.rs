@@ -122,22 +122,3 @@ pub fn svg_text(
         <text {x} {y} font-size={size} text-anchor={anchor} {fill}>{ text.into() }</text>
     }
 }
-
-/// Runs with more trace rows than this draw their marks and tables a task after the rest of
-/// the page (so that no single task of drawing a big run is long).
-pub const DRAW_LATER_ABOVE: usize = 20_000;
-
-/// Whether a part of the page showing the run `run` (a big one, of more than
-/// [`DRAW_LATER_ABOVE`] rows) should wait: true on the render that first shows it, then, a
-/// task later, false. A small run is drawn at once.
-#[hook]
-pub fn use_later<T: 'static>(run: &std::rc::Rc<T>, rows: usize) -> bool {
-    let drawn = use_state(|| 0usize);
-    let ptr = std::rc::Rc::as_ptr(run) as *const () as usize;
-    let later = rows > DRAW_LATER_ABOVE && *drawn != ptr;
-    use_effect_with((ptr, later), move |&(ptr, later)| {
-        let timer = later.then(|| gloo_timers::callback::Timeout::new(0, move || drawn.set(ptr)));
-        move || drop(timer)
-    });
-    later
-}

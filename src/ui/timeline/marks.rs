@@ -54,9 +54,6 @@ impl PartialEq for MarksProps {
 
 #[function_component(Marks)]
 pub fn marks(p: &MarksProps) -> Html {
-    if super::super::parts::use_later(&p.run, p.run.rows.len()) {
-        return html! { <g class="marks" data-shows="" aria-busy="true" /> };
-    }
     let g = Geometry::new(p.window, &p.dims);
     let d = &p.dims;
     let lanes = p.shown.iter().enumerate().map(|(i, &l)| {
