@@ -133,7 +133,7 @@ pub struct ChangeOutcome {
     pub actions: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct PersonViolation {
     pub invariant: String,
     /// What breaking it means, in plain words ("Alert sent to no one").

@@ -76,8 +76,8 @@ type Counts = (u64, u64, u64);
 
 /// `view` as bytes: its head (everything whose size does not grow with the run), then the
 /// rows (each with its part in the violations and its step name, as [`rows::RowColumns`]),
-/// the violations, the
-/// and the outcomes' people (as the leads table draws them: [`listed`]) in parts of
+/// the violations and the outcomes' people (as the leads table draws them: [`listed`]) in
+/// parts of
 /// [`ROWS_PER_PART`], [`VIOLATIONS_PER_PART`] and [`PEOPLE_PER_PART`], each part after its
 /// length. The run's decisions do not cross: the page has no use for them (see [`as_read`]).
 pub fn encode(view: &RunView) -> Bytes {

@@ -79,57 +79,47 @@ impl<'a> LeadColumns<'a> {
             let end = at.checked_add(length as usize)?;
             let summary = self.summaries.get(at..end)?.to_string();
             at = end;
-            let violations = (0..broken)
-                .map(|_| {
-                    let title = self.title_names.get(titles.next()? as usize)?;
-                    Some(PersonViolation {
-                        title: title.to_string(),
-                        ..listed_violation()
-                    })
-                })
+            let broke: Vec<&str> = (0..broken)
+                .map(|_| self.title_names.get(titles.next()? as usize).copied())
                 .collect::<Option<_>>()?;
             let affected = match affected {
                 0 => false,
                 1 => true,
                 _ => return None,
             };
-            people.push(PersonOutcome {
-                person,
-                affected,
-                summary,
-                violations,
-                ..PersonOutcome::default()
-            });
+            people.push(lead(person, affected, summary, broke));
         }
         (at == self.summaries.len() && titles.next().is_none()).then_some(people)
     }
 }
 
-/// A broken rule as the page gets it: its title only.
-fn listed_violation() -> PersonViolation {
-    PersonViolation {
-        invariant: String::new(),
-        title: String::new(),
-        message: String::new(),
+/// A person as the leads table draws them: their number, whether a violation names them,
+/// their summary and the titles of the rules they broke (nothing else of their outcome).
+fn lead<'t>(
+    person: u32,
+    affected: bool,
+    summary: String,
+    titles: impl IntoIterator<Item = &'t str>,
+) -> PersonOutcome {
+    PersonOutcome {
+        person,
+        affected,
+        summary,
+        violations: titles
+            .into_iter()
+            .map(|title| PersonViolation {
+                title: title.to_string(),
+                ..PersonViolation::default()
+            })
+            .collect(),
+        ..PersonOutcome::default()
     }
 }
 
 /// `p` as the page reads it back: what the leads table draws of a person (see [`super`]).
 pub fn listed(p: &PersonOutcome) -> PersonOutcome {
-    PersonOutcome {
-        person: p.person,
-        affected: p.affected,
-        summary: p.summary.clone(),
-        violations: p
-            .violations
-            .iter()
-            .map(|v| PersonViolation {
-                title: v.title.clone(),
-                ..listed_violation()
-            })
-            .collect(),
-        ..PersonOutcome::default()
-    }
+    let titles = p.violations.iter().map(|v| v.title.as_str());
+    lead(p.person, p.affected, p.summary.clone(), titles)
 }
 
 #[cfg(test)]
